@@ -1,0 +1,111 @@
+"""``python -m bot`` (and the ``counterpoint`` console script): the command line."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Callable, Coroutine, Sequence
+from typing import Any
+
+from bot.config import ConfigError, Settings
+
+log = logging.getLogger("counterpoint")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="counterpoint",
+        description="Counterpoint: commentary feeds turned into argument-by-argument debates.")
+    parser.add_argument("--debug", action="store_true",
+                        help="show full tracebacks for unexpected errors")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    preview = commands.add_parser(
+        "preview", help="split a piece into its arguments without Discord",
+        description="Read SOURCE (an http(s) URL of an article or feed, an .html file or a "
+                    "text file) and show how Counterpoint would split it.")
+    preview.add_argument("source", metavar="SOURCE")
+    preview.add_argument("--json", action="store_true", help="print the JSON contract instead")
+    preview.set_defaults(handler=_preview)
+
+    migrate = commands.add_parser(
+        "migrate", help="apply pending database migrations",
+        description="Apply pending migrations to COUNTERPOINT_DATABASE_URL (the bot also "
+                    "does this at start).")
+    migrate.add_argument("--database", metavar="URL",
+                         help="database URL (default: COUNTERPOINT_DATABASE_URL)")
+    migrate.set_defaults(handler=_migrate)
+    return parser
+
+
+async def _preview(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.feeds.fetch import Fetcher
+    from bot.pipeline import read_source
+    from bot.render import render_piece_terminal
+
+    fetcher = Fetcher(allow_private_addresses=settings.allow_private_addresses)
+    try:
+        piece = await read_source(args.source, fetcher)
+    finally:
+        await fetcher.close()
+    if args.json:
+        print(json.dumps(piece.to_json(), ensure_ascii=False, indent=2))
+    else:
+        print(render_piece_terminal(piece, color=sys.stdout.isatty()))
+    return 0
+
+
+async def _migrate(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.store import migrate
+
+    url = args.database or settings.database_url
+    applied = await migrate(url)
+    if applied:
+        print(f"Applied migrations {', '.join(map(str, applied))} to {url}.")
+    else:
+        print(f"{url} is up to date.")
+    return 0
+
+
+def _known_errors() -> tuple[type[BaseException], ...]:
+    """Errors that mean bad input or environment: one line, no traceback."""
+    from bot.articles.extract import ExtractionError
+    from bot.feeds.fetch import FetchError
+    from bot.feeds.parse import FeedParseError, NotAFeed
+    from bot.pipeline import SourceError
+    from bot.store import StoreError
+
+    return (ConfigError, SourceError, ExtractionError, FetchError, NotAFeed, FeedParseError,
+            StoreError, OSError)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = Settings.from_env()
+    except ConfigError as error:
+        print(f"counterpoint: {error}", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=settings.log_level,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    handler: Callable[[argparse.Namespace, Settings], Coroutine[Any, Any, int]] = args.handler
+    try:
+        return asyncio.run(handler(args, settings))
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:
+        if args.debug:
+            raise
+        if isinstance(error, _known_errors()):
+            print(f"counterpoint: {error}", file=sys.stderr)
+            return 1
+        print(f"counterpoint: unexpected error: {type(error).__name__}: {error} "
+              "(run with --debug for the traceback)", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,130 @@
+"""From a source (a URL, an HTML file, a text file, a feed entry) to a segmented ``Piece``.
+
+This is the one path every reader of pieces takes: ``preview``, ``/feed test``, ``/piece post``
+and the feed poller, so that what a moderator previews is exactly what the bot will post.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from bot.articles.extract import extract_entry, extract_html, extract_text
+from bot.articles.model import Article, Piece
+from bot.articles.segment import segment
+from bot.feeds.fetch import Fetcher
+from bot.feeds.parse import FeedEntry, NotAFeed, ParsedFeed, discover_feed_links, parse_feed
+
+# Below this many words a feed entry is a teaser, not the piece: read the linked page instead.
+_TEASER_WORDS = 150
+_HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+
+
+class SourceError(ValueError):
+    """A source that cannot be read at all (missing, empty, binary); the message says which."""
+
+
+def is_url(source: str) -> bool:
+    return source.lower().startswith(("http://", "https://"))
+
+
+def read_file(path: Path) -> Article:
+    """Read an HTML or plain-text file into an ``Article``."""
+    if not path.exists():
+        raise SourceError(f"{path}: no such file")
+    if path.is_dir():
+        raise SourceError(f"{path}: is a folder, not a file")
+    data = path.read_bytes()
+    if not data.strip():
+        raise SourceError(f"{path}: the file is empty")
+    if b"\x00" in data[:8192]:
+        raise SourceError(f"{path}: looks like a binary file, not text or HTML")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise SourceError(f"{path}: not UTF-8 text (save it as UTF-8 and try again)") from None
+    if path.suffix.lower() in _HTML_SUFFIXES or _looks_like_html(text):
+        return extract_html(text)
+    return extract_text(text)
+
+
+def _looks_like_html(text: str) -> bool:
+    head = text.lstrip()[:512].lower()
+    return head.startswith(("<!doctype html", "<html")) or "<body" in head
+
+
+def article_from_entry(entry: FeedEntry, feed: ParsedFeed | None = None) -> Article:
+    return extract_entry(
+        content_html=entry.content_html,
+        summary_html=entry.summary_html,
+        title=entry.title,
+        link=entry.link,
+        author=entry.author,
+        published=entry.published,
+        outlet=feed.title if feed else None,
+    )
+
+
+async def read_entry(entry: FeedEntry, feed: ParsedFeed | None, fetcher: Fetcher) -> Article:
+    """A feed entry's article: its own content, or its page when the feed carries a teaser."""
+    article = article_from_entry(entry, feed)
+    words = sum(len(paragraph.split()) for paragraph in article.paragraphs)
+    if words >= _TEASER_WORDS or not entry.link:
+        return article
+    page = await fetcher.fetch(entry.link)
+    full = extract_html(page.body, url=page.url)
+    return _with_fallbacks(full, article)
+
+
+def _with_fallbacks(article: Article, fallback: Article) -> Article:
+    """Prefer what the page says, but keep the feed's metadata where the page is silent."""
+    return replace(
+        article,
+        title=article.title or fallback.title,
+        author=article.author or fallback.author,
+        url=fallback.url or article.url,
+        outlet=article.outlet or fallback.outlet,
+        published=article.published or fallback.published,
+    )
+
+
+async def read_url(url: str, fetcher: Fetcher) -> Article:
+    """An article page, or a feed (or a page announcing one) whose newest entry is read."""
+    result = await fetcher.fetch(url)
+    try:
+        feed = parse_feed(result.body, url=result.url, content_type=result.content_type)
+    except NotAFeed:
+        feed = None
+    if feed is not None:
+        return await _newest_entry_article(feed, url, fetcher)
+    try:
+        return extract_html(result.body, url=result.url)
+    except ValueError:
+        # A home page is no article, but it may announce its feed.
+        links = discover_feed_links(result.body, result.url)
+        if not links:
+            raise
+        feed_result = await fetcher.fetch(links[0])
+        feed = parse_feed(feed_result.body, url=feed_result.url,
+                          content_type=feed_result.content_type)
+        return await _newest_entry_article(feed, url, fetcher)
+
+
+async def _newest_entry_article(feed: ParsedFeed, url: str, fetcher: Fetcher) -> Article:
+    if not feed.entries:
+        raise SourceError(f"{url}: the feed has no entries yet")
+    return await read_entry(newest_entry(feed), feed, fetcher)
+
+
+def newest_entry(feed: ParsedFeed) -> FeedEntry:
+    """The newest dated entry; feeds without dates list newest first by convention."""
+    dated = [entry for entry in feed.entries if entry.published is not None]
+    if dated:
+        return max(dated, key=lambda entry: entry.published)  # type: ignore[arg-type,return-value]
+    return feed.entries[0]
+
+
+async def read_source(source: str, fetcher: Fetcher) -> Piece:
+    """``preview``'s SOURCE: an http(s) URL, an HTML file or a text file."""
+    article = await read_url(source, fetcher) if is_url(source) else read_file(Path(source))
+    return segment(article)

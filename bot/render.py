@@ -1,0 +1,59 @@
+"""Plain-text renderings of a ``Piece`` for terminals (``preview``, ``sandbox``)."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from functools import partial
+
+from bot.articles.model import Piece
+
+_EXCERPT_CHARS = 320
+
+
+def _style(text: str, code: str, color: bool) -> str:
+    return f"\033[{code}m{text}\033[0m" if color else text
+
+
+def _excerpt(text: str, limit: int = _EXCERPT_CHARS) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else textwrap.shorten(flat, limit, placeholder=" …")
+
+
+def render_piece_terminal(piece: Piece, *, color: bool = False, width: int | None = None) -> str:
+    """The piece as a reader skims it: heading, thesis, numbered arguments, conclusion."""
+    width = width or min(shutil.get_terminal_size((88, 24)).columns, 100)
+    bold = partial(_style, code="1", color=color)
+    dim = partial(_style, code="2", color=color)
+
+    def wrap(text: str, indent: str = "") -> str:
+        return textwrap.fill(text, width=width, initial_indent=indent,
+                             subsequent_indent=indent)
+
+    lines = [bold(piece.title or "(untitled piece)")]
+    byline = " · ".join(part for part in (piece.author, piece.outlet, piece.url) if part)
+    if byline:
+        lines.append(dim(byline))
+    lines += ["", bold("Thesis"), wrap(_excerpt(piece.thesis), "  "), ""]
+
+    count = len(piece.arguments)
+    if count:
+        heading = f"{count} argument{'s' if count != 1 else ''}"
+        if piece.announced_count is not None and piece.announced_count != count:
+            heading += f" (the piece announces {piece.announced_count})"
+        lines.append(bold(heading))
+        for argument in piece.arguments:
+            marker = dim(f"  [{argument.marker}]") if argument.marker else dim("  [unmarked]")
+            lines.append(f"  {bold(f'{argument.number}.')} {argument.title}{marker}")
+            lines.append(wrap(_excerpt(argument.text), "     "))
+            lines.append("")
+    else:
+        lines += [bold("No enumerated arguments"),
+                  wrap("Counterpoint will open one thread for the whole piece.", "  "), ""]
+
+    if piece.conclusion:
+        lines += [bold("Conclusion"), wrap(_excerpt(piece.conclusion), "  "), ""]
+    if piece.removed_boilerplate:
+        lines.append(dim(f"Removed {len(piece.removed_boilerplate)} boilerplate passage(s):"))
+        lines += [dim(wrap(_excerpt(item, 100), "  - ")) for item in piece.removed_boilerplate]
+    return "\n".join(lines).rstrip() + "\n"
