@@ -1,0 +1,131 @@
+"""Counterpoint's storage: one :class:`Store` interface, SQLite (default) and PostgreSQL.
+
+``await open_store(url)`` returns a migrated store; ``await migrate(url)`` is what
+``python -m bot migrate`` runs. Nothing outside this package writes SQL.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from bot.store.base import UNSET, Store
+from bot.store.records import (
+    AGREE,
+    DISAGREE,
+    GUILD_SETTING_FIELDS,
+    ArgumentRecord,
+    ArgumentStats,
+    Award,
+    Conflict,
+    Contribution,
+    ContributionEdit,
+    ContributionStats,
+    EntryKeys,
+    Feed,
+    GuildSettings,
+    InvalidTransition,
+    LeaseLost,
+    ModerationEntry,
+    NotFound,
+    Participation,
+    PieceRecord,
+    StoreError,
+    Subscription,
+    SummaryPost,
+    Tally,
+    VoteOutcome,
+    VoteTarget,
+)
+
+__all__ = [
+    "AGREE",
+    "DISAGREE",
+    "GUILD_SETTING_FIELDS",
+    "UNSET",
+    "ArgumentRecord",
+    "ArgumentStats",
+    "Award",
+    "Conflict",
+    "Contribution",
+    "ContributionEdit",
+    "ContributionStats",
+    "EntryKeys",
+    "Feed",
+    "GuildSettings",
+    "InvalidTransition",
+    "LeaseLost",
+    "ModerationEntry",
+    "NotFound",
+    "Participation",
+    "PieceRecord",
+    "Store",
+    "StoreError",
+    "Subscription",
+    "SummaryPost",
+    "Tally",
+    "UnsupportedDatabaseURL",
+    "VoteOutcome",
+    "VoteTarget",
+    "migrate",
+    "open_store",
+]
+
+_SQLITE_SCHEMES = {"sqlite"}
+_POSTGRES_SCHEMES = {"postgresql", "postgres"}
+
+
+class UnsupportedDatabaseURL(StoreError, ValueError):
+    """The database URL names a scheme the store does not speak."""
+
+
+def _scheme(url: str) -> str:
+    scheme = urlsplit(url).scheme.lower()
+    # SQLAlchemy-style driver suffixes ("postgresql+asyncpg") name the same database.
+    return scheme.split("+", 1)[0]
+
+
+async def open_store(url: str, *, migrate: bool = True) -> Store:
+    """Connect to ``sqlite:///path.db``, ``sqlite:///:memory:`` or ``postgresql://...``.
+
+    With ``migrate`` (the default) pending migrations are applied before returning.
+    """
+    scheme = _scheme(url)
+    store: Store
+    if scheme in _SQLITE_SCHEMES:
+        from bot.store.sqlite import SQLiteStore
+
+        store = await SQLiteStore.connect(url)
+    elif scheme in _POSTGRES_SCHEMES:
+        from bot.store.postgres import PostgresStore
+
+        store = await PostgresStore.connect(url)
+    else:
+        raise UnsupportedDatabaseURL(
+            f"unsupported database URL scheme {scheme or '(none)'!r} in {_redact(url)!r}: "
+            "use sqlite:///path/to.db, sqlite:///:memory: or postgresql://user@host/db"
+        )
+    if migrate:
+        try:
+            await store.migrate()
+        except BaseException:
+            await store.close()
+            raise
+    return store
+
+
+async def migrate(url: str) -> list[int]:
+    """Apply pending migrations to the database at ``url``; return the versions applied."""
+    store = await open_store(url, migrate=False)
+    try:
+        return await store.migrate()
+    finally:
+        await store.close()
+
+
+def _redact(url: str) -> str:
+    """The URL without its password, safe for error messages and logs."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return parts._replace(netloc=netloc).geturl()

@@ -1,0 +1,359 @@
+"""The frozen dataclasses the store takes and returns; no raw rows ever leave ``bot.store``.
+
+Every timestamp is a timezone-aware UTC ``datetime``. Discord snowflakes are plain ``int``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from datetime import datetime
+from typing import Literal
+
+PublishState = Literal["pending", "publishing", "published", "failed"]
+ContributionKind = Literal["counter", "rebuttal"]
+TargetKind = Literal["argument", "contribution"]
+VoteAction = Literal["added", "switched", "withdrawn"]
+
+PUBLISH_STATES: tuple[PublishState, ...] = ("pending", "publishing", "published", "failed")
+AGREE = 1
+DISAGREE = -1
+
+
+class StoreError(Exception):
+    """Base class of the store's own errors (driver errors are translated into these)."""
+
+
+class NotFound(StoreError):
+    """The row a method needs (a piece, an argument, a feed ...) does not exist."""
+
+
+class Conflict(StoreError):
+    """The change would break a uniqueness rule or overwrite a recorded Discord side effect."""
+
+
+class InvalidTransition(StoreError):
+    """A piece's publish state cannot move that way (e.g. ``published`` → ``publishing``)."""
+
+
+class LeaseLost(StoreError):
+    """A feed's lease is held by another owner; the caller's fetch result is not recorded."""
+
+
+# --- guild settings -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class GuildSettings:
+    """Per-guild configuration; a guild never configured reads as these defaults.
+
+    ``None`` in ``feed_limit`` / ``min_counter_length`` means "use the bot-wide setting"
+    (``bot.config.Settings``), so operators can change the default for everyone at once.
+    ``summary_weekday`` counts like ``datetime.weekday()`` (0 = Monday); ``summary_hour`` is
+    in the guild's ``timezone`` (an IANA name).
+    """
+
+    guild_id: int
+    moderator_role_id: int | None = None
+    timezone: str = "UTC"
+    summary_channel_id: int | None = None
+    summary_weekday: int = 6
+    summary_hour: int = 18
+    summary_enabled: bool = True
+    min_counter_length: int | None = None
+    feed_limit: int | None = None
+    updated_at: datetime | None = None
+
+
+#: The settings a caller may change through ``Store.update_guild_settings``.
+GUILD_SETTING_FIELDS: frozenset[str] = frozenset(
+    f.name for f in fields(GuildSettings) if f.name not in {"guild_id", "updated_at"}
+)
+
+
+# --- feeds and subscriptions ----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Feed:
+    """A feed URL, shared by every guild subscribed to it, with its polling state.
+
+    ``etag`` / ``last_modified`` are the HTTP validators for the next conditional GET.
+    ``lease_owner`` / ``lease_expires_at`` say which poller holds the feed right now.
+    """
+
+    id: int
+    url: str
+    title: str | None
+    etag: str | None
+    last_modified: str | None
+    consecutive_failures: int
+    last_error: str | None
+    last_attempt_at: datetime | None
+    last_success_at: datetime | None
+    next_poll_at: datetime
+    paused: bool
+    lease_owner: str | None
+    lease_expires_at: datetime | None
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    """One guild channel following one feed.
+
+    ``include`` / ``exclude`` are the filter terms as moderators typed them; their meaning
+    (substring, word, case) belongs to the feeds service, the store only keeps them.
+    """
+
+    id: int
+    guild_id: int
+    channel_id: int
+    feed_id: int
+    mention_role_id: int | None
+    include: tuple[str, ...]
+    exclude: tuple[str, ...]
+    paused: bool
+    created_by: int
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class EntryKeys:
+    """A feed entry's identity for de-duplication: its main key and alternatives.
+
+    An entry counts as seen when any of its keys was seen (feeds change GUIDs, links gain
+    tracking parameters...).
+    """
+
+    key: str
+    alt_keys: tuple[str, ...] = ()
+
+    def all_keys(self) -> tuple[str, ...]:
+        return (self.key, *self.alt_keys)
+
+
+# --- pieces and arguments -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ArgumentRecord:
+    """A stored argument of a piece, with the Discord side effects recorded so far.
+
+    Publishing one argument is: anchor message in the channel → thread on it → opening message
+    (text + controls) in the thread. ``posted_at`` is set when the opening message is recorded.
+    """
+
+    id: int
+    piece_id: int
+    number: int
+    title: str
+    marker: str | None
+    text: str
+    anchor_message_id: int | None
+    thread_id: int | None
+    opening_message_id: int | None
+    posted_at: datetime | None
+
+    @property
+    def posted(self) -> bool:
+        return self.posted_at is not None
+
+
+@dataclass(frozen=True, slots=True)
+class PieceRecord:
+    """A piece queued for (or posted to) one guild channel.
+
+    ``state`` moves pending → publishing → published, or publishing → failed → publishing on
+    a retry; ``attempts`` counts the moves into publishing.
+    """
+
+    id: int
+    guild_id: int
+    channel_id: int
+    subscription_id: int | None
+    url: str
+    title: str | None
+    author: str | None
+    outlet: str | None
+    thesis: str
+    conclusion: str | None
+    announced_count: int | None
+    state: PublishState
+    message_id: int | None
+    attempts: int
+    last_error: str | None
+    created_at: datetime
+    published_at: datetime | None
+
+
+# --- contributions, votes, awards -----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Contribution:
+    """A counterargument (answers an argument) or a rebuttal (answers a contribution).
+
+    A counter has ``parent_id None``; a rebuttal's ``parent_id`` is the counter or rebuttal it
+    answers, always under the same argument.
+    """
+
+    id: int
+    guild_id: int
+    argument_id: int
+    parent_id: int | None
+    kind: ContributionKind
+    author_id: int
+    body: str
+    message_id: int | None
+    created_at: datetime
+    edited_at: datetime | None
+    withdrawn_at: datetime | None
+
+    @property
+    def withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+
+@dataclass(frozen=True, slots=True)
+class ContributionEdit:
+    """One superseded version of a contribution's body (edits are kept, never overwritten)."""
+
+    id: int
+    contribution_id: int
+    previous_body: str
+    edited_by: int
+    edited_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class VoteTarget:
+    """What a vote is on: an argument or a contribution, by id."""
+
+    kind: TargetKind
+    id: int
+
+    @staticmethod
+    def argument(argument_id: int) -> VoteTarget:
+        return VoteTarget("argument", argument_id)
+
+    @staticmethod
+    def contribution(contribution_id: int) -> VoteTarget:
+        return VoteTarget("contribution", contribution_id)
+
+
+@dataclass(frozen=True, slots=True)
+class Tally:
+    """Agree / disagree counts, always counted from the vote rows."""
+
+    agree: int = 0
+    disagree: int = 0
+
+    @property
+    def net(self) -> int:
+        return self.agree - self.disagree
+
+    @property
+    def total(self) -> int:
+        return self.agree + self.disagree
+
+
+@dataclass(frozen=True, slots=True)
+class VoteOutcome:
+    """What ``cast_vote`` did: ``value`` is the member's vote now (``None`` once withdrawn)."""
+
+    target: VoteTarget
+    member_id: int
+    action: VoteAction
+    value: int | None
+    tally: Tally
+
+
+@dataclass(frozen=True, slots=True)
+class Award:
+    """A "changed my mind" award: ``member_id`` credits contribution ``contribution_id``."""
+
+    id: int
+    guild_id: int
+    member_id: int
+    contribution_id: int
+    reason: str | None
+    created_at: datetime
+
+
+# --- moderation and summaries ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ModerationEntry:
+    """One moderation action, for the audit trail (``target`` is free text, e.g. ``feed:12``)."""
+
+    id: int
+    guild_id: int
+    actor_id: int
+    action: str
+    target: str | None
+    details: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryPost:
+    """The weekly summary claimed (and, once posted, its message) for one guild and ISO week."""
+
+    guild_id: int
+    iso_week: str
+    message_id: int | None
+    claimed_at: datetime
+    posted_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class ArgumentStats:
+    """One argument's standing for a summary: current tallies and live contributions."""
+
+    argument_id: int
+    piece_id: int
+    number: int
+    title: str
+    thread_id: int | None
+    agree: int
+    disagree: int
+    counters: int
+    rebuttals: int
+
+    @property
+    def net(self) -> int:
+        return self.agree - self.disagree
+
+
+@dataclass(frozen=True, slots=True)
+class ContributionStats:
+    """A contribution with its votes and "changed my mind" awards, for a summary."""
+
+    contribution_id: int
+    argument_id: int
+    piece_id: int
+    parent_id: int | None
+    kind: ContributionKind
+    author_id: int
+    body: str
+    created_at: datetime
+    agree: int
+    disagree: int
+    awards: int
+
+    @property
+    def net(self) -> int:
+        return self.agree - self.disagree
+
+
+@dataclass(frozen=True, slots=True)
+class Participation:
+    """Members active (voted or contributed) in a window, and which of them were active before."""
+
+    active: frozenset[int] = field(default_factory=frozenset)
+    returning: frozenset[int] = field(default_factory=frozenset)
+
+    @property
+    def newcomers(self) -> frozenset[int]:
+        return self.active - self.returning
