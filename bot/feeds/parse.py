@@ -1,0 +1,546 @@
+"""Parsing a fetched feed into entries with stable keys, and finding feeds linked from a page.
+
+RSS 0.9x-2.0, RSS 1.0 (RDF) and Atom go through feedparser (which also sanitizes their HTML);
+JSON Feed 1.0/1.1 is read here, since feedparser 6 does not read it. Bad input raises only
+:class:`FeedParseError` or its subclass :class:`NotAFeed`, whatever the bytes are.
+
+Entry keys are what dedupe compares: ``key`` is the publisher's id when there is one, and
+``alt_keys`` carry the normalized link and a title hash, so an entry whose GUID was churned,
+which was re-dated, or whose link gained tracking parameters is still recognised as seen.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import re
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from html.parser import HTMLParser
+from typing import Any
+from urllib.parse import parse_qsl, quote, urljoin, urlsplit, urlunsplit
+
+import feedparser
+
+# ---------------------------------------------------------------------------------- errors
+
+
+class FeedParseError(ValueError):
+    """The document looked like a feed but could not be read as one."""
+
+
+class NotAFeed(FeedParseError):
+    """The document is not a feed at all (an HTML page, other JSON, or garbage)."""
+
+
+# ------------------------------------------------------------------------------ data model
+
+
+@dataclass(frozen=True, slots=True)
+class FeedEntry:
+    """One feed item. ``published`` is UTC-aware; the HTML fields are sanitized markup."""
+
+    key: str
+    alt_keys: tuple[str, ...]
+    guid: str | None
+    title: str | None
+    link: str | None
+    author: str | None
+    published: datetime | None
+    summary_html: str | None
+    content_html: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedFeed:
+    title: str | None
+    link: str | None
+    entries: tuple[FeedEntry, ...]
+
+
+# --------------------------------------------------------------------------- link handling
+
+# Query parameters that only say where a click came from; they never change the document.
+_TRACKING_PARAMS = frozenset({
+    "fbclid", "gclid", "gclsrc", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "twclid",
+    "ttclid", "li_fat_id", "igshid", "mc_cid", "mc_eid", "_hsenc", "_hsmi", "mkt_tok",
+    "vero_id", "vero_conv", "oly_anon_id", "oly_enc_id", "rb_clickid", "s_cid", "cmpid",
+    "ocid", "ncid", "smid", "smtyp", "soc_src", "soc_trk", "sr_share", "spm", "at_medium",
+    "at_campaign", "at_custom1", "at_custom2", "at_custom3", "at_custom4", "wt.mc_id",
+    "ref", "ref_src", "ref_url", "referrer", "src", "cmp", "feature", "__twitter_impression",
+})
+_TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hsa_", "itm_")
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _is_tracking(name: str) -> bool:
+    lowered = name.lower()
+    return lowered in _TRACKING_PARAMS or lowered.startswith(_TRACKING_PREFIXES)
+
+
+def normalize_link(url: str) -> str:
+    """A canonical form of an article URL, for recognising the same link written differently.
+
+    Lowercases scheme and host, drops the fragment, default ports and tracking parameters
+    (utm_*, fbclid, gclid, ref, ...), sorts the remaining query parameters and trims a trailing
+    slash. Something that is not a parseable URL comes back stripped but otherwise unchanged.
+    """
+    text = url.strip()
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+        host = parts.hostname
+    except ValueError:
+        return text
+    scheme = parts.scheme.lower()
+    if host is None:
+        netloc = parts.netloc
+    else:
+        if ":" in host:
+            host = f"[{host}]"
+        netloc = host
+        if port is not None and _DEFAULT_PORTS.get(scheme) != port:
+            netloc = f"{host}:{port}"
+        if parts.username is not None:
+            userinfo = parts.netloc.rpartition("@")[0]
+            netloc = f"{userinfo}@{netloc}"
+    query_pairs = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+                   if not _is_tracking(k)]
+    query_pairs.sort()
+    query = "&".join(f"{quote(k, safe='')}={quote(v, safe='')}" if v else quote(k, safe='')
+                     for k, v in query_pairs)
+    path = parts.path.rstrip("/")
+    return urlunsplit((scheme, netloc, path, query, ""))
+
+
+def _web_link(link: Any, base: str | None) -> str | None:
+    """An absolute http(s) link, or None (javascript:, data: and the like are dropped)."""
+    if not isinstance(link, str) or not link.strip():
+        return None
+    text = link.strip()
+    if base:
+        try:
+            text = urljoin(base, text)
+        except ValueError:
+            return None
+    try:
+        scheme = urlsplit(text).scheme.lower()
+    except ValueError:
+        return None
+    if scheme in ("http", "https"):
+        return text
+    # A relative link with no base to resolve it against is still worth keeping.
+    return text if not scheme and not base else None
+
+
+# --------------------------------------------------------------------------------- helpers
+
+_TAG = re.compile(r"<[^>]*>")
+_SPACE = re.compile(r"\s+")
+_EMAIL_NAME = re.compile(r"^\s*\S+@\S+\s*\((?P<name>[^()]+)\)\s*$")
+_NAME_EMAIL = re.compile(r"^\s*(?P<name>[^<>@]+?)\s*[<(]\s*\S+@\S+\s*[>)]\s*$")
+
+
+def _text(value: Any) -> str | None:
+    """A non-empty single-spaced string, or None."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int | float):
+        value = str(value)
+    if not isinstance(value, str):
+        return None
+    cleaned = _SPACE.sub(" ", value).strip()
+    return cleaned or None
+
+
+def _html_to_text(value: str) -> str:
+    return html.unescape(_TAG.sub(" ", value))
+
+
+def _plain_to_html(value: str) -> str:
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", value) if p.strip()]
+    return "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs)
+
+
+def _author_name(value: Any) -> str | None:
+    name = _text(value)
+    if name is None:
+        return None
+    for pattern in (_EMAIL_NAME, _NAME_EMAIL):
+        match = pattern.match(name)
+        if match:
+            return _text(match.group("name"))
+    return name
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _title_fingerprint(title: str) -> str:
+    return _sha256(_SPACE.sub(" ", title).strip().casefold())
+
+
+_MAX_GUID = 512
+
+
+def _entry_keys(guid: str | None, link: str | None, title: str | None,
+                published: datetime | None, body: str | None) -> tuple[str, tuple[str, ...]]:
+    link_key = f"link:{normalize_link(link)}" if link else None
+    title_key = f"title:{_title_fingerprint(title)}" if title else None
+    if guid:
+        # Some publishers put whole documents in the id; a digest keeps keys storable.
+        key = f"guid:{guid}" if len(guid) <= _MAX_GUID else f"guid-sha256:{_sha256(guid)}"
+    elif link_key:
+        key = link_key
+    else:
+        stamp = published.isoformat() if published else ""
+        # Body only when there is nothing else, so untitled undated items do not all collide.
+        extra = (body or "") if not (title or published) else ""
+        key = "hash:" + _sha256("\n".join((title or "", stamp, extra)))
+    alt_keys = tuple(k for k in (link_key, title_key) if k and k != key)
+    return key, alt_keys
+
+
+def _make_entry(*, guid: Any, title: str | None, link: str | None, author: str | None,
+                published: datetime | None, summary_html: str | None,
+                content_html: str | None) -> FeedEntry:
+    guid_text = guid.strip() if isinstance(guid, str) and guid.strip() else None
+    key, alt_keys = _entry_keys(guid_text, link, title, published, content_html or summary_html)
+    return FeedEntry(key=key, alt_keys=alt_keys, guid=guid_text, title=title, link=link,
+                     author=author, published=published, summary_html=summary_html,
+                     content_html=content_html)
+
+
+def _where(url: str | None) -> str:
+    return f"{url}: " if url else ""
+
+
+# ------------------------------------------------------------------------------- sniffing
+
+_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
+_LEADING = re.compile(r"\s*(?:<\?.*?\?>|<!--.*?-->)", re.S)
+_FIRST_MARKUP = re.compile(r"\s*<\s*(!doctype\s+(?P<doctype>[\w:.-]+)|(?P<tag>[\w:.-]+))", re.I)
+
+
+def _head_text(body: bytes) -> str:
+    head = body[:4096]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return head.decode("utf-16", "replace")
+    if head.startswith(_BOMS[0]):
+        head = head[3:]
+    return head.decode("latin-1")
+
+
+def _looks_like_html(body: bytes) -> bool:
+    """True when the document's first markup is an HTML doctype or an <html> root."""
+    text = _head_text(body)
+    position = 0
+    while True:
+        match = _LEADING.match(text, position)
+        if not match:
+            break
+        position = match.end()
+    match = _FIRST_MARKUP.match(text, position)
+    if not match:
+        return False
+    name = (match.group("doctype") or match.group("tag") or "").lower()
+    return name == "html" or name.endswith(":html")
+
+
+def _looks_like_json(body: bytes, content_type: str | None) -> bool:
+    text = _head_text(body).lstrip()
+    if text.startswith("{"):
+        return True
+    mime = (content_type or "").split(";")[0].strip().lower()
+    return (mime.endswith("/json") or mime.endswith("+json")) and not text.startswith("<")
+
+
+# ------------------------------------------------------------------------------ JSON Feed
+
+
+def _json_date(value: Any) -> datetime | None:
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip()
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        struct = _safe_parse_date(text)
+        return _struct_to_datetime(struct)
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except (OverflowError, ValueError):
+        return None
+
+
+def _safe_parse_date(text: str) -> time.struct_time | None:
+    parse = getattr(getattr(feedparser, "datetimes", None), "_parse_date", None)
+    if parse is None:
+        return None
+    try:
+        return parse(text)
+    except Exception:  # feedparser's date handlers are lenient, not total
+        return None
+
+
+def _json_author(*holders: Any) -> str | None:
+    for holder in holders:
+        if not isinstance(holder, dict):
+            continue
+        authors = holder.get("authors")
+        candidates = authors if isinstance(authors, list) else []
+        candidates = [*candidates, holder.get("author")]
+        for candidate in candidates:
+            if isinstance(candidate, dict):
+                name = _text(candidate.get("name"))
+                if name:
+                    return name
+            elif isinstance(candidate, str) and _text(candidate):
+                return _text(candidate)
+    return None
+
+
+def _sanitize(markup: str) -> str:
+    # JSON Feed HTML gets the same sanitizer feedparser applies to XML feeds.
+    sanitize = getattr(getattr(feedparser, "sanitizer", None), "_sanitize_html", None)
+    if sanitize is not None:
+        try:
+            return str(sanitize(markup, "utf-8", "text/html"))
+        except Exception:  # fall back to the blunt filter below
+            pass
+    return re.sub(r"<(script|style|iframe|object|embed)\b.*?</\1\s*>", "", markup,
+                  flags=re.I | re.S)
+
+
+def _parse_json_feed(body: bytes, url: str | None) -> ParsedFeed:
+    try:
+        data = json.loads(body)
+    except (ValueError, RecursionError) as error:
+        raise FeedParseError(f"{_where(url)}malformed JSON ({error})") from None
+    version = data.get("version") if isinstance(data, dict) else None
+    is_json_feed = isinstance(version, str) and "jsonfeed.org/version/" in version
+    if not isinstance(data, dict) or not (is_json_feed or (
+            isinstance(data.get("items"), list) and "title" in data)):
+        raise NotAFeed(f"{_where(url)}not a feed: JSON, but not a JSON Feed")
+    items = data.get("items")
+    if not isinstance(items, list):
+        raise FeedParseError(f"{_where(url)}JSON Feed without an items list")
+    home = data.get("home_page_url")
+    feed_link = _web_link(home, url)
+    base = url or (data.get("feed_url") if isinstance(data.get("feed_url"), str) else None)
+    entries: list[FeedEntry] = []
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        link = _web_link(item.get("url"), base) or _web_link(item.get("external_url"), base)
+        content_html: str | None = None
+        if isinstance(item.get("content_html"), str) and item["content_html"].strip():
+            content_html = _sanitize(item["content_html"])
+        elif isinstance(item.get("content_text"), str) and item["content_text"].strip():
+            content_html = _plain_to_html(item["content_text"])
+        summary = _text(item.get("summary"))
+        raw_id = item.get("id")
+        guid = str(raw_id) if isinstance(raw_id, str | int) and not isinstance(raw_id, bool) \
+            else None
+        entries.append(_make_entry(
+            guid=guid,
+            title=_text(item.get("title")),
+            link=link,
+            author=_json_author(item, data),
+            published=_json_date(item.get("date_published"))
+            or _json_date(item.get("date_modified")),
+            summary_html=f"<p>{html.escape(summary)}</p>" if summary else None,
+            content_html=content_html,
+        ))
+    return ParsedFeed(title=_text(data.get("title")), link=feed_link, entries=tuple(entries))
+
+
+# ---------------------------------------------------------------- RSS / Atom (feedparser)
+
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+def _struct_to_datetime(value: Any) -> datetime | None:
+    if not isinstance(value, time.struct_time | tuple) or len(value) < 6:
+        return None
+    try:
+        return datetime(*value[:6], tzinfo=UTC)
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
+def _detail_html(detail: Any, fallback: Any = None) -> str | None:
+    value = detail.get("value") if isinstance(detail, dict) else fallback
+    if not isinstance(value, str) or not value.strip():
+        return None
+    kind = detail.get("type") if isinstance(detail, dict) else "text/html"
+    if kind in _HTML_TYPES:
+        return value
+    return _plain_to_html(value)
+
+
+def _detail_text(detail: Any, fallback: Any) -> str | None:
+    value = detail.get("value") if isinstance(detail, dict) else fallback
+    if not isinstance(value, str):
+        return None
+    kind = detail.get("type") if isinstance(detail, dict) else "text/plain"
+    if kind in _HTML_TYPES:
+        value = _html_to_text(value)
+    return _text(value)
+
+
+def _fp_entry(entry: Any, base: str | None) -> FeedEntry:
+    contents = entry.get("content") or []
+    html_contents = [c for c in contents if isinstance(c, dict) and c.get("type") in _HTML_TYPES]
+    chosen = (html_contents or [c for c in contents if isinstance(c, dict)] or [None])[0]
+    author_detail = entry.get("author_detail")
+    author = _author_name(author_detail.get("name") if isinstance(author_detail, dict) else None)
+    published = None
+    for field_name in ("published_parsed", "updated_parsed", "created_parsed"):
+        published = _struct_to_datetime(entry.get(field_name))
+        if published is not None:
+            break
+    return _make_entry(
+        guid=entry.get("id"),
+        title=_detail_text(entry.get("title_detail"), entry.get("title")),
+        link=_web_link(entry.get("link"), base),
+        author=author or _author_name(entry.get("author")),
+        published=published,
+        summary_html=_detail_html(entry.get("summary_detail"), entry.get("summary")),
+        content_html=_detail_html(chosen) if chosen else None,
+    )
+
+
+def _parse_xml_feed(body: bytes, url: str | None, content_type: str | None) -> ParsedFeed:
+    headers: dict[str, str] = {}
+    if url:
+        # Relative links in the feed resolve against where it was fetched from.
+        headers["content-location"] = url
+    if content_type:
+        headers["content-type"] = content_type
+    try:
+        result = feedparser.parse(body, response_headers=headers)
+    except RecursionError:
+        raise FeedParseError(f"{_where(url)}document nested too deeply to read") from None
+    except Exception as error:  # feedparser must not leak its internals
+        raise FeedParseError(f"{_where(url)}unreadable feed ({type(error).__name__}: "
+                             f"{error})") from None
+    entries_raw = result.get("entries") or []
+    version = result.get("version") or ""
+    feed = result.get("feed") or {}
+    bozo = result.get("bozo_exception") if result.get("bozo") else None
+    if not version and not entries_raw:
+        detail = f" ({_first_line(bozo)})" if bozo else ""
+        raise NotAFeed(f"{_where(url)}not a feed: no RSS, Atom or JSON Feed found{detail}")
+    feed_title = _detail_text(feed.get("title_detail"), feed.get("title"))
+    if _is_fatal(bozo) and not entries_raw and not feed_title:
+        raise FeedParseError(f"{_where(url)}malformed feed ({_first_line(bozo)})")
+    base = url
+    entries = tuple(_fp_entry(entry, base) for entry in entries_raw)
+    return ParsedFeed(title=feed_title, link=_web_link(feed.get("link"), base), entries=entries)
+
+
+# Bozo reasons about HTTP headers and encodings, which feedparser recovers from fully.
+_BENIGN_BOZO: tuple[type[BaseException], ...] = tuple(
+    kind for kind in (getattr(feedparser, name, None) for name in (
+        "NonXMLContentType", "CharacterEncodingOverride", "UndeclaredNamespace"))
+    if isinstance(kind, type)
+)
+
+
+def _is_fatal(bozo: Any) -> bool:
+    return bozo is not None and not isinstance(bozo, _BENIGN_BOZO)
+
+
+def _first_line(error: Any) -> str:
+    text = str(error).strip() or type(error).__name__
+    return text.splitlines()[0]
+
+
+# ------------------------------------------------------------------------------ public API
+
+
+def parse_feed(body: bytes, *, url: str | None = None,
+               content_type: str | None = None) -> ParsedFeed:
+    """Parse an RSS, Atom or JSON Feed document.
+
+    ``url`` (where it was fetched from) resolves relative links; ``content_type`` (the HTTP
+    header value) helps pick the encoding and the dialect. Raises :class:`NotAFeed` for an
+    HTML page or anything else that is not a feed, :class:`FeedParseError` for a feed that
+    cannot be read, and nothing else.
+    """
+    if not isinstance(body, bytes | bytearray | memoryview):
+        raise FeedParseError(f"{_where(url)}expected bytes, got {type(body).__name__}")
+    data = bytes(body)
+    if not data.strip():
+        raise NotAFeed(f"{_where(url)}not a feed: the document is empty")
+    try:
+        if _looks_like_json(data, content_type):
+            return _parse_json_feed(data, url)
+        if _looks_like_html(data):
+            raise NotAFeed(f"{_where(url)}not a feed: this is an HTML page (it may link to its "
+                           "feed with <link rel=\"alternate\">)")
+        return _parse_xml_feed(data, url, content_type)
+    except FeedParseError:
+        raise
+    except Exception as error:  # the promise is: only FeedParseError escapes
+        raise FeedParseError(f"{_where(url)}unreadable feed ({type(error).__name__}: "
+                             f"{_first_line(error)})") from None
+
+
+_FEED_TYPES = frozenset({
+    "application/rss+xml", "application/atom+xml", "application/rdf+xml",
+    "application/feed+json", "application/json",
+})
+
+
+class _LinkCollector(HTMLParser):
+    def __init__(self, base_url: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.base = base_url
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name.lower(): (value or "") for name, value in attrs}
+        if tag == "base" and values.get("href"):
+            # <base href> changes what relative hrefs after it mean.
+            self.base = urljoin(self.base, values["href"].strip())
+            return
+        if tag != "link":
+            return
+        rels = values.get("rel", "").lower().split()
+        mime = values.get("type", "").split(";")[0].strip().lower()
+        href = values.get("href", "").strip()
+        if "alternate" in rels and mime in _FEED_TYPES and href:
+            self.hrefs.append(urljoin(self.base, href))
+
+    handle_startendtag = handle_starttag
+
+
+def discover_feed_links(html_doc: str | bytes, base_url: str) -> list[str]:
+    """Feed URLs a page advertises with ``<link rel="alternate" type="...">``, in page order.
+
+    Types: RSS, Atom, RDF, JSON Feed (and plain JSON). Hrefs resolve against ``base_url`` (or
+    the page's ``<base href>``); duplicates and non-http(s) results are dropped.
+    """
+    text = html_doc.decode("utf-8", "replace") if isinstance(html_doc, bytes) else html_doc
+    collector = _LinkCollector(base_url)
+    try:
+        collector.feed(text)
+        collector.close()
+    except Exception:  # keep what was found before the markup broke
+        pass
+    found: list[str] = []
+    for href in collector.hrefs:
+        try:
+            scheme = urlsplit(href).scheme.lower()
+        except ValueError:
+            continue
+        if scheme in ("http", "https") and href not in found:
+            found.append(href)
+    return found
