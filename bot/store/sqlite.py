@@ -1,0 +1,167 @@
+"""The SQLite backend (the embedded default), through aiosqlite.
+
+One connection per store, WAL journal, foreign keys on, a busy timeout for other processes.
+Transactions are serialised by an asyncio lock (aiosqlite shares one connection between
+coroutines) and start with ``BEGIN IMMEDIATE``, so a read-then-write (a vote toggle, a lease
+claim) holds the database write lock from its first read, also against other processes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+import aiosqlite
+
+from bot.store.records import Conflict, NotFound, StoreError
+from bot.store.sql import Conn, Row, SqlStore, format_ts
+
+BUSY_TIMEOUT_MS = 10_000
+_PLACEHOLDER = re.compile(r"\$(\d+)")
+
+
+@lru_cache(maxsize=512)
+def _sqlite_sql(sql: str) -> str:
+    """asyncpg's ``$n`` placeholders as SQLite's numbered ``?n``."""
+    return _PLACEHOLDER.sub(r"?\1", sql)
+
+
+def _sqlite_arg(value: Any) -> Any:
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, datetime):
+        return format_ts(value)
+    if isinstance(value, list | tuple):
+        return json.dumps(list(value))  # read back through json_each()
+    return value
+
+
+def sqlite_path(url: str) -> str:
+    """The file path in ``sqlite:///relative.db``, ``sqlite:////abs.db`` or ``:memory:``."""
+    if not url.lower().startswith("sqlite://"):
+        raise ValueError(f"not a sqlite URL: {url!r}")
+    rest = url[len("sqlite://"):].split("?", 1)[0]
+    if rest in ("", "/"):
+        return ":memory:"
+    if not rest.startswith("/"):
+        raise ValueError(f"sqlite URLs look like sqlite:///path/to.db, not {url!r}")
+    path = unquote(rest[1:])
+    return path or ":memory:"
+
+
+def _check_directory(path: str) -> None:
+    """Say which directory is missing; SQLite would only say "unable to open database file"."""
+    if path == ":memory:":
+        return
+    parent = Path(path).expanduser().resolve().parent
+    if not parent.is_dir():
+        raise StoreError(f"cannot create {path}: directory {parent} does not exist")
+
+
+class _Conn:
+    def __init__(self, db: aiosqlite.Connection) -> None:
+        self._db = db
+
+    async def fetch(self, sql: str, *args: Any) -> list[Row]:
+        async with self._db.execute(_sqlite_sql(sql), [_sqlite_arg(a) for a in args]) as cur:
+            return list(await cur.fetchall())
+
+    async def fetchrow(self, sql: str, *args: Any) -> Row | None:
+        async with self._db.execute(_sqlite_sql(sql), [_sqlite_arg(a) for a in args]) as cur:
+            row = await cur.fetchone()
+            # Drain the statement: an UPDATE ... RETURNING only completes once stepped through.
+            await cur.fetchall()
+            return row
+
+    async def fetchval(self, sql: str, *args: Any) -> Any:
+        row = await self.fetchrow(sql, *args)
+        return None if row is None else row[0]
+
+    async def execute(self, sql: str, *args: Any) -> int:
+        async with self._db.execute(_sqlite_sql(sql), [_sqlite_arg(a) for a in args]) as cur:
+            return cur.rowcount
+
+
+def _translate(exc: sqlite3.IntegrityError) -> StoreError:
+    message = str(exc)
+    if "FOREIGN KEY" in message:
+        return NotFound(f"a referenced row does not exist ({message})")
+    if "UNIQUE" in message or "PRIMARY KEY" in message:
+        return Conflict(message)
+    return StoreError(message)
+
+
+class SQLiteStore(SqlStore):
+    dialect = "sqlite"
+
+    def __init__(self, db: aiosqlite.Connection, path: str) -> None:
+        self._db = db
+        self.path = path
+        self._lock = asyncio.Lock()
+        self._closed = False
+
+    @classmethod
+    async def connect(cls, url: str) -> SQLiteStore:
+        path = sqlite_path(url)
+        _check_directory(path)
+        # isolation_level=None: no implicit transactions; _tx issues BEGIN/COMMIT itself.
+        db = await aiosqlite.connect(path, isolation_level=None)
+        try:
+            db.row_factory = aiosqlite.Row
+            await db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            await db.execute("PRAGMA foreign_keys = ON")
+            if path != ":memory:":
+                await db.execute("PRAGMA journal_mode = WAL")
+                # WAL + NORMAL: durable at checkpoints, no fsync per commit (SQLite's advice).
+                await db.execute("PRAGMA synchronous = NORMAL")
+        except BaseException:
+            await db.close()
+            raise
+        return cls(db, path)
+
+    @asynccontextmanager
+    async def _tx(self) -> AsyncIterator[Conn]:
+        if self._closed:
+            raise StoreError("the store is closed")
+        async with self._lock:
+            await self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield _Conn(self._db)
+            except sqlite3.IntegrityError as exc:
+                await asyncio.shield(self._db.execute("ROLLBACK"))
+                raise _translate(exc) from exc
+            except BaseException:
+                await asyncio.shield(self._db.execute("ROLLBACK"))
+                raise
+            else:
+                await asyncio.shield(self._db.execute("COMMIT"))
+
+    def _array(self, n: int, sql_type: str) -> str:
+        return f"json_each(${n}) AS t"
+
+    async def _lock_migrations(self, conn: Conn) -> None:
+        """BEGIN IMMEDIATE already holds the database write lock."""
+
+    def _migrations_table_sql(self) -> str:
+        return ("CREATE TABLE IF NOT EXISTS schema_migrations ("
+                "version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)")
+
+    async def _has_table(self, conn: Conn, name: str) -> bool:
+        return await conn.fetchval(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = $1", name) is not None
+
+    async def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        async with self._lock:
+            await self._db.close()
