@@ -399,17 +399,20 @@ def _fp_entry(entry: Any, base: str | None) -> FeedEntry:
     html_contents = [c for c in contents if isinstance(c, dict) and c.get("type") in _HTML_TYPES]
     chosen = (html_contents or [c for c in contents if isinstance(c, dict)] or [None])[0]
     author_detail = entry.get("author_detail")
-    author = _author_name(author_detail.get("name") if isinstance(author_detail, dict) else None)
+    # The raw author string first: feedparser mis-splits "email (Name)" in author_detail.
+    author = _author_name(entry.get("author")) or _author_name(
+        author_detail.get("name") if isinstance(author_detail, dict) else None)
     published = None
     for field_name in ("published_parsed", "updated_parsed", "created_parsed"):
-        published = _struct_to_datetime(entry.get(field_name))
+        # dict.get skips FeedParserDict's deprecated updated->published key aliasing.
+        published = _struct_to_datetime(dict.get(entry, field_name))
         if published is not None:
             break
     return _make_entry(
         guid=entry.get("id"),
         title=_detail_text(entry.get("title_detail"), entry.get("title")),
         link=_web_link(entry.get("link"), base),
-        author=author or _author_name(entry.get("author")),
+        author=author,
         published=published,
         summary_html=_detail_html(entry.get("summary_detail"), entry.get("summary")),
         content_html=_detail_html(chosen) if chosen else None,
