@@ -426,6 +426,11 @@ class Fetcher:
                     except ValueError:
                         raise BadURL(url, f"redirect to an invalid URL {location!r}") from None
                 return await self._read(url, resp, etag, last_modified)
+        except BlockedAddress as error:
+            # Raised by GuardedResolver at connect time, which only knows the host name.
+            if error.url == url:
+                raise
+            raise BlockedAddress(url, f"refusing to connect: {error.problem}") from None
         except FetchError:
             raise
         except TimeoutError:
