@@ -1,0 +1,251 @@
+"""The vocabulary of enumeration: how writers announce a count and mark their arguments.
+
+Everything here is a precompiled pattern or a small table, used by ``segment``. Matching is
+deliberately case-sensitive on the first letter of a marker: an enumerating "Second," opens a
+sentence, while narration ("a second term", "for the second time") sits inside one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Final
+
+# Marker values: an explicit position (1, 2, ...), or one of these relative positions.
+NEXT: Final = -1  # "Next", "Another reason": one after the previous marker
+LAST: Final = -2  # "Finally", "Lastly": closes the list
+
+ORDINALS: Final[dict[str, int]] = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5,
+    "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10,
+}
+NUMBER_WORDS: Final[dict[str, int]] = {
+    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+}
+_ONE_TO_TEN: Final[dict[str, int]] = {"one": 1, **{k: v for k, v in NUMBER_WORDS.items()
+                                                   if v <= 10}}
+_ROMAN: Final[dict[str, int]] = {
+    "I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10,
+}
+
+# Nouns a writer counts arguments with. "thing" and "way" are left out of the marker nouns
+# ("the first thing people notice") unless the piece announced them ("five things").
+COUNT_NOUNS: Final = frozenset({
+    "reason", "way", "thing", "lesson", "mistake", "problem", "point", "argument", "factor",
+    "question", "myth", "ground", "cause", "flaw", "failure", "truth", "takeaway", "principle",
+    "fact", "risk", "danger", "objection", "idea", "misconception", "consideration", "issue",
+    "step", "sign", "rule", "worry", "concern", "benefit", "advantage", "error", "sin", "trap",
+    "priority", "obstacle", "explanation", "difference", "lie", "fallacy", "weakness",
+    "strength", "count", "caveat", "change", "demand", "test", "cost",
+})
+MARKER_NOUNS: Final = COUNT_NOUNS - {"thing", "way", "fact", "change", "test", "cost", "count",
+                                      "sign", "idea", "question", "truth", "step", "rule"}
+
+
+def singular(noun: str) -> str:
+    noun = noun.lower()
+    if noun.endswith("ies"):
+        return noun[:-3] + "y"
+    if noun.endswith(("sses", "xes")):
+        return noun[:-2]
+    return noun[:-1] if noun.endswith("s") else noun
+
+
+_ORD_ALT = "|".join(ORDINALS)
+_ORD_CAP = "|".join(word.capitalize() for word in ORDINALS)
+_NUM_ALT = "|".join(NUMBER_WORDS)
+_PLURALS = "|".join(sorted({n + "s" for n in COUNT_NOUNS} | {"mistakes", "fallacies",
+                                                             "priorities", "lies"}))
+
+# "There are four reasons", "for three reasons", "5 things", "two hard lessons".
+ANNOUNCE_RE: Final = re.compile(
+    rf"(?<![\w.,-])(?P<num>{_NUM_ALT}|\d{{1,2}})\s+"
+    rf"(?:(?!of\b|and\b|the\b|in\b|or\b|years?\b)[A-Za-z’'-]+\s+){{0,2}}?"
+    rf"(?P<noun>{_PLURALS})\b",
+    re.IGNORECASE,
+)
+# "the first two reasons" counts a subset, not the piece's arguments.
+ANNOUNCE_SUBSET_RE: Final = re.compile(r"\b(?:first|last|next|previous|other|these|those)\s*$",
+                                       re.IGNORECASE)
+
+# Ordinal markers, tried at the start of a paragraph or of a sentence.
+_ORD_MARKER = re.compile(
+    r"(?:And\s+)?(?:"
+    rf"(?P<adv>(?:{_ORD_CAP})ly)\b"
+    r"|(?P<first>First of all|First and foremost|First off|First things first|For starters"
+    r"|For a start|To begin with|To start with|For one thing|In the first place)\b"
+    rf"|In the (?P<place>{_ORD_ALT}) place\b"
+    rf"|(?P<bare>{_ORD_CAP})(?=\s*[,:;—–])"
+    r"|(?P<final>Finally|Last)(?=\s*[,:;—–])"
+    r"|(?P<final2>Lastly|Last but not least|Last of all)\b"
+    r"|(?P<next>Next|For another)(?=\s*[,:;—–])"
+    r"|(?P<det>The|A|An|My|Our|One|His|Her|Their|Its)\s+(?:very\s+)?"
+    rf"(?P<ord>{_ORD_ALT}|final|last|next|other|further|more|additional)"
+    r"(?P<also>\s+and\s+(?:final|last|most\s+important|biggest|best|perhaps\s+most\s+important))?"
+    r"\s+(?P<w1>[a-z]+)(?:,?\s+(?P<w2>[a-z]+))?"
+    rf"|(?P<theord>The\s+(?:{_ORD_ALT}|final|last|other))"
+    r"(?=\s+(?:is|concerns|involves|has\s+to\s+do\s+with)\b)"
+    r"|(?P<another>(?:Yet\s+|Still\s+)?Another)\s+(?P<a1>[a-z]+)(?:,?\s+(?P<a2>[a-z]+))?"
+    r"|(?P<one>One)\s+(?P<o1>[a-z]+)(?:,?\s+(?P<o2>[a-z]+))?"
+    r")"
+)
+
+# Numbered or bulleted paragraph openings.
+_NUM_MARKER = re.compile(r"(?P<m>(?P<n>\d{1,2})(?P<p>[.)]))(?=\s+\S)")
+_PAREN_MARKER = re.compile(r"(?P<m>\((?P<n>\d{1,2})\))(?=\s+\S)")
+_HASH_MARKER = re.compile(r"(?P<m>#(?P<n>\d{1,2})[.:)]?)(?=\s+\S)")
+_LABEL_MARKER = re.compile(
+    r"(?P<m>(?P<label>Reason|Point|Lesson|Mistake|Argument|Problem|Myth|Objection|Step|Rule"
+    r"|Number|No\.)\s*(?P<hash>#)?\s*"
+    r"(?P<n>\d{1,2}|One|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten"
+    r"|one|two|three|four|five|six|seven|eight|nine|ten)\b\s*[:.)—–-]?)(?=\s|$)"
+)
+_ROMAN_MARKER = re.compile(r"(?P<m>(?P<n>X|IX|IV|V?I{1,3}|V)\.)(?=\s+\S)")
+_BULLET_MARKER = re.compile(r"(?P<m>[•●▪◦‣∙*-])(?=\s+\S)")
+
+# Where a sentence may begin inside a paragraph.
+SENTENCE_GAP_RE: Final = re.compile(r"[.!?][\"”’)]*\s+")
+_SENTENCE_INITIALS: Final = frozenset("FSTNLAIOMHEY")
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A possible argument marker: where it is, what it says, which list it could belong to."""
+
+    para: int
+    start: int  # offset of the marker in its paragraph
+    end: int  # offset where the marker (with its punctuation) ends
+    marker: str
+    # "ord" for words; "num." / "num)" / "(num)" / "#num" / "label:..." / "roman" / "bullet"
+    kind: str
+    value: int  # explicit position, or NEXT / LAST
+    explicit: bool  # an ordinal word or numeral, as opposed to "One reason" / "Another reason"
+    noun: bool = False  # a noun phrase marker ("The third reason"), for titles
+
+    @property
+    def at_start(self) -> bool:
+        return self.start == 0
+
+
+def _noun_of(w1: str | None, w2: str | None, nouns: frozenset[str]) -> str | None:
+    """Which of the next one or two words is a counting noun ("a second, bigger problem")."""
+    if w1 and singular(w1) in nouns:
+        return "w1"
+    if w2 and singular(w2) in nouns:
+        return "w2"
+    return None
+
+
+def ordinal_at(text: str, pos: int, para: int, nouns: frozenset[str]) -> Candidate | None:
+    """An ordinal marker beginning exactly at ``pos``, or None."""
+    m = _ORD_MARKER.match(text, pos)
+    if m is None:
+        return None
+    groups = m.groupdict()
+    end = m.end()
+    noun = False
+    explicit = True
+    if groups["adv"]:
+        value = ORDINALS[groups["adv"][:-2].lower()]
+    elif groups["first"]:
+        value = 1
+    elif groups["place"]:
+        value = ORDINALS[groups["place"]]
+    elif groups["bare"]:
+        value = ORDINALS[groups["bare"].lower()]
+    elif groups["final"] or groups["final2"]:
+        value, explicit = LAST, False
+    elif groups["next"]:
+        value, explicit = NEXT, False
+    elif groups["det"]:
+        which = _noun_of(groups["w1"], groups["w2"], nouns)
+        if which is None:
+            return None
+        end = m.end(which)
+        noun = True
+        word = groups["ord"]
+        if word in ORDINALS:
+            value = ORDINALS[word]
+        elif word in ("final", "last"):
+            value, explicit = LAST, False
+        else:
+            value, explicit = NEXT, False
+    elif groups["theord"]:
+        word = groups["theord"].split()[-1]
+        noun = True
+        if word in ORDINALS:
+            value = ORDINALS[word]
+        elif word in ("final", "last"):
+            value, explicit = LAST, False
+        else:
+            value, explicit = NEXT, False
+    elif groups["another"]:
+        which = _noun_of(groups["a1"], groups["a2"], nouns)
+        if which is None:
+            return None
+        end = m.end("a1" if which == "w1" else "a2")
+        value, explicit, noun = NEXT, False, True
+    else:  # "One reason"
+        which = _noun_of(groups["o1"], groups["o2"], nouns)
+        if which is None:
+            return None
+        end = m.end("o1" if which == "w1" else "o2")
+        value, explicit, noun = 1, False, True
+    return Candidate(para, pos, end, text[pos:end], "ord", value, explicit, noun)
+
+
+def list_marker_at_start(text: str, para: int) -> Candidate | None:
+    """A numeral, label ("Reason #2:") or bullet opening a paragraph, or None."""
+    first = text[:1]
+    if first.isdigit():
+        m = _NUM_MARKER.match(text)
+        if m:
+            return Candidate(para, 0, m.end(), m["m"], "num" + m["p"], int(m["n"]), True)
+        return None
+    if first == "(":
+        m = _PAREN_MARKER.match(text)
+        return Candidate(para, 0, m.end(), m["m"], "(num)", int(m["n"]), True) if m else None
+    if first == "#":
+        m = _HASH_MARKER.match(text)
+        return Candidate(para, 0, m.end(), m["m"], "#num", int(m["n"]), True) if m else None
+    if first in "RPLMASNO":
+        m = _LABEL_MARKER.match(text)
+        if m:
+            raw = m["n"].lower()
+            value = int(raw) if raw.isdigit() else _ONE_TO_TEN[raw]
+            kind = "label:" + m["label"].lower() + ("#" if m["hash"] else "")
+            return Candidate(para, 0, m.end(), m["m"].rstrip(), kind, value, True)
+        return None
+    if first in "IVX":
+        m = _ROMAN_MARKER.match(text)
+        if m and m["n"] in _ROMAN:
+            return Candidate(para, 0, m.end(), m["m"], "roman", _ROMAN[m["n"]], True)
+        return None
+    m = _BULLET_MARKER.match(text)
+    if m:
+        return Candidate(para, 0, m.end(), m["m"], "bullet", NEXT, False)
+    return None
+
+
+def _in_quote(text: str, pos: int) -> bool:
+    """Whether ``pos`` sits inside a quotation opened earlier in the paragraph."""
+    head = text[:pos]
+    return head.count("“") > head.count("”") or head.count('"') % 2 == 1
+
+
+def ordinal_candidates(text: str, para: int, nouns: frozenset[str]) -> list[Candidate]:
+    """Ordinal markers opening the paragraph or one of its sentences, outside quotations."""
+    found: list[Candidate] = []
+    if text[:1] in _SENTENCE_INITIALS:
+        cand = ordinal_at(text, 0, para, nouns)
+        if cand is not None:
+            found.append(cand)
+    for gap in SENTENCE_GAP_RE.finditer(text):
+        pos = gap.end()
+        if pos >= len(text) or text[pos] not in _SENTENCE_INITIALS:
+            continue
+        cand = ordinal_at(text, pos, para, nouns)
+        if cand is not None and not _in_quote(text, pos):
+            found.append(cand)
+    return found
