@@ -85,6 +85,14 @@ class PostgresStore(SqlStore):
         # Rows another poller is claiming right now are skipped, not waited for.
         return f"{super()._due_feeds_sql(require_subscribers)} FOR UPDATE OF f SKIP LOCKED"
 
+    async def _lock_vote(self, conn: Conn, kind: str, target_id: int, member_id: int) -> None:
+        # Row locks cannot cover a vote row that does not exist yet, and toggles insert and
+        # delete it; a transaction-scoped advisory lock on the (target, member) key serialises
+        # the clicks instead (a hash collision only serialises two unrelated clicks).
+        await conn.execute(
+            "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
+            f"counterpoint:vote:{kind}:{target_id}:{member_id}")
+
     async def _lock_migrations(self, conn: Conn) -> None:
         await conn.execute(
             "SELECT pg_advisory_xact_lock($1, hashtext(current_schema()))", _MIGRATION_LOCK)

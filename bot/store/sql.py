@@ -309,6 +309,9 @@ class SqlStore(Store):
     async def _lock_migrations(self, conn: Conn) -> None:
         """Serialise migrators of the same database (called first in the migration tx)."""
 
+    async def _lock_vote(self, conn: Conn, kind: str, target_id: int, member_id: int) -> None:
+        """Serialise votes of one member on one target (SQLite's BEGIN IMMEDIATE already does)."""
+
     def _param(self, n: int, sql_type: str) -> str:
         """Placeholder ``$n`` with a type the planner cannot infer (INSERT ... SELECT)."""
         return f"${n}"
@@ -1021,10 +1024,11 @@ class SqlStore(Store):
         key = (target.kind, target.id, member_id)
         async with self._tx() as conn:
             guild_id, argument_id = await self._vote_context(conn, target)
+            await self._lock_vote(conn, *key)
             action: VoteAction
             current: int | None
-            # On PostgreSQL a concurrent first vote can win the INSERT race; then the row
-            # exists and the next pass locks and reads it. SQLite never loops (one writer).
+            # Under the per-(target, member) lock this runs once; the loop only guards against
+            # a writer that bypasses the lock (a conflicting INSERT is then re-read, locked).
             for _attempt in range(10):
                 row = await conn.fetchrow(
                     "SELECT value FROM votes WHERE target_kind = $1 AND target_id = $2"
