@@ -1,0 +1,342 @@
+"""What tests call: simulate members (slash commands, buttons, selects, modals), read back what
+the bot did, wait on state changes, and switch faults on.
+
+Every waiter is driven by an ``asyncio.Condition`` the emulator notifies on each state change
+(REST call, gateway session event, builder call); nothing here sleeps to poll.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from . import permissions as perms
+from .interactions import (
+    APPLICATION_COMMAND,
+    MESSAGE_COMPONENT,
+    MODAL_SUBMIT,
+    InteractionRecord,
+    base_payload,
+    component_data,
+    modal_components,
+    new_token,
+    slash_data,
+)
+from .models import Channel, Member, Message, Overwrite, Role, Thread, _id
+from .state import SYSTEM_TYPES
+
+if TYPE_CHECKING:
+    from .gateway import Gateway
+    from .ratelimit import EarlyRequest, RateLimiter
+    from .rest import RequestRecord, RestApi
+    from .state import State
+
+T = TypeVar("T")
+
+
+@dataclass
+class Faults:
+    """Pending injected failures, consumed one REST call at a time."""
+
+    pending_5xx: int = 0
+    status_5xx: int = 502
+
+
+class TestAPI:
+    """Mixed into :class:`~bot.emulator.Emulator`; see the module docstring."""
+
+    __test__ = False  # not a pytest test class despite the name
+
+    state: State
+    gateway: Gateway
+    limiter: RateLimiter
+    rest: RestApi
+    faults: Faults
+    _cond: asyncio.Condition | None
+
+    # -- resolving arguments -----------------------------------------------------------------
+
+    def channel(self, channel: Channel | int | Any) -> Channel:
+        """The emulator's channel (or thread) for a model, a discord.py object or an id."""
+        return self.state.channels[_id(channel)]
+
+    def message(self, message: Message | int | Any) -> Message:
+        return self.state.messages[_id(message)]
+
+    def _member(self, member: Member | int | Any, channel: Channel) -> Member:
+        return channel.guild.members[_id(member)]
+
+    # -- permissions -------------------------------------------------------------------------
+
+    def _target(self, channel: Channel, target: Role | Member | int | Any | None) -> int:
+        ch = channel.parent if isinstance(channel, Thread) else channel
+        return ch.guild.id if target is None else _id(target)
+
+    def deny(
+        self,
+        channel: Channel | int | Any,
+        *names: str,
+        target: Role | Member | int | Any | None = None,
+    ) -> Overwrite:
+        """Deny permissions in ``channel`` for ``target`` (default @everyone, which binds
+        the bot too unless a role or member overwrite allows them back)."""
+        return self._adjust(channel, names, target, deny=True)
+
+    def allow(
+        self,
+        channel: Channel | int | Any,
+        *names: str,
+        target: Role | Member | int | Any | None = None,
+    ) -> Overwrite:
+        """Allow permissions in ``channel`` for ``target`` (default @everyone)."""
+        return self._adjust(channel, names, target, deny=False)
+
+    def deny_bot(self, channel: Channel | int | Any, *names: str) -> Overwrite:
+        """Deny permissions to the bot alone, through a member overwrite."""
+        return self.deny(channel, *names, target=self.state.bot_user.id)
+
+    def _adjust(
+        self,
+        channel: Channel | int | Any,
+        names: Sequence[str],
+        target: Role | Member | int | Any | None,
+        *,
+        deny: bool,
+    ) -> Overwrite:
+        ch = self.channel(channel)
+        if isinstance(ch, Thread):
+            ch = ch.parent  # threads inherit their parent's overwrites
+        bits = perms.value_of(list(names))
+        tid = self._target(ch, target)
+        old = ch.overwrites.get(tid)
+        allow_bits, deny_bits = (old.allow, old.deny) if old else (0, 0)
+        if deny:
+            allow_bits, deny_bits = allow_bits & ~bits, deny_bits | bits
+        else:
+            allow_bits, deny_bits = allow_bits | bits, deny_bits & ~bits
+        return ch.set_overwrite(tid, allow=allow_bits, deny=deny_bits)
+
+    def permissions_for(self, member: Member | int | Any, channel: Channel | int | Any) -> int:
+        ch = self.channel(channel)
+        return ch.guild.permissions_for(member, ch)
+
+    # -- simulated members -------------------------------------------------------------------
+
+    def _new_record(
+        self,
+        itype: int,
+        member: Member,
+        channel: Channel,
+        data: dict[str, Any],
+        *,
+        message: Message | None = None,
+    ) -> InteractionRecord:
+        interaction_id = self.state.ids.next()
+        token = new_token()
+        payload = base_payload(
+            self.state,
+            interaction_id=interaction_id,
+            token=token,
+            itype=itype,
+            member=member,
+            channel=channel,
+            data=data,
+        )
+        if message is not None:
+            payload["message"] = message.to_dict(self.state)
+        return InteractionRecord(
+            emulator=self,  # type: ignore[arg-type]
+            id=interaction_id,
+            token=token,
+            type=itype,
+            payload=payload,
+            channel_id=channel.id,
+            member=member,
+            source_message_id=message.id if message is not None else None,
+        )
+
+    def _deliver(self, record: InteractionRecord) -> InteractionRecord:
+        if not any(s.valid for s in self.gateway.sessions.values()):
+            raise RuntimeError("no gateway session: is the bot connected to the emulator?")
+        self.state.interactions[record.id] = record
+        self.state.interactions_by_token[record.token] = record
+        guild_id = self.channel(record.channel_id).guild_id
+        self.gateway.dispatch("INTERACTION_CREATE", record.payload, guild_id, 0)
+        self.notify_changed()
+        return record
+
+    async def run_slash_command(
+        self,
+        member: Member | int | Any,
+        channel: Channel | int | Any,
+        name: str | Sequence[str],
+        options: Mapping[str, Any] | None = None,
+    ) -> InteractionRecord:
+        """``/name`` from ``member`` in ``channel``. ``name`` may be a path ("feed add" or
+        ("feed", "add")). Option types come from the synced command, else from the Python
+        values (str 3, int 4, bool 5, float 10, channel 7, role 8, member/user 6)."""
+        ch = self.channel(channel)
+        m = self._member(member, ch)
+        data = slash_data(self.state, m, ch, name, options)
+        return self._deliver(self._new_record(APPLICATION_COMMAND, m, ch, data))
+
+    async def click_button(
+        self, member: Member | int | Any, message: Message | int | Any, custom_id: str
+    ) -> InteractionRecord:
+        """Click the button ``custom_id`` on ``message`` (it must be on the message)."""
+        msg = self.message(message)
+        ch = self.channel(msg.channel_id)
+        m = self._member(member, ch)
+        data = component_data(msg, custom_id, None)
+        return self._deliver(self._new_record(MESSAGE_COMPONENT, m, ch, data, message=msg))
+
+    async def choose(
+        self,
+        member: Member | int | Any,
+        message: Message | int | Any,
+        custom_id: str,
+        values: Sequence[str],
+    ) -> InteractionRecord:
+        """Pick ``values`` in the select menu ``custom_id`` on ``message``."""
+        msg = self.message(message)
+        ch = self.channel(msg.channel_id)
+        m = self._member(member, ch)
+        data = component_data(msg, custom_id, values)
+        return self._deliver(self._new_record(MESSAGE_COMPONENT, m, ch, data, message=msg))
+
+    async def submit_modal(
+        self,
+        member: Member | int | Any,
+        channel: Channel | int | Any,
+        custom_id: str,
+        values: Mapping[str, str],
+        message: Message | int | Any | None = None,
+    ) -> InteractionRecord:
+        """Submit the modal ``custom_id`` with ``{text_input_custom_id: value}``. The layout
+        follows the last modal with that id the bot opened; ``message`` is the message whose
+        component opened it, if any."""
+        ch = self.channel(channel)
+        m = self._member(member, ch)
+        opener = self._modal_opener(custom_id)
+        modal = opener.modal if opener is not None else None
+        data = {"custom_id": custom_id, "components": modal_components(modal, values)}
+        msg = self.message(message) if message is not None else None
+        if msg is None and opener is not None and opener.source_message_id is not None:
+            msg = self.state.messages.get(opener.source_message_id)
+        record = self._new_record(MODAL_SUBMIT, m, ch, data, message=msg)
+        if opener is not None:
+            meta = opener.metadata()
+            meta.pop("triggering_interaction_metadata", None)
+            record.trigger_metadata = meta
+        return self._deliver(record)
+
+    def _modal_opener(self, custom_id: str) -> InteractionRecord | None:
+        for record in reversed(list(self.state.interactions.values())):
+            if record.modal is not None and record.modal.get("custom_id") == custom_id:
+                return record
+        return None
+
+    @property
+    def interactions(self) -> list[InteractionRecord]:
+        return list(self.state.interactions.values())
+
+    # -- read back ---------------------------------------------------------------------------
+
+    def messages(self, channel: Channel | int | Any, *, system: bool = False) -> list[Message]:
+        """The channel's (or thread's) messages now, oldest first. System messages (thread
+        created / thread starter) only with ``system=True``; ephemeral ones never (they are on
+        the interaction record)."""
+        ids = self.state.channel_messages.get(_id(channel), [])
+        msgs = [self.state.messages[i] for i in ids]
+        if not system:
+            msgs = [m for m in msgs if m.type not in SYSTEM_TYPES]
+        return msgs
+
+    def message_history(self, message: Message | int | Any) -> list[dict[str, Any]]:
+        """Every version of a message as Discord rendered it: creation, then each edit."""
+        return list(self.state.histories.get(_id(message), []))
+
+    def threads(self, parent: Channel | int | Any) -> list[Thread]:
+        return self.state.threads_of(_id(parent))
+
+    @property
+    def requests(self) -> list[RequestRecord]:
+        """Every REST call: method, path, route, status, bucket, timestamp, major, retry_after."""
+        return self.rest.requests
+
+    def requests_to(self, route: str, method: str | None = None) -> list[RequestRecord]:
+        return [
+            r
+            for r in self.rest.requests
+            if r.route == route and (method is None or r.method == method)
+        ]
+
+    @property
+    def rate_limited(self) -> list[RequestRecord]:
+        """The calls answered 429."""
+        return [r for r in self.rest.requests if r.status == 429]
+
+    @property
+    def early_requests(self) -> list[EarlyRequest]:
+        """Calls made before a 429's retry_after or an exhausted bucket's reset had passed:
+        what a client that ignores rate limits does. A well-behaved bot leaves this empty."""
+        return list(self.limiter.early)
+
+    # -- waiting -----------------------------------------------------------------------------
+
+    def notify_changed(self) -> None:  # provided by Emulator
+        raise NotImplementedError
+
+    async def wait_for(
+        self,
+        predicate: Callable[[], T],
+        timeout: float = 5.0,  # noqa: ASYNC109 - test API takes a timeout
+    ) -> T:
+        """Wait until ``predicate()`` is truthy, re-checking on every state change."""
+        cond = self._cond
+        if cond is None:
+            raise RuntimeError("the emulator is not started")
+
+        async def waiter() -> T:
+            async with cond:
+                return await cond.wait_for(predicate)
+
+        try:
+            return await asyncio.wait_for(waiter(), timeout)
+        except TimeoutError:
+            raise TimeoutError(f"condition not met within {timeout}s") from None
+
+    async def wait_for_message(
+        self,
+        channel: Channel | int | Any,
+        predicate: Callable[[Message], bool] | None = None,
+        timeout: float = 5.0,  # noqa: ASYNC109 - test API takes a timeout
+    ) -> Message:
+        """The first message in ``channel`` satisfying ``predicate`` (any, if None)."""
+        check = predicate or (lambda _m: True)
+
+        def find() -> Message | None:
+            return next((m for m in self.messages(channel) if check(m)), None)
+
+        found = await self.wait_for(find, timeout)
+        assert found is not None
+        return found
+
+    # -- faults ------------------------------------------------------------------------------
+
+    def inject_5xx(self, count: int, status: int = 502) -> None:
+        """Answer the next ``count`` REST calls with ``status`` (discord.py retries 500, 502,
+        504 and 524 with a back-off of 1 + 2n seconds, at most 5 tries per call)."""
+        self.faults.pending_5xx += count
+        self.faults.status_5xx = status
+
+    def force_429(self, count: int, retry_after: float = 0.1) -> None:
+        """Answer the next ``count`` REST calls 429 (per-route, with ``retry_after``)."""
+        self.limiter.force_429(count, retry_after)
+
+    async def drop_gateway(self, *, code: int = 4000, abrupt: bool = False) -> int:
+        """Close the bot's websocket(s) (close ``code``, or a TCP abort when ``abrupt``). The
+        sessions stay resumable and keep collecting dispatches for the RESUME replay."""
+        return await self.gateway.drop(code=code, abrupt=abrupt)
