@@ -228,7 +228,7 @@ def list_marker_at_start(text: str, para: int) -> Candidate | None:
     return None
 
 
-def _in_quote(text: str, pos: int) -> bool:
+def in_quote(text: str, pos: int) -> bool:
     """Whether ``pos`` sits inside a quotation opened earlier in the paragraph."""
     head = text[:pos]
     return head.count("“") > head.count("”") or head.count('"') % 2 == 1
@@ -246,6 +246,6 @@ def ordinal_candidates(text: str, para: int, nouns: frozenset[str]) -> list[Cand
         if pos >= len(text) or text[pos] not in _SENTENCE_INITIALS:
             continue
         cand = ordinal_at(text, pos, para, nouns)
-        if cand is not None and not _in_quote(text, pos):
+        if cand is not None and not in_quote(text, pos):
             found.append(cand)
     return found

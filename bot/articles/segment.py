@@ -29,6 +29,7 @@ from bot.articles.markers import (
     NEXT,
     NUMBER_WORDS,
     Candidate,
+    in_quote,
     list_marker_at_start,
     ordinal_candidates,
     singular,
@@ -39,6 +40,7 @@ __all__ = ["TITLE_MAX", "segment"]
 
 TITLE_MAX: Final = 100
 THESIS_MAX: Final = 600  # a thesis is the opening claim, not the whole lead
+_MIN_TITLE_WORDS: Final = 3
 _MAX_GAP: Final = 2  # "First ... Fourth" is a miscount, not two missing arguments
 
 # Where the writer steps back; matched at the start of a paragraph.
@@ -109,6 +111,7 @@ _REASON_INTRO_RE: Final = re.compile(
 _ANNOUNCE_OPENING_RE: Final = re.compile(
     r"(?:There are|There're|Here are|Here's why|Here is why|I see|I count|I have|Consider"
     r"|Let me|Let's|Let us|The reasons are|My reasons are)\b")
+# An announcement paragraph is dropped from the thesis when it is one sentence long.
 
 # Titles.
 _ABBREVIATIONS: Final = _wordset(
@@ -117,12 +120,14 @@ _ABBREVIATIONS: Final = _wordset(
     " approx dept est fig")
 _SENTENCE_END_RE: Final = re.compile(r"[.!?…]+[\"”’)]*(?=\s|$)")
 _COPULA_RE: Final = re.compile(r"(?:(?:is|was|are)\s+(?:simply\s+|just\s+)?(?:that\s+)?|that\s+)")
-_QUALIFIER_RE: Final = re.compile(r"(?:for|why|behind|against|to|not\s+to|I|we|you)\b")
+_PREPOSITION_RE: Final = re.compile(r"(?:in|on|at|about|with|over|under|from|into)\s")
 _MAIN_VERB_RE: Final = re.compile(
     r"\s(?:is\s+(?:simply\s+)?(?:that\s+)?|was\s+(?:that\s+)?|concerns|involves|has\s+to\s+do"
     r"\s+with|lies\s+in|comes\s+down\s+to)\s+")
-_THERE_RE: Final = re.compile(r"(?:there\s+is|there[’']s|there\s+are|we\s+have)\s+",
-                              re.IGNORECASE)
+# "Finally, there's X" -> "X", but not "there is no X", whose negation is the point.
+_THERE_RE: Final = re.compile(
+    r"(?:there\s+is|there[’']s|there\s+are|we\s+have)\s+(?!no\b|not\b|nothing\b|little\b"
+    r"|few\b|never\b)", re.IGNORECASE)
 _ASIDE_RE: Final = re.compile(
     r"and\s+(?:perhaps\s+|probably\s+)?(?:most|more|least|equally)\s+\w+\s*[,—–]\s*")
 _LEAD_PUNCT: Final = " \t\n,:;.—–-"
@@ -182,7 +187,7 @@ class _Reader:
         for index in range(self.body_end):
             text = self.paras[index]
             for m in ANNOUNCE_RE.finditer(text):
-                if ANNOUNCE_SUBSET_RE.search(text, 0, m.start()):
+                if ANNOUNCE_SUBSET_RE.search(text, 0, m.start()) or in_quote(text, m.start()):
                     continue
                 raw = m["num"].lower()
                 count = int(raw) if raw.isdigit() else NUMBER_WORDS[raw]
@@ -410,7 +415,9 @@ class _Reader:
         head = self.paras[first.para][:first.start].strip()
         announcement = self.announcement_before(first.para, first.start)
         if (announcement is not None and 0 < announcement.para < first.para
-                and _ANNOUNCE_OPENING_RE.match(self.paras[announcement.para])):
+                and (_ANNOUNCE_OPENING_RE.match(self.paras[announcement.para])
+                     or _sentence_end(self.paras[announcement.para])
+                     >= len(self.paras[announcement.para]))):
             lead = lead[:announcement.para]  # "There are four reasons ..." is not the claim
         elif head:
             lead.append(head)
@@ -600,14 +607,9 @@ def _title(paras: list[str], start: _Start) -> str:
     else:
         text = _ASIDE_RE.sub("", text, count=1) if text.startswith("and ") else text
         if start.noun:
-            copula = _COPULA_RE.match(text)
-            if copula:
-                text = text[copula.end():]
-            elif _QUALIFIER_RE.match(text):
-                sentence = _first_sentence(text)
-                verb = _MAIN_VERB_RE.search(sentence)
-                if verb:
-                    text = text[verb.end():]
+            text = _after_noun_marker(paras[start.para], start, text)
+            if len(_first_sentence(text).split()) < _MIN_TITLE_WORDS:
+                text = paras[start.para][start.start:]  # "Safety." says less than the sentence
         there = _THERE_RE.match(text)
         if there:
             text = text[there.end():]
@@ -619,6 +621,18 @@ def _title(paras: list[str], start: _Start) -> str:
         return "Argument"
     sentence = sentence[0].upper() + sentence[1:]
     return _clip(sentence, TITLE_MAX)
+
+
+def _after_noun_marker(para: str, start: _Start, text: str) -> str:
+    """What a noun marker introduces: "The second reason is recruitment." -> "recruitment."."""
+    copula = _COPULA_RE.match(text)
+    if copula:
+        rest = text[copula.end():]
+        if _PREPOSITION_RE.match(rest):  # "was in the dressing room": keep the whole sentence
+            return para[start.start:]
+        return rest
+    verb = _MAIN_VERB_RE.search(_first_sentence(text))
+    return text[verb.end():] if verb else text
 
 
 def segment(article: Article) -> Piece:
