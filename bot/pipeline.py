@@ -53,6 +53,13 @@ def _looks_like_html(text: str) -> bool:
     return head.startswith(("<!doctype html", "<html")) or "<body" in head
 
 
+def _decode(body: bytes, charset: str | None) -> str:
+    try:
+        return body.decode(charset or "utf-8-sig")
+    except (LookupError, UnicodeDecodeError):
+        return body.decode("utf-8", errors="replace")
+
+
 def article_from_entry(entry: FeedEntry, feed: ParsedFeed | None = None) -> Article:
     return extract_entry(
         content_html=entry.content_html,
@@ -97,6 +104,8 @@ async def read_url(url: str, fetcher: Fetcher) -> Article:
         feed = None
     if feed is not None:
         return await _newest_entry_article(feed, url, fetcher)
+    if (result.content_type or "").startswith("text/plain"):
+        return replace(extract_text(_decode(result.body, result.charset)), url=result.url)
     try:
         return extract_html(result.body, url=result.url)
     except ValueError:
