@@ -257,9 +257,13 @@ def _strip_dates(text: str) -> str:
 
 
 def _about_author_cut(items: Sequence[str]) -> int | None:
-    """Index of an "About the author" heading in the second half of the piece, if any."""
+    """Index of an "About the author" heading past the first third of the piece, if any.
+
+    Earlier than that, a bio box sits above the piece rather than after it, and cutting there
+    would lose the piece.
+    """
     for index, paragraph in enumerate(items):
-        if index >= len(items) / 2 and _words(paragraph) <= 40 and _ABOUT_AUTHOR.match(
+        if index >= max(1, len(items) / 3) and _words(paragraph) <= 40 and _ABOUT_AUTHOR.match(
                 paragraph):
             return index
     return None

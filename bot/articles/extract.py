@@ -224,7 +224,8 @@ def extract_text(text: str, *, title: str | None = None, url: str | None = None)
     headline. Raises ``EmptyDocument`` for blank text and ``NotAnArticle`` for binary data.
     """
     where = _prefix(url)
-    if not text or not text.strip():
+    text = _INVISIBLE_RE.sub("", text or "")
+    if not text.strip():
         raise EmptyDocument(f"{where}the document is empty")
     _reject_binary(text, where)
     paragraphs = _text_paragraphs(text)
@@ -292,7 +293,7 @@ def _looks_like_headline(paragraphs: list[str]) -> bool:
             and not _SENTENCE_END_RE.search(first)
             and not _NUMBERED_RE.match(first)
             and byline_name(first) is None
-            and _word_count(paragraphs[1]) + _word_count(paragraphs[2]) > 2 * _word_count(first))
+            and sum(_word_count(p) for p in paragraphs[1:]) > 2 * _word_count(first))
 
 
 # --- feed entries -------------------------------------------------------------------------
