@@ -1,0 +1,661 @@
+"""Argument segmentation against original pieces written for these tests, and the seed op-ed.
+
+Each piece in ``pieces/`` is plain text, paragraphs separated by blank lines. The table below is
+the reading a careful reader would give it: the announced count, the markers exactly as written
+(None for an unmarked argument), the argument titles, and how the conclusion and thesis begin.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from bot.articles.model import Article, Piece
+from bot.articles.segment import TITLE_MAX, segment
+
+PIECES = Path(__file__).parent / "pieces"
+
+
+@dataclass(frozen=True)
+class Prefix:
+    """A title asserted by its beginning (long titles are clipped with an ellipsis)."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    announced: int | None
+    markers: list[str | None]
+    titles: list[str | Prefix] = field(default_factory=list)
+    conclusion: str | None = None
+    thesis: str = ""
+
+
+def load(name: str, **meta: object) -> Article:
+    text = (PIECES / f"{name}.txt").read_text(encoding="utf-8")
+    paragraphs = tuple(p.strip() for p in text.split("\n\n") if p.strip())
+    return Article(paragraphs=paragraphs, **meta)  # type: ignore[arg-type]
+
+
+CASES = [
+    Case(
+        "announce_five_has_three_housing",
+        announced=5,
+        markers=['First', 'Second', 'Third'],
+        titles=[
+            'There are not enough builders.',
+            'Interest rates have doubled since the plan was drawn up.',
+            Prefix('The councils that must approve the homes have no say in the '),
+        ],
+        conclusion=None,
+        thesis='The government says it will build a hund',
+    ),
+    Case(
+        "announce_three_has_four_space",
+        announced=3,
+        markers=['First', 'Second', 'Third', 'Fourth'],
+        titles=[
+            'The satellites pay for themselves.',
+            'The agency trains engineers the rest of the economy hires.',
+            'Partnerships abroad depend on reliability.',
+            'The cut would barely dent the deficit.',
+        ],
+        conclusion='For all these reasons, parliam',
+        thesis="The national space agency's budget is up",
+    ),
+    Case(
+        "bullets_daylight_saving",
+        announced=3,
+        markers=['•', '•', '•'],
+        titles=[
+            Prefix('The switch in spring is followed by a measurable rise in hea'),
+            Prefix('The energy savings that justified it a century ago have all '),
+            'Farmers, often cited as its champions, mostly never wanted it in the first place.',
+        ],
+        conclusion='Parliament can end the practic',
+        thesis='Twice a year we move the clocks and twic',
+    ),
+    Case(
+        "first_finally_narrative_trip",
+        announced=None,
+        markers=[],
+        conclusion=None,
+        thesis='Last summer my family tried to travel fr',
+    ),
+    Case(
+        "first_of_all_school_start",
+        announced=4,
+        markers=['First of all', 'Next', 'Another reason', 'Last but not least'],
+        titles=[
+            'The science is settled.',
+            'The grades tell the same story.',
+            'Another reason is safety.',
+            'The objections are about convenience, not children.',
+        ],
+        conclusion='The bottom line is simple: the',
+        thesis='Teenagers are not lazy. They are being a',
+    ),
+    Case(
+        "firstly_sunday_libraries",
+        announced=3,
+        markers=['Firstly', 'Secondly', 'Thirdly'],
+        titles=[
+            'Sunday is when working families are free.',
+            'The cost is smaller than the board admits.',
+            'Other counties have already shown that it works.',
+        ],
+        conclusion='In short, the board has the mo',
+        thesis='The county library board will decide nex',
+    ),
+    Case(
+        "footnotes_drug_pricing",
+        announced=3,
+        markers=['First', 'Second', 'Third'],
+        titles=[
+            'Research budgets are not what prices pay for.',
+            'Other rich countries already negotiate, and new drugs still reach their patients.',
+            'The savings are large enough to matter.',
+        ],
+        conclusion='In sum, negotiation is not a t',
+        thesis='Insulin that costs a few dollars to make',
+    ),
+    Case(
+        "hash_remote_work",
+        announced=4,
+        markers=['#1', '#2', '#3', '#4'],
+        titles=[
+            'Productivity did not collapse.',
+            'Commutes are unpaid work.',
+            'Offices are not where mentoring happens by default.',
+            'Flexibility is cheaper than raises.',
+        ],
+        conclusion='The bottom line is that a mand',
+        thesis='Companies calling their staff back to th',
+    ),
+    Case(
+        "inline_list_zoning",
+        announced=None,
+        markers=['First', 'Second', 'Third'],
+        titles=[
+            Prefix('It does not protect character: the houses being torn down ar'),
+            'It pushes young families out to the suburbs, where they drive back in every day.',
+            "It makes the city's own affordable housing targets impossible to meet.",
+        ],
+        conclusion='Councillors should vote to all',
+        thesis='The council wants to keep single-family ',
+    ),
+    Case(
+        "label_no_cruise_tourism",
+        announced=3,
+        markers=['No. 1:', 'No. 2:', 'No. 3:'],
+        titles=[
+            'The crowds arrive all at once.',
+            'The money leaves with the ship.',
+            'The air gets worse.',
+        ],
+        conclusion='For these reasons, the council',
+        thesis='The harbour authority wants to double th',
+    ),
+    Case(
+        "lone_second_concert_hall",
+        announced=None,
+        markers=[],
+        conclusion=None,
+        thesis='The new concert hall opened last week to',
+    ),
+    Case(
+        "long_farm_subsidies",
+        announced=4,
+        markers=['The first reason', 'The second reason', 'The third reason', 'Finally'],
+        titles=[
+            'The money follows land, not work.',
+            'The scheme rewards the past.',
+            'The environment, which the scheme was supposed to protect.',
+            'The question of who decides.',
+        ],
+        conclusion='To sum up, the scheme pays the',
+        thesis='Farm subsidies cost the country more tha',
+    ),
+    Case(
+        "missing_first_minimum_wage",
+        announced=3,
+        markers=[None, 'Second', 'Finally'],
+        titles=[
+            Prefix('The lowest-paid workers have lost a fifth of their buying po'),
+            'The predicted job losses did not follow the last increase.',
+            'Taxpayers are covering the gap.',
+        ],
+        conclusion='In the end, a raise is not cha',
+        thesis="The state's minimum wage has not risen i",
+    ),
+    Case(
+        "narration_mayor_profile",
+        announced=None,
+        markers=[],
+        conclusion=None,
+        thesis='Mayor Alvarez was first elected in 2011,',
+    ),
+    Case(
+        "noun_markers_four_day_week",
+        announced=3,
+        markers=['The first reason', 'The second reason', 'The third reason'],
+        titles=[
+            'Tired people make expensive errors.',
+            'The second reason is recruitment.',
+            'The budget cycle.',
+        ],
+        conclusion='Ultimately, a trial costs litt',
+        thesis='A four-day working week sounds like a pe',
+    ),
+    Case(
+        "numbered_paren_city_parks",
+        announced=5,
+        markers=['1)', '2)', '3)', '4)', '5)'],
+        titles=[
+            'People want shade more than lawns, and trees planted this year will matter in ten.',
+            "Toilets that are open after six o'clock are not a luxury.",
+            'The playground should be near the café, so parents can sit down.',
+            "Dogs need their own fenced space, or they will take everyone else's.",
+            'Lighting along the path decides whether anyone uses it in winter.',
+        ],
+        conclusion=None,
+        thesis='Our parks department asked residents wha',
+    ),
+    Case(
+        "ordinal_subheadings_olympics",
+        announced=3,
+        markers=['First', 'Second', 'Third'],
+        titles=[
+            'The money',
+            'The people',
+            'The timing',
+        ],
+        conclusion='Taken together, these are not ',
+        thesis='The city is preparing a bid to host the ',
+    ),
+    Case(
+        "paren_rural_broadband",
+        announced=3,
+        markers=['(1)', '(2)', '(3)'],
+        titles=[
+            'Fund the last mile directly instead of paying carriers to promise it.',
+            'Let towns build their own networks where carriers will not.',
+            Prefix('Publish the coverage data street by street, so residents can'),
+        ],
+        conclusion='None of this is new, and none ',
+        thesis="The state's plan for rural broadband has",
+    ),
+    Case(
+        "plain_essay_night_trains",
+        announced=None,
+        markers=[],
+        conclusion='In the end, the night train wi',
+        thesis='There was a time when you could board a ',
+    ),
+    Case(
+        "procedure_sourdough",
+        announced=None,
+        markers=[],
+        conclusion=None,
+        thesis='Bakeries have become luxury shops. A loa',
+    ),
+    Case(
+        "quoted_list_platform",
+        announced=None,
+        markers=[],
+        conclusion=None,
+        thesis='The new party launched its campaign on S',
+    ),
+    Case(
+        "reason_hash_nuclear",
+        announced=3,
+        markers=['Reason #1:', 'Reason #2:', 'Reason #3:'],
+        titles=[
+            'It runs when the wind does not',
+            'The replacement is gas',
+            'The money is already spent',
+        ],
+        conclusion='That is why the province shoul',
+        thesis='The province is about to close its last ',
+    ),
+    Case(
+        "reason_label_vaccination",
+        announced=None,
+        markers=['Reason 1:', 'Reason 2:', 'Reason 3:'],
+        titles=[
+            'Most families cannot take a morning off work to visit a clinic across town.',
+            Prefix("The school nurse already holds every child's records, so not"),
+            'Children vaccinated at school miss less class through illness later in the year.',
+        ],
+        conclusion='The clinic costs little, reach',
+        thesis='Some parents in our district want the sc',
+    ),
+    Case(
+        "roman_numerals_public_broadcaster",
+        announced=None,
+        markers=['I.', 'II.', 'III.'],
+        titles=[
+            'The budget becomes a political lever',
+            'Long-term planning ends',
+            'The public loses its stake',
+        ],
+        conclusion='That is why the reform should ',
+        thesis='The government wants to fund the public ',
+    ),
+    Case(
+        "seedlike_island_ferries",
+        announced=4,
+        markers=['For starters', None, 'The third reason', 'Finally'],
+        titles=[
+            'Its timetables cannot be believed.',
+            'But we do know that the company intends to keep the contract at any price.',
+            'The third reason the operator will not change concerns its contract.',
+            "The operator's view of itself.",
+        ],
+        conclusion='For the service to be reliable',
+        thesis='Put plainly, the island ferry service wi',
+    ),
+    Case(
+        "short_bridge_toll",
+        announced=2,
+        markers=['First', 'Second'],
+        titles=[
+            'It hits commuters who have no other way into the city.',
+            'It will raise far less than the ministry claims once drivers switch to the old road.',
+        ],
+        conclusion=None,
+        thesis='I oppose the new bridge toll for two rea',
+    ),
+    Case(
+        "subheadings_startup_lessons",
+        announced=3,
+        markers=['1.', '2.', '3.'],
+        titles=[
+            'Trust is gone',
+            'Growth is not a business model',
+            'Couriers are not a cost to be minimised',
+        ],
+        conclusion='In the end, the start-up did n',
+        thesis='When the delivery start-up collapsed las',
+    ),
+    Case(
+        "timeline_river",
+        announced=None,
+        markers=[],
+        conclusion='The lesson here is not that ri',
+        thesis='The Marlow River has been declared clean',
+    ),
+    Case(
+        "tiny_no_enumeration",
+        announced=None,
+        markers=[],
+        conclusion=None,
+        thesis='The festival should move back to the par',
+    ),
+    Case(
+        "to_begin_with_football_club",
+        announced=3,
+        markers=['To begin with', 'A second mistake', 'The final mistake'],
+        titles=[
+            'He sold the only midfielder who could keep the ball under pressure.',
+            'The insistence on a high defensive line with slow centre-backs.',
+            'The final mistake was in the dressing room.',
+        ],
+        conclusion='That is why the owners should ',
+        thesis='The club finished the season eleventh, i',
+    ),
+    Case(
+        "two_lessons_flood",
+        announced=2,
+        markers=['The first lesson', 'The second lesson'],
+        titles=[
+            'Warnings only work if people trust them.',
+            'Building on the flood plain has a price, and residents, not developers, pay it.',
+        ],
+        conclusion='None of this required hindsigh',
+        thesis='Three weeks after the river broke its ba',
+    ),
+    Case(
+        "unmarked_middle_plastic_bags",
+        announced=4,
+        markers=['First', None, 'Third', 'Finally'],
+        titles=[
+            'It has worked.',
+            'Worse for the lobby, the promised job losses never came.',
+            'The alternatives the lobby proposes have failed elsewhere.',
+            'The ban is popular.',
+        ],
+        conclusion='That is why the province shoul',
+        thesis="The province's ban on single-use plastic",
+    ),
+]
+
+
+def test_every_piece_has_a_case() -> None:
+    assert {p.stem for p in PIECES.glob("*.txt")} == {c.name for c in CASES}
+    assert len(CASES) >= 22
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def test_piece_reads_as_expected(case: Case) -> None:
+    piece = segment(load(case.name))
+    assert piece.announced_count == case.announced
+    assert [a.marker for a in piece.arguments] == case.markers
+    assert [a.number for a in piece.arguments] == list(range(1, len(case.markers) + 1))
+    assert len(piece.arguments) == len(case.titles)
+    for argument, title in zip(piece.arguments, case.titles, strict=True):
+        if isinstance(title, Prefix):
+            assert argument.title.startswith(title.text), argument.title
+        else:
+            assert argument.title == title
+    if case.conclusion is None:
+        assert piece.conclusion is None
+    else:
+        assert piece.conclusion is not None and piece.conclusion.startswith(case.conclusion)
+    assert piece.thesis.startswith(case.thesis)
+    _assert_well_formed(piece)
+
+
+def _assert_well_formed(piece: Piece) -> None:
+    """What every reading must satisfy, whatever the input."""
+    assert isinstance(piece.thesis, str)
+    assert [a.number for a in piece.arguments] == list(range(1, len(piece.arguments) + 1))
+    for argument in piece.arguments:
+        assert argument.title.strip()
+        assert len(argument.title) <= TITLE_MAX
+        assert argument.text.strip()
+        if argument.marker is not None:
+            assert argument.text.startswith(argument.marker)
+    assert len(piece.arguments) != 1  # one argument is no enumeration
+
+
+# -- the seed op-ed -----------------------------------------------------------------------
+
+
+def _seed_article(shared_dir: Path) -> Article:
+    path = shared_dir / "corpus" / "seed_op_ed.txt"
+    if not path.is_file():
+        pytest.skip("seed op-ed is not present in ../shared")
+    paragraphs = [p.strip() for p in path.read_text(encoding="utf-8").split("\n\n") if p.strip()]
+    paragraphs = paragraphs[1:]  # the syndication notice
+    paragraphs = [p for p in paragraphs if "Image Credit" not in p]
+    bio = next(i for i, p in enumerate(paragraphs) if p.startswith("About the Author"))
+    return Article(paragraphs=tuple(paragraphs[:bio]), title="Seed", author="A. Writer",
+                   url="https://example.org/seed", outlet="Example",
+                   removed_boilerplate=("About the Author",))
+
+
+def test_seed_op_ed(shared_dir: Path) -> None:
+    piece = segment(_seed_article(shared_dir))
+    assert piece.announced_count == 4
+    assert [a.marker for a in piece.arguments] == ["For starters", None, "The third reason",
+                                                   "Finally"]
+    openings = ["For starters", "But we do know", "The third reason", "Finally"]
+    for argument, opening in zip(piece.arguments, openings, strict=True):
+        assert argument.text.startswith(opening)
+    assert piece.arguments[0].title == "Nothing he says can be believed."
+    # The second argument runs over two paragraphs, up to "The third reason".
+    assert piece.arguments[1].text.count("\n\n") == 1
+    assert "Boris Yeltsin" in piece.arguments[1].text
+    # "two reasons" inside the fourth argument starts no new list.
+    assert "is thus of importance for two reasons" in piece.arguments[3].text
+    assert piece.arguments[3].text.endswith("negotiating in good faith with Ukraine.")
+    assert piece.conclusion is not None
+    assert piece.conclusion.startswith("For peace to be thinkable")
+    assert piece.conclusion.endswith("extremely, and unnecessarily, high.")
+    assert piece.thesis.startswith("Put simply, Russia’s genocidal war")
+    assert "four reasons" not in piece.thesis
+    assert piece.title == "Seed" and piece.author == "A. Writer"
+    assert piece.url == "https://example.org/seed" and piece.outlet == "Example"
+    assert piece.removed_boilerplate == ("About the Author",)
+    _assert_well_formed(piece)
+
+
+def test_seed_without_its_announcement_still_reads_four(shared_dir: Path) -> None:
+    article = _seed_article(shared_dir)
+    paragraphs = tuple(p for p in article.paragraphs if not p.startswith("There are four"))
+    piece = segment(Article(paragraphs=paragraphs))
+    assert piece.announced_count is None
+    assert [a.marker for a in piece.arguments] == ["For starters", None, "The third reason",
+                                                   "Finally"]
+
+
+# -- particular behaviours ----------------------------------------------------------------
+
+
+def test_arguments_cover_the_body_in_order() -> None:
+    """Every paragraph from the first argument to the conclusion lands in exactly one argument."""
+    article = load("seedlike_island_ferries")
+    piece = segment(article)
+    joined = "\n\n".join(a.text for a in piece.arguments)
+    start = next(i for i, p in enumerate(article.paragraphs) if p.startswith("For starters"))
+    end = next(i for i, p in enumerate(article.paragraphs) if p.startswith("For the service"))
+    assert joined == "\n\n".join(article.paragraphs[start:end])
+
+
+def test_inline_list_splits_inside_the_paragraph() -> None:
+    piece = segment(load("inline_list_zoning"))
+    assert piece.thesis.endswith("The rule fails on its own terms.")
+    assert piece.arguments[0].text.startswith("First, it does not protect character")
+    assert piece.arguments[0].text.endswith("the duplexes the rule forbids.")
+    assert piece.arguments[2].text.endswith("impossible to meet.")
+    assert piece.conclusion is not None and piece.conclusion.startswith("Councillors")
+
+
+def test_subheading_arguments_keep_their_body_paragraphs() -> None:
+    piece = segment(load("subheadings_startup_lessons"))
+    first = piece.arguments[0].text.split("\n\n")
+    assert first[0] == "1. Trust is gone"
+    assert len(first) == 3
+
+
+def test_unmarked_argument_prefers_the_discourse_cue() -> None:
+    # Two paragraphs sit between "First" and "Third"; the one opening "Worse" starts the second.
+    piece = segment(load("unmarked_middle_plastic_bags"))
+    assert piece.arguments[1].text.startswith("Worse for the lobby")
+    assert "Shoppers complained" in piece.arguments[0].text
+
+
+def test_footnotes_stay_out_of_the_conclusion() -> None:
+    piece = segment(load("footnotes_drug_pricing"))
+    assert piece.conclusion == ("In sum, negotiation is not a threat to innovation. It is "
+                                "ordinary purchasing, done by the biggest buyer in the market.")
+
+
+def test_metadata_is_copied_and_json_matches_the_contract() -> None:
+    article = load("firstly_sunday_libraries", title="Open on Sundays", author="R. Imani",
+                   url="https://example.org/libraries", outlet="The Example",
+                   removed_boilerplate=("Subscribe now",))
+    piece = segment(article)
+    data = piece.to_json()
+    assert list(data) == ["title", "author", "url", "thesis", "announced_count", "arguments",
+                          "conclusion", "removed_boilerplate"]
+    assert data["title"] == "Open on Sundays" and data["author"] == "R. Imani"
+    assert data["url"] == "https://example.org/libraries"
+    assert piece.outlet == "The Example"
+    assert data["removed_boilerplate"] == ["Subscribe now"]
+    assert [list(a) for a in data["arguments"]] == [["number", "title", "marker", "text"]] * 3
+
+
+def test_segment_is_deterministic() -> None:
+    article = load("seedlike_island_ferries")
+    assert segment(article) == segment(article)
+
+
+def test_long_title_is_clipped_at_a_word_with_an_ellipsis() -> None:
+    words = " ".join(["considerably"] * 30)
+    article = Article(paragraphs=(
+        "The plan is wrong.",
+        f"First, it is {words}.",
+        "Second, it is late.",
+        "Third, it is dear.",
+    ))
+    title = segment(article).arguments[0].title
+    assert len(title) <= TITLE_MAX and title.endswith("…")
+    assert title[:-1].endswith("considerably")
+
+
+def test_two_bare_ordinals_make_a_list() -> None:
+    piece = segment(Article(paragraphs=(
+        "The stadium deal is bad for the city.",
+        "First, the land was sold below its value.",
+        "Second, the promised jobs are seasonal.",
+    )))
+    assert [a.marker for a in piece.arguments] == ["First", "Second"]
+
+
+@pytest.mark.parametrize("text", [
+    "The first time I voted, the queue went round the block.",
+    "She was first elected in 2009 and won a second term easily.",
+    "Third-party candidates rarely win here, for the second time in a row.",
+    "The first thing people notice is the noise. Second-guessing it is pointless.",
+    "Last year the council met twice. Next year it will meet once.",
+])
+def test_narrated_ordinals_are_not_markers(text: str) -> None:
+    piece = segment(Article(paragraphs=("A column about the town.", text, text, text)))
+    assert piece.arguments == ()
+
+
+def test_a_quoted_announcement_is_not_the_writers() -> None:
+    piece = segment(load("quoted_list_platform"))
+    assert piece.announced_count is None and piece.arguments == ()
+
+
+def test_steps_labelled_as_steps_are_a_procedure() -> None:
+    piece = segment(Article(paragraphs=(
+        "Filing the form is simpler than it looks.",
+        "Step 1: Download the form from the council website.",
+        "Step 2: Fill in the boxes marked in blue.",
+        "Step 3: Post it before the end of the month.",
+    )))
+    assert piece.arguments == ()
+
+
+def test_bullets_without_a_count_or_reason_intro_are_not_arguments() -> None:
+    piece = segment(Article(paragraphs=(
+        "The market reopened on Saturday.",
+        "Stalls this week included:",
+        "- fresh bread from the mill;",
+        "- cheese from the hill farms;",
+        "- apples, the last of the season.",
+    )))
+    assert piece.arguments == ()
+
+
+def test_list_lines_inside_one_paragraph_are_split() -> None:
+    piece = segment(Article(paragraphs=(
+        "The tram extension is worth its cost.",
+        "There are three reasons:\n• it halves journey times;\n• it serves the hospital;\n"
+        "• it frees the buses for the suburbs.",
+    )))
+    assert [a.marker for a in piece.arguments] == ["•", "•", "•"]
+    assert piece.arguments[1].title == "It serves the hospital;"
+
+
+# -- odd input ----------------------------------------------------------------------------
+
+
+ODD_INPUTS = [
+    (),
+    ("",),
+    ("   ", "\n\n", "\t"),
+    ("word " * 20000,),
+    ("First, " + "x" * 5000 + ". Second, " + "y" * 5000 + ".",),
+    ("\u200b\ufeff\u0000 ☃ 𝔘𝔫𝔦𝔠𝔬𝔡𝔢 ✓ —–‐ «»„“”‚‘’", "First,", "Second,", "Finally,"),
+    tuple(f"{i}." for i in range(1, 40)),
+    tuple("p" for _ in range(500)),
+    tuple(f"{['First', 'Second', 'Third'][i % 3]}, point {i}." for i in range(500)),
+    ("1. a", "2. b", "(1) c", "(2) d", "#1 e", "#2 f", "Reason 1: g", "Reason 2: h"),
+    ("Finally,", "Lastly", "Another reason", "The first is", "One reason"),
+    ("“First, quoted. Second, quoted.", "” First, after. Second, after.”"),
+    ("There are 99 reasons.", "There are 0 reasons.", "There are two reasons for three ways."),
+    ("- ", "* ", "• ", "1) ", "(1)", "#1", "I.", "II.", "No. 1", "No."),
+]
+
+
+@pytest.mark.parametrize("paragraphs", ODD_INPUTS, ids=range(len(ODD_INPUTS)))
+def test_odd_input_never_raises(paragraphs: tuple[str, ...]) -> None:
+    piece = segment(Article(paragraphs=paragraphs))
+    _assert_well_formed(piece)
+
+
+def test_generated_pieces_are_always_well_formed() -> None:
+    import random
+
+    rng = random.Random(1234)
+    fragments = [
+        "First,", "Second,", "Third,", "Finally,", "For starters,", "The third reason",
+        "Another reason is", "1.", "2)", "(3)", "#4", "Reason #2:", "•", "In short,",
+        "There are four reasons.", "But", "Moreover,", "the first time", "“First, quoted.",
+        "1991:", "Preheat the oven.", "See Smith (2020), p. 4.", "word", "another word.",
+        "A sentence that ends here.", "Ünïcödé ✓", "", "   ",
+    ]
+    for _ in range(300):
+        paragraphs = tuple(
+            " ".join(rng.choice(fragments) for _ in range(rng.randint(0, 12)))
+            for _ in range(rng.randint(0, 15)))
+        _assert_well_formed(segment(Article(paragraphs=paragraphs)))
