@@ -767,6 +767,20 @@ class RestApi:
         payload, files = await read_body(request)
         check_message(payload, file_count=len(files))
         channel = self.state.channel(record.channel_id)
+        loading = record.original
+        if (
+            record.callback_type == DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE
+            and loading is not None
+            and loading.flags & FLAG_LOADING
+        ):
+            # Documented legacy behaviour: the first follow-up after a deferred response
+            # edits the "thinking" message instead of creating one (its ephemerality stays).
+            payload = {k: v for k, v in payload.items() if k != "flags"}
+            self.state.edit_message(loading, payload, files)
+            record.followup_ids.append(loading.id)
+            if request.query.get("wait") in ("true", "True", "1"):
+                return json_response(loading.to_dict(self.state))
+            return web.Response(status=204)
         msg = self.state.create_message(
             channel,
             self.state.bot_user,
