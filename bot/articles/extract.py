@@ -11,8 +11,6 @@ from __future__ import annotations
 import html as html_lib
 import re
 from collections.abc import Callable, Iterable
-from configparser import ConfigParser
-from copy import deepcopy
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -20,7 +18,6 @@ from typing import Any
 import trafilatura
 from lxml import etree
 from lxml import html as lxml_html
-from trafilatura.settings import DEFAULT_CONFIG
 from trafilatura.utils import detect_encoding
 
 from bot.articles.boilerplate import author_from_boilerplate, byline_name, strip_boilerplate
@@ -56,6 +53,7 @@ _SNIFF = 8192
 # The recall-favouring extraction replaces the balanced one only when it finds this much more.
 _RECALL_GAIN = 1.2
 _RECALL_MIN_EXTRA = 20
+_RECALL_SKIP_WORDS = 3000
 
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")
 _INVISIBLE_RE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
@@ -77,17 +75,6 @@ _SENTENCE_END_RE = re.compile(r"[.:;,]['\"’”)\]]*$")
 _WRAP_MIN_WIDTH = 50
 _WRAP_MAX_WIDTH = 100
 _WRAP_SHORT_LINE = 0.6
-
-
-def _trafilatura_config() -> ConfigParser:
-    config = deepcopy(DEFAULT_CONFIG)
-    # Timeouts rely on signals, which only work in the main thread; the bot extracts in a
-    # worker thread, and the fetcher already caps document size.
-    config["DEFAULT"]["EXTRACTION_TIMEOUT"] = "0"
-    return config
-
-
-_CONFIG = _trafilatura_config()
 
 
 # --- pages --------------------------------------------------------------------------------
@@ -146,13 +133,14 @@ def _best_extraction(text: str, url: str | None) -> tuple[Any, list[_Block]]:
             include_links=False, include_formatting=False,
             date_extraction_params={"extensive_search": False, "original_date": True,
                                     "outputformat": "%Y-%m-%dT%H:%M:%S%z"},
-            config=_CONFIG,
         )
         body = getattr(document, "body", None) if document is not None else None
         blocks = _walk(body, _XML_TAGS) if body is not None else []
         words = _prose_words(b.text for b in blocks)
         if best[0] is None or words > _RECALL_GAIN * best_words + _RECALL_MIN_EXTRA:
             best, best_words = (document, blocks), words
+        if best_words >= _RECALL_SKIP_WORDS:
+            break  # plenty of piece already; a second pass on a huge page costs seconds
     return best
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import socket
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
@@ -519,3 +520,31 @@ def test_entry_full_page_content_skips_head_and_scripts() -> None:
 def test_entry_binary_content() -> None:
     with pytest.raises(NotAnArticle, match="binary"):
         entry(content_html="\x00\x01\x02\x03\x04\x05" * 30)
+
+
+def test_seed_as_a_syndicated_page(shared_dir: Path) -> None:
+    """The seed as an outlet would lay it out: caption in a <figure>, bio under a heading."""
+    text = (shared_dir / "corpus" / "seed_op_ed.txt").read_text(encoding="utf-8")
+    blocks = []
+    for paragraph in (p.strip() for p in text.split("\n\n") if p.strip()):
+        escaped = html.escape(paragraph)
+        if paragraph.startswith("Russian President Putin testing"):
+            blocks.append(f"<figure><img src='r.jpg'><figcaption>{escaped}</figcaption></figure>")
+        elif paragraph.startswith("About the Author"):
+            blocks.append(f"<h3>{escaped}</h3>")
+        else:
+            blocks.append(f"<p>{escaped}</p>")
+    document = ("<html><head><title>Peace Needs Putin Gone | World Desk</title></head><body>"
+                "<nav><a href='/'>Home</a> <a href='/world'>World</a></nav><article>"
+                "<h1>Peace Needs Putin Gone</h1>" + "".join(blocks) + "</article>"
+                "<footer>© 2026 World Desk</footer></body></html>")
+    article = extract_html(document)
+    assert article.title == "Peace Needs Putin Gone"
+    assert article.author == "Alexander Motyl"
+    assert len(article.paragraphs) == 16
+    assert article.paragraphs[0].startswith("Put simply")
+    assert article.paragraphs[-1].startswith("Meanwhile, Ukraine and the West")
+    body = " ".join(article.paragraphs)
+    for boilerplate in ("CLICKING HERE", "Image Credit", "About the Author", "Rutgers-Newark",
+                        "World Desk", "Home"):
+        assert boilerplate not in body
