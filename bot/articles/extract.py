@@ -45,8 +45,8 @@ class NotAnArticle(ExtractionError):
 MIN_PAGE_WORDS = 60
 _PROSE_PARAGRAPH_WORDS = 8
 # Sign-in and error pages may carry a paragraph or two of marketing; below this many words of
-# prose they are still not articles.
-_FORM_PAGE_WORDS = 250
+# prose they are still not articles. Above it, a password field is the site's login box.
+_FORM_PAGE_WORDS = 120
 # Share of control characters (or U+FFFD from a failed decode) above which text is binary.
 _BINARY_SHARE = 0.05
 _SNIFF = 8192
@@ -60,8 +60,10 @@ _INVISIBLE_RE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _TAG_RE = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>|<!--")
 _FULL_DOCUMENT_RE = re.compile(r"<\s*(?:!doctype|html|body|head)\b", re.IGNORECASE)
 _DOUBLE_BR_RE = re.compile(r"(?:<br\s*/?>\s*(?:&nbsp;|\u00a0)?\s*){2,}", re.IGNORECASE)
-_NOT_FOUND_RE = re.compile(r"\b(?:404|410|page not found|not found|no longer available|"
-                           r"does(?:n[’']t| not) exist|page unavailable|error)\b", re.IGNORECASE)
+# Said by the <title> or <h1> of an error page; only believed when the page is short.
+_NOT_FOUND_RE = re.compile(r"\b(?:404|410)\b|page not found|^not found\b|no longer available|"
+                           r"page (?:does(?:n[’']t| not) exist|is unavailable)|^error\b|"
+                           r"something went wrong", re.IGNORECASE)
 _LIST_MARKER_RE = re.compile(r"^(?:[-*•–·▪◦]\s+|\(?\d{1,2}[.)]\s+|\(?[a-z][.)]\s+)")
 _NUMBERED_RE = re.compile(r"^\(?\d{1,3}[.)]\s")
 _MARKDOWN_HEADING_RE = re.compile(r"^#{1,6}\s+")
@@ -163,8 +165,8 @@ def _page_signals(text: str) -> _PageSignals:
     title = _clean_inline(tree.findtext(".//title"))
     visible = bool("".join(tree.itertext()).strip())
     password = bool(tree.xpath("//input[translate(@type, 'PASSWORD', 'password')='password']"))
-    headings = [title or ""] + [_clean_inline(h.text_content()) or ""
-                                for h in tree.xpath("//h1|//h2")[:3]]
+    headings = [_clean_inline(h.text_content()) or "" for h in tree.xpath("//h1")[:2]]
+    headings.append(title or "")
     error = next((h for h in headings if h and len(h) <= 80 and _NOT_FOUND_RE.search(h)), None)
     return _PageSignals(title, visible, password, error)
 

@@ -548,3 +548,16 @@ def test_seed_as_a_syndicated_page(shared_dir: Path) -> None:
     for boilerplate in ("CLICKING HERE", "Image Credit", "About the Author", "Rutgers-Newark",
                         "World Desk", "Home"):
         assert boilerplate not in body
+
+
+def test_article_with_a_login_box_and_error_in_its_title_is_still_an_article() -> None:
+    html_text = page("school_week.html").decode("utf-8")
+    html_text = html_text.replace(
+        '<a class="logo" href="/">The Lakeside Courier</a>',
+        '<a class="logo" href="/">The Lakeside Courier</a><form class="login">'
+        '<input name="user"><input type="password" name="pw"><button>Log in</button></form>')
+    html_text = html_text.replace("The Four-Day School Week Is a False Economy",
+                                  "Error: The Four-Day School Week")
+    article = extract_html(html_text)
+    assert article.title == "Error: The Four-Day School Week"
+    assert len(article.paragraphs) == 9
