@@ -92,7 +92,7 @@ _CREDIT_END = re.compile(
     r"\.?\s*$",
     _FLAGS)
 _ABOUT_AUTHOR = re.compile(
-    r"^(?:about the (?:authors?|writers?|columnists?|contributors?)\b"
+    r"^(?:about the (?:authors?|writers?|columnists?|contributors?)\s*(?:[:—–-]|$)"
     r"|(?:the )?authors?(?:'s|’s)? (?:bio(?:graphy)?|note)\b\s*:?"
     r"|(?:the )?authors?\s*:?\s*$)",
     _FLAGS)
@@ -104,13 +104,16 @@ _PROMPTS = [
         (r"^(?:join|register|get|receive)\b.{0,160}\b(?:newsletter|inbox|e-?mail updates|"
          r"subscription|digest)\b", 40),
         (r"^subscribe\b", 30),
-        (r"^(?:share|tweet|email|print) (?:this|on|via)\b", 12),
+        (r"^(?:share|tweet|email|print) this(?: article| story| post| page| piece| column|"
+         r" essay)?\s*[:!.]?$", 6),
+        (r"^share (?:on|via)\s", 12),
         (r"^(?:follow|like) (?:us|me|him|her|them)\b(?:\s+on\b|\s*@|\s*$)", 20),
         (r"^(?:click|tap) (?:here|to)\b", 30),
         (r"^(?:support|fund) (?:our|independent|quality|this) (?:journalism|reporting|work)\b",
          50),
         (r"^(?:become|be) a (?:member|subscriber|patron|supporter)\b", 40),
-        (r"^(?:enjoyed|liked|like|love) (?:this|what you(?:'|’)re reading)\b.{0,80}[?!]", 20),
+        (r"^(?:enjoy(?:ed)?|liked?|loved?) (?:this|what you(?:'|’)re reading)(?: article| piece|"
+         r" story| post| column| essay| newsletter)?\s*[?!]", 20),
         (r"^(?:leave|post|add|view|show|read) (?:a |the |all )?(?:\d+ )?comments?\b", 10),
         (r"^(?:we use cookies|this (?:site|website) uses cookies)\b", 60),
         (r"^(?:tags?|topics?|filed under|categories|category|keywords)\s*:", 50),
@@ -263,8 +266,9 @@ def _about_author_cut(items: Sequence[str]) -> int | None:
     would lose the piece.
     """
     for index, paragraph in enumerate(items):
-        if index >= max(1, len(items) / 3) and _words(paragraph) <= 40 and _ABOUT_AUTHOR.match(
-                paragraph):
+        # The heading may carry the bio inline: "About the author: Jane Doe is ...".
+        if index >= max(1, len(items) / 3) and _words(paragraph) <= _BIO_MAX_WORDS and \
+                _ABOUT_AUTHOR.match(paragraph):
             return index
     return None
 

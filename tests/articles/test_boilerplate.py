@@ -192,6 +192,14 @@ def test_about_the_author_and_everything_after() -> None:
     assert removed == tail
 
 
+def test_about_the_author_with_the_bio_inline() -> None:
+    inline = ("About the author: Jane Doe is a civil engineer who has built bridges on three "
+              "continents.")
+    kept, removed = kept_and_removed([*ARGUMENT, inline, "Why bridges fall down"])
+    assert kept == ARGUMENT
+    assert removed == [inline, "Why bridges fall down"]
+
+
 def test_about_the_author_early_removes_only_the_heading() -> None:
     kept, removed = kept_and_removed([ARGUMENT[0], "About the Author", *ARGUMENT[1:]])
     assert removed == ["About the Author"]
@@ -251,6 +259,9 @@ def test_bio_then_prompt_both_go_in_document_order() -> None:
         "The story ran counter to everything the council had said before.",
         "Subscribers to the old toll scheme were promised refunds that never came.",
         "Getting this right matters more than getting it done quickly.",
+        "Love this plan or hate it, the council must decide by Friday!",
+        "Share this burden fairly and nobody pays much.",
+        "About the authors of this bill, little needs saying: they wrote it in a hurry.",
     ],
 )
 def test_argument_paragraphs_that_mention_boilerplate_words_stay(paragraph: str) -> None:
