@@ -48,14 +48,17 @@ _NAME_PARTICLES = {"de", "del", "della", "der", "den", "van", "von", "da", "di",
                    "of", "for", "at", "in", "and"}
 _HONORIFIC_RE = re.compile(r"^(?:dr|prof|professor|mr|mrs|ms|mx|sir|dame|rev)\.?\s+", _FLAGS)
 
-# Notices specific enough to remove wherever they stand.
+# Notices specific enough to remove wherever they stand: (pattern, longest paragraph in words).
 _SYNDICATION_ANYWHERE = [
-    re.compile(p, _FLAGS) for p in (
-        r"^we support our publishers\b",
-        r"\byou can view (?:this|the) (?:story|article) on (?:their|its|the original) website\b",
-        r"\b(?:republished|reprinted|reproduced) (?:here )?with (?:the )?(?:kind )?permission\b",
+    (re.compile(p, _FLAGS), limit) for p, limit in (
+        (r"^we support our publishers\b", 80),
+        (r"\byou can view (?:this|the) (?:story|article) on (?:their|its|the original) "
+         r"website\b", 80),
+        # Short, or "the report, reproduced with permission in the appendix" is an argument.
+        (r"\b(?:republished|reprinted|reproduced) (?:here )?with (?:the )?(?:kind )?"
+         r"permission\b", 25),
         # WordPress feeds close every entry with this.
-        r"^the post .{1,300} appeared first on\b",
+        (r"^the post .{1,300} appeared first on\b", 80),
     )
 ]
 # Notices that only count at the top or the bottom of a piece: "First published in 1859, On
@@ -277,7 +280,7 @@ def _is_boilerplate(paragraph: str, index: int, count: int, *, title: str | None
                     author: str | None) -> bool:
     words = _words(paragraph)
     at_edge = index < _EDGE_ZONE or index >= count - _EDGE_ZONE
-    if words <= 80 and any(p.search(paragraph) for p in _SYNDICATION_ANYWHERE):
+    if any(words <= limit and p.search(paragraph) for p, limit in _SYNDICATION_ANYWHERE):
         return True
     if words <= 80 and at_edge and any(p.search(paragraph) for p in _SYNDICATION_EDGES):
         return True

@@ -262,6 +262,9 @@ def test_bio_then_prompt_both_go_in_document_order() -> None:
         "Love this plan or hate it, the council must decide by Friday!",
         "Share this burden fairly and nobody pays much.",
         "About the authors of this bill, little needs saying: they wrote it in a hurry.",
+        "The council's own survey, reproduced with permission in the appendix to the report, "
+        "shows that most residents use the old bridge every week and want it repaired rather "
+        "than replaced.",
     ],
 )
 def test_argument_paragraphs_that_mention_boilerplate_words_stay(paragraph: str) -> None:
