@@ -238,7 +238,9 @@ class RestApi:
             text = "405: Method Not Allowed" if code == 405 else "404: Not Found"
             return json_response({"message": text, "code": 0}, code)
         token_route = record.route.startswith(("/interactions/", "/webhooks/"))
-        if not token_route and request.headers.get("Authorization") != f"Bot {emu.state.token}":
+        # GET /gateway is public; interaction and webhook routes authenticate by their token.
+        needs_auth = not token_route and record.route != "/gateway"
+        if needs_auth and request.headers.get("Authorization") != f"Bot {emu.state.token}":
             return json_response({"message": "401: Unauthorized", "code": 0}, 401)
         if emu.faults.pending_5xx > 0:
             emu.faults.pending_5xx -= 1
@@ -257,13 +259,13 @@ class RestApi:
             record.retry_after = decision.retry_after
             record.scope = decision.scope
             retry = round(decision.retry_after, 3)
+            # The spec's RatelimitedResponse extends Error, so "code" (0) rides along.
             body = {
                 "message": "You are being rate limited.",
                 "retry_after": retry,
                 "global": decision.is_global,
+                "code": 0,
             }
-            if decision.is_global:
-                body["code"] = 0
             resp = json_response(body, 429)
             resp.headers.update(decision.headers)
             resp.headers["Retry-After"] = str(max(1, int(-(-decision.retry_after // 1))))
@@ -633,6 +635,9 @@ class RestApi:
             "soundboard_sounds",
         ):
             data.pop(key, None)
+        if request.query.get("with_counts") in ("true", "True", "1"):
+            data["approximate_member_count"] = len(guild.members)
+            data["approximate_presence_count"] = 0
         return json_response(data)
 
     async def guild_channels(self, request: web.Request) -> web.Response:

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
+import aiohttp
 import discord
 from discord.ext import commands
 
@@ -63,3 +67,56 @@ async def start_bot(
         task.cancel()
         raise TimeoutError("the bot did not become ready on the emulator")
     return RunningBot(emu, bot, task, pointer)
+
+
+class RawGateway:
+    """A bare gateway client (no discord.py) for protocol-level tests."""
+
+    def __init__(self, ws: aiohttp.ClientWebSocketResponse, compress: bool) -> None:
+        self.ws = ws
+        self._z = zlib.decompressobj() if compress else None
+        self._buffer = bytearray()
+
+    @classmethod
+    async def connect(
+        cls, session: aiohttp.ClientSession, emu: Emulator, *, compress: bool = False
+    ) -> RawGateway:
+        query = "?v=10&encoding=json" + ("&compress=zlib-stream" if compress else "")
+        ws = await session.ws_connect(emu.gateway_url + query)
+        return cls(ws, compress)
+
+    async def recv(self) -> dict[str, Any]:
+        """The next gateway payload (None-safe only for payloads; closes raise)."""
+        while True:
+            msg = await self.ws.receive(timeout=10)
+            if msg.type is aiohttp.WSMsgType.TEXT:
+                assert self._z is None, "a compressed session sent a text frame"
+                return json.loads(msg.data)
+            if msg.type is aiohttp.WSMsgType.BINARY:
+                assert self._z is not None, "an uncompressed session sent a binary frame"
+                self._buffer.extend(msg.data)
+                if not self._buffer.endswith(b"\x00\x00\xff\xff"):
+                    continue
+                text = self._z.decompress(bytes(self._buffer))
+                self._buffer.clear()
+                return json.loads(text)
+            raise ConnectionError(f"socket closed: {msg.type} {self.ws.close_code}")
+
+    async def recv_dispatch(self, event: str) -> dict[str, Any]:
+        """Skip frames until the dispatch ``event`` arrives."""
+        while True:
+            frame = await self.recv()
+            if frame.get("t") == event:
+                return frame
+
+    async def send(self, op: int, d: Any) -> None:
+        await self.ws.send_str(json.dumps({"op": op, "d": d}))
+
+    async def identify(self, token: str, intents: int = 1) -> dict[str, Any]:
+        hello = await self.recv()
+        assert hello["op"] == 10
+        await self.send(2, {"token": token, "intents": intents, "properties": {}})
+        return await self.recv_dispatch("READY")
+
+    async def close(self) -> None:
+        await self.ws.close()
