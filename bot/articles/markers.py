@@ -122,6 +122,7 @@ class Candidate:
     value: int  # explicit position, or NEXT / LAST
     explicit: bool  # an ordinal word or numeral, as opposed to "One reason" / "Another reason"
     noun: bool = False  # a noun phrase marker ("The third reason"), for titles
+    counted: str | None = None  # that phrase's noun, singular ("reason")
 
     @property
     def at_start(self) -> bool:
@@ -146,6 +147,7 @@ def ordinal_at(text: str, pos: int, para: int, nouns: frozenset[str]) -> Candida
     end = m.end()
     noun = False
     explicit = True
+    counted: str | None = None
     if groups["adv"]:
         value = ORDINALS[groups["adv"][:-2].lower()]
     elif groups["first"]:
@@ -163,7 +165,7 @@ def ordinal_at(text: str, pos: int, para: int, nouns: frozenset[str]) -> Candida
         if which is None:
             return None
         end = m.end(which)
-        noun = True
+        noun, counted = True, singular(groups[which])
         word = groups["ord"]
         if word in ORDINALS:
             value = ORDINALS[word]
@@ -184,15 +186,17 @@ def ordinal_at(text: str, pos: int, para: int, nouns: frozenset[str]) -> Candida
         which = _noun_of(groups["a1"], groups["a2"], nouns)
         if which is None:
             return None
-        end = m.end("a1" if which == "w1" else "a2")
-        value, explicit, noun = NEXT, False, True
+        group = "a1" if which == "w1" else "a2"
+        end = m.end(group)
+        value, explicit, noun, counted = NEXT, False, True, singular(groups[group])
     else:  # "One reason"
         which = _noun_of(groups["o1"], groups["o2"], nouns)
         if which is None:
             return None
-        end = m.end("o1" if which == "w1" else "o2")
-        value, explicit, noun = 1, False, True
-    return Candidate(para, pos, end, text[pos:end], "ord", value, explicit, noun)
+        group = "o1" if which == "w1" else "o2"
+        end = m.end(group)
+        value, explicit, noun, counted = 1, False, True, singular(groups[group])
+    return Candidate(para, pos, end, text[pos:end], "ord", value, explicit, noun, counted)
 
 
 def list_marker_at_start(text: str, para: int) -> Candidate | None:

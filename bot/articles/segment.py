@@ -24,6 +24,7 @@ from typing import Final
 from bot.articles.markers import (
     ANNOUNCE_RE,
     ANNOUNCE_SUBSET_RE,
+    COUNT_NOUNS,
     LAST,
     MARKER_NOUNS,
     NEXT,
@@ -41,6 +42,7 @@ __all__ = ["TITLE_MAX", "segment"]
 TITLE_MAX: Final = 100
 THESIS_MAX: Final = 600  # a thesis is the opening claim, not the whole lead
 _MIN_TITLE_WORDS: Final = 3
+_INTRO_CHARS: Final = 300
 _MAX_GAP: Final = 2  # "First ... Fourth" is a miscount, not two missing arguments
 
 # Where the writer steps back; matched at the start of a paragraph.
@@ -74,10 +76,19 @@ _NOTES_HEADING_RE: Final = re.compile(
     r"(?:Notes|References|Sources|Footnotes|Endnotes|Bibliography|Further reading|Works cited"
     r"|Citations)\s*:?\s*$", re.IGNORECASE)
 _NOTE_OPENING_RE: Final = re.compile(r"(?:\[\d{1,3}\]|\d{1,3}[.)]?\s|\*{1,3}\s?\S|†)")
-_CITATION_RE: Final = re.compile(
-    r"\(\d{4}[a-z]?\)|\bpp?\.\s*\d|\b[Ii]bid\b|\bop\. cit|\bet al\.|\b[Rr]etrieved\b"
-    r"|\b[Aa]ccessed\b|\bdoi:|https?://|www\.|\b(?:Journal|Press|Quarterly|Proceedings|Vol\.)"
-    r"|^See\b|,\s\d{4}[.,;)]")
+# Citation traits. Literal-led checks: sre scans a pattern that opens with "\b" or an
+# alternation position by position, which costs far more than a substring search.
+_CITATION_WORDS: Final = ("bid.", "op. cit", "et al.", "etrieved", "ccessed",
+                          "doi:", "http://", "https://", "www.", "Journal", "Press", "Quarterly",
+                          "Proceedings", "Vol.")
+_CITATION_YEAR_RE: Final = re.compile(r"\(\d{4}[a-z]?\)|,\s\d{4}[.,;)]|pp?\.\s?\d")
+
+
+def _cited(text: str) -> bool:
+    """Whether a note or list item reads like a citation rather than prose."""
+    return (text.startswith("See ") or any(word in text for word in _CITATION_WORDS)
+            or _CITATION_YEAR_RE.search(text) is not None)
+
 
 # Numbered or bulleted items that are not arguments.
 _MONTHS = (r"(?:January|February|March|April|May|June|July|August|September|October"
@@ -107,6 +118,7 @@ _QUOTED_INTRO_RE: Final = re.compile(
 _REASON_INTRO_RE: Final = re.compile(
     r"\b(?:reasons?|why|because|arguments?|problems?|grounds|objections?|lessons?|mistakes?)"
     r"\b[^.!?]*:\s*$", re.IGNORECASE)
+_NUMBER_TOKENS: Final = frozenset([*NUMBER_WORDS, *(str(n) for n in range(2, 31))])
 # An announcement paragraph that only announces ("There are four reasons ...").
 _ANNOUNCE_OPENING_RE: Final = re.compile(
     r"(?:There are|There're|Here are|Here's why|Here is why|I see|I count|I have|Consider"
@@ -178,16 +190,34 @@ class _Reader:
         self.paras = paras
         self.body_end = _notes_start(paras)
         self._words: dict[int, frozenset[str]] = {}
-        self.announcements = self._find_announcements()
+        # Candidates are read with every counting noun, then those whose noun needs an
+        # announcement ("The first thing", after "five things") are kept only if it was made.
+        found: list[Candidate] = []
+        for index in range(self.body_end):
+            text = self.paras[index]
+            listed = list_marker_at_start(text, index)
+            if listed is not None:
+                found.append(listed)
+            found.extend(ordinal_candidates(text, index, COUNT_NOUNS))
+        # A count is announced in the lead, so only the lead is searched for one (this also
+        # keeps "for two reasons" inside the fourth argument from counting).
+        first = next((c.para for c in found if c.explicit), None)
+        limit = max(first + 1 if first is not None else len(paras) // 4, min(3, len(paras)))
+        self.announcements = self._find_announcements(min(limit, self.body_end))
+        nouns = MARKER_NOUNS | {a.noun for a in self.announcements}
+        self.cands = [c for c in found if c.counted is None or c.counted in nouns]
 
     # -- evidence -------------------------------------------------------------------------
 
-    def _find_announcements(self) -> list[_Announcement]:
+    def _find_announcements(self, limit: int) -> list[_Announcement]:
         found: list[_Announcement] = []
-        for index in range(self.body_end):
+        for index in range(limit):
             text = self.paras[index]
+            if _NUMBER_TOKENS.isdisjoint(text.lower().split()):
+                continue  # a cheap pass first: most paragraphs hold no count at all
             for m in ANNOUNCE_RE.finditer(text):
-                if ANNOUNCE_SUBSET_RE.search(text, 0, m.start()) or in_quote(text, m.start()):
+                head = text[max(0, m.start() - 12):m.start()]
+                if ANNOUNCE_SUBSET_RE.search(head) or in_quote(text, m.start()):
                     continue
                 raw = m["num"].lower()
                 count = int(raw) if raw.isdigit() else NUMBER_WORDS[raw]
@@ -203,17 +233,6 @@ class _Reader:
             else:
                 break
         return best
-
-    def candidates(self) -> list[Candidate]:
-        nouns = MARKER_NOUNS | {a.noun for a in self.announcements}
-        found: list[Candidate] = []
-        for index in range(self.body_end):
-            text = self.paras[index]
-            listed = list_marker_at_start(text, index)
-            if listed is not None:
-                found.append(listed)
-            found.extend(ordinal_candidates(text, index, nouns))
-        return found
 
     def words(self, index: int) -> frozenset[str]:
         cached = self._words.get(index)
@@ -241,7 +260,7 @@ class _Reader:
     # -- lists ----------------------------------------------------------------------------
 
     def splits(self) -> list[_Split]:
-        cands = self.candidates()
+        cands = self.cands
         found: list[_Split] = []
         ordinal = [c for c in cands if c.kind == "ord"]
         at_start = [c for c in ordinal if c.at_start]
@@ -268,7 +287,8 @@ class _Reader:
         count = announced.count if announced else None
         if first.kind == "bullet":
             intro = self._intro(first)
-            if count != len(run) and not _REASON_INTRO_RE.search(intro):
+            if count != len(run) and not (intro.rstrip().endswith(":")
+                                          and _REASON_INTRO_RE.search(intro)):
                 return None  # bullets list facts as often as reasons
         starts = tuple(_Start(c.para, c.start, c.end, c.marker) for c in run)
         return _Split(starts, count, len(run), len(run))
@@ -340,9 +360,12 @@ class _Reader:
     # -- plausibility -----------------------------------------------------------------------
 
     def _intro(self, first: Candidate) -> str:
+        """The words leading into a list; its last few hundred characters are what matter."""
         if first.start > 0:
-            return self.paras[first.para][:first.start]
-        return self.paras[first.para - 1] if first.para > 0 else ""
+            intro = self.paras[first.para][:first.start]
+        else:
+            intro = self.paras[first.para - 1] if first.para > 0 else ""
+        return intro[-_INTRO_CHARS:]
 
     def _plausible(self, split: _Split, items: list[Candidate] | list[tuple[Candidate, int]]
                    ) -> bool:
@@ -353,19 +376,21 @@ class _Reader:
         first = cands[0]
         if first.kind.startswith("label:step"):
             return False
-        intro = self._intro(first)
-        if _QUOTED_INTRO_RE.search(intro):
-            return False
-        if first.kind != "ord" and _PROCEDURE_INTRO_RE.search(intro):
-            return False
         bodies = [self.paras[c.para][c.end:c.end + 120].lstrip(_LEAD_PUNCT) for c in cands]
         half = len(bodies) / 2
         if sum(1 for b in bodies if _DATE_OPENING_RE.match(b)) >= half:
             return False
-        verbs = sum(1 for b in bodies if b.split(" ", 1)[0].lower().strip(",") in _IMPERATIVES)
-        if verbs > half or (verbs >= half and _PROCEDURE_INTRO_RE.search(intro)):
+        if sum(1 for b in bodies if _cited(b)) >= half:
             return False
-        return sum(1 for b in bodies if _CITATION_RE.search(b)) < half
+        intro = self._intro(first)
+        if intro.rstrip().endswith(":") and _QUOTED_INTRO_RE.search(intro):
+            return False
+        verbs = sum(1 for b in bodies if b.split(" ", 1)[0].lower().strip(",") in _IMPERATIVES)
+        if verbs > half:
+            return False
+        # A list led in by "the recipe" or "these steps" is a procedure, whatever its verbs.
+        return not ((first.kind != "ord" or verbs >= half)
+                    and _PROCEDURE_INTRO_RE.search(intro))
 
     # -- assembly ---------------------------------------------------------------------------
 
@@ -519,7 +544,7 @@ def _notes_start(paras: list[str]) -> int:
             return index
     index = end
     while index > half and _NOTE_OPENING_RE.match(paras[index - 1]) and (
-            paras[index - 1].startswith("[") or _CITATION_RE.search(paras[index - 1])):
+            paras[index - 1].startswith("[") or _cited(paras[index - 1])):
         index -= 1
     return index
 
