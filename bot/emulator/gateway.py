@@ -273,6 +273,10 @@ class Gateway:
                 # A client that closes normally ends its session (Discord does the same).
                 if not conn.closed_by_server and ws.close_code in (1000, 1001):
                     session.valid = False
+            if conn.closed_by_server:
+                # Let the queued close go out with its code before aiohttp closes with 1000.
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(asyncio.shield(conn.writer), 5)
             conn.stop()
             self.changed()
         return ws

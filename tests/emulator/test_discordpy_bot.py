@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import re
 from collections.abc import AsyncIterator
@@ -396,3 +397,37 @@ async def test_resume_after_gateway_drop(world: World, running: RunningBot) -> N
     assert emu.gateway.identifies == identifies  # resumed, not re-identified
     assert emu.gateway.received(op=6)
     assert emu.gateway.sent("RESUMED")
+
+
+async def test_edit_delete_and_history(world: World, running: RunningBot) -> None:
+    emu = world.emu
+    ch = text_channel(running, world.general)
+    msg = await ch.send("draft", embed=discord.Embed(title="Argument 1"))
+    await msg.edit(content="final", embed=discord.Embed(title="Argument 1", description="Text"))
+    history = emu.message_history(msg.id)
+    assert [h["content"] for h in history] == ["draft", "final"]
+    assert history[-1]["embeds"][0]["description"] == "Text"
+    assert history[-1]["edited_timestamp"] is not None
+    fetched = await ch.fetch_message(msg.id)
+    assert fetched.content == "final"
+    await msg.delete()
+    assert msg.id not in {m.id for m in emu.messages(world.general)}
+    with pytest.raises(discord.NotFound) as gone:
+        await ch.fetch_message(msg.id)
+    assert gone.value.code == 10008
+
+
+async def test_channels_added_live_reach_the_bot(world: World, running: RunningBot) -> None:
+    created = running.bot.loop.create_future()
+
+    async def on_guild_channel_create(channel: discord.abc.GuildChannel) -> None:
+        if not created.done():
+            created.set_result(channel)
+
+    running.bot.add_listener(on_guild_channel_create)
+    try:
+        late = world.guild.add_text_channel("late-arrival")
+        channel = await asyncio.wait_for(created, 5)
+    finally:
+        running.bot.remove_listener(on_guild_channel_create)
+    assert channel.id == late.id and channel.name == "late-arrival"
