@@ -1,0 +1,55 @@
+"""Publishing pieces to Discord: payloads, the port to Discord, the resumable publisher.
+
+Nothing here imports ``discord``: the adapter in :mod:`bot.discord_port` implements
+:class:`DiscordPort` with discord.py.
+"""
+
+from bot.publishing.payloads import (
+    WHOLE_PIECE_MARKER,
+    CardField,
+    OpeningChunk,
+    PieceCard,
+    build_card,
+    is_whole_piece,
+    opening_chunks,
+    split_text,
+    thread_name,
+    threadable,
+)
+from bot.publishing.port import (
+    ChannelGone,
+    ChannelKind,
+    DiscordPort,
+    ForumPost,
+    MissingPermissions,
+    PortError,
+    PostedMessage,
+    TransientError,
+    required_permissions,
+)
+from bot.publishing.publisher import RESUMABLE, Publisher, PublishResult
+
+__all__ = [
+    "RESUMABLE",
+    "WHOLE_PIECE_MARKER",
+    "CardField",
+    "ChannelGone",
+    "ChannelKind",
+    "DiscordPort",
+    "ForumPost",
+    "MissingPermissions",
+    "OpeningChunk",
+    "PieceCard",
+    "PortError",
+    "PostedMessage",
+    "PublishResult",
+    "Publisher",
+    "TransientError",
+    "build_card",
+    "is_whole_piece",
+    "opening_chunks",
+    "required_permissions",
+    "split_text",
+    "thread_name",
+    "threadable",
+]

@@ -1,0 +1,337 @@
+"""Publishing a piece as a recorded state machine over the store.
+
+Steps, each recorded in the store right after Discord confirms it::
+
+    begin_publishing
+    → piece card in the channel            (text channels; forums have no card)
+    → per argument: thread → opening message(s) with controls
+    → edit the card so every argument links to its thread
+    → finish_publishing
+
+A process that dies at any point leaves the piece ``publishing`` with the steps done so far
+recorded; ``publish`` again (at the next start) continues from there. The one unrecorded
+window, after Discord acted and before the store heard of it, is closed by reconciliation on
+every attempt after the first: messages carry deterministic nonces (Discord returns the
+existing message for a repeated nonce for a few minutes) and, beyond that window, the bot's
+own recent messages and active threads are searched for what it already posted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from bot.articles.model import Piece
+from bot.publishing.payloads import (
+    OpeningChunk,
+    build_card,
+    card_nonce,
+    forum_tag_name,
+    opening_chunks,
+    thread_name,
+    threadable,
+)
+from bot.publishing.port import (
+    PERMISSION_LABELS,
+    ChannelGone,
+    ChannelKind,
+    DiscordPort,
+    MissingPermissions,
+    PortError,
+    PostedMessage,
+    required_permissions,
+)
+from bot.store import (
+    ArgumentRecord,
+    Conflict,
+    InvalidTransition,
+    NotFound,
+    PieceRecord,
+    Store,
+)
+
+log = logging.getLogger(__name__)
+
+Outcome = Literal["published", "failed", "skipped", "busy"]
+Progress = Callable[[str], Awaitable[None]]
+# Pieces a restart (or the retry loop) picks up again.
+RESUMABLE: tuple[Literal["pending", "publishing", "failed"], ...] = (
+    "pending", "publishing", "failed")
+
+
+@dataclass(frozen=True, slots=True)
+class PublishResult:
+    """What one ``publish`` call did. ``detail`` is fit to show a moderator."""
+
+    piece_id: int
+    outcome: Outcome
+    detail: str
+    piece: PieceRecord | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome in ("published", "skipped")
+
+
+class Publisher:
+    """Posts queued pieces to Discord through a :class:`DiscordPort`, resumably."""
+
+    def __init__(self, store: Store, port: DiscordPort) -> None:
+        self.store = store
+        self.port = port
+        self._locks: dict[int, asyncio.Lock] = {}
+
+    # --- queueing ---------------------------------------------------------------------------
+
+    async def queue(
+        self,
+        guild_id: int,
+        channel_id: int,
+        piece: Piece,
+        *,
+        url: str | None = None,
+        subscription_id: int | None = None,
+    ) -> PieceRecord | None:
+        """Queue a piece for a channel (``None`` if that URL is already queued there).
+
+        Use this rather than ``store.create_piece``: a piece without enumerated arguments is
+        stored with one argument standing for the whole piece, which gets the one thread.
+        """
+        return await self.store.create_piece(
+            guild_id, channel_id, threadable(piece), url=url, subscription_id=subscription_id)
+
+    # --- publishing -------------------------------------------------------------------------
+
+    def is_busy(self, piece_id: int) -> bool:
+        lock = self._locks.get(piece_id)
+        return lock is not None and lock.locked()
+
+    async def publish(self, piece_id: int, *, progress: Progress | None = None) -> PublishResult:
+        """Publish (or finish publishing) one piece. Never raises for Discord's refusals: they
+        are recorded on the piece (state ``failed``, retried later) and returned."""
+        lock = self._locks.setdefault(piece_id, asyncio.Lock())
+        try:
+            async with lock:
+                return await self._publish(piece_id, progress or _silent)
+        finally:
+            if not lock.locked():
+                self._locks.pop(piece_id, None)
+
+    async def resume(
+        self, *, guild_id: int | None = None, states: Sequence[str] = RESUMABLE
+    ) -> list[PublishResult]:
+        """Publish every piece left pending, half-published or failed, oldest first.
+
+        Pieces another task is publishing right now are skipped (``busy``).
+        """
+        pieces = await self.store.list_pieces(states=list(states), guild_id=guild_id)  # type: ignore[arg-type]
+        results: list[PublishResult] = []
+        for piece in pieces:
+            if self.is_busy(piece.id):
+                results.append(PublishResult(piece.id, "busy", "being published", piece))
+                continue
+            results.append(await self.publish(piece.id))
+        return results
+
+    async def _publish(self, piece_id: int, progress: Progress) -> PublishResult:
+        piece = await self.store.get_piece(piece_id)
+        if piece is None:
+            raise NotFound(f"no piece {piece_id}")
+        if piece.state == "published":
+            return PublishResult(piece_id, "skipped", "already published", piece)
+        previous_error = piece.last_error
+        try:
+            piece = await self.store.begin_publishing(piece_id)
+        except InvalidTransition:
+            # Published by another process in the meantime.
+            return PublishResult(piece_id, "skipped", "already published",
+                                 await self.store.get_piece(piece_id))
+        try:
+            arguments = await self.store.list_arguments(piece_id)
+            if not arguments:
+                raise _Unpublishable(
+                    "the piece was queued without arguments; queue pieces through "
+                    "Publisher.queue so a piece without a list gets one thread")
+            kind = await self.port.channel_kind(piece.channel_id)
+            if kind not in ("text", "forum"):
+                raise ChannelGone(
+                    "the channel is gone" if kind == "missing"
+                    else "the channel is neither a text channel nor a forum")
+            missing = await self.port.missing_permissions(
+                piece.channel_id, required_permissions(kind))
+            if missing:
+                raise MissingPermissions(missing)
+            piece = await self._run(piece, arguments, kind, progress)
+        except (PortError, _Unpublishable) as exc:
+            return await self._failed(piece, exc, previous_error)
+        except Exception as exc:
+            # A bug must not leave the piece "publishing" for the next start to trip on
+            # silently: record it, log the traceback, and let the retry loop carry on.
+            log.exception("publishing piece %s failed unexpectedly", piece_id)
+            return await self._failed(piece, _Unpublishable(f"internal error: {exc!r}"),
+                                      previous_error, notify=False)
+        await progress("Published.")
+        count = len(arguments)
+        return PublishResult(piece_id, "published",
+                             f"posted with {count} thread{'s' if count != 1 else ''}", piece)
+
+    async def _run(
+        self,
+        piece: PieceRecord,
+        arguments: list[ArgumentRecord],
+        kind: ChannelKind,
+        progress: Progress,
+    ) -> PieceRecord:
+        # Only an earlier attempt can have left unrecorded side effects to find.
+        resuming = piece.attempts > 1
+        if kind == "text":
+            piece = await self._card(piece, arguments, resuming)
+            await progress("Posted the piece card.")
+        tag_id: int | None = None
+        if kind == "forum" and any(a.thread_id is None for a in arguments):
+            tag_id = await self.port.ensure_forum_tag(piece.channel_id, forum_tag_name(piece))
+        total = len(arguments)
+        for index, argument in enumerate(arguments):
+            if argument.posted:
+                continue
+            arguments[index] = await self._argument(
+                piece, argument, total, kind, tag_id, resuming)
+            await progress(f"Opened thread {index + 1} of {total}: {thread_name(argument)}")
+        if kind == "text":
+            assert piece.message_id is not None
+            await self.port.edit_piece_card(
+                piece.channel_id, piece.message_id, build_card(piece, arguments))
+        return await self.store.finish_publishing(piece.id)
+
+    async def _card(
+        self, piece: PieceRecord, arguments: Sequence[ArgumentRecord], resuming: bool
+    ) -> PieceRecord:
+        if piece.message_id is not None:
+            return piece
+        message_id: int | None = None
+        if resuming:
+            # Beyond the nonce window Discord would post again: look for our card first.
+            found = await self.port.own_messages(piece.channel_id)
+            message_id = next((m.id for m in found if piece.url in m.embed_urls), None)
+        if message_id is None:
+            message_id = await self.port.send_piece_card(
+                piece.channel_id, build_card(piece, arguments), card_nonce(piece.id))
+        try:
+            return await self.store.record_piece_message(piece.id, message_id)
+        except Conflict:
+            # Another process recorded its card first; that one is the card.
+            current = await self.store.get_piece(piece.id)
+            assert current is not None
+            return current
+
+    async def _argument(
+        self,
+        piece: PieceRecord,
+        argument: ArgumentRecord,
+        total: int,
+        kind: ChannelKind,
+        tag_id: int | None,
+        resuming: bool,
+    ) -> ArgumentRecord:
+        name = thread_name(argument)
+        chunks = opening_chunks(piece, argument, total)
+        sent: list[int] = []  # ids of the chunks already in the thread, in order
+        created = False
+        if argument.thread_id is None:
+            thread_id = await self.port.find_thread(piece.channel_id, name) if resuming else None
+            if thread_id is None:
+                if kind == "forum":
+                    post = await self.port.create_forum_post(
+                        piece.channel_id, name, chunks[0], tag_id)
+                    thread_id, sent = post.thread_id, [post.message_id]
+                else:
+                    thread_id = await self.port.create_thread(piece.channel_id, name)
+                created = True
+            argument = await self._record(self.store.record_argument_thread, argument, thread_id)
+        assert argument.thread_id is not None
+        if argument.opening_message_id is None:
+            if not created:
+                sent = _matching_prefix(
+                    chunks, await self.port.own_messages(argument.thread_id))
+            for chunk in chunks[len(sent):]:
+                sent.append(await self.port.send_opening(argument.thread_id, chunk))
+            argument = await self._record(
+                self.store.record_argument_opening, argument, sent[-1])
+        return argument
+
+    async def _record(
+        self,
+        record: Callable[[int, int], Awaitable[ArgumentRecord]],
+        argument: ArgumentRecord,
+        value: int,
+    ) -> ArgumentRecord:
+        try:
+            return await record(argument.id, value)
+        except Conflict:
+            # Recorded concurrently by another process: keep what the store says.
+            current = await self.store.get_argument(argument.id)
+            assert current is not None
+            return current
+
+    async def _failed(
+        self,
+        piece: PieceRecord,
+        exc: Exception,
+        previous_error: str | None,
+        *,
+        notify: bool = True,
+    ) -> PublishResult:
+        detail = _describe(exc)
+        failed = await self.store.fail_publishing(piece.id, detail)
+        log.warning("piece %s (%s) not published: %s", piece.id, piece.url, detail)
+        # Tell moderators once per distinct problem, not on every retry.
+        if notify and isinstance(exc, (MissingPermissions, ChannelGone, _Unpublishable)) \
+                and detail != previous_error:
+            await self._notify(failed, detail)
+        return PublishResult(piece.id, "failed", detail, failed)
+
+    async def _notify(self, piece: PieceRecord, detail: str) -> None:
+        title = piece.title or piece.url
+        text = (
+            f"I could not finish posting **{title}** in <#{piece.channel_id}>: {detail}. "
+            "The piece is kept and I retry it every few minutes and at every restart; "
+            "nothing already posted will be posted twice. "
+            f"A moderator can also retry now with `/piece post url:{piece.url}`."
+        )
+        try:
+            delivered = await self.port.notify_moderators(piece.guild_id, piece.channel_id, text)
+        except PortError as exc:
+            delivered = False
+            log.warning("could not notify moderators of guild %s: %s", piece.guild_id, exc)
+        if not delivered:
+            log.warning("guild %s has nowhere to tell moderators: %s", piece.guild_id, text)
+
+
+class _Unpublishable(Exception):
+    """The piece itself cannot be posted as stored (not a Discord refusal)."""
+
+
+async def _silent(_: str) -> None:
+    return None
+
+
+def _describe(exc: Exception) -> str:
+    if isinstance(exc, MissingPermissions) and exc.missing:
+        names = ", ".join(PERMISSION_LABELS.get(m, m) for m in exc.missing)
+        return f"I am missing these permissions in that channel: {names}"
+    if isinstance(exc, MissingPermissions):
+        return f"Discord refused for lack of permissions ({exc})"
+    return str(exc) or type(exc).__name__
+
+
+def _matching_prefix(chunks: Sequence[OpeningChunk], posted: Sequence[PostedMessage]) -> list[int]:
+    """Ids of the posted messages that already are the first chunks, in order."""
+    ids: list[int] = []
+    for chunk, message in zip(chunks, posted, strict=False):
+        if message.content.strip() != chunk.content.strip():
+            break
+        ids.append(message.id)
+    return ids

@@ -1,0 +1,257 @@
+"""The publishing state machine: complete, resumable after a crash at any step, never double.
+
+Each crash test publishes with a port that "dies" at side effect K (before or after Discord
+acted), then opens a new store instance on the same database and a new publisher, as a
+restarted process would, and checks what "Discord" ends up holding.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Awaitable, Callable
+
+import pytest
+
+from bot.publishing import ChannelGone, MissingPermissions, Publisher, TransientError
+from bot.publishing.payloads import opening_chunks
+from bot.store import PieceRecord, Store
+from tests.publishing.fakeport import Crash, FakeDiscord, FakePort, Mode
+from tests.publishing.samples import no_arguments, three_arguments
+
+MakeStore = Callable[..., Awaitable[Store]]
+GUILD = 1
+_channels = itertools.count(10)
+
+
+def new_channel(d: FakeDiscord, kind: str = "text") -> int:
+    channel_id = next(_channels)
+    d.kinds[channel_id] = kind  # type: ignore[assignment]
+    return channel_id
+
+
+async def assert_complete(store: Store, d: FakeDiscord, piece_id: int) -> None:
+    """Exactly one card (text), one thread per argument, each with its opening once."""
+    piece = await store.get_piece(piece_id)
+    assert piece is not None and piece.state == "published", piece
+    arguments = await store.list_arguments(piece_id)
+    kind = d.kinds[piece.channel_id]
+    in_channel = d.in_channel(piece.channel_id)
+    if kind == "text":
+        assert [m.id for m in in_channel] == [piece.message_id]
+        card = in_channel[0].card
+        assert card is not None
+        for a in arguments:
+            assert f"/channels/{GUILD}/{a.thread_id})" in card.description
+    else:
+        assert in_channel == [] and piece.message_id is None
+    threads = d.threads_of(piece.channel_id)
+    assert sorted(t.id for t in threads) == sorted(a.thread_id for a in arguments)
+    names = {t.id: t.name for t in threads}
+    for a in arguments:
+        assert names[a.thread_id].startswith(f"{a.number}. ")
+        messages = d.in_channel(a.thread_id)  # type: ignore[arg-type]
+        expected = opening_chunks(piece, a, len(arguments))
+        assert [m.content for m in messages] == [c.content for c in expected]
+        assert messages[-1].id == a.opening_message_id and messages[-1].controls == a.id
+        assert a.posted
+
+
+async def queue(publisher: Publisher, channel_id: int, url: str) -> PieceRecord:
+    record = await publisher.queue(GUILD, channel_id, three_arguments(url))
+    assert record is not None
+    return record
+
+
+async def test_text_channel_gets_one_card_and_a_thread_per_argument(store: Store) -> None:
+    d = FakeDiscord()
+    channel = new_channel(d)
+    port = FakePort(d)
+    publisher = Publisher(store, port)
+    piece = await queue(publisher, channel, "https://example.org/a")
+    steps: list[str] = []
+
+    async def progress(text: str) -> None:
+        steps.append(text)
+
+    result = await publisher.publish(piece.id, progress=progress)
+    assert result.outcome == "published" and result.ok
+    await assert_complete(store, d, piece.id)
+    names = [t.name for t in d.threads_of(channel)]
+    assert names == ["1. The lanes are already paying for themselves",
+                     "2. Half a network is the most dangerous network",
+                     "3. The money is already committed"]
+    # The long argument is three messages; one opening each for the others; one card edit.
+    assert port.calls == ["card", "thread", "opening", "thread", "opening", "opening",
+                          "opening", "thread", "opening", "edit"]
+    assert steps[0] == "Posted the piece card." and steps[-1] == "Published."
+    again = await publisher.publish(piece.id)
+    assert again.outcome == "skipped" and len(port.calls) == 10
+
+
+async def test_forum_gets_one_tagged_post_per_argument(store: Store) -> None:
+    d = FakeDiscord()
+    forum = new_channel(d, "forum")
+    port = FakePort(d)
+    publisher = Publisher(store, port)
+    piece = await queue(publisher, forum, "https://example.org/f")
+    assert (await publisher.publish(piece.id)).outcome == "published"
+    await assert_complete(store, d, piece.id)
+    tag = d.tags[forum]["Our City Should…"]
+    assert {t.tag_id for t in d.threads_of(forum)} == {tag}
+    first = d.messages[d.threads_of(forum)[0].id]
+    assert "[Our City Should Stop Apologising for Bike Lanes](<https://example.org/f>)" \
+        in first.content
+
+
+async def test_forum_without_tag_room_posts_untagged(store: Store) -> None:
+    d = FakeDiscord()
+    forum = new_channel(d, "forum")
+    publisher = Publisher(store, FakePort(d, can_tag=False))
+    piece = await queue(publisher, forum, "https://example.org/untagged")
+    assert (await publisher.publish(piece.id)).outcome == "published"
+    assert {t.tag_id for t in d.threads_of(forum)} == {None}
+
+
+async def test_piece_without_arguments_gets_one_thread(store: Store) -> None:
+    d = FakeDiscord()
+    channel = new_channel(d)
+    publisher = Publisher(store, FakePort(d))
+    piece = await publisher.queue(GUILD, channel, no_arguments())
+    assert piece is not None
+    assert (await publisher.publish(piece.id)).outcome == "published"
+    [thread] = d.threads_of(channel)
+    assert thread.name == "Some Musings on Libraries"
+    [opening] = d.in_channel(thread.id)
+    assert opening.content.startswith("**The whole piece, open for debate**")
+    assert "Keep them open on Sundays." in opening.content
+    card = d.in_channel(channel)[0].card
+    assert card is not None and "**Discussion**" in card.description
+
+
+async def test_piece_stored_without_arguments_fails_clearly(store: Store) -> None:
+    d = FakeDiscord()
+    channel = new_channel(d)
+    publisher = Publisher(store, FakePort(d))
+    raw = await store.create_piece(GUILD, channel, no_arguments())
+    assert raw is not None
+    result = await publisher.publish(raw.id)
+    assert result.outcome == "failed" and "Publisher.queue" in result.detail
+    assert d.in_channel(channel) == []
+
+
+def steps_of_a_clean_run(kind: str) -> int:
+    # text: card, 3 threads, 5 opening messages, card edit; forum: 3 posts, 2 more messages.
+    return 10 if kind == "text" else 5
+
+
+@pytest.mark.parametrize("kind", ["text", "forum"])
+@pytest.mark.parametrize("mode", ["after", "before"])
+@pytest.mark.parametrize("nonce_dedupe", [True, False], ids=["nonce", "no-nonce"])
+async def test_a_crash_at_any_step_is_completed_by_a_restart_without_duplicates(
+    store: Store, make_store: MakeStore, kind: str, mode: Mode, nonce_dedupe: bool
+) -> None:
+    d = FakeDiscord()
+    total = steps_of_a_clean_run(kind)
+    for k in range(1, total + 1):
+        channel = new_channel(d, kind)
+        dying = Publisher(store, FakePort(d, crash_at=k, mode=mode, nonce_dedupe=nonce_dedupe))
+        piece = await queue(dying, channel, f"https://example.org/crash-{kind}-{k}")
+        with pytest.raises(Crash):
+            await dying.publish(piece.id)
+        assert (await store.get_piece(piece.id)).state == "publishing"  # type: ignore[union-attr]
+
+        restarted_store = await make_store()
+        restarted = Publisher(restarted_store, FakePort(d, nonce_dedupe=nonce_dedupe))
+        [result] = await restarted.resume()
+        assert result.outcome == "published", (k, result)
+        await assert_complete(restarted_store, d, piece.id)
+
+
+@pytest.mark.parametrize("kind", ["text", "forum"])
+async def test_crashing_after_every_single_step_still_converges(
+    store: Store, make_store: MakeStore, kind: str
+) -> None:
+    d = FakeDiscord()
+    channel = new_channel(d, kind)
+    piece = await queue(Publisher(store, FakePort(d)), channel, f"https://example.org/r-{kind}")
+    for _ in range(30):
+        # Every process dies right after its second side effect, before recording it (the
+        # card edit is not recorded, so a process must live past it to finish).
+        publisher = Publisher(await make_store(), FakePort(d, crash_at=2, nonce_dedupe=False))
+        try:
+            result = await publisher.publish(piece.id)
+        except Crash:
+            continue
+        assert result.outcome == "published"
+        break
+    else:
+        pytest.fail("publishing never finished")
+    await assert_complete(store, d, piece.id)
+
+
+async def test_missing_permissions_leave_the_piece_to_retry_and_notify_once(
+    store: Store,
+) -> None:
+    d = FakeDiscord()
+    channel = new_channel(d)
+    port = FakePort(d, missing=["create_public_threads", "embed_links"])
+    publisher = Publisher(store, port)
+    piece = await queue(publisher, channel, "https://example.org/perm")
+    result = await publisher.publish(piece.id)
+    assert result.outcome == "failed"
+    assert result.detail == ("I am missing these permissions in that channel: "
+                             "Embed Links, Create Public Threads")
+    assert port.calls == [] and d.in_channel(channel) == []
+    assert result.piece is not None and result.piece.state == "failed"
+    [(guild, where, notice)] = d.notices
+    assert (guild, where) == (GUILD, channel)
+    assert "Embed Links, Create Public Threads" in notice and "/piece post" in notice
+
+    # The retry loop tries again: same problem, no second notice.
+    assert (await publisher.resume())[0].outcome == "failed"
+    assert len(d.notices) == 1
+    port.missing = []
+    assert (await publisher.resume())[0].outcome == "published"
+    await assert_complete(store, d, piece.id)
+
+
+@pytest.mark.parametrize(
+    "refusal", [MissingPermissions(["send_messages_in_threads"]), TransientError("502"),
+                ChannelGone("Unknown Channel")], ids=["forbidden", "5xx", "gone"])
+async def test_a_refusal_mid_way_keeps_what_was_posted_and_a_retry_finishes(
+    store: Store, refusal: Exception
+) -> None:
+    d = FakeDiscord()
+    channel = new_channel(d)
+    port = FakePort(d, refuse_at=3, refusal=refusal)  # type: ignore[arg-type]
+    publisher = Publisher(store, port)
+    piece = await queue(publisher, channel, f"https://example.org/mid-{type(refusal).__name__}")
+    result = await publisher.publish(piece.id)
+    assert result.outcome == "failed" and result.piece is not None
+    assert result.piece.message_id is not None  # the card stays recorded
+    # Only refusals a moderator can fix are worth a notice; a 5xx is retried quietly.
+    assert len(d.notices) == (0 if isinstance(refusal, TransientError) else 1)
+    port.refuse_at = None
+    assert (await publisher.publish(piece.id)).outcome == "published"
+    await assert_complete(store, d, piece.id)
+
+
+async def test_a_deleted_channel_is_reported(store: Store) -> None:
+    d = FakeDiscord()
+    publisher = Publisher(store, FakePort(d))
+    piece = await queue(publisher, 999_999, "https://example.org/gone")
+    result = await publisher.publish(piece.id)
+    assert result.outcome == "failed" and result.detail == "the channel is gone"
+    assert len(d.notices) == 1
+
+
+async def test_resume_takes_every_unfinished_piece_oldest_first(store: Store) -> None:
+    d = FakeDiscord()
+    port = FakePort(d)
+    publisher = Publisher(store, port)
+    first = await queue(publisher, new_channel(d), "https://example.org/1")
+    second = await queue(publisher, new_channel(d, "forum"), "https://example.org/2")
+    results = await publisher.resume()
+    assert [(r.piece_id, r.outcome) for r in results] == [
+        (first.id, "published"), (second.id, "published")]
+    assert await publisher.resume() == []
