@@ -1,0 +1,92 @@
+"""Debate rules as a service: votes, counterarguments, rebuttals, edits and awards.
+
+No ``discord`` here: :class:`DebateService` takes ids and text and returns dataclasses, or
+raises a :class:`DebateError` whose ``user_message`` is ready for an ephemeral reply. A cog
+handler is one call and one rendering::
+
+    try:
+        result = await debate.vote(control.target, interaction.user.id, control.value)
+    except DebateError as error:
+        return await interaction.response.send_message(error.user_message, ephemeral=True)
+    await interaction.response.send_message(result.confirmation, ephemeral=True)
+
+:mod:`bot.debate.controls` builds and parses the persistent buttons' custom ids.
+"""
+
+from __future__ import annotations
+
+from bot.debate.controls import (
+    AWARD_PATTERN,
+    COUNTER_PATTERN,
+    EDIT_PATTERN,
+    MAX_CUSTOM_ID_LENGTH,
+    PATTERNS,
+    REBUT_PATTERN,
+    VOTE_PATTERN,
+    WITHDRAW_PATTERN,
+    Control,
+    ControlAction,
+    award_custom_id,
+    counter_custom_id,
+    edit_custom_id,
+    parse_custom_id,
+    rebut_custom_id,
+    vote_custom_id,
+    withdraw_custom_id,
+)
+from bot.debate.errors import (
+    AlreadyAwarded,
+    DebateError,
+    EditWindowClosed,
+    EmptyText,
+    NotAnArgumentThread,
+    NotYours,
+    OwnContribution,
+    TooDeep,
+    TooLong,
+    TooShort,
+    UnknownTarget,
+    Withdrawn,
+)
+from bot.debate.rules import DebateRules, clean_body, clean_reason
+from bot.debate.service import Clock, DebateService, ThreadContext, VoteResult, utc_now
+
+__all__ = [
+    "AWARD_PATTERN",
+    "COUNTER_PATTERN",
+    "EDIT_PATTERN",
+    "MAX_CUSTOM_ID_LENGTH",
+    "PATTERNS",
+    "REBUT_PATTERN",
+    "VOTE_PATTERN",
+    "WITHDRAW_PATTERN",
+    "AlreadyAwarded",
+    "Clock",
+    "Control",
+    "ControlAction",
+    "DebateError",
+    "DebateRules",
+    "DebateService",
+    "EditWindowClosed",
+    "EmptyText",
+    "NotAnArgumentThread",
+    "NotYours",
+    "OwnContribution",
+    "ThreadContext",
+    "TooDeep",
+    "TooLong",
+    "TooShort",
+    "UnknownTarget",
+    "VoteResult",
+    "Withdrawn",
+    "award_custom_id",
+    "clean_body",
+    "clean_reason",
+    "counter_custom_id",
+    "edit_custom_id",
+    "parse_custom_id",
+    "rebut_custom_id",
+    "utc_now",
+    "vote_custom_id",
+    "withdraw_custom_id",
+]

@@ -1,0 +1,168 @@
+"""Refusals of the debate rules, each carrying a message ready for an ephemeral reply.
+
+A cog catches :class:`DebateError` once and replies with ``error.user_message``: one or two
+friendly sentences that say what went wrong and what the member can do. The structured
+attributes (lengths, limits, the refused draft) are there for cogs that want more, e.g. to
+hand a refused modal text back to its author so it is not lost.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.store.records import ContributionKind, TargetKind
+
+#: How each kind of text is named to members.
+NOUNS: dict[str, str] = {
+    "counter": "counterargument",
+    "rebuttal": "rebuttal",
+    "reason": "reason",
+    "argument": "argument",
+    "contribution": "contribution",
+}
+
+
+def noun(kind: ContributionKind | TargetKind | str) -> str:
+    return NOUNS.get(kind, kind)
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def duration(span: timedelta) -> str:
+    """A span in the coarsest unit that reads naturally ("15 minutes", "3 hours", "2 days")."""
+    minutes = int(span.total_seconds() // 60)
+    if minutes < 1:
+        return "less than a minute"
+    if minutes < 120:
+        return plural(minutes, "minute")
+    hours = minutes // 60
+    if hours < 48:
+        return plural(hours, "hour")
+    return plural(hours // 24, "day")
+
+
+class DebateError(Exception):
+    """A member's action was refused; ``user_message`` is what to tell them."""
+
+    def __init__(self, user_message: str) -> None:
+        super().__init__(user_message)
+        self.user_message = user_message
+
+
+class TooShort(DebateError):
+    """The text (stripped) is shorter than the minimum."""
+
+    def __init__(self, kind: str, length: int, minimum: int, draft: str) -> None:
+        super().__init__(
+            f"Your {noun(kind)} is {plural(length, 'character')}; the minimum here is "
+            f"{minimum}. Add a little more of your reasoning and send it again.")
+        self.kind, self.length, self.minimum, self.draft = kind, length, minimum, draft
+
+
+class EmptyText(TooShort):
+    """The text is empty or whitespace only (a :class:`TooShort` of length 0)."""
+
+    def __init__(self, kind: str, minimum: int) -> None:
+        DebateError.__init__(
+            self, f"Your {noun(kind)} is empty. Write at least "
+            f"{plural(minimum, 'character')} and send it again.")
+        self.kind, self.length, self.minimum, self.draft = kind, 0, minimum, ""
+
+
+class TooLong(DebateError):
+    """The text (stripped) is longer than the maximum."""
+
+    def __init__(self, kind: str, length: int, maximum: int, draft: str) -> None:
+        super().__init__(
+            f"Your {noun(kind)} is {plural(length, 'character')}; the maximum here is "
+            f"{maximum}. Shorten it and send it again.")
+        self.kind, self.length, self.maximum, self.draft = kind, length, maximum, draft
+
+
+class UnknownTarget(DebateError):
+    """The argument or contribution is not (or no longer) in the store."""
+
+    def __init__(self, kind: TargetKind, target_id: int, user_message: str | None = None) -> None:
+        super().__init__(user_message or (
+            f"This {noun(kind)} is no longer in Counterpoint's record, so it can't take votes "
+            "or replies."))
+        self.kind, self.target_id = kind, target_id
+
+
+class Withdrawn(UnknownTarget):
+    """The contribution was withdrawn by its author: it stays in the record, closed."""
+
+    def __init__(self, contribution_kind: ContributionKind, contribution_id: int,
+                 what: str) -> None:
+        super().__init__(
+            "contribution", contribution_id,
+            f"This {noun(contribution_kind)} was withdrawn by its author, so it can't take "
+            f"{what} any more.")
+
+
+class NotYours(DebateError):
+    """Only a contribution's author may edit or withdraw it."""
+
+    def __init__(self, kind: ContributionKind, verb: str) -> None:
+        super().__init__(
+            f"Only its author can {verb} this {noun(kind)}. To answer it, post a rebuttal.")
+        self.kind, self.verb = kind, verb
+
+
+class EditWindowClosed(DebateError):
+    """Editing and withdrawing are open for ``DebateRules.edit_window`` after posting."""
+
+    def __init__(self, kind: ContributionKind, verb: str, window: timedelta,
+                 age: timedelta) -> None:
+        outcome = "stays as it is" if verb == "edit" else "stays in the record"
+        super().__init__(
+            f"You can {verb} a {noun(kind)} only within {duration(window)} of posting; this "
+            f"one was posted {duration(age)} ago, so it {outcome}.")
+        self.kind, self.verb, self.window, self.age = kind, verb, window, age
+
+
+class AlreadyAwarded(DebateError):
+    """A member credits a contribution with changing their mind once."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "You've already credited this contribution with changing your mind. Each member "
+            "can do that once per contribution.")
+
+
+class OwnContribution(DebateError):
+    """A member may not award, or rebut, their own contribution."""
+
+    @classmethod
+    def award(cls) -> OwnContribution:
+        return cls(
+            "You can't credit your own contribution with changing your mind. Save it for a "
+            "point someone else made that moved you.")
+
+    @classmethod
+    def rebuttal(cls, window: timedelta) -> OwnContribution:
+        return cls(
+            f"You can't rebut your own point. You can edit it within {duration(window)} of "
+            "posting, or answer someone else's.")
+
+
+class TooDeep(DebateError):
+    """A reply chain reached ``DebateRules.max_depth``."""
+
+    def __init__(self, max_depth: int) -> None:
+        super().__init__(
+            f"This exchange is already {max_depth} replies deep, as far as Counterpoint goes. "
+            "Rebut an earlier point, or post a new counterargument.")
+        self.max_depth = max_depth
+
+
+class NotAnArgumentThread(DebateError):
+    """A thread-bound command was used outside an argument's thread."""
+
+    def __init__(self, command: str = "/counter") -> None:
+        super().__init__(
+            f"Use {command} inside an argument's thread. Each argument of a posted piece has "
+            "its own thread under the piece.")
+        self.command = command
