@@ -71,6 +71,7 @@ class Emulator(TestAPI):
         heartbeat_interval_ms: int = 41250,
         interaction_deadline: float | None = 3.0,
         shard_count: int = 1,
+        max_active_threads: int = 1000,
     ) -> None:
         self.state = State(token=token, bot_name=bot_name)
         self.limiter = RateLimiter(enabled=rate_limits, scale=rate_limit_scale)
@@ -80,6 +81,7 @@ class Emulator(TestAPI):
         # Discord answers 10062 when the first response comes later than this (None: never).
         self.interaction_deadline = interaction_deadline
         self.shard_count = shard_count
+        self.state.max_active_threads = max_active_threads
         self.state.emit = self.gateway.dispatch
         self.state.changed = self.notify_changed
         self.gateway.changed = self.notify_changed

@@ -213,6 +213,25 @@ class Gateway:
                 await conn.writer
         return len(conns)
 
+    def request_reconnect(self) -> int:
+        """Send op 7 RECONNECT on every live connection (the client should RESUME)."""
+        conns = [c for c in self.connections if c.session is not None]
+        for conn in conns:
+            conn.send({"op": OP_RECONNECT, "d": None, "s": None, "t": None})
+        return len(conns)
+
+    def invalidate_sessions(self, *, resumable: bool = False) -> int:
+        """Send op 9 INVALID_SESSION on live connections; unless ``resumable``, the sessions
+        end, so the client must IDENTIFY afresh."""
+        conns = [c for c in self.connections if c.session is not None]
+        for conn in conns:
+            assert conn.session is not None
+            if not resumable:
+                conn.session.valid = False
+            self.invalid_sessions += 1
+            conn.send({"op": OP_INVALID_SESSION, "d": resumable, "s": None, "t": None})
+        return len(conns)
+
     async def close_all(self) -> None:
         for session in self.sessions.values():
             session.valid = False

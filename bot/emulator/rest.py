@@ -169,6 +169,7 @@ class RestApi:
                 self.put_commands,
             ),
             web.get(f"{r}/channels/{{channel_id}}", self.get_channel),
+            web.patch(f"{r}/channels/{{channel_id}}", self.modify_channel),
             web.get(f"{r}/channels/{{channel_id}}/messages", self.list_messages),
             web.post(f"{r}/channels/{{channel_id}}/messages", self.create_message),
             web.get(f"{r}/channels/{{channel_id}}/messages/{{message_id}}", self.get_message),
@@ -455,6 +456,66 @@ class RestApi:
         channel = self._channel(request)
         self._need(channel)
         return json_response(channel.to_dict())
+
+    async def modify_channel(self, request: web.Request) -> web.Response:
+        channel = self._channel(request)
+        payload, _ = await read_body(request)
+        if not isinstance(payload, dict):
+            raise APIError(400, 50109, "The request body contains invalid JSON.")
+        errors = FormErrors()
+        if "name" in payload:
+            name = payload["name"]
+            if not isinstance(name, str) or not 1 <= len(name) <= 100:
+                errors.add(
+                    ("name",), "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 100 in length."
+                )
+        duration = payload.get("auto_archive_duration")
+        if duration is not None and duration not in (60, 1440, 4320, 10080):
+            errors.add(("auto_archive_duration",), "BASE_TYPE_CHOICES", "Invalid duration.")
+        errors.raise_if_any()
+        if isinstance(channel, Thread):
+            self._modify_thread(channel, payload)
+        else:
+            self._need(channel, "MANAGE_CHANNELS")
+            for key in ("name", "topic", "nsfw", "rate_limit_per_user"):
+                if key in payload:
+                    setattr(channel, key, payload[key])
+            if "default_auto_archive_duration" in payload:
+                channel.default_auto_archive_duration = int(
+                    payload["default_auto_archive_duration"]
+                )
+        self.state.channel_changed(channel)
+        return json_response(channel.to_dict())
+
+    def _modify_thread(self, thread: Thread, payload: dict[str, Any]) -> None:
+        """Thread owners may rename, re-tag and archive their unlocked threads; locking,
+        unlocking and touching a locked thread need MANAGE_THREADS."""
+        self._need(thread)
+        manage = bool(self.state.bot_permissions(thread) & P.FLAGS["MANAGE_THREADS"])
+        owner = thread.owner_id == self.state.bot_user.id
+        if ("locked" in payload or thread.locked or not owner) and not manage:
+            raise missing_permissions()
+        if "applied_tags" in payload:
+            known = {str(t.id) for t in thread.parent.available_tags}
+            tags = [str(t) for t in payload["applied_tags"] or []]
+            if any(t not in known for t in tags) or len(tags) > APPLIED_TAGS_MAX:
+                errors = FormErrors()
+                errors.add(("applied_tags",), "INVALID_FORUM_TAG", "Unknown tag")
+                errors.raise_if_any()
+            thread.applied_tags = [int(t) for t in tags]
+        if "name" in payload:
+            thread.name = payload["name"]
+        if "rate_limit_per_user" in payload:
+            thread.rate_limit_per_user = int(payload["rate_limit_per_user"] or 0)
+        if "auto_archive_duration" in payload:
+            thread.auto_archive_duration = int(payload["auto_archive_duration"])
+        if "locked" in payload:
+            thread.locked = bool(payload["locked"])
+        if "invitable" in payload and thread.type == PRIVATE_THREAD:
+            thread.invitable = bool(payload["invitable"])
+        if "archived" in payload and bool(payload["archived"]) != thread.archived:
+            thread.archived = bool(payload["archived"])
+            thread.archive_timestamp = time.time()
 
     async def list_messages(self, request: web.Request) -> web.Response:
         channel = self._channel(request)

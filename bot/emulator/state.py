@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import permissions as perms
 from .errors import (
+    MAX_ACTIVE_THREADS,
     THREAD_ALREADY_CREATED,
     UNKNOWN_CHANNEL,
     UNKNOWN_MESSAGE,
@@ -94,6 +95,8 @@ class State:
         self.interactions: dict[int, InteractionRecord] = {}
         self.interactions_by_token: dict[str, InteractionRecord] = {}
         self._unsynced_ids: dict[str, int] = {}
+        # Discord caps active (unarchived) threads per guild at 1000 (error 160006).
+        self.max_active_threads = 1000
         self.attachment_base = "http://127.0.0.1/attachments"
         self.emit: EmitHook = lambda event, data, guild_id, intent: None
         self.changed: Callable[[], None] = lambda: None
@@ -149,7 +152,9 @@ class State:
         guild.roles[bot_role.id] = bot_role
         guild.members[self.bot_user.id] = Member(self.bot_user, guild, [bot_role.id])
         self.guilds[guild.id] = guild
-        self.emit("GUILD_CREATE", guild.to_create_payload(all_members=False), guild.id, 0)
+        self.emit(
+            "GUILD_CREATE", guild.to_create_payload(all_members=False), guild.id, INTENT_GUILDS
+        )
         self.changed()
         return guild
 
@@ -402,6 +407,9 @@ class State:
             raise APIError(
                 400, THREAD_ALREADY_CREATED, "A thread has already been created for this message"
             )
+        active = sum(1 for t in parent.guild.threads.values() if not t.archived)
+        if active >= self.max_active_threads:
+            raise APIError(400, MAX_ACTIVE_THREADS, "Maximum number of active threads reached")
         kind = PUBLIC_THREAD
         if parent.type != GUILD_FORUM and starter is None:
             # The REST default for a thread without a message is a private thread.

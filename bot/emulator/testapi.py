@@ -8,6 +8,7 @@ Every waiter is driven by an ``asyncio.Condition`` the emulator notifies on each
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -340,3 +341,24 @@ class TestAPI:
         """Close the bot's websocket(s) (close ``code``, or a TCP abort when ``abrupt``). The
         sessions stay resumable and keep collecting dispatches for the RESUME replay."""
         return await self.gateway.drop(code=code, abrupt=abrupt)
+
+    def request_reconnect(self) -> int:
+        """Gateway op 7 RECONNECT to the bot: discord.py closes and RESUMEs."""
+        return self.gateway.request_reconnect()
+
+    def invalidate_sessions(self, *, resumable: bool = False) -> int:
+        """Gateway op 9 INVALID_SESSION: with ``resumable`` False the bot must re-IDENTIFY."""
+        return self.gateway.invalidate_sessions(resumable=resumable)
+
+    def archive(
+        self, thread: Thread | int | Any, *, archived: bool = True, locked: bool = False
+    ) -> Thread:
+        """Archive (and optionally lock) a thread as a moderator or the auto-archiver would."""
+        ch = self.channel(thread)
+        if not isinstance(ch, Thread):
+            raise TypeError(f"{ch!r} is not a thread")
+        ch.archived = archived
+        ch.locked = locked
+        ch.archive_timestamp = time.time()
+        self.state.channel_changed(ch)
+        return ch

@@ -431,3 +431,64 @@ async def test_channels_added_live_reach_the_bot(world: World, running: RunningB
     finally:
         running.bot.remove_listener(on_guild_channel_create)
     assert channel.id == late.id and channel.name == "late-arrival"
+
+
+async def test_thread_moderation_and_archiving(world: World, running: RunningBot) -> None:
+    emu = world.emu
+    ch = text_channel(running, world.threads)
+    starter = await ch.send("A heated piece")
+    thread = await starter.create_thread(name="Heated")
+    await thread.edit(archived=True, locked=True)
+    model = emu.channel(thread.id)
+    assert model.archived and model.locked
+
+    emu.deny_bot(world.threads, "MANAGE_THREADS")
+    with pytest.raises(discord.Forbidden) as locked:
+        await thread.send("let me in")
+    assert locked.value.code == 160005
+
+    emu.archive(thread.id, locked=False)  # unlocked but archived: a send reopens it
+    await thread.send("reopened")
+    assert not emu.channel(thread.id).archived
+    assert [m.content for m in emu.messages(thread.id)] == ["reopened"]
+    emu.allow(world.threads, "MANAGE_THREADS", target=emu.bot_user.id)
+
+
+async def test_active_thread_cap(world: World, running: RunningBot) -> None:
+    emu = world.emu
+    ch = text_channel(running, world.threads)
+    active = sum(1 for t in world.guild.threads.values() if not t.archived)
+    emu.state.max_active_threads = active
+    try:
+        with pytest.raises(discord.HTTPException) as capped:
+            await ch.create_thread(name="one too many", type=discord.ChannelType.public_thread)
+        assert capped.value.code == 160006
+    finally:
+        emu.state.max_active_threads = 1000
+
+
+async def test_abrupt_drop_and_reconnect_request(world: World, running: RunningBot) -> None:
+    emu = world.emu
+    resumes = emu.gateway.resumes
+    await emu.drop_gateway(abrupt=True)  # no close frame: a dead TCP connection
+    first = await emu.run_slash_command(world.alice, world.general, "ping", {"text": "tcp"})
+    await first.wait_response(timeout=15)
+    assert emu.gateway.resumes == resumes + 1
+
+    assert emu.request_reconnect() == 1  # op 7
+    await emu.wait_for(lambda: emu.gateway.resumes == resumes + 2, timeout=15)
+    second = await emu.run_slash_command(world.alice, world.general, "ping", {"text": "op7"})
+    await second.wait_response(timeout=15)
+    assert second.message is not None and second.message.content == "pong op7"
+
+
+async def test_invalid_session_forces_identify(world: World, running: RunningBot) -> None:
+    emu = world.emu
+    identifies = emu.gateway.identifies
+    assert emu.invalidate_sessions() == 1
+    # discord.py waits 5 s before a non-initial IDENTIFY (its identify concurrency guard).
+    await emu.wait_for(lambda: emu.gateway.identifies == identifies + 1, timeout=20)
+    await emu.wait_for(lambda: bool(emu.gateway.live_sessions), timeout=5)
+    record = await emu.run_slash_command(world.alice, world.general, "ping", {"text": "fresh"})
+    await record.wait_response(timeout=15)
+    assert record.message is not None and record.message.content == "pong fresh"

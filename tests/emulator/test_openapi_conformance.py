@@ -262,6 +262,17 @@ async def test_channel_message_and_thread_routes(fx: Fixture) -> None:
     )
     assert post["message"]["id"] == post["id"]
     await c.call("DELETE", f"/channels/{text}/messages/{reply['id']}", expect=204)
+    archived = await c.call(
+        "PATCH",
+        f"/channels/{thread['id']}",
+        expect=200,
+        json={"archived": True, "locked": True, "name": "Argument 1 (closed)"},
+    )
+    assert archived["thread_metadata"]["locked"] is True
+    await c.call("PATCH", f"/channels/{text}", expect=403, json={"topic": "new"})
+    fx.emu.allow(fx.text, "MANAGE_CHANNELS", target=fx.emu.bot_user.id)
+    renamed = await c.call("PATCH", f"/channels/{text}", expect=200, json={"topic": "new"})
+    assert renamed["topic"] == "new"
 
 
 async def test_guild_routes(fx: Fixture) -> None:
