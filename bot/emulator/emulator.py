@@ -9,6 +9,7 @@ from typing import Any
 
 from aiohttp import web
 
+from . import permissions as perms
 from .gateway import Gateway
 from .models import Guild, User
 from .ratelimit import RateLimiter
@@ -170,13 +171,18 @@ class Emulator(TestAPI):
 
     # -- builder -----------------------------------------------------------------------------
 
-    def add_guild(self, name: str, *, bot_permissions: int | list[str] | None = None) -> Guild:
+    def add_guild(
+        self,
+        name: str,
+        *,
+        bot_permissions: int | list[str] | None = None,
+        guild_id: int | None = None,
+    ) -> Guild:
         """A guild with @everyone, the bot as a member holding a managed role (default
-        permissions: what the bot's invite asks for), and the application owner as owner."""
-        from . import permissions as perms
-
+        permissions: what the bot's invite asks for), and the application owner as owner.
+        ``guild_id`` picks the id (its shard is ``(guild_id >> 22) % shard_count``)."""
         bits = None if bot_permissions is None else perms.value_of(bot_permissions)
-        return self.state.add_guild(name, bot_permissions=bits)
+        return self.state.add_guild(name, bot_permissions=bits, guild_id=guild_id)
 
     @property
     def guilds(self) -> list[Guild]:

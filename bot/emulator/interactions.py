@@ -298,7 +298,10 @@ def slash_data(
     channel: Channel,
     name: str | Sequence[str],
     options: Mapping[str, Any] | None,
+    *,
+    focused: str | None = None,
 ) -> dict[str, Any]:
+    """``data`` of a chat-input command; with ``focused``, of its autocomplete request."""
     path = split_path(name)
     guild_id = channel.guild.id
     command = find_command(state, guild_id, path[0])
@@ -315,6 +318,13 @@ def slash_data(
         schema = sub.get("options") if sub else None
         nest = [(path[1], OPT_SUB_COMMAND)]
     leaf = build_options(state, member, channel, options or {}, schema, resolved)
+    if focused is not None:
+        for opt in leaf:
+            if opt["name"] == focused:
+                opt["focused"] = True
+                break
+        else:
+            raise ValueError(f"the focused option {focused!r} is not among the options")
     for part, kind in reversed(nest):
         leaf = [{"name": part, "type": kind, "options": leaf}]
     # discord.py dispatches by name, so an unsynced command gets a stable made-up id.

@@ -62,7 +62,7 @@ from .models import (
     Thread,
 )
 from .state import UploadedFile
-from .validation import APPLIED_TAGS_MAX, check_message, check_thread
+from .validation import APPLIED_TAGS_MAX, check_message, check_modal, check_thread
 
 if TYPE_CHECKING:
     from .emulator import Emulator
@@ -777,6 +777,7 @@ class RestApi:
         elif ctype == AUTOCOMPLETE_RESULT:
             record.choices = list(data.get("choices") or [])
         elif ctype == MODAL:
+            check_modal(data)
             record.modal = data
         record.callback_type = ctype
         record.callback_data = data

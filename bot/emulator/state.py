@@ -137,8 +137,10 @@ class State:
         self.users[user.id] = user
         return user
 
-    def add_guild(self, name: str, *, bot_permissions: int | None = None) -> Guild:
-        guild = Guild(self, self.ids.next(), name, self.owner.id)
+    def add_guild(
+        self, name: str, *, bot_permissions: int | None = None, guild_id: int | None = None
+    ) -> Guild:
+        guild = Guild(self, guild_id or self.ids.next(), name, self.owner.id)
         guild.members[self.owner.id] = Member(self.owner, guild)
         bot_role = Role(
             self.ids.next(),

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from . import permissions as perms
 from .interactions import (
     APPLICATION_COMMAND,
+    APPLICATION_COMMAND_AUTOCOMPLETE,
     MESSAGE_COMPONENT,
     MODAL_SUBMIT,
     InteractionRecord,
@@ -182,6 +183,21 @@ class TestAPI:
         m = self._member(member, ch)
         data = slash_data(self.state, m, ch, name, options)
         return self._deliver(self._new_record(APPLICATION_COMMAND, m, ch, data))
+
+    async def run_autocomplete(
+        self,
+        member: Member | int | Any,
+        channel: Channel | int | Any,
+        name: str | Sequence[str],
+        options: Mapping[str, Any],
+        focused: str,
+    ) -> InteractionRecord:
+        """An autocomplete request (type 4) while ``member`` types into option ``focused``;
+        the bot's type 8 answer lands in ``record.choices``."""
+        ch = self.channel(channel)
+        m = self._member(member, ch)
+        data = slash_data(self.state, m, ch, name, options, focused=focused)
+        return self._deliver(self._new_record(APPLICATION_COMMAND_AUTOCOMPLETE, m, ch, data))
 
     async def click_button(
         self, member: Member | int | Any, message: Message | int | Any, custom_id: str

@@ -173,3 +173,33 @@ def check_thread(payload: dict[str, Any]) -> None:
             f"Value must be one of {ARCHIVE_DURATIONS}.",
         )
     errors.raise_if_any()
+
+
+MODAL_TITLE_MAX = 45
+MODAL_COMPONENTS_MAX = 5
+TEXT_INPUT_VALUE_MAX = 4000
+
+
+def check_modal(data: dict[str, Any]) -> None:
+    """A type 9 callback's modal: custom_id 1-100, title up to 45, 1 to 5 components."""
+    errors = FormErrors()
+    _check_len(errors, data.get("custom_id"), ("custom_id",), CUSTOM_ID_MAX, minimum=1)
+    if not data.get("custom_id"):
+        errors.add(("custom_id",), "BASE_TYPE_REQUIRED", "This field is required")
+    _check_len(errors, data.get("title"), ("title",), MODAL_TITLE_MAX, minimum=1)
+    components = data.get("components") or []
+    if not 1 <= len(components) <= MODAL_COMPONENTS_MAX:
+        errors.add(
+            ("components",),
+            "BASE_TYPE_BAD_LENGTH",
+            f"Must be between 1 and {MODAL_COMPONENTS_MAX} in length.",
+        )
+    for i, top in enumerate(components):
+        inner = top.get("components") or ([top["component"]] if "component" in top else [])
+        for j, comp in enumerate(inner):
+            path = ("components", i, "components", j)
+            if "custom_id" in comp:
+                _check_len(errors, comp["custom_id"], (*path, "custom_id"), CUSTOM_ID_MAX, 1)
+            if comp.get("type") == 4 and comp.get("value") is not None:
+                _check_len(errors, comp["value"], (*path, "value"), TEXT_INPUT_VALUE_MAX)
+    errors.raise_if_any()

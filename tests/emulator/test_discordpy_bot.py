@@ -106,6 +106,17 @@ def install_commands(bot: discord.ext.commands.AutoShardedBot) -> None:
         await interaction.response.defer(thinking=True)
         await interaction.followup.send("thought it through")
 
+    @tree.command(description="Pick a followed feed")
+    async def pick(interaction: discord.Interaction, feed: str) -> None:
+        await interaction.response.send_message(f"picked {feed}")
+
+    @pick.autocomplete("feed")
+    async def pick_feed(
+        interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        feeds = ["alpha", "beta", "bravo", "gamma"]
+        return [app_commands.Choice(name=f, value=f) for f in feeds if f.startswith(current)]
+
     tree.add_command(feed)
     tree.add_command(admin)
     bot.add_dynamic_items(VoteButton)
@@ -272,6 +283,18 @@ async def test_subcommands_with_channel_role_int_bool(world: World, running: Run
     options = ruled.payload["data"]["options"]
     assert options[0]["type"] == 2 and options[0]["options"][0]["type"] == 1
     assert [o["type"] for o in options[0]["options"][0]["options"]] == [4, 5, 8]
+
+
+async def test_autocomplete(world: World, running: RunningBot) -> None:
+    record = await world.emu.run_autocomplete(
+        world.alice, world.general, "pick", {"feed": "b"}, focused="feed"
+    )
+    await record.wait_response()
+    assert record.callback_type == 8
+    assert record.choices == [
+        {"name": "beta", "value": "beta"},
+        {"name": "bravo", "value": "bravo"},
+    ]
 
 
 async def test_dynamic_item_button(world: World, running: RunningBot) -> None:

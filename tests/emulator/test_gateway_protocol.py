@@ -11,7 +11,7 @@ import pytest
 import pytest_asyncio
 
 from bot.emulator import Emulator
-from tests.emulator.harness import RawGateway
+from tests.emulator.harness import RawGateway, start_bot
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -172,3 +172,45 @@ async def test_wrong_token_is_a_login_failure(setup: Setup) -> None:
             await client.login("not-the-token")
         await client.close()
     assert setup.emu.requests[-1].status == 401
+
+
+async def test_test_routes_describe_the_state(setup: Setup) -> None:
+    async with setup.http.get(f"{setup.emu.base_url}/_test/state") as resp:
+        state = await resp.json()
+    names = {c["name"] for g in state["guilds"] for c in g["channels"]}
+    assert {"wire", "forum"} <= names
+    async with setup.http.get(f"{setup.emu.base_url}/_test/requests") as resp:
+        assert isinstance(await resp.json(), list)
+
+
+async def test_auto_sharded_bot_over_two_shards() -> None:
+    emu = Emulator(token="shards", shard_count=2)
+    await emu.start()
+    try:
+        first = emu.add_guild("shard zero", guild_id=2 << 22)
+        second = emu.add_guild("shard one", guild_id=3 << 22)
+        channels = [first.add_text_channel("a"), second.add_text_channel("b")]
+        members = [first.add_member("m0"), second.add_member("m1")]
+
+        def install(bot: discord.ext.commands.AutoShardedBot) -> None:
+            @bot.tree.command(description="Which shard am I on?")
+            async def shard(interaction: discord.Interaction) -> None:
+                assert interaction.guild is not None
+                await interaction.response.send_message(f"shard {interaction.guild.shard_id}")
+
+        # discord.py waits 5 s before identifying its second shard.
+        rb = await start_bot(emu, install, ready_within=30)
+        try:
+            assert rb.bot.shard_count == 2
+            assert {g.id: g.shard_id for g in rb.bot.guilds} == {first.id: 0, second.id: 1}
+            for member, channel, expected in zip(members, channels, ("0", "1"), strict=True):
+                record = await emu.run_slash_command(member, channel, "shard")
+                await record.wait_response()
+                assert record.message is not None
+                assert record.message.content == f"shard {expected}"
+            shards = sorted(s.shard for s in emu.gateway.sessions.values())
+            assert shards == [(0, 2), (1, 2)]
+        finally:
+            await rb.stop()
+    finally:
+        await emu.stop()

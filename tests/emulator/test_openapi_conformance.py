@@ -364,7 +364,21 @@ async def test_interaction_routes(fx: Fixture) -> None:
         expect=200,
         auth=False,
         params={"with_response": "true"},
-        json={"type": 9, "data": {"custom_id": "m", "title": "T", "components": []}},
+        json={
+            "type": 9,
+            "data": {
+                "custom_id": "m",
+                "title": "T",
+                "components": [
+                    {
+                        "type": 1,
+                        "components": [
+                            {"type": 4, "custom_id": "text", "label": "Text", "style": 1}
+                        ],
+                    }
+                ],
+            },
+        },
     )
     assert "resource" not in opened
     await c.call("DELETE", f"{hook}/messages/@original", expect=204, auth=False)
