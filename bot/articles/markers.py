@@ -105,8 +105,10 @@ _ROMAN_MARKER = re.compile(r"(?P<m>(?P<n>X|IX|IV|V?I{1,3}|V)\.)(?=\s+\S)")
 _BULLET_MARKER = re.compile(r"(?P<m>[•●▪◦‣∙*-])(?=\s+\S)")
 
 # Where a sentence may begin inside a paragraph.
-SENTENCE_GAP_RE: Final = re.compile(r"[.!?][\"”’)]*\s+")
-_SENTENCE_INITIALS: Final = frozenset("FSTNLAIOMHEY")
+SENTENCE_GAP_RE: Final = re.compile(r"[.!?][\"”’)]*\s+(?=[AFHILMNOSTY])")
+# The first two letters of every ordinal marker: a cheap test before the full pattern.
+_OPENINGS: Final = frozenset({"An", "A ", "Fi", "Se", "Th", "Fo", "Si", "Ei", "Ni", "Te", "To",
+                              "In", "La", "Ne", "My", "Ou", "On", "Hi", "He", "It", "Ye", "St"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,13 +243,13 @@ def in_quote(text: str, pos: int) -> bool:
 def ordinal_candidates(text: str, para: int, nouns: frozenset[str]) -> list[Candidate]:
     """Ordinal markers opening the paragraph or one of its sentences, outside quotations."""
     found: list[Candidate] = []
-    if text[:1] in _SENTENCE_INITIALS:
+    if text[:2] in _OPENINGS:
         cand = ordinal_at(text, 0, para, nouns)
         if cand is not None:
             found.append(cand)
     for gap in SENTENCE_GAP_RE.finditer(text):
         pos = gap.end()
-        if pos >= len(text) or text[pos] not in _SENTENCE_INITIALS:
+        if text[pos:pos + 2] not in _OPENINGS:
             continue
         cand = ordinal_at(text, pos, para, nouns)
         if cand is not None and not in_quote(text, pos):

@@ -43,6 +43,7 @@ TITLE_MAX: Final = 100
 THESIS_MAX: Final = 600  # a thesis is the opening claim, not the whole lead
 _MIN_TITLE_WORDS: Final = 3
 _INTRO_CHARS: Final = 300
+_TURN_CHARS: Final = 600
 _MAX_GAP: Final = 2  # "First ... Fourth" is a miscount, not two missing arguments
 
 # Where the writer steps back; matched at the start of a paragraph.
@@ -118,7 +119,8 @@ _QUOTED_INTRO_RE: Final = re.compile(
 _REASON_INTRO_RE: Final = re.compile(
     r"\b(?:reasons?|why|because|arguments?|problems?|grounds|objections?|lessons?|mistakes?)"
     r"\b[^.!?]*:\s*$", re.IGNORECASE)
-_NUMBER_TOKENS: Final = frozenset([*NUMBER_WORDS, *(str(n) for n in range(2, 31))])
+# Where a count can begin: a number word, or a digit ("5 things", "12 reasons").
+_NUMBER_NEEDLES: Final = (*NUMBER_WORDS, *"123456789")
 # An announcement paragraph that only announces ("There are four reasons ...").
 _ANNOUNCE_OPENING_RE: Final = re.compile(
     r"(?:There are|There're|Here are|Here's why|Here is why|I see|I count|I have|Consider"
@@ -148,6 +150,7 @@ _STOPWORDS: Final = _wordset(
     "that this with from have they their there which what when were will would about into"
     " than then them these those been being more most also only such some over just very"
     " even much many does could should because while where after before other another")
+_BLANK_LINE_RE: Final = re.compile(r"\n\s*\n")
 _LIST_LINE_RE: Final = re.compile(r"\s*(?:[•●▪◦‣∙*-]|\d{1,2}[.)]|\(\d{1,2}\))\s+\S")
 
 
@@ -213,9 +216,7 @@ class _Reader:
         found: list[_Announcement] = []
         for index in range(limit):
             text = self.paras[index]
-            if _NUMBER_TOKENS.isdisjoint(text.lower().split()):
-                continue  # a cheap pass first: most paragraphs hold no count at all
-            for m in ANNOUNCE_RE.finditer(text):
+            for m in _announcements_in(text):
                 head = text[max(0, m.start() - 12):m.start()]
                 if ANNOUNCE_SUBSET_RE.search(head) or in_quote(text, m.start()):
                     continue
@@ -237,8 +238,9 @@ class _Reader:
     def words(self, index: int) -> frozenset[str]:
         cached = self._words.get(index)
         if cached is None:
-            cached = frozenset(w for w in _WORD_RE.findall(self.paras[index].lower())
-                               if w not in _STOPWORDS)
+            # A turn of topic shows in a paragraph's opening, so its opening is enough.
+            opening = self.paras[index][:_TURN_CHARS].lower()
+            cached = frozenset(w for w in _WORD_RE.findall(opening) if w not in _STOPWORDS)
             self._words[index] = cached
         return cached
 
@@ -470,6 +472,25 @@ class _Reader:
         return Argument(number=number, title=title, marker=start.marker, text=text)
 
 
+def _announcements_in(text: str) -> list[re.Match[str]]:
+    """Matches of ANNOUNCE_RE, tried only where a number is: substring search is far cheaper
+    than letting sre try the pattern at every position."""
+    low = text.lower()
+    starts: set[int] = set()
+    for word in _NUMBER_NEEDLES:
+        pos = low.find(word)
+        while pos != -1:
+            if pos == 0 or not low[pos - 1].isalnum():  # "ten" in "often" is no count
+                starts.add(pos)
+            pos = low.find(word, pos + 1)
+    found = []
+    for pos in sorted(starts):
+        m = ANNOUNCE_RE.match(text, pos)
+        if m is not None:
+            found.append(m)
+    return found
+
+
 def _ordinal_chains(cands: list[Candidate]) -> list[list[tuple[Candidate, int]]]:
     """Group ordinal markers, in reading order, into sequences with their positions."""
     chains: list[list[tuple[Candidate, int]]] = []
@@ -555,7 +576,7 @@ def _normalise(paragraphs: tuple[str, ...]) -> list[str]:
     for raw in paragraphs:
         if not isinstance(raw, str):
             continue
-        for block in re.split(r"\n\s*\n", raw):
+        for block in _BLANK_LINE_RE.split(raw) if "\n" in raw else (raw,):
             block = block.strip()
             if not block:
                 continue
@@ -573,17 +594,22 @@ def _meta(article: Article) -> dict[str, object]:
             "removed_boilerplate": tuple(article.removed_boilerplate)}
 
 
+def _is_sentence_end(text: str, m: re.Match[str]) -> bool:
+    """Whether a full stop ends a sentence, rather than an abbreviation or an initial."""
+    if m.group()[0] != ".":
+        return True
+    head = text[max(0, m.start() - 12):m.start()].split()
+    word = head[-1].lstrip("(“\"‘'").lower() if head else ""
+    if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
+        return False
+    return not ("." in word and len(word) <= 5)  # "U.S." and the like
+
+
 def _sentence_end(text: str) -> int:
-    """Offset just past the first sentence of ``text``, skipping abbreviations and initials."""
+    """Offset just past the first sentence of ``text``."""
     for m in _SENTENCE_END_RE.finditer(text):
-        if m.group()[0] == ".":
-            word = text[:m.start()].rsplit(None, 1)[-1] if text[:m.start()].strip() else ""
-            word = word.lstrip("(“\"‘'").lower()
-            if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
-                continue
-            if "." in word and len(word) <= 5:  # "U.S." and the like
-                continue
-        return m.end()
+        if _is_sentence_end(text, m):
+            return m.end()
     return len(text)
 
 
@@ -602,16 +628,15 @@ def _shorten(paras: list[str]) -> str:
         size += len(para) + 2
     if kept:
         return "\n\n".join(kept)
-    text = paras[0]
+    # The first paragraph alone is too long: its first sentences, as many as fit.
+    text = paras[0][:THESIS_MAX + 2]
     cut = 0
-    while cut < len(text):
-        nxt = cut + _sentence_end(text[cut:])
-        if nxt > THESIS_MAX and cut:
+    for m in _SENTENCE_END_RE.finditer(text):
+        if m.end() > THESIS_MAX:
             break
-        cut = nxt
-        if cut >= THESIS_MAX:
-            break
-    return _clip(text[:cut].strip(), THESIS_MAX)
+        if _is_sentence_end(text, m):
+            cut = m.end()
+    return _clip(paras[0][:cut].strip() if cut else paras[0], THESIS_MAX)
 
 
 def _clip(text: str, limit: int) -> str:
