@@ -659,3 +659,41 @@ def test_generated_pieces_are_always_well_formed() -> None:
             " ".join(rng.choice(fragments) for _ in range(rng.randint(0, 12)))
             for _ in range(rng.randint(0, 15)))
         _assert_well_formed(segment(Article(paragraphs=paragraphs)))
+
+
+@pytest.mark.parametrize(("openings", "markers"), [
+    (["Firstly, a.", "Secondly, b.", "Lastly, c."], ["Firstly", "Secondly", "Lastly"]),
+    (["First and foremost, a.", "The second reason is b and c.", "The final reason is d and e."],
+     ["First and foremost", "The second reason", "The final reason"]),
+    (["For one thing, a.", "For another, b.", "Third, c."], ["For one thing", "For another",
+                                                             "Third"]),
+    (["In the first place, a.", "In the second place, b."], ["In the first place",
+                                                             "In the second place"]),
+    (["1) a.", "2) b.", "3) c."], ["1)", "2)", "3)"]),
+    (["No. 1 a.", "No. 2 b."], ["No. 1", "No. 2"]),
+    (["Reason one: a.", "Reason two: b."], ["Reason one:", "Reason two:"]),
+    (["First, a.", "Second, b.", "And finally, c."], ["First", "Second", "And finally"]),
+])
+def test_marker_families(openings: list[str], markers: list[str]) -> None:
+    piece = segment(Article(paragraphs=("The proposal should be dropped.", *openings)))
+    assert [a.marker for a in piece.arguments] == markers
+
+
+def test_numbered_list_with_a_gap_in_ordinals_fills_one_unmarked() -> None:
+    piece = segment(Article(paragraphs=(
+        "The merger should be blocked.",
+        "First, prices will rise for shoppers in small towns.",
+        "Shoppers in the cities will notice less, at least at first.",
+        "Moreover, suppliers will lose their only alternative buyer.",
+        "Third, the promised savings have never appeared after earlier mergers.",
+    )))
+    assert [a.marker for a in piece.arguments] == ["First", None, "Third"]
+    assert piece.arguments[1].title == "Suppliers will lose their only alternative buyer."
+
+
+def test_long_piece_keeps_multi_paragraph_arguments_whole() -> None:
+    article = load("long_farm_subsidies")
+    assert sum(len(p.split()) for p in article.paragraphs) > 2500
+    piece = segment(article)
+    assert [a.text.count("\n\n") + 1 for a in piece.arguments] == [5, 5, 5, 5]
+    assert piece.conclusion is not None and piece.conclusion.count("\n\n") == 1
