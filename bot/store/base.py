@@ -131,6 +131,11 @@ class Store(ABC):
         """Pause or resume polling of a feed for everyone (``NotFound`` if missing)."""
 
     @abstractmethod
+    async def resume_feed(self, feed_id: int, *, next_poll_at: datetime) -> Feed:
+        """Unpause a feed, reset ``consecutive_failures`` and make it due at ``next_poll_at``
+        (a moderator's resume: the back-off starts over). ``NotFound`` if missing."""
+
+    @abstractmethod
     async def delete_feed(self, feed_id: int) -> bool:
         """Delete a feed with its subscriptions and seen entries; pieces keep existing
         (their ``subscription_id`` becomes ``None``). ``False`` if there was no such feed."""
@@ -524,11 +529,12 @@ class Store(ABC):
     async def argument_stats(
         self, guild_id: int, start: datetime, end: datetime
     ) -> list[ArgumentStats]:
-        """Stats of the arguments of pieces published in ``[start, end)``, plus arguments of
-        older pieces that got a vote or a contribution in the window.
+        """Stats of every argument of the pieces published in ``[start, end)``.
 
-        Tallies count current vote rows; counters / rebuttals count contributions not
-        withdrawn; both only up to ``end``. Ordered by piece, then number.
+        Tallies count current vote rows cast before ``end``; counters / rebuttals count
+        contributions made before ``end`` and not withdrawn. Ordered by piece, then number.
+        Activity in the window on older pieces shows in ``contribution_stats`` and
+        ``participation``.
         """
 
     @abstractmethod
@@ -542,5 +548,6 @@ class Store(ABC):
     async def participation(
         self, guild_id: int, start: datetime, end: datetime
     ) -> Participation:
-        """Members who voted or contributed in ``[start, end)``, and which of them had voted
-        or contributed in this guild before ``start``."""
+        """Members who voted, contributed or gave an award in ``[start, end)`` (by the rows
+        as they stand: a vote withdrawn since is gone), and which of them first took part in
+        this guild before ``start`` (counting anything they ever did, withdrawn or not)."""

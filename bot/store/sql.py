@@ -54,7 +54,8 @@ from bot.store.schema import load_migrations
 Row = Mapping[str, Any]
 
 _ISO_WEEK = re.compile(r"^\d{4}-W(0[1-9]|[1-4]\d|5[0-3])$")
-_TS_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
 
 
 class Conn(Protocol):
@@ -82,18 +83,18 @@ def now_or(value: datetime | None) -> datetime:
     return datetime.now(UTC) if value is None else utc(value)
 
 
-def format_ts(value: datetime) -> str:
-    """SQLite's text form: fixed width, so text order is time order."""
-    return utc(value).strftime(_TS_FORMAT)
+def encode_ts(value: datetime) -> int:
+    """SQLite's form of a timestamp: integer microseconds since the epoch (exact, compact)."""
+    return (utc(value) - _EPOCH) // _MICROSECOND
 
 
 def parse_ts(value: Any) -> datetime | None:
-    """A stored timestamp (SQLite text or PostgreSQL datetime) as an aware UTC datetime."""
+    """A stored timestamp (SQLite integer or PostgreSQL datetime) as an aware UTC datetime."""
     if value is None:
         return None
     if isinstance(value, datetime):
         return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
-    return datetime.strptime(value, _TS_FORMAT).replace(tzinfo=UTC)
+    return _EPOCH + int(value) * _MICROSECOND
 
 
 def _ts(value: Any) -> datetime:
@@ -425,6 +426,15 @@ class SqlStore(Store):
         async with self._tx() as conn:
             row = await conn.fetchrow(
                 "UPDATE feeds SET paused = $2 WHERE id = $1 RETURNING *", feed_id, bool(paused))
+        if row is None:
+            raise NotFound(f"no feed {feed_id}")
+        return _feed(row)
+
+    async def resume_feed(self, feed_id: int, *, next_poll_at: datetime) -> Feed:
+        async with self._tx() as conn:
+            row = await conn.fetchrow(
+                "UPDATE feeds SET paused = $2, consecutive_failures = 0, next_poll_at = $3"
+                " WHERE id = $1 RETURNING *", feed_id, False, utc(next_poll_at))
         if row is None:
             raise NotFound(f"no feed {feed_id}")
         return _feed(row)
@@ -920,6 +930,7 @@ class SqlStore(Store):
                 "INSERT INTO contributions (guild_id, argument_id, parent_id, kind, author_id,"
                 " body, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *",
                 guild_id, argument_id, parent_id, kind, author_id, body, stamp)
+            await self._note_participant(conn, guild_id, author_id, stamp)
         assert row is not None
         return _contribution(row)
 
@@ -992,6 +1003,16 @@ class SqlStore(Store):
 
     # --- votes ------------------------------------------------------------------------------
 
+    async def _note_participant(
+        self, conn: Conn, guild_id: int, member_id: int, now: datetime
+    ) -> None:
+        await conn.execute(
+            "INSERT INTO participants (guild_id, member_id, first_active_at) VALUES ($1, $2, $3)"
+            " ON CONFLICT (guild_id, member_id) DO UPDATE SET first_active_at = CASE"
+            " WHEN excluded.first_active_at < participants.first_active_at"
+            " THEN excluded.first_active_at ELSE participants.first_active_at END",
+            guild_id, member_id, now)
+
     async def _vote_context(self, conn: Conn, target: VoteTarget) -> tuple[int, int]:
         """(guild_id, argument_id) of a vote target; ``NotFound`` if it does not exist."""
         if target.kind == "argument":
@@ -1056,6 +1077,8 @@ class SqlStore(Store):
                 break
             else:
                 raise StoreError(f"vote on {target} by {member_id} kept racing; giving up")
+            if action != "withdrawn":
+                await self._note_participant(conn, guild_id, member_id, stamp)
             tally = await self._tally(conn, target)
         return VoteOutcome(target, member_id, action, current, tally)
 
@@ -1091,6 +1114,8 @@ class SqlStore(Store):
                 " VALUES ($1, $2, $3, $4, $5)"
                 " ON CONFLICT (contribution_id, member_id) DO NOTHING RETURNING *",
                 guild_id, member_id, contribution_id, reason, stamp)
+            if row is not None:
+                await self._note_participant(conn, guild_id, member_id, stamp)
         return _award(row) if row else None
 
     async def list_awards(
@@ -1203,13 +1228,8 @@ class SqlStore(Store):
         sql = """
             WITH scope AS MATERIALIZED (
                 SELECT a.id FROM arguments a JOIN pieces p ON p.id = a.piece_id
-                 WHERE p.guild_id = $1 AND p.published_at >= $2 AND p.published_at < $3
-                UNION
-                SELECT argument_id FROM votes
-                 WHERE guild_id = $1 AND updated_at >= $2 AND updated_at < $3
-                UNION
-                SELECT argument_id FROM contributions
-                 WHERE guild_id = $1 AND created_at >= $2 AND created_at < $3
+                 WHERE p.guild_id = $1 AND p.state = 'published'
+                   AND p.published_at >= $2 AND p.published_at < $3
             ),
             vt AS (
                 SELECT target_id AS argument_id,
@@ -1297,26 +1317,21 @@ class SqlStore(Store):
     async def participation(
         self, guild_id: int, start: datetime, end: datetime
     ) -> Participation:
+        # Per member of the guild: an index probe or three, whatever the week's vote count.
         sql = """
-            WITH active AS (
-                SELECT member_id FROM votes
-                 WHERE guild_id = $1 AND updated_at >= $2 AND updated_at < $3
-                UNION
-                SELECT author_id FROM contributions
-                 WHERE guild_id = $1 AND created_at >= $2 AND created_at < $3
-                UNION
-                SELECT member_id FROM awards
-                 WHERE guild_id = $1 AND created_at >= $2 AND created_at < $3
-            )
-            SELECT m.member_id,
-                   CASE WHEN EXISTS (SELECT 1 FROM votes v WHERE v.guild_id = $1
-                                        AND v.member_id = m.member_id AND v.created_at < $2)
-                          OR EXISTS (SELECT 1 FROM contributions c WHERE c.guild_id = $1
-                                        AND c.author_id = m.member_id AND c.created_at < $2)
-                          OR EXISTS (SELECT 1 FROM awards w WHERE w.guild_id = $1
-                                        AND w.member_id = m.member_id AND w.created_at < $2)
-                        THEN 1 ELSE 0 END AS is_returning
-              FROM active m
+            SELECT p.member_id,
+                   CASE WHEN p.first_active_at < $2 THEN 1 ELSE 0 END AS is_returning
+              FROM participants p
+             WHERE p.guild_id = $1 AND p.first_active_at < $3
+               AND (EXISTS (SELECT 1 FROM votes v WHERE v.guild_id = $1
+                               AND v.member_id = p.member_id
+                               AND v.updated_at >= $2 AND v.updated_at < $3)
+                    OR EXISTS (SELECT 1 FROM contributions c WHERE c.guild_id = $1
+                                  AND c.author_id = p.member_id
+                                  AND c.created_at >= $2 AND c.created_at < $3)
+                    OR EXISTS (SELECT 1 FROM awards w WHERE w.guild_id = $1
+                                  AND w.member_id = p.member_id
+                                  AND w.created_at >= $2 AND w.created_at < $3))
         """
         async with self._tx() as conn:
             rows = await conn.fetch(sql, guild_id, utc(start), utc(end))

@@ -23,7 +23,7 @@ from urllib.parse import unquote
 import aiosqlite
 
 from bot.store.records import Conflict, NotFound, StoreError
-from bot.store.sql import Conn, Row, SqlStore, format_ts
+from bot.store.sql import Conn, Row, SqlStore, encode_ts
 
 BUSY_TIMEOUT_MS = 10_000
 _PLACEHOLDER = re.compile(r"\$(\d+)")
@@ -39,7 +39,7 @@ def _sqlite_arg(value: Any) -> Any:
     if isinstance(value, bool):
         return int(value)
     if isinstance(value, datetime):
-        return format_ts(value)
+        return encode_ts(value)
     if isinstance(value, list | tuple):
         return json.dumps(list(value))  # read back through json_each()
     return value
@@ -153,7 +153,7 @@ class SQLiteStore(SqlStore):
 
     def _migrations_table_sql(self) -> str:
         return ("CREATE TABLE IF NOT EXISTS schema_migrations ("
-                "version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)")
+                "version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)")
 
     async def _has_table(self, conn: Conn, name: str) -> bool:
         return await conn.fetchval(

@@ -139,8 +139,7 @@ CREATE TABLE votes (
     PRIMARY KEY (target_kind, target_id, member_id)
 );
 CREATE INDEX votes_tally_idx ON votes (target_kind, target_id, value, created_at);
-CREATE INDEX votes_window_idx ON votes (guild_id, updated_at, member_id, argument_id);
-CREATE INDEX votes_member_idx ON votes (guild_id, member_id, created_at);
+CREATE INDEX votes_member_idx ON votes (guild_id, member_id, updated_at);
 CREATE INDEX votes_argument_idx ON votes (argument_id);
 
 CREATE TABLE awards (
@@ -152,7 +151,6 @@ CREATE TABLE awards (
     created_at       TIMESTAMPTZ NOT NULL,
     UNIQUE (contribution_id, member_id)
 );
-CREATE INDEX awards_window_idx ON awards (guild_id, created_at, member_id);
 CREATE INDEX awards_member_idx ON awards (guild_id, member_id, created_at);
 
 CREATE TABLE moderation_log (
@@ -173,4 +171,14 @@ CREATE TABLE summary_posts (
     claimed_at  TIMESTAMPTZ NOT NULL,
     posted_at   TIMESTAMPTZ,
     PRIMARY KEY (guild_id, iso_week)
+);
+
+-- Who has ever taken part in a guild's debates, and since when: one row per member, written
+-- with each vote, contribution and award. Lets the weekly summary find participants by
+-- probing per member instead of de-duplicating every vote of the week.
+CREATE TABLE participants (
+    guild_id         BIGINT NOT NULL,
+    member_id        BIGINT NOT NULL,
+    first_active_at  TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (guild_id, member_id)
 );

@@ -1,6 +1,6 @@
 -- Counterpoint schema, SQLite dialect.
--- Timestamps are UTC ISO-8601 text of fixed width ('2026-11-20T18:00:00.000000Z') so that
--- text order is time order; booleans are 0/1; snowflakes fit SQLite's 64-bit INTEGER.
+-- Timestamps are INTEGER microseconds since the Unix epoch, UTC: compact keys that keep the
+-- summary indexes small and fast. Booleans are 0/1; snowflakes fit SQLite's 64-bit INTEGER.
 
 CREATE TABLE guild_settings (
     guild_id            INTEGER PRIMARY KEY,
@@ -12,7 +12,7 @@ CREATE TABLE guild_settings (
     summary_enabled     INTEGER NOT NULL DEFAULT 1,
     min_counter_length  INTEGER CHECK (min_counter_length > 0),
     feed_limit          INTEGER CHECK (feed_limit >= 0),
-    updated_at          TEXT
+    updated_at          INTEGER
 );
 
 CREATE TABLE feeds (
@@ -23,13 +23,13 @@ CREATE TABLE feeds (
     last_modified         TEXT,
     consecutive_failures  INTEGER NOT NULL DEFAULT 0,
     last_error            TEXT,
-    last_attempt_at       TEXT,
-    last_success_at       TEXT,
-    next_poll_at          TEXT    NOT NULL,
+    last_attempt_at       INTEGER,
+    last_success_at       INTEGER,
+    next_poll_at          INTEGER NOT NULL,
     paused                INTEGER NOT NULL DEFAULT 0,
     lease_owner           TEXT,
-    lease_expires_at      TEXT,
-    created_at            TEXT    NOT NULL
+    lease_expires_at      INTEGER,
+    created_at            INTEGER NOT NULL
 );
 CREATE INDEX feeds_due_idx ON feeds (next_poll_at, id) WHERE paused = 0;
 
@@ -43,7 +43,7 @@ CREATE TABLE subscriptions (
     exclude_filters  TEXT    NOT NULL DEFAULT '[]',
     paused           INTEGER NOT NULL DEFAULT 0,
     created_by       INTEGER NOT NULL,
-    created_at       TEXT    NOT NULL,
+    created_at       INTEGER NOT NULL,
     UNIQUE (guild_id, channel_id, feed_id)
 );
 CREATE INDEX subscriptions_feed_idx ON subscriptions (feed_id, paused);
@@ -51,7 +51,7 @@ CREATE INDEX subscriptions_feed_idx ON subscriptions (feed_id, paused);
 CREATE TABLE seen_entries (
     feed_id  INTEGER NOT NULL REFERENCES feeds (id) ON DELETE CASCADE,
     key      TEXT    NOT NULL,
-    seen_at  TEXT    NOT NULL,
+    seen_at  INTEGER NOT NULL,
     PRIMARY KEY (feed_id, key)
 );
 CREATE INDEX seen_entries_seen_at_idx ON seen_entries (seen_at);
@@ -73,8 +73,8 @@ CREATE TABLE pieces (
     message_id       INTEGER,
     attempts         INTEGER NOT NULL DEFAULT 0,
     last_error       TEXT,
-    created_at       TEXT    NOT NULL,
-    published_at     TEXT,
+    created_at       INTEGER NOT NULL,
+    published_at     INTEGER,
     UNIQUE (guild_id, channel_id, url)
 );
 CREATE INDEX pieces_published_idx ON pieces (guild_id, published_at);
@@ -92,7 +92,7 @@ CREATE TABLE arguments (
     anchor_message_id   INTEGER,
     thread_id           INTEGER,
     opening_message_id  INTEGER,
-    posted_at           TEXT,
+    posted_at           INTEGER,
     UNIQUE (piece_id, number)
 );
 CREATE INDEX arguments_thread_idx ON arguments (thread_id);
@@ -106,9 +106,9 @@ CREATE TABLE contributions (
     author_id     INTEGER NOT NULL,
     body          TEXT    NOT NULL,
     message_id    INTEGER,
-    created_at    TEXT    NOT NULL,
-    edited_at     TEXT,
-    withdrawn_at  TEXT,
+    created_at    INTEGER NOT NULL,
+    edited_at     INTEGER,
+    withdrawn_at  INTEGER,
     CHECK ((kind = 'counter') = (parent_id IS NULL))
 );
 CREATE INDEX contributions_argument_idx ON contributions (argument_id, created_at);
@@ -122,7 +122,7 @@ CREATE TABLE contribution_edits (
     contribution_id  INTEGER NOT NULL REFERENCES contributions (id) ON DELETE CASCADE,
     previous_body    TEXT    NOT NULL,
     edited_by        INTEGER NOT NULL,
-    edited_at        TEXT    NOT NULL
+    edited_at        INTEGER NOT NULL
 );
 CREATE INDEX contribution_edits_idx ON contribution_edits (contribution_id, id);
 
@@ -136,13 +136,12 @@ CREATE TABLE votes (
     value        INTEGER NOT NULL CHECK (value IN (1, -1)),
     guild_id     INTEGER NOT NULL,
     argument_id  INTEGER NOT NULL REFERENCES arguments (id) ON DELETE CASCADE,
-    created_at   TEXT    NOT NULL,
-    updated_at   TEXT    NOT NULL,
+    created_at   INTEGER NOT NULL,
+    updated_at   INTEGER NOT NULL,
     PRIMARY KEY (target_kind, target_id, member_id)
 );
 CREATE INDEX votes_tally_idx ON votes (target_kind, target_id, value, created_at);
-CREATE INDEX votes_window_idx ON votes (guild_id, updated_at, member_id, argument_id);
-CREATE INDEX votes_member_idx ON votes (guild_id, member_id, created_at);
+CREATE INDEX votes_member_idx ON votes (guild_id, member_id, updated_at);
 CREATE INDEX votes_argument_idx ON votes (argument_id);
 
 CREATE TABLE awards (
@@ -151,10 +150,9 @@ CREATE TABLE awards (
     member_id        INTEGER NOT NULL,
     contribution_id  INTEGER NOT NULL REFERENCES contributions (id) ON DELETE CASCADE,
     reason           TEXT,
-    created_at       TEXT    NOT NULL,
+    created_at       INTEGER NOT NULL,
     UNIQUE (contribution_id, member_id)
 );
-CREATE INDEX awards_window_idx ON awards (guild_id, created_at, member_id);
 CREATE INDEX awards_member_idx ON awards (guild_id, member_id, created_at);
 
 CREATE TABLE moderation_log (
@@ -164,7 +162,7 @@ CREATE TABLE moderation_log (
     action      TEXT    NOT NULL,
     target      TEXT,
     details     TEXT,
-    created_at  TEXT    NOT NULL
+    created_at  INTEGER NOT NULL
 );
 CREATE INDEX moderation_log_guild_idx ON moderation_log (guild_id, id);
 
@@ -172,7 +170,17 @@ CREATE TABLE summary_posts (
     guild_id    INTEGER NOT NULL,
     iso_week    TEXT    NOT NULL,
     message_id  INTEGER,
-    claimed_at  TEXT    NOT NULL,
-    posted_at   TEXT,
+    claimed_at  INTEGER NOT NULL,
+    posted_at   INTEGER,
     PRIMARY KEY (guild_id, iso_week)
+);
+
+-- Who has ever taken part in a guild's debates, and since when: one row per member, written
+-- with each vote, contribution and award. Lets the weekly summary find participants by
+-- probing per member instead of de-duplicating every vote of the week.
+CREATE TABLE participants (
+    guild_id         INTEGER NOT NULL,
+    member_id        INTEGER NOT NULL,
+    first_active_at  INTEGER NOT NULL,
+    PRIMARY KEY (guild_id, member_id)
 );
