@@ -1,0 +1,188 @@
+"""The discord.py bot: intents, start-up wiring, cogs, persistent controls, error answers.
+
+``create_bot(settings)`` builds it (tests and ``sandbox`` pass their own store or options);
+``run_bot(settings)`` is what ``python -m bot run`` awaits.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.config import Settings
+from bot.debate import DebateRules, DebateService
+from bot.feeds.fetch import Fetcher
+from bot.publishing import DiscordPort, Publisher
+from bot.store import Store, open_store
+
+log = logging.getLogger("counterpoint")
+
+#: Extensions loaded at start, in order. Add new cogs here (e.g. "cogs.feeds").
+COGS: tuple[str, ...] = ("cogs.pieces", "cogs.debate")
+
+
+def intents() -> discord.Intents:
+    """Only GUILDS: channels, threads and roles for the cache. Members, presences and message
+    content are never needed: everything members do reaches us as interactions."""
+    wanted = discord.Intents.none()
+    wanted.guilds = True
+    return wanted
+
+
+class CounterpointBot(commands.AutoShardedBot):
+    """Counterpoint's client. Services are built in :meth:`setup_hook`, once logged in."""
+
+    store: Store
+    fetcher: Fetcher
+    port: DiscordPort
+    publisher: Publisher
+    debate: DebateService
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        store: Store | None = None,
+        sync_commands: bool = True,
+        vote_debounce: float | None = None,
+        tally_delay: float | None = None,
+        retry_minutes: float | None = None,
+        **options: Any,
+    ) -> None:
+        from cogs.debate import TALLY_DELAY_SECONDS, VOTE_DEBOUNCE_SECONDS
+        from cogs.pieces import RETRY_MINUTES
+
+        options.setdefault("chunk_guilds_at_startup", False)
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=intents(),
+            allowed_mentions=discord.AllowedMentions.none(),
+            member_cache_flags=discord.MemberCacheFlags.none(),
+            help_command=None,
+            **options,
+        )
+        self.settings = settings
+        self._given_store = store
+        self._sync = sync_commands
+        self.vote_debounce = VOTE_DEBOUNCE_SECONDS if vote_debounce is None else vote_debounce
+        self.tally_delay = TALLY_DELAY_SECONDS if tally_delay is None else tally_delay
+        self.retry_minutes = RETRY_MINUTES if retry_minutes is None else retry_minutes
+        #: Set after the first pass over pieces left unpublished (the restart's resume).
+        self.resumed = asyncio.Event()
+        self.tree.on_error = self._on_tree_error  # type: ignore[method-assign]
+
+    async def setup_hook(self) -> None:
+        from cogs.controls import DYNAMIC_ITEMS
+        from cogs.port import DiscordAdapter
+
+        self.store = self._given_store or await open_store(self.settings.database_url)
+        self.fetcher = Fetcher(allow_private_addresses=self.settings.allow_private_addresses)
+        self.port = DiscordAdapter(self)
+        self.publisher = Publisher(self.store, self.port)
+        self.debate = DebateService(self.store, DebateRules.from_settings(self.settings))
+        # Buttons on every message ever posted keep working: matched by custom-id template.
+        self.add_dynamic_items(*DYNAMIC_ITEMS)
+        for extension in COGS:
+            await self.load_extension(extension)
+        # Pieces left pending or half-posted are resumed by cogs.pieces' retry loop as soon as
+        # the guild cache is ready (the publisher needs channels and permissions from it).
+        if self._sync:
+            await self.sync_commands()
+
+    async def sync_commands(self) -> bool:
+        """Push the command tree only when it differs from what Discord has (Discord allows
+        200 command creates a day per guild). With ``COUNTERPOINT_DEV_GUILD_ID`` the commands
+        go to that guild only, which takes effect at once."""
+        guild = discord.Object(self.settings.dev_guild_id) if self.settings.dev_guild_id else None
+        if guild is not None:
+            self.tree.copy_global_to(guild=guild)
+        local = [c.to_dict(self.tree) for c in self.tree.get_commands(guild=guild)]
+        try:
+            remote = [c.to_dict() for c in await self.tree.fetch_commands(guild=guild)]
+        except discord.HTTPException as exc:
+            log.warning("could not read the registered commands (%s); syncing", exc)
+            remote = []
+        if _normalised(local) == _normalised(remote):
+            return False
+        await self.tree.sync(guild=guild)
+        log.info("application commands synced (%s)", "guild" if guild else "global")
+        return True
+
+    async def _on_tree_error(
+        self, interaction: discord.Interaction, error: app_commands.AppCommandError
+    ) -> None:
+        from cogs.common import answer_error
+
+        await answer_error(interaction, error)
+
+    async def close(self) -> None:
+        try:
+            await super().close()
+        finally:
+            fetcher = getattr(self, "fetcher", None)
+            if fetcher is not None:
+                await fetcher.close()
+            store = getattr(self, "store", None)
+            # A store handed in by the caller is the caller's to close.
+            if store is not None and self._given_store is None:
+                await store.close()
+
+
+_COMMAND_KEYS = ("name", "type", "description", "options", "default_member_permissions",
+                 "contexts", "integration_types", "nsfw")
+_OPTION_KEYS = ("name", "type", "description", "required", "choices", "channel_types",
+                "min_value", "max_value", "min_length", "max_length", "autocomplete",
+                "options")
+
+
+def _option(option: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key in _OPTION_KEYS:
+        value = option.get(key)
+        if key == "options":
+            value = [_option(o) for o in value or []] or None
+        elif key == "channel_types" and value:
+            value = sorted(value)
+        if value not in (None, False, []):
+            out[key] = value
+    return out
+
+
+def _normalised(commands_: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Commands reduced to what a sync would change, in a stable order."""
+    result: list[dict[str, Any]] = []
+    for command in commands_:
+        entry: dict[str, Any] = {}
+        for key in _COMMAND_KEYS:
+            value = command.get(key)
+            if key == "options":
+                value = [_option(o) for o in value or []] or None
+            elif key == "default_member_permissions" and value is not None:
+                value = str(value)
+            elif key in ("contexts", "integration_types") and value:
+                value = sorted(value)
+            if value not in (None, False, []):
+                entry[key] = value
+        result.append(entry)
+    return sorted(result, key=lambda c: (c.get("name", ""), c.get("type", 1)))
+
+
+def create_bot(settings: Settings, store: Store | None = None, **options: Any) -> CounterpointBot:
+    """The bot, not yet started. ``store``: use this one (the caller closes it) instead of
+    opening ``settings.database_url``. ``options`` go to :class:`CounterpointBot` and on to
+    discord.py (e.g. ``sync_commands=False``, ``guild_ready_timeout=0.1``)."""
+    return CounterpointBot(settings, store=store, **options)
+
+
+async def run_bot(settings: Settings) -> None:
+    """Run the bot until it is stopped (Ctrl-C or SIGTERM end ``asyncio.run`` cleanly)."""
+    token = settings.require_token()
+    if not logging.getLogger().handlers:
+        discord.utils.setup_logging(level=getattr(logging, settings.log_level, logging.INFO))
+    async with create_bot(settings) as bot:
+        await bot.start(token)

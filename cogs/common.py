@@ -1,0 +1,70 @@
+"""Helpers every cog shares: ephemeral replies and what to tell a member when something fails."""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+from discord import app_commands
+
+from bot.debate import DebateError
+from bot.publishing import PortError
+
+log = logging.getLogger("counterpoint.errors")
+
+NO_MENTIONS = discord.AllowedMentions.none()
+FALLBACK = ("Something went wrong on my side (it has been logged for the bot's operators). "
+            "Please try again in a moment.")
+
+
+async def reply(interaction: discord.Interaction, content: str) -> None:
+    """An ephemeral answer, whether or not the interaction was already answered or deferred.
+
+    A failure to answer (token expired, Discord down) is logged, never raised: there is no one
+    left to tell.
+    """
+    try:
+        if interaction.response.is_done():
+            await interaction.followup.send(content, ephemeral=True,
+                                            allowed_mentions=NO_MENTIONS)
+        else:
+            await interaction.response.send_message(content, ephemeral=True,
+                                                    allowed_mentions=NO_MENTIONS)
+    except discord.HTTPException as exc:
+        log.warning("could not answer interaction %s: %s", interaction.id, exc)
+
+
+def explain(error: BaseException) -> str | None:
+    """What to tell a member about ``error``; ``None`` for a bug (log it, say sorry)."""
+    original = getattr(error, "original", None) or error
+    if isinstance(original, DebateError):
+        return original.user_message
+    if isinstance(error, app_commands.MissingPermissions):
+        names = ", ".join(p.replace("_", " ").title() for p in error.missing_permissions)
+        return f"You need the {names} permission to use this command."
+    if isinstance(error, app_commands.BotMissingPermissions):
+        names = ", ".join(p.replace("_", " ").title() for p in error.missing_permissions)
+        return f"I need the {names} permission here to do that. Ask a moderator to grant it."
+    if isinstance(error, app_commands.NoPrivateMessage):
+        return "This command works inside a server only."
+    if isinstance(error, app_commands.CommandOnCooldown):
+        return f"Slow down a little: try again in {error.retry_after:.0f} seconds."
+    if isinstance(error, app_commands.CheckFailure):
+        return "You can't use this command here."
+    if isinstance(original, discord.Forbidden):
+        return ("Discord refused me: I'm missing a permission in this channel. Ask a moderator "
+                "to check my permissions here.")
+    if isinstance(original, PortError):
+        return f"Discord refused that: {original}. Please try again later."
+    return None
+
+
+async def answer_error(interaction: discord.Interaction, error: BaseException) -> None:
+    """Answer the member with something useful, and log whatever is not their doing."""
+    message = explain(error)
+    if message is None:
+        original = getattr(error, "original", None) or error
+        log.error("interaction %s failed", interaction.id,
+                  exc_info=(type(original), original, original.__traceback__))
+        message = FALLBACK
+    await reply(interaction, message)

@@ -1,0 +1,154 @@
+"""Counterpoint's persistent buttons as discord.py ``DynamicItem``s, and the views that hold them.
+
+The custom ids come from :mod:`bot.debate.controls`, so a button keeps working after a
+restart: discord.py matches a click against the templates registered in ``setup_hook`` and
+rebuilds the item from its custom id alone. The items only route the click to the Debate cog;
+the rules live in :class:`bot.debate.DebateService`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Protocol
+
+import discord
+
+from bot.debate import (
+    COUNTER_PATTERN,
+    EDIT_PATTERN,
+    REBUT_PATTERN,
+    VOTE_PATTERN,
+    WITHDRAW_PATTERN,
+    Control,
+    parse_custom_id,
+)
+from bot.store import AGREE, DISAGREE, Tally, VoteTarget
+from cogs.common import answer_error, reply
+
+DEBATE_COG = "Debate"
+
+
+class ControlHandler(Protocol):
+    """What the Debate cog offers the buttons."""
+
+    async def on_control(self, interaction: discord.Interaction, control: Control) -> None: ...
+
+
+async def _route(interaction: discord.Interaction, control: Control) -> None:
+    handler: Any = interaction.client.get_cog(DEBATE_COG)  # type: ignore[attr-defined]
+    if handler is None:
+        await reply(interaction, "I'm still starting up; try again in a few seconds.")
+        return
+    try:
+        await handler.on_control(interaction, control)
+    except Exception as exc:
+        await answer_error(interaction, exc)
+
+
+class _ControlItem(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"cp:(?!)"):
+    """Shared plumbing: the parsed control travels with the item."""
+
+    def __init__(self, control: Control, button: discord.ui.Button[Any]) -> None:
+        super().__init__(button)
+        self.control = control
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> _ControlItem:
+        control = parse_custom_id(match.string)
+        if control is None:  # the template matched, so this cannot happen; stay safe anyway
+            raise ValueError(f"not a Counterpoint control: {match.string!r}")
+        return cls.from_control(control)
+
+    @classmethod
+    def from_control(cls, control: Control) -> _ControlItem:
+        raise NotImplementedError
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await _route(interaction, self.control)
+
+
+def _count_label(word: str, count: int | None) -> str:
+    return word if count is None else f"{word} · {count}"
+
+
+class VoteButton(_ControlItem, template=VOTE_PATTERN):
+    @classmethod
+    def from_control(cls, control: Control, count: int | None = None) -> VoteButton:
+        agree = control.value == AGREE
+        return cls(control, discord.ui.Button(
+            label=_count_label("Agree" if agree else "Disagree", count),
+            style=discord.ButtonStyle.success if agree else discord.ButtonStyle.danger,
+            custom_id=control.custom_id))
+
+
+class CounterButton(_ControlItem, template=COUNTER_PATTERN):
+    @classmethod
+    def from_control(cls, control: Control) -> CounterButton:
+        return cls(control, discord.ui.Button(
+            label="Counter", style=discord.ButtonStyle.primary, custom_id=control.custom_id))
+
+
+class RebutButton(_ControlItem, template=REBUT_PATTERN):
+    @classmethod
+    def from_control(cls, control: Control) -> RebutButton:
+        return cls(control, discord.ui.Button(
+            label="Rebut", style=discord.ButtonStyle.primary, custom_id=control.custom_id))
+
+
+class EditButton(_ControlItem, template=EDIT_PATTERN):
+    @classmethod
+    def from_control(cls, control: Control) -> EditButton:
+        return cls(control, discord.ui.Button(
+            label="Edit", style=discord.ButtonStyle.secondary, custom_id=control.custom_id))
+
+
+class WithdrawButton(_ControlItem, template=WITHDRAW_PATTERN):
+    @classmethod
+    def from_control(cls, control: Control) -> WithdrawButton:
+        return cls(control, discord.ui.Button(
+            label="Withdraw", style=discord.ButtonStyle.secondary, custom_id=control.custom_id))
+
+
+#: Registered with ``bot.add_dynamic_items`` in ``setup_hook``.
+DYNAMIC_ITEMS: tuple[type[_ControlItem], ...] = (
+    VoteButton, CounterButton, RebutButton, EditButton, WithdrawButton)
+
+
+def _view(*items: discord.ui.Item[Any]) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    for item in items:
+        view.add_item(item)
+    return view
+
+
+def _votes(target: VoteTarget, tally: Tally | None) -> tuple[VoteButton, VoteButton]:
+    return (
+        VoteButton.from_control(Control("vote", target, AGREE),
+                                tally.agree if tally is not None else 0),
+        VoteButton.from_control(Control("vote", target, DISAGREE),
+                                tally.disagree if tally is not None else 0),
+    )
+
+
+def argument_view(argument_id: int, tally: Tally | None = None) -> discord.ui.View:
+    """Agree · n, Disagree · n, Counter: the controls under an argument's opening."""
+    target = VoteTarget.argument(argument_id)
+    return _view(*_votes(target, tally),
+                 CounterButton.from_control(Control("counter", target)))
+
+
+def contribution_view(contribution_id: int, tally: Tally | None = None) -> discord.ui.View:
+    """Agree, Disagree, Rebut, and the author's Edit / Withdraw under a counter or rebuttal."""
+    target = VoteTarget.contribution(contribution_id)
+    return _view(*_votes(target, tally),
+                 RebutButton.from_control(Control("rebut", target)),
+                 EditButton.from_control(Control("edit", target)),
+                 WithdrawButton.from_control(Control("withdraw", target)))
+
+
+def view_for(target: VoteTarget, tally: Tally | None = None) -> discord.ui.View:
+    if target.kind == "argument":
+        return argument_view(target.id, tally)
+    return contribution_view(target.id, tally)

@@ -1,0 +1,329 @@
+"""Votes, counterarguments and rebuttals: the thin Discord side of :class:`DebateService`.
+
+Buttons arrive through the ``DynamicItem``s of :mod:`cogs.controls`; modal submits are read
+here from the interaction itself (their custom ids are the buttons' ids), so a form opened
+before a restart is still accepted after it, and two members answering the same argument at
+once never share a form object.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.debate import Control, DebateService, EditWindowClosed, NotYours, parse_custom_id
+from bot.debate.errors import noun
+from bot.debate.service import utc_now
+from bot.store import Contribution, Store, VoteTarget
+from cogs.common import NO_MENTIONS, answer_error, reply
+from cogs.controls import DEBATE_COG, contribution_view, view_for
+
+if TYPE_CHECKING:
+    from bot.client import CounterpointBot
+
+log = logging.getLogger(__name__)
+
+BODY_INPUT = "body"
+# Clicks of the same button by the same member closer together than this (by Discord's click
+# time, not by when they reach us) are one click: a double click must not cast and withdraw.
+VOTE_DEBOUNCE_SECONDS = 1.0
+# Tallies on a message are refreshed once per window, however many votes land in it.
+TALLY_DELAY_SECONDS = 2.0
+# An unknown component or form nobody answered by then gets a "this no longer works" reply
+# (Discord wants a first response within 3 seconds).
+UNANSWERED_AFTER_SECONDS = 2.0
+_MODAL_TITLE_LIMIT = 45
+
+
+class TallyRefresher:
+    """Coalesces tally edits: one edit per message per window, never one per vote."""
+
+    def __init__(self, client: discord.Client, store: Store, delay: float) -> None:
+        self.client = client
+        self.store = store
+        self.delay = delay
+        self._pending: dict[int, asyncio.Task[None]] = {}
+
+    def schedule(self, channel_id: int, message_id: int, target: VoteTarget) -> None:
+        if message_id in self._pending:
+            return  # the edit already scheduled will read the tally after this vote
+        self._pending[message_id] = asyncio.create_task(
+            self._refresh(channel_id, message_id, target), name=f"tally-{message_id}")
+
+    async def _refresh(self, channel_id: int, message_id: int, target: VoteTarget) -> None:
+        try:
+            await asyncio.sleep(self.delay)
+        finally:
+            # Unlisted before reading: a vote recorded from here on schedules its own edit.
+            self._pending.pop(message_id, None)
+        try:
+            if target.kind == "contribution":
+                contribution = await self.store.get_contribution(target.id)
+                if contribution is None or contribution.withdrawn:
+                    return
+            tally = await self.store.tally(target)
+            message = self.client.get_partial_messageable(channel_id).get_partial_message(
+                message_id)
+            await message.edit(view=view_for(target, tally), allowed_mentions=NO_MENTIONS)
+        except discord.HTTPException as exc:
+            log.warning("could not refresh the tally on message %s: %s", message_id, exc)
+        except Exception:
+            log.exception("refreshing the tally on message %s failed", message_id)
+
+    async def flush(self) -> None:
+        """Wait for the scheduled edits (used at shutdown)."""
+        pending = list(self._pending.values())
+        if pending:
+            await asyncio.gather(*pending, return_exceptions=True)
+
+    def cancel(self) -> None:
+        for task in self._pending.values():
+            task.cancel()
+        self._pending.clear()
+
+
+def _text_value(data: Mapping[str, Any], custom_id: str) -> str:
+    """A text input's value from a modal submit, whatever layout (action rows or labels)."""
+    stack: list[Any] = list(data.get("components") or [])
+    while stack:
+        item = stack.pop()
+        if not isinstance(item, Mapping):
+            continue
+        if item.get("custom_id") == custom_id and "value" in item:
+            return str(item.get("value") or "")
+        stack.extend(item.get("components") or [])
+        if isinstance(item.get("component"), Mapping):
+            stack.append(item["component"])
+    return ""
+
+
+def contribution_content(contribution: Contribution, parent: Contribution | None) -> str:
+    """The message showing a counter or rebuttal: its author named (never pinged), its text."""
+    author = f"<@{contribution.author_id}>"
+    if contribution.kind == "counter":
+        head = f"**Counterargument** by {author}"
+    elif parent is not None:
+        head = f"**Rebuttal** by {author} to <@{parent.author_id}>'s {noun(parent.kind)}"
+    else:
+        head = f"**Rebuttal** by {author}"
+    if contribution.withdrawn:
+        return f"{head} · *withdrawn by its author*"
+    edited = "\n-# edited" if contribution.edited_at is not None else ""
+    return f"{head}\n\n{contribution.body}{edited}"
+
+
+class Debate(commands.Cog, name=DEBATE_COG):
+    """Handles every Counterpoint control and ``/counter``."""
+
+    def __init__(self, bot: CounterpointBot) -> None:
+        self.bot = bot
+        self.debate: DebateService = bot.debate
+        self.store: Store = bot.store
+        self.tallies = TallyRefresher(bot, bot.store, bot.tally_delay)
+        self._clicks: dict[tuple[int, str], float] = {}
+
+    async def cog_unload(self) -> None:
+        self.tallies.cancel()
+
+    # --- buttons ----------------------------------------------------------------------------
+
+    async def on_control(self, interaction: discord.Interaction, control: Control) -> None:
+        handlers = {"vote": self._vote, "counter": self._open_counter,
+                    "rebut": self._open_rebuttal, "edit": self._open_edit,
+                    "withdraw": self._withdraw}
+        handler = handlers.get(control.action)
+        if handler is None:
+            await reply(interaction, "That button is not used any more.")
+            return
+        await handler(interaction, control)
+
+    def _repeated_click(self, interaction: discord.Interaction, control: Control) -> bool:
+        clicked = discord.utils.snowflake_time(interaction.id).timestamp()
+        key = (interaction.user.id, control.custom_id)
+        last = self._clicks.get(key)
+        if last is not None and abs(clicked - last) < self.bot.vote_debounce:
+            return True
+        self._clicks[key] = clicked
+        if len(self._clicks) > 10_000:
+            # Forget clicks older than the window; they can no longer be repeats.
+            horizon = time.time() - 60
+            self._clicks = {k: v for k, v in self._clicks.items() if v > horizon}
+        return False
+
+    async def _vote(self, interaction: discord.Interaction, control: Control) -> None:
+        assert control.value is not None
+        if self._repeated_click(interaction, control):
+            await reply(interaction, "Got it: that click is already counted. Click again in a "
+                                     "moment if you want to withdraw your vote.")
+            return
+        result = await self.debate.vote(control.target, interaction.user.id, control.value)
+        if interaction.message is not None:
+            self.tallies.schedule(interaction.channel_id or interaction.message.channel.id,
+                                  interaction.message.id, control.target)
+        await reply(interaction, result.confirmation)
+
+    async def _form(self, interaction: discord.Interaction, control: Control, title: str,
+                    label: str, *, default: str | None = None) -> None:
+        """Open a one-field form; its submit comes back through ``on_interaction``."""
+        guild_id = interaction.guild_id or 0
+        rules = await self.debate.rules_for(guild_id)
+        modal = discord.ui.Modal(title=title[:_MODAL_TITLE_LIMIT], custom_id=control.custom_id)
+        modal.add_item(discord.ui.TextInput(
+            label=label, custom_id=BODY_INPUT, style=discord.TextStyle.paragraph,
+            min_length=rules.min_length, max_length=rules.max_length, default=default,
+            placeholder=f"At least {rules.min_length} characters, one clear point."))
+        await interaction.response.send_modal(modal)
+        # Stateless from here on: the submit is read in on_interaction, after a restart too.
+        modal.stop()
+
+    async def _open_counter(self, interaction: discord.Interaction, control: Control) -> None:
+        argument = await self.debate.open_target(control.target)
+        number = getattr(argument, "number", None)
+        title = f"Counter argument {number}" if number else "Your counterargument"
+        await self._form(interaction, control, title, "Your counterargument")
+
+    async def _open_rebuttal(self, interaction: discord.Interaction, control: Control) -> None:
+        parent = await self.debate.open_target(control.target)
+        kind = getattr(parent, "kind", "contribution")
+        await self._form(interaction, control, f"Rebut this {noun(kind)}", "Your rebuttal")
+
+    async def _open_edit(self, interaction: discord.Interaction, control: Control) -> None:
+        contribution = await self._own_recent(interaction, control, "edit")
+        await self._form(interaction, control, f"Edit your {noun(contribution.kind)}",
+                         f"Your {noun(contribution.kind)}", default=contribution.body)
+
+    async def _own_recent(self, interaction: discord.Interaction, control: Control,
+                          verb: str) -> Contribution:
+        # Mirrors the service's author/window check so nobody types into a form that will be
+        # refused; the service checks again on submit and has the last word.
+        target = await self.debate.open_target(control.target)
+        assert isinstance(target, Contribution)
+        if target.author_id != interaction.user.id:
+            raise NotYours(target.kind, verb)
+        age = utc_now() - target.created_at
+        if age > self.debate.rules.edit_window:
+            raise EditWindowClosed(target.kind, verb, self.debate.rules.edit_window, age)
+        return target
+
+    async def _withdraw(self, interaction: discord.Interaction, control: Control) -> None:
+        contribution = await self.debate.withdraw(control.target.id, interaction.user.id)
+        await self._rerender(contribution)
+        await reply(interaction, f"Your {noun(contribution.kind)} is withdrawn. It stays in the "
+                                 "record, closed to votes and replies.")
+
+    # --- forms and unknown components -------------------------------------------------------
+
+    @commands.Cog.listener()
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        data: Mapping[str, Any] = interaction.data or {}  # type: ignore[assignment]
+        custom_id = str(data.get("custom_id") or "")
+        if interaction.type == discord.InteractionType.modal_submit:
+            control = parse_custom_id(custom_id)
+            if control is not None:
+                try:
+                    await self._submitted(interaction, control, _text_value(data, BODY_INPUT))
+                except Exception as exc:
+                    await answer_error(interaction, exc)
+                return
+        if interaction.type not in (discord.InteractionType.component,
+                                    discord.InteractionType.modal_submit):
+            return
+        if interaction.type == discord.InteractionType.component \
+                and parse_custom_id(custom_id) is not None:
+            return  # a DynamicItem answers it
+        # Another view may still claim it; answer only if nobody has when time runs short.
+        await asyncio.sleep(UNANSWERED_AFTER_SECONDS)
+        if not interaction.response.is_done():
+            await reply(interaction, "This button belongs to a message Counterpoint no longer "
+                                     "tracks, so it does nothing now. Use the buttons on the "
+                                     "argument's current message instead.")
+
+    async def _submitted(self, interaction: discord.Interaction, control: Control,
+                         text: str) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        user = interaction.user.id
+        if control.action == "counter":
+            contribution = await self.debate.add_counter(control.target.id, user, text)
+            message = await self._post(contribution, None)
+            await reply(interaction, f"Your counterargument is posted: {message.jump_url}")
+        elif control.action == "rebut":
+            contribution = await self.debate.add_rebuttal(control.target.id, user, text)
+            parent = await self.store.get_contribution(control.target.id)
+            message = await self._post(contribution, parent)
+            await reply(interaction, f"Your rebuttal is posted: {message.jump_url}")
+        elif control.action == "edit":
+            contribution = await self.debate.edit(control.target.id, user, text)
+            await self._rerender(contribution)
+            await reply(interaction, f"Your {noun(contribution.kind)} is updated; the earlier "
+                                     "version stays in the record.")
+        else:
+            await reply(interaction, "That form is not used any more.")
+
+    # --- /counter ---------------------------------------------------------------------------
+
+    @app_commands.command(name="counter",
+                          description="Post a counterargument to this thread's argument")
+    @app_commands.describe(text="Your counterargument, at most 1,800 characters")
+    @app_commands.guild_only()
+    async def counter(self, interaction: discord.Interaction,
+                      text: app_commands.Range[str, 1, 1800]) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        contribution = await self.debate.counter_in_thread(
+            interaction.channel_id, interaction.user.id, text)
+        message = await self._post(contribution, None)
+        await reply(interaction, f"Your counterargument is posted: {message.jump_url}")
+
+    # --- posting ----------------------------------------------------------------------------
+
+    async def _thread_of(self, contribution: Contribution) -> discord.abc.Messageable:
+        argument = await self.store.get_argument(contribution.argument_id)
+        if argument is None or argument.thread_id is None:
+            raise RuntimeError(f"argument {contribution.argument_id} has no thread")
+        return (self.bot.get_channel(argument.thread_id)  # type: ignore[return-value]
+                or self.bot.get_partial_messageable(argument.thread_id))
+
+    async def _post(self, contribution: Contribution,
+                    parent: Contribution | None) -> discord.Message:
+        """Show a new contribution in its argument's thread and record the message."""
+        thread = await self._thread_of(contribution)
+        reference = None
+        if parent is not None and parent.message_id is not None:
+            reference = discord.MessageReference(
+                message_id=parent.message_id, channel_id=getattr(thread, "id", None),
+                fail_if_not_exists=False)
+        try:
+            message = await thread.send(
+                contribution_content(contribution, parent), view=contribution_view(
+                    contribution.id), allowed_mentions=NO_MENTIONS, reference=reference)  # type: ignore[arg-type]
+        except discord.HTTPException:
+            # Not shown, so not in the debate: keep the record honest, then tell the member.
+            with contextlib.suppress(Exception):
+                await self.debate.withdraw(contribution.id, contribution.author_id)
+            raise
+        await self.store.record_contribution_message(contribution.id, message.id)
+        return message
+
+    async def _rerender(self, contribution: Contribution) -> None:
+        if contribution.message_id is None:
+            return
+        parent = (await self.store.get_contribution(contribution.parent_id)
+                  if contribution.parent_id is not None else None)
+        thread = await self._thread_of(contribution)
+        message = discord.PartialMessage(channel=thread, id=contribution.message_id)  # type: ignore[arg-type]
+        kwargs: dict[str, Any] = {"content": contribution_content(contribution, parent),
+                                  "allowed_mentions": NO_MENTIONS}
+        if contribution.withdrawn:
+            kwargs["view"] = None
+        await message.edit(**kwargs)
+
+
+async def setup(bot: CounterpointBot) -> None:
+    await bot.add_cog(Debate(bot))

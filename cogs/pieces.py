@@ -1,0 +1,124 @@
+"""``/piece post`` for moderators, and the loop that retries pieces left unpublished.
+
+The publishing itself is :class:`bot.publishing.Publisher`'s; this cog turns a command into a
+queue-and-publish call and shows its progress in the deferred reply.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands, tasks
+
+from bot.feeds.fetch import FetchError
+from bot.pipeline import SourceError, is_url, read_source
+from bot.publishing import Publisher, PublishResult
+from bot.publishing.payloads import channel_link
+from bot.store import PieceRecord
+from cogs.common import NO_MENTIONS
+
+if TYPE_CHECKING:
+    from bot.client import CounterpointBot
+
+log = logging.getLogger(__name__)
+
+RETRY_MINUTES = 5.0
+
+
+class Pieces(commands.Cog):
+    """Posting pieces by hand, and finishing whatever a crash or a refusal left pending."""
+
+    piece = app_commands.Group(
+        name="piece", description="Post pieces by hand", guild_only=True,
+        default_permissions=discord.Permissions(manage_guild=True))
+
+    def __init__(self, bot: CounterpointBot) -> None:
+        self.bot = bot
+        self.publisher: Publisher = bot.publisher
+
+    async def cog_load(self) -> None:
+        self.retry_loop.change_interval(minutes=self.bot.retry_minutes)
+        self.retry_loop.start()
+
+    async def cog_unload(self) -> None:
+        self.retry_loop.cancel()
+
+    # The first run comes right after the gateway is ready: that is the restart's resume.
+    @tasks.loop(minutes=RETRY_MINUTES)
+    async def retry_loop(self) -> None:
+        try:
+            results = await self.publisher.resume()
+        except Exception:
+            log.exception("resuming unpublished pieces failed")
+            return
+        for result in results:
+            if result.outcome == "published":
+                log.info("piece %s published on retry", result.piece_id)
+        self.bot.resumed.set()
+
+    @retry_loop.before_loop
+    async def _wait_until_ready(self) -> None:
+        await self.bot.wait_until_ready()
+
+    @piece.command(name="post", description="Read a piece from a URL and post it, one thread "
+                                            "per argument")
+    @app_commands.describe(url="The piece's web address (http or https)",
+                           channel="The text channel or forum to post it in")
+    async def post(self, interaction: discord.Interaction, url: str,
+                   channel: discord.TextChannel | discord.ForumChannel) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+
+        async def progress(text: str) -> None:
+            try:
+                await interaction.edit_original_response(content=text,
+                                                         allowed_mentions=NO_MENTIONS)
+            except discord.HTTPException as exc:
+                log.info("could not show progress: %s", exc)
+
+        url = url.strip()
+        if not is_url(url):
+            await progress("That is not a web address: give a link starting with https://.")
+            return
+        await progress(f"Reading <{url}> …")
+        try:
+            piece = await read_source(url, self.bot.fetcher)
+        except (FetchError, SourceError, ValueError) as exc:
+            await progress(f"I could not read that piece: {exc}")
+            return
+        guild_id = interaction.guild_id or channel.guild.id
+        record = await self.publisher.queue(guild_id, channel.id, piece, url=url)
+        if record is None:
+            existing = await self.bot.store.get_piece_by_url(guild_id, channel.id, url)
+            assert existing is not None
+            if existing.state == "published":
+                await progress(f"Already posted in <#{channel.id}>: {self._where(existing)}")
+                return
+            record = existing
+        count = len(piece.arguments)
+        await progress(f"Read **{piece.title or url}**: "
+                       f"{count or 'no'} enumerated argument{'s' if count != 1 else ''}. "
+                       "Posting …")
+        result = await self.publisher.publish(record.id, progress=progress)
+        await progress(await self._summary(result, channel.id))
+
+    async def _summary(self, result: PublishResult, channel_id: int) -> str:
+        piece = result.piece
+        if result.outcome == "busy" or piece is None:
+            return "That piece is being posted right now."
+        if result.ok:
+            return f"Posted in <#{channel_id}> ({result.detail}): {self._where(piece)}"
+        return (f"Not posted yet: {result.detail}. The piece is kept and I retry it every "
+                f"{self.bot.retry_minutes:g} minutes; nothing already posted will be posted "
+                "twice.")
+
+    def _where(self, piece: PieceRecord) -> str:
+        if piece.message_id is not None:
+            return channel_link(piece.guild_id, piece.channel_id, piece.message_id)
+        return channel_link(piece.guild_id, piece.channel_id)
+
+
+async def setup(bot: CounterpointBot) -> None:
+    await bot.add_cog(Pieces(bot))
