@@ -202,9 +202,17 @@ def opening_nonce(argument_id: int, index: int) -> str:
     return f"cp-a{argument_id}-{index}"[:NONCE_LIMIT]
 
 
+def display_title(piece: PieceRecord) -> str:
+    """The piece's title, or for an untitled piece its opening sentence (cut short)."""
+    if piece.title:
+        return piece.title
+    first = _pieces(piece.thesis, _SENTENCE_END)
+    return shorten(first[0], 120) if first else "Untitled piece"
+
+
 def forum_tag_name(piece: PieceRecord) -> str:
-    """A forum tag for a piece: its title cut to Discord's 20 characters."""
-    title = piece.title or piece.outlet or f"Piece {piece.id}"
+    """A forum tag for a piece: its title (else its author) cut to Discord's 20 characters."""
+    title = piece.title or piece.author or piece.outlet or f"Piece {piece.id}"
     return shorten(title, FORUM_TAG_NAME_LIMIT)
 
 
@@ -218,7 +226,7 @@ def build_card(piece: PieceRecord, arguments: Sequence[ArgumentRecord]) -> Piece
 
     Arguments with a thread link to it; those not opened yet are listed by title only.
     """
-    title = shorten(piece.title or "Untitled piece", EMBED_TITLE_LIMIT)
+    title = shorten(display_title(piece), EMBED_TITLE_LIMIT)
     fields: list[CardField] = []
     if piece.outlet:
         fields.append(CardField("Outlet", shorten(piece.outlet, EMBED_FIELD_VALUE_LIMIT)))
@@ -265,7 +273,7 @@ def _fit_description(thesis: str, heading: str, lines: list[str], room: int) -> 
 
 def opening_header(piece: PieceRecord, argument: ArgumentRecord, total: int) -> str:
     """The first line of a thread: what this is and a link back to the piece."""
-    title = _link_text(shorten(piece.title or "the piece", 200))
+    title = _link_text(shorten(display_title(piece), 200))
     source = f"[{title}](<{piece.url}>)"
     if piece.message_id is not None:
         card = channel_link(piece.guild_id, piece.channel_id, piece.message_id)

@@ -1,0 +1,212 @@
+"""The real Counterpoint bot on the emulator: start, stop, kill, and a loopback piece server."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from aiohttp import web
+
+from bot.client import CounterpointBot, create_bot
+from bot.config import Settings
+from bot.emulator import (
+    Channel,
+    DiscordPyPointer,
+    Emulator,
+    Guild,
+    InteractionRecord,
+    Member,
+    Message,
+    Thread,
+)
+
+REPO = Path(__file__).resolve().parents[2]
+SAMPLES = REPO / "bot" / "samples"
+
+
+@dataclass
+class RunningBot:
+    bot: CounterpointBot
+    task: asyncio.Task[None]
+    pointer: DiscordPyPointer
+
+    async def stop(self) -> None:
+        """A clean shutdown."""
+        await self.bot.close()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self.task
+        self.pointer.restore()
+
+    async def kill(self, *tasks: asyncio.Task[object]) -> None:
+        """As close to SIGKILL as one process allows: cancel the given in-flight tasks (they
+        record nothing more), then drop the bot's connections."""
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        await self.stop()
+
+
+async def start_bot(emu: Emulator, settings: Settings, *, ready_within: float = 20.0,
+                    **options: object) -> RunningBot:
+    """Start the real bot against ``emu`` and wait until it resumed unfinished pieces."""
+    pointer = emu.point_discord_py_here()
+    options = {"guild_ready_timeout": 0.05, "vote_debounce": 0.5, "tally_delay": 1.0,
+               **options}
+    bot = create_bot(settings, **options)  # type: ignore[arg-type]
+    task = asyncio.create_task(bot.start(emu.token), name="bot")
+    waiter = asyncio.create_task(bot.resumed.wait())
+    done, _ = await asyncio.wait({task, waiter}, timeout=ready_within,
+                                 return_when=asyncio.FIRST_COMPLETED)
+    if waiter not in done:
+        waiter.cancel()
+        pointer.restore()
+        if task in done:
+            task.result()
+        task.cancel()
+        raise TimeoutError("the bot did not become ready on the emulator")
+    return RunningBot(bot, task, pointer)
+
+
+@dataclass
+class PieceServer:
+    """Serves text files over loopback HTTP, as a newspaper site would serve its pieces."""
+
+    files: dict[str, str] = field(default_factory=dict)
+    runner: web.AppRunner | None = None
+    port: int = 0
+
+    async def start(self) -> PieceServer:
+        app = web.Application()
+        app.router.add_get("/{name}", self._serve)
+        self.runner = web.AppRunner(app, access_log=None)
+        await self.runner.setup()
+        site = web.TCPSite(self.runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = int(self.runner.addresses[0][1])
+        return self
+
+    async def _serve(self, request: web.Request) -> web.Response:
+        text = self.files.get(request.match_info["name"])
+        if text is None:
+            return web.Response(status=404, text="not found")
+        return web.Response(text=text, content_type="text/plain", charset="utf-8")
+
+    def add(self, name: str, text: str) -> str:
+        self.files[name] = text
+        return f"http://127.0.0.1:{self.port}/{name}"
+
+    async def stop(self) -> None:
+        if self.runner is not None:
+            await self.runner.cleanup()
+
+
+def settings_for(database_url: str, **changes: object) -> Settings:
+    """Settings of a bot on the emulator: the given database, loopback piece server allowed."""
+    base = Settings.from_env({"COUNTERPOINT_DATABASE_URL": database_url,
+                              "COUNTERPOINT_ALLOW_PRIVATE_ADDRESSES": "true",
+                              "DISCORD_TOKEN": "emulator-token"}, dotenv=None)
+    return replace(base, **changes)  # type: ignore[arg-type]
+
+
+def names(items: Iterable[object]) -> list[str]:
+    return [getattr(i, "name", "") for i in items]
+
+
+@dataclass
+class World:
+    """One emulator, one guild, a piece server and the bot: what an e2e module shares."""
+
+    emu: Emulator
+    server: PieceServer
+    database_url: str
+    guild: Guild
+    general: Channel
+    forum: Channel
+    moderators: Channel
+    admin: Member
+    alice: Member
+    bob: Member
+    carol: Member
+    running: RunningBot | None = None
+    bot_options: dict[str, object] = field(default_factory=dict)
+
+    @classmethod
+    async def create(cls, database_url: str, **bot_options: object) -> World:
+        emu = await Emulator().start()
+        server = await PieceServer().start()
+        guild = emu.add_guild("Debate Club")
+        world = cls(
+            emu=emu, server=server, database_url=database_url, guild=guild,
+            general=guild.add_text_channel("general"),
+            forum=guild.add_forum_channel("debates"),
+            moderators=guild.add_text_channel("moderators"),
+            admin=guild.add_member("moderator", permissions=["ADMINISTRATOR"]),
+            alice=guild.add_member("alice"), bob=guild.add_member("bob"),
+            carol=guild.add_member("carol"), bot_options=dict(bot_options))
+        await world.start()
+        return world
+
+    @property
+    def bot(self) -> CounterpointBot:
+        assert self.running is not None
+        return self.running.bot
+
+    async def start(self, **options: object) -> RunningBot:
+        """A new bot "process" on the same database and emulator."""
+        assert self.running is None, "stop the running bot first"
+        self.running = await start_bot(self.emu, settings_for(self.database_url),
+                                       **{**self.bot_options, **options})
+        return self.running
+
+    async def stop(self) -> None:
+        if self.running is not None:
+            await self.running.stop()
+            self.running = None
+
+    async def kill(self, *tasks: asyncio.Task[object]) -> None:
+        if self.running is not None:
+            await self.running.kill(*tasks)
+            self.running = None
+
+    async def close(self) -> None:
+        await self.stop()
+        await self.server.stop()
+        await self.emu.stop()
+
+    async def post(self, url: str, channel: Channel, *, within: float = 30.0,
+                   member: Member | None = None) -> InteractionRecord:
+        """``/piece post`` as a moderator; returns once the reply says how it ended."""
+        record = await self.emu.run_slash_command(
+            member or self.admin, self.general, "piece post", {"url": url, "channel": channel})
+        await record.wait_response()
+        await record.wait_for(lambda r: _finished(r), within)
+        return record
+
+    def card(self, channel: Channel) -> list[Message]:
+        return [m for m in self.emu.messages(channel) if m.embeds]
+
+    def openings(self, thread: Thread) -> list[Message]:
+        return [m for m in self.emu.messages(thread) if m.author.id == self.emu.bot_user.id]
+
+
+def _finished(record: InteractionRecord) -> bool:
+    original = record.original
+    content = (original.content or "") if original is not None else ""
+    return content.startswith(("Posted in", "Not posted", "Already posted", "I could not",
+                               "That is not"))
+
+
+def reply_text(record: InteractionRecord) -> str:
+    """What the member saw: the first response or, after a defer, its edits / follow-ups."""
+    texts = []
+    if record.original is not None:
+        texts.append(record.original.content or "")
+    texts += [m.content or "" for m in record.followups]
+    if record.callback_data and record.callback_data.get("content"):
+        texts.append(record.callback_data["content"])
+    return "\n".join(t for t in texts if t)
