@@ -169,6 +169,7 @@ class CycleReport:
     claimed: int = 0
     #: Feed fetches (one per claimed feed); article page reads are counted apart.
     fetches: int = 0
+    #: Answered 304, or sent the very bytes read last time (not parsed again).
     not_modified: int = 0
     failed: int = 0
     paused: int = 0
@@ -311,6 +312,10 @@ class FeedService:
         self._clock = clock
         self._rng = rng or random.Random()
         self._last_prune: datetime | None = None
+        # Feed id → digest of the last body read in full. Many servers ignore conditional
+        # GET but send the same bytes: those are treated as a 304 without parsing. Per
+        # process and best effort; a miss only costs a parse.
+        self._digests: dict[int, bytes] = {}
 
     # --- reading feeds --------------------------------------------------------------------
 
@@ -684,12 +689,14 @@ class FeedService:
         next_poll = schedule.next_poll_after_success(
             now, interval=self.settings.interval, max_age=result.max_age,
             retry_after=result.retry_after, rng=self._rng)
-        if result.not_modified:
+        digest = hashlib.sha256(result.body).digest()
+        if result.not_modified or self._digests.get(feed.id) == digest:
             report.not_modified += 1
             await self.store.record_fetch_success(
                 feed.id, next_poll_at=next_poll, etag=result.etag,
                 last_modified=result.last_modified, owner=owner, now=now)
             return
+        self._digests.pop(feed.id, None)
         try:
             parsed = await self._parse(result)
         except FeedParseError as error:
@@ -699,6 +706,9 @@ class FeedService:
         await self.store.record_fetch_success(
             feed.id, next_poll_at=next_poll, etag=result.etag,
             last_modified=result.last_modified, title=parsed.title, owner=owner, now=now)
+        if len(self._digests) >= 100_000:
+            self._digests.clear()
+        self._digests[feed.id] = digest
 
     async def _take_entries(self, feed: Feed, parsed: ParsedFeed, now: datetime,
                             report: CycleReport) -> None:
