@@ -3,6 +3,23 @@
 Real discord.py talks to it over real HTTP and websockets. See :class:`Emulator` for the
 builder, the test API (simulated slash commands, buttons and modals; read-back; waiters) and
 the fault switches. Nothing here imports discord.py except ``point_discord_py_here``.
+
+    emu = await Emulator(token="t", rate_limit_scale=0.1).start()
+    guild = emu.add_guild("Debate Club")
+    general = guild.add_text_channel("general")
+    alice = guild.add_member("alice")
+    with emu.point_discord_py_here():
+        ...  # start the bot with token "t", wait for on_ready
+        record = await emu.run_slash_command(alice, general, "feed add", {"url": "https://x"})
+        await record.wait_response(timeout=5)
+        assert record.message.content == "..."
+        await emu.wait_for(lambda: len(emu.threads(general)) == 4)
+    await emu.stop()
+
+Modules: ``models`` and ``state`` (the world and its mutations), ``permissions``,
+``validation`` and ``errors`` (Discord's rules and error bodies), ``ratelimit``, ``gateway``,
+``rest`` (routes and the middleware), ``interactions`` and ``testapi`` (what tests call),
+``emulator`` (the server).
 """
 
 from .emulator import DiscordPyPointer, Emulator

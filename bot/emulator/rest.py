@@ -89,7 +89,6 @@ class RequestRecord:
     major: str = ""
     retry_after: float | None = None
     scope: str | None = None
-    body: Any = None
 
 
 def json_response(data: Any, status: int = 200) -> web.Response:
