@@ -206,7 +206,7 @@ def reply_text(record: InteractionRecord) -> str:
     texts = []
     if record.original is not None:
         texts.append(record.original.content or "")
-    texts += [m.content or "" for m in record.followups]
-    if record.callback_data and record.callback_data.get("content"):
+    elif record.callback_data and record.callback_data.get("content"):
         texts.append(record.callback_data["content"])
+    texts += [m.content or "" for m in record.followups if m.id != record.original_message_id]
     return "\n".join(t for t in texts if t)
