@@ -509,8 +509,9 @@ class FeedService:
         return await self.status(guild_id, sub.id)
 
     async def resume(self, guild_id: int, subscription_id: int) -> FeedStatus:
-        """Post again; an auto-paused feed is unpaused with its failures reset and is polled
-        at the next cycle. Entries published while paused are not posted (no flood)."""
+        """Post again. The feed is due at once with its failure count reset (so an
+        auto-paused feed is unpaused and its back-off starts over, for every guild that
+        follows it). Entries published while this channel was paused are not replayed."""
         sub = await self._owned(guild_id, subscription_id)
         await self.store.update_subscription(sub.id, paused=False)
         await self.store.resume_feed(sub.feed_id, next_poll_at=self._clock())
