@@ -8,9 +8,11 @@ import json
 import logging
 import sys
 from collections.abc import Callable, Coroutine, Sequence
+from pathlib import Path
 from typing import Any
 
 from bot.config import ConfigError, Settings
+from bot.summaries.cli import add_summary_command
 
 log = logging.getLogger("counterpoint")
 
@@ -38,6 +40,24 @@ def _parser() -> argparse.ArgumentParser:
     migrate.add_argument("--database", metavar="URL",
                          help="database URL (default: COUNTERPOINT_DATABASE_URL)")
     migrate.set_defaults(handler=_migrate)
+
+    run = commands.add_parser(
+        "run", help="run the bot (needs DISCORD_TOKEN)",
+        description="Connect to Discord and run Counterpoint until stopped.")
+    run.set_defaults(handler=_run)
+
+    sandbox = commands.add_parser(
+        "sandbox", help="the real bot on a local Discord emulator, no token or network",
+        description="Run the real bot against the Discord emulator on 127.0.0.1 with a local "
+                    "feed of sample pieces; post a piece, let simulated members vote, counter "
+                    "and rebut, and print what a member would see.")
+    sandbox.add_argument("--piece", metavar="FILE", type=Path,
+                         help="serve this piece (text or HTML) instead of the samples")
+    sandbox.add_argument("--keep", action="store_true",
+                         help="stay running afterwards and print the emulator's addresses")
+    sandbox.set_defaults(handler=_sandbox)
+
+    add_summary_command(commands)
     return parser
 
 
@@ -70,16 +90,38 @@ async def _migrate(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+async def _run(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.client import run_bot
+
+    settings.require_token()
+    await run_bot(settings)
+    return 0
+
+
+async def _sandbox(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.pipeline import read_file
+    from bot.sandbox import run_sandbox
+
+    if args.piece is not None:
+        read_file(args.piece)  # a bad file is reported before anything starts
+    # The transcript is the output; discord.py's connection chatter is not.
+    logging.getLogger("discord").setLevel(logging.ERROR)
+    logging.getLogger("counterpoint").setLevel(logging.WARNING)
+    return await run_sandbox(args.piece, keep=args.keep)
+
+
 def _known_errors() -> tuple[type[BaseException], ...]:
     """Errors that mean bad input or environment: one line, no traceback."""
     from bot.articles.extract import ExtractionError
     from bot.feeds.fetch import FetchError
     from bot.feeds.parse import FeedParseError, NotAFeed
     from bot.pipeline import SourceError
+    from bot.sandbox import SandboxError
     from bot.store import StoreError
+    from bot.summaries import WeekError
 
     return (ConfigError, SourceError, ExtractionError, FetchError, NotAFeed, FeedParseError,
-            StoreError, OSError)
+            StoreError, SandboxError, WeekError, OSError)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,431 @@
+"""``python -m bot sandbox``: the real bot against the Discord emulator, with no token, no network.
+
+Everything runs on 127.0.0.1 in this process: the emulator (Discord's v10 REST and gateway),
+a small newspaper site serving a feed of sample pieces, and the real ``CounterpointBot`` over
+real websockets and HTTP. A moderator posts the newest piece of the feed with ``/piece post``;
+simulated members vote, counter and rebut by clicking the bot's real buttons and submitting
+its real modals; then the transcript shows what a member of the server would see.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import html
+import tempfile
+import textwrap
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+
+from bot.client import CounterpointBot, create_bot
+from bot.config import Settings
+from bot.debate import parse_custom_id
+from bot.emulator import Channel, Emulator, InteractionRecord, Member, Message, Thread
+from bot.pipeline import read_file
+from bot.store import VoteTarget
+from bot.summaries import IsoWeek, build_summary, to_markdown
+
+SAMPLES = Path(__file__).resolve().parent / "samples"
+#: The newest piece first: it is the one the sandbox posts.
+SAMPLE_PIECES = ("city_bike_lanes.txt", "remote_exams.txt")
+#: How ``/piece post`` reports that it is done, one way or the other (see cogs/pieces.py).
+_FINAL_REPLIES = ("Posted in", "Not posted", "Already posted", "I could not", "That is not")
+_TIMEOUT = 45.0
+_WIDTH = 96
+
+COUNTER_TEXT = (
+    "This assumes the benefit lands where the cost does. Often it does not: the people who pay "
+    "for a change are rarely the people who collect its rewards, and the argument skips that.")
+REBUTTAL_TEXT = (
+    "The piece answers that directly: the figures it cites are for the same street and the same "
+    "year, so the people paying and the people gaining are largely the same shopkeepers.")
+
+
+class SandboxError(RuntimeError):
+    """The sandbox could not show the flow; the message says at which step."""
+
+
+# --- the newspaper site ----------------------------------------------------------------------
+
+@dataclass
+class SamplePiece:
+    slug: str
+    title: str
+    body: str
+    content_type: str
+
+
+def sample_piece(path: Path) -> SamplePiece:
+    """A piece to serve: its title comes from the same extraction the bot uses."""
+    article = read_file(path)
+    return SamplePiece(
+        slug=path.stem.replace(" ", "-"),
+        title=article.title or path.stem.replace("_", " ").capitalize(),
+        body=path.read_text(encoding="utf-8-sig"),
+        content_type="text/html" if path.suffix.lower() in {".html", ".htm"} else "text/plain",
+    )
+
+
+@dataclass
+class FeedSite:
+    """A local site: ``/feed.xml`` (RSS 2.0, newest first) and one page per piece.
+
+    The feed carries only a teaser, as most outlets' feeds do, so the bot reads each piece
+    from its page exactly as it would from a real site.
+    """
+
+    pieces: Sequence[SamplePiece]
+    runner: web.AppRunner | None = None
+    base: str = ""
+
+    async def start(self) -> FeedSite:
+        app = web.Application()
+        app.router.add_get("/feed.xml", self._feed)
+        app.router.add_get("/pieces/{slug}", self._page)
+        self.runner = web.AppRunner(app, access_log=None)
+        await self.runner.setup()
+        site = web.TCPSite(self.runner, "127.0.0.1", 0)
+        await site.start()
+        self.base = f"http://127.0.0.1:{self.runner.addresses[0][1]}"
+        return self
+
+    @property
+    def feed_url(self) -> str:
+        return f"{self.base}/feed.xml"
+
+    def page_url(self, piece: SamplePiece) -> str:
+        return f"{self.base}/pieces/{piece.slug}"
+
+    async def _feed(self, request: web.Request) -> web.Response:
+        now = datetime.now(UTC)
+        items = []
+        for age, piece in enumerate(self.pieces):
+            teaser = piece.body.strip().split("\n\n", 1)[0][:200]
+            items.append(
+                "<item>"
+                f"<title>{html.escape(piece.title)}</title>"
+                f"<link>{html.escape(self.page_url(piece))}</link>"
+                f"<guid isPermaLink=\"false\">sandbox-{html.escape(piece.slug)}</guid>"
+                f"<pubDate>{format_datetime(now - timedelta(hours=age))}</pubDate>"
+                f"<description>{html.escape(teaser)}</description>"
+                "</item>")
+        body = ('<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+                "<title>The Sandbox Review</title>"
+                f"<link>{self.base}/</link><description>Sample commentary</description>"
+                + "".join(items) + "</channel></rss>")
+        return web.Response(text=body, content_type="application/rss+xml", charset="utf-8")
+
+    async def _page(self, request: web.Request) -> web.Response:
+        slug = request.match_info["slug"]
+        for piece in self.pieces:
+            if piece.slug == slug:
+                return web.Response(text=piece.body, content_type=piece.content_type,
+                                    charset="utf-8")
+        return web.Response(status=404, text="not found")
+
+    async def stop(self) -> None:
+        if self.runner is not None:
+            await self.runner.cleanup()
+
+
+# --- the server and its members --------------------------------------------------------------
+
+@dataclass
+class Sandbox:
+    emu: Emulator
+    site: FeedSite
+    bot: CounterpointBot
+    bot_task: asyncio.Task[None]
+    channel: Channel
+    moderator: Member
+    members: list[Member]
+    restore: Callable[[], None]
+    log: list[str] = field(default_factory=list)
+
+    async def close(self) -> None:
+        await self.bot.close()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await self.bot_task
+        self.restore()
+        await self.site.stop()
+        await self.emu.stop()
+
+
+async def open_sandbox(pieces: Sequence[SamplePiece], database_url: str) -> Sandbox:
+    emu = await Emulator().start()
+    guild = emu.add_guild("Counterpoint Sandbox")
+    channel = guild.add_text_channel("debates")
+    moderator = guild.add_member("Morgan", permissions=["ADMINISTRATOR"])
+    members = [guild.add_member(name) for name in ("Ada", "Ben", "Cleo", "Dev")]
+    site = await FeedSite(pieces).start()
+    settings = Settings.from_env(
+        {"COUNTERPOINT_DATABASE_URL": database_url, "DISCORD_TOKEN": emu.token,
+         # The sample site lives on 127.0.0.1, which the address guard refuses by default.
+         "COUNTERPOINT_ALLOW_PRIVATE_ADDRESSES": "true", "COUNTERPOINT_LOG_LEVEL": "WARNING"},
+        dotenv=None)
+    pointer = emu.point_discord_py_here()
+    bot = create_bot(settings, guild_ready_timeout=0.05)
+    task = asyncio.create_task(bot.start(emu.token), name="counterpoint")
+    ready = asyncio.create_task(bot.resumed.wait())
+    done, _ = await asyncio.wait({task, ready}, timeout=_TIMEOUT,
+                                 return_when=asyncio.FIRST_COMPLETED)
+    if ready not in done:
+        ready.cancel()
+        pointer.restore()
+        await site.stop()
+        await emu.stop()
+        if task.done() and task.exception() is not None:
+            raise SandboxError(f"the bot did not start: {task.exception()}")
+        task.cancel()
+        raise SandboxError("the bot did not become ready on the emulator")
+    return Sandbox(emu, site, bot, task, channel, moderator, members, pointer.restore)
+
+
+# --- what members do -------------------------------------------------------------------------
+
+def _reply(record: InteractionRecord) -> str:
+    original = record.original
+    if original is not None and original.content:
+        return original.content
+    data = record.callback_data or {}
+    return str(data.get("content") or "")
+
+
+async def post_piece(box: Sandbox, url: str) -> str:
+    record = await box.emu.run_slash_command(box.moderator, box.channel, "piece post",
+                                             {"url": url, "channel": box.channel})
+    await record.wait_response(timeout=_TIMEOUT)
+    await record.wait_for(lambda r: _reply(r).startswith(_FINAL_REPLIES), _TIMEOUT)
+    return _reply(record)
+
+
+def bot_messages(box: Sandbox, channel: Channel | Thread) -> list[Message]:
+    return [m for m in box.emu.messages(channel) if m.author.id == box.emu.bot_user.id]
+
+
+def buttons(message: Message) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+    stack = list(reversed(message.components or []))
+    while stack:
+        item = stack.pop()
+        if item.get("type") == 2:
+            found.append(item)
+        stack.extend(reversed(item.get("components") or []))
+    return found
+
+
+def opening(box: Sandbox, thread: Thread) -> Message:
+    """The argument's opening message that carries its controls (its last chunk)."""
+    for message in bot_messages(box, thread):
+        if any(str(b.get("custom_id", "")).startswith("cp:c:") for b in buttons(message)):
+            return message
+    raise SandboxError(f"thread {thread.name!r} has no argument controls")
+
+
+def labels(message: Message) -> list[str]:
+    return [str(b.get("label")) for b in buttons(message)]
+
+
+def _button(message: Message, prefix: str) -> str:
+    for item in buttons(message):
+        if str(item.get("label", "")).startswith(prefix):
+            return str(item["custom_id"])
+    raise SandboxError(f"no {prefix!r} button on message {message.id}")
+
+
+async def click(box: Sandbox, member: Member, message: Message, label: str) -> str:
+    record = await box.emu.click_button(member, message, _button(message, label))
+    await record.wait_response(timeout=_TIMEOUT)
+    reply = _reply(record)
+    box.log.append(f"{member.name} clicks {label}: {reply}")
+    return reply
+
+
+async def write(box: Sandbox, member: Member, message: Message, label: str, text: str,
+                where: Thread) -> Message:
+    """Click Counter or Rebut, fill in the modal the bot opens, wait for the posted reply."""
+    before = {m.id for m in bot_messages(box, where)}
+    record = await box.emu.click_button(member, message, _button(message, label))
+    await record.wait_response(timeout=_TIMEOUT)
+    if record.modal is None:
+        raise SandboxError(f"{label} did not open a form: {_reply(record)}")
+    inputs = [c for row in record.modal.get("components", [])
+              for c in row.get("components", [])]
+    submitted = await box.emu.submit_modal(member, where, record.modal["custom_id"],
+                                           {inputs[0]["custom_id"]: text}, message=message)
+    await submitted.wait_response(timeout=_TIMEOUT)
+    box.log.append(f"{member.name} writes a {label.lower()}: {_reply(submitted) or 'posted'}")
+    return await box.emu.wait_for(
+        lambda: next((m for m in bot_messages(box, where) if m.id not in before), None),
+        _TIMEOUT)
+
+
+# Who agrees (+1) or disagrees (-1) with argument i: deterministic, varied, with one switch
+# and one withdrawal so the transcript shows both.
+_VOTES: Sequence[Sequence[int]] = ((1, 1, -1, 1), (-1, 1, -1, 0), (1, -1, 1, 1), (1, 0, -1, -1))
+
+
+async def debate(box: Sandbox, threads: Sequence[Thread]) -> None:
+    ada, ben, cleo, dev = box.members
+    for index, thread in enumerate(threads):
+        controls = opening(box, thread)
+        for member, value in zip(box.members, _VOTES[index % len(_VOTES)], strict=True):
+            if value:
+                await click(box, member, controls, "Agree" if value > 0 else "Disagree")
+    first = opening(box, threads[0])
+    await click(box, dev, first, "Disagree")   # Dev changes their mind: a switch
+    counter = await write(box, ada, first, "Counter", COUNTER_TEXT, threads[0])
+    await click(box, cleo, counter, "Agree")
+    await write(box, ben, counter, "Rebut", REBUTTAL_TEXT, threads[0])
+
+
+async def withdraw_later(box: Sandbox, threads: Sequence[Thread]) -> None:
+    """Cleo takes back her vote on the first argument by clicking it again. Done after the
+    tallies settled: a second click within a second is taken for a double click."""
+    cleo = box.members[2]
+    await click(box, cleo, opening(box, threads[0]), "Disagree")
+
+
+async def settled(box: Sandbox, threads: Sequence[Thread]) -> None:
+    """Wait until every message's buttons show the stored tallies (edits are coalesced)."""
+    expected: dict[int, list[str]] = {}
+    for thread in threads:
+        for message in bot_messages(box, thread):
+            target = _vote_target(message)
+            if target is None:
+                continue
+            tally = await box.bot.store.tally(target)
+            expected[message.id] = [f"Agree · {tally.agree}", f"Disagree · {tally.disagree}"]
+
+    def shown() -> bool:
+        return all(labels(box.emu.message(mid))[:2] == want for mid, want in expected.items())
+
+    await box.emu.wait_for(shown, _TIMEOUT)
+
+
+def _vote_target(message: Message) -> VoteTarget | None:
+    for item in buttons(message):
+        control = parse_custom_id(str(item.get("custom_id", "")))
+        if control is not None and control.action == "vote":
+            return control.target
+    return None
+
+
+# --- the transcript --------------------------------------------------------------------------
+
+def _wrap(text: str, indent: str, limit: int | None = None) -> list[str]:
+    flat = " ".join(text.split())
+    if limit is not None and len(flat) > limit:
+        flat = textwrap.shorten(flat, limit, placeholder=" …")
+    return textwrap.wrap(flat, _WIDTH, initial_indent=indent, subsequent_indent=indent) or [
+        indent]
+
+
+def _paragraphs(text: str, indent: str) -> list[str]:
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        lines += _wrap(paragraph, indent) if paragraph.strip() else [""]
+    return lines
+
+
+def render_card(message: Message) -> list[str]:
+    lines = []
+    for embed in message.embeds:
+        lines.append(f"  ┃ {embed.get('title', '')}")
+        if embed.get("url"):
+            lines.append(f"  ┃ {embed['url']}")
+        for item in embed.get("fields", []):
+            lines.append(f"  ┃ {item['name']}: {item['value']}")
+        lines += [f"  ┃ {line.strip()}" if line.strip() else "  ┃"
+                  for line in _paragraphs(embed.get("description", ""), "")]
+        if embed.get("footer"):
+            lines.append(f"  ┃ — {embed['footer'].get('text', '')}")
+    return lines
+
+
+def _named(box: Sandbox, text: str) -> str:
+    """Mentions as a Discord client shows them: ``<@id>`` becomes ``@name``."""
+    for member in [box.moderator, *box.members]:
+        text = text.replace(f"<@{member.id}>", f"@{member.name}")
+    return text
+
+
+def render_thread(box: Sandbox, thread: Thread) -> list[str]:
+    lines = [f"# {thread.name}"]
+    messages = bot_messages(box, thread)
+    openings = [m for m in messages if not _is_contribution(m)]
+    for message in openings:
+        lines += _paragraphs(_named(box, message.content or ""), "    ")
+    if openings and buttons(openings[-1]):
+        lines.append("    " + "  ".join(f"[{label}]" for label in labels(openings[-1])))
+    for message in messages:
+        if _is_contribution(message):
+            lines.append("")
+            body = _paragraphs(_named(box, message.content or ""), "        ")
+            lines += ["      ↳ " + body[0].lstrip(), *body[1:]]
+            lines.append("        " + "  ".join(f"[{label}]" for label in labels(message)))
+    return lines
+
+
+def _is_contribution(message: Message) -> bool:
+    return any(str(b.get("custom_id", "")).startswith("cp:r:") for b in buttons(message))
+
+
+def transcript(box: Sandbox, posted_reply: str, threads: Iterable[Thread],
+               summary_markdown: str) -> str:
+    cards = [m for m in box.emu.messages(box.channel) if m.embeds]
+    lines = [
+        "Counterpoint sandbox: the real bot on a local Discord emulator (no token, no network)",
+        "",
+        f"/piece post by {box.moderator.name} → {posted_reply}",
+        "",
+        f"#{box.channel.name}",
+    ]
+    for card in cards:
+        lines += render_card(card)
+    for thread in threads:
+        lines.append("")
+        lines += render_thread(box, thread)
+    lines += ["", "What members did:"] + [f"  - {entry}" for entry in box.log]
+    lines += ["", "Weekly summary (/summary):", ""] + [
+        f"  {line}" if line else "" for line in summary_markdown.splitlines()]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+# --- the command -----------------------------------------------------------------------------
+
+async def run_sandbox(piece: Path | None = None, *, keep: bool = False,
+                      out: Callable[[str], None] = print,
+                      wait_forever: Callable[[], Any] | None = None) -> int:
+    """Run the whole flow and print the transcript; with ``keep``, stay up afterwards."""
+    paths = [piece] if piece is not None else [SAMPLES / name for name in SAMPLE_PIECES]
+    pieces = [sample_piece(path) for path in paths]
+    with tempfile.TemporaryDirectory(prefix="counterpoint-sandbox-") as folder:
+        box = await open_sandbox(pieces, f"sqlite:///{Path(folder) / 'sandbox.db'}")
+        try:
+            reply = await post_piece(box, box.site.feed_url)
+            if not reply.startswith("Posted in"):
+                raise SandboxError(f"the piece was not posted: {reply}")
+            threads = sorted(box.emu.threads(box.channel), key=lambda t: t.id)
+            await debate(box, threads)
+            await settled(box, threads)
+            await withdraw_later(box, threads)
+            await settled(box, threads)
+            summary = await build_summary(box.bot.store, box.channel.guild_id,
+                                          IsoWeek.of(datetime.now(UTC), "UTC"), "UTC")
+            out(transcript(box, reply, threads, to_markdown(summary)))
+            if keep:
+                out(f"Emulator REST:    {box.emu.rest_url}\n"
+                    f"Emulator gateway: {box.emu.gateway_url}\n"
+                    f"Feed:             {box.site.feed_url}\n"
+                    "Running until Ctrl-C.")
+                await (wait_forever() if wait_forever else asyncio.Event().wait())
+        finally:
+            await box.close()
+    return 0

@@ -1,0 +1,50 @@
+"""``python -m bot sandbox``: the real bot on the emulator, as a member would see it."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from bot.sandbox import COUNTER_TEXT, REBUTTAL_TEXT, run_sandbox
+
+
+async def transcript_of(piece: Path | None = None) -> str:
+    printed: list[str] = []
+    assert await run_sandbox(piece, out=printed.append) == 0
+    return "\n".join(printed)
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+async def test_samples_transcript() -> None:
+    text = await transcript_of()
+    assert "Posted in" in text
+    threads = re.findall(r"^# (.+)$", text, flags=re.MULTILINE)
+    assert threads == ["1. The lanes are already paying for themselves.",
+                       "2. Half a network is the most dangerous network.",
+                       "3. The money is already committed."]
+    # The card: title, the thesis and the numbered list linking to each thread.
+    assert "┃ Our City Should Stop Apologising for Bike Lanes" in text
+    assert len(re.findall(r"┃ \d\. \[", text)) == 3
+    # Votes from the scripted members, after Dev's switch and Cleo's withdrawal, only totals.
+    tallies = re.findall(r"^    \[Agree · (\d+)\]  \[Disagree · (\d+)\]  \[Counter\]$", text,
+                         flags=re.MULTILINE)
+    assert tallies == [("2", "1"), ("1", "2"), ("3", "1")]
+    # The counter, named by its author without a ping, and the rebuttal to it.
+    assert "↳ **Counterargument** by @Ada" in text
+    assert "↳ **Rebuttal** by @Ben to @Ada's counterargument" in text
+    assert flat(COUNTER_TEXT) in flat(text) and flat(REBUTTAL_TEXT) in flat(text)
+    assert "Dev clicks Disagree: You now disagree. Now 2 agree, 2 disagree." in text
+    assert "Cleo clicks Disagree: Your vote is withdrawn. Now 2 agree, 1 disagree." in text
+    # And the weekly summary built from the same record.
+    assert "# Weekly summary" in text
+    assert "1 counterargument · 1 rebuttal" in text
+
+
+async def test_seed_piece(shared_dir: Path) -> None:
+    text = await transcript_of(shared_dir / "corpus" / "seed_op_ed.txt")
+    threads = re.findall(r"^# (\d)\. ", text, flags=re.MULTILINE)
+    assert threads == ["1", "2", "3", "4"]
+    assert "CLICKING HERE" not in text and "About the Author" not in text
