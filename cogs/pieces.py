@@ -6,6 +6,7 @@ queue-and-publish call and shows its progress in the deferred reply.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import TYPE_CHECKING
 
@@ -26,6 +27,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 RETRY_MINUTES = 5.0
+# After a failure that may clear by itself (5xx, a 429 storm), /piece post tries again this
+# many seconds later, then hands over to the retry loop.
+QUICK_RETRIES: tuple[float, ...] = (2.0, 8.0)
 
 
 class Pieces(commands.Cog):
@@ -102,6 +106,13 @@ class Pieces(commands.Cog):
                        f"{count or 'no'} enumerated argument{'s' if count != 1 else ''}. "
                        "Posting …")
         result = await self.publisher.publish(record.id, progress=progress)
+        for delay in QUICK_RETRIES:
+            if result.outcome != "failed" or not result.retryable:
+                break
+            await progress(f"Discord is struggling ({result.detail}); trying again in "
+                           f"{delay:g} seconds …")
+            await asyncio.sleep(delay)
+            result = await self.publisher.publish(record.id, progress=progress)
         await progress(await self._summary(result, channel.id))
 
     async def _summary(self, result: PublishResult, channel_id: int) -> str:

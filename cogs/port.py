@@ -89,7 +89,12 @@ class DiscordAdapter:
                 from exc
         except discord.DiscordServerError as exc:
             raise TransientError(f"Discord is failing ({exc.status})") from exc
+        except discord.RateLimited as exc:
+            raise TransientError(f"rate limited for {exc.retry_after:.0f}s") from exc
         except discord.HTTPException as exc:
+            if exc.status == 429:
+                # discord.py gives up after five 429s in a row: a storm, not a refusal.
+                raise TransientError("Discord kept rate limiting the bot") from exc
             raise PortError(f"Discord rejected the request ({exc.status}: {exc.text})") from exc
         except (TimeoutError, aiohttp.ClientError, OSError) as exc:
             raise TransientError(f"cannot reach Discord ({exc!r})") from exc

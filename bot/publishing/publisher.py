@@ -70,6 +70,9 @@ class PublishResult:
     outcome: Outcome
     detail: str
     piece: PieceRecord | None = None
+    #: A failure that may clear by itself (Discord failing or rate limiting), as opposed to
+    #: one a moderator must fix; callers may retry these soon rather than at the next round.
+    retryable: bool = False
 
     @property
     def ok(self) -> bool:
@@ -291,7 +294,9 @@ class Publisher:
         if notify and isinstance(exc, (MissingPermissions, ChannelGone, _Unpublishable)) \
                 and detail != previous_error:
             await self._notify(failed, detail)
-        return PublishResult(piece.id, "failed", detail, failed)
+        retryable = isinstance(exc, PortError) and not isinstance(
+            exc, (MissingPermissions, ChannelGone))
+        return PublishResult(piece.id, "failed", detail, failed, retryable)
 
     async def _notify(self, piece: PieceRecord, detail: str) -> None:
         title = piece.title or piece.url
