@@ -190,11 +190,6 @@ class Emulator(TestAPI):
 
     # -- change notification -----------------------------------------------------------------
 
-    def notify_changed(self) -> None:
-        """Wake waiters; safe from sync code (the notify itself runs in a helper task)."""
-        if self._poke is not None:
-            self._poke.set()
-
     async def _notify_loop(self) -> None:
         assert self._poke is not None and self._cond is not None
         while True:

@@ -57,6 +57,7 @@ class TestAPI:
     rest: RestApi
     faults: Faults
     _cond: asyncio.Condition | None
+    _poke: asyncio.Event | None
 
     # -- resolving arguments -----------------------------------------------------------------
 
@@ -303,8 +304,10 @@ class TestAPI:
 
     # -- waiting -----------------------------------------------------------------------------
 
-    def notify_changed(self) -> None:  # provided by Emulator
-        raise NotImplementedError
+    def notify_changed(self) -> None:
+        """Wake waiters; safe from sync code (the notify itself runs in a helper task)."""
+        if self._poke is not None:
+            self._poke.set()
 
     async def wait_for(
         self,
