@@ -341,6 +341,8 @@ class ContributionStats:
     agree: int
     disagree: int
     awards: int
+    message_id: int | None = None  # the contribution's Discord message, for a jump link
+    thread_id: int | None = None  # its argument's thread
 
     @property
     def net(self) -> int:

@@ -1273,26 +1273,30 @@ class SqlStore(Store):
         self, guild_id: int, start: datetime, end: datetime, *, limit: int | None = None
     ) -> list[ContributionStats]:
         tail = f" LIMIT {int(limit)}" if limit is not None else ""
+        # A vote or award on a contribution cannot predate it, so v and aw read only the
+        # window's rows, in time order through votes_window_idx / awards_window_idx, rather
+        # than probing each contribution's votes. $4 leaves a day of slack before the window
+        # for clocks that differ between processes.
         sql = f"""
             WITH c AS MATERIALIZED (
-                SELECT c.id, c.argument_id, a.piece_id, c.parent_id, c.kind, c.author_id,
-                       c.body, c.created_at
+                SELECT c.id, c.argument_id, a.piece_id, a.thread_id, c.parent_id, c.kind,
+                       c.author_id, c.body, c.message_id, c.created_at
                   FROM contributions c JOIN arguments a ON a.id = c.argument_id
                  WHERE c.guild_id = $1 AND c.created_at >= $2 AND c.created_at < $3
                    AND c.withdrawn_at IS NULL
             ),
-            v AS (
+            v AS MATERIALIZED (
                 SELECT target_id,
                        SUM(CASE WHEN value = 1 THEN 1 ELSE 0 END) AS agree,
                        SUM(CASE WHEN value = -1 THEN 1 ELSE 0 END) AS disagree
                   FROM votes
-                 WHERE target_kind = 'contribution' AND target_id IN (SELECT id FROM c)
-                   AND created_at < $3
+                 WHERE guild_id = $1 AND target_kind = 'contribution'
+                   AND created_at >= $4 AND created_at < $3
                  GROUP BY target_id
             ),
-            aw AS (
+            aw AS MATERIALIZED (
                 SELECT contribution_id, COUNT(*) AS awards FROM awards
-                 WHERE contribution_id IN (SELECT id FROM c) AND created_at < $3
+                 WHERE guild_id = $1 AND created_at >= $4 AND created_at < $3
                  GROUP BY contribution_id
             )
             SELECT c.*, COALESCE(v.agree, 0) AS agree, COALESCE(v.disagree, 0) AS disagree,
@@ -1304,13 +1308,15 @@ class SqlStore(Store):
              {tail}
         """
         async with self._tx() as conn:
-            rows = await conn.fetch(sql, guild_id, utc(start), utc(end))
+            rows = await conn.fetch(sql, guild_id, utc(start), utc(end),
+                                    utc(start) - timedelta(days=1))
         return [
             ContributionStats(
                 contribution_id=r["id"], argument_id=r["argument_id"], piece_id=r["piece_id"],
                 parent_id=r["parent_id"], kind=r["kind"], author_id=r["author_id"],
                 body=r["body"], created_at=_ts(r["created_at"]), agree=int(r["agree"]),
-                disagree=int(r["disagree"]), awards=int(r["awards"]))
+                disagree=int(r["disagree"]), awards=int(r["awards"]),
+                message_id=r["message_id"], thread_id=r["thread_id"])
             for r in rows
         ]
 
