@@ -29,6 +29,11 @@ from bot.summaries.model import (
 from bot.summaries.weeks import IsoWeek, zone
 
 EXCERPT_CHARS = 200
+#: Contributions fetched best-first to find the strongest counter and rebuttal: the store
+#: sorts by the same rule, so only a week where the top ones are all of one kind needs more.
+TOP_CONTRIBUTIONS = 200
+#: "Changed my mind" moments quoted in full (each may need a lookup); all are counted.
+MAX_MIND_CHANGES = 50
 
 
 def clip(text: str, limit: int) -> str:
@@ -66,8 +71,7 @@ def strongest(stats: Iterable[ContributionStats], kind: str) -> ContributionStat
     candidates = [s for s in stats if s.kind == kind and s.net >= 1]
     if not candidates:
         return None
-    return min(candidates, key=lambda s: (-s.net, -s.agree, -s.awards, s.created_at,
-                                          s.contribution_id))
+    return min(candidates, key=lambda s: (-s.net, s.created_at, s.contribution_id))
 
 
 def _in(moment: datetime, start: datetime, end: datetime) -> bool:
@@ -75,8 +79,7 @@ def _in(moment: datetime, start: datetime, end: datetime) -> bool:
 
 
 def _figures(iso_week: str, pieces: Sequence[PieceRecord], args: Sequence[ArgumentStats],
-             contributions: Sequence[ContributionStats], people: Participation,
-             awards: int) -> WeekFigures:
+             people: Participation, awards: int) -> WeekFigures:
     piece_ids = {p.id for p in pieces}
     args = [a for a in args if a.piece_id in piece_ids]
     agree = sum(a.agree for a in args)
@@ -84,20 +87,27 @@ def _figures(iso_week: str, pieces: Sequence[PieceRecord], args: Sequence[Argume
     return WeekFigures(
         iso_week=iso_week, pieces=len(pieces), arguments=len(args), votes=agree + disagree,
         agree=agree, disagree=disagree,
-        counters=sum(1 for c in contributions if c.kind == "counter"),
-        rebuttals=sum(1 for c in contributions if c.kind == "rebuttal"),
+        counters=sum(a.counters for a in args), rebuttals=sum(a.rebuttals for a in args),
         members=len(people.active), newcomers=len(people.newcomers), mind_changes=awards)
 
 
 async def _week_data(store: Store, guild_id: int, start: datetime, end: datetime) -> tuple[
-        list[PieceRecord], list[ArgumentStats], list[ContributionStats], Participation]:
+        list[PieceRecord], list[ArgumentStats], Participation]:
     # Independent reads: PostgreSQL runs them on separate pooled connections.
-    pieces, args, contributions, people = await asyncio.gather(
+    pieces, args, people = await asyncio.gather(
         store.pieces_published_between(guild_id, start, end),
         store.argument_stats(guild_id, start, end),
-        store.contribution_stats(guild_id, start, end),
         store.participation(guild_id, start, end))
-    return pieces, args, contributions, people
+    return pieces, args, people
+
+
+async def _top_contributions(store: Store, guild_id: int, start: datetime,
+                             end: datetime) -> list[ContributionStats]:
+    """Enough of the week's contributions, best first, to hold the best of each kind."""
+    top = await store.contribution_stats(guild_id, start, end, limit=TOP_CONTRIBUTIONS)
+    if len(top) == TOP_CONTRIBUTIONS and len({c.kind for c in top}) < 2:
+        return await store.contribution_stats(guild_id, start, end)
+    return top
 
 
 async def build_summary(
@@ -121,9 +131,10 @@ async def build_summary(
     prev_week = week.previous()
     prev_start, prev_end = prev_week.window(zoneinfo)
 
-    (pieces, arg_stats, contrib_stats, people), previous_data, awards = await asyncio.gather(
+    (pieces, arg_stats, people), previous_data, contrib_stats, awards = await asyncio.gather(
         _week_data(store, guild_id, start, end),
         _week_data(store, guild_id, prev_start, prev_end),
+        _top_contributions(store, guild_id, start, end),
         store.list_awards(guild_id=guild_id))
     week_awards = [a for a in awards if _in(a.created_at, start, end)]
     prev_awards = sum(1 for a in awards if _in(a.created_at, prev_start, prev_end))
@@ -140,7 +151,7 @@ async def build_summary(
         for s in sorted((s for s in arg_stats if s.piece_id in by_piece),
                         key=lambda s: (by_piece[s.piece_id].index, s.number)))
 
-    lookup = _Lookup(store, guild_id, arguments)
+    lookup = _Lookup(store, guild_id, arguments, arg_stats, contrib_stats)
     counter = strongest(contrib_stats, "counter")
     rebuttal = strongest(contrib_stats, "rebuttal")
     return WeeklySummary(
@@ -151,8 +162,9 @@ async def build_summary(
         strongest_counter=await lookup.highlight(counter) if counter else None,
         strongest_rebuttal=await lookup.highlight(rebuttal) if rebuttal else None,
         unanswered=tuple(a for a in arguments if a.counters == 0),
-        mind_changes=tuple([await lookup.mind_change(a) for a in week_awards]),
-        figures=_figures(str(week), pieces, arg_stats, contrib_stats, people, len(week_awards)),
+        mind_changes=tuple([await lookup.mind_change(a)
+                            for a in week_awards[:MAX_MIND_CHANGES]]),
+        figures=_figures(str(week), pieces, arg_stats, people, len(week_awards)),
         previous=_figures(str(prev_week), *previous_data, prev_awards))
 
 
@@ -171,32 +183,40 @@ def _piece_items(guild_id: int, pieces: Sequence[PieceRecord],
 
 
 class _Lookup:
-    """Resolves the few contributions a summary quotes to their thread, message and argument.
+    """Resolves the contributions a summary quotes to their thread, message and argument.
 
-    Only highlighted items are looked up (a handful of point reads), so the cost does not grow
-    with the week's activity.
+    The week's own arguments and contributions come with the stats already fetched; only
+    awards given this week to older contributions cost point reads (cached per argument).
     """
 
-    def __init__(self, store: Store, guild_id: int, arguments: Sequence[ArgumentItem]) -> None:
+    def __init__(self, store: Store, guild_id: int, arguments: Sequence[ArgumentItem],
+                 arg_stats: Sequence[ArgumentStats],
+                 contributions: Sequence[ContributionStats]) -> None:
         self._store = store
         self._guild_id = guild_id
-        self._arguments = {a.argument_id: a for a in arguments}
+        self._contributions = {c.contribution_id: c for c in contributions}
         self._pieces: dict[int, str] = {a.piece_id: a.piece_title for a in arguments}
+        threads = {s.argument_id: s.thread_id for s in arg_stats}
+        self._arguments: dict[int, tuple[str, str, int | None]] = {
+            a.argument_id: (a.label, a.piece_title, threads.get(a.argument_id))
+            for a in arguments}
 
     async def _argument(self, argument_id: int) -> tuple[str, str, int | None]:
         """Label, piece title and thread id of an argument (of any week)."""
-        known = self._arguments.get(argument_id)
+        if argument_id in self._arguments:
+            return self._arguments[argument_id]
         record = await self._store.get_argument(argument_id)
-        thread_id = record.thread_id if record else None
-        if known is not None:
-            return known.label, known.piece_title, thread_id
         if record is None:
-            return "An argument", "an earlier piece", None
-        label = record.title if record.number == 0 else f"{record.number}. {record.title}"
-        if record.piece_id not in self._pieces:
-            piece = await self._store.get_piece(record.piece_id)
-            self._pieces[record.piece_id] = piece_title(piece) if piece else "an earlier piece"
-        return " ".join(label.split()), self._pieces[record.piece_id], thread_id
+            found: tuple[str, str, int | None] = ("An argument", "an earlier piece", None)
+        else:
+            label = record.title if record.number == 0 else f"{record.number}. {record.title}"
+            if record.piece_id not in self._pieces:
+                piece = await self._store.get_piece(record.piece_id)
+                self._pieces[record.piece_id] = (piece_title(piece) if piece
+                                                 else "an earlier piece")
+            found = (" ".join(label.split()), self._pieces[record.piece_id], record.thread_id)
+        self._arguments[argument_id] = found
+        return found
 
     def _link(self, thread_id: int | None, message_id: int | None) -> str | None:
         if thread_id is None:
@@ -205,25 +225,31 @@ class _Lookup:
 
     async def highlight(self, stats: ContributionStats) -> ContributionItem:
         label, title, thread_id = await self._argument(stats.argument_id)
-        record = await self._store.get_contribution(stats.contribution_id)
         return ContributionItem(
             contribution_id=stats.contribution_id, kind=stats.kind,
             argument_id=stats.argument_id, argument_label=label, piece_title=title,
             excerpt=clip(stats.body, EXCERPT_CHARS), agree=stats.agree,
             disagree=stats.disagree, awards=stats.awards, created_at=stats.created_at,
-            link=self._link(thread_id, record.message_id if record else None))
+            link=self._link(stats.thread_id or thread_id, stats.message_id))
 
     async def mind_change(self, award: Award) -> MindChange:
-        record = await self._store.get_contribution(award.contribution_id)
-        if record is None:  # deleted with its argument since; keep the member's reason
-            return MindChange(
-                award_id=award.id, contribution_id=award.contribution_id, kind="counter",
-                argument_label="An argument", piece_title="an earlier piece",
-                reason=award.reason, excerpt="", created_at=award.created_at, link=None)
-        label, title, thread_id = await self._argument(record.argument_id)
+        reason = " ".join(award.reason.split()) if award.reason else None
+        known = self._contributions.get(award.contribution_id)
+        if known is not None:
+            argument_id, kind, body, message_id = (known.argument_id, known.kind, known.body,
+                                                   known.message_id)
+        else:
+            record = await self._store.get_contribution(award.contribution_id)
+            if record is None:  # deleted with its argument since; keep the member's reason
+                return MindChange(
+                    award_id=award.id, contribution_id=award.contribution_id, kind="counter",
+                    argument_label="An argument", piece_title="an earlier piece",
+                    reason=reason, excerpt="", created_at=award.created_at, link=None)
+            argument_id, kind, body, message_id = (record.argument_id, record.kind,
+                                                   record.body, record.message_id)
+        label, title, thread_id = await self._argument(argument_id)
         return MindChange(
-            award_id=award.id, contribution_id=record.id, kind=record.kind,
-            argument_label=label, piece_title=title,
-            reason=" ".join(award.reason.split()) if award.reason else None,
-            excerpt=clip(record.body, EXCERPT_CHARS), created_at=award.created_at,
-            link=self._link(thread_id, record.message_id))
+            award_id=award.id, contribution_id=award.contribution_id, kind=kind,
+            argument_label=label, piece_title=title, reason=reason,
+            excerpt=clip(body, EXCERPT_CHARS), created_at=award.created_at,
+            link=self._link(thread_id, message_id))

@@ -45,8 +45,8 @@ EMPTY_COLOR = 0x99AAB5
 #: Short forms of the selection rules for the footer (the full text is in summary.md/json).
 FOOTER_RULES = (
     "Most contested: closest agree/disagree split among arguments with ≥2 votes and at least "
-    "half the top vote count. Strongest: highest net votes (≥ +1); ties → more agrees, more "
-    "changed minds, earlier post. " + NAMES_NOTE
+    "half the top vote count. Strongest: highest net votes (≥ +1); ties → the earlier post. "
+    + NAMES_NOTE
 )
 
 # Budgets for the lists in the overview embed; what is left of 6000 goes to the argument list.

@@ -19,8 +19,7 @@ CONTESTED_RULE = (
 #: How the strongest counterargument and rebuttal are chosen; repeated in every rendering.
 STRONGEST_RULE = (
     "Strongest counterargument / rebuttal: posted this week, not withdrawn, net votes "
-    "(agree − disagree) of at least +1; highest net wins, ties go to more agree votes, then "
-    "more \"changed my mind\" awards, then the earlier post."
+    "(agree − disagree) of at least +1; highest net wins, ties go to the earlier post."
 )
 
 #: Why no member is named anywhere in a summary.
@@ -120,8 +119,8 @@ class MindChange:
 class WeekFigures:
     """The headline numbers of one week, for the comparison with the week before.
 
-    ``votes`` / ``agree`` / ``disagree`` are the tallies of the week's arguments at its end;
-    ``counters`` / ``rebuttals`` are contributions posted during the week (on any piece);
+    ``votes`` / ``agree`` / ``disagree`` / ``counters`` / ``rebuttals`` are the standing of
+    the week's pieces at its end (votes and live contributions on their arguments);
     ``members`` voted, contributed or gave an award during the week, ``newcomers`` of them
     for the first time in this guild.
     """
@@ -168,7 +167,7 @@ class WeeklySummary:
     strongest_counter: ContributionItem | None
     strongest_rebuttal: ContributionItem | None
     unanswered: tuple[ArgumentItem, ...]
-    mind_changes: tuple[MindChange, ...]
+    mind_changes: tuple[MindChange, ...]  # the first 50 quoted; figures count them all
     figures: WeekFigures
     previous: WeekFigures
 

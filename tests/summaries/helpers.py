@@ -120,7 +120,7 @@ async def debate_week(store: Store) -> Week:
     r2 = await store.add_contribution(a2.id, 4, "Financing follows zoning.", kind="rebuttal",
                                       parent_id=c2.id, now=at(5, 10))
 
-    # c1 and c2 tie on net (+2) and agrees (3); c2's award breaks the tie.
+    # c1 and c2 tie on net (+2); c1, posted first, is the strongest.
     await votes(store, VoteTarget.contribution(c1.id), at(5, 12), [1, 4, 5], [6])
     await votes(store, VoteTarget.contribution(c2.id), at(5, 12), [4, 5, 9], [1])
     await votes(store, VoteTarget.contribution(c4.id), at(5, 13), [2], [])

@@ -53,11 +53,11 @@ async def test_debate_week_exact_figures(store: Store) -> None:
     assert summary.most_contested.argument_id == week.args["A2"].id  # 3/3 of 6
 
     counter = summary.strongest_counter
-    assert counter is not None  # c1 and c2: net +2, 3 agrees; c2 has the award
+    assert counter is not None  # c1 and c2 tie at net +2: c1 was posted first
     assert (counter.contribution_id, counter.net, counter.agree, counter.awards) == (
-        week.contributions["c2"], 2, 3, 1)
-    assert counter.link == f"{LINK}/7020/7022"
-    assert counter.argument_label == "2. Zoning blocks homes"
+        week.contributions["c1"], 2, 3, 0)
+    assert counter.link == f"{LINK}/7010/7012"
+    assert counter.argument_label == "1. Supply lowers rents"
     rebuttal = summary.strongest_rebuttal
     assert rebuttal is not None
     assert (rebuttal.contribution_id, rebuttal.net) == (week.contributions["r1"], 2)
@@ -75,12 +75,12 @@ async def test_debate_week_exact_figures(store: Store) -> None:
     f = summary.figures
     assert (f.pieces, f.arguments, f.votes, f.agree, f.disagree, f.counters, f.rebuttals,
             f.members, f.newcomers, f.regulars, f.mind_changes) == (
-        2, 5, 18, 11, 7, 4, 2, 9, 6, 3, 2)
+        2, 5, 18, 11, 7, 3, 2, 9, 6, 3, 2)  # c4 (on last week's piece) is not counted
     p = summary.previous
     assert (p.iso_week, p.pieces, p.votes, p.counters, p.members, p.newcomers) == (
         "2026-W46", 1, 2, 1, 3, 3)
     assert {n: summary.change(n) for n in f.COMPARED} == {
-        "pieces": 1, "votes": 16, "counters": 3, "rebuttals": 2, "members": 6,
+        "pieces": 1, "votes": 16, "counters": 2, "rebuttals": 2, "members": 6,
         "newcomers": 3, "mind_changes": 2}
 
 
@@ -183,12 +183,12 @@ def _contribution(cid: int, agree: int, disagree: int, awards: int = 0, hour: in
 
 
 def test_strongest_rule() -> None:
-    stats = [_contribution(1, 3, 1), _contribution(2, 5, 3), _contribution(3, 2, 0)]
-    assert strongest(stats, "counter").contribution_id == 2  # net 2 each; most agrees
-    stats = [_contribution(1, 2, 0, hour=2), _contribution(2, 2, 0, awards=1, hour=3)]
-    assert strongest(stats, "counter").contribution_id == 2  # then awards
-    stats = [_contribution(7, 2, 0, hour=2), _contribution(8, 2, 0, hour=1)]
-    assert strongest(stats, "counter").contribution_id == 8  # then the earlier post
+    stats = [_contribution(1, 3, 2, hour=1), _contribution(2, 5, 3), _contribution(3, 2, 0)]
+    assert strongest(stats, "counter").contribution_id == 2  # highest net
+    stats = [_contribution(7, 2, 0, hour=2), _contribution(8, 5, 3, awards=1, hour=1)]
+    assert strongest(stats, "counter").contribution_id == 8  # a tie: the earlier post
+    stats = [_contribution(9, 2, 0, hour=1), _contribution(8, 2, 0, hour=1)]
+    assert strongest(stats, "counter").contribution_id == 8  # same moment: lower id
     assert strongest([_contribution(1, 1, 1), _contribution(2, 0, 0)], "counter") is None
     assert strongest([_contribution(1, 3, 0)], "rebuttal") is None
 
@@ -198,3 +198,17 @@ def test_replace_keeps_summary_frozen() -> None:
     with pytest.raises(AttributeError):
         item.agree = 5  # type: ignore[misc]
     assert replace(item, agree=5).total == 6
+
+
+async def test_top_contributions_fall_back_and_mind_changes_are_capped(
+        store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.summaries import build
+
+    week = await debate_week(store)
+    # The best two by net are both counters (c1, c2): the rebuttal r1 needs the full list.
+    monkeypatch.setattr(build, "TOP_CONTRIBUTIONS", 2)
+    monkeypatch.setattr(build, "MAX_MIND_CHANGES", 1)
+    summary = await build_summary(store, GUILD, WEEK, now=at(8))
+    assert summary.strongest_rebuttal is not None
+    assert summary.strongest_rebuttal.contribution_id == week.contributions["r1"]
+    assert len(summary.mind_changes) == 1 and summary.figures.mind_changes == 2
