@@ -102,8 +102,14 @@ class CounterpointBot(commands.AutoShardedBot):
         if guild is not None:
             self.tree.copy_global_to(guild=guild)
         local = [c.to_dict(self.tree) for c in self.tree.get_commands(guild=guild)]
+        remote: list[Any]
         try:
-            remote = [c.to_dict() for c in await self.tree.fetch_commands(guild=guild)]
+            # Raw payloads: discord.py's AppCommand.to_dict() leaves out fields a sync sets.
+            assert self.application_id is not None
+            if guild is None:
+                remote = await self.http.get_global_commands(self.application_id)
+            else:
+                remote = await self.http.get_guild_commands(self.application_id, guild.id)
         except discord.HTTPException as exc:
             log.warning("could not read the registered commands (%s); syncing", exc)
             remote = []
@@ -133,8 +139,9 @@ class CounterpointBot(commands.AutoShardedBot):
                 await store.close()
 
 
+# integration_types is left out: Discord fills in its default ([0], guild install) itself.
 _COMMAND_KEYS = ("name", "type", "description", "options", "default_member_permissions",
-                 "contexts", "integration_types", "nsfw")
+                 "contexts", "nsfw")
 _OPTION_KEYS = ("name", "type", "description", "required", "choices", "channel_types",
                 "min_value", "max_value", "min_length", "max_length", "autocomplete",
                 "options")
@@ -164,7 +171,7 @@ def _normalised(commands_: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 value = [_option(o) for o in value or []] or None
             elif key == "default_member_permissions" and value is not None:
                 value = str(value)
-            elif key in ("contexts", "integration_types") and value:
+            elif key == "contexts" and value:
                 value = sorted(value)
             if value not in (None, False, []):
                 entry[key] = value

@@ -219,3 +219,12 @@ async def test_5xx_bursts_are_retried_without_duplicates(world: World) -> None:
     assert reply_text(record).startswith("Posted in"), reply_text(record)
     assert [r.status for r in world.emu.requests if r.status >= 500] [-2:] == [502, 502]
     await assert_complete(world, channel, 3)
+
+
+async def test_a_restart_does_not_resync_unchanged_commands(world: World) -> None:
+    route = "/applications/{application_id}/commands"
+    puts = len(world.emu.requests_to(route, "PUT"))
+    await world.stop()
+    await world.start()
+    assert len(world.emu.requests_to(route, "GET")) >= 2
+    assert len(world.emu.requests_to(route, "PUT")) == puts
