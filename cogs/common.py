@@ -39,6 +39,10 @@ def explain(error: BaseException) -> str | None:
     original = getattr(error, "original", None) or error
     if isinstance(original, DebateError):
         return original.user_message
+    # Checks that say why they refused (cogs.checks.NotModerator) are shown as they are.
+    user_message = getattr(error, "user_message", None)
+    if isinstance(error, app_commands.CheckFailure) and isinstance(user_message, str):
+        return user_message
     if isinstance(error, app_commands.MissingPermissions):
         names = ", ".join(p.replace("_", " ").title() for p in error.missing_permissions)
         return f"You need the {names} permission to use this command."
