@@ -57,6 +57,7 @@ from .models import (
     PRIVATE_THREAD,
     PUBLIC_THREAD,
     Channel,
+    ForumTag,
     Guild,
     Message,
     Thread,
@@ -68,6 +69,11 @@ if TYPE_CHECKING:
     from .emulator import Emulator
 
 API_PREFIX = "/api/v10"
+# A forum holds at most 20 tags, each named in 1 to 20 characters.
+FORUM_TAGS_MAX = 20
+FORUM_TAG_NAME_MAX = 20
+# Discord documents the enforce_nonce window only as "the past few minutes".
+NONCE_WINDOW = 120.0
 # Message types of interaction responses (Discord's "Message Types").
 MT_CHAT_INPUT_COMMAND = 20
 # An interaction must be answered within 3 s; its token then works for 15 minutes.
@@ -476,6 +482,8 @@ class RestApi:
             self._modify_thread(channel, payload)
         else:
             self._need(channel, "MANAGE_CHANNELS")
+            if "available_tags" in payload and channel.is_forum:
+                channel.available_tags = self._forum_tags(channel, payload["available_tags"])
             for key in ("name", "topic", "nsfw", "rate_limit_per_user"):
                 if key in payload:
                     setattr(channel, key, payload[key])
@@ -485,6 +493,36 @@ class RestApi:
                 )
         self.state.channel_changed(channel)
         return json_response(channel.to_dict())
+
+    def _forum_tags(self, forum: Channel, tags: Any) -> list[ForumTag]:
+        """A forum's new tag list: tags given with a known id keep it, others get a new one;
+        at most 20 tags, names 1 to 20 characters (Discord's limits)."""
+        errors = FormErrors()
+        if not isinstance(tags, list):
+            errors.add(("available_tags",), "LIST_TYPE_CONVERT", "Must be a list.")
+            errors.raise_if_any()
+        if len(tags) > FORUM_TAGS_MAX:
+            errors.add(
+                ("available_tags",), "BASE_TYPE_MAX_LENGTH", "Must be 20 or fewer in length."
+            )
+        known = {t.id: t for t in forum.available_tags}
+        result: list[ForumTag] = []
+        for i, spec in enumerate(tags):
+            name = spec.get("name") if isinstance(spec, dict) else None
+            if not isinstance(name, str) or not 1 <= len(name) <= FORUM_TAG_NAME_MAX:
+                errors.add(
+                    ("available_tags", i, "name"),
+                    "BASE_TYPE_BAD_LENGTH",
+                    "Must be between 1 and 20 in length.",
+                )
+                continue
+            old_id = int(spec["id"]) if spec.get("id") else None
+            tag_id = old_id if old_id in known else self.state.ids.next()
+            result.append(
+                ForumTag(tag_id, name, bool(spec.get("moderated")), spec.get("emoji_name"))
+            )
+        errors.raise_if_any()
+        return result
 
     def _modify_thread(self, thread: Thread, payload: dict[str, Any]) -> None:
         """Thread owners may rename, re-tag and archive their unlocked threads; locking,
@@ -547,10 +585,28 @@ class RestApi:
             )
         self._send_permissions(channel, payload, files)
         check_message(payload, file_count=len(files))
+        repeat = self._nonce_repeat(channel, payload)
+        if repeat is not None:
+            return json_response(repeat.to_dict(self.state))
         if isinstance(channel, Thread):
             self._open_thread_for_send(channel)
         msg = self.state.create_message(channel, self.state.bot_user, payload, files)
         return json_response(msg.to_dict(self.state))
+
+    def _nonce_repeat(self, channel: Channel, payload: dict[str, Any]) -> Message | None:
+        """With ``enforce_nonce``, Discord returns the author's message carrying the same
+        nonce from the past few minutes instead of creating another."""
+        nonce = payload.get("nonce")
+        if not payload.get("enforce_nonce") or nonce is None:
+            return None
+        horizon = time.time() - NONCE_WINDOW
+        for message_id in reversed(self.state.channel_messages.get(channel.id, [])):
+            msg = self.state.messages[message_id]
+            if msg.created_at < horizon:
+                break
+            if msg.author.id == self.state.bot_user.id and str(msg.nonce) == str(nonce):
+                return msg
+        return None
 
     async def get_message(self, request: web.Request) -> web.Response:
         channel = self._channel(request)
