@@ -1,0 +1,265 @@
+"""``/config``: the guild's settings, changed from Discord by moderators.
+
+Every command here is for moderators (``cogs.checks``: Manage Server or the configured
+moderator role), except ``/config moderator-role``, which needs Manage Server itself: whoever
+holds the moderator role must not be able to hand it on or take it away. Every change is
+written to the guild's moderation log.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import zoneinfo
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.store import GuildSettings
+from bot.summaries import due_summary, next_slot
+from cogs.checks import MODERATOR_DEFAULTS, ensure_moderator
+from cogs.common import NO_MENTIONS
+from cogs.summaries import SCHEDULE_MINUTES, missing_permissions, permission_names
+
+if TYPE_CHECKING:
+    from bot.client import CounterpointBot
+
+log = logging.getLogger(__name__)
+
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+MIN_COUNTER_LENGTH = 10
+MAX_COUNTER_LENGTH = 1800
+#: Offered when the time zone box is still empty (after the guild's own zone).
+COMMON_ZONES = ("UTC", "Europe/London", "Europe/Paris", "Europe/Berlin", "America/New_York",
+                "America/Chicago", "America/Denver", "America/Los_Angeles", "America/Sao_Paulo",
+                "Asia/Kolkata", "Asia/Singapore", "Asia/Tokyo", "Australia/Sydney",
+                "Africa/Lagos", "Africa/Johannesburg")
+
+
+@functools.cache
+def _zones() -> tuple[str, ...]:
+    # available_timezones() walks the tz database on every call: once per process is enough.
+    return tuple(sorted(zoneinfo.available_timezones()))
+
+
+@functools.cache
+def _zones_by_folded_name() -> dict[str, str]:
+    return {name.casefold(): name for name in _zones()}
+
+
+def canonical_zone(text: str) -> str | None:
+    """The IANA name ``text`` means (case and spaces forgiven), or ``None``."""
+    return _zones_by_folded_name().get(text.strip().replace(" ", "_").casefold())
+
+
+def zone_choices(typed: str, current: str | None = None) -> list[str]:
+    """Up to 25 zone names for what was typed: name prefix, then city prefix, then anywhere."""
+    needle = typed.strip().replace(" ", "_").casefold()
+    if not needle:
+        first = [current] if current else []
+        return list(dict.fromkeys([*first, *COMMON_ZONES]))[:25]
+    prefix, city, inside = [], [], []
+    for name in _zones():
+        folded = name.casefold()
+        if folded.startswith(needle):
+            prefix.append(name)
+        elif folded.rsplit("/", 1)[-1].startswith(needle):
+            city.append(name)
+        elif needle in folded:
+            inside.append(name)
+    return [*prefix, *city, *inside][:25]
+
+
+def timestamp(moment: datetime, style: str = "F") -> str:
+    """A Discord timestamp: every member sees it in their own time zone."""
+    return f"<t:{int(moment.timestamp())}:{style}>"
+
+
+def schedule_line(settings: GuildSettings) -> str:
+    return (f"every {WEEKDAYS[settings.summary_weekday]} at {settings.summary_hour:02d}:00 "
+            f"({settings.timezone})")
+
+
+class Admin(commands.Cog):
+    """Per-guild configuration commands."""
+
+    config = app_commands.Group(name="config", description="Counterpoint's settings for this "
+                                "server (moderators)", guild_only=True,
+                                default_permissions=MODERATOR_DEFAULTS)
+
+    def __init__(self, bot: CounterpointBot) -> None:
+        self.bot = bot
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        return await ensure_moderator(interaction, "change this server's settings")
+
+    # --- summaries --------------------------------------------------------------------------
+
+    @config.command(name="summary", description="Where and when the weekly summary is posted")
+    @app_commands.describe(
+        channel="The text channel for the weekly summary",
+        weekday="The day it is posted (default: as before, Sunday at first)",
+        hour="The hour it is posted, 0-23 in the time zone (default: as before, 18 at first)",
+        timezone="An IANA time zone such as Europe/London (default: as before, UTC at first)")
+    @app_commands.choices(weekday=[app_commands.Choice(name=day, value=i)
+                                   for i, day in enumerate(WEEKDAYS)])
+    async def summary(self, interaction: discord.Interaction, channel: discord.TextChannel,
+                      weekday: app_commands.Choice[int] | None = None,
+                      hour: app_commands.Range[int, 0, 23] | None = None,
+                      timezone: str | None = None) -> None:
+        guild_id = self._guild_id(interaction)
+        changes: dict[str, object] = {"summary_channel_id": channel.id, "summary_enabled": True}
+        if weekday is not None:
+            changes["summary_weekday"] = weekday.value
+        if hour is not None:
+            changes["summary_hour"] = hour
+        if timezone is not None:
+            name = canonical_zone(timezone)
+            if name is None:
+                await self._answer(interaction, f"I don't know the time zone "
+                                   f"{discord.utils.escape_markdown(timezone.strip())!r}: pick "
+                                   "one from the list, an IANA name like Europe/London.")
+                return
+            changes["timezone"] = name
+        settings = await self.bot.store.update_guild_settings(guild_id, **changes)
+        await self.bot.store.log_moderation(
+            guild_id, interaction.user.id, "config.summary", target=f"channel:{channel.id}",
+            details=f"weekday={WEEKDAYS[settings.summary_weekday]} "
+                    f"hour={settings.summary_hour} timezone={settings.timezone}")
+        now = datetime.now(UTC)
+        lines = [f"Weekly summaries go to <#{channel.id}> {schedule_line(settings)}.",
+                 f"Next one: {timestamp(next_slot(settings, now))} "
+                 f"({timestamp(next_slot(settings, now), 'R')})."]
+        due = due_summary(settings, now)
+        if due is not None and await self.bot.store.get_summary_post(
+                guild_id, due.iso_week) is None:
+            lines.append(f"The summary of {due.iso_week} was due {timestamp(due.slot, 'R')}: "
+                         f"I'll post it within {SCHEDULE_MINUTES:g} minutes.")
+        missing = missing_permissions(channel)
+        if missing:
+            lines.append(f"⚠️ I can't post there yet: I need {permission_names(missing)} in "
+                         f"<#{channel.id}>. I'll keep trying once it's granted.")
+        await self._answer(interaction, "\n".join(lines))
+
+    @config.command(name="summary-off", description="Stop posting the weekly summary "
+                                                    "(/summary keeps working)")
+    async def summary_off(self, interaction: discord.Interaction) -> None:
+        guild_id = self._guild_id(interaction)
+        await self.bot.store.update_guild_settings(guild_id, summary_enabled=False)
+        await self.bot.store.log_moderation(guild_id, interaction.user.id, "config.summary-off")
+        await self._answer(interaction, "Weekly summaries are off. Anyone can still use "
+                                        "/summary; /config summary turns them back on.")
+
+    # --- moderators and debate rules --------------------------------------------------------
+
+    @config.command(name="moderator-role",
+                    description="The role that may use moderator commands besides Manage "
+                                "Server (leave empty to clear)")
+    @app_commands.describe(role="The moderator role; leave empty to clear it")
+    async def moderator_role(self, interaction: discord.Interaction,
+                             role: discord.Role | None = None) -> None:
+        guild_id = self._guild_id(interaction)
+        granted = interaction.permissions
+        if not (granted.administrator or granted.manage_guild):
+            await self._answer(interaction, "Only members with Manage Server can choose the "
+                                            "moderator role.")
+            return
+        if role is not None and role.is_default():
+            await self._answer(interaction, "@everyone can't be the moderator role: that "
+                                            "would make every member a moderator.")
+            return
+        await self.bot.store.update_guild_settings(
+            guild_id, moderator_role_id=role.id if role is not None else None)
+        await self.bot.store.log_moderation(
+            guild_id, interaction.user.id, "config.moderator-role",
+            target=f"role:{role.id}" if role is not None else None,
+            details=None if role is not None else "cleared")
+        if role is None:
+            text = "Moderator role cleared: only members with Manage Server are moderators."
+        else:
+            text = (f"Members with <@&{role.id}> can now use moderator commands, as can "
+                    "anyone with Manage Server.")
+        await self._answer(interaction, text)
+
+    @config.command(name="min-counter-length",
+                    description="Shortest counterargument or rebuttal accepted (leave empty "
+                                "for the bot's default)")
+    @app_commands.describe(n=f"Characters, {MIN_COUNTER_LENGTH}-{MAX_COUNTER_LENGTH}; leave "
+                             "empty for the bot's default")
+    async def min_counter_length(
+            self, interaction: discord.Interaction,
+            n: app_commands.Range[int, MIN_COUNTER_LENGTH, MAX_COUNTER_LENGTH] | None = None,
+    ) -> None:
+        guild_id = self._guild_id(interaction)
+        settings = await self.bot.store.update_guild_settings(guild_id, min_counter_length=n)
+        await self.bot.store.log_moderation(
+            guild_id, interaction.user.id, "config.min-counter-length",
+            details=str(n) if n is not None else "default")
+        effective = self.bot.debate.rules.for_guild(settings).min_length
+        source = "" if n is not None else " (the bot's default)"
+        await self._answer(interaction, f"Counterarguments and rebuttals now need at least "
+                                        f"{effective} characters{source}.")
+
+    # --- overview ---------------------------------------------------------------------------
+
+    @config.command(name="show", description="This server's Counterpoint settings")
+    async def show(self, interaction: discord.Interaction) -> None:
+        settings = await self.bot.store.get_guild_settings(self._guild_id(interaction))
+        await interaction.response.send_message(embed=self.settings_embed(settings),
+                                                ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+    def settings_embed(self, settings: GuildSettings) -> discord.Embed:
+        embed = discord.Embed(title="Counterpoint settings", color=0x4EA1FF)
+        if settings.summary_channel_id is None:
+            summaries = "Not set up: /config summary picks a channel."
+        elif not settings.summary_enabled:
+            summaries = (f"Off (was <#{settings.summary_channel_id}> "
+                         f"{schedule_line(settings)}).")
+        else:
+            slot = next_slot(settings, datetime.now(UTC))
+            summaries = (f"<#{settings.summary_channel_id}> {schedule_line(settings)}\n"
+                         f"Next: {timestamp(slot)}")
+        embed.add_field(name="Weekly summary", value=summaries, inline=False)
+        embed.add_field(name="Time zone", value=settings.timezone)
+        embed.add_field(name="Moderator role", value=(
+            f"<@&{settings.moderator_role_id}>" if settings.moderator_role_id is not None
+            else "None (Manage Server only)"))
+        rules = self.bot.debate.rules
+        embed.add_field(name="Minimum counter length", value=(
+            f"{rules.for_guild(settings).min_length} characters"
+            + ("" if settings.min_counter_length is not None else " (bot default)")))
+        feed_limit = (settings.feed_limit if settings.feed_limit is not None
+                      else f"{self.bot.settings.feed_limit} (bot default)")
+        embed.add_field(name="Feed limit", value=str(feed_limit))
+        if settings.updated_at is not None:
+            embed.set_footer(text="Last changed")
+            embed.timestamp = settings.updated_at
+        return embed
+
+    # --- helpers ----------------------------------------------------------------------------
+
+    @summary.autocomplete("timezone")
+    async def _timezone_choices(self, interaction: discord.Interaction,
+                                typed: str) -> list[app_commands.Choice[str]]:
+        current = None
+        if interaction.guild_id is not None:
+            current = (await self.bot.store.get_guild_settings(interaction.guild_id)).timezone
+        return [app_commands.Choice(name=name, value=name)
+                for name in zone_choices(typed, current)]
+
+    @staticmethod
+    def _guild_id(interaction: discord.Interaction) -> int:
+        assert interaction.guild_id is not None  # the group is guild_only
+        return interaction.guild_id
+
+    @staticmethod
+    async def _answer(interaction: discord.Interaction, text: str) -> None:
+        await interaction.response.send_message(text, ephemeral=True,
+                                                allowed_mentions=NO_MENTIONS)
+
+
+async def setup(bot: CounterpointBot) -> None:
+    await bot.add_cog(Admin(bot))

@@ -1,0 +1,229 @@
+"""``/summary`` for anyone, and the loop that posts each guild's weekly summary on schedule.
+
+What the summary says, when it is due and the post-once claim are :mod:`bot.summaries`' and
+the store's; this cog turns a :class:`WeeklySummary` into embeds plus four files and sends it.
+
+``/summary`` without a week shows the current week so far when it has any activity, else the
+last complete week (a Monday-morning ``/summary`` should not answer "a quiet week" when last
+week was busy); when both are quiet it shows the current week's friendly empty summary.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import logging
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands, tasks
+
+from bot.summaries import (
+    DueSummary,
+    IsoWeek,
+    PostResult,
+    WeekError,
+    WeeklySummary,
+    attachments,
+    build_summary,
+    post_due_summaries,
+    to_embeds,
+)
+from bot.summaries.weeks import zone
+from cogs.common import NO_MENTIONS
+
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
+    from bot.client import CounterpointBot
+
+log = logging.getLogger(__name__)
+
+#: How often the scheduler looks for due summaries. Slots are on the hour, so a post lands
+#: within this many minutes of its slot; tests patch it before the cog loads.
+SCHEDULE_MINUTES = 5.0
+#: Weeks offered by the week autocomplete, newest first.
+AUTOCOMPLETE_WEEKS = 12
+#: What the bot needs in the summary channel: a refusal is found before any request, so a
+#: broken channel costs no 403 per tick (Discord bans IPs that collect too many).
+NEEDED = ("send_messages", "embed_links", "attach_files")
+
+
+class SummaryChannelError(Exception):
+    """The configured summary channel cannot take the post right now (logged, retried)."""
+
+
+def summary_message(summary: WeeklySummary,
+                    files: list[tuple[str, bytes]]) -> tuple[list[discord.Embed],
+                                                             list[discord.File]]:
+    """Embeds and files for one message; files are single-use, so build them per send."""
+    embeds = [discord.Embed.from_dict(spec.to_dict()) for spec in to_embeds(summary)]
+    return embeds, [discord.File(io.BytesIO(data), filename=name) for name, data in files]
+
+
+async def render_files(summary: WeeklySummary) -> list[tuple[str, bytes]]:
+    # The chart takes matplotlib a noticeable moment: draw it off the event loop so the
+    # gateway heartbeat and other interactions are not held up.
+    return await asyncio.to_thread(attachments, summary)
+
+
+def missing_permissions(channel: discord.TextChannel) -> list[str]:
+    granted = channel.permissions_for(channel.guild.me)
+    return [name for name in NEEDED if not getattr(granted, name)]
+
+
+def permission_names(names: list[str]) -> str:
+    return ", ".join(n.replace("_", " ").title() for n in names)
+
+
+class Summaries(commands.Cog):
+    """The weekly summary on demand and on schedule."""
+
+    def __init__(self, bot: CounterpointBot) -> None:
+        self.bot = bot
+        # Set while a scheduled post is in flight (see cog_unload).
+        self._posting = False
+
+    async def cog_load(self) -> None:
+        self.schedule_loop.change_interval(minutes=SCHEDULE_MINUTES)
+        self.schedule_loop.start()
+
+    async def cog_unload(self) -> None:
+        # Cancelling mid-post would leave the week claimed but maybe unsent (the claim is
+        # at-most-once); letting the post finish or fail releases it properly instead.
+        if self._posting:
+            self.schedule_loop.stop()
+        else:
+            self.schedule_loop.cancel()
+
+    # --- scheduled posting ------------------------------------------------------------------
+
+    # The first run comes right after the gateway is ready: slots missed while the bot was
+    # down are posted then.
+    @tasks.loop(minutes=SCHEDULE_MINUTES)
+    async def schedule_loop(self) -> None:
+        try:
+            await self.post_due(datetime.now(UTC))
+        except Exception:
+            # The store may be briefly unreachable; the next tick tries again.
+            log.exception("posting due summaries failed")
+
+    @schedule_loop.before_loop
+    async def _wait_until_ready(self) -> None:
+        await self.bot.wait_until_ready()
+
+    async def post_due(self, now: datetime) -> list[PostResult]:
+        """One scheduler step at ``now``: claim and post every due summary (tests pin ``now``)."""
+        self._posting = True
+        try:
+            results = await post_due_summaries(self.bot.store, now, self._post_scheduled)
+        finally:
+            self._posting = False
+        for result in results:
+            if result.post is not None:
+                log.info("posted summary %s of guild %s", result.due.iso_week,
+                         result.due.guild_id)
+        return results
+
+    async def _post_scheduled(self, due: DueSummary) -> int:
+        """Send one due summary; any exception makes ``post_due_summaries`` release the claim."""
+        channel = await self._summary_channel(due)
+        summary = await build_summary(self.bot.store, due.guild_id, due.iso_week, due.timezone)
+        embeds, files = summary_message(summary, await render_files(summary))
+        message = await channel.send(embeds=embeds, files=files, allowed_mentions=NO_MENTIONS)
+        return message.id
+
+    async def _summary_channel(self, due: DueSummary) -> discord.TextChannel:
+        guild = self.bot.get_guild(due.guild_id)
+        if guild is None:
+            # Not in this process's cache (left the guild, or another shard's process): no
+            # request, so nothing to refuse; the claim goes back for whoever has the guild.
+            raise SummaryChannelError(f"guild {due.guild_id} is not available here")
+        channel = guild.get_channel(due.channel_id)
+        if not isinstance(channel, discord.TextChannel):
+            raise SummaryChannelError(f"summary channel {due.channel_id} of guild "
+                                      f"{due.guild_id} is gone or not a text channel")
+        missing = missing_permissions(channel)
+        if missing:
+            raise SummaryChannelError(f"missing {permission_names(missing)} in summary "
+                                      f"channel {channel.id} of guild {due.guild_id}")
+        return channel
+
+    # --- /summary ---------------------------------------------------------------------------
+
+    @app_commands.command(name="summary", description="This server's weekly debate summary")
+    @app_commands.describe(
+        week="An ISO week like 2026-W47 (default: this week so far, or last week if this "
+             "week is still quiet)",
+        public="Post it in this channel for everyone (default: only you see it)")
+    @app_commands.guild_only()
+    @app_commands.checks.cooldown(4, 60.0, key=lambda i: (i.guild_id, i.user.id))
+    async def summary(self, interaction: discord.Interaction, week: str | None = None,
+                      public: bool = False) -> None:
+        assert interaction.guild_id is not None  # guild_only
+        guild_id = interaction.guild_id
+        now = datetime.now(UTC)
+        tz = zone((await self.bot.store.get_guild_settings(guild_id)).timezone)
+        current = IsoWeek.of(now, tz)
+        wanted: IsoWeek | None = None
+        if week is not None and week.strip():
+            try:
+                wanted = IsoWeek.parse(week.strip())
+            except WeekError as exc:
+                text = str(exc)
+                await self._refuse(interaction, f"{text[:1].upper()}{text[1:]}.")
+                return
+            if wanted > current:
+                await self._refuse(interaction, f"{wanted} has not started yet: this week is "
+                                                f"{current}.")
+                return
+        # Checks done before deferring, so a refusal is never public.
+        await interaction.response.defer(ephemeral=not public, thinking=True)
+        summary = await self._summary_for(guild_id, wanted, current, tz, now)
+        embeds, files = summary_message(summary, await render_files(summary))
+        await interaction.edit_original_response(content=None, embeds=embeds, attachments=files,
+                                                 allowed_mentions=NO_MENTIONS)
+
+    async def _summary_for(self, guild_id: int, wanted: IsoWeek | None, current: IsoWeek,
+                           tz: ZoneInfo, now: datetime) -> WeeklySummary:
+        store = self.bot.store
+        if wanted is not None:
+            return await build_summary(store, guild_id, wanted, tz, now=now)
+        this_week = await build_summary(store, guild_id, current, tz, now=now)
+        if not this_week.empty:
+            return this_week
+        last_week = await build_summary(store, guild_id, current.previous(), tz, now=now)
+        return this_week if last_week.empty else last_week
+
+    @summary.autocomplete("week")
+    async def _week_choices(self, interaction: discord.Interaction,
+                            typed: str) -> list[app_commands.Choice[str]]:
+        tz_name = "UTC"
+        if interaction.guild_id is not None:
+            tz_name = (await self.bot.store.get_guild_settings(interaction.guild_id)).timezone
+        try:
+            tz = zone(tz_name)
+        except WeekError:
+            tz = zone("UTC")
+        current = IsoWeek.of(datetime.now(UTC), tz)
+        needle = typed.strip().lower()
+        choices = []
+        for back in range(AUTOCOMPLETE_WEEKS):
+            week = current.shift(-back)
+            monday, sunday = week.monday(), week.day(6)
+            when = ("this week so far" if back == 0 else "last week" if back == 1 else
+                    f"{monday.day} {monday:%b} – {sunday.day} {sunday:%b %Y}")
+            label = f"{week} · {when}"
+            if needle in label.lower():
+                choices.append(app_commands.Choice(name=label, value=str(week)))
+        return choices[:25]
+
+    async def _refuse(self, interaction: discord.Interaction, text: str) -> None:
+        await interaction.response.send_message(text, ephemeral=True,
+                                                allowed_mentions=NO_MENTIONS)
+
+
+async def setup(bot: CounterpointBot) -> None:
+    await bot.add_cog(Summaries(bot))
