@@ -139,12 +139,15 @@ class DiscordAdapter:
         forum = self._channel(channel_id)
         if not isinstance(forum, discord.ForumChannel):
             raise ChannelGone("the channel is no longer a forum")
-        tag = forum.get_tag(tag_id) if tag_id is not None else None
+        # A tag created a moment ago may not be in the cache until CHANNEL_UPDATE arrives;
+        # only its id goes on the wire.
+        tags: list[Any] = [] if tag_id is None else [forum.get_tag(tag_id)
+                                                      or discord.Object(tag_id)]
         extra: dict[str, Any] = {}
         if first.controls is not None:
             extra["view"] = argument_view(first.controls)
         created = await self._call(channel_id, lambda: forum.create_thread(
-            name=name, content=first.content, applied_tags=[tag] if tag else [],
+            name=name, content=first.content, applied_tags=tags,
             auto_archive_duration=ARCHIVE_MINUTES, allowed_mentions=NO_MENTIONS, **extra))
         return ForumPost(created.thread.id, created.message.id)
 

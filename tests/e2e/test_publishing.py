@@ -14,7 +14,7 @@ from bot.articles.segment import segment
 from bot.emulator import Channel, Message, Thread
 from bot.pipeline import read_file
 from bot.publishing import WHOLE_PIECE_MARKER
-from bot.publishing.payloads import MESSAGE_LIMIT, display_title
+from bot.publishing.payloads import MESSAGE_LIMIT, display_title, forum_tag_name
 from bot.store import ArgumentRecord, PieceRecord, open_store
 from tests.e2e.harness import SAMPLES, World, reply_text
 
@@ -139,7 +139,15 @@ async def test_sample_piece_in_a_forum(world: World) -> None:
     await check_forum(world, world.forum, url, None)
 
 
-async def check_forum(world: World, forum: Channel, url: str, count: int | None) -> None:
+async def test_a_forum_the_bot_may_manage_gets_a_tag_for_the_piece(world: World) -> None:
+    forum = world.guild.add_forum_channel("tagged")
+    world.emu.allow(forum, "MANAGE_CHANNELS", target=world.emu.bot_user.id)
+    url = world.server.add("exams-tagged.txt", (SAMPLES / "remote_exams.txt").read_text())
+    await check_forum(world, forum, url, None, tagged=True)
+
+
+async def check_forum(world: World, forum: Channel, url: str, count: int | None,
+                      *, tagged: bool = False) -> None:
     record = await world.post(url, forum)
     assert reply_text(record).startswith("Posted in"), reply_text(record)
     piece, arguments = await stored(world, forum, url)
@@ -155,6 +163,10 @@ async def check_forum(world: World, forum: Channel, url: str, count: int | None)
         assert_thread_holds(world, post, argument, piece)
         # Every post names the piece in its first message, whether or not a tag fits.
         assert display_title(piece)[:40] in (world.openings(post)[0].content or "")
+        if tagged:
+            assert post.applied_tags == [forum.tag(forum_tag_name(piece)).id]
+        else:
+            assert post.applied_tags == []
 
 
 async def test_piece_without_a_list_gets_one_thread(world: World) -> None:

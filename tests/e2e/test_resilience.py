@@ -110,6 +110,19 @@ async def test_a_kill_during_publishing_is_completed_by_a_new_bot(world: World, 
     await assert_complete(world, channel, 3)
 
 
+# Without Read Message History the bot cannot look for what it already sent: the nonces it
+# sends with every message (enforce_nonce) are what keep the card and openings single.
+@pytest.mark.parametrize("k", [1, 3])
+async def test_without_history_nonces_prevent_doubles_after_a_kill(world: World, k: int) -> None:
+    channel = world.guild.add_text_channel(f"no-history-{k}")
+    world.emu.deny_bot(channel, "READ_MESSAGE_HISTORY")
+    await kill_at(world, channel, world.server.add(f"bikes-nohistory-{k}.txt", BIKES), k)
+    await assert_complete(world, channel, 3)
+    repeats = [r for r in world.emu.requests_to("/channels/{channel_id}/messages", "POST")
+               if r.path.endswith(f"/{channel.id}/messages")]
+    assert len(repeats) == (2 if k == 1 else 1)  # the card was sent twice, created once
+
+
 @pytest.mark.parametrize("k", [1, 2])
 async def test_a_kill_during_forum_publishing_is_completed_by_a_new_bot(
     world: World, k: int
