@@ -83,8 +83,8 @@ class Summaries(commands.Cog):
 
     def __init__(self, bot: CounterpointBot) -> None:
         self.bot = bot
-        # Set while a scheduled post is in flight (see cog_unload).
-        self._posting = False
+        # Scheduler steps in flight (the loop's, or one a test drives): see cog_unload.
+        self._posting = 0
 
     async def cog_load(self) -> None:
         self.schedule_loop.change_interval(minutes=SCHEDULE_MINUTES)
@@ -116,11 +116,11 @@ class Summaries(commands.Cog):
 
     async def post_due(self, now: datetime) -> list[PostResult]:
         """One scheduler step at ``now``: claim and post every due summary (tests pin ``now``)."""
-        self._posting = True
+        self._posting += 1
         try:
             results = await post_due_summaries(self.bot.store, now, self._post_scheduled)
         finally:
-            self._posting = False
+            self._posting -= 1
         for result in results:
             if result.post is not None:
                 log.info("posted summary %s of guild %s", result.due.iso_week,
