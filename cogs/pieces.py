@@ -93,6 +93,10 @@ class Pieces(commands.Cog):
             await progress(f"I could not read that piece: {exc}")
             return
         guild_id = interaction.guild_id or channel.guild.id
+        # A feed or a page that names its canonical address gives the article's own URL: that
+        # is the piece's identity, so the same article is never posted twice to a channel
+        # whichever address the moderator pasted.
+        url = piece.url or url
         record = await self.publisher.queue(guild_id, channel.id, piece, url=url)
         if record is None:
             existing = await self.bot.store.get_piece_by_url(guild_id, channel.id, url)

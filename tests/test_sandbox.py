@@ -28,6 +28,8 @@ async def test_samples_transcript() -> None:
     # The card: title, the thesis and the numbered list linking to each thread.
     assert "┃ Our City Should Stop Apologising for Bike Lanes" in text
     assert len(re.findall(r"┃ \d\. \[", text)) == 3
+    # Posted from the feed, the piece links to the article's own page, not to the feed.
+    assert re.search(r"^  ┃ http://127\.0\.0\.1:\d+/pieces/city_bike_lanes$", text, re.M)
     # Votes from the scripted members, after Dev's switch and Cleo's withdrawal, only totals.
     tallies = re.findall(r"^    \[Agree · (\d+)\]  \[Disagree · (\d+)\]  \[Counter\]$", text,
                          flags=re.MULTILINE)
