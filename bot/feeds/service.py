@@ -51,6 +51,7 @@ from bot.feeds.parse import (
     parse_feed,
 )
 from bot.pipeline import article_from_entry, newest_entry, read_entry
+from bot.publishing.payloads import threadable
 from bot.store.base import Store
 from bot.store.records import (
     Conflict,
@@ -538,7 +539,7 @@ class FeedService:
         piece, _ = await self._piece(entry, fetched.feed, feed.url)
         now = self._clock()
         record = await self.store.create_piece(
-            sub.guild_id, sub.channel_id, piece, url=_piece_url(entry, feed.url),
+            sub.guild_id, sub.channel_id, threadable(piece), url=_piece_url(entry, feed.url),
             subscription_id=sub.id, now=now)
         await self.store.mark_seen(feed.id, entry_keys([entry])[0].all_keys(), now=now)
         if record is None:
@@ -583,7 +584,7 @@ class FeedService:
         created = []
         for entry, piece in reversed(chosen):
             record = await self.store.create_piece(
-                sub.guild_id, sub.channel_id, piece, url=_piece_url(entry, feed.url),
+                sub.guild_id, sub.channel_id, threadable(piece), url=_piece_url(entry, feed.url),
                 subscription_id=sub.id, now=now)
             if record is not None:
                 created.append(record)
@@ -758,8 +759,11 @@ class FeedService:
             if entry_filter is None or not entry_filter.allows(fields):
                 report.filtered_out += 1
                 continue
+            # threadable: a piece without a list gets one argument for the whole piece, the
+            # one thread the publisher opens for it (as Publisher.queue stores it).
             record = await self.store.create_piece(
-                sub.guild_id, sub.channel_id, piece, url=url, subscription_id=sub.id, now=now)
+                sub.guild_id, sub.channel_id, threadable(piece), url=url,
+                subscription_id=sub.id, now=now)
             if record is not None:
                 report.piece_ids.append(record.id)
 
