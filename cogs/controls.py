@@ -9,7 +9,7 @@ the rules live in :class:`bot.debate.DebateService`.
 from __future__ import annotations
 
 import re
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
 
 import discord
 
@@ -61,9 +61,14 @@ class _ControlItem(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"cp
             raise ValueError(f"not a Counterpoint control: {match.string!r}")
         return cls.from_control(control)
 
+    #: The button's face; every control but a vote has a fixed one.
+    label: ClassVar[str] = ""
+    style: ClassVar[discord.ButtonStyle] = discord.ButtonStyle.secondary
+
     @classmethod
     def from_control(cls, control: Control) -> _ControlItem:
-        raise NotImplementedError
+        return cls(control, discord.ui.Button(label=cls.label, style=cls.style,
+                                              custom_id=control.custom_id))
 
     async def callback(self, interaction: discord.Interaction) -> None:
         await _route(interaction, self.control)
@@ -84,31 +89,21 @@ class VoteButton(_ControlItem, template=VOTE_PATTERN):
 
 
 class CounterButton(_ControlItem, template=COUNTER_PATTERN):
-    @classmethod
-    def from_control(cls, control: Control) -> CounterButton:
-        return cls(control, discord.ui.Button(
-            label="Counter", style=discord.ButtonStyle.primary, custom_id=control.custom_id))
+    label = "Counter"
+    style = discord.ButtonStyle.primary
 
 
 class RebutButton(_ControlItem, template=REBUT_PATTERN):
-    @classmethod
-    def from_control(cls, control: Control) -> RebutButton:
-        return cls(control, discord.ui.Button(
-            label="Rebut", style=discord.ButtonStyle.primary, custom_id=control.custom_id))
+    label = "Rebut"
+    style = discord.ButtonStyle.primary
 
 
 class EditButton(_ControlItem, template=EDIT_PATTERN):
-    @classmethod
-    def from_control(cls, control: Control) -> EditButton:
-        return cls(control, discord.ui.Button(
-            label="Edit", style=discord.ButtonStyle.secondary, custom_id=control.custom_id))
+    label = "Edit"
 
 
 class WithdrawButton(_ControlItem, template=WITHDRAW_PATTERN):
-    @classmethod
-    def from_control(cls, control: Control) -> WithdrawButton:
-        return cls(control, discord.ui.Button(
-            label="Withdraw", style=discord.ButtonStyle.secondary, custom_id=control.custom_id))
+    label = "Withdraw"
 
 
 #: Registered with ``bot.add_dynamic_items`` in ``setup_hook``.
