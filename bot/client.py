@@ -23,7 +23,8 @@ from bot.store import Store, open_store
 log = logging.getLogger("counterpoint")
 
 #: Extensions loaded at start, in order. Add new cogs here (e.g. "cogs.feeds").
-COGS: tuple[str, ...] = ("cogs.pieces", "cogs.debate", "cogs.summaries", "cogs.admin")
+COGS: tuple[str, ...] = ("cogs.pieces", "cogs.debate", "cogs.feeds", "cogs.summaries",
+                         "cogs.admin")
 
 
 def intents() -> discord.Intents:
