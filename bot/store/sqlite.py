@@ -68,27 +68,38 @@ def _check_directory(path: str) -> None:
 
 
 class _Conn:
+    """Statements inside one transaction (the store's lock is held throughout).
+
+    Each statement is a single trip to aiosqlite's worker thread. A trip costs a thread
+    switch and an event-loop wake-up, and while the loop is busy the worker may wait up to
+    the GIL switch interval to hand its result back; every transaction holds the store's lock
+    meanwhile, so trips per statement bound how many votes a second the store takes.
+    """
+
     def __init__(self, db: aiosqlite.Connection) -> None:
         self._db = db
 
     async def fetch(self, sql: str, *args: Any) -> list[Row]:
-        async with self._db.execute(_sqlite_sql(sql), [_sqlite_arg(a) for a in args]) as cur:
-            return list(await cur.fetchall())
+        rows = await self._db.execute_fetchall(_sqlite_sql(sql), [_sqlite_arg(a) for a in args])
+        return list(rows)
 
     async def fetchrow(self, sql: str, *args: Any) -> Row | None:
-        async with self._db.execute(_sqlite_sql(sql), [_sqlite_arg(a) for a in args]) as cur:
-            row = await cur.fetchone()
-            # Drain the statement: an UPDATE ... RETURNING only completes once stepped through.
-            await cur.fetchall()
-            return row
+        # Reading every row also drains the statement: an UPDATE ... RETURNING only completes
+        # once stepped through.
+        rows = await self.fetch(sql, *args)
+        return rows[0] if rows else None
 
     async def fetchval(self, sql: str, *args: Any) -> Any:
         row = await self.fetchrow(sql, *args)
         return None if row is None else row[0]
 
     async def execute(self, sql: str, *args: Any) -> int:
-        async with self._db.execute(_sqlite_sql(sql), [_sqlite_arg(a) for a in args]) as cur:
-            return cur.rowcount
+        cur = await self._db.execute(_sqlite_sql(sql), [_sqlite_arg(a) for a in args])
+        # No close() trip: the statement ran to completion (sqlite3 resets it when done) and
+        # the cursor is released here, before the transaction's next statement is queued.
+        count = cur.rowcount
+        del cur
+        return count
 
 
 def _translate(exc: sqlite3.IntegrityError) -> StoreError:
