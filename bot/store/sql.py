@@ -258,6 +258,15 @@ def _summary(row: Row) -> SummaryPost:
     )
 
 
+def _agree(row: Row) -> int:
+    """Agree votes from a row's ``votes`` (count) and ``net`` (sum of ±1 values)."""
+    return (int(row["votes"]) + int(row["net"])) // 2
+
+
+def _disagree(row: Row) -> int:
+    return (int(row["votes"]) - int(row["net"])) // 2
+
+
 def _check_settings(settings: GuildSettings) -> None:
     if not 0 <= settings.summary_weekday <= 6:
         raise ValueError("summary_weekday must be 0 (Monday) to 6 (Sunday)")
@@ -301,6 +310,14 @@ class SqlStore(Store):
         On SQLite it takes the write lock up front (BEGIN IMMEDIATE) so a read-then-write
         never fails half-way on a lock.
         """
+
+    def _read_tx(self) -> Any:
+        """``async with self._read_tx() as conn``: a read-only transaction.
+
+        The summary queries use it; a backend with spare read connections (SQLite in WAL)
+        runs them side by side instead of queueing them behind each other on ``_tx``.
+        """
+        return self._tx()
 
     @abstractmethod
     def _array(self, n: int, sql_type: str) -> str:
@@ -1213,7 +1230,7 @@ class SqlStore(Store):
     async def pieces_published_between(
         self, guild_id: int, start: datetime, end: datetime
     ) -> list[PieceRecord]:
-        async with self._tx() as conn:
+        async with self._read_tx() as conn:
             rows = await conn.fetch(
                 "SELECT * FROM pieces WHERE guild_id = $1 AND state = 'published'"
                 " AND published_at >= $2 AND published_at < $3 ORDER BY published_at, id",
@@ -1224,7 +1241,9 @@ class SqlStore(Store):
         self, guild_id: int, start: datetime, end: datetime
     ) -> list[ArgumentStats]:
         # One statement: the arguments in scope are materialised once, then votes and
-        # contributions are aggregated per argument through covering indexes.
+        # contributions are aggregated per argument through covering indexes (votes_tally_idx,
+        # contributions_live_idx). Votes are ±1, so a count and a sum give both tallies with
+        # the least work per row: this scan reads every vote on the week's arguments.
         sql = """
             WITH scope AS MATERIALIZED (
                 SELECT a.id FROM arguments a JOIN pieces p ON p.id = a.piece_id
@@ -1232,9 +1251,7 @@ class SqlStore(Store):
                    AND p.published_at >= $2 AND p.published_at < $3
             ),
             vt AS (
-                SELECT target_id AS argument_id,
-                       SUM(CASE WHEN value = 1 THEN 1 ELSE 0 END) AS agree,
-                       SUM(CASE WHEN value = -1 THEN 1 ELSE 0 END) AS disagree
+                SELECT target_id AS argument_id, COUNT(*) AS votes, SUM(value) AS net
                   FROM votes
                  WHERE target_kind = 'argument' AND target_id IN (SELECT id FROM scope)
                    AND created_at < $3
@@ -1250,7 +1267,7 @@ class SqlStore(Store):
                  GROUP BY argument_id
             )
             SELECT a.id, a.piece_id, a.number, a.title, a.thread_id,
-                   COALESCE(vt.agree, 0) AS agree, COALESCE(vt.disagree, 0) AS disagree,
+                   COALESCE(vt.votes, 0) AS votes, COALESCE(vt.net, 0) AS net,
                    COALESCE(ct.counters, 0) AS counters, COALESCE(ct.rebuttals, 0) AS rebuttals
               FROM arguments a
               JOIN scope s ON s.id = a.id
@@ -1258,14 +1275,13 @@ class SqlStore(Store):
               LEFT JOIN ct ON ct.argument_id = a.id
              ORDER BY a.piece_id, a.number
         """
-        async with self._tx() as conn:
+        async with self._read_tx() as conn:
             rows = await conn.fetch(sql, guild_id, utc(start), utc(end))
         return [
             ArgumentStats(
                 argument_id=r["id"], piece_id=r["piece_id"], number=r["number"],
-                title=r["title"], thread_id=r["thread_id"], agree=int(r["agree"]),
-                disagree=int(r["disagree"]), counters=int(r["counters"]),
-                rebuttals=int(r["rebuttals"]))
+                title=r["title"], thread_id=r["thread_id"], agree=_agree(r), disagree=_disagree(r),
+                counters=int(r["counters"]), rebuttals=int(r["rebuttals"]))
             for r in rows
         ]
 
@@ -1273,49 +1289,54 @@ class SqlStore(Store):
         self, guild_id: int, start: datetime, end: datetime, *, limit: int | None = None
     ) -> list[ContributionStats]:
         tail = f" LIMIT {int(limit)}" if limit is not None else ""
-        # A vote or award on a contribution cannot predate it, so v and aw read only the
-        # window's rows, in time order through votes_window_idx / awards_window_idx, rather
-        # than probing each contribution's votes. $4 leaves a day of slack before the window
-        # for clocks that differ between processes.
+        # ranked: the window's contributions are walked in id order, each joined to its votes
+        # in votes_tally_idx, so the probes go forward through the index and the GROUP BY
+        # needs no sort (sorting the week's votes by target was the cost before). The id range
+        # is bounded by the window's own ids (w), so the walk covers this week, not the
+        # guild's history. Only the ranked rows are then read in full (bodies, arguments).
+        # A vote or award on a contribution cannot predate it: $4 keeps a day of slack before
+        # the window for clocks that differ between processes.
         sql = f"""
-            WITH c AS MATERIALIZED (
-                SELECT c.id, c.argument_id, a.piece_id, a.thread_id, c.parent_id, c.kind,
-                       c.author_id, c.body, c.message_id, c.created_at
-                  FROM contributions c JOIN arguments a ON a.id = c.argument_id
-                 WHERE c.guild_id = $1 AND c.created_at >= $2 AND c.created_at < $3
-                   AND c.withdrawn_at IS NULL
+            WITH w AS MATERIALIZED (
+                SELECT id FROM contributions
+                 WHERE guild_id = $1 AND created_at >= $2 AND created_at < $3
             ),
-            v AS MATERIALIZED (
-                SELECT target_id,
-                       SUM(CASE WHEN value = 1 THEN 1 ELSE 0 END) AS agree,
-                       SUM(CASE WHEN value = -1 THEN 1 ELSE 0 END) AS disagree
-                  FROM votes
-                 WHERE guild_id = $1 AND target_kind = 'contribution'
-                   AND created_at >= $4 AND created_at < $3
-                 GROUP BY target_id
+            ranked AS MATERIALIZED (
+                SELECT c.id, c.created_at, COUNT(v.value) AS votes,
+                       COALESCE(SUM(v.value), 0) AS net
+                  FROM contributions c
+                  LEFT JOIN votes v ON v.target_kind = 'contribution' AND v.target_id = c.id
+                                   AND v.created_at >= $4 AND v.created_at < $3
+                 WHERE c.guild_id = $1 AND c.withdrawn_at IS NULL
+                   AND c.id BETWEEN (SELECT MIN(id) FROM w) AND (SELECT MAX(id) FROM w)
+                   AND c.created_at >= $2 AND c.created_at < $3
+                 GROUP BY c.id, c.created_at
+                 ORDER BY net DESC, c.created_at, c.id
+                 {tail}
             ),
             aw AS MATERIALIZED (
                 SELECT contribution_id, COUNT(*) AS awards FROM awards
                  WHERE guild_id = $1 AND created_at >= $4 AND created_at < $3
                  GROUP BY contribution_id
             )
-            SELECT c.*, COALESCE(v.agree, 0) AS agree, COALESCE(v.disagree, 0) AS disagree,
+            SELECT c.id, c.argument_id, a.piece_id, a.thread_id, c.parent_id, c.kind,
+                   c.author_id, c.body, c.message_id, c.created_at, r.votes, r.net,
                    COALESCE(aw.awards, 0) AS awards
-              FROM c
-              LEFT JOIN v ON v.target_id = c.id
-              LEFT JOIN aw ON aw.contribution_id = c.id
-             ORDER BY COALESCE(v.agree, 0) - COALESCE(v.disagree, 0) DESC, c.created_at, c.id
-             {tail}
+              FROM ranked r
+              JOIN contributions c ON c.id = r.id
+              JOIN arguments a ON a.id = c.argument_id
+              LEFT JOIN aw ON aw.contribution_id = r.id
+             ORDER BY r.net DESC, r.created_at, r.id
         """
-        async with self._tx() as conn:
+        async with self._read_tx() as conn:
             rows = await conn.fetch(sql, guild_id, utc(start), utc(end),
                                     utc(start) - timedelta(days=1))
         return [
             ContributionStats(
                 contribution_id=r["id"], argument_id=r["argument_id"], piece_id=r["piece_id"],
                 parent_id=r["parent_id"], kind=r["kind"], author_id=r["author_id"],
-                body=r["body"], created_at=_ts(r["created_at"]), agree=int(r["agree"]),
-                disagree=int(r["disagree"]), awards=int(r["awards"]),
+                body=r["body"], created_at=_ts(r["created_at"]), agree=_agree(r),
+                disagree=_disagree(r), awards=int(r["awards"]),
                 message_id=r["message_id"], thread_id=r["thread_id"])
             for r in rows
         ]
@@ -1324,6 +1345,8 @@ class SqlStore(Store):
         self, guild_id: int, start: datetime, end: datetime
     ) -> Participation:
         # Per member of the guild: an index probe or three, whatever the week's vote count.
+        # On SQLite participants is keyed WITHOUT ROWID, so members come in id order and
+        # consecutive probes of votes_member_idx touch neighbouring pages.
         sql = """
             SELECT p.member_id,
                    CASE WHEN p.first_active_at < $2 THEN 1 ELSE 0 END AS is_returning
@@ -1339,7 +1362,7 @@ class SqlStore(Store):
                                   AND w.member_id = p.member_id
                                   AND w.created_at >= $2 AND w.created_at < $3))
         """
-        async with self._tx() as conn:
+        async with self._read_tx() as conn:
             rows = await conn.fetch(sql, guild_id, utc(start), utc(end))
         return Participation(
             active=frozenset(r["member_id"] for r in rows),

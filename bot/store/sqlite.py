@@ -4,6 +4,11 @@ One connection per store, WAL journal, foreign keys on, a busy timeout for other
 Transactions are serialised by an asyncio lock (aiosqlite shares one connection between
 coroutines) and start with ``BEGIN IMMEDIATE``, so a read-then-write (a vote toggle, a lease
 claim) holds the database write lock from its first read, also against other processes.
+
+A file database in WAL mode also gets a few read-only connections for the summary queries
+(``_read_tx``): WAL readers see every committed write and never block the writer, so a weekly
+summary's scans run side by side instead of queueing on the one connection. ``:memory:`` has
+none (another connection would open another, empty database).
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ import asyncio
 import json
 import re
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime
 from functools import lru_cache
@@ -26,6 +31,9 @@ from bot.store.records import Conflict, NotFound, StoreError
 from bot.store.sql import Conn, Row, SqlStore, encode_ts
 
 BUSY_TIMEOUT_MS = 10_000
+#: Read-only connections beside the main one. The summary's scans are CPU-bound, so more
+#: readers than a small host's cores would only contend.
+READERS = 2
 _PLACEHOLDER = re.compile(r"\$(\d+)")
 
 
@@ -114,11 +122,16 @@ def _translate(exc: sqlite3.IntegrityError) -> StoreError:
 class SQLiteStore(SqlStore):
     dialect = "sqlite"
 
-    def __init__(self, db: aiosqlite.Connection, path: str) -> None:
+    def __init__(self, db: aiosqlite.Connection, path: str,
+                 readers: Sequence[aiosqlite.Connection] = ()) -> None:
         self._db = db
         self.path = path
         self._lock = asyncio.Lock()
         self._closed = False
+        self._reader_count = len(readers)
+        self._readers: asyncio.Queue[aiosqlite.Connection] = asyncio.Queue()
+        for reader in readers:
+            self._readers.put_nowait(reader)
 
     @classmethod
     async def connect(cls, url: str) -> SQLiteStore:
@@ -126,18 +139,38 @@ class SQLiteStore(SqlStore):
         _check_directory(path)
         # isolation_level=None: no implicit transactions; _tx issues BEGIN/COMMIT itself.
         db = await aiosqlite.connect(path, isolation_level=None)
+        readers: list[aiosqlite.Connection] = []
         try:
             db.row_factory = aiosqlite.Row
             await db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             await db.execute("PRAGMA foreign_keys = ON")
             if path != ":memory:":
-                await db.execute("PRAGMA journal_mode = WAL")
+                async with db.execute("PRAGMA journal_mode = WAL") as cur:
+                    row = await cur.fetchone()
                 # WAL + NORMAL: durable at checkpoints, no fsync per commit (SQLite's advice).
                 await db.execute("PRAGMA synchronous = NORMAL")
+                # Without WAL (a filesystem that refuses it) readers would wait on writers.
+                if row is not None and str(row[0]).lower() == "wal":
+                    for _ in range(READERS):
+                        readers.append(await cls._open_reader(path))
         except BaseException:
+            for reader in readers:
+                await reader.close()
             await db.close()
             raise
-        return cls(db, path)
+        return cls(db, path, readers)
+
+    @staticmethod
+    async def _open_reader(path: str) -> aiosqlite.Connection:
+        reader = await aiosqlite.connect(path, isolation_level=None)
+        try:
+            reader.row_factory = aiosqlite.Row
+            await reader.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            await reader.execute("PRAGMA query_only = ON")
+        except BaseException:
+            await reader.close()
+            raise
+        return reader
 
     @asynccontextmanager
     async def _tx(self) -> AsyncIterator[Conn]:
@@ -155,6 +188,25 @@ class SQLiteStore(SqlStore):
                 raise
             else:
                 await asyncio.shield(self._db.execute("COMMIT"))
+
+    @asynccontextmanager
+    async def _read_tx(self) -> AsyncIterator[Conn]:
+        if not self._reader_count:
+            async with self._tx() as conn:
+                yield conn
+            return
+        if self._closed:
+            raise StoreError("the store is closed")
+        reader = await self._readers.get()
+        try:
+            # Deferred: a snapshot of what was committed when the first read starts.
+            await reader.execute("BEGIN")
+            try:
+                yield _Conn(reader)
+            finally:
+                await asyncio.shield(reader.execute("ROLLBACK"))  # nothing to keep
+        finally:
+            self._readers.put_nowait(reader)
 
     def _array(self, n: int, sql_type: str) -> str:
         return f"json_each(${n}) AS t"
@@ -174,5 +226,8 @@ class SQLiteStore(SqlStore):
         if self._closed:
             return
         self._closed = True
+        # Each reader once it is back from the query that holds it.
+        for _ in range(self._reader_count):
+            await (await self._readers.get()).close()
         async with self._lock:
             await self._db.close()
