@@ -33,7 +33,6 @@ from cogs.controls import argument_view
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-CARD_COLOUR = discord.Colour(0x3B82F6)
 # Forum posts and text-channel threads archive after a week without messages.
 ARCHIVE_MINUTES = 10080
 MAX_FORUM_TAGS = 20
@@ -103,13 +102,7 @@ class DiscordAdapter:
 
     @staticmethod
     def _embed(card: PieceCard) -> discord.Embed:
-        embed = discord.Embed(title=card.title, url=card.url, description=card.description,
-                              colour=CARD_COLOUR)
-        for field in card.fields:
-            embed.add_field(name=field.name, value=field.value, inline=field.inline)
-        if card.footer:
-            embed.set_footer(text=card.footer)
-        return embed
+        return discord.Embed.from_dict(card.to_dict())
 
     async def send_piece_card(self, channel_id: int, card: PieceCard, nonce: str) -> int:
         channel = self.client.get_partial_messageable(channel_id)

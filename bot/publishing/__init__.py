@@ -6,7 +6,6 @@ Nothing here imports ``discord``: the adapter in :mod:`bot.discord_port` impleme
 
 from bot.publishing.payloads import (
     WHOLE_PIECE_MARKER,
-    CardField,
     OpeningChunk,
     PieceCard,
     build_card,
@@ -32,7 +31,6 @@ from bot.publishing.publisher import RESUMABLE, Publisher, PublishResult
 __all__ = [
     "RESUMABLE",
     "WHOLE_PIECE_MARKER",
-    "CardField",
     "ChannelGone",
     "ChannelKind",
     "DiscordPort",

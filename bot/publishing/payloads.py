@@ -10,20 +10,22 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import TypeAlias
 
 from bot.articles.model import Argument, Piece
+from bot.embeds import (
+    EMBED_DESCRIPTION_LIMIT,
+    EMBED_FIELD_VALUE_LIMIT,
+    EMBED_TITLE_LIMIT,
+    EMBED_TOTAL_LIMIT,
+    FORUM_TAG_NAME_LIMIT,
+    MESSAGE_LIMIT,
+    NONCE_LIMIT,
+    THREAD_NAME_LIMIT,
+    EmbedField,
+    EmbedSpec,
+)
 from bot.store.records import ArgumentRecord, PieceRecord
-
-# Discord's limits (https://discord.com/developers/docs/resources/message#embed-object-...).
-MESSAGE_LIMIT = 2000
-THREAD_NAME_LIMIT = 100
-EMBED_TITLE_LIMIT = 256
-EMBED_DESCRIPTION_LIMIT = 4096
-EMBED_FIELD_VALUE_LIMIT = 1024
-EMBED_FOOTER_LIMIT = 2048
-EMBED_TOTAL_LIMIT = 6000
-FORUM_TAG_NAME_LIMIT = 20
-NONCE_LIMIT = 25
 
 #: The ``marker`` of the single argument that stands for a piece without enumerated arguments:
 #: its thread is named after the piece and holds the whole piece (see :func:`threadable`).
@@ -35,27 +37,8 @@ _ELLIPSIS = "…"
 _SENTENCE_END = re.compile(r"(?:(?<=[.!?…])|(?<=[.!?…][\"'”’)\]]))\s+")
 
 
-@dataclass(frozen=True, slots=True)
-class CardField:
-    name: str
-    value: str
-    inline: bool = True
-
-
-@dataclass(frozen=True, slots=True)
-class PieceCard:
-    """The embed of a piece's message in a text channel."""
-
-    title: str
-    url: str
-    description: str
-    fields: tuple[CardField, ...] = ()
-    footer: str | None = None
-
-    def size(self) -> int:
-        """Characters as Discord counts them towards the 6,000 embed total."""
-        return (len(self.title) + len(self.description) + len(self.footer or "")
-                + sum(len(f.name) + len(f.value) for f in self.fields))
+#: The embed of a piece's message in a text channel.
+PieceCard: TypeAlias = EmbedSpec
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,6 +202,7 @@ def forum_tag_name(piece: PieceRecord) -> str:
 # --- the piece card -------------------------------------------------------------------------
 
 CARD_FOOTER = "Each argument has its own thread: agree, disagree or counter it there."
+CARD_COLOR = 0x3B82F6
 
 
 def build_card(piece: PieceRecord, arguments: Sequence[ArgumentRecord]) -> PieceCard:
@@ -227,11 +211,13 @@ def build_card(piece: PieceRecord, arguments: Sequence[ArgumentRecord]) -> Piece
     Arguments with a thread link to it; those not opened yet are listed by title only.
     """
     title = shorten(display_title(piece), EMBED_TITLE_LIMIT)
-    fields: list[CardField] = []
+    fields: list[EmbedField] = []
     if piece.outlet:
-        fields.append(CardField("Outlet", shorten(piece.outlet, EMBED_FIELD_VALUE_LIMIT)))
+        fields.append(EmbedField("Outlet", shorten(piece.outlet, EMBED_FIELD_VALUE_LIMIT),
+                                 inline=True))
     if piece.author:
-        fields.append(CardField("Author", shorten(piece.author, EMBED_FIELD_VALUE_LIMIT)))
+        fields.append(EmbedField("Author", shorten(piece.author, EMBED_FIELD_VALUE_LIMIT),
+                                 inline=True))
     thesis = shorten(piece.thesis, _THESIS_IN_CARD) if piece.thesis else ""
     lines = [_argument_line(piece, a) for a in arguments]
     heading = ("**Discussion**" if len(arguments) == 1 and is_whole_piece(arguments[0])
@@ -239,8 +225,8 @@ def build_card(piece: PieceRecord, arguments: Sequence[ArgumentRecord]) -> Piece
     fixed = len(title) + len(CARD_FOOTER) + sum(len(f.name) + len(f.value) for f in fields)
     room = min(EMBED_DESCRIPTION_LIMIT, EMBED_TOTAL_LIMIT - fixed)
     description = _fit_description(thesis, heading, lines, room)
-    return PieceCard(title=title, url=piece.url, description=description,
-                     fields=tuple(fields), footer=CARD_FOOTER)
+    return EmbedSpec(title=title, url=piece.url, description=description,
+                     fields=tuple(fields), footer=CARD_FOOTER, color=CARD_COLOR)
 
 
 def _argument_line(piece: PieceRecord, argument: ArgumentRecord) -> str:

@@ -6,8 +6,9 @@ attach the bytes of :func:`attachments`.
 
 from __future__ import annotations
 
+from bot.embeds import EmbedField, EmbedSpec
 from bot.summaries.build import build_summary, most_contested, strongest
-from bot.summaries.embeds import CHART_FILENAME, EmbedField, EmbedSpec, to_embeds
+from bot.summaries.embeds import CHART_FILENAME, to_embeds
 from bot.summaries.model import (
     CONTESTED_RULE,
     NAMES_NOTE,

@@ -8,9 +8,19 @@ shortening lists with "…and N more" (the attachments carry everything).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
-from typing import Any
+from dataclasses import replace
 
+from bot.embeds import (
+    EMBED_DESCRIPTION_LIMIT,
+    EMBED_FIELD_VALUE_LIMIT,
+    EMBED_FIELDS_LIMIT,
+    EMBED_FOOTER_LIMIT,
+    EMBED_TITLE_LIMIT,
+    EMBED_TOTAL_LIMIT,
+    EmbedField,
+    EmbedSpec,
+    size,
+)
 from bot.summaries.build import clip
 from bot.summaries.model import NAMES_NOTE, WeeklySummary
 from bot.summaries.render import (
@@ -27,15 +37,6 @@ from bot.summaries.render import (
     plural,
     split_line,
 )
-
-TITLE_MAX = 256
-DESCRIPTION_MAX = 4096
-FIELDS_MAX = 25
-FIELD_NAME_MAX = 256
-FIELD_VALUE_MAX = 1024
-FOOTER_MAX = 2048
-EMBEDS_MAX = 10
-TOTAL_MAX = 6000
 
 CHART_FILENAME = "chart.png"
 CHART_URL = f"attachment://{CHART_FILENAME}"  # the attached chart, shown inside the embed
@@ -54,51 +55,6 @@ PIECES_BUDGET = 700
 MINDS_BUDGET = 700
 UNANSWERED_BUDGET = 500
 LINK_URL_MAX = 200  # longer article URLs are shown without a link rather than eat the budget
-
-
-def size(text: str | None) -> int:
-    """Length as Discord may count it: UTF-16 code units (never less than code points)."""
-    return 0 if not text else len(text.encode("utf-16-le")) // 2
-
-
-@dataclass(frozen=True, slots=True)
-class EmbedField:
-    name: str
-    value: str
-    inline: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class EmbedSpec:
-    """One embed, independent of discord.py."""
-
-    title: str
-    description: str = ""
-    url: str | None = None
-    fields: tuple[EmbedField, ...] = field(default=())
-    footer: str | None = None
-    color: int = COLOR
-    image: str | None = None  # e.g. attachment://chart.png; not counted in the text limits
-
-    def length(self) -> int:
-        """What counts toward Discord's 6000-character message total."""
-        return (size(self.title) + size(self.description) + size(self.footer)
-                + sum(size(f.name) + size(f.value) for f in self.fields))
-
-    def to_dict(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"type": "rich", "title": self.title, "color": self.color}
-        if self.description:
-            data["description"] = self.description
-        if self.url:
-            data["url"] = self.url
-        if self.fields:
-            data["fields"] = [{"name": f.name, "value": f.value, "inline": f.inline}
-                              for f in self.fields]
-        if self.footer:
-            data["footer"] = {"text": self.footer}
-        if self.image:
-            data["image"] = {"url": self.image}
-        return data
 
 
 def cut(text: str, limit: int) -> str:
@@ -163,7 +119,7 @@ def _overview(summary: WeeklySummary) -> EmbedSpec:
     a = summary.most_contested
     fields.append(EmbedField("Most contested", cut(
         f"{_link(md(clip(a.label, 100)), a.link)} — {split_line(a)}" if a else
-        "No argument drew enough votes to call a split yet.", FIELD_VALUE_MAX)))
+        "No argument drew enough votes to call a split yet.", EMBED_FIELD_VALUE_LIMIT)))
     for name, item, kind in (("Strongest counterargument", summary.strongest_counter,
                               "counterargument"),
                              ("Strongest rebuttal", summary.strongest_rebuttal, "rebuttal")):
@@ -173,7 +129,7 @@ def _overview(summary: WeeklySummary) -> EmbedSpec:
             where = _link(md(clip(item.argument_label, 80)), item.link)
             value = (f"> {md(clip(item.excerpt, 180))}\non {where} · "
                      f"{contribution_line(item)}")
-        fields.append(EmbedField(name, cut(value, FIELD_VALUE_MAX)))
+        fields.append(EmbedField(name, cut(value, EMBED_FIELD_VALUE_LIMIT)))
     if summary.mind_changes:
         lines = [f"{md(clip(mind_change_reason(m), 160))} — "
                  f"{_link('on ' + md(clip(m.argument_label, 60)), m.link)}"
@@ -185,14 +141,14 @@ def _overview(summary: WeeklySummary) -> EmbedSpec:
                  for x in summary.unanswered] or ["Every argument has a counterargument."]
         fields.append(EmbedField(f"Not yet countered ({len(summary.unanswered)})",
                                  fit_lines(lines, UNANSWERED_BUDGET)))
-    return EmbedSpec(title=cut(f"Weekly summary · {summary.iso_week}", TITLE_MAX),
-                     description=cut("\n".join(description), DESCRIPTION_MAX),
-                     fields=tuple(fields[:FIELDS_MAX]))
+    return EmbedSpec(title=cut(f"Weekly summary · {summary.iso_week}", EMBED_TITLE_LIMIT),
+                     description=cut("\n".join(description), EMBED_DESCRIPTION_LIMIT),
+                     fields=tuple(fields[:EMBED_FIELDS_LIMIT]), color=COLOR)
 
 
 def _arguments_embed(summary: WeeklySummary, budget: int) -> EmbedSpec | None:
     title = "Arguments: agree · disagree · counters"
-    budget = min(DESCRIPTION_MAX, budget - size(title) - size(FOOTER_RULES))
+    budget = min(EMBED_DESCRIPTION_LIMIT, budget - size(title) - size(FOOTER_RULES))
     if not summary.arguments or budget < 100:
         return None
     several = len(summary.pieces) > 1
@@ -201,7 +157,7 @@ def _arguments_embed(summary: WeeklySummary, budget: int) -> EmbedSpec | None:
              for x in summary.arguments]
     return EmbedSpec(title=title,
                      description=fit_lines(lines, budget, more="…and {n} more in summary.csv"),
-                     footer=FOOTER_RULES)
+                     footer=FOOTER_RULES, color=COLOR)
 
 
 def to_embeds(summary: WeeklySummary) -> list[EmbedSpec]:
@@ -212,16 +168,13 @@ def to_embeds(summary: WeeklySummary) -> list[EmbedSpec]:
             lines += ["", f"Last week ({summary.previous.iso_week}): "
                           f"{headline(summary.previous)}."]
         return [EmbedSpec(title=f"Weekly summary · {summary.iso_week}",
-                          description=cut("\n".join(lines), DESCRIPTION_MAX),
+                          description=cut("\n".join(lines), EMBED_DESCRIPTION_LIMIT),
                           color=EMPTY_COLOR, image=CHART_URL)]
     overview = _overview(summary)
-    second = _arguments_embed(summary, TOTAL_MAX - overview.length())
+    second = _arguments_embed(summary, EMBED_TOTAL_LIMIT - overview.length())
     if second is None:
         return [EmbedSpec(title=overview.title, description=overview.description,
-                          fields=overview.fields, footer=cut(FOOTER_RULES, FOOTER_MAX),
-                          image=CHART_URL)]
+                          fields=overview.fields, footer=cut(FOOTER_RULES, EMBED_FOOTER_LIMIT),
+                          color=COLOR, image=CHART_URL)]
     return [overview, replace(second, image=CHART_URL)]
 
-
-def total_length(embeds: Sequence[EmbedSpec]) -> int:
-    return sum(e.length() for e in embeds)

@@ -90,7 +90,7 @@ def test_card_stays_within_embed_limits() -> None:
     arguments = [argument(i, "Y" * 120, thread_id=10**18 + i) for i in range(1, 60)]
     card = build_card(piece, arguments)
     assert len(card.title) <= 256 and len(card.description) <= EMBED_DESCRIPTION_LIMIT
-    assert card.size() <= 6000
+    assert card.length() <= 6000
 
 
 def test_opening_chunks_fit_and_carry_controls_last() -> None:

@@ -7,6 +7,7 @@ import io
 import json
 import struct
 
+from bot.embeds import size, total_length
 from bot.emulator.errors import APIError
 from bot.emulator.validation import check_message
 from bot.store import AGREE, DISAGREE, Store, VoteTarget
@@ -23,7 +24,6 @@ from bot.summaries import (
     to_json,
     to_markdown,
 )
-from bot.summaries.embeds import size, total_length
 from tests.summaries.helpers import GUILD, WEEK, at, debate_week, make_piece, publish
 
 LINK = f"https://discord.com/channels/{GUILD}"
