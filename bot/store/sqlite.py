@@ -4,6 +4,9 @@ One connection per store, WAL journal, foreign keys on, a busy timeout for other
 Transactions are serialised by an asyncio lock (aiosqlite shares one connection between
 coroutines) and start with ``BEGIN IMMEDIATE``, so a read-then-write (a vote toggle, a lease
 claim) holds the database write lock from its first read, also against other processes.
+A cancelled caller cannot leave the connection inside a transaction: aiosqlite still runs a
+statement whose awaiting task was cancelled, so every transaction ends in a ROLLBACK or
+COMMIT that is awaited to its end before the lock is given back.
 
 A file database in WAL mode also gets a few read-only connections for the summary queries
 (``_read_tx``): WAL readers see every committed write and never block the writer, so a weekly
@@ -17,12 +20,12 @@ import asyncio
 import json
 import re
 import sqlite3
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import unquote
 
 import aiosqlite
@@ -35,6 +38,7 @@ BUSY_TIMEOUT_MS = 10_000
 #: readers than a small host's cores would only contend.
 READERS = 2
 _PLACEHOLDER = re.compile(r"\$(\d+)")
+_T = TypeVar("_T")
 
 
 @lru_cache(maxsize=512)
@@ -51,6 +55,26 @@ def _sqlite_arg(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return json.dumps(list(value))  # read back through json_each()
     return value
+
+
+async def _settle(step: Awaitable[_T]) -> _T:
+    """Await ``step`` to its end even if the caller is cancelled meanwhile, then re-raise.
+
+    Ending a transaction must not be cut short: the store's lock (or a reader's slot) is
+    only given back once the connection is out of its transaction.
+    """
+    task = asyncio.ensure_future(step)
+    cancelled = False
+    while not task.done():
+        try:
+            await asyncio.shield(task)
+        except asyncio.CancelledError:
+            if task.cancelled():
+                raise
+            cancelled = True
+    if cancelled:
+        raise asyncio.CancelledError
+    return task.result()
 
 
 def sqlite_path(url: str) -> str:
@@ -177,17 +201,36 @@ class SQLiteStore(SqlStore):
         if self._closed:
             raise StoreError("the store is closed")
         async with self._lock:
-            await self._db.execute("BEGIN IMMEDIATE")
+            if self._closed:  # closed while this waited for the lock
+                raise StoreError("the store is closed")
+            # BEGIN is inside the try: a task cancelled while awaiting it still has it run on
+            # aiosqlite's thread, and the connection must not be left inside a transaction.
             try:
+                await self._db.execute("BEGIN IMMEDIATE")
                 yield _Conn(self._db)
-            except sqlite3.IntegrityError as exc:
-                await asyncio.shield(self._db.execute("ROLLBACK"))
-                raise _translate(exc) from exc
-            except BaseException:
-                await asyncio.shield(self._db.execute("ROLLBACK"))
+            except BaseException as exc:
+                await _settle(self._rollback(self._db))
+                if isinstance(exc, sqlite3.IntegrityError):
+                    raise _translate(exc) from exc
                 raise
-            else:
-                await asyncio.shield(self._db.execute("COMMIT"))
+            try:
+                await _settle(self._db.execute("COMMIT"))
+            except BaseException:
+                await _settle(self._rollback(self._db))
+                raise
+
+    @staticmethod
+    async def _rollback(db: aiosqlite.Connection) -> None:
+        """End whatever transaction is open; none at all (BEGIN itself failed) is fine too.
+
+        A connection's statements run in order on its one thread, so this runs after any
+        statement a cancelled task left queued.
+        """
+        try:
+            await db.execute("ROLLBACK")
+        except sqlite3.OperationalError:
+            if db.in_transaction:
+                raise
 
     @asynccontextmanager
     async def _read_tx(self) -> AsyncIterator[Conn]:
@@ -200,11 +243,11 @@ class SQLiteStore(SqlStore):
         reader = await self._readers.get()
         try:
             # Deferred: a snapshot of what was committed when the first read starts.
-            await reader.execute("BEGIN")
             try:
+                await reader.execute("BEGIN")
                 yield _Conn(reader)
             finally:
-                await asyncio.shield(reader.execute("ROLLBACK"))  # nothing to keep
+                await _settle(self._rollback(reader))  # nothing to keep
         finally:
             self._readers.put_nowait(reader)
 
