@@ -43,7 +43,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import cProfile
 import gc
 import json
@@ -65,11 +64,17 @@ sys.path.insert(0, str(ROOT))
 import discord  # noqa: E402
 from discord.ext import commands  # noqa: E402
 
-from bot.client import CounterpointBot, create_bot  # noqa: E402
-from bot.config import Settings  # noqa: E402
+from bot.client import CounterpointBot  # noqa: E402
 from bot.debate import VOTE_PATTERN  # noqa: E402
-from bot.emulator import Channel, DiscordPyPointer, Emulator, Member, Message  # noqa: E402
-from bot.sandbox import FeedSite, buttons, sample_piece  # noqa: E402
+from bot.emulator import Channel, Emulator, Member, Message  # noqa: E402
+from bot.sandbox import (  # noqa: E402
+    FeedSite,
+    buttons,
+    emulator_settings,
+    sample_piece,
+    start_bot,
+    start_client,
+)
 from bot.store.sqlite import SQLiteStore  # noqa: E402
 
 SAMPLE = ROOT / "bot" / "samples" / "city_bike_lanes.txt"
@@ -158,37 +163,6 @@ def bare_bot() -> commands.AutoShardedBot:
         guild_ready_timeout=0.05)
     bot.add_dynamic_items(AckVote)
     return bot
-
-
-@dataclass
-class Running:
-    client: commands.AutoShardedBot
-    task: asyncio.Task[None]
-    pointer: DiscordPyPointer
-
-    async def stop(self) -> None:
-        await self.client.close()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self.task
-        self.pointer.restore()
-
-
-async def start(emu: Emulator, client: commands.AutoShardedBot,
-                ready: asyncio.Event | None = None) -> Running:
-    """Start ``client`` on the emulator; wait for ``ready`` (else discord.py's ready)."""
-    pointer = emu.point_discord_py_here()
-    task = asyncio.create_task(client.start(emu.token), name="bench-bot")
-    waiter = asyncio.create_task(ready.wait() if ready is not None else client.wait_until_ready())
-    done, _ = await asyncio.wait({task, waiter}, timeout=READY_TIMEOUT,
-                                 return_when=asyncio.FIRST_COMPLETED)
-    if waiter not in done:
-        waiter.cancel()
-        pointer.restore()
-        if task in done:
-            task.result()
-        task.cancel()
-        raise RuntimeError("the bot did not become ready on the emulator")
-    return Running(client, task, pointer)
 
 
 # --- the piece and the clicks ----------------------------------------------------------------
@@ -314,20 +288,17 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
     bare: list[PhaseResult] = []
     try:
         with tempfile.TemporaryDirectory(prefix="counterpoint-bench-") as folder:
-            settings = Settings.from_env(
-                {"COUNTERPOINT_DATABASE_URL": f"sqlite:///{Path(folder) / 'bench.db'}",
-                 "DISCORD_TOKEN": emu.token, "COUNTERPOINT_ALLOW_PRIVATE_ADDRESSES": "true",
-                 "COUNTERPOINT_LOG_LEVEL": "WARNING"}, dotenv=None)
+            settings = emulator_settings(f"sqlite:///{Path(folder) / 'bench.db'}",
+                                         discord_token=emu.token, log_level="WARNING")
             clicks: list[Click] = []
             warmup: list[Click] = []
             # Rounds alternate the bots so both see the same background load on a shared
             # machine; each round replays the same plan.
             for _round in range(args.rounds):
-                counterpoint = create_bot(settings, guild_ready_timeout=0.05)
-                running = await start(emu, counterpoint, counterpoint.resumed)
+                running = await start_bot(emu, settings, within=READY_TIMEOUT)
                 try:
                     if args.no_autocheckpoint:
-                        await no_autocheckpoint(counterpoint)
+                        await no_autocheckpoint(running.bot)
                     if not clicks:
                         await post_piece(emu, moderator, channel, site.page_url(piece))
                         targets = vote_buttons(emu, channel)
@@ -340,7 +311,7 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
                                             profile))
                 finally:
                     await running.stop()
-                running = await start(emu, bare_bot())
+                running = await start_client(emu, bare_bot(), within=READY_TIMEOUT)
                 try:
                     bare.append(await phase(emu, "bare", clicks, warmup, interval))
                 finally:

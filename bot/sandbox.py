@@ -15,18 +15,27 @@ import html
 import tempfile
 import textwrap
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
+import discord
 from aiohttp import web
 
 from bot.client import CounterpointBot, create_bot
 from bot.config import Settings
 from bot.debate import parse_custom_id
-from bot.emulator import Channel, Emulator, InteractionRecord, Member, Message, Thread
+from bot.emulator import (
+    Channel,
+    DiscordPyPointer,
+    Emulator,
+    InteractionRecord,
+    Member,
+    Message,
+    Thread,
+)
 from bot.pipeline import read_file
 from bot.store import VoteTarget
 from bot.summaries import IsoWeek, build_summary, to_markdown
@@ -49,6 +58,71 @@ REBUTTAL_TEXT = (
 
 class SandboxError(RuntimeError):
     """The sandbox could not show the flow; the message says at which step."""
+
+
+# --- a discord.py client on the emulator -----------------------------------------------------
+
+ClientT = TypeVar("ClientT", bound=discord.Client)
+
+
+class NotReady(TimeoutError):
+    """The client did not become ready on the emulator in time (nor stop with an error)."""
+
+
+def emulator_settings(database_url: str, **changes: Any) -> Settings:
+    """Settings of the real bot on the emulator: ``database_url``, the emulator's default
+    token, and loopback addresses allowed (sites served on 127.0.0.1 stand for the web, and
+    the address guard refuses them by default). ``changes`` replace fields of the result."""
+    base = Settings.from_env({"COUNTERPOINT_DATABASE_URL": database_url,
+                              "COUNTERPOINT_ALLOW_PRIVATE_ADDRESSES": "true",
+                              "DISCORD_TOKEN": "emulator-token"}, dotenv=None)
+    return replace(base, **changes)
+
+
+@dataclass
+class RunningBot(Generic[ClientT]):
+    """A discord.py client connected to an emulator; :meth:`stop` undoes the start."""
+
+    bot: ClientT
+    task: asyncio.Task[None]
+    pointer: DiscordPyPointer
+
+    async def stop(self) -> None:
+        """A clean shutdown; discord.py points at Discord again afterwards."""
+        try:
+            await self.bot.close()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.task
+        finally:
+            self.pointer.restore()
+
+
+async def start_client(emu: Emulator, client: ClientT, *, ready: asyncio.Event | None = None,
+                       within: float = _TIMEOUT) -> RunningBot[ClientT]:
+    """Point discord.py at ``emu``, start ``client`` and wait for ``ready`` (by default
+    discord.py's own ready). Raises the client's error if it stopped, else :class:`NotReady`;
+    either way discord.py is pointed back at Discord."""
+    pointer = emu.point_discord_py_here()
+    task = asyncio.create_task(client.start(emu.token), name="bot-on-emulator")
+    waiter = asyncio.create_task(ready.wait() if ready is not None else client.wait_until_ready())
+    done, _ = await asyncio.wait({task, waiter}, timeout=within,
+                                 return_when=asyncio.FIRST_COMPLETED)
+    if waiter not in done:
+        waiter.cancel()
+        pointer.restore()
+        if task in done:
+            task.result()  # why the client stopped
+        task.cancel()
+        raise NotReady("the bot did not become ready on the emulator")
+    return RunningBot(client, task, pointer)
+
+
+async def start_bot(emu: Emulator, settings: Settings, *, within: float = _TIMEOUT,
+                    **options: Any) -> RunningBot[CounterpointBot]:
+    """The real bot (``create_bot(settings, **options)``) on ``emu``, once it has resumed
+    unfinished pieces."""
+    bot = create_bot(settings, **{"guild_ready_timeout": 0.05, **options})
+    return await start_client(emu, bot, ready=bot.resumed, within=within)
 
 
 # --- the newspaper site ----------------------------------------------------------------------
@@ -140,19 +214,19 @@ class FeedSite:
 class Sandbox:
     emu: Emulator
     site: FeedSite
-    bot: CounterpointBot
-    bot_task: asyncio.Task[None]
+    running: RunningBot[CounterpointBot]
     channel: Channel
     moderator: Member
     members: list[Member]
-    restore: Callable[[], None]
     log: list[str] = field(default_factory=list)
 
+    @property
+    def bot(self) -> CounterpointBot:
+        return self.running.bot
+
     async def close(self) -> None:
-        await self.bot.close()
-        with contextlib.suppress(asyncio.CancelledError, Exception):
-            await self.bot_task
-        self.restore()
+        with contextlib.suppress(Exception):  # a bot that failed has said so already
+            await self.running.stop()
         await self.site.stop()
         await self.emu.stop()
 
@@ -164,27 +238,16 @@ async def open_sandbox(pieces: Sequence[SamplePiece], database_url: str) -> Sand
     moderator = guild.add_member("Morgan", permissions=["ADMINISTRATOR"])
     members = [guild.add_member(name) for name in ("Ada", "Ben", "Cleo", "Dev")]
     site = await FeedSite(pieces).start()
-    settings = Settings.from_env(
-        {"COUNTERPOINT_DATABASE_URL": database_url, "DISCORD_TOKEN": emu.token,
-         # The sample site lives on 127.0.0.1, which the address guard refuses by default.
-         "COUNTERPOINT_ALLOW_PRIVATE_ADDRESSES": "true", "COUNTERPOINT_LOG_LEVEL": "WARNING"},
-        dotenv=None)
-    pointer = emu.point_discord_py_here()
-    bot = create_bot(settings, guild_ready_timeout=0.05)
-    task = asyncio.create_task(bot.start(emu.token), name="counterpoint")
-    ready = asyncio.create_task(bot.resumed.wait())
-    done, _ = await asyncio.wait({task, ready}, timeout=_TIMEOUT,
-                                 return_when=asyncio.FIRST_COMPLETED)
-    if ready not in done:
-        ready.cancel()
-        pointer.restore()
+    settings = emulator_settings(database_url, discord_token=emu.token, log_level="WARNING")
+    try:
+        running = await start_bot(emu, settings)
+    except Exception as exc:
         await site.stop()
         await emu.stop()
-        if task.done() and task.exception() is not None:
-            raise SandboxError(f"the bot did not start: {task.exception()}")
-        task.cancel()
-        raise SandboxError("the bot did not become ready on the emulator")
-    return Sandbox(emu, site, bot, task, channel, moderator, members, pointer.restore)
+        if isinstance(exc, NotReady):
+            raise SandboxError(str(exc)) from None
+        raise SandboxError(f"the bot did not start: {exc}") from exc
+    return Sandbox(emu, site, running, channel, moderator, members)
 
 
 # --- what members do -------------------------------------------------------------------------

@@ -5,16 +5,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from aiohttp import web
 
-from bot.client import CounterpointBot, create_bot
+from bot import sandbox
+from bot.client import CounterpointBot
 from bot.config import Settings
 from bot.emulator import (
     Channel,
-    DiscordPyPointer,
     Emulator,
     Guild,
     InteractionRecord,
@@ -27,19 +27,7 @@ REPO = Path(__file__).resolve().parents[2]
 SAMPLES = REPO / "bot" / "samples"
 
 
-@dataclass
-class RunningBot:
-    bot: CounterpointBot
-    task: asyncio.Task[None]
-    pointer: DiscordPyPointer
-
-    async def stop(self) -> None:
-        """A clean shutdown."""
-        await self.bot.close()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self.task
-        self.pointer.restore()
-
+class RunningBot(sandbox.RunningBot[CounterpointBot]):
     async def kill(self, *tasks: asyncio.Task[object]) -> None:
         """As close to SIGKILL as one process allows: cancel the given in-flight tasks (they
         record nothing more), then drop the bot's connections."""
@@ -53,23 +41,11 @@ class RunningBot:
 
 async def start_bot(emu: Emulator, settings: Settings, *, ready_within: float = 20.0,
                     **options: object) -> RunningBot:
-    """Start the real bot against ``emu`` and wait until it resumed unfinished pieces."""
-    pointer = emu.point_discord_py_here()
-    options = {"guild_ready_timeout": 0.05, "vote_debounce": 0.5, "tally_delay": 1.0,
-               **options}
-    bot = create_bot(settings, **options)  # type: ignore[arg-type]
-    task = asyncio.create_task(bot.start(emu.token), name="bot")
-    waiter = asyncio.create_task(bot.resumed.wait())
-    done, _ = await asyncio.wait({task, waiter}, timeout=ready_within,
-                                 return_when=asyncio.FIRST_COMPLETED)
-    if waiter not in done:
-        waiter.cancel()
-        pointer.restore()
-        if task in done:
-            task.result()
-        task.cancel()
-        raise TimeoutError("the bot did not become ready on the emulator")
-    return RunningBot(bot, task, pointer)
+    """Start the real bot against ``emu`` and wait until it resumed unfinished pieces; votes
+    debounce and tallies settle faster than in production, so tests run quickly."""
+    options = {"vote_debounce": 0.5, "tally_delay": 1.0, **options}
+    running = await sandbox.start_bot(emu, settings, within=ready_within, **options)
+    return RunningBot(running.bot, running.task, running.pointer)
 
 
 @dataclass
@@ -105,12 +81,7 @@ class PieceServer:
             await self.runner.cleanup()
 
 
-def settings_for(database_url: str, **changes: object) -> Settings:
-    """Settings of a bot on the emulator: the given database, loopback piece server allowed."""
-    base = Settings.from_env({"COUNTERPOINT_DATABASE_URL": database_url,
-                              "COUNTERPOINT_ALLOW_PRIVATE_ADDRESSES": "true",
-                              "DISCORD_TOKEN": "emulator-token"}, dotenv=None)
-    return replace(base, **changes)  # type: ignore[arg-type]
+settings_for = sandbox.emulator_settings
 
 
 def names(items: Iterable[object]) -> list[str]:
