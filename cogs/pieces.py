@@ -18,8 +18,9 @@ from bot.feeds.fetch import FetchError
 from bot.pipeline import SourceError, is_url, read_source
 from bot.publishing import Publisher, PublishResult
 from bot.publishing.payloads import channel_link
+from bot.publishing.publisher import PUBLISHED
 from bot.store import PieceRecord
-from cogs.common import NO_MENTIONS
+from cogs.progress import ProgressReply
 
 if TYPE_CHECKING:
     from bot.client import CounterpointBot
@@ -74,24 +75,21 @@ class Pieces(commands.Cog):
     async def post(self, interaction: discord.Interaction, url: str,
                    channel: discord.TextChannel | discord.ForumChannel) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
+        # Progress edits of the deferred reply must never hold up reading or publishing.
+        async with ProgressReply.for_interaction(interaction) as progress:
+            await progress.final(await self._post(url, channel, interaction, progress))
 
-        async def progress(text: str) -> None:
-            try:
-                await interaction.edit_original_response(content=text,
-                                                         allowed_mentions=NO_MENTIONS)
-            except discord.HTTPException as exc:
-                log.info("could not show progress: %s", exc)
-
+    async def _post(self, url: str, channel: discord.TextChannel | discord.ForumChannel,
+                    interaction: discord.Interaction, progress: ProgressReply) -> str:
+        """Read, queue and publish the piece, reporting as it goes; returns the final reply."""
         url = url.strip()
         if not is_url(url):
-            await progress("That is not a web address: give a link starting with https://.")
-            return
-        await progress(f"Reading <{url}> …")
+            return "That is not a web address: give a link starting with https://."
+        progress.report(f"Reading <{url}> …")
         try:
             piece = await read_source(url, self.bot.fetcher)
         except (FetchError, SourceError, ValueError) as exc:
-            await progress(f"I could not read that piece: {exc}")
-            return
+            return f"I could not read that piece: {exc}"
         guild_id = interaction.guild_id or channel.guild.id
         # A feed or a page that names its canonical address gives the article's own URL: that
         # is the piece's identity, so the same article is never posted twice to a channel
@@ -102,22 +100,28 @@ class Pieces(commands.Cog):
             existing = await self.bot.store.get_piece_by_url(guild_id, channel.id, url)
             assert existing is not None
             if existing.state == "published":
-                await progress(f"Already posted in <#{channel.id}>: {self._where(existing)}")
-                return
+                return f"Already posted in <#{channel.id}>: {self._where(existing)}"
             record = existing
         count = len(piece.arguments)
-        await progress(f"Read **{piece.title or url}**: "
-                       f"{count or 'no'} enumerated argument{'s' if count != 1 else ''}. "
-                       "Posting …")
-        result = await self.publisher.publish(record.id, progress=progress)
+        progress.report(f"Read **{piece.title or url}**: "
+                        f"{count or 'no'} enumerated argument{'s' if count != 1 else ''}. "
+                        "Posting …")
+
+        async def publishing(text: str) -> None:
+            # "Published." says less than the final reply right behind it: the last thread
+            # opened stays on screen until then.
+            if text != PUBLISHED:
+                progress.report(text)
+
+        result = await self.publisher.publish(record.id, progress=publishing)
         for delay in QUICK_RETRIES:
             if result.outcome != "failed" or not result.retryable:
                 break
-            await progress(f"Discord is struggling ({result.detail}); trying again in "
-                           f"{delay:g} seconds …")
+            progress.report(f"Discord is struggling ({result.detail}); trying again in "
+                            f"{delay:g} seconds …")
             await asyncio.sleep(delay)
-            result = await self.publisher.publish(record.id, progress=progress)
-        await progress(await self._summary(result, channel.id))
+            result = await self.publisher.publish(record.id, progress=publishing)
+        return await self._summary(result, channel.id)
 
     async def _summary(self, result: PublishResult, channel_id: int) -> str:
         piece = result.piece

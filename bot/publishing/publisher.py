@@ -57,6 +57,8 @@ log = logging.getLogger(__name__)
 
 Outcome = Literal["published", "failed", "skipped", "busy"]
 Progress = Callable[[str], Awaitable[None]]
+# The last progress report of a publish that went through.
+PUBLISHED = "Published."
 # Pieces a restart (or the retry loop) picks up again.
 RESUMABLE: tuple[Literal["pending", "publishing", "failed"], ...] = (
     "pending", "publishing", "failed")
@@ -176,7 +178,7 @@ class Publisher:
             log.exception("publishing piece %s failed unexpectedly", piece_id)
             return await self._failed(piece, _Unpublishable(f"internal error: {exc!r}"),
                                       previous_error, notify=False)
-        await progress("Published.")
+        await progress(PUBLISHED)
         count = len(arguments)
         return PublishResult(piece_id, "published",
                              f"posted with {count} thread{'s' if count != 1 else ''}", piece)
