@@ -1,4 +1,4 @@
-"""The real Counterpoint bot on the emulator: start, stop, kill, and a loopback piece server."""
+"""The real Counterpoint bot on the emulator: start, stop, kill, and a loopback site for pieces."""
 
 from __future__ import annotations
 
@@ -6,9 +6,6 @@ import asyncio
 import contextlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
-
-from aiohttp import web
 
 from bot import sandbox
 from bot.client import CounterpointBot
@@ -22,9 +19,7 @@ from bot.emulator import (
     Message,
     Thread,
 )
-
-REPO = Path(__file__).resolve().parents[2]
-SAMPLES = REPO / "bot" / "samples"
+from tests.feedsite import FeedSite
 
 
 class RunningBot(sandbox.RunningBot[CounterpointBot]):
@@ -48,39 +43,6 @@ async def start_bot(emu: Emulator, settings: Settings, *, ready_within: float = 
     return RunningBot(running.bot, running.task, running.pointer)
 
 
-@dataclass
-class PieceServer:
-    """Serves text files over loopback HTTP, as a newspaper site would serve its pieces."""
-
-    files: dict[str, str] = field(default_factory=dict)
-    runner: web.AppRunner | None = None
-    port: int = 0
-
-    async def start(self) -> PieceServer:
-        app = web.Application()
-        app.router.add_get("/{name}", self._serve)
-        self.runner = web.AppRunner(app, access_log=None)
-        await self.runner.setup()
-        site = web.TCPSite(self.runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = int(self.runner.addresses[0][1])
-        return self
-
-    async def _serve(self, request: web.Request) -> web.Response:
-        text = self.files.get(request.match_info["name"])
-        if text is None:
-            return web.Response(status=404, text="not found")
-        return web.Response(text=text, content_type="text/plain", charset="utf-8")
-
-    def add(self, name: str, text: str) -> str:
-        self.files[name] = text
-        return f"http://127.0.0.1:{self.port}/{name}"
-
-    async def stop(self) -> None:
-        if self.runner is not None:
-            await self.runner.cleanup()
-
-
 settings_for = sandbox.emulator_settings
 
 
@@ -93,7 +55,7 @@ class World:
     """One emulator, one guild, a piece server and the bot: what an e2e module shares."""
 
     emu: Emulator
-    server: PieceServer
+    server: FeedSite
     database_url: str
     guild: Guild
     general: Channel
@@ -109,7 +71,7 @@ class World:
     @classmethod
     async def create(cls, database_url: str, **bot_options: object) -> World:
         emu = await Emulator().start()
-        server = await PieceServer().start()
+        server = await FeedSite().start()
         guild = emu.add_guild("Debate Club")
         world = cls(
             emu=emu, server=server, database_url=database_url, guild=guild,

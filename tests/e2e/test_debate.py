@@ -14,7 +14,8 @@ import pytest_asyncio
 from bot.emulator import InteractionRecord, Member, Message, Thread
 from bot.store import ArgumentRecord, Store, VoteTarget, open_store
 from cogs.controls import argument_view, contribution_view
-from tests.e2e.harness import SAMPLES, World, reply_text
+from tests.e2e.harness import World, reply_text
+from tests.feedsite import SAMPLES
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

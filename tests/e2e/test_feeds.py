@@ -21,8 +21,8 @@ from bot.emulator import Channel, Emulator, InteractionRecord, Member, Message, 
 from bot.emulator.interactions import find_command
 from bot.feeds.service import FeedStatus
 from cogs.feeds import Feeds, list_embeds
-from tests.e2e.feeds_site import FeedSite, Item
-from tests.e2e.harness import PieceServer, RunningBot, World, reply_text, settings_for, start_bot
+from tests.e2e.harness import RunningBot, World, reply_text, settings_for, start_bot
+from tests.feedsite import FeedSite, Item
 from tests.storefixtures import POSTGRES_ENV, POSTGRES_URL
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -124,7 +124,7 @@ def soon() -> datetime:
 async def fw(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[FeedWorld]:
     database = tmp_path_factory.mktemp("feeds") / "counterpoint.db"
     emu = await Emulator().start()
-    server = await PieceServer().start()
+    server = await FeedSite().start()
     site = await FeedSite().start()
     guild = emu.add_guild("Debate Club")
     channels = {name: guild.add_text_channel(name) for name in CHANNELS}

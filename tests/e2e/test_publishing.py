@@ -16,7 +16,8 @@ from bot.pipeline import read_file
 from bot.publishing import WHOLE_PIECE_MARKER
 from bot.publishing.payloads import MESSAGE_LIMIT, display_title, forum_tag_name
 from bot.store import ArgumentRecord, PieceRecord, open_store
-from tests.e2e.harness import SAMPLES, World, reply_text
+from tests.e2e.harness import World, reply_text
+from tests.feedsite import SAMPLES
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

@@ -17,7 +17,8 @@ import pytest
 from bot.emulator import Channel, Message
 from bot.publishing import DiscordPort
 from bot.store import PieceRecord, open_store
-from tests.e2e.harness import SAMPLES, World, reply_text
+from tests.e2e.harness import World, reply_text
+from tests.feedsite import SAMPLES
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

@@ -9,19 +9,12 @@ Clocks are pinned: each poll passes ``now``; nothing sleeps and nothing is timed
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import html
 import random
-from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from email.utils import format_datetime
-from pathlib import Path
 
 import pytest
-from aiohttp import web
-from aiohttp.test_utils import TestServer
 
 from bot.feeds.fetch import Fetcher
 from bot.feeds.parse import parse_feed
@@ -34,10 +27,9 @@ from bot.feeds.service import (
 )
 from bot.store import Store
 from tests.feeds.conftest import FeedServer
+from tests.feedsite import BIKE_LANES, FeedSite, Item, long_body, rss
 from tests.storefixtures import make_store, store, store_url  # noqa: F401
 
-SAMPLES = Path(__file__).resolve().parents[2] / "bot" / "samples"
-BIKE_LANES = (SAMPLES / "city_bike_lanes.txt").read_text(encoding="utf-8")
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 GUILD, OTHER_GUILD = 1001, 2002
 MOD = 42
@@ -46,105 +38,14 @@ MOD = 42
 # ------------------------------------------------------------------------------ the server
 
 
-def _long_body(seed: str) -> str:
-    """An op-ed body long enough (>150 words) that no page read is needed."""
-    paragraphs = [p.strip() for p in BIKE_LANES.split("\n\n")[2:] if p.strip()]
-    return f"<p>{html.escape(seed)} opens this piece.</p>" + "".join(
-        f"<p>{html.escape(p)}</p>" for p in paragraphs)
-
-
-@dataclass
-class Item:
-    guid: str | None
-    title: str
-    link: str | None
-    date: datetime | None
-    body: str | None = None
-    author: str = "Marisol Ekwueme"
-
-    def xml(self) -> str:
-        parts = [f"<title>{html.escape(self.title)}</title>",
-                 f"<author>{html.escape(self.author)}</author>"]
-        if self.guid is not None:
-            parts.append(f'<guid isPermaLink="false">{html.escape(self.guid)}</guid>')
-        if self.link is not None:
-            parts.append(f"<link>{html.escape(self.link)}</link>")
-        if self.date is not None:
-            parts.append(f"<pubDate>{format_datetime(self.date)}</pubDate>")
-        body = self.body if self.body is not None else _long_body(self.title)
-        parts.append(f"<description>{html.escape(body)}</description>")
-        return "<item>" + "".join(parts) + "</item>"
-
-
-def rss(items: list[Item], title: str = "Loopback Opinion") -> bytes:
-    return ('<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
-            f"<title>{html.escape(title)}</title><link>http://127.0.0.1/</link>"
-            + "".join(i.xml() for i in items) + "</channel></rss>").encode("utf-8")
-
-
-@dataclass
-class Route:
-    body: bytes = b""
-    status: int = 200
-    content_type: str = "application/rss+xml; charset=utf-8"
-    headers: dict[str, str] = field(default_factory=dict)
-    etag: bool = True
-
-
-class Publisher:
-    """Feeds that tests rewrite between polls; honours If-None-Match with a content ETag."""
-
-    def __init__(self) -> None:
-        self.routes: dict[str, Route] = {}
-        self.hits: Counter[str] = Counter()
-        self.conditional: Counter[str] = Counter()
-        self.server: TestServer | None = None
-        app = web.Application()
-        app.router.add_route("GET", "/{path:.*}", self.dispatch)
-        self.app = app
-
-    def url(self, path: str) -> str:
-        assert self.server is not None
-        return f"http://127.0.0.1:{self.server.port}{path}"
-
-    def feed(self, path: str, items: list[Item], **route: object) -> str:
-        self.routes[path] = Route(body=rss(items), **route)  # type: ignore[arg-type]
-        return self.url(path)
-
-    def raw(self, path: str, body: bytes, **route: object) -> str:
-        self.routes[path] = Route(body=body, **route)  # type: ignore[arg-type]
-        return self.url(path)
-
-    async def dispatch(self, request: web.Request) -> web.StreamResponse:
-        path = "/" + request.match_info["path"]
-        self.hits[path] += 1
-        route = self.routes.get(path)
-        if route is None:
-            raise web.HTTPNotFound()
-        if request.headers.get("If-None-Match"):
-            self.conditional[path] += 1
-        if route.status != 200:
-            return web.Response(status=route.status, text="no", headers=route.headers)
-        if not route.etag:
-            return web.Response(body=route.body, headers={
-                "Content-Type": route.content_type, **route.headers})
-        etag = '"' + hashlib.sha256(route.body).hexdigest()[:16] + '"'
-        if request.headers.get("If-None-Match") == etag:
-            return web.Response(status=304, headers={"ETag": etag})
-        return web.Response(body=route.body, headers={
-            "Content-Type": route.content_type, "ETag": etag, **route.headers})
-
-
 @pytest.fixture
-async def publisher(connections: list[str]) -> AsyncIterator[Publisher]:
-    state = Publisher()
-    server = TestServer(state.app, host="127.0.0.1", port=0)
-    await server.start_server()
-    state.server = server
+async def publisher(connections: list[str]) -> AsyncIterator[FeedSite]:
+    """Feeds that tests rewrite between polls; honours If-None-Match with a content ETag."""
+    site = await FeedSite(etags=True).start()
     try:
-        yield state
+        yield site
     finally:
-        await server.close()
+        await site.stop()
 
 
 class Clock:
@@ -203,7 +104,7 @@ async def subscribe_raw(store: Store, url: str, channel: int = 1,
 
 
 async def test_add_marks_existing_entries_seen_then_posts_only_new_ones(
-        service: FeedService, store: Store, publisher: Publisher) -> None:
+        service: FeedService, store: Store, publisher: FeedSite) -> None:
     items = [item(1), item(2), item(3)]
     url = publisher.feed("/opinion.xml", items)
     added = await service.add(GUILD, 10, url, created_by=MOD, mention_role_id=77)
@@ -228,7 +129,7 @@ async def test_add_marks_existing_entries_seen_then_posts_only_new_ones(
 
 
 async def test_304_path_and_list(service: FeedService, store: Store,
-                                 publisher: Publisher) -> None:
+                                 publisher: FeedSite) -> None:
     url = publisher.feed("/steady.xml", [item(1)])
     added = await service.add(GUILD, 10, url, created_by=MOD)
     await poll(service, T0)
@@ -247,7 +148,7 @@ async def test_304_path_and_list(service: FeedService, store: Store,
 
 
 async def test_same_bytes_without_validators_are_not_parsed_again(
-        service: FeedService, store: Store, publisher: Publisher) -> None:
+        service: FeedService, store: Store, publisher: FeedSite) -> None:
     url = publisher.feed("/plain.xml", [item(1)], etag=False)
     await service.add(GUILD, 10, url, created_by=MOD)
     assert (await poll(service, T0)).not_modified == 0
@@ -260,7 +161,7 @@ async def test_same_bytes_without_validators_are_not_parsed_again(
 
 
 async def test_cache_control_and_retry_after_push_the_next_poll(
-        service: FeedService, store: Store, publisher: Publisher) -> None:
+        service: FeedService, store: Store, publisher: FeedSite) -> None:
     url = publisher.feed("/cached.xml", [item(1)], headers={"Cache-Control": "max-age=3600"})
     await service.add(GUILD, 10, url, created_by=MOD)
     await poll(service, T0)
@@ -277,7 +178,7 @@ async def test_cache_control_and_retry_after_push_the_next_poll(
 
 
 async def test_each_failure_is_listed_and_the_poller_goes_on(
-        service: FeedService, store: Store, publisher: Publisher,
+        service: FeedService, store: Store, publisher: FeedSite,
         feed_server: FeedServer) -> None:
     good = publisher.feed("/good.xml", [item(1)])
     await service.add(GUILD, 1, good, created_by=MOD)
@@ -331,7 +232,7 @@ async def test_each_failure_is_listed_and_the_poller_goes_on(
 
 
 async def test_recoverable_wrong_encoding_is_read(service: FeedService, store: Store,
-                                                  publisher: Publisher) -> None:
+                                                  publisher: FeedSite) -> None:
     # Latin-1 bytes in a document that declares UTF-8, and a UTF-8 document served as
     # UTF-16: feedparser recovers both, so they are read, not failed.
     body = rss([item(1, title="Déjà vu in the council")]).decode("utf-8").encode("latin-1")
@@ -349,7 +250,7 @@ async def test_recoverable_wrong_encoding_is_read(service: FeedService, store: S
 
 
 async def test_guid_date_and_tracking_churn_posts_nothing_twice(
-        service: FeedService, store: Store, publisher: Publisher) -> None:
+        service: FeedService, store: Store, publisher: FeedSite) -> None:
     url = publisher.feed("/churn.xml", [item(1)])
     await service.add(GUILD, 10, url, created_by=MOD)
     publisher.feed("/churn.xml", [item(2), item(1)])
@@ -375,7 +276,7 @@ async def test_guid_date_and_tracking_churn_posts_nothing_twice(
 
 
 async def test_a_title_alone_does_not_make_an_entry_seen(
-        service: FeedService, store: Store, publisher: Publisher) -> None:
+        service: FeedService, store: Store, publisher: FeedSite) -> None:
     column = item(1, title="Letters to the editor")
     url = publisher.feed("/letters.xml", [column])
     await service.add(GUILD, 10, url, created_by=MOD)
@@ -391,7 +292,7 @@ async def test_a_title_alone_does_not_make_an_entry_seen(
 
 
 async def test_undated_and_future_dated_entries_are_posted(
-        service: FeedService, store: Store, publisher: Publisher) -> None:
+        service: FeedService, store: Store, publisher: FeedSite) -> None:
     url = publisher.feed("/dates.xml", [item(1)])
     await service.add(GUILD, 10, url, created_by=MOD)
     publisher.feed("/dates.xml", [item(2, date=None), item(3, date=T0 + timedelta(days=400)),
@@ -413,7 +314,7 @@ def test_shared_links_and_titles_identify_nothing() -> None:
 
 
 async def test_a_rewritten_feed_does_not_flood(store: Store, fetcher: Fetcher,
-                                               publisher: Publisher) -> None:
+                                               publisher: FeedSite) -> None:
     service = FeedService(store, fetcher, PollSettings(max_new_per_cycle=3),
                           rng=random.Random(1), clock=Clock())
     url = publisher.feed("/rewrite.xml", [item(1)])
@@ -430,7 +331,7 @@ async def test_a_rewritten_feed_does_not_flood(store: Store, fetcher: Fetcher,
 
 
 async def test_first_read_of_an_unprimed_feed_posts_nothing(
-        service: FeedService, store: Store, publisher: Publisher) -> None:
+        service: FeedService, store: Store, publisher: FeedSite) -> None:
     url = publisher.feed("/fresh.xml", [item(1), item(2)])
     await store.add_subscription(GUILD, 10, url, created_by=MOD, now=T0)
     assert (await poll(service, T0)).piece_ids == []
@@ -439,7 +340,7 @@ async def test_first_read_of_an_unprimed_feed_posts_nothing(
 
 
 async def test_seen_keys_are_pruned_after_twelve_months(
-        service: FeedService, store: Store, publisher: Publisher) -> None:
+        service: FeedService, store: Store, publisher: FeedSite) -> None:
     url = publisher.feed("/old.xml", [item(1)])
     added = await service.add(GUILD, 10, url, created_by=MOD)
     feed_id = added.subscription.feed_id
@@ -453,7 +354,7 @@ async def test_seen_keys_are_pruned_after_twelve_months(
 
 
 async def test_filters_per_subscription(service: FeedService, store: Store,
-                                        publisher: Publisher) -> None:
+                                        publisher: FeedSite) -> None:
     url = publisher.feed("/mixed.xml", [item(1)])
     everything = await service.add(GUILD, 10, url, created_by=MOD)
     transport = await service.add(GUILD, 11, url, created_by=MOD,
@@ -463,7 +364,7 @@ async def test_filters_per_subscription(service: FeedService, store: Store,
     publisher.feed("/mixed.xml", [
         item(2, title="Why trams beat buses", body="<p>Short.</p>", link=None),
         item(3, title="Budget day", author="Jo Smith", body="<p>Taxes.</p>", link=None),
-        item(4, title="Spring", body=_long_body("x")),  # the body mentions Harbour Street
+        item(4, title="Spring", body=long_body("x")),  # the body mentions Harbour Street
         item(1)])
     await poll(service, T0)
     by_channel: dict[int, list[str | None]] = {}
@@ -477,7 +378,7 @@ async def test_filters_per_subscription(service: FeedService, store: Store,
 
 
 async def test_bad_regex_is_refused_at_add(service: FeedService, store: Store,
-                                           publisher: Publisher) -> None:
+                                           publisher: FeedSite) -> None:
     url = publisher.feed("/f.xml", [item(1)])
     with pytest.raises(FeedServiceError, match=r"Include: Regular expression `/\(unclosed/` "
                                                r"does not compile"):
@@ -490,7 +391,7 @@ async def test_bad_regex_is_refused_at_add(service: FeedService, store: Store,
 
 
 async def test_backoff_then_auto_pause_with_notices_then_resume(
-        service: FeedService, store: Store, publisher: Publisher, clock: Clock) -> None:
+        service: FeedService, store: Store, publisher: FeedSite, clock: Clock) -> None:
     url = publisher.feed("/flaky.xml", [item(1)])
     first = await service.add(GUILD, 10, url, created_by=MOD)
     second = await service.add(GUILD, 11, url, created_by=MOD)
@@ -540,7 +441,7 @@ async def test_backoff_then_auto_pause_with_notices_then_resume(
 
 
 async def test_pause_and_resume_one_channel(service: FeedService, store: Store,
-                                            publisher: Publisher, clock: Clock) -> None:
+                                            publisher: FeedSite, clock: Clock) -> None:
     url = publisher.feed("/p.xml", [item(1)])
     quiet = await service.add(GUILD, 10, url, created_by=MOD)
     await service.add(GUILD, 11, url, created_by=MOD)
@@ -560,7 +461,7 @@ async def test_pause_and_resume_one_channel(service: FeedService, store: Store,
 
 
 async def test_one_fetch_per_url_for_many_subscriptions(service: FeedService, store: Store,
-                                                        publisher: Publisher) -> None:
+                                                        publisher: FeedSite) -> None:
     urls = [publisher.feed(f"/shared{n}.xml", [item(1)]) for n in range(3)]
     guilds = [GUILD + n for n in range(5)]
     for guild in guilds:
@@ -578,7 +479,7 @@ async def test_one_fetch_per_url_for_many_subscriptions(service: FeedService, st
 
 async def test_two_processes_on_postgres_post_each_article_once(
         make_store: Callable[..., Awaitable[Store]], store: Store,
-        publisher: Publisher) -> None:
+        publisher: FeedSite) -> None:
     if store.dialect != "postgres":
         pytest.skip("several processes share one PostgreSQL; SQLite runs one poller")
     other_store = await make_store()
@@ -619,7 +520,7 @@ async def test_two_processes_on_postgres_post_each_article_once(
 
 
 async def test_backfill_creates_exactly_n_pending_pieces(
-        service: FeedService, store: Store, publisher: Publisher) -> None:
+        service: FeedService, store: Store, publisher: FeedSite) -> None:
     url = publisher.feed("/back.xml", [item(n) for n in range(8, 0, -1)])
     added = await service.add(GUILD, 10, url, created_by=MOD, backfill=3)
     assert [p.title for p in added.backfilled] == [
@@ -637,7 +538,7 @@ async def test_backfill_creates_exactly_n_pending_pieces(
 
 
 async def test_send_latest_and_test_write_nothing_but_the_piece(
-        service: FeedService, store: Store, publisher: Publisher) -> None:
+        service: FeedService, store: Store, publisher: FeedSite) -> None:
     url = publisher.feed("/latest.xml", [item(1), item(5), item(3)])
     piece = await service.test(url)
     assert piece.title == "Piece number 5" and len(piece.arguments) >= 3
@@ -652,7 +553,7 @@ async def test_send_latest_and_test_write_nothing_but_the_piece(
 
 
 async def test_teaser_entries_are_read_from_their_page(
-        service: FeedService, store: Store, publisher: Publisher) -> None:
+        service: FeedService, store: Store, publisher: FeedSite) -> None:
     page = "".join(f"<p>{html.escape(p)}</p>" for p in BIKE_LANES.split("\n\n")[2:])
     article_url = publisher.raw(
         "/articles/bikes.html",
@@ -670,7 +571,7 @@ async def test_teaser_entries_are_read_from_their_page(
 
 
 async def test_discovery_and_refusals(service: FeedService, store: Store,
-                                      publisher: Publisher) -> None:
+                                      publisher: FeedSite) -> None:
     feed_url = publisher.feed("/real.xml", [item(1)])
     page = publisher.raw("/home.html", (
         b'<!doctype html><html><head><link rel="alternate" type="application/rss+xml" '
@@ -692,7 +593,7 @@ async def test_discovery_and_refusals(service: FeedService, store: Store,
 
 
 async def test_feed_limit_per_guild(service: FeedService, store: Store,
-                                    publisher: Publisher) -> None:
+                                    publisher: FeedSite) -> None:
     await store.update_guild_settings(GUILD, feed_limit=2)
     for n in range(2):
         await service.add(GUILD, 10 + n, publisher.feed(f"/l{n}.xml", [item(1)]),
@@ -704,7 +605,7 @@ async def test_feed_limit_per_guild(service: FeedService, store: Store,
 
 
 async def test_autocomplete_remove_and_guild_scoping(service: FeedService, store: Store,
-                                                     publisher: Publisher) -> None:
+                                                     publisher: FeedSite) -> None:
     a = await service.add(GUILD, 10, publisher.feed("/a.xml", [item(1)]), created_by=MOD)
     b = await service.add(GUILD, 11, publisher.feed("/b.xml", [item(1)]), created_by=MOD)
     theirs = await service.add(OTHER_GUILD, 20, publisher.url("/b.xml"), created_by=MOD)
