@@ -77,9 +77,9 @@ def to_chart_png(summary: WeeklySummary) -> bytes:
         return _empty_chart(summary)
     several = len({a.piece_id for a in summary.arguments}) > 1
     rows = len(shown)
-    height = 1.9 + 0.42 * rows
+    height = 2.05 + 0.42 * rows
     fig = _figure(height)
-    top_margin = 1.15 / height
+    top_margin = 1.3 / height  # title, subtitle, then the side labels: each on its own row
     bottom_margin = 0.55 / height
     ax = fig.add_axes((0.36, bottom_margin, 0.6, 1 - top_margin - bottom_margin))
     ax.set_facecolor(PANEL)
@@ -118,11 +118,14 @@ def to_chart_png(summary: WeeklySummary) -> bytes:
     fig.text(0.02, 1 - 0.38 / height, f"Votes per argument · {summary.iso_week}",
              color=TEXT, fontsize=16, fontweight="bold", va="center")
     fig.text(0.02, 1 - 0.75 / height, subtitle, color=MUTED, fontsize=11, va="center")
-    # Side labels instead of a legend: each colour is named where its bars grow.
-    ax.text(0.0, 1.02, "◀ Disagree", transform=ax.transAxes, color=DISAGREE, fontsize=12,
-            fontweight="bold", ha="left", va="bottom")
-    ax.text(1.0, 1.02, "Agree ▶", transform=ax.transAxes, color=AGREE, fontsize=12,
-            fontweight="bold", ha="right", va="bottom")
+    # Side labels instead of a legend: each colour is named where its bars grow. They sit a
+    # fixed distance above the bars (not a fraction of the axes, which grows with the rows),
+    # so they never reach the subtitle.
+    for x, label, colour, align in ((0.0, "◀ Disagree", DISAGREE, "left"),
+                                    (1.0, "Agree ▶", AGREE, "right")):
+        ax.annotate(label, (x, 1.0), xycoords="axes fraction", xytext=(0, 4),
+                    textcoords="offset points", color=colour, fontsize=12,
+                    fontweight="bold", ha=align, va="bottom")
     return _png(fig)
 
 
