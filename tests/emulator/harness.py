@@ -2,33 +2,19 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import json
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
 import discord
 from discord.ext import commands
 
-from bot.emulator import DiscordPyPointer, Emulator
+from bot import sandbox
+from bot.emulator import Emulator
 
-
-@dataclass
-class RunningBot:
-    emu: Emulator
-    bot: commands.AutoShardedBot
-    task: asyncio.Task[None]
-    pointer: DiscordPyPointer
-
-    async def stop(self) -> None:
-        await self.bot.close()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self.task
-        self.pointer.restore()
+RunningBot = sandbox.RunningBot[commands.AutoShardedBot]
 
 
 async def start_bot(
@@ -38,35 +24,16 @@ async def start_bot(
     intents: discord.Intents | None = None,
     ready_within: float = 15.0,
 ) -> RunningBot:
-    """Start an AutoShardedBot (minimal intents, no chunking) and wait for on_ready."""
-    pointer = emu.point_discord_py_here()
+    """Start an AutoShardedBot (minimal intents, no chunking) and wait until it is ready."""
     bot = commands.AutoShardedBot(
         command_prefix=commands.when_mentioned,
         intents=intents or discord.Intents(guilds=True),
         chunk_guilds_at_startup=False,
         guild_ready_timeout=0.05,
     )
-    ready = asyncio.Event()
-
-    async def on_ready() -> None:
-        ready.set()
-
-    bot.add_listener(on_ready)
     if setup is not None:
         setup(bot)
-    task = asyncio.create_task(bot.start(emu.token))
-    waiter = asyncio.create_task(ready.wait())
-    done, _ = await asyncio.wait(
-        {task, waiter}, timeout=ready_within, return_when="FIRST_COMPLETED"
-    )
-    if waiter not in done:
-        waiter.cancel()
-        pointer.restore()
-        if task in done:
-            task.result()  # re-raise why the bot stopped
-        task.cancel()
-        raise TimeoutError("the bot did not become ready on the emulator")
-    return RunningBot(emu, bot, task, pointer)
+    return await sandbox.start_client(emu, bot, within=ready_within)
 
 
 class RawGateway:
