@@ -5,8 +5,9 @@ per token) and discord.py sleeps out a spent bucket inside ``edit_original_respo
 that awaited each report would stop for that long, so :class:`ProgressReply` takes reports
 without waiting and edits the message from its own task: at most one edit in flight, only the
 newest text kept (a report that arrives while an edit is in flight replaces any other still
-waiting), and the final text always delivered last, by the caller, awaited. The newest report
-still waiting then is shown just before it, so the last step reached is never lost.
+waiting), optionally no more often than every ``min_interval`` seconds, and the final text
+always delivered last, by the caller, awaited. The newest report still waiting then is shown
+just before it, at once, so the last step reached is never lost.
 """
 
 from __future__ import annotations
@@ -24,6 +25,10 @@ from cogs.common import NO_MENTIONS
 log = logging.getLogger(__name__)
 
 Edit = Callable[[str], Awaitable[None]]
+# Between two progress edits of an interaction's reply: twice a second is as fast as anyone
+# reads, and stays under the webhook-edit bucket (5 per 2 s per token) with room for the final
+# reply, so that one rarely waits for a spent bucket.
+INTERACTION_INTERVAL = 0.5
 
 
 class ProgressReply:
@@ -36,21 +41,25 @@ class ProgressReply:
     error or a cancellation in the work does not leave the edit task behind.
     """
 
-    def __init__(self, edit: Edit, *, name: str = "progress") -> None:
+    def __init__(self, edit: Edit, *, min_interval: float = 0.0, name: str = "progress") -> None:
         self._edit = edit
+        self._interval = min_interval
         self._name = name
         self._waiting: str | None = None
         self._task: asyncio.Task[None] | None = None
         self._closed = False
+        self._hurry = asyncio.Event()  # set by final: no more pauses between edits
 
     @classmethod
-    def for_interaction(cls, interaction: discord.Interaction) -> ProgressReply:
+    def for_interaction(
+        cls, interaction: discord.Interaction, *, min_interval: float = INTERACTION_INTERVAL
+    ) -> ProgressReply:
         """Progress in a deferred interaction's reply."""
 
         async def edit(text: str) -> None:
             await interaction.edit_original_response(content=text, allowed_mentions=NO_MENTIONS)
 
-        return cls(edit, name=f"progress-{interaction.id}")
+        return cls(edit, min_interval=min_interval, name=f"progress-{interaction.id}")
 
     def report(self, text: str) -> None:
         """Show ``text`` as soon as the edit in flight (if any) is done; never waits."""
@@ -67,6 +76,7 @@ class ProgressReply:
     async def final(self, text: str) -> None:
         """Show ``text`` last, after the newest report still waiting; ignore later reports."""
         self._closed = True
+        self._hurry.set()
         if self._task is not None:
             # Its loop ends once nothing is waiting.
             await self._task
@@ -96,6 +106,9 @@ class ProgressReply:
         while self._waiting is not None:
             text, self._waiting = self._waiting, None
             await self._show(text)
+            if self._interval > 0 and not self._hurry.is_set():
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._hurry.wait(), self._interval)
 
     async def _show(self, text: str) -> None:
         try:

@@ -84,3 +84,24 @@ async def test_leaving_without_a_final_cancels_the_edit_in_flight() -> None:
 class _Response:
     status = 404
     reason = "Not Found"
+
+
+async def test_edits_are_spaced_but_the_final_does_not_wait_for_the_interval() -> None:
+    shown: list[tuple[str, float]] = []
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+
+    async def edit(text: str) -> None:
+        shown.append((text, loop.time() - started))
+
+    async with ProgressReply(edit, min_interval=0.2) as progress:
+        progress.report("one")
+        await asyncio.sleep(0.01)
+        progress.report("two")
+        progress.report("three")
+        await asyncio.sleep(0.3)  # "three" goes once the interval has passed
+        progress.report("four")
+        await progress.final("done")
+    assert [text for text, _ in shown] == ["one", "three", "four", "done"]
+    assert shown[1][1] >= 0.2
+    assert shown[-1][1] < 0.4  # "four" and the final were not held for another interval
