@@ -55,6 +55,8 @@ REBUTTAL_TEXT = (
     "The piece answers that directly: the figures it cites are for the same street and the same "
     "year, so the people paying and the people gaining are largely the same shopkeepers.")
 
+MIND_CHANGED_TEXT = "I had not thought about who pays and who gains."
+
 
 class SandboxError(RuntimeError):
     """The sandbox could not show the flow; the message says at which step."""
@@ -310,10 +312,9 @@ async def click(box: Sandbox, member: Member, message: Message, label: str) -> s
     return reply
 
 
-async def write(box: Sandbox, member: Member, message: Message, label: str, text: str,
-                where: Thread) -> Message:
-    """Click Counter or Rebut, fill in the modal the bot opens, wait for the posted reply."""
-    before = {m.id for m in bot_messages(box, where)}
+async def fill_form(box: Sandbox, member: Member, message: Message, label: str, text: str,
+                    where: Thread) -> str:
+    """Click a button that opens a form (Counter, Rebut, Changed my mind), fill it in, send it."""
     record = await box.emu.click_button(member, message, _button(message, label))
     await record.wait_response(timeout=_TIMEOUT)
     if record.modal is None:
@@ -323,7 +324,16 @@ async def write(box: Sandbox, member: Member, message: Message, label: str, text
     submitted = await box.emu.submit_modal(member, where, record.modal["custom_id"],
                                            {inputs[0]["custom_id"]: text}, message=message)
     await submitted.wait_response(timeout=_TIMEOUT)
-    box.log.append(f"{member.name} writes a {label.lower()}: {_reply(submitted) or 'posted'}")
+    await submitted.wait_for(lambda r: bool(_reply(r)), _TIMEOUT)
+    box.log.append(f"{member.name} clicks {label}: {_reply(submitted)}")
+    return _reply(submitted)
+
+
+async def write(box: Sandbox, member: Member, message: Message, label: str, text: str,
+                where: Thread) -> Message:
+    """Counter or Rebut through the bot's form; returns the message the bot posted for it."""
+    before = {m.id for m in bot_messages(box, where)}
+    await fill_form(box, member, message, label, text, where)
     return await box.emu.wait_for(
         lambda: next((m for m in bot_messages(box, where) if m.id not in before), None),
         _TIMEOUT)
@@ -345,6 +355,7 @@ async def debate(box: Sandbox, threads: Sequence[Thread]) -> None:
     await click(box, dev, first, "Disagree")   # Dev changes their mind: a switch
     counter = await write(box, ada, first, "Counter", COUNTER_TEXT, threads[0])
     await click(box, cleo, counter, "Agree")
+    await fill_form(box, dev, counter, "Changed my mind", MIND_CHANGED_TEXT, threads[0])
     await write(box, ben, counter, "Rebut", REBUTTAL_TEXT, threads[0])
 
 

@@ -14,6 +14,7 @@ from typing import Any, ClassVar, Protocol
 import discord
 
 from bot.debate import (
+    AWARD_PATTERN,
     COUNTER_PATTERN,
     EDIT_PATTERN,
     REBUT_PATTERN,
@@ -98,6 +99,10 @@ class RebutButton(_ControlItem, template=REBUT_PATTERN):
     style = discord.ButtonStyle.primary
 
 
+class AwardButton(_ControlItem, template=AWARD_PATTERN):
+    label = "Changed my mind"
+
+
 class EditButton(_ControlItem, template=EDIT_PATTERN):
     label = "Edit"
 
@@ -108,7 +113,7 @@ class WithdrawButton(_ControlItem, template=WITHDRAW_PATTERN):
 
 #: Registered with ``bot.add_dynamic_items`` in ``setup_hook``.
 DYNAMIC_ITEMS: tuple[type[_ControlItem], ...] = (
-    VoteButton, CounterButton, RebutButton, EditButton, WithdrawButton)
+    VoteButton, CounterButton, RebutButton, AwardButton, EditButton, WithdrawButton)
 
 
 def _view(*items: discord.ui.Item[Any]) -> discord.ui.View:
@@ -135,10 +140,12 @@ def argument_view(argument_id: int, tally: Tally | None = None) -> discord.ui.Vi
 
 
 def contribution_view(contribution_id: int, tally: Tally | None = None) -> discord.ui.View:
-    """Agree, Disagree, Rebut, and the author's Edit / Withdraw under a counter or rebuttal."""
+    """Agree, Disagree, Rebut and Changed my mind, then the author's Edit / Withdraw (six
+    buttons: discord.py puts the sixth on a second row)."""
     target = VoteTarget.contribution(contribution_id)
     return _view(*_votes(target, tally),
                  RebutButton.from_control(Control("rebut", target)),
+                 AwardButton.from_control(Control("award", target)),
                  EditButton.from_control(Control("edit", target)),
                  WithdrawButton.from_control(Control("withdraw", target)))
 

@@ -19,7 +19,14 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.debate import Control, DebateService, EditWindowClosed, NotYours, parse_custom_id
+from bot.debate import (
+    Control,
+    DebateService,
+    EditWindowClosed,
+    NotYours,
+    OwnContribution,
+    parse_custom_id,
+)
 from bot.debate.errors import noun
 from bot.debate.service import utc_now
 from bot.store import Contribution, Store, VoteTarget
@@ -137,8 +144,8 @@ class Debate(commands.Cog, name=DEBATE_COG):
 
     async def on_control(self, interaction: discord.Interaction, control: Control) -> None:
         handlers = {"vote": self._vote, "counter": self._open_counter,
-                    "rebut": self._open_rebuttal, "edit": self._open_edit,
-                    "withdraw": self._withdraw}
+                    "rebut": self._open_rebuttal, "award": self._open_award,
+                    "edit": self._open_edit, "withdraw": self._withdraw}
         handler = handlers.get(control.action)
         if handler is None:
             await reply(interaction, "That button is not used any more.")
@@ -194,6 +201,22 @@ class Debate(commands.Cog, name=DEBATE_COG):
         parent = await self.debate.open_target(control.target)
         kind = getattr(parent, "kind", "contribution")
         await self._form(interaction, control, f"Rebut this {noun(kind)}", "Your rebuttal")
+
+    async def _open_award(self, interaction: discord.Interaction, control: Control) -> None:
+        target = await self.debate.open_target(control.target)
+        assert isinstance(target, Contribution)
+        if target.author_id == interaction.user.id:
+            raise OwnContribution.award()
+        # The reason is optional: the click is the point; a sentence makes the summary richer.
+        modal = discord.ui.Modal(title=f"This {noun(target.kind)} changed my mind"[
+            :_MODAL_TITLE_LIMIT], custom_id=control.custom_id)
+        modal.add_item(discord.ui.TextInput(
+            label="What changed your mind? (optional)", custom_id=BODY_INPUT,
+            style=discord.TextStyle.paragraph, required=False,
+            max_length=self.debate.rules.max_reason_length,
+            placeholder="Quoted in the weekly summary; your name is not shown."))
+        await interaction.response.send_modal(modal)
+        modal.stop()
 
     async def _open_edit(self, interaction: discord.Interaction, control: Control) -> None:
         contribution = await self._own_recent(interaction, control, "edit")
@@ -259,6 +282,12 @@ class Debate(commands.Cog, name=DEBATE_COG):
             parent = await self.store.get_contribution(control.target.id)
             message = await self._post(contribution, parent)
             await reply(interaction, f"Your rebuttal is posted: {message.jump_url}")
+        elif control.action == "award":
+            award = await self.debate.changed_my_mind(user, control.target.id, text or None)
+            credited = await self.store.get_contribution(award.contribution_id)
+            kind = noun(credited.kind) if credited is not None else "point"
+            await reply(interaction, f"Noted: this {kind} changed your mind. It counts in the "
+                                     "weekly summary; your name is never shown.")
         elif control.action == "edit":
             contribution = await self.debate.edit(control.target.id, user, text)
             await self._rerender(contribution)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from bot.sandbox import COUNTER_TEXT, REBUTTAL_TEXT, run_sandbox
+from bot.sandbox import COUNTER_TEXT, MIND_CHANGED_TEXT, REBUTTAL_TEXT, run_sandbox
 
 
 async def transcript_of(piece: Path | None = None) -> str:
@@ -43,6 +43,9 @@ async def test_samples_transcript() -> None:
     # And the weekly summary built from the same record.
     assert "# Weekly summary" in text
     assert "1 counterargument · 1 rebuttal" in text
+    # Dev credited Ada's counter with changing their mind; the summary quotes the reason.
+    assert "Dev clicks Changed my mind: Noted: this counterargument changed your mind." in text
+    assert "1 changed mind" in text and MIND_CHANGED_TEXT in text
 
 
 async def test_seed_piece(shared_dir: Path) -> None:

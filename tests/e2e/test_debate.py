@@ -178,12 +178,27 @@ async def test_counter_rebuttal_tree_edit_and_withdraw(
     assert counter_msg.allowed_mentions == {"parse": []}
     counter = await store.get_contribution_by_message(counter_msg.id)
     assert counter is not None and counter.kind == "counter" and counter.parent_id is None
-    assert labels(counter_msg) == ["Agree · 0", "Disagree · 0", "Rebut", "Edit", "Withdraw"]
+    assert labels(counter_msg) == ["Agree · 0", "Disagree · 0", "Rebut", "Changed my mind",
+                                   "Edit", "Withdraw"]
 
     # Votes on a counter work like votes on an argument.
     assert (await click(world, world.bob, counter_msg, f"cp:v:c:{counter.id}:+")).startswith(
         "You agree.")
-    await shows(world, counter_msg, ["Agree · 1", "Disagree · 0", "Rebut", "Edit", "Withdraw"])
+    await shows(world, counter_msg, ["Agree · 1", "Disagree · 0", "Rebut", "Changed my mind",
+                                     "Edit", "Withdraw"])
+
+    # "Changed my mind": once per member, never for one's own point, the reason kept.
+    award = f"cp:m:c:{counter.id}"
+    assert "can't credit your own contribution" in await click(
+        world, world.carol, counter_msg, award)
+    await open_form(world, world.bob, counter_msg, award)
+    assert (await submit(world, world.bob, thread, award, "The cross-street figures did it.")
+            ).startswith("Noted: this counterargument changed your mind.")
+    await open_form(world, world.bob, counter_msg, award)
+    assert "already credited this contribution" in await submit(
+        world, world.bob, thread, award, "")
+    [credit] = await store.list_awards(contribution_id=counter.id)
+    assert (credit.member_id, credit.reason) == (world.bob.id, "The cross-street figures did it.")
 
     # A rebuttal, and a rebuttal of that rebuttal: a tree.
     rebut = f"cp:r:c:{counter.id}"
