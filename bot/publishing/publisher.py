@@ -20,6 +20,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import socket
+import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -51,6 +54,7 @@ from bot.store import (
     NotFound,
     PieceRecord,
     Store,
+    StoreError,
 )
 
 log = logging.getLogger(__name__)
@@ -59,6 +63,9 @@ Outcome = Literal["published", "failed", "skipped", "busy"]
 Progress = Callable[[str], Awaitable[None]]
 # The last progress report of a publish that went through.
 PUBLISHED = "Published."
+#: Seconds a process's claim on a piece lasts in the store; renewed every third of it while
+#: publishing runs, so a process that died holds a piece up for at most this long.
+LEASE_SECONDS = 60.0
 # Pieces a restart (or the retry loop) picks up again.
 RESUMABLE: tuple[Literal["pending", "publishing", "failed"], ...] = (
     "pending", "publishing", "failed")
@@ -84,10 +91,14 @@ class PublishResult:
 class Publisher:
     """Posts queued pieces to Discord through a :class:`DiscordPort`, resumably."""
 
-    def __init__(self, store: Store, port: DiscordPort) -> None:
+    def __init__(self, store: Store, port: DiscordPort, *, owner: str | None = None,
+                 lease_seconds: float = LEASE_SECONDS) -> None:
         self.store = store
         self.port = port
+        # The lock keeps this process's tasks apart; the store's lease, other processes.
         self._locks: dict[int, asyncio.Lock] = {}
+        self.owner = owner or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.lease_seconds = lease_seconds
 
     # --- queueing ---------------------------------------------------------------------------
 
@@ -116,21 +127,65 @@ class Publisher:
 
     async def publish(self, piece_id: int, *, progress: Progress | None = None) -> PublishResult:
         """Publish (or finish publishing) one piece. Never raises for Discord's refusals: they
-        are recorded on the piece (state ``failed``, retried later) and returned."""
+        are recorded on the piece (state ``failed``, retried later) and returned. ``busy``
+        when another bot process on the same database holds the piece's lease."""
         lock = self._locks.setdefault(piece_id, asyncio.Lock())
         try:
             async with lock:
-                return await self._publish(piece_id, progress or _silent)
+                return await self._leased(piece_id, progress or _silent)
         finally:
             if not lock.locked():
                 self._locks.pop(piece_id, None)
+
+    async def _leased(self, piece_id: int, progress: Progress) -> PublishResult:
+        """``_publish`` while holding the piece's lease in the store (``busy`` if another
+        process holds it); should the lease be lost, publishing stops there."""
+        if not await self.store.claim_piece(piece_id, self.owner, self.lease_seconds):
+            return PublishResult(piece_id, "busy", "being published by another process",
+                                 await self.store.get_piece(piece_id))
+        work = asyncio.ensure_future(self._publish(piece_id, progress))
+        lost = asyncio.Event()
+        keeper = asyncio.create_task(self._keep_lease(piece_id, work, lost))
+        try:
+            return await work
+        except asyncio.CancelledError:
+            current = asyncio.current_task()
+            if not lost.is_set() or (current is not None and current.cancelling()):
+                raise
+            return PublishResult(piece_id, "busy", "another process took over publishing it",
+                                 await self.store.get_piece(piece_id))
+        finally:
+            keeper.cancel()
+            try:
+                await asyncio.shield(self.store.release_piece(piece_id, self.owner))
+            except StoreError as exc:  # the lease then runs out by itself
+                log.warning("could not release the lease on piece %s: %s", piece_id, exc)
+
+    async def _keep_lease(
+        self, piece_id: int, work: asyncio.Future[PublishResult], lost: asyncio.Event
+    ) -> None:
+        while True:
+            await asyncio.sleep(self.lease_seconds / 3)
+            try:
+                kept = await self.store.claim_piece(piece_id, self.owner, self.lease_seconds)
+            except Exception:
+                # The lease has time left: try again at the next renewal.
+                log.exception("could not renew the lease on piece %s", piece_id)
+                continue
+            if not kept:
+                # Expired and taken over (this process stalled, or lost the database for a
+                # lease's length): going on would post what the other process posts.
+                log.error("another process took over publishing piece %s; stopping", piece_id)
+                lost.set()
+                work.cancel()
+                return
 
     async def resume(
         self, *, guild_id: int | None = None, states: Sequence[str] = RESUMABLE
     ) -> list[PublishResult]:
         """Publish every piece left pending, half-published or failed, oldest first.
 
-        Pieces another task is publishing right now are skipped (``busy``).
+        Pieces another task or bot process is publishing right now are skipped (``busy``).
         """
         pieces = await self.store.list_pieces(states=list(states), guild_id=guild_id)  # type: ignore[arg-type]
         results: list[PublishResult] = []

@@ -348,6 +348,22 @@ class Store(ABC):
         """
 
     @abstractmethod
+    async def claim_piece(
+        self, piece_id: int, owner: str, lease_seconds: float, *, now: datetime | None = None
+    ) -> bool:
+        """Lease a piece to ``owner`` (a bot process) for publishing it, for ``lease_seconds``.
+
+        Takes a free or expired lease, or extends ``owner``'s own (call again to keep it while
+        publishing runs); ``False`` while another owner's lease runs. Atomic: of processes
+        claiming at once, exactly one gets it. ``NotFound`` if missing.
+        """
+
+    @abstractmethod
+    async def release_piece(self, piece_id: int, owner: str) -> bool:
+        """Give a piece's lease back; ``False`` if ``owner`` did not hold it.
+        ``finish_publishing`` and ``fail_publishing`` release it too."""
+
+    @abstractmethod
     async def record_piece_message(self, piece_id: int, message_id: int) -> PieceRecord:
         """Record the piece's message in the channel, right after Discord created it.
 
@@ -374,14 +390,15 @@ class Store(ABC):
     async def finish_publishing(
         self, piece_id: int, *, now: datetime | None = None
     ) -> PieceRecord:
-        """``publishing`` → ``published`` with ``published_at``; idempotent once published."""
+        """``publishing`` → ``published`` with ``published_at``; idempotent once published.
+        Releases the piece's lease."""
 
     @abstractmethod
     async def fail_publishing(
         self, piece_id: int, error: str, *, now: datetime | None = None
     ) -> PieceRecord:
         """``publishing`` → ``failed`` with ``last_error``; recorded side effects are kept so a
-        retry continues where it stopped."""
+        retry continues where it stopped. Releases the piece's lease."""
 
     # --- contributions ----------------------------------------------------------------------
 

@@ -164,7 +164,8 @@ class PieceRecord:
     """A piece queued for (or posted to) one guild channel.
 
     ``state`` moves pending → publishing → published, or publishing → failed → publishing on
-    a retry; ``attempts`` counts the moves into publishing.
+    a retry; ``attempts`` counts the moves into publishing. ``lease_owner`` /
+    ``lease_expires_at`` say which bot process is publishing it right now.
     """
 
     id: int
@@ -184,6 +185,8 @@ class PieceRecord:
     last_error: str | None
     created_at: datetime
     published_at: datetime | None
+    lease_owner: str | None = None
+    lease_expires_at: datetime | None = None
 
 
 # --- contributions, votes, awards -----------------------------------------------------------

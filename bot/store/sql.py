@@ -56,6 +56,8 @@ Row = Mapping[str, Any]
 _ISO_WEEK = re.compile(r"^\d{4}-W(0[1-9]|[1-4]\d|5[0-3])$")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
+#: SET clause giving a piece's publishing lease back.
+_NO_LEASE = "lease_owner = NULL, lease_expires_at = NULL"
 
 
 class Conn(Protocol):
@@ -181,6 +183,8 @@ def _piece(row: Row) -> PieceRecord:
         last_error=row["last_error"],
         created_at=_ts(row["created_at"]),
         published_at=parse_ts(row["published_at"]),
+        lease_owner=row["lease_owner"],
+        lease_expires_at=parse_ts(row["lease_expires_at"]),
     )
 
 
@@ -863,14 +867,41 @@ class SqlStore(Store):
     ) -> PieceRecord:
         return await self._transition(
             piece_id,
-            "state = 'published', published_at = COALESCE(published_at, $2), last_error = NULL",
-            ("publishing", "published"), (now_or(now),), "published")
+            "state = 'published', published_at = COALESCE(published_at, $2), last_error = NULL,"
+            f" {_NO_LEASE}", ("publishing", "published"), (now_or(now),), "published")
 
     async def fail_publishing(
         self, piece_id: int, error: str, *, now: datetime | None = None
     ) -> PieceRecord:
         return await self._transition(
-            piece_id, "state = 'failed', last_error = $2", ("publishing",), (error,), "failed")
+            piece_id, f"state = 'failed', last_error = $2, {_NO_LEASE}", ("publishing",),
+            (error,), "failed")
+
+    async def claim_piece(
+        self, piece_id: int, owner: str, lease_seconds: float, *, now: datetime | None = None
+    ) -> bool:
+        if not owner:
+            raise ValueError("a lease needs an owner name")
+        stamp = now_or(now)
+        async with self._tx() as conn:
+            # One conditional UPDATE: PostgreSQL re-checks the WHERE against a row another
+            # claim just committed, SQLite's BEGIN IMMEDIATE runs claims one at a time.
+            claimed = await conn.fetchval(
+                "UPDATE pieces SET lease_owner = $2, lease_expires_at = $3 WHERE id = $1"
+                " AND (lease_owner IS NULL OR lease_owner = $2 OR lease_expires_at <= $4)"
+                " RETURNING id", piece_id, owner, stamp + timedelta(seconds=lease_seconds), stamp)
+            if claimed is None:
+                exists = await conn.fetchval("SELECT 1 FROM pieces WHERE id = $1", piece_id)
+        if claimed is None and exists is None:
+            raise NotFound(f"no piece {piece_id}")
+        return claimed is not None
+
+    async def release_piece(self, piece_id: int, owner: str) -> bool:
+        async with self._tx() as conn:
+            changed = await conn.execute(
+                f"UPDATE pieces SET {_NO_LEASE} WHERE id = $1 AND lease_owner = $2",
+                piece_id, owner)
+        return changed > 0
 
     async def _record_once(
         self, table: str, column: str, row_id: int, value: int, extra: str = "",

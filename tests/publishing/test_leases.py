@@ -1,0 +1,126 @@
+"""Two bot processes on one database: a piece is published by one of them, never both.
+
+Each "process" is a Publisher on a store instance of its own over the same database, with a
+FakePort onto the same FakeDiscord.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+
+from bot.publishing import Publisher
+from bot.store import Store
+from tests.publishing.fakeport import FakeDiscord, FakePort
+from tests.publishing.test_publisher import assert_complete, new_channel, queue
+
+MakeStore = Callable[..., Awaitable[Store]]
+
+
+class HeldPort(FakePort):
+    """Waits at its first thread (before creating it) until the test lets it go."""
+
+    def __init__(self, discord: FakeDiscord) -> None:
+        super().__init__(discord)
+        self.waiting = asyncio.Event()
+        self.go = asyncio.Event()
+
+    async def create_thread(self, channel_id: int, name: str) -> int:
+        self.waiting.set()
+        await self.go.wait()
+        return await super().create_thread(channel_id, name)
+
+
+async def test_concurrent_publishes_from_two_processes_post_once(
+    make_store: MakeStore,
+) -> None:
+    d = FakeDiscord()
+    stores = [await make_store(), await make_store()]
+    for kind in ("text", "forum"):
+        for n in range(5):
+            channel = new_channel(d, kind)
+            publishers = [Publisher(s, FakePort(d, nonce_dedupe=False)) for s in stores]
+            piece = await queue(publishers[0], channel, f"https://example.org/two-{kind}-{n}")
+            results = await asyncio.gather(*(p.publish(piece.id) for p in publishers))
+            outcomes = sorted(r.outcome for r in results)
+            # The loser either found it claimed or, once it could look, already published.
+            assert outcomes in (["busy", "published"], ["published", "skipped"]), results
+            await assert_complete(stores[1], d, piece.id)
+            after = await stores[0].get_piece(piece.id)
+            assert after is not None and after.lease_owner is None
+
+
+async def test_retry_loops_of_two_processes_share_the_pending_pieces(
+    make_store: MakeStore,
+) -> None:
+    d = FakeDiscord()
+    stores = [await make_store(), await make_store()]
+    publishers = [Publisher(s, FakePort(d, nonce_dedupe=False)) for s in stores]
+    pieces = [await queue(publishers[0], new_channel(d), f"https://example.org/loop-{n}")
+              for n in range(6)]
+    rounds = await asyncio.gather(*(p.resume() for p in publishers))
+    published = [r.piece_id for results in rounds for r in results if r.outcome == "published"]
+    assert sorted(published) == [p.id for p in pieces]  # each exactly once
+    for piece in pieces:
+        await assert_complete(stores[0], d, piece.id)
+
+
+async def test_a_piece_in_another_process_hands_is_busy_until_it_is_done(
+    make_store: MakeStore,
+) -> None:
+    d = FakeDiscord()
+    channel = new_channel(d)
+    first_port = HeldPort(d)
+    first = Publisher(await make_store(), first_port, lease_seconds=0.3)
+    second = Publisher(await make_store(), FakePort(d), lease_seconds=0.3)
+    piece = await queue(first, channel, "https://example.org/held")
+    publishing = asyncio.create_task(first.publish(piece.id))
+    await first_port.waiting.wait()
+    # Past several lease lengths: the first process keeps renewing its lease.
+    for _ in range(4):
+        busy = await second.publish(piece.id)
+        assert busy.outcome == "busy" and "another process" in busy.detail
+        assert [r.outcome for r in await second.resume()] == ["busy"]
+        await asyncio.sleep(0.15)
+    first_port.go.set()
+    assert (await publishing).outcome == "published"
+    assert (await second.publish(piece.id)).outcome == "skipped"
+    await assert_complete(second.store, d, piece.id)
+
+
+async def test_a_dead_process_lease_runs_out_and_another_process_finishes(
+    make_store: MakeStore,
+) -> None:
+    d = FakeDiscord()
+    channel = new_channel(d)
+    store = await make_store()
+    survivor = Publisher(await make_store(), FakePort(d))
+    piece = await queue(survivor, channel, "https://example.org/dead")
+    # A process claimed it and died without giving it back.
+    assert await store.claim_piece(piece.id, "dead-host:1:0", 0.3)
+    assert (await survivor.publish(piece.id)).outcome == "busy"
+    await asyncio.sleep(0.4)
+    assert (await survivor.publish(piece.id)).outcome == "published"
+    await assert_complete(store, d, piece.id)
+
+
+async def test_a_process_that_lost_its_lease_stops_before_posting_again(
+    make_store: MakeStore,
+) -> None:
+    d = FakeDiscord()
+    channel = new_channel(d)
+    store = await make_store()
+    stalled_port = HeldPort(d)
+    stalled = Publisher(await make_store(), stalled_port, lease_seconds=0.3)
+    piece = await queue(stalled, channel, "https://example.org/stalled")
+    publishing = asyncio.create_task(stalled.publish(piece.id))
+    await stalled_port.waiting.wait()
+    # As if the stalled process had not renewed in time and another took the piece over.
+    assert await store.release_piece(piece.id, stalled.owner)
+    other = Publisher(store, FakePort(d), owner="other", lease_seconds=60)
+    assert await store.claim_piece(piece.id, other.owner, 60)
+    result = await asyncio.wait_for(publishing, 2)
+    assert result.outcome == "busy" and "took over" in result.detail
+    stalled_port.go.set()  # too late: that publish was stopped before its thread
+    assert (await other.publish(piece.id)).outcome == "published"
+    await assert_complete(store, d, piece.id)
