@@ -411,7 +411,8 @@ class FeedService:
         fetched = await self._fetch_feed(url)
         feed_url = canonical_feed_url(fetched.url)
         now = self._clock()
-        feed = await self.store.ensure_feed(feed_url, now=now)
+        # The title now, so /feed list names the feed before its first poll.
+        feed = await self.store.ensure_feed(feed_url, title=fetched.feed.title, now=now)
         entries = fetched.feed.entries
         # Before the subscription exists (so the poller cannot race it), unless the feed is
         # being polled for others: then entries not yet seen are theirs to get.

@@ -111,8 +111,13 @@ class Store(ABC):
     # --- feeds ------------------------------------------------------------------------------
 
     @abstractmethod
-    async def ensure_feed(self, url: str, *, now: datetime | None = None) -> Feed:
-        """The feed with this URL, created (due now) if it does not exist yet."""
+    async def ensure_feed(
+        self, url: str, *, title: str | None = None, now: datetime | None = None
+    ) -> Feed:
+        """The feed with this URL, created (due now) if it does not exist yet.
+
+        ``title`` is stored when the feed has none yet (a feed's title is otherwise the
+        poller's, from each fetch)."""
 
     @abstractmethod
     async def get_feed(self, feed_id: int) -> Feed | None:

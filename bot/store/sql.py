@@ -413,16 +413,23 @@ class SqlStore(Store):
 
     # --- feeds ------------------------------------------------------------------------------
 
-    async def ensure_feed(self, url: str, *, now: datetime | None = None) -> Feed:
+    async def ensure_feed(
+        self, url: str, *, title: str | None = None, now: datetime | None = None
+    ) -> Feed:
         async with self._tx() as conn:
-            return await self._ensure_feed(conn, url, now_or(now))
+            return await self._ensure_feed(conn, url, now_or(now), title or None)
 
-    async def _ensure_feed(self, conn: Conn, url: str, now: datetime) -> Feed:
+    async def _ensure_feed(
+        self, conn: Conn, url: str, now: datetime, title: str | None = None
+    ) -> Feed:
         if not url:
             raise ValueError("a feed needs a URL")
+        # A title only fills a gap: the poller keeps the one it stores current.
         row = await conn.fetchrow(
-            "INSERT INTO feeds (url, next_poll_at, created_at) VALUES ($1, $2, $2) "
-            "ON CONFLICT (url) DO NOTHING RETURNING *", url, now)
+            "INSERT INTO feeds (url, title, next_poll_at, created_at) VALUES ($1, $3, $2, $2) "
+            "ON CONFLICT (url) DO UPDATE SET title = excluded.title"
+            " WHERE feeds.title IS NULL AND excluded.title IS NOT NULL RETURNING *",
+            url, now, title)
         if row is None:
             row = await conn.fetchrow("SELECT * FROM feeds WHERE url = $1", url)
         assert row is not None

@@ -128,6 +128,17 @@ async def test_add_marks_existing_entries_seen_then_posts_only_new_ones(
     assert len(arguments) >= 3  # the sample enumerates its reasons
 
 
+async def test_list_names_a_feed_by_its_title_right_after_add(
+        service: FeedService, store: Store, publisher: FeedSite) -> None:
+    url = publisher.feed("/named.xml", [item(1)], title="The Named Review")
+    added = await service.add(GUILD, 10, url, created_by=MOD)
+    # Before any poll: the title read at add time, not just the URL.
+    [status] = await service.list(GUILD)
+    assert status.title == "The Named Review" == added.feed_title
+    assert (await store.get_feed(added.subscription.feed_id)).title == (  # type: ignore[union-attr]
+        "The Named Review")
+
+
 async def test_304_path_and_list(service: FeedService, store: Store,
                                  publisher: FeedSite) -> None:
     url = publisher.feed("/steady.xml", [item(1)])

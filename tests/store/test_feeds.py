@@ -148,6 +148,24 @@ async def test_claims_across_instances_never_overlap(make_store) -> None:
     assert len(flat) == len(set(flat)) == 30
 
 
+async def test_ensure_feed_stores_a_title_only_where_there_is_none(store: Store) -> None:
+    named = await store.ensure_feed("https://a.example/rss", title="A Review", now=at(0))
+    assert named.title == "A Review"
+    # Another title does not overwrite it (the poller keeps it current), nor does None.
+    assert (await store.ensure_feed("https://a.example/rss", title="Other")).title == "A Review"
+    assert (await store.ensure_feed("https://a.example/rss")) == named
+    # A feed created without one (a subscription made directly) gets it later.
+    sub = await store.add_subscription(GUILD, CHANNEL, "https://b.example/rss", created_by=1)
+    assert (await store.get_feed(sub.feed_id)).title is None  # type: ignore[union-attr]
+    assert (await store.ensure_feed("https://b.example/rss", title="")).title is None
+    late = await store.ensure_feed("https://b.example/rss", title="B Weekly")
+    assert late.id == sub.feed_id and late.title == "B Weekly"
+    await store.record_fetch_success(late.id, next_poll_at=at(1), etag=None,
+                                     last_modified=None, title="B Weekly (renamed)")
+    assert (await store.ensure_feed("https://b.example/rss", title="B Weekly")).title == (
+        "B Weekly (renamed)")
+
+
 async def test_seen_entries_match_through_alt_keys(store: Store) -> None:
     feed = await store.ensure_feed("https://a.example/rss")
     other = await store.ensure_feed("https://b.example/rss")
