@@ -29,14 +29,12 @@ receiving the interaction callback (the ``at`` stamp of the emulator's request r
 ``POST /interactions/{id}/{token}/callback``, taken when the request reaches its middleware).
 
     .venv/bin/python bench/interactions.py [--clicks 1000] [--members 200] [--seconds 10]
-        [--seed 7] [--rounds 2] [--profile FILE] [--no-autocheckpoint]
+        [--seed 7] [--rounds 2] [--profile FILE]
 
 Prints p50/p99 (ms) per bot and round; the last line is one JSON object with ``p99_ratio``
 (Counterpoint's p99 over the bare bot's, all rounds pooled; goal: at most 1.3) and the raw
 figures. ``--profile FILE`` writes a cProfile of Counterpoint's measured clicks (it slows the
 bot down a lot: use it for where the time goes, not for latencies).
-``--no-autocheckpoint`` is a diagnostic: it turns off SQLite's automatic WAL checkpoint on
-the bot's write connection, to show what checkpoints inside a vote's COMMIT cost.
 """
 
 from __future__ import annotations
@@ -64,7 +62,6 @@ sys.path.insert(0, str(ROOT))
 import discord  # noqa: E402
 from discord.ext import commands  # noqa: E402
 
-from bot.client import CounterpointBot  # noqa: E402
 from bot.debate import VOTE_PATTERN  # noqa: E402
 from bot.emulator import Channel, Emulator, Member, Message  # noqa: E402
 from bot.sandbox import (  # noqa: E402
@@ -75,7 +72,6 @@ from bot.sandbox import (  # noqa: E402
     start_bot,
     start_client,
 )
-from bot.store.sqlite import SQLiteStore  # noqa: E402
 
 SAMPLE = ROOT / "bot" / "samples" / "city_bike_lanes.txt"
 CALLBACK_ROUTE = "/interactions/{interaction_id}/{interaction_token}/callback"
@@ -253,15 +249,6 @@ async def phase(emu: Emulator, name: str, clicks: Sequence[Click], warmup: Seque
             profile.disable()
 
 
-async def no_autocheckpoint(bot: CounterpointBot) -> None:
-    """Diagnostic only: no WAL checkpoint inside the bot's COMMITs (the WAL just grows)."""
-    store = bot.store
-    if not isinstance(store, SQLiteStore):
-        raise RuntimeError("--no-autocheckpoint needs the SQLite store")
-    async with store._tx() as conn:
-        await conn.fetch("PRAGMA wal_autocheckpoint = 0")
-
-
 # --- the run ---------------------------------------------------------------------------------
 
 def quiet_logs() -> None:
@@ -297,8 +284,6 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
             for _round in range(args.rounds):
                 running = await start_bot(emu, settings, within=READY_TIMEOUT)
                 try:
-                    if args.no_autocheckpoint:
-                        await no_autocheckpoint(running.bot)
                     if not clicks:
                         await post_piece(emu, moderator, channel, site.page_url(piece))
                         targets = vote_buttons(emu, channel)
@@ -325,8 +310,7 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
 
     result: dict[str, Any] = {"clicks": args.clicks, "members": args.members,
                               "buttons": len(targets), "seconds": args.seconds,
-                              "rounds": args.rounds,
-                              "wal_autocheckpoint": not args.no_autocheckpoint}
+                              "rounds": args.rounds}
     for index, (mine, theirs) in enumerate(zip(ours, bare, strict=True), start=1):
         for run in (mine, theirs):
             report(f"round {index} {run.name}", run.figures())
@@ -357,5 +341,4 @@ if __name__ == "__main__":
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--profile", type=Path, metavar="FILE")
-    parser.add_argument("--no-autocheckpoint", action="store_true")
     print(json.dumps(asyncio.run(main(parser.parse_args()))))
