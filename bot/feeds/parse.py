@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 from typing import Any
-from urllib.parse import parse_qsl, quote, urljoin, urlsplit, urlunsplit
+from urllib.parse import SplitResult, parse_qsl, quote, urljoin, urlsplit, urlunsplit
 
 import feedparser
 
@@ -80,6 +80,25 @@ def _is_tracking(name: str) -> bool:
     return lowered in _TRACKING_PARAMS or lowered.startswith(_TRACKING_PREFIXES)
 
 
+def canonical_origin(parts: SplitResult) -> tuple[str, str] | None:
+    """Scheme and netloc written one way: lower-case, no default port, IPv6 in brackets,
+    user info kept. ``None`` when the URL has no parseable host."""
+    try:
+        port = parts.port
+        host = parts.hostname
+    except ValueError:
+        return None
+    if host is None:
+        return None
+    scheme = parts.scheme.lower()
+    netloc = f"[{host}]" if ":" in host else host
+    if port is not None and _DEFAULT_PORTS.get(scheme) != port:
+        netloc = f"{netloc}:{port}"
+    if parts.username is not None:
+        netloc = f"{parts.netloc.rpartition('@')[0]}@{netloc}"
+    return scheme, netloc
+
+
 def normalize_link(url: str) -> str:
     """A canonical form of an article URL, for recognising the same link written differently.
 
@@ -90,22 +109,10 @@ def normalize_link(url: str) -> str:
     text = url.strip()
     try:
         parts = urlsplit(text)
-        port = parts.port
-        host = parts.hostname
+        parts.port  # noqa: B018 - raises ValueError for a malformed port
     except ValueError:
         return text
-    scheme = parts.scheme.lower()
-    if host is None:
-        netloc = parts.netloc
-    else:
-        if ":" in host:
-            host = f"[{host}]"
-        netloc = host
-        if port is not None and _DEFAULT_PORTS.get(scheme) != port:
-            netloc = f"{host}:{port}"
-        if parts.username is not None:
-            userinfo = parts.netloc.rpartition("@")[0]
-            netloc = f"{userinfo}@{netloc}"
+    scheme, netloc = canonical_origin(parts) or (parts.scheme.lower(), parts.netloc)
     query_pairs = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
                    if not _is_tracking(k)]
     query_pairs.sort()

@@ -46,6 +46,7 @@ from bot.feeds.parse import (
     FeedParseError,
     NotAFeed,
     ParsedFeed,
+    canonical_origin,
     discover_feed_links,
     normalize_link,
     parse_feed,
@@ -208,19 +209,12 @@ def canonical_feed_url(url: str) -> str:
     text = url.strip()
     try:
         parts = urlsplit(text)
-        host = parts.hostname
-        port = parts.port
     except ValueError:
         return text
-    if not host:
+    origin = canonical_origin(parts)
+    if origin is None:
         return text
-    scheme = parts.scheme.lower()
-    netloc = f"[{host}]" if ":" in host else host
-    if port is not None and {"http": 80, "https": 443}.get(scheme) != port:
-        netloc = f"{netloc}:{port}"
-    if parts.username is not None:
-        netloc = f"{parts.netloc.rpartition('@')[0]}@{netloc}"
-    return urlunsplit((scheme, netloc, parts.path or "/", parts.query, ""))
+    return urlunsplit((*origin, parts.path or "/", parts.query, ""))
 
 
 def _short_error(error: BaseException) -> str:
