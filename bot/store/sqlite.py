@@ -217,9 +217,11 @@ class _Checkpointer:
             result = await self._pragma("PASSIVE")
             if result[1] == frames and result[2] == frames:
                 break  # all copied and nothing committed since: the next write restarts it
-        else:
-            if result[1] >= WAL_FRAME_LIMIT:
-                result = await self._locked()
+        # Not if that write had begun before the copy finished (a vote in flight): the WAL
+        # then keeps growing however often it is copied. Past the limit, copy the remainder
+        # with writes held, so the next one begins on a fully copied WAL and restarts it.
+        if result[1] >= WAL_FRAME_LIMIT:
+            result = await self._locked()
         self.last = result
         return result
 
