@@ -9,6 +9,7 @@ requires before it parses JSON.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from collections.abc import Awaitable, Callable
@@ -213,6 +214,9 @@ class RestApi:
     async def middleware(self, request: web.Request, handler: Handler) -> web.StreamResponse:
         if not request.path.startswith(API_PREFIX + "/"):
             return await handler(request)
+        latency = self.emu.faults.latency
+        if latency > 0:
+            await asyncio.sleep(latency / 2)  # on the way in
         info = request.match_info
         resource = info.route.resource
         path = request.path[len(API_PREFIX) :]
@@ -225,11 +229,17 @@ class RestApi:
         self.requests.append(record)
         response: web.StreamResponse | None = None
         try:
+            hold = self.emu.faults.holds.get(template)
+            if hold is not None:
+                self.emu.notify_changed()  # seen: a test may be waiting for it
+                await hold.wait()
             response = await self._guarded(request, handler, record, info.http_exception)
-            return response
         finally:
             record.status = response.status if response is not None else 500
             self.emu.notify_changed()
+        if latency > 0:
+            await asyncio.sleep(latency / 2)  # on the way back
+        return response
 
     async def _guarded(
         self,

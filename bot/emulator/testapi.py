@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import permissions as perms
@@ -40,10 +40,15 @@ T = TypeVar("T")
 
 @dataclass
 class Faults:
-    """Pending injected failures, consumed one REST call at a time."""
+    """Pending injected failures, consumed one REST call at a time, and network conditions."""
 
     pending_5xx: int = 0
     status_5xx: int = 502
+    #: Seconds added to every REST round trip: half before the emulator sees the request,
+    #: half before the answer leaves, as if Discord were that far away (0: loopback only).
+    latency: float = 0.0
+    #: Route templates whose calls wait, once seen, until the event is set.
+    holds: dict[str, asyncio.Event] = field(default_factory=dict)
 
 
 class TestAPI:
@@ -355,6 +360,23 @@ class TestAPI:
     def force_429(self, count: int, retry_after: float = 0.1) -> None:
         """Answer the next ``count`` REST calls 429 (per-route, with ``retry_after``)."""
         self.limiter.force_429(count, retry_after)
+
+    def set_latency(self, seconds: float) -> None:
+        """Make every REST round trip ``seconds`` longer, as a far-away Discord would."""
+        if seconds < 0:
+            raise ValueError("latency cannot be negative")
+        self.faults.latency = seconds
+
+    def hold(self, route: str) -> asyncio.Event:
+        """Hold calls to ``route`` (a template such as ``/channels/{channel_id}/messages``)
+        once seen (recorded in ``requests``) until the returned event is set."""
+        return self.faults.holds.setdefault(route, asyncio.Event())
+
+    def release(self, route: str) -> None:
+        """Let held calls to ``route``, and every later one, through."""
+        event = self.faults.holds.pop(route, None)
+        if event is not None:
+            event.set()
 
     async def drop_gateway(self, *, code: int = 4000, abrupt: bool = False) -> int:
         """Close the bot's websocket(s) (close ``code``, or a TCP abort when ``abrupt``). The

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import io
 import re
+import time
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -515,3 +516,41 @@ async def test_invalid_session_forces_identify(world: World, running: RunningBot
     record = await emu.run_slash_command(world.alice, world.general, "ping", {"text": "fresh"})
     await record.wait_response(timeout=15)
     assert record.message is not None and record.message.content == "pong fresh"
+
+
+async def test_network_latency_delays_every_round_trip(world: World, running: RunningBot) -> None:
+    emu = world.emu
+    ch = text_channel(running, world.general)
+    emu.set_latency(0.2)
+    try:
+        loop = asyncio.get_running_loop()
+        sent = time.time()
+        started = loop.time()
+        await ch.send("from far away")
+        took = loop.time() - started
+    finally:
+        emu.set_latency(0)
+    [record] = [r for r in emu.requests_to("/channels/{channel_id}/messages", "POST")
+                if r.at >= sent]
+    # Lower bounds only (a slow machine cannot break them; the margin covers clock
+    # granularity): half the latency before the emulator saw it, half on the way back.
+    assert record.at - sent >= 0.09
+    assert took >= 0.19
+    with pytest.raises(ValueError):
+        emu.set_latency(-1)
+
+
+async def test_a_held_route_waits_until_released(world: World, running: RunningBot) -> None:
+    emu = world.emu
+    ch = text_channel(running, world.general)
+    route = "/channels/{channel_id}/messages"
+    seen = len(emu.requests_to(route, "POST"))
+    emu.hold(route)
+    sending = asyncio.create_task(ch.send("held back"))
+    await emu.wait_for(lambda: len(emu.requests_to(route, "POST")) > seen, 10)
+    assert not sending.done()
+    assert "held back" not in [m.content for m in emu.messages(world.general)]
+    emu.release(route)
+    message = await sending
+    assert message.content == "held back"
+    assert emu.messages(world.general)[-1].content == "held back"
