@@ -74,10 +74,22 @@ class Pieces(commands.Cog):
                            channel="The text channel or forum to post it in")
     async def post(self, interaction: discord.Interaction, url: str,
                    channel: discord.TextChannel | discord.ForumChannel) -> None:
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        # Progress edits of the deferred reply must never hold up reading or publishing.
-        async with ProgressReply.for_interaction(interaction) as progress:
-            await progress.final(await self._post(url, channel, interaction, progress))
+        # Reading starts while Discord takes the acknowledgement: over a real network that
+        # round trip is as long as reading a piece, and nothing but the reply needs it done.
+        # Should it fail, the piece is still posted: the moderator asked for it, and running
+        # the command again answers "Already posted".
+        acknowledged = asyncio.ensure_future(
+            interaction.response.defer(ephemeral=True, thinking=True))
+        try:
+            # Progress edits of the deferred reply must never hold up reading or publishing.
+            async with ProgressReply.for_interaction(interaction, after=acknowledged) as progress:
+                await progress.final(await self._post(url, channel, interaction, progress))
+        finally:
+            # Settled before any error reaches the command error handler, which answers
+            # through the same interaction.
+            await asyncio.wait([acknowledged])
+            if not acknowledged.cancelled() and acknowledged.exception() is not None:
+                log.warning("could not acknowledge /piece post: %s", acknowledged.exception())
 
     async def _post(self, url: str, channel: discord.TextChannel | discord.ForumChannel,
                     interaction: discord.Interaction, progress: ProgressReply) -> str:

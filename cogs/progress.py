@@ -52,11 +52,18 @@ class ProgressReply:
 
     @classmethod
     def for_interaction(
-        cls, interaction: discord.Interaction, *, min_interval: float = INTERACTION_INTERVAL
+        cls,
+        interaction: discord.Interaction,
+        *,
+        min_interval: float = INTERACTION_INTERVAL,
+        after: asyncio.Future[object] | None = None,
     ) -> ProgressReply:
-        """Progress in a deferred interaction's reply."""
+        """Progress in a deferred interaction's reply; ``after``, the deferral still under way
+        (every edit waits for it, and is skipped if it failed)."""
 
         async def edit(text: str) -> None:
+            if after is not None:
+                await after  # a future: awaiting it again once done is immediate
             await interaction.edit_original_response(content=text, allowed_mentions=NO_MENTIONS)
 
         return cls(edit, min_interval=min_interval, name=f"progress-{interaction.id}")

@@ -4,9 +4,10 @@ Steps, each recorded in the store right after Discord confirms it::
 
     begin_publishing
     → piece card in the channel            (text channels; forums have no card)
-    → per argument: thread → opening message(s) with controls
-    → edit the card so every argument links to its thread
-    → finish_publishing
+    → per argument, in order: its thread; its opening message(s) with controls follow
+      concurrently with the next threads
+    → once every thread exists: edit the card so every argument links to its thread
+    → once everything is posted: finish_publishing
 
 A process that dies at any point leaves the piece ``publishing`` with the steps done so far
 recorded; ``publish`` again (at the next start) continues from there. The one unrecorded
@@ -253,17 +254,42 @@ class Publisher:
         tag_id: int | None = None
         if kind == "forum" and any(a.thread_id is None for a in arguments):
             tag_id = await self.port.ensure_forum_tag(piece.channel_id, forum_tag_name(piece))
+        # Threads are opened one at a time, in argument order: in a text channel each one
+        # announces itself under the card ("started a thread"), and the channel should read
+        # card, 1, 2, 3. Each thread's opening goes out concurrently with the next threads, and
+        # the card edit as soon as every thread exists: a publish then takes as many round
+        # trips as that order needs, not one per call. Every side effect is still recorded the
+        # moment Discord confirms it, so a crash leaves at most one unrecorded step per task,
+        # each found again by nonce or by reconciliation.
         total = len(arguments)
-        for index, argument in enumerate(arguments):
-            if argument.posted:
-                continue
-            arguments[index] = await self._argument(
-                piece, argument, total, kind, tag_id, resuming)
-            await progress(f"Opened thread {index + 1} of {total}: {thread_name(argument)}")
-        if kind == "text":
-            assert piece.message_id is not None
-            await self.port.edit_piece_card(
-                piece.channel_id, piece.message_id, build_card(piece, arguments))
+        work: list[asyncio.Task[None]] = []
+
+        try:
+            for index, argument in enumerate(arguments):
+                if argument.posted:
+                    continue
+                # An opening refused (a permission taken away mid-way, say) stops the
+                # threads here rather than leave more of them empty.
+                _raise_first_failure([t for t in work if t.done()])
+                argument, sent = await self._thread(
+                    piece, argument, total, kind, tag_id, resuming)
+                arguments[index] = argument
+                work.append(asyncio.create_task(
+                    self._open(arguments, index, piece, total, sent),
+                    name=f"opening-{piece.id}-{argument.number}"))
+                await progress(f"Opened thread {index + 1} of {total}: {thread_name(argument)}")
+            if kind == "text":
+                assert piece.message_id is not None
+                work.append(asyncio.create_task(self.port.edit_piece_card(
+                    piece.channel_id, piece.message_id, build_card(piece, arguments)),
+                    name=f"card-edit-{piece.id}"))
+        except BaseException as exc:
+            # A refusal lets the openings already under way finish and be recorded; a crash
+            # or a cancellation (the lease lost) stops them.
+            await _wind_down(work, cancel=not isinstance(exc, Exception))
+            raise
+        await _wind_down(work, cancel=False)
+        _raise_first_failure(work)
         return await self.store.finish_publishing(piece.id)
 
     async def _card(
@@ -287,7 +313,7 @@ class Publisher:
             assert current is not None
             return current
 
-    async def _argument(
+    async def _thread(
         self,
         piece: PieceRecord,
         argument: ArgumentRecord,
@@ -295,32 +321,49 @@ class Publisher:
         kind: ChannelKind,
         tag_id: int | None,
         resuming: bool,
-    ) -> ArgumentRecord:
+    ) -> tuple[ArgumentRecord, list[int] | None]:
+        """The argument's thread: recorded already, found again after a crash, or created.
+
+        Returns the argument as recorded and, when this call created the thread, the ids of
+        the opening chunks its creation already posted (a forum post's first message);
+        ``None`` when the thread existed before, so what it holds must be looked up.
+        """
+        if argument.thread_id is not None:
+            return argument, None
         name = thread_name(argument)
-        chunks = opening_chunks(piece, argument, total)
-        sent: list[int] = []  # ids of the chunks already in the thread, in order
-        created = False
-        if argument.thread_id is None:
-            thread_id = await self.port.find_thread(piece.channel_id, name) if resuming else None
-            if thread_id is None:
-                if kind == "forum":
-                    post = await self.port.create_forum_post(
-                        piece.channel_id, name, chunks[0], tag_id)
-                    thread_id, sent = post.thread_id, [post.message_id]
-                else:
-                    thread_id = await self.port.create_thread(piece.channel_id, name)
-                created = True
-            argument = await self._record(self.store.record_argument_thread, argument, thread_id)
-        assert argument.thread_id is not None
+        thread_id = await self.port.find_thread(piece.channel_id, name) if resuming else None
+        sent: list[int] | None = None
+        if thread_id is None:
+            if kind == "forum":
+                first = opening_chunks(piece, argument, total)[0]
+                post = await self.port.create_forum_post(piece.channel_id, name, first, tag_id)
+                thread_id, sent = post.thread_id, [post.message_id]
+            else:
+                thread_id, sent = await self.port.create_thread(piece.channel_id, name), []
+        recorded = await self._record(self.store.record_argument_thread, argument, thread_id)
+        if recorded.thread_id != thread_id:
+            sent = None  # another process's thread won: what it holds is unknown here
+        return recorded, sent
+
+    async def _open(
+        self,
+        arguments: list[ArgumentRecord],
+        index: int,
+        piece: PieceRecord,
+        total: int,
+        sent: list[int] | None,
+    ) -> None:
+        """Post what the argument's thread lacks of its opening, then record it."""
+        argument = arguments[index]
         if argument.opening_message_id is None:
-            if not created:
-                sent = _matching_prefix(
-                    chunks, await self.port.own_messages(argument.thread_id))
+            assert argument.thread_id is not None
+            chunks = opening_chunks(piece, argument, total)
+            if sent is None:
+                sent = _matching_prefix(chunks, await self.port.own_messages(argument.thread_id))
             for chunk in chunks[len(sent):]:
                 sent.append(await self.port.send_opening(argument.thread_id, chunk))
-            argument = await self._record(
-                self.store.record_argument_opening, argument, sent[-1])
-        return argument
+            argument = await self._record(self.store.record_argument_opening, argument, sent[-1])
+        arguments[index] = argument
 
     async def _record(
         self,
@@ -378,6 +421,35 @@ class _Unpublishable(Exception):
 
 async def _silent(_: str) -> None:
     return None
+
+
+async def _wind_down(tasks: Sequence[asyncio.Task[None]], *, cancel: bool) -> None:
+    """Wait until every task has ended, cancelling them first if ``cancel``: none may outlive
+    the publish that started it (and post after its lease is gone)."""
+    if not tasks:
+        return
+    if cancel:
+        for task in tasks:
+            task.cancel()
+    try:
+        await asyncio.wait(tasks)
+    except asyncio.CancelledError:
+        for task in tasks:
+            task.cancel()
+        await asyncio.wait(tasks)
+        raise
+    for task in tasks:
+        # Retrieved here, so asyncio never reports one as lost when another error wins.
+        if not task.cancelled() and task.exception() is not None:
+            log.debug("publishing step %s failed: %r", task.get_name(), task.exception())
+
+
+def _raise_first_failure(tasks: Sequence[asyncio.Task[None]]) -> None:
+    """Raise the first error among finished ``tasks`` (in the order they were started)."""
+    failures = [t.exception() for t in tasks if not t.cancelled()]
+    first = next((f for f in failures if f is not None), None)
+    if first is not None:
+        raise first
 
 
 def _describe(exc: Exception) -> str:

@@ -96,10 +96,31 @@ async def test_sample_piece_in_a_text_channel(world: World) -> None:
     assert names == ["1. The lanes are already paying for themselves.",
                      "2. Half a network is the most dangerous network.",
                      "3. The money is already committed."]
+    # The channel reads card first, then each thread's "started a thread" notice in order.
+    shown = world.emu.messages(world.general, system=True)[-4:]
+    assert shown[0].embeds and [m.content for m in shown[1:]] == names
     # The progress was shown in the deferred reply as it went.
     edits = [e.get("content", "") for e in record.original_edits]
     assert any(e.startswith("Reading") for e in edits)
     assert any(e.startswith("Opened thread 3 of 3") for e in edits)
+
+
+async def test_publishing_does_not_wait_for_the_acknowledgement(world: World) -> None:
+    channel = world.guild.add_text_channel("acknowledged-late")
+    url = world.server.add("bikes-late-ack.txt", (SAMPLES / "city_bike_lanes.txt").read_text())
+    callback = "/interactions/{interaction_id}/{interaction_token}/callback"
+    world.emu.hold(callback)
+    try:
+        record = await world.emu.run_slash_command(
+            world.admin, world.general, "piece post", {"url": url, "channel": channel})
+        # The piece is read and its card posted while Discord still holds the deferral.
+        await world.emu.wait_for(lambda: world.card(channel), 30)
+        assert record.callback_type is None
+    finally:
+        world.emu.release(callback)
+    await record.wait_for(lambda r: reply_text(r).startswith("Posted in"), 30)
+    assert record.callback_type == 5
+    await check_text_channel(world, channel, url, 3)
 
 
 async def test_posting_the_same_url_again_posts_nothing_new(world: World) -> None:

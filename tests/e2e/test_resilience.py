@@ -29,13 +29,20 @@ EXAMS = (SAMPLES / "remote_exams.txt").read_text()
 
 
 class Steps:
-    """Wraps the bot's port: after side effect K (Discord has acted), run ``then``."""
+    """Wraps the bot's port: after side effect K (Discord has acted), run ``then``.
+
+    With ``dies``, the process dies at K: publishing runs some steps concurrently (an opening
+    beside the next thread), so from that moment no step of any task goes on: none starts,
+    and one that was in flight never returns to be recorded. ``task`` is the publish itself
+    (the task of the first side effect, the card or the first thread), the one to kill.
+    """
 
     def __init__(self, inner: DiscordPort, k: int,
-                 then: Callable[[], Awaitable[None]]) -> None:
+                 then: Callable[[], Awaitable[None]], *, dies: bool = False) -> None:
         self.inner = inner
         self.k = k
         self.then = then
+        self.dies = dies
         self.count = 0
         self.reached = asyncio.Event()
         self.task: asyncio.Task[Any] | None = None
@@ -46,10 +53,15 @@ class Steps:
             return attribute
 
         async def counted(*args: Any, **kwargs: Any) -> Any:
+            if self.task is None:
+                self.task = asyncio.current_task()
+            if self.dies and self.reached.is_set():
+                await hang()
             result = await attribute(*args, **kwargs)
+            if self.dies and self.reached.is_set():
+                await hang()
             self.count += 1
             if self.count == self.k:
-                self.task = asyncio.current_task()
                 self.reached.set()
                 await self.then()
             return result
@@ -91,7 +103,7 @@ async def assert_complete(world: World, channel: Channel, threads: int) -> None:
 
 async def kill_at(world: World, channel: Channel, url: str, k: int) -> None:
     """/piece post; kill the bot right after side effect ``k``; start a new one."""
-    steps = Steps(world.bot.publisher.port, k, hang)
+    steps = Steps(world.bot.publisher.port, k, hang, dies=True)
     world.bot.publisher.port = steps  # type: ignore[assignment]
     await world.emu.run_slash_command(world.admin, world.general, "piece post",
                                       {"url": url, "channel": channel})
@@ -198,7 +210,10 @@ async def test_a_permission_removed_mid_way_is_finished_after_a_restart(world: W
     assert reply_text(record).startswith("Not posted yet"), reply_text(record)
     assert "Send Messages in Threads" in world.emu.messages(world.moderators)[-1].content
     assert len(world.emu.messages(world.moderators)) == notices_before + 1
-    assert len(world.card(channel)) == 1 and len(world.emu.threads(channel)) == 1
+    # The refused opening went out beside the next thread, so how many threads exist
+    # depends on which answer came first; the first one's opening is missing.
+    threads = world.emu.threads(channel)
+    assert len(world.card(channel)) == 1 and threads and world.openings(threads[0]) == []
 
     world.emu.allow(channel, "SEND_MESSAGES_IN_THREADS", target=world.emu.bot_user.id)
     await world.stop()
@@ -213,11 +228,14 @@ async def test_a_429_storm_is_waited_out_without_early_requests(world: World) ->
         {"url": world.server.add("bikes-storm.txt", BIKES), "channel": channel})
     await record.wait_response()  # the deferral is in; now every call is refused for a while
     limited = len(world.emu.rate_limited)
+    # Only this storm's: the kill tests before it restart bots several times a second, and a
+    # restarted client cannot know the global window its predecessor used up.
+    early = len(world.emu.early_requests)
     world.emu.force_429(25, retry_after=0.05)
     await record.wait_for(lambda r: reply_text(r).startswith(("Posted in", "Not posted")), 60)
     assert reply_text(record).startswith("Posted in"), reply_text(record)
     assert len(world.emu.rate_limited) - limited == 25
-    assert world.emu.early_requests == []
+    assert world.emu.early_requests[early:] == []
     await assert_complete(world, channel, 3)
 
 

@@ -7,12 +7,19 @@ restarted process would, and checks what "Discord" ends up holding.
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 from collections.abc import Awaitable, Callable
 
 import pytest
 
-from bot.publishing import ChannelGone, MissingPermissions, Publisher, TransientError
+from bot.publishing import (
+    ChannelGone,
+    MissingPermissions,
+    OpeningChunk,
+    Publisher,
+    TransientError,
+)
 from bot.publishing.payloads import opening_chunks
 from bot.store import PieceRecord, Store
 from tests.publishing.fakeport import Crash, FakeDiscord, FakePort, Mode
@@ -80,9 +87,13 @@ async def test_text_channel_gets_one_card_and_a_thread_per_argument(store: Store
     assert names == ["1. The lanes are already paying for themselves",
                      "2. Half a network is the most dangerous network",
                      "3. The money is already committed"]
-    # The long argument is three messages; one opening each for the others; one card edit.
-    assert port.calls == ["card", "thread", "opening", "thread", "opening", "opening",
-                          "opening", "thread", "opening", "edit"]
+    # The card comes first and the threads follow it in order (the channel reads card, 1, 2,
+    # 3); the long argument is three messages, the others one each; one card edit, once
+    # every thread exists.
+    assert sorted(port.calls) == sorted(["card", "thread", "thread", "thread", "edit"]
+                                        + ["opening"] * 5)
+    assert port.calls[0] == "card"
+    assert port.calls.index("edit") > max(i for i, c in enumerate(port.calls) if c == "thread")
     assert steps[0] == "Posted the piece card." and steps[-1] == "Published."
     again = await publisher.publish(piece.id)
     assert again.outcome == "skipped" and len(port.calls) == 10
@@ -255,3 +266,85 @@ async def test_resume_takes_every_unfinished_piece_oldest_first(store: Store) ->
     assert [(r.piece_id, r.outcome) for r in results] == [
         (first.id, "published"), (second.id, "published")]
     assert await publisher.resume() == []
+
+
+class GatedPort(FakePort):
+    """Holds the first opening until the second thread has been asked for, so a publisher
+    that waited for each opening before the next thread would never finish."""
+
+    def __init__(self, d: FakeDiscord, **kwargs: object) -> None:
+        super().__init__(d, **kwargs)  # type: ignore[arg-type]
+        self.second_thread = asyncio.Event()
+        self.threads_asked = 0
+
+    async def create_thread(self, channel_id: int, name: str) -> int:
+        self.threads_asked += 1
+        if self.threads_asked == 2:
+            self.second_thread.set()
+        return await super().create_thread(channel_id, name)
+
+    async def send_opening(self, thread_id: int, chunk: OpeningChunk) -> int:
+        await self.second_thread.wait()
+        return await super().send_opening(thread_id, chunk)
+
+
+async def test_openings_go_out_while_the_next_threads_are_opened(store: Store) -> None:
+    d = FakeDiscord()
+    channel = new_channel(d)
+    port = GatedPort(d)
+    publisher = Publisher(store, port)
+    piece = await queue(publisher, channel, "https://example.org/pipelined")
+    # The bound only turns a deadlock (a sequential publisher) into a failure.
+    result = await asyncio.wait_for(publisher.publish(piece.id), 30)
+    assert result.outcome == "published"
+    await assert_complete(store, d, piece.id)
+    assert port.calls[:3] == ["card", "thread", "thread"]
+
+
+async def test_a_refused_thread_lets_the_opening_under_way_finish_and_be_recorded(
+    store: Store,
+) -> None:
+    d = FakeDiscord()
+    channel = new_channel(d)
+    # Side effects: card, thread 1, then thread 2 refused while opening 1 waits for it.
+    port = GatedPort(d, refuse_at=3, refusal=TransientError("502 Bad Gateway"))
+    publisher = Publisher(store, port)
+    piece = await queue(publisher, channel, "https://example.org/refused-mid-way")
+    result = await publisher.publish(piece.id)
+    assert result.outcome == "failed" and result.retryable
+    first, second, _ = await store.list_arguments(piece.id)
+    assert first.posted and first.opening_message_id is not None
+    assert second.thread_id is None
+    port.refuse_at = None
+    assert (await publisher.publish(piece.id)).outcome == "published"
+    await assert_complete(store, d, piece.id)
+
+
+async def test_a_cancelled_publish_leaves_no_step_running(store: Store) -> None:
+    d = FakeDiscord()
+    channel = new_channel(d)
+    port = GatedPort(d)
+    publisher = Publisher(store, port)
+    piece = await queue(publisher, channel, "https://example.org/cancelled")
+    original = port.create_thread
+    stuck = asyncio.Event()
+
+    async def second_thread_hangs(channel_id: int, name: str) -> int:
+        if port.threads_asked == 1:
+            port.threads_asked += 1
+            port.second_thread.set()  # opening 1 may go now...
+            stuck.set()
+            await asyncio.Event().wait()  # ...while thread 2 never answers
+        return await original(channel_id, name)
+
+    port.create_thread = second_thread_hangs  # type: ignore[method-assign]
+    publishing = asyncio.create_task(publisher.publish(piece.id))
+    await stuck.wait()
+    publishing.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await publishing
+    # Nothing of this publish runs on: no task is left that could post later.
+    assert not [t for t in asyncio.all_tasks() if t.get_name().startswith(f"opening-{piece.id}")]
+    steps = len(port.calls)
+    await asyncio.sleep(0)
+    assert len(port.calls) == steps
