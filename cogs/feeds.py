@@ -3,8 +3,9 @@
 A thin adapter: every rule (dedupe, filters, limits, back-off, auto-pause) lives in
 :class:`bot.feeds.service.FeedService`; this cog turns interactions into its calls, hands the
 pieces it queues to the publisher, and turns results and refusals into ephemeral replies.
-Every message goes out with no mentions, except the one that pings a subscription's
-``mention_role`` when one of its pieces is posted.
+Every message goes out with no mentions; the ping of a subscription's ``mention_role`` is the
+publisher's last step for each of its pieces (recorded, so a restart or the retry loop sends
+it once).
 """
 
 from __future__ import annotations
@@ -36,7 +37,6 @@ from bot.feeds.service import (
 from bot.publishing import PortError, PublishResult, required_permissions
 from bot.publishing.payloads import channel_link, display_title, shorten
 from bot.publishing.port import PERMISSION_LABELS
-from bot.store import PieceRecord
 from cogs.checks import MODERATOR_DEFAULTS, ensure_moderator, is_moderator
 from cogs.common import NO_MENTIONS
 
@@ -232,52 +232,17 @@ class Feeds(commands.Cog):
             return report
 
     async def publish(self, piece_ids: Iterable[int]) -> list[PublishResult]:
-        """Publish queued pieces in order, pinging each subscription's role once posted.
-
-        Failures stay recorded on the piece; cogs.pieces' retry loop takes them up later.
+        """Publish queued pieces in order (the publisher pings each subscription's role as
+        the last step). Failures stay recorded on the piece; cogs.pieces' retry loop takes
+        them up later, ping included.
         """
         results: list[PublishResult] = []
         for piece_id in piece_ids:
             try:
-                result = await self.bot.publisher.publish(piece_id)
+                results.append(await self.bot.publisher.publish(piece_id))
             except Exception:
                 log.exception("publishing piece %s failed", piece_id)
-                continue
-            results.append(result)
-            if result.outcome == "published" and result.piece is not None:
-                await self._ping(result.piece)
         return results
-
-    async def _ping(self, piece: PieceRecord) -> None:
-        """The subscription's role mention, right under the piece: the one message of this cog
-        that may mention anyone, and only that role."""
-        if piece.subscription_id is None:
-            return
-        subscription = await self.bot.store.get_subscription(piece.subscription_id)
-        if subscription is None or subscription.mention_role_id is None:
-            return
-        role_id = subscription.mention_role_id
-        mentions = discord.AllowedMentions(everyone=False, users=False, replied_user=False,
-                                           roles=[discord.Object(role_id)])
-        text = f"<@&{role_id}> New piece: **{discord.utils.escape_markdown(display_title(piece))}**"
-        try:
-            if piece.message_id is not None:
-                # A text channel: a reply to the piece card.
-                channel = self.bot.get_partial_messageable(piece.channel_id,
-                                                           guild_id=piece.guild_id)
-                reference = discord.MessageReference(
-                    message_id=piece.message_id, channel_id=piece.channel_id,
-                    guild_id=piece.guild_id, fail_if_not_exists=False)
-                await channel.send(text, reference=reference, allowed_mentions=mentions)
-                return
-            # A forum has no card (and no room for a loose message): ping in the first post.
-            arguments = await self.bot.store.list_arguments(piece.id)
-            thread_id = next((a.thread_id for a in arguments if a.thread_id is not None), None)
-            if thread_id is not None:
-                thread = self.bot.get_partial_messageable(thread_id, guild_id=piece.guild_id)
-                await thread.send(text, allowed_mentions=mentions)
-        except discord.HTTPException as exc:
-            log.warning("could not ping role %s for piece %s: %s", role_id, piece.id, exc)
 
     async def _post_notice(self, notice: PauseNotice) -> None:
         text = (f"⏸️ **Feed paused**: {notice.feed_url} failed too many times in a row. "

@@ -115,6 +115,19 @@ class DiscordAdapter:
         await self._call(channel_id, lambda: message.edit(
             embed=self._embed(card), allowed_mentions=NO_MENTIONS))
 
+    async def send_role_ping(self, channel_id: int, text: str, role_id: int, nonce: str,
+                             reply_to: int | None = None) -> int:
+        # The one message publishing sends that may mention anyone: that role, and only it.
+        mentions = discord.AllowedMentions(everyone=False, users=False, replied_user=False,
+                                           roles=[discord.Object(role_id)])
+        channel = self.client.get_partial_messageable(channel_id)
+        reference = None if reply_to is None else discord.MessageReference(
+            message_id=reply_to, channel_id=channel_id, fail_if_not_exists=False)
+        message = await self._call(channel_id, lambda: channel.send(
+            text, nonce=nonce, reference=reference,  # type: ignore[arg-type]
+            allowed_mentions=mentions))
+        return message.id
+
     # --- threads ----------------------------------------------------------------------------
 
     async def create_thread(self, channel_id: int, name: str) -> int:

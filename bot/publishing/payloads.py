@@ -185,6 +185,25 @@ def opening_nonce(argument_id: int, index: int) -> str:
     return f"cp-a{argument_id}-{index}"[:NONCE_LIMIT]
 
 
+def ping_nonce(piece_id: int) -> str:
+    return f"cp-r{piece_id}"[:NONCE_LIMIT]
+
+
+# Characters Discord's Markdown gives a meaning to; a title is shown as written.
+_MARKDOWN = re.compile(r"([\\*_~`|\[\]])")
+
+
+def role_ping_text(piece: PieceRecord, role_id: int) -> str:
+    """The line that tells a feed subscription's role about a new piece (a reply to the card
+    in a text channel, a message in the first thread in a forum)."""
+    title = _MARKDOWN.sub(r"\\\1", shorten(display_title(piece), 300))
+    return f"{role_mention(role_id)} New piece: **{title}**"
+
+
+def role_mention(role_id: int) -> str:
+    return f"<@&{role_id}>"
+
+
 def display_title(piece: PieceRecord) -> str:
     """The piece's title, or for an untitled piece its opening sentence (cut short)."""
     if piece.title:

@@ -95,6 +95,12 @@ class DiscordPort(Protocol):
     async def edit_piece_card(self, channel_id: int, message_id: int, card: PieceCard) -> None:
         ...
 
+    async def send_role_ping(self, channel_id: int, text: str, role_id: int, nonce: str,
+                             reply_to: int | None = None) -> int:
+        """Send ``text``, pinging ``role_id`` and nobody else, as a reply to ``reply_to`` if
+        given (with ``nonce``, like the card); returns the message id."""
+        ...
+
     async def create_thread(self, channel_id: int, name: str) -> int:
         """A public thread without a starter message in a text channel; returns its id."""
         ...

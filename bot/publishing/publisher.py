@@ -7,7 +7,8 @@ Steps, each recorded in the store right after Discord confirms it::
     → per argument, in order: its thread; its opening message(s) with controls follow
       concurrently with the next threads
     → once every thread exists: edit the card so every argument links to its thread
-    → once everything is posted: finish_publishing
+    → once everything is posted: ping the feed subscription's role, if it names one
+    → finish_publishing
 
 A process that dies at any point leaves the piece ``publishing`` with the steps done so far
 recorded; ``publish`` again (at the next start) continues from there. The one unrecorded
@@ -20,6 +21,7 @@ own recent messages and active threads are searched for what it already posted.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import socket
@@ -35,6 +37,9 @@ from bot.publishing.payloads import (
     card_nonce,
     forum_tag_name,
     opening_chunks,
+    ping_nonce,
+    role_mention,
+    role_ping_text,
     thread_name,
     threadable,
 )
@@ -290,6 +295,7 @@ class Publisher:
             raise
         await _wind_down(work, cancel=False)
         _raise_first_failure(work)
+        await self._ping(piece, arguments, resuming)
         return await self.store.finish_publishing(piece.id)
 
     async def _card(
@@ -312,6 +318,34 @@ class Publisher:
             current = await self.store.get_piece(piece.id)
             assert current is not None
             return current
+
+    async def _ping(
+        self, piece: PieceRecord, arguments: Sequence[ArgumentRecord], resuming: bool
+    ) -> None:
+        """The last step of a feed's piece: ping the role its subscription names, if any,
+        once everything is posted (in a text channel a reply to the card; a forum has no
+        card, so in the first post)."""
+        if piece.subscription_id is None or piece.ping_message_id is not None:
+            return
+        subscription = await self.store.get_subscription(piece.subscription_id)
+        if subscription is None or subscription.mention_role_id is None:
+            return
+        role_id = subscription.mention_role_id
+        where = piece.channel_id if piece.message_id is not None else arguments[0].thread_id
+        assert where is not None
+        message_id: int | None = None
+        if resuming:
+            # Beyond the nonce window Discord would send it again: look for our ping first.
+            found = await self.port.own_messages(where)
+            message_id = next(
+                (m.id for m in found if m.content.startswith(role_mention(role_id))), None)
+        if message_id is None:
+            message_id = await self.port.send_role_ping(
+                where, role_ping_text(piece, role_id), role_id, ping_nonce(piece.id),
+                reply_to=piece.message_id)
+        # Conflict: another process recorded its ping first; one is enough.
+        with contextlib.suppress(Conflict):
+            await self.store.record_piece_ping(piece.id, message_id)
 
     async def _thread(
         self,

@@ -377,6 +377,11 @@ class Store(ABC):
         """
 
     @abstractmethod
+    async def record_piece_ping(self, piece_id: int, message_id: int) -> PieceRecord:
+        """Record the message that pinged the subscription's role about the piece (rules as
+        above)."""
+
+    @abstractmethod
     async def record_argument_anchor(self, argument_id: int, message_id: int) -> ArgumentRecord:
         """Record the channel message the argument's thread starts from (rules as above)."""
 

@@ -187,6 +187,8 @@ class PieceRecord:
     published_at: datetime | None
     lease_owner: str | None = None
     lease_expires_at: datetime | None = None
+    #: The message that pinged the feed subscription's role, once sent.
+    ping_message_id: int | None = None
 
 
 # --- contributions, votes, awards -----------------------------------------------------------

@@ -185,6 +185,7 @@ def _piece(row: Row) -> PieceRecord:
         published_at=parse_ts(row["published_at"]),
         lease_owner=row["lease_owner"],
         lease_expires_at=parse_ts(row["lease_expires_at"]),
+        ping_message_id=row["ping_message_id"],
     )
 
 
@@ -932,6 +933,9 @@ class SqlStore(Store):
 
     async def record_piece_message(self, piece_id: int, message_id: int) -> PieceRecord:
         return _piece(await self._record_once("pieces", "message_id", piece_id, message_id))
+
+    async def record_piece_ping(self, piece_id: int, message_id: int) -> PieceRecord:
+        return _piece(await self._record_once("pieces", "ping_message_id", piece_id, message_id))
 
     async def record_argument_anchor(self, argument_id: int, message_id: int) -> ArgumentRecord:
         return _argument(await self._record_once(

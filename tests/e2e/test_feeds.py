@@ -241,6 +241,33 @@ async def test_add_marks_what_is_there_seen_then_posts_only_new_entries(fw: Feed
                                                                  "Piece number 5"]
 
 
+async def test_a_piece_posted_on_a_retry_still_pings_its_role_once(fw: FeedWorld) -> None:
+    channel = fw.world.guild.add_text_channel("retried")
+    fw.emu.deny_bot(channel, "CREATE_PUBLIC_THREADS")
+    fw.site.feed("/retried.xml", [item(1)])
+    await fw.add(fw.site.url("/retried.xml"), channel, mention_role=fw.alerts)
+    fw.site.feed("/retried.xml", [item(2), item(1)])
+    report = await fw.poll(soon())
+    [piece_id] = report.piece_ids
+    assert fw.emu.messages(channel) == []  # refused before anything was posted
+    store = fw.world.bot.store
+    assert (await store.get_piece(piece_id)).state == "failed"  # type: ignore[union-attr]
+
+    fw.emu.allow(channel, "CREATE_PUBLIC_THREADS", target=fw.emu.bot_user.id)
+    await fw.run("feed list")  # the bot has seen the channel change once this is answered
+    # What the pieces cog's retry loop does every few minutes and at every start.
+    [result] = await fw.world.bot.publisher.resume()
+    assert result.outcome == "published"
+    [card] = [m for m in fw.emu.messages(channel) if m.embeds]
+    [ping] = [m for m in fw.emu.messages(channel) if not m.embeds]
+    assert ping.mention_roles == [fw.alerts.id] and ping.mentions == []
+    assert ping.message_reference is not None
+    assert ping.message_reference["message_id"] == str(card.id)
+    assert (await store.get_piece(piece_id)).ping_message_id == ping.id  # type: ignore[union-attr]
+    assert await fw.world.bot.publisher.resume() == []
+    assert len(fw.emu.messages(channel)) == 2
+
+
 async def test_failures_are_listed_and_the_poller_goes_on(fw: FeedWorld) -> None:
     kinds = {"500": "HTTP 500", "html": "this is an HTML page", "malformed": "malformed feed",
              "loop": "redirect loop"}

@@ -32,6 +32,8 @@ class FakeMessage:
     card: PieceCard | None = None
     controls: int | None = None
     edits: int = 0
+    pinged_role: int | None = None
+    reply_to: int | None = None
 
 
 @dataclass
@@ -136,6 +138,14 @@ class FakePort:
         message.edits += 1
         if crash:
             raise Crash("after edit")
+
+    async def send_role_ping(self, channel_id: int, text: str, role_id: int, nonce: str,
+                             reply_to: int | None = None) -> int:
+        crash = self._step("ping")
+        message = self._send(channel_id, text, nonce, pinged_role=role_id, reply_to=reply_to)
+        if crash:
+            raise Crash("after ping")
+        return message.id
 
     async def create_thread(self, channel_id: int, name: str) -> int:
         crash = self._step("thread")

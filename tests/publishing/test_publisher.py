@@ -22,7 +22,7 @@ from bot.publishing import (
 )
 from bot.publishing.payloads import opening_chunks
 from bot.store import PieceRecord, Store
-from tests.publishing.fakeport import Crash, FakeDiscord, FakePort, Mode
+from tests.publishing.fakeport import Crash, FakeDiscord, FakeMessage, FakePort, Mode
 from tests.publishing.samples import no_arguments, three_arguments
 
 MakeStore = Callable[..., Awaitable[Store]]
@@ -42,7 +42,8 @@ async def assert_complete(store: Store, d: FakeDiscord, piece_id: int) -> None:
     assert piece is not None and piece.state == "published", piece
     arguments = await store.list_arguments(piece_id)
     kind = d.kinds[piece.channel_id]
-    in_channel = d.in_channel(piece.channel_id)
+    # The role ping (feed pieces) is checked by its own tests.
+    in_channel = [m for m in d.in_channel(piece.channel_id) if m.pinged_role is None]
     if kind == "text":
         assert [m.id for m in in_channel] == [piece.message_id]
         card = in_channel[0].card
@@ -56,7 +57,8 @@ async def assert_complete(store: Store, d: FakeDiscord, piece_id: int) -> None:
     names = {t.id: t.name for t in threads}
     for a in arguments:
         assert names[a.thread_id].startswith(f"{a.number}. ")
-        messages = d.in_channel(a.thread_id)  # type: ignore[arg-type]
+        messages = [m for m in d.in_channel(a.thread_id)  # type: ignore[arg-type]
+                    if m.pinged_role is None]
         expected = opening_chunks(piece, a, len(arguments))
         assert [m.content for m in messages] == [c.content for c in expected]
         assert messages[-1].id == a.opening_message_id and messages[-1].controls == a.id
@@ -348,3 +350,96 @@ async def test_a_cancelled_publish_leaves_no_step_running(store: Store) -> None:
     steps = len(port.calls)
     await asyncio.sleep(0)
     assert len(port.calls) == steps
+
+
+ROLE = 4242
+
+
+async def queue_from_feed(store: Store, publisher: Publisher, channel_id: int, url: str,
+                          *, role: int | None = ROLE) -> PieceRecord:
+    subscription = await store.add_subscription(
+        GUILD, channel_id, f"https://example.org/feed-{channel_id}.xml", created_by=1,
+        mention_role_id=role)
+    record = await publisher.queue(GUILD, channel_id, three_arguments(url),
+                                   subscription_id=subscription.id)
+    assert record is not None
+    return record
+
+
+def pings(d: FakeDiscord) -> list[FakeMessage]:
+    return [m for m in d.messages.values() if m.pinged_role is not None]
+
+
+@pytest.mark.parametrize("kind", ["text", "forum"])
+async def test_a_feed_piece_pings_its_role_once_everything_is_posted(
+    store: Store, kind: str
+) -> None:
+    d = FakeDiscord()
+    channel = new_channel(d, kind)
+    port = FakePort(d)
+    publisher = Publisher(store, port)
+    piece = await queue_from_feed(store, publisher, channel, f"https://example.org/ping-{kind}")
+    assert (await publisher.publish(piece.id)).outcome == "published"
+    [ping] = pings(d)
+    assert port.calls[-1] == "ping" and ping.pinged_role == ROLE
+    assert ping.content == (f"<@&{ROLE}> New piece: **Our City Should Stop Apologising for "
+                            "Bike Lanes**")
+    published = await store.get_piece(piece.id)
+    assert published is not None and published.ping_message_id == ping.id
+    if kind == "text":
+        # A reply to the card, in the channel.
+        assert ping.channel_id == channel and ping.reply_to == published.message_id
+    else:
+        # A forum has no card: the first post.
+        first = (await store.list_arguments(piece.id))[0]
+        assert ping.channel_id == first.thread_id and ping.reply_to is None
+    assert (await publisher.publish(piece.id)).outcome == "skipped"
+    assert len(pings(d)) == 1
+
+
+async def test_no_role_no_ping_and_hand_posted_pieces_never_ping(store: Store) -> None:
+    d = FakeDiscord()
+    publisher = Publisher(store, FakePort(d))
+    quiet = await queue_from_feed(store, publisher, new_channel(d), "https://example.org/quiet",
+                                  role=None)
+    by_hand = await queue(publisher, new_channel(d), "https://example.org/by-hand")
+    for piece in (quiet, by_hand):
+        assert (await publisher.publish(piece.id)).outcome == "published"
+    assert pings(d) == []
+
+
+@pytest.mark.parametrize("nonce_dedupe", [True, False], ids=["nonce", "no-nonce"])
+async def test_a_crash_around_the_ping_is_finished_by_a_restart_with_one_ping(
+    store: Store, make_store: MakeStore, nonce_dedupe: bool
+) -> None:
+    d = FakeDiscord()
+    for mode in ("before", "after"):
+        channel = new_channel(d)
+        # Side effects: card, 3 threads, 5 openings, card edit, then the ping (11th).
+        dying = Publisher(store, FakePort(d, crash_at=11, mode=mode,  # type: ignore[arg-type]
+                                          nonce_dedupe=nonce_dedupe))
+        piece = await queue_from_feed(store, dying, channel, f"https://example.org/pc-{mode}")
+        with pytest.raises(Crash):
+            await dying.publish(piece.id)
+        restarted = Publisher(await make_store(), FakePort(d, nonce_dedupe=nonce_dedupe))
+        [result] = await restarted.resume()
+        assert result.outcome == "published"
+        await assert_complete(store, d, piece.id)
+        in_channel = [m for m in pings(d) if m.channel_id == channel]
+        assert len(in_channel) == 1
+        assert (await store.get_piece(piece.id)).ping_message_id == in_channel[0].id  # type: ignore[union-attr]
+
+
+async def test_a_ping_that_fails_leaves_the_piece_to_retry_the_ping_alone(store: Store) -> None:
+    d = FakeDiscord()
+    channel = new_channel(d)
+    port = FakePort(d, refuse_at=11, refusal=TransientError("503"))
+    publisher = Publisher(store, port)
+    piece = await queue_from_feed(store, publisher, channel, "https://example.org/ping-retry")
+    failed = await publisher.publish(piece.id)
+    assert failed.outcome == "failed" and failed.retryable and pings(d) == []
+    steps = len(port.calls)
+    port.refuse_at = None
+    assert (await publisher.publish(piece.id)).outcome == "published"
+    assert port.calls[steps:] == ["edit", "ping"]  # the card edit is redone; nothing posted twice
+    assert len(pings(d)) == 1
