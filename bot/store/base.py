@@ -496,9 +496,15 @@ class Store(ABC):
 
     @abstractmethod
     async def list_awards(
-        self, *, contribution_id: int | None = None, guild_id: int | None = None
+        self,
+        *,
+        contribution_id: int | None = None,
+        guild_id: int | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
     ) -> list[Award]:
-        """Awards matching the filters, oldest first."""
+        """Awards matching the filters (given ``since`` <= created_at < ``until``), oldest
+        first."""
 
     # --- moderation log ---------------------------------------------------------------------
 

@@ -1178,13 +1178,22 @@ class SqlStore(Store):
         return _award(row) if row else None
 
     async def list_awards(
-        self, *, contribution_id: int | None = None, guild_id: int | None = None
+        self,
+        *,
+        contribution_id: int | None = None,
+        guild_id: int | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
     ) -> list[Award]:
         where = Where()
         if contribution_id is not None:
             where.add("contribution_id = {}", contribution_id)
         if guild_id is not None:
             where.add("guild_id = {}", guild_id)
+        if since is not None:
+            where.add("created_at >= {}", utc(since))
+        if until is not None:
+            where.add("created_at < {}", utc(until))
         async with self._tx() as conn:
             rows = await conn.fetch(
                 f"SELECT * FROM awards {where.sql()} ORDER BY created_at, id", *where.args)

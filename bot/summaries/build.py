@@ -135,7 +135,8 @@ async def build_summary(
         _week_data(store, guild_id, start, end),
         _week_data(store, guild_id, prev_start, prev_end),
         _top_contributions(store, guild_id, start, end),
-        store.list_awards(guild_id=guild_id))
+        # The two weeks only: a guild's whole history of awards would grow without bound.
+        store.list_awards(guild_id=guild_id, since=min(prev_start, start), until=end))
     week_awards = [a for a in awards if _in(a.created_at, start, end)]
     prev_awards = sum(1 for a in awards if _in(a.created_at, prev_start, prev_end))
 

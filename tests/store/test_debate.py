@@ -152,3 +152,20 @@ async def test_changed_my_mind_awards(store: Store) -> None:
     assert await store.list_awards(guild_id=piece.guild_id + 1) == []
     with pytest.raises(NotFound):
         await store.award_changed_mind(8, 10_000)
+
+
+async def test_awards_in_a_time_window(store: Store) -> None:
+    piece, (argument, *_rest) = await published_piece(store)
+    counter = await store.add_contribution(argument.id, 3, "Consider the rents first.")
+    for member, hour in ((11, 1), (12, 5), (13, 9)):
+        assert await store.award_changed_mind(member, counter.id, now=at(hour)) is not None
+
+    async def members(**window: object) -> list[int]:
+        found = await store.list_awards(guild_id=piece.guild_id, **window)  # type: ignore[arg-type]
+        return [a.member_id for a in found]
+
+    # Start inclusive, end exclusive, like the summary's week windows.
+    assert await members(since=at(5)) == [12, 13]
+    assert await members(until=at(5)) == [11]
+    assert await members(since=at(1), until=at(9)) == [11, 12]
+    assert await members(since=at(10)) == []
