@@ -227,8 +227,9 @@ class Feeds(commands.Cog):
                          report.claimed, report.fetches, len(report.piece_ids), report.failed,
                          report.paused)
             await self.publish(report.piece_ids)
-            for notice in report.notices:
-                await self._post_notice(notice)
+            # Every notice still owed, this cycle's and any an earlier cycle failed to post.
+            for notice in await self.service.owed_pause_notices():
+                await self.service.deliver_pause_notice(notice, self._post_notice)
             return report
 
     async def publish(self, piece_ids: Iterable[int]) -> list[PublishResult]:
@@ -244,7 +245,9 @@ class Feeds(commands.Cog):
                 log.exception("publishing piece %s failed", piece_id)
         return results
 
-    async def _post_notice(self, notice: PauseNotice) -> None:
+    async def _post_notice(self, notice: PauseNotice) -> bool:
+        """Post one pause notice; ``False`` if Discord refused or failed (it is retried at
+        the next cycle), ``True`` once posted or when the guild has nowhere to hear it."""
         text = (f"⏸️ **Feed paused**: {notice.feed_url} failed too many times in a row. "
                 f"Last error: {_code(notice.error, 300)}\n{notice.how_to_resume}")
         channel = self.bot.get_channel(notice.channel_id)
@@ -254,14 +257,17 @@ class Feeds(commands.Cog):
                 if granted.view_channel and granted.send_messages:
                     # Where the pieces stopped coming: members see why, moderators how to fix.
                     await channel.send(text, allowed_mentions=NO_MENTIONS)
-                    return
+                    return True
             # A forum, a channel gone, or no right to post there: the moderators' channel.
             if not await self.bot.port.notify_moderators(notice.guild_id, notice.channel_id,
                                                          text):
                 log.warning("guild %s has nowhere to hear that %s was paused",
                             notice.guild_id, notice.feed_url)
+            return True
         except (discord.HTTPException, PortError) as exc:
-            log.warning("could not post the pause notice for %s: %s", notice.feed_url, exc)
+            log.warning("could not post the pause notice for %s (retried next cycle): %s",
+                        notice.feed_url, exc)
+            return False
 
     # --- replies ----------------------------------------------------------------------------
 

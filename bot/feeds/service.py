@@ -30,7 +30,7 @@ import asyncio
 import hashlib
 import logging
 import random
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Literal
@@ -498,6 +498,41 @@ class FeedService:
         await self.store.remove_subscription(sub.id)
         return feed.url if feed else ""
 
+    async def owed_pause_notices(self) -> list[PauseNotice]:
+        """Auto-pause notices not delivered yet, oldest subscription first."""
+        notices = []
+        urls: dict[int, str] = {}
+        for sub in await self.store.list_subscriptions(owed_pause_notice=True):
+            if sub.feed_id not in urls:
+                feed = await self.store.get_feed(sub.feed_id)
+                urls[sub.feed_id] = feed.url if feed is not None else ""
+            assert sub.pause_notice is not None
+            notices.append(PauseNotice(
+                guild_id=sub.guild_id, channel_id=sub.channel_id, subscription_id=sub.id,
+                feed_url=urls[sub.feed_id], error=sub.pause_notice,
+                how_to_resume=_how_to_resume(urls[sub.feed_id])))
+        return notices
+
+    async def deliver_pause_notice(
+        self, notice: PauseNotice, send: Callable[[PauseNotice], Awaitable[bool]]
+    ) -> bool:
+        """Send one owed notice through ``send`` (``True`` once it is delivered, or there is
+        nowhere to deliver it), at most once across processes: the notice is taken before
+        sending and owed again if ``send`` says ``False`` or raises. ``False`` if another
+        process took it, or it is owed again."""
+        taken = await self.store.take_pause_notice(notice.subscription_id)
+        if taken is None:
+            return False
+        try:
+            # The text taken is the latest (a feed paused again since the listing).
+            delivered = await send(replace(notice, error=taken))
+        except BaseException:
+            await self.store.return_pause_notice(notice.subscription_id, taken)
+            raise
+        if not delivered:
+            await self.store.return_pause_notice(notice.subscription_id, taken)
+        return delivered
+
     async def pause(self, guild_id: int, subscription_id: int) -> FeedStatus:
         """Stop posting this feed to this channel (others following it are not affected)."""
         sub = await self._owned(guild_id, subscription_id)
@@ -773,7 +808,9 @@ class FeedService:
             feed.id, error=error, next_poll_at=next_poll, owner=owner, now=now)
         if not schedule.should_pause(updated.consecutive_failures) or updated.paused:
             return
-        await self.store.set_feed_paused(feed.id, True)
+        # The notices are owed in the same transaction that pauses the feed: a crash or a
+        # failed post before they are delivered leaves them for the next cycle.
+        await self.store.set_feed_paused(feed.id, True, notice=error)
         report.paused += 1
         for sub in await self.store.list_subscriptions(feed_id=feed.id):
             report.notices.append(PauseNotice(

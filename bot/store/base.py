@@ -132,13 +132,18 @@ class Store(ABC):
         """Every feed, by id."""
 
     @abstractmethod
-    async def set_feed_paused(self, feed_id: int, paused: bool) -> Feed:
-        """Pause or resume polling of a feed for everyone (``NotFound`` if missing)."""
+    async def set_feed_paused(
+        self, feed_id: int, paused: bool, *, notice: str | None = None
+    ) -> Feed:
+        """Pause or resume polling of a feed for everyone (``NotFound`` if missing). Pausing
+        with ``notice`` (the error) owes every subscription of the feed a pause notice, in
+        the same transaction."""
 
     @abstractmethod
     async def resume_feed(self, feed_id: int, *, next_poll_at: datetime) -> Feed:
         """Unpause a feed, reset ``consecutive_failures`` and make it due at ``next_poll_at``
-        (a moderator's resume: the back-off starts over). ``NotFound`` if missing."""
+        (a moderator's resume: the back-off starts over); pause notices still owed are
+        dropped. ``NotFound`` if missing."""
 
     @abstractmethod
     async def delete_feed(self, feed_id: int) -> bool:
@@ -233,8 +238,20 @@ class Store(ABC):
         feed_id: int | None = None,
         channel_id: int | None = None,
         include_paused: bool = True,
+        owed_pause_notice: bool = False,
     ) -> list[Subscription]:
-        """Subscriptions matching every filter given, by id."""
+        """Subscriptions matching every filter given, by id (``owed_pause_notice``: only
+        those with an auto-pause notice not delivered yet)."""
+
+    @abstractmethod
+    async def take_pause_notice(self, subscription_id: int) -> str | None:
+        """Take the subscription's owed pause notice (cleared; ``None`` if there is none or
+        another process took it first). Give it back with ``return_pause_notice`` if it
+        could not be delivered."""
+
+    @abstractmethod
+    async def return_pause_notice(self, subscription_id: int, notice: str) -> bool:
+        """Owe the notice again, unless the feed was resumed meanwhile (``False`` then)."""
 
     @abstractmethod
     async def count_subscriptions(self, guild_id: int) -> int:

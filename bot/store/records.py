@@ -115,6 +115,8 @@ class Subscription:
     paused: bool
     created_by: int
     created_at: datetime
+    #: The error of an auto-pause this channel has not been told about yet.
+    pause_notice: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

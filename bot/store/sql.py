@@ -161,6 +161,7 @@ def _subscription(row: Row) -> Subscription:
         paused=bool(row["paused"]),
         created_by=row["created_by"],
         created_at=_ts(row["created_at"]),
+        pause_notice=row["pause_notice"],
     )
 
 
@@ -451,12 +452,18 @@ class SqlStore(Store):
             rows = await conn.fetch("SELECT * FROM feeds ORDER BY id")
         return [_feed(r) for r in rows]
 
-    async def set_feed_paused(self, feed_id: int, paused: bool) -> Feed:
+    async def set_feed_paused(
+        self, feed_id: int, paused: bool, *, notice: str | None = None
+    ) -> Feed:
         async with self._tx() as conn:
             row = await conn.fetchrow(
                 "UPDATE feeds SET paused = $2 WHERE id = $1 RETURNING *", feed_id, bool(paused))
-        if row is None:
-            raise NotFound(f"no feed {feed_id}")
+            if row is None:
+                raise NotFound(f"no feed {feed_id}")
+            if paused and notice is not None:
+                await conn.execute(
+                    "UPDATE subscriptions SET pause_notice = $2 WHERE feed_id = $1",
+                    feed_id, notice)
         return _feed(row)
 
     async def resume_feed(self, feed_id: int, *, next_poll_at: datetime) -> Feed:
@@ -464,9 +471,34 @@ class SqlStore(Store):
             row = await conn.fetchrow(
                 "UPDATE feeds SET paused = $2, consecutive_failures = 0, next_poll_at = $3"
                 " WHERE id = $1 RETURNING *", feed_id, False, utc(next_poll_at))
-        if row is None:
-            raise NotFound(f"no feed {feed_id}")
+            if row is None:
+                raise NotFound(f"no feed {feed_id}")
+            # A notice not delivered yet would now announce a pause that is over.
+            await conn.execute(
+                "UPDATE subscriptions SET pause_notice = NULL WHERE feed_id = $1", feed_id)
         return _feed(row)
+
+    async def take_pause_notice(self, subscription_id: int) -> str | None:
+        async with self._tx() as conn:
+            # Read under the row lock (PostgreSQL) or the write transaction (SQLite): of
+            # several processes, exactly one gets the text.
+            notice: str | None = await conn.fetchval(
+                f"SELECT pause_notice FROM subscriptions WHERE id = $1{self._for_update}",
+                subscription_id)
+            if notice is not None:
+                await conn.execute(
+                    "UPDATE subscriptions SET pause_notice = NULL WHERE id = $1",
+                    subscription_id)
+        return notice
+
+    async def return_pause_notice(self, subscription_id: int, notice: str) -> bool:
+        async with self._tx() as conn:
+            changed = await conn.execute(
+                "UPDATE subscriptions SET pause_notice = $2"
+                " WHERE id = $1 AND pause_notice IS NULL"
+                " AND EXISTS (SELECT 1 FROM feeds f WHERE f.id = subscriptions.feed_id"
+                " AND f.paused)", subscription_id, notice)
+        return changed > 0
 
     async def delete_feed(self, feed_id: int) -> bool:
         async with self._tx() as conn:
@@ -628,6 +660,7 @@ class SqlStore(Store):
         feed_id: int | None = None,
         channel_id: int | None = None,
         include_paused: bool = True,
+        owed_pause_notice: bool = False,
     ) -> list[Subscription]:
         where = Where()
         if guild_id is not None:
@@ -638,6 +671,8 @@ class SqlStore(Store):
             where.add("channel_id = {}", channel_id)
         if not include_paused:
             where.terms.append("NOT paused")
+        if owed_pause_notice:
+            where.terms.append("pause_notice IS NOT NULL")
         async with self._tx() as conn:
             rows = await conn.fetch(
                 f"SELECT * FROM subscriptions {where.sql()} ORDER BY id", *where.args)

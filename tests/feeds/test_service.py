@@ -22,6 +22,7 @@ from bot.feeds.service import (
     PRIMER_KEY,
     FeedService,
     FeedServiceError,
+    PauseNotice,
     PollSettings,
     entry_keys,
 )
@@ -32,6 +33,7 @@ from tests.storefixtures import make_store, store, store_url  # noqa: F401
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 GUILD, OTHER_GUILD = 1001, 2002
+MakeStore = Callable[..., Awaitable[Store]]
 MOD = 42
 
 
@@ -449,6 +451,51 @@ async def test_backoff_then_auto_pause_with_notices_then_resume(
     assert report.failed == 0 and len(report.piece_ids) == 3
     [line, _] = await service.list(GUILD)
     assert line.status == "ok" and line.last_success_at == clock.now
+
+
+async def test_pause_notices_are_retried_until_delivered_and_sent_once(
+        service: FeedService, store: Store, publisher: FeedSite, make_store: MakeStore,
+        fetcher: Fetcher, clock: Clock) -> None:
+    url = publisher.feed("/down.xml", [item(1)])
+    sub = (await service.add(GUILD, 10, url, created_by=MOD)).subscription
+    await poll(service, T0)
+    publisher.routes["/down.xml"].status = 503
+    at = T0 + timedelta(hours=1)
+    for _ in range(10):
+        report = await poll(service, at)
+        feed = await store.get_feed(sub.feed_id)
+        assert feed is not None
+        at = feed.next_poll_at
+    assert feed.paused and report.paused == 1
+    [owed] = await service.owed_pause_notices()
+    assert (owed.subscription_id, owed.feed_url) == (sub.id, url)
+    assert "HTTP 503" in owed.error and "/feed resume" in owed.how_to_resume
+
+    sent: list[PauseNotice] = []
+
+    async def refused(notice: PauseNotice) -> bool:
+        sent.append(notice)
+        return False  # Discord refused: the next cycle tries again
+
+    async def broken(notice: PauseNotice) -> bool:
+        raise RuntimeError("a bug while posting")
+
+    assert not await service.deliver_pause_notice(owed, refused)
+    with pytest.raises(RuntimeError):
+        await service.deliver_pause_notice(owed, broken)
+    assert await service.owed_pause_notices() == [owed]  # still owed after both
+
+    async def posted(notice: PauseNotice) -> bool:
+        await asyncio.sleep(0)  # let the other process's attempt interleave
+        sent.append(notice)
+        return True
+
+    # Two processes deliver at once: one posts, the other finds the notice gone.
+    other = FeedService(await make_store(), fetcher, PollSettings(), clock=clock)
+    results = await asyncio.gather(service.deliver_pause_notice(owed, posted),
+                                   other.deliver_pause_notice(owed, posted))
+    assert sorted(results) == [False, True] and len(sent) == 2  # the refusal, then one post
+    assert await service.owed_pause_notices() == []
 
 
 async def test_pause_and_resume_one_channel(service: FeedService, store: Store,

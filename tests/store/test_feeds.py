@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 import pytest
 
 from bot.store import Conflict, EntryKeys, LeaseLost, NotFound, Store
 from tests.store.helpers import CHANNEL, GUILD, T0, at, sample_piece
+
+MakeStore = Callable[..., Awaitable[Store]]
 
 
 async def test_subscriptions_create_share_and_update(store: Store) -> None:
@@ -193,3 +196,43 @@ async def test_prune_seen_keeps_refreshed_keys(store: Store) -> None:
     await store.mark_seen(feed.id, ["still-listed"], now=at(24))  # never moves back
     assert await store.prune_seen(at(30)) == 1
     assert await store.filter_unseen(feed.id, [("old", []), ("still-listed", [])]) == ["old"]
+
+
+async def test_pause_notices_are_owed_taken_once_returned_and_dropped_on_resume(
+    store: Store,
+) -> None:
+    feed = await store.ensure_feed("https://notices.example/rss", now=at(0))
+    first = await store.add_subscription(GUILD, CHANNEL, feed.url, created_by=1)
+    second = await store.add_subscription(GUILD, CHANNEL + 1, feed.url, created_by=1)
+    assert await store.list_subscriptions(owed_pause_notice=True) == []
+
+    # A moderator's pause owes nothing; an auto-pause owes every channel of the feed.
+    await store.set_feed_paused(feed.id, True)
+    assert await store.list_subscriptions(owed_pause_notice=True) == []
+    await store.set_feed_paused(feed.id, True, notice="HTTP 500")
+    owed = await store.list_subscriptions(owed_pause_notice=True)
+    assert [(s.id, s.pause_notice) for s in owed] == [(first.id, "HTTP 500"),
+                                                      (second.id, "HTTP 500")]
+
+    assert await store.take_pause_notice(first.id) == "HTTP 500"
+    assert await store.take_pause_notice(first.id) is None  # taken once only
+    assert [s.id for s in await store.list_subscriptions(owed_pause_notice=True)] == [second.id]
+    assert await store.return_pause_notice(first.id, "HTTP 500")  # could not be delivered
+    assert await store.take_pause_notice(first.id) == "HTTP 500"
+
+    # Resuming drops what is still owed, and a notice cannot be given back afterwards.
+    await store.resume_feed(feed.id, next_poll_at=at(1))
+    assert await store.list_subscriptions(owed_pause_notice=True) == []
+    assert not await store.return_pause_notice(first.id, "HTTP 500")
+    assert await store.take_pause_notice(second.id) is None
+
+
+async def test_concurrent_takers_get_a_pause_notice_once(store: Store,
+                                                         make_store: MakeStore) -> None:
+    feed = await store.ensure_feed("https://race.example/rss", now=at(0))
+    sub = await store.add_subscription(GUILD, CHANNEL, feed.url, created_by=1)
+    await store.set_feed_paused(feed.id, True, notice="timed out")
+    other = await make_store()  # another process on the same database
+    taken = await asyncio.gather(*(s.take_pause_notice(sub.id)
+                                   for s in (store, other) * 5))
+    assert taken.count("timed out") == 1 and taken.count(None) == 9
