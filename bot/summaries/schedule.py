@@ -21,10 +21,10 @@ kill) between claiming and recording leaves a claim without a message: once it i
 ``GRACE``) and one process takes it over with ``Store.reclaim_summary``. Discord may have
 received the dead process's message, so a resumed post first looks through the bot's own
 recent messages in the channel for that week's summary (:func:`find_posted`) and records it if
-there; otherwise it posts, with the week's deterministic nonce (:func:`summary_nonce`), which
-Discord answers with the earlier message if one carrying it was sent in the last few minutes.
-A resumed post that raises keeps its claim: it is resumed again, with a look first, once the
-lease has passed (a released week would be claimed afresh and posted without looking).
+there, else posts. Every post carries the week's deterministic nonce (:func:`summary_nonce`):
+Discord answers a repeat within its few minutes with the earlier message. A resumed post that
+raises keeps its claim: it is resumed again, with a look first, once the lease has passed (a
+released week would be claimed afresh and posted without looking).
 """
 
 from __future__ import annotations
@@ -81,15 +81,19 @@ class DueSummary:
 
 def summary_nonce(guild_id: int, iso_week: str) -> str:
     """The nonce of a week's scheduled post: the same in every process and attempt, so Discord
-    returns the first message for a repeat within its window, and within its 25 characters."""
+    returns the first message for a repeat within its window."""
+    # Base 36 fits a snowflake (< 2**64) in 13 characters: the nonce stays within Discord's
+    # 25 and is never cut, so guilds never share one.
     digits = ""
     rest = guild_id
-    while True:  # a snowflake is at most 13 digits in base 36
+    while True:
         rest, digit = divmod(rest, 36)
         digits = _BASE36[digit] + digits
         if not rest:
             break
-    return f"cp-s{iso_week.replace('-', '')}-{digits}"[:NONCE_LIMIT]
+    nonce = f"cp-s{iso_week.replace('-', '')}-{digits}"
+    assert len(nonce) <= NONCE_LIMIT, nonce
+    return nonce
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +103,7 @@ class SeenMessage:
     id: int
     titles: tuple[str, ...]  # of its embeds, in order
     filenames: tuple[str, ...] = ()  # of its attachments
-    nonce: str | None = None  # Discord rarely returns it on fetched messages
+    nonce: str | None = None  # fetched messages usually come without it
 
 
 def find_posted(due: DueSummary, messages: Iterable[SeenMessage]) -> int | None:
