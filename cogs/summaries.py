@@ -1,7 +1,9 @@
 """``/summary`` for anyone, and the loop that posts each guild's weekly summary on schedule.
 
 What the summary says, when it is due and the post-once claim are :mod:`bot.summaries`' and
-the store's; this cog turns a :class:`WeeklySummary` into embeds plus four files and sends it.
+the store's; this cog turns a :class:`WeeklySummary` into embeds plus four files and sends it
+(with the week's nonce), and reads the bot's recent messages back when a week is resumed after
+a crash.
 
 ``/summary`` without a week shows the current week so far when it has any activity, else the
 last complete week (a Monday-morning ``/summary`` should not answer "a quiet week" when last
@@ -24,6 +26,7 @@ from bot.summaries import (
     DueSummary,
     IsoWeek,
     PostResult,
+    SeenMessage,
     WeekError,
     WeeklySummary,
     attachments,
@@ -49,6 +52,10 @@ AUTOCOMPLETE_WEEKS = 12
 #: What the bot needs in the summary channel: a refusal is found before any request, so a
 #: broken channel costs no 403 per tick (Discord bans IPs that collect too many).
 NEEDED = ("send_messages", "embed_links", "attach_files")
+#: How many of the summary channel's latest messages a resumed week looks through for a post
+#: the dead process made: one request, and a summary channel is rarely busy enough to bury a
+#: post made a lease (or a restart) ago deeper than that.
+LOOKBACK = 100
 
 
 class SummaryChannelError(Exception):
@@ -91,8 +98,8 @@ class Summaries(commands.Cog):
         self.schedule_loop.start()
 
     async def cog_unload(self) -> None:
-        # Cancelling mid-post would leave the week claimed but maybe unsent (the claim is
-        # at-most-once); letting the post finish or fail releases it properly instead.
+        # Cancelling mid-post would leave the week claimed but maybe unsent until its lease
+        # runs out; letting the post finish (recorded) or fail (released) is quicker.
         if self._posting:
             self.schedule_loop.stop()
         else:
@@ -118,7 +125,8 @@ class Summaries(commands.Cog):
         """One scheduler step at ``now``: claim and post every due summary (tests pin ``now``)."""
         self._posting += 1
         try:
-            results = await post_due_summaries(self.bot.store, now, self._post_scheduled)
+            results = await post_due_summaries(self.bot.store, now, self._post_scheduled,
+                                               self._own_messages)
         finally:
             self._posting -= 1
         for result in results:
@@ -128,12 +136,39 @@ class Summaries(commands.Cog):
         return results
 
     async def _post_scheduled(self, due: DueSummary) -> int:
-        """Send one due summary; any exception makes ``post_due_summaries`` release the claim."""
+        """Send one due summary; an exception makes ``post_due_summaries`` release the claim
+        (or, for a resumed week, keep it until the lease passes again)."""
         channel = await self._summary_channel(due)
         summary = await build_summary(self.bot.store, due.guild_id, due.iso_week, due.timezone)
         embeds, files = summary_message(summary, await render_files(summary))
-        message = await channel.send(embeds=embeds, files=files, allowed_mentions=NO_MENTIONS)
+        # discord.py sends a nonce with enforce_nonce: a repeat within Discord's few minutes
+        # (a takeover racing a stalled holder, a retry) returns the first message.
+        message = await channel.send(embeds=embeds, files=files, nonce=due.nonce,
+                                     allowed_mentions=NO_MENTIONS)
         return message.id
+
+    async def _own_messages(self, due: DueSummary) -> list[SeenMessage]:
+        """The bot's latest plain messages in the summary channel, newest first, for
+        ``find_posted`` to spot a post an interrupted claim made."""
+        channel = await self._summary_channel(due)
+        me = self.bot.user
+        if me is None:
+            raise SummaryChannelError("not logged in")
+        if not channel.permissions_for(channel.guild.me).read_message_history:
+            # Nothing to read (and no 403 to collect): only the nonce guards against a double.
+            log.warning("no Read Message History in summary channel %s of guild %s: resuming "
+                        "summary %s without looking for an earlier post", channel.id,
+                        due.guild_id, due.iso_week)
+            return []
+        found: list[SeenMessage] = []
+        async for message in channel.history(limit=LOOKBACK):
+            # Only plain messages: a public /summary is an interaction response, not the post.
+            if message.author.id == me.id and message.type is discord.MessageType.default:
+                found.append(SeenMessage(
+                    id=message.id, titles=tuple(e.title or "" for e in message.embeds),
+                    filenames=tuple(a.filename for a in message.attachments),
+                    nonce=None if message.nonce is None else str(message.nonce)))
+        return found
 
     async def _summary_channel(self, due: DueSummary) -> discord.TextChannel:
         guild = self.bot.get_guild(due.guild_id)

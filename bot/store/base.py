@@ -554,14 +554,26 @@ class Store(ABC):
         processes; the winner posts the summary and records it."""
 
     @abstractmethod
+    async def reclaim_summary(
+        self, guild_id: int, iso_week: str, *, stale_before: datetime,
+        now: datetime | None = None,
+    ) -> bool:
+        """Take over a claim whose holder is presumed dead: ``True`` for exactly one caller,
+        and only while no message is recorded and the claim dates from before
+        ``stale_before``. The claim then dates from ``now`` (which must be later)."""
+
+    @abstractmethod
     async def record_summary_message(
         self, guild_id: int, iso_week: str, message_id: int, *, now: datetime | None = None
     ) -> SummaryPost:
         """Record the posted summary's message (``NotFound`` if the week was not claimed)."""
 
     @abstractmethod
-    async def release_summary(self, guild_id: int, iso_week: str) -> bool:
-        """Drop a claim whose posting failed (only while no message is recorded)."""
+    async def release_summary(
+        self, guild_id: int, iso_week: str, *, claimed_at: datetime | None = None
+    ) -> bool:
+        """Drop a claim whose posting failed (only while no message is recorded). With
+        ``claimed_at``, only the claim made then: one taken over meanwhile stays."""
 
     @abstractmethod
     async def get_summary_post(self, guild_id: int, iso_week: str) -> SummaryPost | None:

@@ -1285,6 +1285,24 @@ class SqlStore(Store):
                 guild_id, iso_week, now_or(now))
         return row is not None
 
+    async def reclaim_summary(
+        self, guild_id: int, iso_week: str, *, stale_before: datetime,
+        now: datetime | None = None,
+    ) -> bool:
+        self._check_week(iso_week)
+        stamp, stale = now_or(now), utc(stale_before)
+        if stamp < stale:
+            # The new claim must itself be fresh, or a second caller could take it over too.
+            raise ValueError("a reclaimed summary must date from after stale_before")
+        async with self._tx() as conn:
+            # One conditional UPDATE, as in claim_piece: PostgreSQL re-checks the WHERE against
+            # a row another reclaim just committed, SQLite's BEGIN IMMEDIATE runs them in turn.
+            row = await conn.fetchrow(
+                "UPDATE summary_posts SET claimed_at = $4 WHERE guild_id = $1 AND iso_week = $2"
+                " AND message_id IS NULL AND claimed_at < $3 RETURNING guild_id",
+                guild_id, iso_week, stale, stamp)
+        return row is not None
+
     async def record_summary_message(
         self, guild_id: int, iso_week: str, message_id: int, *, now: datetime | None = None
     ) -> SummaryPost:
@@ -1298,11 +1316,16 @@ class SqlStore(Store):
             raise NotFound(f"summary {iso_week} of guild {guild_id} was not claimed")
         return _summary(row)
 
-    async def release_summary(self, guild_id: int, iso_week: str) -> bool:
+    async def release_summary(
+        self, guild_id: int, iso_week: str, *, claimed_at: datetime | None = None
+    ) -> bool:
+        where, args = "", [guild_id, iso_week]
+        if claimed_at is not None:
+            where, args = " AND claimed_at = $3", [*args, utc(claimed_at)]
         async with self._tx() as conn:
             return await conn.execute(
                 "DELETE FROM summary_posts WHERE guild_id = $1 AND iso_week = $2"
-                " AND message_id IS NULL", guild_id, iso_week) > 0
+                f" AND message_id IS NULL{where}", *args) > 0
 
     async def get_summary_post(self, guild_id: int, iso_week: str) -> SummaryPost | None:
         async with self._tx() as conn:

@@ -23,13 +23,17 @@ from bot.summaries.model import (
 from bot.summaries.render import to_csv, to_dict, to_json, to_markdown
 from bot.summaries.schedule import (
     GRACE,
+    LEASE,
     DueSummary,
     PostResult,
+    SeenMessage,
     due_summary,
+    find_posted,
     next_slot,
     pending_summaries,
     post_due_summaries,
     slot_for_week,
+    summary_nonce,
 )
 from bot.summaries.weeks import IsoWeek, WeekError, last_complete_week
 
@@ -37,6 +41,7 @@ __all__ = [
     "CHART_FILENAME",
     "CONTESTED_RULE",
     "GRACE",
+    "LEASE",
     "NAMES_NOTE",
     "STRONGEST_RULE",
     "ArgumentItem",
@@ -48,12 +53,14 @@ __all__ = [
     "MindChange",
     "PieceItem",
     "PostResult",
+    "SeenMessage",
     "WeekError",
     "WeekFigures",
     "WeeklySummary",
     "attachments",
     "build_summary",
     "due_summary",
+    "find_posted",
     "last_complete_week",
     "most_contested",
     "next_slot",
@@ -61,6 +68,7 @@ __all__ = [
     "post_due_summaries",
     "slot_for_week",
     "strongest",
+    "summary_nonce",
     "to_chart_png",
     "to_csv",
     "to_dict",

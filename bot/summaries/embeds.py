@@ -57,6 +57,12 @@ UNANSWERED_BUDGET = 500
 LINK_URL_MAX = 200  # longer article URLs are shown without a link rather than eat the budget
 
 
+def summary_title(iso_week: str) -> str:
+    """The first embed's title, also how the scheduler recognises a week's post it lost track
+    of (see :func:`bot.summaries.schedule.find_posted`)."""
+    return cut(f"Weekly summary · {iso_week}", EMBED_TITLE_LIMIT)
+
+
 def cut(text: str, limit: int) -> str:
     """``text`` within ``limit`` (UTF-16 units), ending in "…" when shortened."""
     if size(text) <= limit:
@@ -141,7 +147,7 @@ def _overview(summary: WeeklySummary) -> EmbedSpec:
                  for x in summary.unanswered] or ["Every argument has a counterargument."]
         fields.append(EmbedField(f"Not yet countered ({len(summary.unanswered)})",
                                  fit_lines(lines, UNANSWERED_BUDGET)))
-    return EmbedSpec(title=cut(f"Weekly summary · {summary.iso_week}", EMBED_TITLE_LIMIT),
+    return EmbedSpec(title=summary_title(summary.iso_week),
                      description=cut("\n".join(description), EMBED_DESCRIPTION_LIMIT),
                      fields=tuple(fields[:EMBED_FIELDS_LIMIT]), color=COLOR)
 
@@ -167,7 +173,7 @@ def to_embeds(summary: WeeklySummary) -> list[EmbedSpec]:
         if not summary.previous.empty:
             lines += ["", f"Last week ({summary.previous.iso_week}): "
                           f"{headline(summary.previous)}."]
-        return [EmbedSpec(title=f"Weekly summary · {summary.iso_week}",
+        return [EmbedSpec(title=summary_title(summary.iso_week),
                           description=cut("\n".join(lines), EMBED_DESCRIPTION_LIMIT),
                           color=EMPTY_COLOR, image=CHART_URL)]
     overview = _overview(summary)

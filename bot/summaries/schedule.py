@@ -11,20 +11,33 @@ A slot missed while the bot was down is posted on start, as long as it is less t
 ``GRACE`` (6 days) old; after that the next week's slot is close and the stale one is
 skipped. A slot hour that does not exist locally (spring forward) posts at the first moment
 after the gap (02:00 → 03:00); an hour that happens twice (fall back) posts at its first
-occurrence. ``Store.claim_summary`` makes the post happen once per guild and week whatever the
-number of processes or restarts: a claim whose posting raised is released for a retry, a claim
-interrupted otherwise stays (at most once: Discord may have received the message).
+occurrence.
+
+Posting once: ``Store.claim_summary`` lets one process per guild and week post, whatever the
+number of processes or restarts, and the message id is recorded as soon as Discord returns it.
+A post that raises releases the claim for a retry at the next tick. A process that dies (crash,
+kill) between claiming and recording leaves a claim without a message: once it is older than
+``LEASE`` it counts as interrupted, the week is due again (marked ``resuming``, still within
+``GRACE``) and one process takes it over with ``Store.reclaim_summary``. Discord may have
+received the dead process's message, so a resumed post first looks through the bot's own
+recent messages in the channel for that week's summary (:func:`find_posted`) and records it if
+there, else posts. Every post carries the week's deterministic nonce (:func:`summary_nonce`):
+Discord answers a repeat within its few minutes with the earlier message. A resumed post that
+raises keeps its claim: it is resumed again, with a look first, once the lease has passed (a
+released week would be claimed afresh and posted without looking).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Container
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Container, Iterable, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.embeds import NONCE_LIMIT
 from bot.store import GuildSettings, Store, SummaryPost
+from bot.summaries.embeds import CHART_FILENAME, summary_title
 from bot.summaries.weeks import IsoWeek, WeekError, local_to_utc, zone
 
 log = logging.getLogger(__name__)
@@ -32,6 +45,11 @@ log = logging.getLogger(__name__)
 GRACE = timedelta(days=6)
 #: A post more than this after its slot is a catch-up after downtime (worth a log line).
 ON_TIME = timedelta(minutes=15)
+#: A claim still without a message after this long was interrupted (its process died) and is
+#: taken over. A post takes seconds, a slow upload or a rate-limit wait a minute or two; much
+#: longer and a live but stalled holder could be taken over, which only the nonce then covers.
+LEASE = timedelta(minutes=10)
+_BASE36 = "0123456789abcdefghijklmnopqrstuvwxyz"
 
 
 def slot_for_week(week: IsoWeek | str, weekday: int, hour: int,
@@ -53,6 +71,56 @@ class DueSummary:
     timezone: str
     slot: datetime  # UTC
     late: bool  # posted well after its slot: the bot was down or busy
+    # Claimed before by a process that never recorded a message: it may have posted.
+    resuming: bool = False
+
+    @property
+    def nonce(self) -> str:
+        return summary_nonce(self.guild_id, self.iso_week)
+
+
+def summary_nonce(guild_id: int, iso_week: str) -> str:
+    """The nonce of a week's scheduled post: the same in every process and attempt, so Discord
+    returns the first message for a repeat within its window."""
+    # Base 36 fits a snowflake (< 2**64) in 13 characters: the nonce stays within Discord's
+    # 25 and is never cut, so guilds never share one.
+    digits = ""
+    rest = guild_id
+    while True:
+        rest, digit = divmod(rest, 36)
+        digits = _BASE36[digit] + digits
+        if not rest:
+            break
+    nonce = f"cp-s{iso_week.replace('-', '')}-{digits}"
+    assert len(nonce) <= NONCE_LIMIT, nonce
+    return nonce
+
+
+@dataclass(frozen=True, slots=True)
+class SeenMessage:
+    """One of the bot's own plain messages in a summary channel, as a lookup reads it back."""
+
+    id: int
+    titles: tuple[str, ...]  # of its embeds, in order
+    filenames: tuple[str, ...] = ()  # of its attachments
+    nonce: str | None = None  # fetched messages usually come without it
+
+
+def find_posted(due: DueSummary, messages: Iterable[SeenMessage]) -> int | None:
+    """The id of the scheduled post of ``due``'s week among ``messages``, or ``None``.
+
+    Its nonce when the message comes with one; otherwise its first embed's title, which names
+    the week, on a message carrying the chart (a piece card titled alike has no attachments).
+    Callers pass the bot's plain messages only: a public ``/summary`` is an interaction
+    response and does not count as the week's post.
+    """
+    title = summary_title(due.iso_week)
+    for message in messages:
+        if message.nonce is not None and message.nonce == due.nonce:
+            return message.id
+        if message.titles[:1] == (title,) and CHART_FILENAME in message.filenames:
+            return message.id
+    return None
 
 
 def _settings_zone(settings: GuildSettings) -> ZoneInfo:
@@ -106,13 +174,20 @@ def due_summary(settings: GuildSettings, now: datetime,
                       late=now - slot > ON_TIME)
 
 
-async def pending_summaries(store: Store, now: datetime) -> list[DueSummary]:
-    """Every guild's summary due at ``now`` and not claimed yet (claim before posting)."""
+async def pending_summaries(store: Store, now: datetime, *,
+                            lease: timedelta = LEASE) -> list[DueSummary]:
+    """Every guild's summary due at ``now`` and not claimed yet, or claimed by a process that
+    never recorded a message within ``lease`` (``resuming``). Claim before posting."""
     pending = []
     for settings in await store.list_guild_settings():
         due = due_summary(settings, now)
-        if due is not None and await store.get_summary_post(due.guild_id, due.iso_week) is None:
+        if due is None:
+            continue
+        claim = await store.get_summary_post(due.guild_id, due.iso_week)
+        if claim is None:
             pending.append(due)
+        elif claim.message_id is None and claim.claimed_at < now - lease:
+            pending.append(replace(due, resuming=True))
     return pending
 
 
@@ -121,37 +196,62 @@ class PostResult:
     """What happened to one due summary in :func:`post_due_summaries`."""
 
     due: DueSummary
-    post: SummaryPost | None  # recorded post, when this process posted it
+    post: SummaryPost | None  # recorded post, when this process posted (or found) it
     error: Exception | None = None
+    found: bool = False  # resuming, the week's message was already in the channel
 
 
 async def post_due_summaries(
     store: Store,
     now: datetime,
     post: Callable[[DueSummary], Awaitable[int]],
+    find: Callable[[DueSummary], Awaitable[Sequence[SeenMessage]]] | None = None,
+    *,
+    lease: timedelta = LEASE,
 ) -> list[PostResult]:
-    """Claim and post every due summary; ``post`` sends one and returns its message id.
+    """Claim and post every due summary; ``post`` sends one (with ``due.nonce``) and returns
+    its message id, ``find`` lists the bot's recent plain messages in ``due``'s channel.
 
-    Only summaries this process won the claim for are posted and returned. A ``post`` that
-    raises releases the claim (the next tick retries) and is reported, not raised, so one
-    guild's broken channel does not hold up the others.
+    Only summaries this process won the claim for are posted and returned. A resumed week
+    (see the module docstring) is looked for with ``find`` first and recorded if found. A
+    ``post`` or ``find`` that raises is reported, not raised, so one guild's broken channel
+    does not hold up the others: a new claim is released for the next tick, a resumed one
+    kept until the lease passes again.
     """
     results = []
-    for due in await pending_summaries(store, now):
-        if not await store.claim_summary(due.guild_id, due.iso_week, now=now):
+    for due in await pending_summaries(store, now, lease=lease):
+        if due.resuming:
+            won = await store.reclaim_summary(due.guild_id, due.iso_week,
+                                              stale_before=now - lease, now=now)
+        else:
+            won = await store.claim_summary(due.guild_id, due.iso_week, now=now)
+        if not won:
             continue  # another process got it
-        if due.late:
+        if due.resuming:
+            log.warning("resuming summary %s of guild %s: an earlier claim never recorded "
+                        "its message", due.iso_week, due.guild_id)
+        elif due.late:
             log.info("posting missed summary %s of guild %s (due %s)",
                      due.iso_week, due.guild_id, due.slot.isoformat())
+        message_id: int | None = None
         try:
-            message_id = await post(due)
+            if due.resuming and find is not None:
+                message_id = find_posted(due, await find(due))
+            found = message_id is not None
+            if message_id is None:
+                message_id = await post(due)
         except Exception as error:
-            await store.release_summary(due.guild_id, due.iso_week)
+            if not due.resuming:
+                # Only this claim: one taken over meanwhile (we were stalled) stays.
+                await store.release_summary(due.guild_id, due.iso_week, claimed_at=now)
             log.warning("summary %s of guild %s not posted: %s",
                         due.iso_week, due.guild_id, error)
             results.append(PostResult(due, None, error))
             continue
+        if found:
+            log.info("summary %s of guild %s was already posted (message %s): recorded",
+                     due.iso_week, due.guild_id, message_id)
         recorded = await store.record_summary_message(
             due.guild_id, due.iso_week, message_id, now=now)
-        results.append(PostResult(due, recorded))
+        results.append(PostResult(due, recorded, found=found))
     return results

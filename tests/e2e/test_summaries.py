@@ -22,8 +22,8 @@ import pytest_asyncio
 from bot.articles.model import Argument, Piece
 from bot.client import CounterpointBot
 from bot.emulator import Channel, Guild, InteractionRecord, Member, Message
-from bot.store import AGREE, DISAGREE, Store, VoteTarget, open_store
-from bot.summaries import IsoWeek, due_summary
+from bot.store import AGREE, DISAGREE, GuildSettings, Store, VoteTarget, open_store
+from bot.summaries import LEASE, IsoWeek, due_summary, slot_for_week, summary_nonce
 from cogs.summaries import Summaries
 from tests.e2e.harness import World, settings_for, start_bot
 
@@ -167,6 +167,9 @@ class Extra:
     perms: tuple[Guild, Channel]
     missed: tuple[Guild, Channel]
     pair: tuple[Guild, Channel]
+    dead: tuple[Guild, Channel]
+    posted: tuple[Guild, Channel]
+    nonce: tuple[Guild, Channel]
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
@@ -179,7 +182,8 @@ async def store(world: World) -> AsyncIterator[Store]:
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def extra(world: World) -> Extra:
     made = []
-    for name in ("Perms Club", "Missed Club", "Pair Club"):
+    for name in ("Perms Club", "Missed Club", "Pair Club", "Dead Club", "Posted Club",
+                 "Nonce Club"):
         guild = world.emu.add_guild(name)
         made.append((guild, guild.add_text_channel("summaries")))
     # A fresh process has every guild in its cache once ready.
@@ -447,3 +451,129 @@ async def test_two_processes_on_one_store_post_once(world: World, store: Store,
     record = await store.get_summary_post(guild.id, due.iso_week)
     assert record is not None and record.message_id == world.emu.messages(channel)[0].id
 
+
+
+# --- a process that dies mid-post -------------------------------------------------------------
+
+
+class Crash(BaseException):
+    """The process dies: nothing after the raise runs (not even the release of the claim)."""
+
+
+async def schedule_past_week(store: Store, guild: Guild, channel: Channel) -> tuple[str, datetime]:
+    """Schedule ``guild``'s summaries, and return a week three back and its slot: the test
+    drives that week with pinned times. The week due on the real clock is recorded as posted
+    first, so the bot's own loop has nothing to post in this guild meanwhile."""
+    weekday, hour = slot_two_hours_ago(datetime.now(UTC))
+    current = due_summary(GuildSettings(guild_id=guild.id, summary_channel_id=channel.id,
+                                        summary_weekday=weekday, summary_hour=hour),
+                          datetime.now(UTC))
+    assert current is not None
+    assert await store.claim_summary(guild.id, current.iso_week)
+    await store.record_summary_message(guild.id, current.iso_week, 1)
+    await store.update_guild_settings(guild.id, summary_channel_id=channel.id,
+                                      summary_weekday=weekday, summary_hour=hour)
+    week = IsoWeek.parse(current.iso_week).shift(-3)
+    return str(week), slot_for_week(week, weekday, hour, "UTC")
+
+
+async def post_then_die(world: World, guild: Guild, channel: Channel, week: str, now: datetime,
+                        monkeypatch: pytest.MonkeyPatch) -> Message:
+    """A scheduler step at ``now`` that claims and posts ``guild``'s week, then dies before
+    recording the message (other guilds record as usual); returns the message it left."""
+    real_record = world.bot.store.record_summary_message
+
+    async def die_before_recording(guild_id: int, iso_week: str, message_id: int, *,
+                                   now: datetime | None = None) -> Any:
+        if guild_id == guild.id:
+            raise Crash
+        return await real_record(guild_id, iso_week, message_id, now=now)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(world.bot.store, "record_summary_message", die_before_recording)
+        with pytest.raises(Crash):
+            await cog(world.bot).post_due(now)
+    [sent] = summaries_in(world, channel, week)
+    return sent
+
+
+def posts_to(world: World, channel: Channel, since: int) -> list[str]:
+    """Methods of the REST calls on ``channel``'s messages after the first ``since`` calls."""
+    path = f"/channels/{channel.id}/messages"
+    return [r.method for r in world.emu.requests[since:] if r.path == path]
+
+
+async def test_a_claim_left_by_a_dead_process_is_posted_after_the_lease(
+    world: World, store: Store, extra: Extra,
+) -> None:
+    guild, channel = extra.dead
+    week, slot = await schedule_past_week(store, guild, channel)
+    claimed = slot + timedelta(minutes=1)
+    # A process claimed the week and died before it reached Discord.
+    assert await store.claim_summary(guild.id, week, now=claimed)
+
+    early = [r for r in await cog(world.bot).post_due(claimed + timedelta(minutes=5))
+             if r.due.guild_id == guild.id]
+    assert early == [] and summaries_in(world, channel, week) == []
+    # Someone shows that week publicly in the channel: the bot's message, titled alike, but
+    # an answer to /summary, not the scheduled post the resumed claim looks for.
+    shown = answer(await summary(world, guild.add_member("reader"),
+                                 {"week": week, "public": True}, channel))
+    assert summaries_in(world, channel, week) == [shown]
+
+    results = [r for r in await cog(world.bot).post_due(claimed + LEASE + timedelta(minutes=1))
+               if r.due.guild_id == guild.id]
+    assert [(r.due.iso_week, r.due.resuming, r.found, r.error) for r in results] == [
+        (week, True, False, None)]
+    assert world.emu.messages(channel)[0] == shown
+    [posted] = world.emu.messages(channel)[1:]
+    check_files(posted, week)
+    assert posted.nonce == summary_nonce(guild.id, week)
+    record = await store.get_summary_post(guild.id, week)
+    assert record is not None and record.message_id == posted.id
+
+
+async def test_a_post_the_dead_process_made_is_recorded_after_a_restart(
+    world: World, store: Store, extra: Extra, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    guild, channel = extra.posted
+    week, slot = await schedule_past_week(store, guild, channel)
+    claimed = slot + timedelta(minutes=1)
+    # The first process claims, posts, and dies before the store hears of the message.
+    sent = await post_then_die(world, guild, channel, week, claimed, monkeypatch)
+    claim = await store.get_summary_post(guild.id, week)
+    assert claim is not None and claim.message_id is None
+
+    await world.stop()
+    await world.start()
+    since = len(world.emu.requests)
+    results = [r for r in await cog(world.bot).post_due(claimed + LEASE + timedelta(minutes=1))
+               if r.due.guild_id == guild.id]
+    assert [(r.due.resuming, r.found, r.error) for r in results] == [(True, True, None)]
+    # Found by reading the channel back: nothing was sent again, not even a nonce repeat.
+    assert posts_to(world, channel, since) == ["GET"]
+    assert world.emu.messages(channel) == [sent]
+    record = await store.get_summary_post(guild.id, week)
+    assert record is not None and record.message_id == sent.id
+
+
+async def test_without_message_history_the_nonce_still_prevents_a_second_post(
+    world: World, store: Store, extra: Extra, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    guild, channel = extra.nonce
+    await permissions_seen(world.bot, channel,
+                           lambda: world.emu.deny_bot(channel, "READ_MESSAGE_HISTORY"))
+    week, slot = await schedule_past_week(store, guild, channel)
+    claimed = slot + timedelta(minutes=1)
+    sent = await post_then_die(world, guild, channel, week, claimed, monkeypatch)
+
+    # Within Discord's nonce window (the emulator's clock is real): the resumed post cannot
+    # look, sends again with the same nonce, and gets the first message back.
+    since = len(world.emu.requests)
+    results = [r for r in await cog(world.bot).post_due(claimed + LEASE + timedelta(minutes=1))
+               if r.due.guild_id == guild.id]
+    assert [(r.due.resuming, r.found, r.error) for r in results] == [(True, False, None)]
+    assert posts_to(world, channel, since) == ["POST"]  # no history read without the right
+    assert world.emu.messages(channel) == [sent]
+    record = await store.get_summary_post(guild.id, week)
+    assert record is not None and record.message_id == sent.id

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 
 import pytest
 
@@ -39,6 +40,58 @@ async def test_release_summary_lets_a_retry_claim(store: Store) -> None:
     assert await store.release_summary(GUILD, WEEK)
     assert await store.claim_summary(GUILD, WEEK)
     assert await store.get_summary_post(GUILD, "2026-W01") is None
+
+
+async def test_reclaim_takes_over_only_a_stale_claim_without_a_message(store: Store) -> None:
+    assert await store.claim_summary(GUILD, WEEK, now=at(0))
+    # Fresh: claimed at or after stale_before.
+    assert not await store.reclaim_summary(GUILD, WEEK, stale_before=at(0), now=at(0.1))
+    claim = await store.get_summary_post(GUILD, WEEK)
+    assert claim is not None and claim.claimed_at == at(0)
+    # Stale: taken over, and the claim now dates from the takeover.
+    assert await store.reclaim_summary(GUILD, WEEK, stale_before=at(0.5), now=at(1))
+    claim = await store.get_summary_post(GUILD, WEEK)
+    assert claim is not None and claim.claimed_at == at(1) and claim.message_id is None
+    # The new claim is fresh against the same cut-off: nobody else takes it over.
+    assert not await store.reclaim_summary(GUILD, WEEK, stale_before=at(0.5), now=at(1))
+    # Nothing to reclaim for a week never claimed.
+    assert not await store.reclaim_summary(GUILD, "2026-W48", stale_before=at(9), now=at(9))
+    assert await store.get_summary_post(GUILD, "2026-W48") is None
+    with pytest.raises(ValueError):
+        await store.reclaim_summary(GUILD, WEEK, stale_before=at(9), now=at(8))
+    with pytest.raises(ValueError):
+        await store.reclaim_summary(GUILD, "2026-48", stale_before=at(9), now=at(9))
+
+
+async def test_a_claim_with_a_message_is_never_reclaimed(store: Store) -> None:
+    assert await store.claim_summary(GUILD, WEEK, now=at(0))
+    posted = await store.record_summary_message(GUILD, WEEK, 4242, now=at(0.01))
+    assert not await store.reclaim_summary(GUILD, WEEK, stale_before=at(1000), now=at(1000))
+    assert await store.get_summary_post(GUILD, WEEK) == posted
+
+
+async def test_one_of_many_concurrent_reclaimers_wins(make_store) -> None:
+    first: Store = await make_store()
+    second: Store = await make_store()
+    assert await first.claim_summary(GUILD, WEEK, now=at(0))
+    # Every caller saw the same stale claim and tries at once, at slightly different times.
+    stamps = [at(2) + timedelta(seconds=i) for i in range(20)]
+    results = await asyncio.gather(*(
+        s.reclaim_summary(GUILD, WEEK, stale_before=at(1), now=stamp)
+        for s, stamp in zip((first, second) * 10, stamps, strict=True)))
+    assert results.count(True) == 1
+    claim = await second.get_summary_post(GUILD, WEEK)
+    assert claim is not None and claim.claimed_at == stamps[results.index(True)]
+
+
+async def test_release_only_drops_the_claim_it_was_given(store: Store) -> None:
+    assert await store.claim_summary(GUILD, WEEK, now=at(0))
+    assert await store.reclaim_summary(GUILD, WEEK, stale_before=at(1), now=at(2))
+    # The first holder, alive after all, fails: its release must not drop the new claim.
+    assert not await store.release_summary(GUILD, WEEK, claimed_at=at(0))
+    assert await store.get_summary_post(GUILD, WEEK) is not None
+    assert await store.release_summary(GUILD, WEEK, claimed_at=at(2))
+    assert await store.get_summary_post(GUILD, WEEK) is None
 
 
 async def test_window_queries(store: Store) -> None:

@@ -5,8 +5,23 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from bot.store import GuildSettings, Store
-from bot.summaries import DueSummary, due_summary, next_slot, post_due_summaries, slot_for_week
+from bot.summaries import (
+    CHART_FILENAME,
+    LEASE,
+    DueSummary,
+    SeenMessage,
+    due_summary,
+    find_posted,
+    next_slot,
+    pending_summaries,
+    post_due_summaries,
+    slot_for_week,
+    summary_nonce,
+)
+from bot.summaries.embeds import summary_title
 from bot.summaries.schedule import latest_slot
 
 GUILD = 42
@@ -181,6 +196,212 @@ async def test_a_failed_post_is_retried_on_the_next_tick(store: Store) -> None:
     assert await store.get_summary_post(GUILD, "2026-W47") is None  # released
     (result,) = await post_due_summaries(store, now + timedelta(minutes=1), flaky)
     assert result.post is not None and result.post.message_id == 555
+
+
+# --- claims interrupted by a dead process ----------------------------------------------------
+
+SLOT = utc(2026, 11, 22, 18)  # week 47's slot under the default settings (Sunday 18:00 UTC)
+CLAIMED = SLOT + timedelta(minutes=1)  # when the process that then died claimed it
+
+
+class Crash(BaseException):
+    """The process dies mid-post: nothing after the raise runs, as with a kill."""
+
+
+class FakeChannel:
+    """The summary channel as ``post`` and ``find`` see it: what was sent stays sent."""
+
+    def __init__(self) -> None:
+        self.messages: list[SeenMessage] = []
+        self.sends: list[DueSummary] = []
+        self.looks = 0
+
+    def add(self, iso_week: str, *, filenames: tuple[str, ...] = ("summary.md", CHART_FILENAME),
+            nonce: str | None = None, title: str | None = None) -> int:
+        message = SeenMessage(id=5000 + len(self.messages),
+                              titles=(title or summary_title(iso_week), "Arguments"),
+                              filenames=filenames, nonce=nonce)
+        self.messages.append(message)
+        return message.id
+
+    async def post(self, due: DueSummary) -> int:
+        self.sends.append(due)
+        return self.add(due.iso_week)
+
+    async def find(self, due: DueSummary) -> list[SeenMessage]:
+        self.looks += 1
+        return list(reversed(self.messages))  # newest first, as history reads
+
+
+async def test_a_crashed_claim_is_posted_once_the_lease_has_passed(store: Store) -> None:
+    await store.update_guild_settings(GUILD, summary_channel_id=CHANNEL)
+    # The dead process claimed the week and never got as far as Discord.
+    assert await store.claim_summary(GUILD, "2026-W47", now=CLAIMED)
+    channel = FakeChannel()
+    for now in (CLAIMED + timedelta(minutes=5), CLAIMED + LEASE):
+        assert await pending_summaries(store, now) == []
+        assert await post_due_summaries(store, now, channel.post, channel.find) == []
+    assert channel.sends == [] and channel.looks == 0
+
+    now = CLAIMED + LEASE + timedelta(seconds=1)
+    (result,) = await post_due_summaries(store, now, channel.post, channel.find)
+    assert result.due.resuming and result.error is None and not result.found
+    assert channel.looks == 1 and [d.iso_week for d in channel.sends] == ["2026-W47"]
+    assert channel.sends[0].nonce == summary_nonce(GUILD, "2026-W47")
+    assert result.post is not None and result.post.message_id == channel.messages[0].id
+    assert result.post.claimed_at == now  # the takeover's claim, not the dead one's
+    # Posted and recorded: later ticks leave it alone.
+    assert await post_due_summaries(store, now + LEASE * 3, channel.post, channel.find) == []
+    assert len(channel.sends) == 1
+
+
+async def test_a_post_that_reached_discord_before_the_crash_is_recorded_not_repeated(
+    store: Store,
+) -> None:
+    await store.update_guild_settings(GUILD, summary_channel_id=CHANNEL)
+    channel = FakeChannel()
+
+    async def post_then_die(due: DueSummary) -> int:
+        await channel.post(due)
+        raise Crash  # Discord has the message; the store never hears of it
+
+    with pytest.raises(Crash):
+        await post_due_summaries(store, CLAIMED, post_then_die, channel.find)
+    claim = await store.get_summary_post(GUILD, "2026-W47")
+    assert claim is not None and claim.message_id is None  # not released: the process died
+    (sent,) = channel.messages
+
+    # The restart, after the lease: it looks first, finds that message and records it.
+    now = CLAIMED + LEASE + timedelta(minutes=4)
+    (result,) = await post_due_summaries(store, now, channel.post, channel.find)
+    assert result.found and result.error is None
+    assert result.post is not None and result.post.message_id == sent.id
+    assert len(channel.sends) == 1 and len(channel.messages) == 1
+
+
+async def test_a_resumed_post_that_fails_keeps_its_claim_and_looks_again(store: Store) -> None:
+    await store.update_guild_settings(GUILD, summary_channel_id=CHANNEL)
+    assert await store.claim_summary(GUILD, "2026-W47", now=CLAIMED)
+    channel = FakeChannel()
+
+    async def refused(due: DueSummary) -> int:
+        raise RuntimeError("503 from Discord")
+
+    first = CLAIMED + LEASE + timedelta(minutes=1)
+    (result,) = await post_due_summaries(store, first, refused, channel.find)
+    assert isinstance(result.error, RuntimeError) and result.post is None
+    # Kept, not released: released, the next tick would claim it afresh and post unlooked.
+    claim = await store.get_summary_post(GUILD, "2026-W47")
+    assert claim is not None and claim.claimed_at == first and claim.message_id is None
+    assert await post_due_summaries(store, first + timedelta(minutes=5), channel.post,
+                                    channel.find) == []
+    (result,) = await post_due_summaries(store, first + LEASE + timedelta(minutes=1),
+                                         channel.post, channel.find)
+    assert result.due.resuming and result.post is not None
+    assert channel.looks == 2 and len(channel.sends) == 1
+
+
+async def test_a_failed_lookup_keeps_the_claim_too(store: Store) -> None:
+    await store.update_guild_settings(GUILD, summary_channel_id=CHANNEL)
+    assert await store.claim_summary(GUILD, "2026-W47", now=CLAIMED)
+    channel = FakeChannel()
+
+    async def unreadable(due: DueSummary) -> list[SeenMessage]:
+        raise RuntimeError("cannot read the channel")
+
+    now = CLAIMED + LEASE + timedelta(minutes=1)
+    (result,) = await post_due_summaries(store, now, channel.post, unreadable)
+    assert isinstance(result.error, RuntimeError) and channel.sends == []
+    claim = await store.get_summary_post(GUILD, "2026-W47")
+    assert claim is not None and claim.claimed_at == now
+
+
+async def test_a_stale_claim_past_the_grace_is_left(store: Store) -> None:
+    await store.update_guild_settings(GUILD, summary_channel_id=CHANNEL)
+    assert await store.claim_summary(GUILD, "2026-W47", now=CLAIMED)
+    channel = FakeChannel()
+    # Sunday 29 Nov 17:59: week 47's slot is a minute short of 7 days old, past the grace.
+    assert await post_due_summaries(store, utc(2026, 11, 29, 17, 59), channel.post,
+                                    channel.find) == []
+    assert channel.sends == []
+
+
+async def test_two_processes_resume_a_dead_claim_once(make_store) -> None:
+    first: Store = await make_store()
+    second: Store = await make_store()
+    await first.update_guild_settings(GUILD, summary_channel_id=CHANNEL)
+    assert await first.claim_summary(GUILD, "2026-W47", now=CLAIMED)
+    channel = FakeChannel()
+    now = CLAIMED + LEASE + timedelta(minutes=2)
+    results = await asyncio.gather(*(
+        post_due_summaries(s, now, channel.post, channel.find)
+        for s in (first, second, first, second)))
+    assert sum(len(r) for r in results) == 1
+    assert len(channel.sends) == 1 and channel.looks == 1
+    record = await second.get_summary_post(GUILD, "2026-W47")
+    assert record is not None and record.message_id == channel.messages[0].id
+
+
+async def test_a_stalled_holder_that_fails_does_not_drop_the_takeover(store: Store) -> None:
+    """The first holder is alive but stuck past the lease; its failure must not release the
+    claim of the process that took over (a third would then post the week again)."""
+    await store.update_guild_settings(GUILD, summary_channel_id=CHANNEL)
+    channel = FakeChannel()
+    stuck_started, stuck_go = asyncio.Event(), asyncio.Event()
+    taker_started, taker_go = asyncio.Event(), asyncio.Event()
+
+    async def stuck(due: DueSummary) -> int:
+        stuck_started.set()
+        await stuck_go.wait()
+        raise RuntimeError("timed out")
+
+    async def taker(due: DueSummary) -> int:
+        taker_started.set()
+        await taker_go.wait()
+        return await channel.post(due)
+
+    slow = asyncio.create_task(post_due_summaries(store, CLAIMED, stuck, channel.find))
+    await stuck_started.wait()
+    later = CLAIMED + LEASE + timedelta(minutes=1)
+    takeover = asyncio.create_task(post_due_summaries(store, later, taker, channel.find))
+    await taker_started.wait()
+    stuck_go.set()
+    (failed,) = await slow
+    assert failed.error is not None
+    claim = await store.get_summary_post(GUILD, "2026-W47")
+    assert claim is not None and claim.claimed_at == later  # still the taker's
+    taker_go.set()
+    (done,) = await takeover
+    assert done.post is not None and done.post.message_id == channel.messages[0].id
+    assert await post_due_summaries(store, later + timedelta(minutes=5), channel.post,
+                                    channel.find) == []
+    assert len(channel.sends) == 1
+
+
+def test_find_posted_knows_the_weeks_post_by_title_and_chart_or_by_nonce() -> None:
+    due = due_summary(settings(), SLOT)
+    assert due is not None and due.iso_week == "2026-W47"
+    channel = FakeChannel()
+    channel.add("2026-W46")  # last week's post
+    channel.add("2026-W47", filenames=())  # a piece card that happens to be titled alike
+    assert find_posted(due, channel.messages) is None
+    wanted = channel.add("2026-W47")
+    assert find_posted(due, channel.messages) == wanted
+    # A message returned with its nonce is ours whatever it looks like.
+    other = FakeChannel()
+    by_nonce = other.add("2026-W47", title="edited", filenames=(), nonce=due.nonce)
+    other.add("2026-W47", title="edited", filenames=(), nonce=summary_nonce(GUILD + 1,
+                                                                           "2026-W47"))
+    assert find_posted(due, other.messages) == by_nonce
+    assert find_posted(due, other.messages[1:]) is None
+
+
+def test_summary_nonces_differ_per_guild_and_week_and_fit_discord() -> None:
+    biggest = 2**64 - 1
+    nonces = {summary_nonce(g, w) for g in (GUILD, GUILD + 1, biggest)
+              for w in ("2026-W47", "2026-W48", "2027-W47")}
+    assert len(nonces) == 9 and all(len(n) <= 25 for n in nonces)
+    assert summary_nonce(GUILD, "2026-W47") == summary_nonce(GUILD, "2026-W47")
 
 
 def test_latest_slot_is_never_in_the_future() -> None:
