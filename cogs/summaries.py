@@ -25,6 +25,7 @@ from discord.ext import commands, tasks
 from bot.summaries import (
     DueSummary,
     IsoWeek,
+    NotPosted,
     PostResult,
     SeenMessage,
     WeekError,
@@ -58,7 +59,7 @@ NEEDED = ("send_messages", "embed_links", "attach_files")
 LOOKBACK = 100
 
 
-class SummaryChannelError(Exception):
+class SummaryChannelError(NotPosted):
     """The configured summary channel cannot take the post right now (logged, retried)."""
 
 
@@ -136,15 +137,29 @@ class Summaries(commands.Cog):
         return results
 
     async def _post_scheduled(self, due: DueSummary) -> int:
-        """Send one due summary; an exception makes ``post_due_summaries`` release the claim
-        (or, for a resumed week, keep it until the lease passes again)."""
+        """Send one due summary. ``NotPosted`` (nothing reached Discord, or it refused) makes
+        ``post_due_summaries`` release the claim for the next tick; anything else (a timeout,
+        a 5xx: the message may exist) keeps it until the lease passes and the week is looked
+        for before it is posted again."""
         channel = await self._summary_channel(due)
-        summary = await build_summary(self.bot.store, due.guild_id, due.iso_week, due.timezone)
-        embeds, files = summary_message(summary, await render_files(summary))
-        # discord.py sends a nonce with enforce_nonce: a repeat within Discord's few minutes
-        # (a takeover racing a stalled holder, a retry) returns the first message.
-        message = await channel.send(embeds=embeds, files=files, nonce=due.nonce,
-                                     allowed_mentions=NO_MENTIONS)
+        try:
+            summary = await build_summary(self.bot.store, due.guild_id, due.iso_week,
+                                          due.timezone)
+            embeds, files = summary_message(summary, await render_files(summary))
+        except Exception as exc:
+            log.exception("building summary %s of guild %s failed", due.iso_week, due.guild_id)
+            raise NotPosted(f"the summary could not be built: {exc!r}") from exc
+        try:
+            # discord.py sends a nonce with enforce_nonce: a repeat within Discord's few
+            # minutes (a takeover racing a stalled holder, a retry) returns the first message.
+            message = await channel.send(embeds=embeds, files=files, nonce=due.nonce,
+                                         allowed_mentions=NO_MENTIONS)
+        except discord.HTTPException as exc:
+            if 400 <= exc.status < 500:
+                # Refused (a 429 that outlasted discord.py's retries included): not posted.
+                raise NotPosted(f"Discord refused the post ({exc.status}: {exc.text})") \
+                    from exc
+            raise  # a 5xx may have posted it: the claim is kept and the week looked for
         return message.id
 
     async def _own_messages(self, due: DueSummary) -> list[SeenMessage]:

@@ -15,7 +15,9 @@ occurrence.
 
 Posting once: ``Store.claim_summary`` lets one process per guild and week post, whatever the
 number of processes or restarts, and the message id is recorded as soon as Discord returns it.
-A post that raises releases the claim for a retry at the next tick. A process that dies (crash,
+A post that raises :class:`NotPosted` (Discord certainly created nothing: a refusal, or no
+request made) releases the claim for a retry at the next tick; any other failure (a timeout, a
+5xx: the message may exist) keeps it, to be resumed as below. A process that dies (crash,
 kill) between claiming and recording leaves a claim without a message: once it is older than
 ``LEASE`` it counts as interrupted, the week is due again (marked ``resuming``, still within
 ``GRACE``) and one process takes it over with ``Store.reclaim_summary``. Discord may have
@@ -94,6 +96,11 @@ def summary_nonce(guild_id: int, iso_week: str) -> str:
     nonce = f"cp-s{iso_week.replace('-', '')}-{digits}"
     assert len(nonce) <= NONCE_LIMIT, nonce
     return nonce
+
+
+class NotPosted(Exception):
+    """Raised by a ``post`` when Discord certainly created no message (it refused, or no
+    request was made): the week may be claimed afresh at once, without looking first."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,8 +222,9 @@ async def post_due_summaries(
     Only summaries this process won the claim for are posted and returned. A resumed week
     (see the module docstring) is looked for with ``find`` first and recorded if found. A
     ``post`` or ``find`` that raises is reported, not raised, so one guild's broken channel
-    does not hold up the others: a new claim is released for the next tick, a resumed one
-    kept until the lease passes again.
+    does not hold up the others: a new claim refused with :class:`NotPosted` is released for
+    the next tick; any other failure, or a resumed week, keeps the claim until the lease
+    passes (then the week is looked for before it is posted again).
     """
     results = []
     for due in await pending_summaries(store, now, lease=lease):
@@ -241,7 +249,7 @@ async def post_due_summaries(
             if message_id is None:
                 message_id = await post(due)
         except Exception as error:
-            if not due.resuming:
+            if isinstance(error, NotPosted) and not due.resuming:
                 # Only this claim: one taken over meanwhile (we were stalled) stays.
                 await store.release_summary(due.guild_id, due.iso_week, claimed_at=now)
             log.warning("summary %s of guild %s not posted: %s",

@@ -12,6 +12,7 @@ from bot.summaries import (
     CHART_FILENAME,
     LEASE,
     DueSummary,
+    NotPosted,
     SeenMessage,
     due_summary,
     find_posted,
@@ -179,7 +180,7 @@ async def test_two_processes_give_one_post(make_store) -> None:
     assert record is not None and record.message_id == 77
 
 
-async def test_a_failed_post_is_retried_on_the_next_tick(store: Store) -> None:
+async def test_a_refused_post_is_retried_on_the_next_tick(store: Store) -> None:
     await store.update_guild_settings(GUILD, summary_channel_id=CHANNEL)
     attempts = 0
 
@@ -187,15 +188,46 @@ async def test_a_failed_post_is_retried_on_the_next_tick(store: Store) -> None:
         nonlocal attempts
         attempts += 1
         if attempts == 1:
-            raise RuntimeError("channel unavailable")
+            raise NotPosted("channel unavailable")
         return 555
 
     now = utc(2026, 11, 22, 18, 5)
     (result,) = await post_due_summaries(store, now, flaky)
-    assert result.post is None and isinstance(result.error, RuntimeError)
+    assert result.post is None and isinstance(result.error, NotPosted)
     assert await store.get_summary_post(GUILD, "2026-W47") is None  # released
     (result,) = await post_due_summaries(store, now + timedelta(minutes=1), flaky)
     assert result.post is not None and result.post.message_id == 555
+
+
+async def test_a_post_that_may_have_reached_discord_is_looked_for_not_resent(
+    store: Store,
+) -> None:
+    await store.update_guild_settings(GUILD, summary_channel_id=CHANNEL)
+    channel: list[SeenMessage] = []
+    sends = 0
+
+    async def times_out(due: DueSummary) -> int:
+        nonlocal sends
+        sends += 1
+        # Discord created the message; the answer never came back.
+        channel.append(SeenMessage(900, (summary_title(due.iso_week),), (CHART_FILENAME,)))
+        raise TimeoutError("no answer from Discord")
+
+    async def look(due: DueSummary) -> list[SeenMessage]:
+        return channel
+
+    now = utc(2026, 11, 22, 18, 5)
+    (result,) = await post_due_summaries(store, now, times_out, look)
+    assert isinstance(result.error, TimeoutError)
+    claim = await store.get_summary_post(GUILD, "2026-W47")
+    assert claim is not None and claim.message_id is None  # kept: it may have been posted
+    # Not the next tick (it would post again unlooked)...
+    assert await post_due_summaries(store, now + timedelta(minutes=5), times_out, look) == []
+    # ...but once the lease has passed: looked for, found, recorded.
+    (result,) = await post_due_summaries(store, now + LEASE + timedelta(minutes=1),
+                                         times_out, look)
+    assert result.found and result.post is not None and result.post.message_id == 900
+    assert sends == 1
 
 
 # --- claims interrupted by a dead process ----------------------------------------------------
