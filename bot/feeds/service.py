@@ -507,10 +507,7 @@ class FeedService:
                 feed = await self.store.get_feed(sub.feed_id)
                 urls[sub.feed_id] = feed.url if feed is not None else ""
             assert sub.pause_notice is not None
-            notices.append(PauseNotice(
-                guild_id=sub.guild_id, channel_id=sub.channel_id, subscription_id=sub.id,
-                feed_url=urls[sub.feed_id], error=sub.pause_notice,
-                how_to_resume=_how_to_resume(urls[sub.feed_id])))
+            notices.append(_pause_notice(sub, urls[sub.feed_id], sub.pause_notice))
         return notices
 
     async def deliver_pause_notice(
@@ -813,9 +810,13 @@ class FeedService:
         await self.store.set_feed_paused(feed.id, True, notice=error)
         report.paused += 1
         for sub in await self.store.list_subscriptions(feed_id=feed.id):
-            report.notices.append(PauseNotice(
-                guild_id=sub.guild_id, channel_id=sub.channel_id, subscription_id=sub.id,
-                feed_url=feed.url, error=error, how_to_resume=_how_to_resume(feed.url)))
+            report.notices.append(_pause_notice(sub, feed.url, error))
+
+
+def _pause_notice(sub: Subscription, feed_url: str, error: str) -> PauseNotice:
+    return PauseNotice(guild_id=sub.guild_id, channel_id=sub.channel_id,
+                       subscription_id=sub.id, feed_url=feed_url, error=error,
+                       how_to_resume=_how_to_resume(feed_url))
 
 
 def _fallback_article(entry: FeedEntry, feed: ParsedFeed) -> Article:
