@@ -566,7 +566,8 @@ class Store(ABC):
     async def record_summary_message(
         self, guild_id: int, iso_week: str, message_id: int, *, now: datetime | None = None
     ) -> SummaryPost:
-        """Record the posted summary's message (``NotFound`` if the week was not claimed)."""
+        """Record the posted summary's message (``NotFound`` if the week was not claimed).
+        The first message recorded for the week stays; a later call returns it."""
 
     @abstractmethod
     async def release_summary(

@@ -1309,7 +1309,10 @@ class SqlStore(Store):
         self._check_week(iso_week)
         async with self._tx() as conn:
             row = await conn.fetchrow(
-                "UPDATE summary_posts SET message_id = $3, posted_at = $4"
+                # The first message recorded stays: a stalled holder that finishes after a
+                # takeover must not replace the record of the post members already see.
+                "UPDATE summary_posts SET message_id = COALESCE(message_id, $3),"
+                " posted_at = COALESCE(posted_at, $4)"
                 " WHERE guild_id = $1 AND iso_week = $2 RETURNING *",
                 guild_id, iso_week, message_id, now_or(now))
         if row is None:

@@ -28,6 +28,8 @@ async def test_claim_summary_once_across_instances(make_store) -> None:
     assert posted.message_id == 5555 and posted.posted_at == at(1)
     assert not await first.release_summary(GUILD, WEEK)  # posted: stays claimed
     assert await second.get_summary_post(GUILD, WEEK) == posted
+    # A late second recording (a stalled holder after a takeover) keeps the first.
+    assert await second.record_summary_message(GUILD, WEEK, 6666, now=at(2)) == posted
     with pytest.raises(NotFound):
         await first.record_summary_message(GUILD, "2026-W01", 1)
     with pytest.raises(ValueError):
