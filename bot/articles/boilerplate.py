@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
+
+from bot.articles.model import Block
 
 # Removed items are reported for humans (preview, logs); a long bio need not be quoted whole.
 REMOVED_MAX_CHARS = 200
@@ -179,6 +182,27 @@ def strip_boilerplate(
     most ``REMOVED_MAX_CHARS`` characters, ready for ``Article.removed_boilerplate``.
     """
     items = [p for p in (_normalize(p) for p in paragraphs) if p]
+    dropped = boilerplate_indexes(items, title=title, author=author)
+    kept = tuple(items[i] for i in range(len(items)) if i not in dropped)
+    removed = tuple(shorten(items[i]) for i in sorted(dropped))
+    return kept, removed
+
+
+def strip_boilerplate_blocks(
+    blocks: Sequence[Block], *, title: str | None = None, author: str | None = None,
+) -> tuple[tuple[Block, ...], tuple[str, ...]]:
+    """``strip_boilerplate`` for blocks: the kept blocks keep their structure."""
+    items = [replace(b, text=_normalize(b.text)) for b in blocks]
+    items = [b for b in items if b.text]
+    dropped = boilerplate_indexes([b.text for b in items], title=title, author=author)
+    kept = tuple(b for i, b in enumerate(items) if i not in dropped)
+    removed = tuple(shorten(items[i].text) for i in sorted(dropped))
+    return kept, removed
+
+
+def boilerplate_indexes(items: Sequence[str], *, title: str | None = None,
+                        author: str | None = None) -> set[int]:
+    """Which of ``items`` (normalized, non-empty paragraphs) are boilerplate."""
     cut = _about_author_cut(items)
     end = len(items) if cut is None else cut
     dropped: set[int] = set(range(end, len(items)))
@@ -200,10 +224,7 @@ def strip_boilerplate(
     kept_indexes = [i for i in range(end) if i not in dropped]
     while kept_indexes and _is_trailing_bio(items[kept_indexes[-1]], author=author):
         dropped.add(kept_indexes.pop())
-
-    kept = tuple(items[i] for i in range(len(items)) if i not in dropped)
-    removed = tuple(shorten(items[i]) for i in sorted(dropped))
-    return kept, removed
+    return dropped
 
 
 def author_from_boilerplate(removed: Sequence[str]) -> str | None:

@@ -1,17 +1,20 @@
-"""From a page, a plain text or a feed entry to an ``Article``: paragraphs and metadata.
+"""From a page, a Markdown or plain text, or a feed entry to an ``Article``: blocks and metadata.
 
-Pages go through trafilatura (main-text detection, metadata); feed-entry fragments and plain
-text are split here, since they are already the piece and need no main-text guessing. Every
-path ends in ``strip_boilerplate``. Pure: no network (trafilatura is only ever handed the
-document, never a URL to fetch) and no ``discord``.
+Pages go through trafilatura (main-text detection, metadata) with their formatting kept, so
+lists, subheadings, quotes and bold labels reach the splitter as structure; Markdown goes
+through a CommonMark parser (``markdown``), its front matter read as metadata; feed-entry
+fragments are walked as they are, since they are already the piece and need no main-text
+guessing; plain text stays plain. Every path ends in ``strip_boilerplate_blocks`` and the body
+cap. Pure: no network (trafilatura is only ever handed the document, never a URL to fetch)
+and no ``discord``.
 """
 
 from __future__ import annotations
 
 import html as html_lib
 import re
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -20,11 +23,16 @@ from lxml import etree
 from lxml import html as lxml_html
 from trafilatura.utils import detect_encoding
 
-from bot.articles.boilerplate import author_from_boilerplate, byline_name, strip_boilerplate
-from bot.articles.model import Article
+from bot.articles.boilerplate import (
+    author_from_boilerplate,
+    byline_name,
+    strip_boilerplate_blocks,
+)
+from bot.articles.markdown import looks_like_markdown, markdown_to_html, split_front_matter
+from bot.articles.model import Article, Block, BlockKind
 
-__all__ = ["EmptyDocument", "ExtractionError", "NotAnArticle", "extract_entry", "extract_html",
-           "extract_text"]
+__all__ = ["BODY_CHAR_LIMIT", "MARKUP_CHAR_LIMIT", "EmptyDocument", "ExtractionError",
+           "NotAnArticle", "extract_entry", "extract_html", "extract_markdown", "extract_text"]
 
 
 class ExtractionError(ValueError):
@@ -39,6 +47,11 @@ class NotAnArticle(ExtractionError):
     """The document has text, but no article: a login or error page, a menu, binary data."""
 
 
+# The longest pieces worth debating run to some 15,000 words (about 100,000 characters); a
+# body longer than this is read up to the limit, with a note, so that a hostile or runaway
+# entry cannot hold a worker for long. Markup is cut before parsing for the same reason.
+BODY_CHAR_LIMIT = 200_000
+MARKUP_CHAR_LIMIT = 2_000_000
 # A page under this many words of prose (paragraphs of 8+ words) is a stub, menu or error
 # page; real op-eds run to hundreds. Feed entries are exempt: a teaser is short by nature and
 # the pipeline reads its linked page instead.
@@ -66,8 +79,10 @@ _NOT_FOUND_RE = re.compile(r"\b(?:404|410)\b|page not found|^not found\b|no long
                            r"something went wrong", re.IGNORECASE)
 _LIST_MARKER_RE = re.compile(r"^(?:[-*•–·▪◦]\s+|\(?\d{1,2}[.)]\s+|\(?[a-z][.)]\s+)")
 _NUMBERED_RE = re.compile(r"^\(?\d{1,3}[.)]\s")
-_MARKDOWN_HEADING_RE = re.compile(r"^#{1,6}\s+")
+_MARKDOWN_HEADING_RE = re.compile(r"^(#{1,6})\s+")
 _BULLET_RE = re.compile(r"^[-*•–·▪◦]\s+")
+# What may stand before a bold label and leave it the block's lead: nothing, or a number.
+_LEAD_PREFIX_RE = re.compile(r"\s*(?:(?:\(?\d{1,2}[.):]?|#\d{1,2}[.:]?|No\.\s*\d{1,2}[.:]?)\s*)?$")
 _ROLE_RE = re.compile(r"\b(?:writers?|editors?|correspondents?|contributors?|columnists?|"
                       r"reporters?|staff|desk|team|special to|opinion)\b", re.IGNORECASE)
 _SENTENCE_END_RE = re.compile(r"[.:;,]['\"’”)\]]*$")
@@ -82,8 +97,9 @@ _WRAP_SHORT_LINE = 0.6
 # --- pages --------------------------------------------------------------------------------
 
 def extract_html(html: str | bytes, url: str | None = None) -> Article:
-    """Read an article page: its body paragraphs (subheadings and list items as their own
-    paragraphs), title, author, date and outlet, cleaned of boilerplate.
+    """Read an article page: its body blocks (paragraphs, subheadings with their levels, list
+    items with their numbers, quotes, bold labels), title, author, date and outlet, cleaned of
+    boilerplate.
 
     Raises ``EmptyDocument`` for a page without text and ``NotAnArticle`` for binary data, a
     sign-in or error page, or a page with too little prose to be a piece.
@@ -93,9 +109,14 @@ def extract_html(html: str | bytes, url: str | None = None) -> Article:
     if not text.strip():
         raise EmptyDocument(f"{where}the document is empty")
     _reject_binary(text, where)
-    if not _TAG_RE.search(text):
+    if not _TAG_RE.search(text[:_SNIFF * 8]):
         # Plain text served as a page: split it as text rather than guess at a DOM.
         return extract_text(text, url=url)
+    notes: list[str] = []
+    if len(text) > MARKUP_CHAR_LIMIT:
+        notes.append(f"Only the first {MARKUP_CHAR_LIMIT:,} characters of the page's "
+                     f"{len(text):,} were read.")
+        text = text[:MARKUP_CHAR_LIMIT]
 
     # A CMS writing "para<br><br>para" means two paragraphs; trafilatura would fold the pair
     # into one line break.
@@ -108,17 +129,19 @@ def extract_html(html: str | bytes, url: str | None = None) -> Article:
     title = _clean_inline(getattr(document, "title", None)) or signals.title
     author = _clean_author(getattr(document, "author", None))
     blocks, title = _drop_title_heading(blocks, title)
-    kept, removed = strip_boilerplate([b.text for b in blocks], title=title,
-                                      author=author or _byline_author(blocks))
+    kept, removed = strip_boilerplate_blocks([b.block for b in blocks], title=title,
+                                             author=author or _byline_author(blocks))
     _check_page(kept, signals, where)
+    kept, cut = _capped(kept)
     return Article(
-        paragraphs=kept,
+        blocks=kept,
         title=title,
         author=author or author_from_boilerplate(removed),
         url=url or _clean_inline(getattr(document, "url", None)),
         outlet=_clean_inline(getattr(document, "sitename", None)),
         published=_parse_date(getattr(document, "date", None)),
         removed_boilerplate=removed,
+        notes=(*notes, *cut),
     )
 
 
@@ -132,7 +155,7 @@ def _best_extraction(text: str, url: str | None) -> tuple[Any, list[_Block]]:
         document = trafilatura.bare_extraction(
             text, url=url, favor_recall=favor_recall, with_metadata=True,
             include_comments=False, include_tables=False, include_images=False,
-            include_links=False, include_formatting=False,
+            include_links=False, include_formatting=True,
             date_extraction_params={"extensive_search": False, "original_date": True,
                                     "outputformat": "%Y-%m-%dT%H:%M:%S%z"},
         )
@@ -171,13 +194,13 @@ def _page_signals(text: str) -> _PageSignals:
     return _PageSignals(title, visible, password, error)
 
 
-def _check_page(paragraphs: tuple[str, ...], signals: _PageSignals, where: str) -> None:
-    prose = _prose_words(paragraphs)
+def _check_page(blocks: Sequence[Block], signals: _PageSignals, where: str) -> None:
+    prose = _prose_words(b.text for b in blocks)
     if signals.password_field and prose < _FORM_PAGE_WORDS:
         raise NotAnArticle(f"{where}a sign-in page, not an article")
     if signals.error_heading and prose < _FORM_PAGE_WORDS:
         raise NotAnArticle(f"{where}an error page (“{signals.error_heading}”), not an article")
-    if not paragraphs:
+    if not blocks:
         raise NotAnArticle(f"{where}no article text found on the page")
     if prose < MIN_PAGE_WORDS:
         raise NotAnArticle(f"{where}only {prose} words of article text, too little for a "
@@ -186,7 +209,7 @@ def _check_page(paragraphs: tuple[str, ...], signals: _PageSignals, where: str) 
 
 def _drop_title_heading(blocks: list[_Block], title: str | None) -> tuple[list[_Block],
                                                                          str | None]:
-    """Drop the headline from the body; a page without a <title> lends its leading heading."""
+    """Drop the headline from the body; a body without a title lends its leading heading."""
     if title is None and blocks and blocks[0].heading:
         return blocks[1:], blocks[0].text
     key = _key(title) if title else None
@@ -204,11 +227,81 @@ def _byline_author(blocks: Iterable[_Block]) -> str | None:
     return None
 
 
+def _capped(blocks: Sequence[Block]) -> tuple[tuple[Block, ...], tuple[str, ...]]:
+    """The body up to ``BODY_CHAR_LIMIT`` characters, and a note when it was cut."""
+    total = sum(len(b.text) for b in blocks)
+    if total <= BODY_CHAR_LIMIT:
+        return tuple(blocks), ()
+    kept: list[Block] = []
+    size = 0
+    for block in blocks:
+        room = BODY_CHAR_LIMIT - size
+        if room <= 0:
+            break
+        if len(block.text) > room:
+            block = replace(block, text=_cut_text(block.text, room))
+        kept.append(block)
+        size += len(block.text)
+    note = (f"Only the first {size:,} characters of the piece's {total:,} were read; "
+            f"the rest was left out.")
+    return tuple(kept), (note,)
+
+
+def _cut_text(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters at a sentence end, else at a space."""
+    head = text[:limit]
+    floor = limit * 4 // 5
+    for mark in (". ", "? ", "! ", " "):
+        cut = head.rfind(mark, floor)
+        if cut != -1:
+            return head[:cut + 1].rstrip()
+    return head
+
+
+# --- Markdown -------------------------------------------------------------------------------
+
+def extract_markdown(text: str, *, title: str | None = None, url: str | None = None
+                     ) -> Article:
+    """Read a Markdown piece: front matter as metadata (never as body), the body through
+    CommonMark, a leading ``#`` heading as the title where the front matter names none."""
+    where = _prefix(url)
+    text = _INVISIBLE_RE.sub("", (text or "").replace("\r\n", "\n"))
+    if not text.strip():
+        raise EmptyDocument(f"{where}the document is empty")
+    _reject_binary(text, where)
+    text, notes = _capped_source(text)
+    meta, body = split_front_matter(text)
+    title = _clean_inline(title) or meta.title
+    blocks = _fragment_tree_blocks(markdown_to_html(body))
+    blocks, title = _drop_title_heading(blocks, title)
+    author = meta.author or _byline_author(blocks)
+    kept, removed = strip_boilerplate_blocks([b.block for b in blocks if not b.caption],
+                                             title=title, author=author)
+    if not any(any(ch.isalpha() for ch in b.text) for b in kept):
+        raise NotAnArticle(f"{where}no words in the text")
+    kept, cut = _capped(kept)
+    return Article(blocks=kept, title=title,
+                   author=author or author_from_boilerplate(removed), url=url,
+                   published=meta.published, removed_boilerplate=removed,
+                   notes=(*notes, *cut))
+
+
+def _capped_source(text: str) -> tuple[str, tuple[str, ...]]:
+    """A text source cut before it is split: a body past the cap is never read anyway."""
+    limit = BODY_CHAR_LIMIT + BODY_CHAR_LIMIT // 4  # room for markup and boilerplate
+    if len(text) <= limit:
+        return text, ()
+    return _cut_text(text, limit), (f"Only the first {limit:,} characters of the "
+                                    f"document's {len(text):,} were read.",)
+
+
 # --- plain text ---------------------------------------------------------------------------
 
 def extract_text(text: str, *, title: str | None = None, url: str | None = None) -> Article:
     """Read a plain-text piece: paragraphs split on blank lines (hard-wrapped lines are joined,
-    one-paragraph-per-line text is split per line), cleaned of boilerplate.
+    one-paragraph-per-line text is split per line), bulleted lines as list items, cleaned of
+    boilerplate. Text that is Markdown (front matter, or Markdown's own syntax) is read as
+    Markdown.
 
     Without ``title``, a short unpunctuated first line followed by more text is taken as the
     headline. Raises ``EmptyDocument`` for blank text and ``NotAnArticle`` for binary data.
@@ -218,19 +311,43 @@ def extract_text(text: str, *, title: str | None = None, url: str | None = None)
     if not text.strip():
         raise EmptyDocument(f"{where}the document is empty")
     _reject_binary(text, where)
-    paragraphs = _text_paragraphs(text)
-    if not any(any(ch.isalpha() for ch in p) for p in paragraphs):
+    if looks_like_markdown(text[:BODY_CHAR_LIMIT]):
+        return extract_markdown(text, title=title, url=url)
+    text, notes = _capped_source(text)
+    blocks = _text_blocks(text)
+    if not any(any(ch.isalpha() for ch in b.text) for b in blocks):
         raise NotAnArticle(f"{where}no words in the text")
     title = _clean_inline(title)
-    if title is None and _looks_like_headline(paragraphs):
-        title, paragraphs = paragraphs[0], paragraphs[1:]
-    author = next((n for n in (byline_name(p) for p in paragraphs[:4]) if n), None)
-    kept, removed = strip_boilerplate(paragraphs, title=title, author=author)
+    if title is None and _looks_like_headline([b.text for b in blocks]):
+        title, blocks = blocks[0].text, blocks[1:]
+    author = next((n for n in (byline_name(b.text) for b in blocks[:4]) if n), None)
+    kept, removed = strip_boilerplate_blocks(blocks, title=title, author=author)
     if not kept:
         raise NotAnArticle(f"{where}nothing but boilerplate in the text")
-    return Article(paragraphs=kept, title=title,
+    kept, cut = _capped(kept)
+    return Article(blocks=kept, title=title,
                    author=author or author_from_boilerplate(removed), url=url,
-                   removed_boilerplate=removed)
+                   removed_boilerplate=removed, notes=(*notes, *cut))
+
+
+def _text_blocks(text: str) -> list[Block]:
+    """Paragraphs of a plain text as blocks: a "## " line is a heading, a bulleted line a
+    list item (consecutive ones one list); everything else a paragraph, as written."""
+    blocks: list[Block] = []
+    lists = 0
+    for paragraph in _text_paragraphs(text):
+        heading = _MARKDOWN_HEADING_RE.match(paragraph)
+        bullet = _BULLET_RE.match(paragraph)
+        if heading:
+            blocks.append(Block(paragraph[heading.end():], BlockKind.HEADING,
+                                level=len(heading.group(1))))
+        elif bullet:
+            if not (blocks and blocks[-1].bulleted):
+                lists += 1
+            blocks.append(Block(paragraph[bullet.end():], BlockKind.ITEM, list_id=lists))
+        else:
+            blocks.append(Block(paragraph))
+    return [b for b in blocks if b.text]
 
 
 def _text_paragraphs(text: str) -> list[str]:
@@ -266,13 +383,7 @@ def _split_lines(lines: Iterable[str]) -> list[str]:
             paragraphs.append([line])
         else:
             paragraphs[-1].append(line)
-    return [p for p in (_clean_paragraph(" ".join(group)) for group in paragraphs) if p]
-
-
-def _clean_paragraph(text: str) -> str:
-    text = _MARKDOWN_HEADING_RE.sub("", text.strip())
-    text = _BULLET_RE.sub("", text)
-    return " ".join(text.split())
+    return [text for text in (" ".join(group).strip() for group in paragraphs) if text]
 
 
 def _looks_like_headline(paragraphs: list[str]) -> bool:
@@ -299,10 +410,10 @@ def extract_entry(
     outlet: str | None = None,
 ) -> Article:
     """Read a feed entry from its own content (preferred) or summary: HTML fragments keep their
-    paragraphs, list items and subheadings; text without markup is split as plain text.
+    structure; Markdown goes through CommonMark; text without markup is split as plain text.
 
     An entry without content or summary but with a link gives an ``Article`` with no
-    paragraphs, so that the caller reads the linked page; without a link either it raises
+    blocks, so that the caller reads the linked page; without a link either it raises
     ``EmptyDocument``. No minimum length: a short teaser is returned as it is.
     """
     where = _prefix(link)
@@ -310,32 +421,52 @@ def extract_entry(
     author = _clean_author(_strip_tags(author)) if author else None
     body = next((b for b in (content_html, summary_html) if b and b.strip()), None)
     removed: tuple[str, ...] = ()
-    paragraphs: tuple[str, ...] = ()
+    kept: tuple[Block, ...] = ()
+    notes: tuple[str, ...] = ()
     if body is not None:
         _reject_binary(body, where)
+        body, notes = _capped_markup(body)
         blocks = _fragment_blocks(body)
         blocks, _ = _drop_title_heading(blocks, title)
         captions = [b.text for b in blocks if b.caption]
-        texts = [b.text for b in blocks if not b.caption]
-        paragraphs, removed = strip_boilerplate(
-            texts, title=title, author=author or _byline_author(blocks))
+        kept, removed = strip_boilerplate_blocks(
+            [b.block for b in blocks if not b.caption], title=title,
+            author=author or _byline_author(blocks))
         removed = tuple(captions) + removed
-    if not paragraphs and not link:
+        kept, cut = _capped(kept)
+        notes = (*notes, *cut)
+    if not kept and not link:
         raise EmptyDocument(f"{where}the feed entry has no content, summary or link")
     return Article(
-        paragraphs=paragraphs,
+        blocks=kept,
         title=title,
         author=author or author_from_boilerplate(removed),
         url=link,
         outlet=_clean_inline(outlet),
         published=_aware(published),
         removed_boilerplate=removed,
+        notes=notes,
     )
 
 
+def _capped_markup(body: str) -> tuple[str, tuple[str, ...]]:
+    if len(body) <= MARKUP_CHAR_LIMIT:
+        return body, ()
+    return body[:MARKUP_CHAR_LIMIT], (f"Only the first {MARKUP_CHAR_LIMIT:,} characters of "
+                                      f"the entry's {len(body):,} were read.",)
+
+
 def _fragment_blocks(fragment: str) -> list[_Block]:
-    if not _TAG_RE.search(fragment):
-        return [_Block(p) for p in _text_paragraphs(html_lib.unescape(fragment))]
+    if not _TAG_RE.search(fragment[:_SNIFF * 8]):
+        text = html_lib.unescape(fragment)
+        if looks_like_markdown(text):
+            _, body = split_front_matter(text)
+            return _fragment_tree_blocks(markdown_to_html(body))
+        return [_Block(b) for b in _text_blocks(text)]
+    return _fragment_tree_blocks(fragment)
+
+
+def _fragment_tree_blocks(fragment: str) -> list[_Block]:
     fragment = _DOUBLE_BR_RE.sub("</p><p>", fragment)
     try:
         if _FULL_DOCUMENT_RE.search(fragment[:1024]):
@@ -343,17 +474,26 @@ def _fragment_blocks(fragment: str) -> list[_Block]:
         else:
             root = lxml_html.fragment_fromstring(fragment, create_parent="div")
     except (etree.ParserError, ValueError):
-        return [_Block(p) for p in _text_paragraphs(html_lib.unescape(_strip_tags(fragment)))]
+        return [_Block(b) for b in _text_blocks(html_lib.unescape(_strip_tags(fragment)))]
     return _walk(root, _HTML_TAGS) if root is not None else []
 
 
-# --- walking a tree into paragraphs -------------------------------------------------------
+# --- walking a tree into blocks ---------------------------------------------------------
 
 @dataclass(frozen=True, slots=True)
 class _Block:
-    text: str
-    heading: bool = False
+    """A block as the walker found it, with what only extraction needs to know."""
+
+    block: Block
     caption: bool = False
+
+    @property
+    def text(self) -> str:
+        return self.block.text
+
+    @property
+    def heading(self) -> bool:
+        return self.block.kind is BlockKind.HEADING
 
 
 @dataclass(frozen=True, slots=True)
@@ -364,10 +504,24 @@ class _Tags:
     ordered: Callable[[etree._Element], bool]
     items: frozenset[str]
     breaks: frozenset[str]
-    headings: frozenset[str]
+    heading_level: Callable[[etree._Element], int]  # 0: not a heading
+    quotes: frozenset[str]
+    emphasis: frozenset[str]
     blocks: frozenset[str]
     skip: frozenset[str]
     captions: frozenset[str] = field(default=frozenset())
+
+
+def _xml_heading_level(element: etree._Element) -> int:
+    if element.tag != "head":
+        return 0
+    rend = element.get("rend") or ""
+    return int(rend[1]) if len(rend) == 2 and rend[0] == "h" and rend[1] in "123456" else 2
+
+
+def _html_heading_level(element: etree._Element) -> int:
+    tag = element.tag
+    return int(tag[1]) if len(tag) == 2 and tag[0] == "h" and tag[1] in "123456" else 0
 
 
 _XML_TAGS = _Tags(
@@ -375,9 +529,11 @@ _XML_TAGS = _Tags(
     ordered=lambda el: el.get("rend") == "ol",
     items=frozenset({"item"}),
     breaks=frozenset({"lb"}),
-    headings=frozenset({"head"}),
-    blocks=frozenset({"p", "quote", "code", "div", "table", "row", "cell", "doc", "body",
-                      "main", "comments"}),
+    heading_level=_xml_heading_level,
+    quotes=frozenset({"quote"}),
+    emphasis=frozenset({"hi"}),
+    blocks=frozenset({"p", "code", "div", "table", "row", "cell", "doc", "body", "main",
+                      "comments"}),
     skip=frozenset({"graphic", "note"}),
 )
 _HTML_TAGS = _Tags(
@@ -385,10 +541,12 @@ _HTML_TAGS = _Tags(
     ordered=lambda el: el.tag == "ol",
     items=frozenset({"li", "dt", "dd"}),
     breaks=frozenset({"br"}),
-    headings=frozenset({"h1", "h2", "h3", "h4", "h5", "h6"}),
+    heading_level=_html_heading_level,
+    quotes=frozenset({"blockquote"}),
+    emphasis=frozenset({"strong", "b", "em", "i"}),
     blocks=frozenset({"p", "div", "section", "article", "main", "header", "footer", "aside",
-                      "blockquote", "pre", "figure", "table", "thead", "tbody", "tr", "td",
-                      "th", "hr", "address", "details", "summary", "center", "body", "html"}),
+                      "pre", "figure", "table", "thead", "tbody", "tr", "td", "th", "hr",
+                      "address", "details", "summary", "center", "body", "html"}),
     skip=frozenset({"script", "style", "noscript", "iframe", "svg", "form", "button", "img",
                     "video", "audio", "object", "embed", "template", "nav", "input", "select",
                     "textarea", "head", "picture", "source", "canvas", "map"}),
@@ -396,71 +554,141 @@ _HTML_TAGS = _Tags(
 )
 
 
-def _walk(root: etree._Element, tags: _Tags) -> list[_Block]:
-    """Paragraphs of a tree: one per block element, list item and heading, in order."""
-    out: list[_Block] = []
-    _walk_block(root, tags, out, prefix="")
-    return out
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """What the blocks found inside an element inherit from it."""
+
+    kind: BlockKind = BlockKind.PARAGRAPH
+    level: int = 0
+    list_id: int | None = None
+    caption: bool = False
 
 
-def _walk_block(element: etree._Element, tags: _Tags, out: list[_Block], *, prefix: str,
-                heading: bool = False, caption: bool = False) -> None:
-    parts: list[str] = []
-    # A list item's number goes on its first text, even when that text sits in a nested <p>.
-    pending = [prefix]
+@dataclass(slots=True)
+class _Item:
+    """A list item whose first block is still to come: it takes the number and the kind."""
 
-    def flush() -> None:
-        raw = "".join(parts)
-        parts.clear()
-        for chunk in re.split(r"\n\s*\n", raw):
-            for text in _split_lines(chunk.split("\n")):
-                out.append(_Block(pending[0] + text, heading=heading, caption=caption))
-                pending[0] = ""
+    number: int | None
+    list_id: int
+    depth: int
 
-    def descend(child: etree._Element, *, as_heading: bool, as_caption: bool) -> None:
-        flush()
-        _walk_block(child, tags, out, prefix=pending[0], heading=as_heading,
-                    caption=as_caption)
-        pending[0] = ""
 
-    _append_text(parts, element.text)
-    for child in element:
-        tag = child.tag if isinstance(child.tag, str) else None
-        if tag is None or tag in tags.skip:
-            pass  # comments and processing instructions: only their tail is text
-        elif tag in tags.breaks:
-            parts.append("\n")
-        elif tag in tags.lists:
+class _TreeReader:
+    """Blocks of a tree: one per block element, list item and heading, in reading order, with
+    headings' levels, list items' numbers and lists, quotes and bold labels kept."""
+
+    def __init__(self, tags: _Tags) -> None:
+        self.tags = tags
+        self.out: list[_Block] = []
+        self._lists = 0
+        self._depth = 0
+
+    def read(self, root: etree._Element) -> list[_Block]:
+        self._element(root, _Context(), None)
+        return self.out
+
+    def _element(self, element: etree._Element, ctx: _Context, item: _Item | None) -> None:
+        tags = self.tags
+        parts: list[str] = []
+        lead = self._lead(element)
+        pending = [item]
+
+        def flush() -> None:
+            nonlocal lead
+            raw = "".join(parts)
+            parts.clear()
+            for chunk in re.split(r"\n\s*\n", raw):
+                for text in _split_lines(chunk.split("\n")):
+                    self._emit(text, ctx, pending[0], lead)
+                    pending[0] = None
+                    lead = None
+
+        def descend(child: etree._Element, child_ctx: _Context) -> None:
             flush()
-            _walk_list(child, tags, out)
-        elif tag in tags.headings:
-            descend(child, as_heading=True, as_caption=caption)
-        elif tag in tags.captions:
-            descend(child, as_heading=heading, as_caption=True)
-        elif tag in tags.blocks or tag in tags.items:
-            descend(child, as_heading=heading, as_caption=caption)
+            self._element(child, child_ctx, pending[0])
+            # The item's first block is written by now, unless the child held no text.
+            if pending[0] is not None and self.out and self.out[-1].block.kind is BlockKind.ITEM:
+                pending[0] = None
+
+        _append_text(parts, element.text)
+        for child in element:
+            tag = child.tag if isinstance(child.tag, str) else None
+            level = tags.heading_level(child) if tag is not None else 0
+            if tag is None or tag in tags.skip:
+                pass  # comments and processing instructions: only their tail is text
+            elif tag in tags.breaks:
+                parts.append("\n")
+            elif tag in tags.lists:
+                flush()
+                self._list(child, ctx)
+            elif level:
+                descend(child, replace(ctx, kind=BlockKind.HEADING, level=level))
+            elif tag in tags.captions:
+                descend(child, replace(ctx, caption=True))
+            elif tag in tags.quotes:
+                descend(child, replace(ctx, kind=BlockKind.QUOTE))
+            elif tag in tags.blocks or tag in tags.items:
+                descend(child, ctx)
+            else:
+                _inline_text(child, tags, parts)
+            _append_text(parts, child.tail)
+        flush()
+
+    def _emit(self, text: str, ctx: _Context, item: _Item | None, lead: str | None) -> None:
+        if lead is not None and lead not in text[:len(lead) + 12]:
+            lead = None
+        if item is not None:
+            prefix = f"{item.number}. " if item.number is not None and not _NUMBERED_RE.match(
+                text) else ""
+            block = Block(prefix + text, BlockKind.ITEM, level=item.depth, number=item.number,
+                          list_id=item.list_id, lead=lead)
         else:
-            _inline_text(child, tags, parts)
-        _append_text(parts, child.tail)
-    flush()
+            kind = ctx.kind
+            block = Block(text, kind, level=ctx.level if kind is BlockKind.HEADING else 0,
+                          list_id=ctx.list_id, lead=lead)
+        self.out.append(_Block(block, caption=ctx.caption))
+
+    def _list(self, element: etree._Element, ctx: _Context) -> None:
+        tags = self.tags
+        self._lists += 1
+        list_id = self._lists
+        ordered = tags.ordered(element)
+        number = _list_start(element)
+        depth = self._depth
+        self._depth += 1
+        # A list inside a quotation is the quoted writer's list.
+        item_ctx = replace(ctx, list_id=list_id,
+                           kind=BlockKind.QUOTE if ctx.kind is BlockKind.QUOTE
+                           else BlockKind.PARAGRAPH)
+        try:
+            for child in element:
+                if not isinstance(child.tag, str) or child.tag in tags.skip:
+                    continue
+                if child.tag in tags.items:
+                    item = (_Item(number if ordered else None, list_id, depth)
+                            if ctx.kind is not BlockKind.QUOTE else None)
+                    self._element(child, item_ctx, item)
+                    number += 1
+                elif child.tag in tags.lists:
+                    self._list(child, ctx)
+                else:
+                    self._element(child, item_ctx, None)
+        finally:
+            self._depth -= 1
+
+    def _lead(self, element: etree._Element) -> str | None:
+        """The emphasised words opening ``element``'s text, if it opens with emphasis."""
+        if not len(element) or not _LEAD_PREFIX_RE.match(element.text or ""):
+            return None
+        first = element[0]
+        if not isinstance(first.tag, str) or first.tag not in self.tags.emphasis:
+            return None
+        text = " ".join("".join(first.itertext()).split())
+        return text or None
 
 
-def _walk_list(element: etree._Element, tags: _Tags, out: list[_Block]) -> None:
-    ordered = tags.ordered(element)
-    number = _list_start(element)
-    for child in element:
-        if not isinstance(child.tag, str) or child.tag in tags.skip:
-            continue
-        if child.tag in tags.items:
-            # Keep the numbers a reader sees on an <ol>; the segmenter reads them.
-            text = "".join(child.itertext()).strip()
-            prefix = f"{number}. " if ordered and not _NUMBERED_RE.match(text) else ""
-            _walk_block(child, tags, out, prefix=prefix)
-            number += 1
-        elif child.tag in tags.lists:
-            _walk_list(child, tags, out)
-        else:
-            _walk_block(child, tags, out, prefix="")
+def _walk(root: etree._Element, tags: _Tags) -> list[_Block]:
+    return _TreeReader(tags).read(root)
 
 
 def _list_start(element: etree._Element) -> int:

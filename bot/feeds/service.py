@@ -823,5 +823,5 @@ def _fallback_article(entry: FeedEntry, feed: ParsedFeed) -> Article:
     try:
         return article_from_entry(entry, feed)
     except ValueError:
-        return Article(paragraphs=(), title=entry.title, author=entry.author, url=entry.link,
+        return Article.from_paragraphs((), title=entry.title, author=entry.author, url=entry.link,
                        outlet=feed.title, published=entry.published)

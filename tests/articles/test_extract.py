@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from bot.articles.extract import (
+    BODY_CHAR_LIMIT,
     EmptyDocument,
     ExtractionError,
     NotAnArticle,
@@ -19,7 +20,7 @@ from bot.articles.extract import (
     extract_html,
     extract_text,
 )
-from bot.articles.model import Article
+from bot.articles.model import Article, BlockKind
 
 PAGES = Path(__file__).parent / "pages"
 
@@ -561,3 +562,38 @@ def test_article_with_a_login_box_and_error_in_its_title_is_still_an_article() -
     article = extract_html(html_text)
     assert article.title == "Error: The Four-Day School Week"
     assert len(article.paragraphs) == 9
+
+
+def test_page_structure_is_kept_as_blocks() -> None:
+    html = ("<html><head><title>Why the Toll Fails</title></head><body><nav><a href='/'>Home"
+            "</a></nav><article><h1>Why the Toll Fails</h1>"
+            "<p>The city wants a toll on the old bridge. It should not have one, and the "
+            "reasons are plain to anyone who crosses it:</p>"
+            "<ol><li><p><strong>Cost.</strong> The toll costs more to collect than it raises, "
+            "according to the audit office, which looked at every toll in the region.</p>"
+            "<p>It would also need staff at both ends of the bridge.</p></li>"
+            "<li><b>Fairness</b>: the poorest pay most in relation to what they earn, and "
+            "they have the fewest other ways to cross the river.</li></ol>"
+            "<h2>What the council should do</h2>"
+            "<blockquote><p>First, we will consult. Second, we will decide.</p></blockquote>"
+            "<p>That is why the council should drop the plan and repair the bridge with the "
+            "money it already has set aside for roads.</p></article>"
+            "<footer>All rights reserved</footer></body></html>")
+    blocks = extract_html(html).blocks
+    kinds = [(b.kind, b.number, b.lead) for b in blocks]
+    assert kinds[1] == (BlockKind.ITEM, 1, "Cost.")
+    assert blocks[1].text.startswith("1. Cost. The toll costs more")
+    # The item's second paragraph belongs to its list without opening a new item.
+    assert kinds[2] == (BlockKind.PARAGRAPH, None, None) and blocks[2].list_id == blocks[1].list_id
+    assert kinds[3] == (BlockKind.ITEM, 2, "Fairness")
+    assert blocks[4].kind is BlockKind.HEADING and blocks[4].level == 2
+    assert blocks[5].kind is BlockKind.QUOTE
+
+
+def test_an_overlong_body_is_cut_with_a_note() -> None:
+    sentence = "The council has not explained where the money for the new depot comes from. "
+    text = "A Depot Nobody Asked For\n\n" + "\n\n".join(sentence * 40 for _ in range(200))
+    article = extract_text(text)
+    assert sum(len(p) for p in article.paragraphs) <= BODY_CHAR_LIMIT
+    assert article.paragraphs[-1].endswith("comes from.")
+    assert len(article.notes) >= 1 and "characters" in article.notes[-1]

@@ -38,7 +38,7 @@ class Case:
 def load(name: str, **meta: object) -> Article:
     text = (PIECES / f"{name}.txt").read_text(encoding="utf-8")
     paragraphs = tuple(p.strip() for p in text.split("\n\n") if p.strip())
-    return Article(paragraphs=paragraphs, **meta)  # type: ignore[arg-type]
+    return Article.from_paragraphs(paragraphs, **meta)  # type: ignore[arg-type]
 
 
 CASES = [
@@ -444,7 +444,7 @@ def _seed_article(shared_dir: Path) -> Article:
     paragraphs = paragraphs[1:]  # the syndication notice
     paragraphs = [p for p in paragraphs if "Image Credit" not in p]
     bio = next(i for i, p in enumerate(paragraphs) if p.startswith("About the Author"))
-    return Article(paragraphs=tuple(paragraphs[:bio]), title="Seed", author="A. Writer",
+    return Article.from_paragraphs(tuple(paragraphs[:bio]), title="Seed", author="A. Writer",
                    url="https://example.org/seed", outlet="Example",
                    removed_boilerplate=("About the Author",))
 
@@ -478,7 +478,7 @@ def test_seed_op_ed(shared_dir: Path) -> None:
 def test_seed_without_its_announcement_still_reads_four(shared_dir: Path) -> None:
     article = _seed_article(shared_dir)
     paragraphs = tuple(p for p in article.paragraphs if not p.startswith("There are four"))
-    piece = segment(Article(paragraphs=paragraphs))
+    piece = segment(Article.from_paragraphs(paragraphs))
     assert piece.announced_count is None
     assert [a.marker for a in piece.arguments] == ["For starters", None, "The third reason",
                                                    "Finally"]
@@ -532,13 +532,14 @@ def test_metadata_is_copied_and_json_matches_the_contract() -> None:
                    removed_boilerplate=("Subscribe now",))
     piece = segment(article)
     data = piece.to_json()
-    assert list(data) == ["title", "author", "url", "thesis", "announced_count", "arguments",
-                          "conclusion", "removed_boilerplate"]
+    assert list(data) == ["title", "author", "url", "thesis", "announced_count", "confidence",
+                          "arguments", "conclusion", "removed_boilerplate", "notes"]
     assert data["title"] == "Open on Sundays" and data["author"] == "R. Imani"
     assert data["url"] == "https://example.org/libraries"
     assert piece.outlet == "The Example"
     assert data["removed_boilerplate"] == ["Subscribe now"]
-    assert [list(a) for a in data["arguments"]] == [["number", "title", "marker", "text"]] * 3
+    assert [list(a) for a in data["arguments"]] == [["number", "title", "marker", "text",
+                                                     "confidence"]] * 3
 
 
 def test_segment_is_deterministic() -> None:
@@ -548,7 +549,7 @@ def test_segment_is_deterministic() -> None:
 
 def test_long_title_is_clipped_at_a_word_with_an_ellipsis() -> None:
     words = " ".join(["considerably"] * 30)
-    article = Article(paragraphs=(
+    article = Article.from_paragraphs((
         "The plan is wrong.",
         f"First, it is {words}.",
         "Second, it is late.",
@@ -560,7 +561,7 @@ def test_long_title_is_clipped_at_a_word_with_an_ellipsis() -> None:
 
 
 def test_two_bare_ordinals_make_a_list() -> None:
-    piece = segment(Article(paragraphs=(
+    piece = segment(Article.from_paragraphs((
         "The stadium deal is bad for the city.",
         "First, the land was sold below its value.",
         "Second, the promised jobs are seasonal.",
@@ -576,7 +577,7 @@ def test_two_bare_ordinals_make_a_list() -> None:
     "Last year the council met twice. Next year it will meet once.",
 ])
 def test_narrated_ordinals_are_not_markers(text: str) -> None:
-    piece = segment(Article(paragraphs=("A column about the town.", text, text, text)))
+    piece = segment(Article.from_paragraphs(("A column about the town.", text, text, text)))
     assert piece.arguments == ()
 
 
@@ -586,7 +587,7 @@ def test_a_quoted_announcement_is_not_the_writers() -> None:
 
 
 def test_steps_labelled_as_steps_are_a_procedure() -> None:
-    piece = segment(Article(paragraphs=(
+    piece = segment(Article.from_paragraphs((
         "Filing the form is simpler than it looks.",
         "Step 1: Download the form from the council website.",
         "Step 2: Fill in the boxes marked in blue.",
@@ -596,7 +597,7 @@ def test_steps_labelled_as_steps_are_a_procedure() -> None:
 
 
 def test_bullets_without_a_count_or_reason_intro_are_not_arguments() -> None:
-    piece = segment(Article(paragraphs=(
+    piece = segment(Article.from_paragraphs((
         "The market reopened on Saturday.",
         "Stalls this week included:",
         "- fresh bread from the mill;",
@@ -607,7 +608,7 @@ def test_bullets_without_a_count_or_reason_intro_are_not_arguments() -> None:
 
 
 def test_list_lines_inside_one_paragraph_are_split() -> None:
-    piece = segment(Article(paragraphs=(
+    piece = segment(Article.from_paragraphs((
         "The tram extension is worth its cost.",
         "There are three reasons:\n• it halves journey times;\n• it serves the hospital;\n"
         "• it frees the buses for the suburbs.",
@@ -639,7 +640,7 @@ ODD_INPUTS = [
 
 @pytest.mark.parametrize("paragraphs", ODD_INPUTS, ids=range(len(ODD_INPUTS)))
 def test_odd_input_never_raises(paragraphs: tuple[str, ...]) -> None:
-    piece = segment(Article(paragraphs=paragraphs))
+    piece = segment(Article.from_paragraphs(paragraphs))
     _assert_well_formed(piece)
 
 
@@ -658,7 +659,7 @@ def test_generated_pieces_are_always_well_formed() -> None:
         paragraphs = tuple(
             " ".join(rng.choice(fragments) for _ in range(rng.randint(0, 12)))
             for _ in range(rng.randint(0, 15)))
-        _assert_well_formed(segment(Article(paragraphs=paragraphs)))
+        _assert_well_formed(segment(Article.from_paragraphs(paragraphs)))
 
 
 @pytest.mark.parametrize(("openings", "markers"), [
@@ -675,12 +676,12 @@ def test_generated_pieces_are_always_well_formed() -> None:
     (["First, a.", "Second, b.", "And finally, c."], ["First", "Second", "And finally"]),
 ])
 def test_marker_families(openings: list[str], markers: list[str]) -> None:
-    piece = segment(Article(paragraphs=("The proposal should be dropped.", *openings)))
+    piece = segment(Article.from_paragraphs(("The proposal should be dropped.", *openings)))
     assert [a.marker for a in piece.arguments] == markers
 
 
 def test_numbered_list_with_a_gap_in_ordinals_fills_one_unmarked() -> None:
-    piece = segment(Article(paragraphs=(
+    piece = segment(Article.from_paragraphs((
         "The merger should be blocked.",
         "First, prices will rise for shoppers in small towns.",
         "Shoppers in the cities will notice less, at least at first.",

@@ -18,8 +18,8 @@ from bot.__main__ import main
 from tests.conftest import REPO_ROOT
 
 SAMPLE = REPO_ROOT / "bot" / "samples" / "city_bike_lanes.txt"
-CONTRACT_KEYS = {"title", "author", "url", "thesis", "announced_count", "arguments",
-                 "conclusion", "removed_boilerplate"}
+CONTRACT_KEYS = {"title", "author", "url", "thesis", "announced_count", "confidence",
+                 "arguments", "conclusion", "removed_boilerplate", "notes"}
 
 
 def run_main(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -36,7 +36,8 @@ def test_json_contract_on_sample(capsys: pytest.CaptureFixture[str]) -> None:
     assert data["announced_count"] == 3
     assert [a["marker"] for a in data["arguments"]] == ["First", "Second", "Finally"]
     assert [a["number"] for a in data["arguments"]] == [1, 2, 3]
-    assert all(set(a) == {"number", "title", "marker", "text"} for a in data["arguments"])
+    assert all(set(a) == {"number", "title", "marker", "text", "confidence"}
+               for a in data["arguments"])
     assert data["arguments"][0]["title"].startswith("The lanes are already paying")
     assert data["conclusion"].startswith("That is why the vote next Tuesday matters")
     assert any("Subscribe" in item for item in data["removed_boilerplate"])
