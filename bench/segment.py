@@ -1,6 +1,6 @@
 """Benchmark argument segmentation on pieces of about 1,200 words in several styles.
 
-Builds each piece from the test fixtures in ``tests/articles/pieces`` (ordinal words, noun
+Builds each piece from the test fixtures in ``tests/articles/corpus/pieces`` (ordinal words, noun
 markers, numbered subheadings, bullets, inline lists, an unmarked middle argument, no
 enumeration at all), padding the body paragraphs to about 1,200 words with the piece's own
 sentences, then runs ``segment`` on one core for a few seconds.
@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 from bot.articles.model import Article  # noqa: E402
 from bot.articles.segment import segment  # noqa: E402
 
-PIECES = ROOT / "tests" / "articles" / "pieces"
+PIECES = ROOT / "tests" / "articles" / "corpus" / "pieces"
 STYLES = [
     "seedlike_island_ferries",
     "first_of_all_school_start",

@@ -31,6 +31,9 @@ def _parser() -> argparse.ArgumentParser:
                     "text file) and show how Counterpoint would split it.")
     preview.add_argument("source", metavar="SOURCE")
     preview.add_argument("--json", action="store_true", help="print the JSON contract instead")
+    preview.add_argument("--explain", action="store_true",
+                         help="also show which series of markers was chosen, which were "
+                              "rejected, and why")
     preview.set_defaults(handler=_preview)
 
     migrate = commands.add_parser(
@@ -68,13 +71,16 @@ async def _preview(args: argparse.Namespace, settings: Settings) -> int:
 
     fetcher = Fetcher(allow_private_addresses=settings.allow_private_addresses)
     try:
-        piece = await read_source(args.source, fetcher)
+        piece = await read_source(args.source, fetcher, explain=args.explain)
     finally:
         await fetcher.close()
     if args.json:
-        print(json.dumps(piece.to_json(), ensure_ascii=False, indent=2))
+        data = piece.to_json()
+        if args.explain:
+            data["explanation"] = list(piece.explanation)
+        print(json.dumps(data, ensure_ascii=False, indent=2))
     else:
-        print(render_piece_terminal(piece, color=sys.stdout.isatty()))
+        print(render_piece_terminal(piece, color=sys.stdout.isatty(), explain=args.explain))
     return 0
 
 

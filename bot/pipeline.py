@@ -133,7 +133,7 @@ def newest_entry(feed: ParsedFeed) -> FeedEntry:
     return feed.entries[0]
 
 
-async def read_source(source: str, fetcher: Fetcher) -> Piece:
+async def read_source(source: str, fetcher: Fetcher, *, explain: bool = False) -> Piece:
     """``preview``'s SOURCE: an http(s) URL, an HTML file or a text file."""
     article = await read_url(source, fetcher) if is_url(source) else read_file(Path(source))
-    return segment(article)
+    return segment(article, explain=explain)

@@ -20,8 +20,10 @@ def _excerpt(text: str, limit: int = _EXCERPT_CHARS) -> str:
     return flat if len(flat) <= limit else textwrap.shorten(flat, limit, placeholder=" …")
 
 
-def render_piece_terminal(piece: Piece, *, color: bool = False, width: int | None = None) -> str:
-    """The piece as a reader skims it: heading, thesis, numbered arguments, conclusion."""
+def render_piece_terminal(piece: Piece, *, color: bool = False, width: int | None = None,
+                          explain: bool = False) -> str:
+    """The piece as a reader skims it: heading, thesis, numbered arguments, conclusion; with
+    ``explain``, how the splitter decided."""
     width = width or min(shutil.get_terminal_size((88, 24)).columns, 100)
     bold = partial(_style, code="1", color=color)
     dim = partial(_style, code="2", color=color)
@@ -41,6 +43,7 @@ def render_piece_terminal(piece: Piece, *, color: bool = False, width: int | Non
         heading = f"{count} argument{'s' if count != 1 else ''}"
         if piece.announced_count is not None and piece.announced_count != count:
             heading += f" (the piece announces {piece.announced_count})"
+        heading += f", confidence {piece.confidence:.2f}"
         lines.append(bold(heading))
         for argument in piece.arguments:
             marker = dim(f"  [{argument.marker}]") if argument.marker else dim("  [unmarked]")
@@ -48,11 +51,17 @@ def render_piece_terminal(piece: Piece, *, color: bool = False, width: int | Non
             lines.append(wrap(_excerpt(argument.text), "     "))
             lines.append("")
     else:
-        lines += [bold("No enumerated arguments"),
+        lines += [bold(f"No enumerated arguments (confidence {piece.confidence:.2f})"),
                   wrap("Counterpoint will open one thread for the whole piece.", "  "), ""]
 
     if piece.conclusion:
         lines += [bold("Conclusion"), wrap(_excerpt(piece.conclusion), "  "), ""]
+    for note in piece.notes:
+        lines += [dim(wrap(f"Note: {note}", "")), ""]
+    if explain:
+        lines.append(bold("How it was read"))
+        lines += [dim(f"  {line}") for line in piece.explanation] or [dim("  (nothing to say)")]
+        lines.append("")
     if piece.removed_boilerplate:
         lines.append(dim(f"Removed {len(piece.removed_boilerplate)} boilerplate passage(s):"))
         lines += [dim(wrap(_excerpt(item, 100), "  - ")) for item in piece.removed_boilerplate]

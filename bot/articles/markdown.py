@@ -41,6 +41,7 @@ _AUTHOR_KEYS = ("author", "authors", "byline", "writer")
 _DATE_KEYS = ("date", "published", "pubdate", "publishdate", "publish_date", "created")
 
 _PARSER = MarkdownIt("commonmark")
+_SPACE_IN_STRONG_RE = re.compile(r"(?<![\w*_])(\*\*|__)(\S(?:[^*_\n]*?\S)?)[ \t]+(\1)(?=\w)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,8 +73,12 @@ def split_front_matter(text: str) -> tuple[FrontMatter, str]:
 
 
 def markdown_to_html(body: str) -> str:
-    """The body as CommonMark renders it (raw HTML inside it passes through)."""
-    return _PARSER.render(body)
+    """The body as CommonMark renders it (raw HTML inside it passes through).
+
+    "**Label: **Text", with the space inside the closing asterisks, is a common slip that
+    CommonMark leaves unbolded; the writer meant a bold label, so the space is moved out.
+    """
+    return _PARSER.render(_SPACE_IN_STRONG_RE.sub(r"\1\2\3 ", body))
 
 
 def _yaml(source: str) -> dict[str, Any]:

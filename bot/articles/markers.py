@@ -43,6 +43,18 @@ MARKER_NOUNS: Final = COUNT_NOUNS - {"thing", "way", "fact", "change", "test", "
                                       "sign", "idea", "question", "truth", "step", "rule"}
 
 
+# Nouns that follow an ordinal in narration, never in a count of one's points ("the first
+# time", "a second term", "the next day").
+_NARRATION_NOUNS = (
+    "time times day days year years week weeks month months night nights morning evening"
+    " round half quarter term place person people man woman men women world hand floor one"
+    " ones of in to and is was are be that this it thing way ever family child son daughter"
+    " wife husband game match season episode chapter page book film act scene lady minister"
+    " amendment century decade generation wave stage phase step steps part parts half-hour"
+    " hour hours minute minutes line row seat glance sight")
+FREE_NOUN_STOPWORDS: Final = frozenset(_NARRATION_NOUNS.split())
+
+
 def singular(noun: str) -> str:
     noun = noun.lower()
     if noun.endswith("ies"):
@@ -77,6 +89,7 @@ _ORD_MARKER = re.compile(
     r"|For a start|To begin with|To start with|For one thing|In the first place)\b"
     rf"|In the (?P<place>{_ORD_ALT}) place\b"
     rf"|(?P<bare>{_ORD_CAP})(?=\s*[,:;—–])"
+    rf"|And\s+(?P<andbare>{_ORD_ALT})(?=\s*[,:;—–])"
     r"|(?P<final>Finally|Last|And\s+finally|And\s+last)(?=\s*[,:;—–])"
     r"|(?P<final2>Lastly|Last but not least|Last of all|And\s+lastly|And\s+last\s+of\s+all"
     r"|And\s+last\s+but\s+not\s+least)\b"
@@ -93,7 +106,8 @@ _ORD_MARKER = re.compile(
 )
 
 # Numbered or bulleted paragraph openings.
-_NUM_MARKER = re.compile(r"(?P<m>(?P<n>\d{1,2})(?P<p>[.)]))(?=\s+\S)")
+_NUM_MARKER = re.compile(
+    r"(?P<m>(?P<n>\d{1,2})(?:(?P<p>[.):])|\s*(?P<dash>[—–-])))(?=\s+[^\d\s])")
 _PAREN_MARKER = re.compile(r"(?P<m>\((?P<n>\d{1,2})\))(?=\s+\S)")
 _HASH_MARKER = re.compile(r"(?P<m>#(?P<n>\d{1,2})[.:)]?)(?=\s+\S)")
 _LABEL_MARKER = re.compile(
@@ -103,10 +117,8 @@ _LABEL_MARKER = re.compile(
     r"|one|two|three|four|five|six|seven|eight|nine|ten)\b\s*[:.)—–-]?)(?=\s|$)"
 )
 _ROMAN_MARKER = re.compile(r"(?P<m>(?P<n>X|IX|IV|V?I{1,3}|V)\.)(?=\s+\S)")
-_BULLET_MARKER = re.compile(r"(?P<m>[•●▪◦‣∙*-])(?=\s+\S)")
+_BULLET_MARKER = re.compile(r"(?P<m>[•●▪◦‣∙*-]|::)(?=\s+\S)")
 
-# Where a sentence may begin inside a paragraph.
-SENTENCE_GAP_RE: Final = re.compile(r"[.!?][\"”’)]*\s+(?=[AFHILMNOSTY])")
 # The first two letters of every ordinal marker: a cheap test before the full pattern.
 _OPENINGS: Final = frozenset({"An", "A ", "Fi", "Se", "Th", "Fo", "Si", "Ei", "Ni", "Te", "To",
                               "In", "La", "Ne", "My", "Ou", "On", "Hi", "He", "It", "Ye", "St"})
@@ -157,8 +169,8 @@ def ordinal_at(text: str, pos: int, para: int, nouns: frozenset[str]) -> Candida
         value = 1
     elif groups["place"]:
         value = ORDINALS[groups["place"]]
-    elif groups["bare"]:
-        value = ORDINALS[groups["bare"].lower()]
+    elif groups["bare"] or groups["andbare"]:
+        value = ORDINALS[(groups["bare"] or groups["andbare"]).lower()]
     elif groups["final"] or groups["final2"]:
         value, explicit = LAST, False
     elif groups["next"]:
@@ -166,7 +178,11 @@ def ordinal_at(text: str, pos: int, para: int, nouns: frozenset[str]) -> Candida
     elif groups["det"]:
         which = _noun_of(groups["w1"], groups["w2"], nouns)
         if which is None:
-            return None
+            # "The first straw ... The next straw": any noun, which the reader keeps only
+            # when the piece counts with it more than once.
+            if groups["w1"] in FREE_NOUN_STOPWORDS or not groups["w1"].isalpha():
+                return None
+            which = "w1"
         end = m.end(which)
         noun, counted = True, singular(groups[which])
         word = groups["ord"]
@@ -208,7 +224,8 @@ def list_marker_at_start(text: str, para: int) -> Candidate | None:
     if first.isdigit():
         m = _NUM_MARKER.match(text)
         if m:
-            return Candidate(para, 0, m.end(), m["m"], "num" + m["p"], int(m["n"]), True)
+            kind = "num" + (m["p"] or "—")
+            return Candidate(para, 0, m.end(), m["m"], kind, int(m["n"]), True)
         return None
     if first == "(":
         m = _PAREN_MARKER.match(text)
@@ -235,24 +252,114 @@ def list_marker_at_start(text: str, para: int) -> Candidate | None:
     return None
 
 
+class QuoteSpans:
+    """Which offsets of a text sit inside a quotation, answered in order in linear time.
+
+    Curly quotes nest by count; straight double quotes toggle. Asked about increasing
+    offsets, it scans the text once, however many offsets are asked about.
+    """
+
+    __slots__ = ("_depth", "_pos", "_straight", "_text")
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._pos = 0
+        self._depth = 0
+        self._straight = False
+
+    def inside(self, pos: int) -> bool:
+        if pos < self._pos:  # asked out of order: start again (never in the splitter)
+            self._pos, self._depth, self._straight = 0, 0, False
+        text = self._text
+        for index in range(self._pos, pos):
+            char = text[index]
+            if char == "“":
+                self._depth += 1
+            elif char == "”":
+                self._depth = max(0, self._depth - 1)
+            elif char == '"':
+                self._straight = not self._straight
+        self._pos = max(self._pos, pos)
+        return self._depth > 0 or self._straight
+
+
 def in_quote(text: str, pos: int) -> bool:
-    """Whether ``pos`` sits inside a quotation opened earlier in the paragraph."""
-    head = text[:pos]
-    return head.count("“") > head.count("”") or head.count('"') % 2 == 1
+    """Whether ``pos`` sits inside a quotation opened earlier in the text."""
+    return QuoteSpans(text).inside(pos)
 
 
 def ordinal_candidates(text: str, para: int, nouns: frozenset[str]) -> list[Candidate]:
-    """Ordinal markers opening the paragraph or one of its sentences, outside quotations."""
+    """Ordinal markers opening the paragraph or one of its sentences, or following a colon
+    ("two objections: First, ..."; "for two reasons: first, because ... and second, ..."),
+    outside quotations."""
     found: list[Candidate] = []
     if text[:2] in _OPENINGS:
         cand = ordinal_at(text, 0, para, nouns)
         if cand is not None:
             found.append(cand)
-    for gap in SENTENCE_GAP_RE.finditer(text):
+    quotes = QuoteSpans(text)
+    for gap in _GAP_RE.finditer(text):
         pos = gap.end()
-        if text[pos:pos + 2] not in _OPENINGS:
+        if gap.group("lower") is not None:
+            cand = _lower_ordinal_at(text, pos, para)
+        elif text[pos:pos + 2] in _OPENINGS:
+            cand = ordinal_at(text, pos, para, nouns)
+        else:
             continue
-        cand = ordinal_at(text, pos, para, nouns)
-        if cand is not None and not in_quote(text, pos):
+        if cand is not None and not quotes.inside(pos):
             found.append(cand)
     return found
+
+
+def _lower_ordinal_at(text: str, pos: int, para: int) -> Candidate | None:
+    m = _LOWER_ORDINAL_RE.match(text, pos)
+    if m is None:
+        return None
+    word = m.group("word").lower()
+    value = ORDINALS.get(word.removesuffix("ly"), LAST if word in ("finally", "lastly") else 0)
+    if not value:
+        return None
+    return Candidate(para, pos, m.end("word"), text[pos:m.end("word")], "ord", value,
+                     value != LAST)
+
+
+def inline_numbers(text: str, para: int) -> list[Candidate]:
+    """Numbered items run together inside one paragraph: "(1) ... (2) ...", "1) ... 2) ...",
+    or "1. ... 2. ..." after a colon. Only a run counting up from 1 is returned."""
+    found: list[Candidate] = []
+    expect = 1
+    quotes = QuoteSpans(text)
+    for m in _INLINE_NUMBER_RE.finditer(text):
+        if m.start() == 0:
+            continue  # the paragraph's own opening number is a list marker, read elsewhere
+        value = int(m.group("n"))
+        if value != expect or quotes.inside(m.start()):
+            if value == 1 and not quotes.inside(m.start()):
+                found, expect = [], 1
+            else:
+                continue
+        style = "(n)" if m.group("open") else m.group("close")
+        if found and found[0].kind != "inline" + style:
+            continue
+        found.append(Candidate(para, m.start("m"), m.end("m"), m.group("m"), "inline" + style,
+                               value, True))
+        expect += 1
+    if len(found) == 1 and found[0].value == 1 and text[:found[0].start].rstrip().endswith(":"):
+        # "Two questions: 1. Why ...?" with "2." opening the next paragraph: one list.
+        lone = found[0]
+        kind = "num." if lone.marker.endswith(".") else "num)" if lone.marker[0] != "(" else "(num)"
+        return [Candidate(para, lone.start, lone.end, lone.marker, kind, 1, True)]
+    return found if len(found) >= 2 else []
+
+
+# A sentence may begin after a full stop, a colon or a semicolon; after a colon, a semicolon
+# or ", and" a lower-case bare ordinal with its comma opens an item too.
+_GAP_RE: Final = re.compile(
+    r"(?:[.!?][\"”’)]*\s+|[:;]\s+|\s[—–]\s+)(?=[AFHILMNOSTY])"
+    r"|(?P<lower>[:;]\s+|,\s+and\s+|;\s+and\s+)(?=(?:first|second|third|fourth|fifth|sixth|"
+    r"finally|lastly)[a-z]*\s*,)")
+_LOWER_ORDINAL_RE: Final = re.compile(
+    rf"(?P<word>(?:{_ORD_ALT})(?:ly)?|finally|lastly)(?=\s*,)")
+_INLINE_NUMBER_RE: Final = re.compile(
+    r"(?:(?<=[\s:;,—–])|^)(?P<m>(?P<open>\()?(?P<n>\d{1,2})(?P<close>\)|(?<=\d)\.(?=\s+[A-Z])))"
+    r"(?=\s+\S)")

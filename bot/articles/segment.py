@@ -2,25 +2,32 @@
 
 The reading follows DESIGN.md, "Reading a piece well":
 
-* an announced count ("four reasons") says what to look for, but the markers found win;
-* markers are ordinal words and phrases, numerals, labels or bullets, usually opening a
-  paragraph, sometimes opening a sentence ("First, X. Second, Y." is one list);
-* a gap in the sequence is an unmarked argument, placed at the paragraph with a discourse cue
-  ("But", "More importantly") or, failing that, where the topic turns;
-* narration, timelines, procedures, footnotes and quoted lists are not arguments;
+* candidates come from every family of markers: ordinal words and phrases (opening a
+  paragraph, a sentence, or an item after a colon), numerals and labels in any punctuation,
+  numbers run together in one paragraph, list items, subheadings and bold labels, keeping the
+  structure the source gave them;
+* each family's candidates are grouped into series and each series is weighed (``series``):
+  the announced count is evidence, not law; a gap in a sequence is an unmarked argument,
+  placed at the paragraph with a discourse cue or, failing that, where the topic turns;
+* timelines, procedures, notes and quoted lists are not arguments, nor are ordinals in
+  narration;
 * the conclusion is where the writer steps back, and the last argument ends before it.
 
-Precision beats recall: when the evidence is weak the piece gets no arguments, and the bot opens
-one thread for the whole piece. Pure and deterministic: no I/O, standard library only.
+The most confident series is the piece's list (two series that do not overlap are both
+kept); below ``series.ACCEPT`` the piece gets no arguments and ``confidence`` says how sure
+the splitter is that there are none. Pure and deterministic, linear in the text: no I/O,
+no ``discord``.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, replace
 from itertools import pairwise
-from typing import Final
 
+from bot.articles import cues
 from bot.articles.markers import (
     ANNOUNCE_RE,
     ANNOUNCE_SUBSET_RE,
@@ -30,152 +37,91 @@ from bot.articles.markers import (
     NEXT,
     NUMBER_WORDS,
     Candidate,
-    in_quote,
+    QuoteSpans,
+    inline_numbers,
     list_marker_at_start,
     ordinal_candidates,
     singular,
 )
-from bot.articles.model import Argument, Article, Piece
+from bot.articles.model import Argument, Article, Block, BlockKind, Piece
+from bot.articles.sentences import (
+    TITLE_MAX,
+    clip,
+    first_sentence,
+    sentence_end,
+    shorten,
+    word_count,
+)
+from bot.articles.series import (
+    ACCEPT,
+    Evidence,
+    adjacent_runs,
+    family,
+    numbered_runs,
+    ordinal_chains,
+    weigh,
+)
 
 __all__ = ["TITLE_MAX", "segment"]
 
-TITLE_MAX: Final = 100
-THESIS_MAX: Final = 600  # a thesis is the opening claim, not the whole lead
-_MIN_TITLE_WORDS: Final = 3
-_INTRO_CHARS: Final = 300
-_TURN_CHARS: Final = 600
-_MAX_GAP: Final = 2  # "First ... Fourth" is a miscount, not two missing arguments
-
-# Where the writer steps back; matched at the start of a paragraph.
-_CONCLUSION_RE: Final = re.compile(
-    r"(?:In short|In sum|In summary|To sum up|Summing up|In conclusion|To conclude"
-    r"|(?:The )?[Bb]ottom line|That is why|That[’']s why|This is why|Which is why|In the end"
-    r"|Ultimately|All of this|All this|Taken together|Put together|In other words|Until then"
-    r"|For (?:all )?(?:of )?(?:these|those|all the above) reasons|None of this"
-    r"|Where does (?:this|that) leave|It is time|It[’']s time|The lesson here"
-    r"|For [\w’'-]+(?: [\w’'-]+){0,3} to (?:be|become|have|happen|work|succeed|last|hold"
-    r"|matter|begin|come|return|end|stand|take|stick|mean)\b[^.,]*,)"
-)
-# Openings of an unmarked argument. Strong cues turn to a new point; weak ones may not.
-_STRONG_CUE_RE: Final = re.compile(
-    r"(?:More importantly|Most importantly|Even more importantly|Perhaps more importantly"
-    r"|Perhaps most importantly|Just as important(?:ly)?|Equally important(?:ly)?"
-    r"|Beyond (?:that|this)|Worse(?: still)?|Even worse|Moreover|Furthermore|Another"
-    r"|What[’']s more|In addition|On top of (?:that|this)|Add to (?:that|this)"
-    r"|Then there(?: is|[’']s)|There(?: is|[’']s) also|Besides|Also)\b"
-)
-_WEAK_CUE_RE: Final = re.compile(r"(?:But|Yet|Still|And|Meanwhile|At the same time|Further)\b")
-_CUE_PREFIX_RE: Final = re.compile(
-    r"(?:More importantly|Most importantly|Even more importantly|Perhaps more importantly"
-    r"|Perhaps most importantly|Just as importantly|Equally importantly|Beyond that|Beyond this"
-    r"|Worse still|Worse|Even worse|Moreover|Furthermore|What[’']s more|In addition"
-    r"|On top of that|On top of this|Besides|Also)\s*,\s*"
-)
-
-# Trailing notes: a heading, or numbered/bracketed paragraphs that read like citations.
-_NOTES_HEADING_RE: Final = re.compile(
-    r"(?:Notes|References|Sources|Footnotes|Endnotes|Bibliography|Further reading|Works cited"
-    r"|Citations)\s*:?\s*$", re.IGNORECASE)
-_NOTE_OPENING_RE: Final = re.compile(r"(?:\[\d{1,3}\]|\d{1,3}[.)]?\s|\*{1,3}\s?\S|†)")
-# Citation traits. Literal-led checks: sre scans a pattern that opens with "\b" or an
-# alternation position by position, which costs far more than a substring search.
-_CITATION_WORDS: Final = ("bid.", "op. cit", "et al.", "etrieved", "ccessed",
-                          "doi:", "http://", "https://", "www.", "Journal", "Press", "Quarterly",
-                          "Proceedings", "Vol.")
-_CITATION_YEAR_RE: Final = re.compile(r"\(\d{4}[a-z]?\)|,\s\d{4}[.,;)]|pp?\.\s?\d")
+_MIN_TITLE_WORDS = 3
+_INTRO_CHARS = 300
+_TURN_CHARS = 600
+_HEADING_WORDS = 14  # a subheading or bold label is short
+_SECOND_SERIES = 0.7  # a second list is kept only when this sure of it
+_UNMARKED_SHARE = 0.75  # an unmarked argument is less certain than its list
 
 
-def _cited(text: str) -> bool:
-    """Whether a note or list item reads like a citation rather than prose."""
-    return (text.startswith("See ") or any(word in text for word in _CITATION_WORDS)
-            or _CITATION_YEAR_RE.search(text) is not None)
-
-
-# Numbered or bulleted items that are not arguments.
-_MONTHS = (r"(?:January|February|March|April|May|June|July|August|September|October"
-           r"|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?")
-_DATE_OPENING_RE: Final = re.compile(
-    r"[\W_]{0,3}(?:(?:In|By|On|Since|From|Around|Until|After|Before|During|Circa|Early|Late"
-    r"|Mid)\b[\s-]+)?(?:(?:early|late|mid)[\s-]+)?"
-    rf"(?:(?:1[5-9]\d\d|20\d\d)s?\b|{_MONTHS}\s+\d{{1,2}}\b|\d{{1,2}}\s+{_MONTHS}\s)")
-_PROCEDURE_INTRO_RE: Final = re.compile(
-    r"\b(?:recipe|ingredients|instructions|directions|steps|step-by-step|procedure|how to"
-    r"|follow these|you will need|you[’']ll need|method)\b", re.IGNORECASE)
-def _wordset(words: str) -> frozenset[str]:
-    return frozenset(words.split())
-
-
-_IMPERATIVES: Final = _wordset(
-    "preheat heat stir whisk mix combine pour bake boil simmer chop slice dice drain rinse wash"
-    " season sprinkle serve cover fold knead grease line place add remove transfer let cool melt"
-    " beat click tap select open install download unplug plug press type enter log navigate"
-    " restart reboot save attach tighten loosen unscrew screw measure fill turn set repeat wait"
-    " insert connect disconnect copy paste run scroll fry roast grill toss stir-fry bring put"
-    " take keep store dry peel grate blend spread top lay cut")
-_QUOTED_INTRO_RE: Final = re.compile(
-    r"\b(?:reads?|said|says|wrote|writes|declared|declares|states|stated|promised|promises"
-    r"|proclaimed|announced|listed|lists|told|tells|pledged|vowed|argued|argues|insisted"
-    r"|according to|went like this|put it)\b[^.!?]*:\s*$", re.IGNORECASE)
-_REASON_INTRO_RE: Final = re.compile(
-    r"\b(?:reasons?|why|because|arguments?|problems?|grounds|objections?|lessons?|mistakes?)"
-    r"\b[^.!?]*:\s*$", re.IGNORECASE)
-# Where a count can begin: a number word, or a digit ("5 things", "12 reasons").
-_NUMBER_NEEDLES: Final = (*NUMBER_WORDS, *"123456789")
-# An announcement paragraph that only announces ("There are four reasons ...").
-_ANNOUNCE_OPENING_RE: Final = re.compile(
-    r"(?:There are|There're|Here are|Here's why|Here is why|I see|I count|I have|Consider"
-    r"|Let me|Let's|Let us|The reasons are|My reasons are)\b")
-# An announcement paragraph is dropped from the thesis when it is one sentence long.
-
-# Titles.
-_ABBREVIATIONS: Final = _wordset(
-    "mr mrs ms dr st jr sr vs etc no gen sen rep gov prof inc co corp ltd mt ft lt col capt"
-    " sgt jan feb mar apr jun jul aug sep sept oct nov dec e.g i.e u.s u.k u.n a.m p.m"
-    " approx dept est fig")
-_SENTENCE_END_RE: Final = re.compile(r"[.!?…]+[\"”’)]*(?=\s|$)")
-_COPULA_RE: Final = re.compile(r"(?:(?:is|was|are)\s+(?:simply\s+|just\s+)?(?:that\s+)?|that\s+)")
-_PREPOSITION_RE: Final = re.compile(r"(?:in|on|at|about|with|over|under|from|into)\s")
-_MAIN_VERB_RE: Final = re.compile(
-    r"\s(?:is\s+(?:simply\s+)?(?:that\s+)?|was\s+(?:that\s+)?|concerns|involves|has\s+to\s+do"
-    r"\s+with|lies\s+in|comes\s+down\s+to)\s+")
-# "Finally, there's X" -> "X", but not "there is no X", whose negation is the point.
-_THERE_RE: Final = re.compile(
-    r"(?:there\s+is|there[’']s|there\s+are|we\s+have)\s+(?!no\b|not\b|nothing\b|little\b"
-    r"|few\b|never\b)", re.IGNORECASE)
-_ASIDE_RE: Final = re.compile(
-    r"and\s+(?:perhaps\s+|probably\s+)?(?:most|more|least|equally)\s+\w+\s*[,—–]\s*")
-_LEAD_PUNCT: Final = " \t\n,:;.—–-"
-_WORD_RE: Final = re.compile(r"[a-z’']{4,}")
-_STOPWORDS: Final = _wordset(
-    "that this with from have they their there which what when were will would about into"
-    " than then them these those been being more most also only such some over just very"
-    " even much many does could should because while where after before other another")
-_BLANK_LINE_RE: Final = re.compile(r"\n\s*\n")
-_LIST_LINE_RE: Final = re.compile(r"\s*(?:[•●▪◦‣∙*-]|\d{1,2}[.)]|\(\d{1,2}\))\s+\S")
+# "Small sample size: one person ..." opens with a label; "Consider this: ..." does not.
+_COLON_LABEL_RE = re.compile(r"([A-Z][^.:!?;\n]{1,60}?)\s*:\s+\S")
+_COLON_LABEL_STOP_RE = re.compile(
+    r"(?:Consider|Note|Remember|Look|Think|Here|That|This|It|There|But|And|So|Or|Update|Editor"
+    r"|Photo|Image|Source|Read|Related|Listen|Watch|Q|A|Question|Answer|Disclosure|Correction"
+    r"|Yes|No|Example|E\.g|I\.e|Say|Said|He|She|They|We|I|You)\b")
+_TITLE_NOUN_RE = re.compile(
+    r"\b(?:reasons|ways|lessons|myths|misconceptions|mistakes|things|rules|arguments"
+    r"|objections|problems|truths|fallacies|failures|flaws|questions|takeaways|steps|tips"
+    r"|why|case (?:for|against))\b", re.IGNORECASE)
+_INITIALS_RE = re.compile(r"\b[A-Z]\.(?:\s?[A-Z]\.)*\s")
+_NAME_WORDS = frozenset({"de", "van", "von", "der", "la", "le", "and", "&", "of", "the"})
 
 
 @dataclass(frozen=True, slots=True)
 class _Start:
-    """Where one argument begins: a marker, or (for an unmarked argument) a whole paragraph."""
+    """Where one argument begins: a marker, a subheading, a bold label, or (for an unmarked
+    argument) a whole paragraph."""
 
     para: int
     start: int
     end: int
     marker: str | None
     noun: bool = False
+    kind: str = "ord"
+    confidence: float = 1.0
 
 
 @dataclass(frozen=True, slots=True)
 class _Split:
+    family: str
     starts: tuple[_Start, ...]
     announced: int | None
     marked: int
     at_start: int
+    confidence: float
+    reasons: tuple[str, ...]
+    end: int | None = None  # where the list ends by its structure (the end of a list)
+    sectioned: bool = False  # every point opens a section (a subheading)
 
-    def score(self) -> tuple[bool, int, int, int, int]:
+    def rank(self) -> tuple[float, bool, int, int, int, int]:
         unmarked = len(self.starts) - self.marked
-        return (self.announced == len(self.starts), self.marked, self.at_start, -unmarked,
-                -self.starts[0].para)
+        return (round(self.confidence, 2), self.announced == len(self.starts), self.marked,
+                self.at_start, -unmarked, -self.starts[0].para)
+
+    def describe(self, paras: list[str]) -> str:
+        openings = ", ".join(repr(s.marker) if s.marker else
+                             repr(paras[s.para][s.start:s.start + 24] + "…")
+                             for s in self.starts)
+        return f"{self.family} series of {len(self.starts)} [{openings}]"
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,28 +133,122 @@ class _Announcement:
 
 
 class _Reader:
-    """One pass over one piece; holds the paragraphs and the caches the heuristics share."""
+    """One pass over one piece; holds the blocks and the caches the heuristics share."""
 
-    def __init__(self, paras: list[str]) -> None:
-        self.paras = paras
-        self.body_end = _notes_start(paras)
+    def __init__(self, blocks: list[Block], title: str | None) -> None:
+        self.blocks = blocks
+        self.paras = [block.text for block in blocks]
+        self.body_end = _signoff_start(self.paras, _notes_start(self.paras))
         self._words: dict[int, frozenset[str]] = {}
-        # Candidates are read with every counting noun, then those whose noun needs an
-        # announcement ("The first thing", after "five things") are kept only if it was made.
-        found: list[Candidate] = []
-        for index in range(self.body_end):
-            text = self.paras[index]
-            listed = list_marker_at_start(text, index)
-            if listed is not None:
-                found.append(listed)
-            found.extend(ordinal_candidates(text, index, COUNT_NOUNS))
+        self._label_uses = Counter(m.group(1) for m in map(_COLON_LABEL_RE.match, self.paras)
+                                   if m is not None)
+        self.sections = [i for i in range(self.body_end) if self._heading_like(i)]
+        self._section_set = set(self.sections)
+        self._conclusions = [i for i in range(self.body_end)
+                             if cues.CONCLUSION_RE.match(self.paras[i])
+                             or (i in self._section_set
+                                 and cues.CONCLUSION_HEADING_RE.match(self.paras[i]))]
+        found = self._candidates()
         # A count is announced in the lead, so only the lead is searched for one (this also
         # keeps "for two reasons" inside the fourth argument from counting).
         first = next((c.para for c in found if c.explicit), None)
-        limit = max(first + 1 if first is not None else len(paras) // 4, min(3, len(paras)))
+        limit = max(first + 1 if first is not None else len(self.paras) // 4,
+                    min(3, len(self.paras)))
         self.announcements = self._find_announcements(min(limit, self.body_end))
-        nouns = MARKER_NOUNS | {a.noun for a in self.announcements}
+        self.title_count = _title_count(title)
+        self.title_noun = bool(title and _TITLE_NOUN_RE.search(title))
+        nouns = MARKER_NOUNS | {a.noun for a in self.announcements} | _repeated_nouns(found)
         self.cands = [c for c in found if c.counted is None or c.counted in nouns]
+
+    # -- candidates -----------------------------------------------------------------------
+
+    def _heading_like(self, index: int) -> bool:
+        """A subheading: marked up as one, a short bold line, or a short unpunctuated line
+        of plain text followed by a paragraph."""
+        block = self.blocks[index]
+        text = block.text
+        if block.kind is BlockKind.HEADING:
+            return True
+        if block.kind is not BlockKind.PARAGRAPH or len(text) > 120:
+            return False
+        words = word_count(text)
+        if block.lead is not None and block.lead == text and words <= _HEADING_WORDS:
+            return True
+        following = self.paras[index + 1] if index + 1 < len(self.paras) else ""
+        return (words <= 10 and text[-1:] not in ".,;:!?…\"”’)" and text[:1].isupper()
+                and word_count(following) > 2 * words and word_count(following) >= 15)
+
+    def _candidates(self) -> list[Candidate]:
+        found: list[Candidate] = []
+        for index in range(self.body_end):
+            block = self.blocks[index]
+            if block.kind is BlockKind.QUOTE:
+                continue  # a quoted list is the quoted writer's
+            text = block.text
+            listed = list_marker_at_start(text, index)
+            ordinals = ordinal_candidates(text, index, COUNT_NOUNS)
+            opening = ordinals[0] if ordinals and ordinals[0].at_start else None
+            if listed is not None:
+                found.append(listed)
+            elif block.bulleted and block.level == 0:
+                found.append(Candidate(index, 0, 0, "", f"item#{block.list_id}", NEXT, False))
+            elif index in self._section_set and opening is None:
+                if not cues.STRUCTURAL_HEADING_RE.match(text):
+                    found.append(Candidate(index, 0, 0, "", f"heading#{self._level(index)}",
+                                           NEXT, False))
+            elif opening is None and self.lead(index) is not None:
+                found.append(Candidate(index, 0, 0, "", "lead", NEXT, False))
+            found.extend(ordinals)
+            if block.kind is BlockKind.PARAGRAPH and len(text) >= 40:
+                found.extend(inline_numbers(text, index))
+        found.extend(self._alike_openings())
+        found.sort(key=lambda c: (c.para, c.start))
+        return found
+
+    def _alike_openings(self) -> list[Candidate]:
+        """Paragraphs that open with the same three words, past any "Finally," or "also"
+        ("Software should be robust ... Software should also be stable ... Finally, software
+        should be simple"): parallel points, marked or not."""
+        keyed: dict[str, list[int]] = {}
+        for index in range(1, self.body_end):
+            block = self.blocks[index]
+            if block.kind is not BlockKind.PARAGRAPH or index in self._section_set:
+                continue
+            key = _opening_key(self.paras[index])
+            if key and all(self.paras[i] != self.paras[index] for i in keyed.get(key, ())):
+                keyed.setdefault(key, []).append(index)
+        found: list[Candidate] = []
+        for key, indexes in keyed.items():
+            if len(indexes) >= 3 or (len(indexes) == 2 and key.split(" ", 1)[0] not in
+                                     ("i", "we", "it", "the", "this", "that", "there")):
+                found.extend(Candidate(i, 0, 0, "", f"alike#{key}", NEXT, False)
+                             for i in indexes)
+        return found
+
+    def lead(self, index: int) -> str | None:
+        """A label opening a paragraph: bold or italic words set off by punctuation
+        ("**Cost.** The toll ...", "*Fairness*: the poorest ..."), or a few words and a colon
+        ("Small sample size: one person ...")."""
+        block = self.blocks[index]
+        text = block.text
+        lead = block.lead
+        if lead is not None and len(lead) < len(text):
+            after = text[text.find(lead) + len(lead):].lstrip()[:1] if lead in text else ""
+            if word_count(lead) <= _HEADING_WORDS and (lead[-1] in ".:?!—–-" or after in
+                                                       (":", ".", "—", "–", "-")):
+                return lead
+            return None
+        m = _COLON_LABEL_RE.match(text)
+        if (m and word_count(m.group(1)) <= 7 and not _COLON_LABEL_STOP_RE.match(text)
+                and self._label_uses[m.group(1)] == 1):  # a repeated one names a speaker
+            return m.group(1)
+        return None
+
+    def _level(self, index: int) -> str:
+        block = self.blocks[index]
+        if block.kind is BlockKind.HEADING:
+            return str(block.level)
+        return "b" if block.lead is not None else "t"
 
     # -- evidence -------------------------------------------------------------------------
 
@@ -216,9 +256,10 @@ class _Reader:
         found: list[_Announcement] = []
         for index in range(limit):
             text = self.paras[index]
+            quotes = QuoteSpans(text)
             for m in _announcements_in(text):
                 head = text[max(0, m.start() - 12):m.start()]
-                if ANNOUNCE_SUBSET_RE.search(head) or in_quote(text, m.start()):
+                if ANNOUNCE_SUBSET_RE.search(head) or quotes.inside(m.start()):
                     continue
                 raw = m["num"].lower()
                 count = int(raw) if raw.isdigit() else NUMBER_WORDS[raw]
@@ -240,26 +281,34 @@ class _Reader:
         if cached is None:
             # A turn of topic shows in a paragraph's opening, so its opening is enough.
             opening = self.paras[index][:_TURN_CHARS].lower()
-            cached = frozenset(w for w in _WORD_RE.findall(opening) if w not in _STOPWORDS)
+            cached = frozenset(w for w in cues.WORD_RE.findall(opening)
+                               if w not in cues.STOPWORDS)
             self._words[index] = cached
         return cached
 
     def start_score(self, index: int) -> float:
         """How much a paragraph looks like the start of a new, unmarked argument."""
         text = self.paras[index]
-        cue = 2.0 if _STRONG_CUE_RE.match(text) else 1.5 if _WEAK_CUE_RE.match(text) else 0.0
+        cue = (2.0 if cues.STRONG_CUE_RE.match(text) else
+               1.5 if cues.WEAK_CUE_RE.match(text) else 0.0)
         before, here = self.words(index - 1), self.words(index)
         union = len(before | here)
         turn = 1.0 - (len(before & here) / union if union else 0.0)
         return cue + turn
 
     def conclusion_after(self, para: int) -> int | None:
-        for index in range(para + 1, self.body_end):
-            if _CONCLUSION_RE.match(self.paras[index]):
-                return index
-        return None
+        at = bisect.bisect_right(self._conclusions, para)
+        return self._conclusions[at] if at < len(self._conclusions) else None
 
-    # -- lists ----------------------------------------------------------------------------
+    def _intro(self, first: Candidate | _Start) -> str:
+        """The words leading into a list; its last few hundred characters are what matter."""
+        if first.start > 0:
+            intro = self.paras[first.para][:first.start]
+        else:
+            intro = self.paras[first.para - 1] if first.para > 0 else ""
+        return intro[-_INTRO_CHARS:]
+
+    # -- series ---------------------------------------------------------------------------
 
     def splits(self) -> list[_Split]:
         cands = self.cands
@@ -267,33 +316,53 @@ class _Reader:
         ordinal = [c for c in cands if c.kind == "ord"]
         at_start = [c for c in ordinal if c.at_start]
         for pool in (at_start, ordinal) if len(at_start) < len(ordinal) else (ordinal,):
-            for chain in _ordinal_chains(pool):
+            for chain in ordinal_chains(pool):
                 split = self._layout_chain(chain)
-                if split is not None and self._plausible(split, chain):
+                if split is not None:
                     found.append(split)
         by_kind: dict[str, list[Candidate]] = {}
         for c in cands:
             if c.kind != "ord":
                 by_kind.setdefault(c.kind, []).append(c)
+        barriers = [i for i in self.sections if cues.STRUCTURAL_HEADING_RE.match(self.paras[i])]
         for kind, group in by_kind.items():
-            runs = _bullet_runs(group) if kind == "bullet" else _numbered_runs(group)
+            fam = family(kind)
+            if fam in ("item", "heading", "lead", "bullet", "alike"):
+                runs = [run for part in _split_at(group, barriers)
+                        for run in adjacent_runs(part, max_gap=self._run_gap(fam))]
+            else:
+                runs = numbered_runs(group)
             for run in runs:
-                split = self._layout_list(run)
-                if split is not None and self._plausible(split, run):
+                split = self._layout_list(run, fam)
+                if split is not None:
                     found.append(split)
-        return found
+        unique: dict[tuple[str, tuple[tuple[int, int], ...]], _Split] = {}
+        for split in found:
+            key = (split.family, tuple((s.para, s.start) for s in split.starts))
+            if key not in unique or split.confidence > unique[key].confidence:
+                unique[key] = split
+        return list(unique.values())
 
-    def _layout_list(self, run: list[Candidate]) -> _Split | None:
+    def _run_gap(self, fam: str) -> int:
+        if fam in ("heading", "lead", "alike"):
+            return max(8, len(self.paras) // 3)  # sections run to several paragraphs
+        return 3 if fam == "item" else 1  # an item may hold a few paragraphs of its own
+
+    def _layout_list(self, run: list[Candidate], fam: str) -> _Split | None:
         first = run[0]
         announced = self.announcement_before(first.para, first.start)
         count = announced.count if announced else None
-        if first.kind == "bullet":
-            intro = self._intro(first)
-            if count != len(run) and not (intro.rstrip().endswith(":")
-                                          and _REASON_INTRO_RE.search(intro)):
-                return None  # bullets list facts as often as reasons
-        starts = tuple(_Start(c.para, c.start, c.end, c.marker) for c in run)
-        return _Split(starts, count, len(run), len(run))
+        starts = tuple(_Start(c.para, c.start, c.end, c.marker or None, kind=fam) for c in run)
+        ev = self._evidence(fam, run, len(starts), len(run), count)
+        end = None
+        if fam == "item":
+            list_id = self.blocks[first.para].list_id
+            last = run[-1].para
+            while (last + 1 < self.body_end and list_id is not None
+                   and self.blocks[last + 1].list_id == list_id):
+                last += 1
+            end = last + 1
+        return self._split(fam, starts, count, run, ev, end)
 
     def _layout_chain(self, chain: list[tuple[Candidate, int]]) -> _Split | None:
         """Turn a chain of ordinal markers into argument starts, filling the gaps."""
@@ -325,7 +394,7 @@ class _Reader:
             # Announced "two ways", marked one, and the rest open with strong cues.
             stop = self.conclusion_after(cands[-1].para) or self.body_end
             cued = [i for i in range(cands[-1].para + 1, stop)
-                    if _STRONG_CUE_RE.match(self.paras[i])]
+                    if cues.STRONG_CUE_RE.match(self.paras[i])]
             if len(cued) == count - len(starts):
                 starts.extend(self._unmarked(i) for i in cued)
         starts.sort(key=lambda s: (s.para, s.start))
@@ -338,17 +407,29 @@ class _Reader:
                   and count == len(starts) >= 2)
         if not (enough or single):
             return None
-        return _Split(tuple(starts), count, len(cands), sum(c.at_start for c in cands))
+        ev = self._evidence("ord", cands, len(starts), len(cands), count)
+        if not any(c.at_start for c in cands):
+            ev.notes.append("every marker mid-paragraph")
+        return self._split("ord", tuple(starts), count, cands, ev, None)
+
+    def _split(self, fam: str, starts: tuple[_Start, ...], count: int | None,
+               cands: list[Candidate], ev: Evidence, end: int | None) -> _Split | None:
+        if len(starts) < 2:
+            return None
+        confidence, reasons = weigh(ev)
+        sectioned = all(s.para in self._section_set and s.start == 0 for s in starts)
+        return _Split(fam, starts, count, len(cands), sum(c.at_start for c in cands),
+                      confidence, tuple(reasons), end, sectioned)
 
     def _unmarked(self, index: int) -> _Start:
-        return _Start(index, 0, 0, None)
+        return _Start(index, 0, 0, None, kind="unmarked")
 
     def _pick(self, lo: int, hi: int, count: int, *, leading: bool = False,
               strong_only: bool = False) -> list[int]:
         """The ``count`` paragraphs in [lo, hi) most likely to open an unmarked argument."""
         options = list(range(max(lo, 1), hi))
         if strong_only:
-            options = [i for i in options if _STRONG_CUE_RE.match(self.paras[i])]
+            options = [i for i in options if cues.STRONG_CUE_RE.match(self.paras[i])]
         if not options or count <= 0:
             return []
         chosen: list[int] = []
@@ -359,100 +440,188 @@ class _Reader:
         chosen.extend(ranked[:count])
         return sorted(chosen)
 
-    # -- plausibility -----------------------------------------------------------------------
+    # -- weighing -------------------------------------------------------------------------
 
-    def _intro(self, first: Candidate) -> str:
-        """The words leading into a list; its last few hundred characters are what matter."""
-        if first.start > 0:
-            intro = self.paras[first.para][:first.start]
-        else:
-            intro = self.paras[first.para - 1] if first.para > 0 else ""
-        return intro[-_INTRO_CHARS:]
-
-    def _plausible(self, split: _Split, items: list[Candidate] | list[tuple[Candidate, int]]
-                   ) -> bool:
-        """Reject lists that are not the writer's arguments: quoted, dated, procedural, cited."""
-        cands = [i[0] if isinstance(i, tuple) else i for i in items]
-        if len(split.starts) < 2:
-            return False
+    def _evidence(self, fam: str, cands: list[Candidate], count: int, marked: int,
+                  announced: int | None) -> Evidence:
         first = cands[0]
-        if first.kind.startswith("label:step"):
-            return False
-        bodies = [self.paras[c.para][c.end:c.end + 120].lstrip(_LEAD_PUNCT) for c in cands]
-        half = len(bodies) / 2
-        if sum(1 for b in bodies if _DATE_OPENING_RE.match(b)) >= half:
-            return False
-        if sum(1 for b in bodies if _cited(b)) >= half:
-            return False
         intro = self._intro(first)
-        if intro.rstrip().endswith(":") and _QUOTED_INTRO_RE.search(intro):
-            return False
-        verbs = sum(1 for b in bodies if b.split(" ", 1)[0].lower().strip(",") in _IMPERATIVES)
+        stripped = intro.rstrip()
+        ev = Evidence(fam, count, marked, announced=announced,
+                      title_count=self.title_count if announced is None else None,
+                      intro_colon=stripped.endswith(":"),
+                      intro_reasons=bool(stripped.endswith(":")
+                                         and cues.REASON_INTRO_RE.search(intro)),
+                      intro_question=stripped.endswith("?"))
+        bodies = [self.paras[c.para][c.end:c.end + 120].lstrip(cues.LEAD_PUNCT) for c in cands]
+        ev.decoy = self._decoy(first, bodies, intro)
+        ev.examples = bool(stripped.endswith(":") and cues.EXAMPLES_INTRO_RE.search(intro))
+        ev.fragments = fam in ("item", "bullet") and sum(
+            1 for b in bodies if b[:1].islower() or b[:1].isdigit() or b[:1] in "£$€¥%"
+        ) > len(bodies) / 2
+        if fam in ("item", "bullet", "num", "inline") and not all(
+                c.para in self._section_set for c in cands):
+            ev.item_words = sum(word_count(self._item_text(c)) for c in cands) / len(cands)
+        if fam in ("heading", "lead"):
+            heads = [self._head_text(c) for c in cands]
+            ev.questions = sum(1 for h in heads if h.rstrip().endswith("?"))
+            sizes = [word_count(h) for h in heads]
+            ev.parallel = max(sizes) <= _HEADING_WORDS and max(sizes) - min(sizes) <= 8
+            ev.alike = _open_alike(heads)
+            ev.title_noun = self.title_noun
+            if fam == "heading":
+                ev.bare_headings = sum(
+                    1 for c in cands
+                    if c.para + 1 >= self.body_end or (c.para + 1) in self._section_set)
+        return ev
+
+    def _item_text(self, cand: Candidate) -> str:
+        if cand.kind.startswith("inline"):
+            return self.paras[cand.para][cand.end:cand.end + 200]
+        return self.paras[cand.para][cand.end:]
+
+    def _head_text(self, cand: Candidate) -> str:
+        if cand.kind == "lead":
+            return self.lead(cand.para) or self.paras[cand.para]
+        return self.paras[cand.para]
+
+    def _decoy(self, first: Candidate, bodies: list[str], intro: str) -> str | None:
+        """Why a list is not the writer's arguments (quoted, dated, procedural, cited)."""
+        if first.kind.startswith("label:step"):
+            return "labelled as steps (a procedure)"
+        half = len(bodies) / 2
+        if sum(1 for b in bodies if cues.DATE_OPENING_RE.match(b)) >= half:
+            return "dates open most items (a timeline)"
+        if sum(1 for b in bodies if cues.cited(b)) >= half:
+            return "items read as citations (notes)"
+        if intro.rstrip().endswith(":") and cues.QUOTED_INTRO_RE.search(intro):
+            return "led in as a quotation (someone else's list)"
+        verbs = sum(1 for b in bodies
+                    if b.split(" ", 1)[0].lower().strip(",") in cues.IMPERATIVES)
         if verbs > half:
-            return False
-        # A list led in by "the recipe" or "these steps" is a procedure, whatever its verbs.
-        return not ((first.kind != "ord" or verbs >= half)
-                    and _PROCEDURE_INTRO_RE.search(intro))
+            return "items are instructions (a procedure)"
+        if (first.kind != "ord" or verbs >= half) and cues.PROCEDURE_INTRO_RE.search(intro):
+            return "led in as a procedure"
+        return None
 
     # -- assembly ---------------------------------------------------------------------------
 
-    def piece(self, article: Article) -> Piece:
+    def choose(self) -> tuple[list[_Split], list[_Split]]:
+        """The chosen series (none, one, or two that do not overlap) and all those weighed."""
         splits = self.splits()
-        if not splits:
-            return self._flat(article)
-        best = max(splits, key=_Split.score)
-        starts = best.starts
-        last = starts[-1]
-        conclusion_at = self.conclusion_after(last.para)
-        compact = all(b.para - a.para <= 1 for a, b in pairwise(starts))
-        if conclusion_at is not None:
-            end = conclusion_at
-        elif compact and all(s.marker for s in starts):
-            end = last.para + 1  # a tight list: what follows it steps back from it
-        else:
-            end = self.body_end
+        accepted = sorted((s for s in splits if s.confidence >= ACCEPT),
+                          key=_Split.rank, reverse=True)
+        # A list inside one argument of another list belongs to that argument.
+        accepted = [s for s in accepted if not any(_nested(s, outer) for outer in accepted)]
+        if not accepted:
+            return [], splits
+        best = accepted[0]
+        chosen = [best]
+        lo, hi = best.starts[0].para, best.starts[-1].para
+        for other in accepted[1:]:
+            if other.confidence < _SECOND_SERIES or family(other.family) != best.family:
+                continue
+            if other.starts[-1].para < lo or other.starts[0].para > hi:
+                chosen.append(other)
+                break
+        chosen.sort(key=lambda s: s.starts[0].para)
+        return chosen, splits
+
+    def piece(self, article: Article, *, explain: bool) -> Piece:
+        chosen, considered = self.choose()
+        explanation = self._explain(chosen, considered) if explain else ()
+        if not chosen:
+            return self._flat(article, considered, explanation)
+        starts = [replace(s, confidence=split.confidence * (
+            _UNMARKED_SHARE if s.marker is None and s.kind == "unmarked" else 1.0))
+            for split in chosen for s in split.starts]
+        end = self._end(chosen[-1])
         arguments = tuple(
             self._argument(number, start, starts[number] if number < len(starts) else None, end)
             for number, start in enumerate(starts, 1))
         conclusion = "\n\n".join(self.paras[end:self.body_end]) or None
+        confidence = min(split.confidence for split in chosen)
         return Piece(
             thesis=self._thesis(starts[0], article),
             arguments=arguments,
-            announced_count=best.announced,
+            announced_count=chosen[0].announced,
             conclusion=conclusion,
+            confidence=confidence,
+            explanation=explanation,
             **_meta(article),
         )
 
-    def _flat(self, article: Article) -> Piece:
+    def _end(self, split: _Split) -> int:
+        """Where the last argument ends: a conclusion, the end of its list or section."""
+        starts = split.starts
+        last = starts[-1]
+        conclusion_at = self.conclusion_after(last.para)
+        if split.end is not None:
+            return min(split.end, conclusion_at) if conclusion_at is not None else split.end
+        if conclusion_at is not None:
+            return conclusion_at
+        if split.sectioned:
+            # Subheadings as the points: the last one's section ends at the next subheading.
+            at = bisect.bisect_right(self.sections, last.para)
+            return self.sections[at] if at < len(self.sections) else self.body_end
+        compact = all(b.para - a.para <= 1 for a, b in pairwise(starts))
+        if (compact and (all(s.marker for s in starts) or split.family == "alike")
+                and split.family != "inline"):
+            return last.para + 1  # a tight list: what follows it steps back from it
+        return self.body_end
+
+    def _flat(self, article: Article, considered: list[_Split],
+              explanation: tuple[str, ...]) -> Piece:
         """A piece without enumerated arguments: thesis, maybe a count, maybe a conclusion."""
         lead = max(3, len(self.paras) // 4)
         announced = next((a.count for a in self.announcements if a.para < lead), None)
         conclusion = None
         if self.body_end >= 3:
             for index in range(max(1, self.body_end // 2), self.body_end):
-                if _CONCLUSION_RE.match(self.paras[index]):
+                if cues.CONCLUSION_RE.match(self.paras[index]):
                     conclusion = "\n\n".join(self.paras[index:self.body_end])
                     break
-        thesis = _shorten(self.paras[:1]) if self.paras else (article.title or "")
+        thesis = shorten(self.paras[:1]) if self.paras else (article.title or "")
+        doubt = max((s.confidence for s in considered), default=0.0)
         return Piece(thesis=thesis, arguments=(), announced_count=announced,
-                     conclusion=conclusion, **_meta(article))
+                     conclusion=conclusion, confidence=max(0.5, min(0.99, 1.0 - doubt)),
+                     explanation=explanation, **_meta(article))
+
+    def _explain(self, chosen: list[_Split], considered: list[_Split]) -> tuple[str, ...]:
+        lines: list[str] = []
+        for split in sorted(considered, key=_Split.rank, reverse=True):
+            verdict = ("chosen" if split in chosen else
+                       "rejected: below the acceptance threshold"
+                       if split.confidence < ACCEPT else
+                       "rejected: inside one argument of another series"
+                       if any(_nested(split, outer) for outer in considered
+                              if outer.confidence >= ACCEPT) else
+                       "rejected: a better series overlaps")
+            lines.append(f"{split.describe(self.paras)}: confidence {split.confidence:.2f}, "
+                         f"{verdict}")
+            lines.extend(f"    {reason}" for reason in split.reasons)
+        if not considered:
+            lines.append("no series of markers found")
+        return tuple(lines)
 
     def _thesis(self, first: _Start, article: Article) -> str:
-        lead = list(self.paras[:first.para])
+        lead = [p for i, p in enumerate(self.paras[:first.para]) if i not in self._section_set]
         head = self.paras[first.para][:first.start].strip()
         announcement = self.announcement_before(first.para, first.start)
         if (announcement is not None and 0 < announcement.para < first.para
-                and (_ANNOUNCE_OPENING_RE.match(self.paras[announcement.para])
-                     or _sentence_end(self.paras[announcement.para])
+                and (cues.ANNOUNCE_OPENING_RE.match(self.paras[announcement.para])
+                     or sentence_end(self.paras[announcement.para])
                      >= len(self.paras[announcement.para]))):
-            lead = lead[:announcement.para]  # "There are four reasons ..." is not the claim
+            # "There are four reasons ..." is not the claim.
+            lead = [p for i, p in enumerate(self.paras[:announcement.para])
+                    if i not in self._section_set]
         elif head:
             lead.append(head)
         if lead:
-            return _shorten(lead)
+            return shorten(lead)
         if article.title:
             return article.title.strip()
-        return _first_sentence(self.paras[first.para]) if self.paras else ""
+        return first_sentence(self.paras[first.para]) if self.paras else ""
 
     def _argument(self, number: int, start: _Start, following: _Start | None,
                   end: int) -> Argument:
@@ -460,7 +629,7 @@ class _Reader:
         if following is not None and following.para == start.para:
             text = paras[start.para][start.start:following.start].strip()
         else:
-            stop = following.para if following is not None else end
+            stop = following.para if following is not None else max(end, start.para + 1)
             parts = [paras[start.para][start.start:].strip()]
             parts.extend(paras[start.para + 1:stop])
             if following is not None and following.start > 0:
@@ -468,8 +637,32 @@ class _Reader:
                 if tail:
                     parts.append(tail)
             text = "\n\n".join(part for part in parts if part)
-        title = _title(paras, start)
-        return Argument(number=number, title=title, marker=start.marker, text=text)
+        return Argument(number=number, title=self._title(start), marker=start.marker,
+                        text=text, confidence=start.confidence)
+
+    def _title(self, start: _Start) -> str:
+        """A thread name: a subheading or bold label as written, else the argument's first
+        sentence without its marker."""
+        block = self.blocks[start.para]
+        if start.kind == "heading" or (start.para in self._section_set and start.start == 0):
+            name = block.text[start.end:].lstrip(cues.LEAD_PUNCT)
+            if word_count(name) >= 1:
+                return _finish_title(name)
+        if block.lead is not None and start.start == 0 and word_count(block.lead) >= 3:
+            lead = block.lead
+            cut = lead.find(" ", 0)
+            if start.end and start.end < len(lead) and block.text.startswith(lead):
+                lead = lead[start.end:].lstrip(cues.LEAD_PUNCT) or lead
+            if cut != -1 and word_count(lead) >= _MIN_TITLE_WORDS:
+                return _finish_title(lead.rstrip(" .:—–-"))
+        return _title(self.paras, start)
+
+
+def _finish_title(text: str) -> str:
+    text = " ".join(text.split())
+    if not text:
+        return "Argument"
+    return clip(text[0].upper() + text[1:], TITLE_MAX)
 
 
 def _announcements_in(text: str) -> list[re.Match[str]]:
@@ -477,7 +670,7 @@ def _announcements_in(text: str) -> list[re.Match[str]]:
     than letting sre try the pattern at every position."""
     low = text.lower()
     starts: set[int] = set()
-    for word in _NUMBER_NEEDLES:
+    for word in cues.NUMBER_NEEDLES:
         pos = low.find(word)
         while pos != -1:
             if pos == 0 or not low[pos - 1].isalnum():  # "ten" in "often" is no count
@@ -491,69 +684,102 @@ def _announcements_in(text: str) -> list[re.Match[str]]:
     return found
 
 
-def _ordinal_chains(cands: list[Candidate]) -> list[list[tuple[Candidate, int]]]:
-    """Group ordinal markers, in reading order, into sequences with their positions."""
-    chains: list[list[tuple[Candidate, int]]] = []
-    current: list[tuple[Candidate, int]] = []
-    expect = 1
-    for cand in cands:
-        if cand.value == LAST:
-            if current:
-                current.append((cand, expect))
-                chains.append(current)
-                current, expect = [], 1
-            continue
-        if cand.value == NEXT:
-            if current:
-                current.append((cand, expect))
-                expect += 1
-            elif cand.noun and cand.at_start:  # "Another reason" implies one before it
-                current, expect = [(cand, 2)], 3
-            continue
-        value = cand.value
-        if not current:
-            current, expect = [(cand, value)], value + 1
-        elif value == expect or expect < value <= expect + _MAX_GAP:
-            current.append((cand, value))
-            expect = value + 1
-        elif value == 1:
-            if len(current) >= 2:
-                chains.append(current)
-            current, expect = [(cand, 1)], 2
-        # A repeated or earlier position is narration ("Second, the committee ...").
-    if current:
-        chains.append(current)
-    return chains
+def _nested(inner: _Split, outer: _Split) -> bool:
+    """Whether ``inner`` lies inside ``outer``'s arguments: every start inside one argument
+    of it (after its start and before the next), or, when ``outer``'s points are subheadings,
+    anywhere below them (its sections hold their own words, ordinals and lists)."""
+    if inner is outer or len(outer.starts) < 2:
+        return False
+    first, last = inner.starts[0], inner.starts[-1]
+    starts = outer.starts
+    if (outer.sectioned and not inner.sectioned
+            and (first.para, first.start) > (starts[0].para, starts[0].start)):
+        return True
+    for here, following in zip(starts, [*starts[1:], None], strict=True):
+        after = (first.para, first.start) > (here.para, here.start)
+        before = following is None or (last.para, last.start) < (following.para,
+                                                                  following.start)
+        if after and before:
+            # Below the last point of a list of sections, a list is that section's; after
+            # the last point of a list of paragraphs, it may be a second series.
+            return following is not None or (
+                outer.family in ("heading", "lead", "item", "bullet")
+                and inner.starts[0].para - here.para <= 8)
+    return False
 
 
-def _numbered_runs(cands: list[Candidate]) -> list[list[Candidate]]:
-    runs: list[list[Candidate]] = []
-    current: list[Candidate] = []
-    for cand in cands:
-        if current and cand.value == current[-1].value + 1:
-            current.append(cand)
-        elif cand.value == 1:
-            if len(current) >= 2:
-                runs.append(current)
-            current = [cand]
-    if len(current) >= 2:
-        runs.append(current)
-    return runs
-
-
-def _bullet_runs(cands: list[Candidate]) -> list[list[Candidate]]:
-    runs: list[list[Candidate]] = []
-    current: list[Candidate] = []
-    for cand in cands:
-        if current and cand.para == current[-1].para + 1 and cand.marker == current[-1].marker:
-            current.append(cand)
+def _split_at(group: list[Candidate], barriers: list[int]) -> list[list[Candidate]]:
+    """``group`` cut wherever a barrier (a structural heading) falls between two members."""
+    parts: list[list[Candidate]] = []
+    for cand in group:
+        if parts and any(parts[-1][-1].para < b < cand.para for b in barriers):
+            parts.append([cand])
+        elif parts:
+            parts[-1].append(cand)
         else:
-            if len(current) >= 2:
-                runs.append(current)
-            current = [cand]
-    if len(current) >= 2:
-        runs.append(current)
-    return runs
+            parts.append([cand])
+    return parts
+
+
+def _opening_key(text: str) -> str | None:
+    """A paragraph's first three words, past connectives and fillers, to compare openings."""
+    m = cues.OPENING_CONNECTIVE_RE.match(text)
+    words = [w for w in cues.WORD_KEY_RE.findall(text[m.end() if m else 0:][:80].lower())
+             if w not in cues.OPENING_FILLERS][:3]
+    return " ".join(words) if len(words) == 3 else None
+
+
+def _open_alike(heads: list[str]) -> bool:
+    """Whether most items open with the same word or two ("A failure of ...", "Wayland
+    doesn't ...", "It ..."): the shape of a list of points."""
+    openings = [" ".join(h.lower().split()[:2]) for h in heads]
+    firsts = [o.split(" ", 1)[0] for o in openings if o]
+    if len(firsts) < 3:
+        return False
+    common = max(firsts.count(f) for f in set(firsts))
+    return common >= max(3, round(0.6 * len(firsts)))
+
+
+def _repeated_nouns(cands: list[Candidate]) -> set[str]:
+    """Nouns a piece counts with at two or more positions ("The first straw ... The next
+    straw"): its own count noun, whatever the word."""
+    seen: dict[str, set[int]] = {}
+    for cand in cands:
+        if cand.counted is not None and cand.counted not in COUNT_NOUNS and cand.at_start:
+            seen.setdefault(cand.counted, set()).add(cand.value)
+    return {noun for noun, values in seen.items() if len(values) >= 2}
+
+
+def _signoff_start(paras: list[str], end: int) -> int:
+    """Where a letter's sign-off begins (the writer's name and town, a dash and a name, a
+    "write to us" line), else ``end``: it is neither argument nor conclusion."""
+    index = end
+    floor = max(1, end - 4)
+    while index > floor:
+        text = paras[index - 1].strip()
+        words = text.split()
+        if "@" in text and len(words) <= 80:
+            index -= 1
+            continue
+        if not words or len(words) > 6 or (text[-1] in ".!?\"”" and not _INITIALS_RE.search(text)):
+            break
+        if not all(w[:1].isupper() or w[:1] in "—–-(" or w.lower() in _NAME_WORDS
+                   for w in words):
+            break
+        index -= 1
+    return index
+
+
+def _title_count(title: str | None) -> int | None:
+    """The count a headline gives ("Five reasons to ..."), if it gives one."""
+    if not title:
+        return None
+    for m in _announcements_in(title):
+        raw = m["num"].lower()
+        count = int(raw) if raw.isdigit() else NUMBER_WORDS[raw]
+        if 2 <= count <= 30:
+            return count
+    return None
 
 
 def _notes_start(paras: list[str]) -> int:
@@ -561,134 +787,80 @@ def _notes_start(paras: list[str]) -> int:
     end = len(paras)
     half = len(paras) // 2
     for index in range(len(paras) - 1, half - 1, -1):
-        if len(paras[index]) < 40 and _NOTES_HEADING_RE.match(paras[index]):
+        if len(paras[index]) < 40 and cues.NOTES_HEADING_RE.match(paras[index]):
             return index
     index = end
-    while index > half and _NOTE_OPENING_RE.match(paras[index - 1]) and (
-            paras[index - 1].startswith("[") or _cited(paras[index - 1])):
+    while index > half and cues.NOTE_OPENING_RE.match(paras[index - 1]) and (
+            paras[index - 1].startswith("[") or cues.cited(paras[index - 1])):
         index -= 1
     return index
 
 
-def _normalise(paragraphs: tuple[str, ...]) -> list[str]:
-    """Strip paragraphs, drop empty ones, and split list items run together on one line each."""
-    out: list[str] = []
-    for raw in paragraphs:
-        if not isinstance(raw, str):
-            continue
-        for block in _BLANK_LINE_RE.split(raw) if "\n" in raw else (raw,):
-            block = block.strip()
-            if not block:
+def _normalise(blocks: tuple[Block, ...]) -> list[Block]:
+    """Strip blocks, drop empty ones, and split list items run together on one line each."""
+    out: list[Block] = []
+    for block in blocks:
+        raw = block.text if isinstance(block.text, str) else ""
+        parts = cues.BLANK_LINE_RE.split(raw) if "\n" in raw else [raw]
+        for part in parts:
+            part = part.strip()
+            if not part:
                 continue
-            lines = [line.strip() for line in block.split("\n") if line.strip()]
-            if len(lines) > 1 and sum(1 for line in lines if _LIST_LINE_RE.match(line)) >= 2:
-                out.extend(lines)
+            lines = [line.strip() for line in part.split("\n") if line.strip()]
+            if len(lines) > 1 and sum(1 for ln in lines if cues.LIST_LINE_RE.match(ln)) >= 2:
+                out.extend(replace(block, text=line, lead=None) for line in lines)
             else:
-                out.append(" ".join(lines) if len(lines) > 1 else block)
+                text = " ".join(lines) if len(lines) > 1 else part
+                out.append(block if text == block.text else replace(block, text=text))
     return out
 
 
 def _meta(article: Article) -> dict[str, object]:
     return {"title": article.title, "author": article.author, "url": article.url,
             "outlet": article.outlet, "published": article.published,
-            "removed_boilerplate": tuple(article.removed_boilerplate)}
-
-
-def _is_sentence_end(text: str, m: re.Match[str]) -> bool:
-    """Whether a full stop ends a sentence, rather than an abbreviation or an initial."""
-    if m.group()[0] != ".":
-        return True
-    head = text[max(0, m.start() - 12):m.start()].split()
-    word = head[-1].lstrip("(“\"‘'").lower() if head else ""
-    if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
-        return False
-    return not ("." in word and len(word) <= 5)  # "U.S." and the like
-
-
-def _sentence_end(text: str) -> int:
-    """Offset just past the first sentence of ``text``."""
-    for m in _SENTENCE_END_RE.finditer(text):
-        if _is_sentence_end(text, m):
-            return m.end()
-    return len(text)
-
-
-def _first_sentence(text: str) -> str:
-    return text[:_sentence_end(text)].strip()
-
-
-def _shorten(paras: list[str]) -> str:
-    """Whole opening paragraphs while they fit in THESIS_MAX; else the first sentences."""
-    kept: list[str] = []
-    size = 0
-    for para in paras:
-        if size + len(para) > THESIS_MAX:
-            break
-        kept.append(para)
-        size += len(para) + 2
-    if kept:
-        return "\n\n".join(kept)
-    # The first paragraph alone is too long: its first sentences, as many as fit.
-    text = paras[0][:THESIS_MAX + 2]
-    cut = 0
-    for m in _SENTENCE_END_RE.finditer(text):
-        if m.end() > THESIS_MAX:
-            break
-        if _is_sentence_end(text, m):
-            cut = m.end()
-    return _clip(paras[0][:cut].strip() if cut else paras[0], THESIS_MAX)
-
-
-def _clip(text: str, limit: int) -> str:
-    """At most ``limit`` characters, cut at a word boundary with an ellipsis."""
-    if len(text) <= limit:
-        return text
-    head = text[:limit - 1]
-    if " " in head:
-        head = head.rsplit(" ", 1)[0]
-    return head.rstrip(" ,;:—–-") + "…"
+            "removed_boilerplate": tuple(article.removed_boilerplate),
+            "notes": tuple(article.notes)}
 
 
 def _title(paras: list[str], start: _Start) -> str:
     """The argument's first sentence without its marker, fit for a thread name."""
-    text = paras[start.para][start.end:].lstrip(_LEAD_PUNCT)
+    text = paras[start.para][start.end:].lstrip(cues.LEAD_PUNCT)
     if start.marker is None:
-        text = _CUE_PREFIX_RE.sub("", text, count=1)
+        text = cues.CUE_PREFIX_RE.sub("", text, count=1)
     else:
-        text = _ASIDE_RE.sub("", text, count=1) if text.startswith("and ") else text
+        text = cues.ASIDE_RE.sub("", text, count=1) if text.startswith("and ") else text
         if start.noun:
             text = _after_noun_marker(paras[start.para], start, text)
-            if len(_first_sentence(text).split()) < _MIN_TITLE_WORDS:
+            if word_count(first_sentence(text)) < _MIN_TITLE_WORDS:
                 text = paras[start.para][start.start:]  # "Safety." says less than the sentence
-        there = _THERE_RE.match(text)
+        there = cues.THERE_RE.match(text)
         if there:
             text = text[there.end():]
-    sentence = _first_sentence(text).strip()
+    sentence = first_sentence(text).strip()
     if not sentence and start.para + 1 < len(paras):
-        sentence = _first_sentence(paras[start.para + 1])
-    sentence = " ".join(sentence.split())
-    if not sentence:
-        return "Argument"
-    sentence = sentence[0].upper() + sentence[1:]
-    return _clip(sentence, TITLE_MAX)
+        sentence = first_sentence(paras[start.para + 1])
+    return _finish_title(sentence)
 
 
 def _after_noun_marker(para: str, start: _Start, text: str) -> str:
     """What a noun marker introduces: "The second reason is recruitment." -> "recruitment."."""
-    copula = _COPULA_RE.match(text)
+    copula = cues.COPULA_RE.match(text)
     if copula:
         rest = text[copula.end():]
-        if _PREPOSITION_RE.match(rest):  # "was in the dressing room": keep the whole sentence
+        if cues.PREPOSITION_RE.match(rest):  # "was in the dressing room": keep the sentence
             return para[start.start:]
         return rest
-    verb = _MAIN_VERB_RE.search(_first_sentence(text))
+    verb = cues.MAIN_VERB_RE.search(first_sentence(text))
     return text[verb.end():] if verb else text
 
 
-def segment(article: Article) -> Piece:
-    """Read ``article`` as a thesis, its enumerated arguments (possibly none) and a conclusion.
+def segment(article: Article, *, explain: bool = False) -> Piece:
+    """Read ``article`` as a thesis, its enumerated arguments (possibly none) and a conclusion,
+    with the splitter's confidence; ``explain`` fills ``Piece.explanation`` with the series
+    weighed and why each was chosen or rejected.
 
-    Never raises on odd input; an article without paragraphs yields an empty thesis.
+    Never raises on odd input; an article without blocks yields an empty thesis.
     """
-    paras = _normalise(article.paragraphs)
-    return _Reader(paras).piece(article)
+    blocks = _normalise(article.blocks)
+    return _Reader(blocks, article.title).piece(article, explain=explain)
+

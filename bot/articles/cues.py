@@ -1,0 +1,155 @@
+"""The words that tell a careful reader where a list is, and where it is not.
+
+Discourse cues that open an unmarked argument ("More importantly"), phrases where the writer
+steps back into a conclusion ("In short", "That is why"), and the signs of lists that are not
+arguments: dates (timelines), imperatives (procedures), citations (notes), quoted lead-ins
+(someone else's list), structural headings ("Background", "Conclusion"). Precompiled patterns
+and word sets only; ``segment`` and ``series`` decide what they mean.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+from bot.articles.markers import NUMBER_WORDS
+
+
+def wordset(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+# Where the writer steps back; matched at the start of a paragraph.
+CONCLUSION_RE: Final = re.compile(
+    r"(?:In short|In sum|In summary|To sum up|Summing up|In conclusion|To conclude"
+    r"|(?:The )?[Bb]ottom line|That is why|That[’']s why|This is why|Which is why|In the end"
+    r"|Ultimately|All of this|All this|Taken together|Put together|In other words|Until then"
+    r"|For (?:all )?(?:of )?(?:these|those|all the above) reasons|None of this"
+    r"|Where does (?:this|that) leave|It is time|It[’']s time|The lesson here"
+    r"|For [\w’'-]+(?: [\w’'-]+){0,3} to (?:be|become|have|happen|work|succeed|last|hold"
+    r"|matter|begin|come|return|end|stand|take|stick|mean)\b[^.,]*,)"
+)
+# Openings of an unmarked argument. Strong cues turn to a new point; weak ones may not.
+STRONG_CUE_RE: Final = re.compile(
+    r"(?:More importantly|Most importantly|Even more importantly|Perhaps more importantly"
+    r"|Perhaps most importantly|Just as important(?:ly)?|Equally important(?:ly)?"
+    r"|Beyond (?:that|this)|Worse(?: still)?|Even worse|Moreover|Furthermore|Another"
+    r"|What[’']s more|In addition|On top of (?:that|this)|Add to (?:that|this)"
+    r"|Then there(?: is|[’']s)|There(?: is|[’']s) also|Besides|Also)\b"
+)
+WEAK_CUE_RE: Final = re.compile(r"(?:But|Yet|Still|And|Meanwhile|At the same time|Further)\b")
+CUE_PREFIX_RE: Final = re.compile(
+    r"(?:More importantly|Most importantly|Even more importantly|Perhaps more importantly"
+    r"|Perhaps most importantly|Just as importantly|Equally importantly|Beyond that|Beyond this"
+    r"|Worse still|Worse|Even worse|Moreover|Furthermore|What[’']s more|In addition"
+    r"|On top of that|On top of this|Besides|Also)\s*,\s*"
+)
+
+# Trailing notes: a heading, or numbered/bracketed paragraphs that read like citations.
+NOTES_HEADING_RE: Final = re.compile(
+    r"(?:Notes|References|Sources|Footnotes|Endnotes|Bibliography|Further reading|Works cited"
+    r"|Citations)\s*:?\s*$", re.IGNORECASE)
+NOTE_OPENING_RE: Final = re.compile(r"(?:\[\d{1,3}\]|\d{1,3}[.)]?\s|\*{1,3}\s?\S|†)")
+# Citation traits. Literal-led checks: sre scans a pattern that opens with "\b" or an
+# alternation position by position, which costs far more than a substring search.
+CITATION_WORDS: Final = ("bid.", "op. cit", "et al.", "etrieved", "ccessed",
+                          "doi:", "http://", "https://", "www.", "Journal", "Press", "Quarterly",
+                          "Proceedings", "Vol.")
+CITATION_YEAR_RE: Final = re.compile(r"\(\d{4}[a-z]?\)|,\s\d{4}[.,;)]|pp?\.\s?\d")
+
+
+def cited(text: str) -> bool:
+    """Whether a note or list item reads like a citation rather than prose."""
+    return (text.startswith("See ") or any(word in text for word in CITATION_WORDS)
+            or CITATION_YEAR_RE.search(text) is not None)
+
+
+# Numbered or bulleted items that are not arguments.
+MONTHS = (r"(?:January|February|March|April|May|June|July|August|September|October"
+           r"|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?")
+DATE_OPENING_RE: Final = re.compile(
+    r"[\W_]{0,3}(?:(?:In|By|On|Since|From|Around|Until|After|Before|During|Circa|Early|Late"
+    r"|Mid)\b[\s-]+)?(?:(?:early|late|mid)[\s-]+)?"
+    rf"(?:(?:1[5-9]\d\d|20\d\d)s?\b|{MONTHS}\s+\d{{1,2}}\b|\d{{1,2}}\s+{MONTHS}\s)")
+PROCEDURE_INTRO_RE: Final = re.compile(
+    r"\b(?:recipe|ingredients|instructions|directions|steps|step-by-step|procedure|how to"
+    r"|follow these|you will need|you[’']ll need|method)\b", re.IGNORECASE)
+IMPERATIVES: Final = wordset(
+    "preheat heat stir whisk mix combine pour bake boil simmer chop slice dice drain rinse wash"
+    " season sprinkle serve cover fold knead grease line place add remove transfer let cool melt"
+    " beat click tap select open install download unplug plug press type enter log navigate"
+    " restart reboot save attach tighten loosen unscrew screw measure fill turn set repeat wait"
+    " insert connect disconnect copy paste run scroll fry roast grill toss stir-fry bring put"
+    " take keep store dry peel grate blend spread top lay cut find check look search verify"
+    " go visit scan compare double-check")
+QUOTED_INTRO_RE: Final = re.compile(
+    r"\b(?:reads?|said|says|wrote|writes|declared|declares|states|stated|promised|promises"
+    r"|proclaimed|announced|listed|lists|told|tells|pledged|vowed|argued|argues|insisted"
+    r"|according to|went like this|put it)\b[^.!?]*:\s*$", re.IGNORECASE)
+REASON_INTRO_RE: Final = re.compile(
+    r"\b(?:reasons?|why|because|arguments?|problems?|grounds|objections?|lessons?|mistakes?"
+    r"|myths?|flaws?|concerns?|points?|worries|failures?|costs|risks|dangers|questions"
+    r"|assumptions?|wrong|fails?)\b[^.!?]*:\s*$", re.IGNORECASE)
+# A list of examples, members or cases illustrates a point; it is not the points.
+EXAMPLES_INTRO_RE: Final = re.compile(
+    r"\b(?:examples?|for instance|such as|including|includes?|among them|case studies|cases"
+    r"|members|the likes of|like these|these include)\b"
+    r"[^.!?]*:\s*$", re.IGNORECASE)
+# Paragraph openings compared for parallel points ("Software should be robust ... Software
+# should also be stable ... Finally, software should be simple"): these words are skipped.
+OPENING_CONNECTIVE_RE: Final = re.compile(
+    r"(?:(?:finally|lastly|and|but|also|so|then|next|first(?:ly)?|second(?:ly)?|third(?:ly)?"
+    r"|fourth(?:ly)?|fifth(?:ly)?|moreover|furthermore|besides|still|yet|plus|again)\b[,:]?\s+)+",
+    re.IGNORECASE)
+WORD_KEY_RE: Final = re.compile(r"[\w’']+")
+OPENING_FILLERS: Final = wordset("also then too further still now again even really")
+# Where a count can begin: a number word, or a digit ("5 things", "12 reasons").
+NUMBER_NEEDLES: Final = (*NUMBER_WORDS, *"123456789")
+# An announcement paragraph that only announces ("There are four reasons ...").
+ANNOUNCE_OPENING_RE: Final = re.compile(
+    r"(?:There are|There're|Here are|Here's why|Here is why|I see|I count|I have|Consider"
+    r"|Let me|Let's|Let us|The reasons are|My reasons are)\b")
+# An announcement paragraph is dropped from the thesis when it is one sentence long.
+
+# Titles.
+COPULA_RE: Final = re.compile(r"(?:(?:is|was|are)\s+(?:simply\s+|just\s+)?(?:that\s+)?|that\s+)")
+PREPOSITION_RE: Final = re.compile(r"(?:in|on|at|about|with|over|under|from|into)\s")
+MAIN_VERB_RE: Final = re.compile(
+    r"\s(?:is\s+(?:simply\s+)?(?:that\s+)?|was\s+(?:that\s+)?|concerns|involves|has\s+to\s+do"
+    r"\s+with|lies\s+in|comes\s+down\s+to)\s+")
+# "Finally, there's X" -> "X", but not "there is no X", whose negation is the point.
+THERE_RE: Final = re.compile(
+    r"(?:there\s+is|there[’']s|there\s+are|we\s+have)\s+(?!no\b|not\b|nothing\b|little\b"
+    r"|few\b|never\b)", re.IGNORECASE)
+ASIDE_RE: Final = re.compile(
+    r"and\s+(?:perhaps\s+|probably\s+)?(?:most|more|least|equally)\s+\w+\s*[,—–]\s*")
+LEAD_PUNCT: Final = " \t\n,:;.—–-"
+WORD_RE: Final = re.compile(r"[a-z’']{4,}")
+STOPWORDS: Final = wordset(
+    "that this with from have they their there which what when were will would about into"
+    " than then them these those been being more most also only such some over just very"
+    " even much many does could should because while where after before other another")
+BLANK_LINE_RE: Final = re.compile(r"\n\s*\n")
+LIST_LINE_RE: Final = re.compile(r"\s*(?:[•●▪◦‣∙*-]|\d{1,2}[.)]|\(\d{1,2}\))\s+\S")
+
+# Headings that organise a report or explainer rather than state the writer's points.
+STRUCTURAL_HEADING_RE: Final = re.compile(
+    r"(?:introduction|intro|background|context|overview|summary|in summary|in sum|conclusions?"
+    r"|in conclusion|(?:the )?bottom line|final thoughts?|closing thoughts?|concluding thoughts?"
+    r"|wrapping up|wrap-?up|what(?:[’']s| is) next|what now|next steps|the way forward"
+    r"|(?:key )?takeaways?|tl;?dr|notes?|references|related(?: reading| articles?)?"
+    r"|further reading|sources|footnotes|endnotes|acknowledge?ments?|methodology|about the"
+    r" authors?|about us|update\b.*|editor[’']s note.*|correction.*|disclosure.*|read more.*"
+    r"|share this.*|comments?|faq|questions?|resources|links|see also|the facts|the data"
+    r"|the numbers|timeline|how (?:we|it) got here|where (?:we|things) stand"
+    r"|where do we go from here\??|(?:so )?where does (?:this|that|it) leave (?:us|things)\??"
+    r"|epilogue|postscript|p\.?s\.?)\s*[:.!?]?\s*$",
+    re.IGNORECASE)
+# Of those, the ones after which the writer steps back: the conclusion starts there.
+CONCLUSION_HEADING_RE: Final = re.compile(
+    r"(?:summary|in summary|in sum|conclusions?|in conclusion|(?:the )?bottom line"
+    r"|final thoughts?|closing thoughts?|concluding thoughts?|wrapping up|wrap-?up"
+    r"|what(?:[’']s| is) next|what now|next steps|the way forward|(?:key )?takeaways?"
+    r"|where do we go from here\??|(?:so )?where does (?:this|that|it) leave (?:us|things)\??"
+    r"|the road ahead|looking ahead|so what\??)\s*[:.!?]?\s*$",
+    re.IGNORECASE)

@@ -1,0 +1,202 @@
+"""Series of markers: which candidates could be one list, and how much evidence says it is.
+
+``segment`` finds the candidates (ordinal words, numerals, labels, bullets, subheadings, bold
+labels, numbers run together in a paragraph) and lays each possible series out as argument
+starts; this module groups candidates into series and weighs the evidence for one: its family,
+the announced count, the words that lead into it, the shape of its items, and the signs that
+it is something else (a timeline, a procedure, notes, somebody else's list). The weighing is a
+small additive model read through a logistic curve, so every split carries a confidence from 0
+to 1 and the reasons for it. Pure and linear in the number of candidates.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Final
+
+from bot.articles.markers import LAST, NEXT, Candidate
+
+# A split is read as the piece's arguments from this confidence up; below it the piece gets
+# none (DESIGN.md: the confidence decides).
+ACCEPT: Final = 0.5
+MAX_GAP: Final = 2  # "First ... Fourth" is a miscount, not two missing arguments
+
+# How much a family of markers says on its own (logits). Ordinal words and numerals are
+# written to enumerate; an ordered list, a bullet list, subheadings and bold labels organise
+# all kinds of text, so they need the rest of the evidence.
+_BASE: Final[dict[str, float]] = {
+    "ord": 1.2, "num": 1.3, "label": 2.2, "roman": 0.6, "inline": 0.4, "item": -1.2,
+    "bullet": -1.2, "heading": -1.4, "lead": -0.9, "alike": -1.2,
+}
+_WEAK: Final = frozenset({"item", "bullet", "heading", "lead", "inline", "roman", "alike"})
+
+
+def family(kind: str) -> str:
+    """The family of a candidate's kind: "num." and "(num)" are both numerals, and so on."""
+    if kind.startswith(("num", "(num)", "#num")):
+        return "num"
+    if kind.startswith("label:"):
+        return "label"
+    for prefix in ("inline", "item", "heading", "alike"):
+        if kind.startswith(prefix):
+            return prefix
+    return kind
+
+
+@dataclass(slots=True)
+class Evidence:
+    """What is known about one laid-out series, for ``weigh``."""
+
+    family: str
+    count: int  # arguments, unmarked ones included
+    marked: int
+    announced: int | None = None  # counted in the piece's lead, before the series
+    title_count: int | None = None  # counted in the headline only
+    intro_colon: bool = False
+    intro_reasons: bool = False
+    intro_question: bool = False
+    item_words: float = 0.0  # mean words of the items' first blocks
+    parallel: bool = False  # items of one shape (subheadings, bold labels)
+    questions: int = 0  # items that are questions (an FAQ, an explainer)
+    bare_headings: int = 0  # subheadings with no paragraph of their own
+    alike: bool = False  # most items open with the same words
+    title_noun: bool = False  # the headline names what is counted ("myths", "reasons")
+    examples: bool = False  # led in as examples ("such as:", "for instance:")
+    fragments: bool = False  # items continue the lead-in's sentence ("savings of £2m;")
+    decoy: str | None = None  # why it is no list of arguments at all
+    notes: list[str] = field(default_factory=list)
+
+
+def weigh(ev: Evidence) -> tuple[float, list[str]]:
+    """The series' confidence (0-1) and the reasons, strongest first."""
+    if ev.decoy is not None:
+        return 0.02, [ev.decoy]
+    logit = _BASE.get(ev.family, 0.0)
+    reasons: list[str] = [f"{ev.family} markers ({_BASE.get(ev.family, 0.0):+.1f})"]
+
+    def add(weight: float, why: str) -> None:
+        nonlocal logit
+        logit += weight
+        reasons.append(f"{why} ({weight:+.1f})")
+
+    if ev.announced is not None:
+        gap = abs(ev.announced - ev.count)
+        if gap == 0:
+            add(2.5, f"announced {ev.announced}, found {ev.count}")
+        elif gap == 1:
+            add(0.8, f"announced {ev.announced}, found {ev.count}")
+        else:
+            add(-0.3, f"announced {ev.announced}, found {ev.count}")
+    elif ev.title_count is not None and ev.title_count == ev.count:
+        add(1.5, f"the headline counts {ev.title_count}")
+    if ev.intro_reasons:
+        add(1.2, "led in by reasons and a colon")
+    elif ev.intro_colon:
+        add(0.6, "led in by a colon")
+    elif ev.intro_question:
+        add(0.3, "led in by a question")
+    weak = ev.family in _WEAK
+    if weak and ev.count >= 3:
+        add(0.4, f"{ev.count} items")
+    if weak and ev.count == 2 and ev.announced is None and not ev.intro_colon:
+        add(-0.5, "only two items, unannounced")
+    if ev.family in ("item", "bullet", "num", "inline"):
+        if ev.item_words and ev.item_words < 6:
+            add(-1.0, "items too short to argue (a list of things)")
+        elif ev.item_words >= 12:
+            add(0.3, "items that argue")
+    if ev.family in ("heading", "lead"):
+        if ev.parallel:
+            add(0.5, "items of one shape")
+        if ev.questions:
+            add(-0.8 * ev.questions, "questions as headings (an explainer)")
+        if ev.bare_headings:
+            add(-1.5, "headings without text of their own")
+        if ev.alike:
+            add(1.0, "items open alike")
+        if ev.title_noun:
+            add(0.8, "the headline says what is counted")
+    if ev.family == "alike":
+        add(1.0, "paragraphs open alike")
+    if ev.examples:
+        add(-1.5, "led in as examples")
+    if ev.fragments:
+        add(-1.0, "items continue the lead-in's sentence (a list of things)")
+    unmarked = ev.count - ev.marked
+    if unmarked > 1:
+        add(-0.3 * (unmarked - 1), f"{unmarked} unmarked arguments")
+    for note in ev.notes:
+        reasons.append(note)
+    return 1.0 / (1.0 + math.exp(-logit)), reasons
+
+
+# --- grouping candidates into series --------------------------------------------------------
+
+def ordinal_chains(cands: Sequence[Candidate]) -> list[list[tuple[Candidate, int]]]:
+    """Group ordinal markers, in reading order, into sequences with their positions."""
+    chains: list[list[tuple[Candidate, int]]] = []
+    current: list[tuple[Candidate, int]] = []
+    expect = 1
+    for cand in cands:
+        if cand.value == LAST:
+            if current:
+                current.append((cand, expect))
+                chains.append(current)
+                current, expect = [], 1
+            continue
+        if cand.value == NEXT:
+            if current:
+                current.append((cand, expect))
+                expect += 1
+            elif cand.noun and cand.at_start:  # "Another reason" implies one before it
+                current, expect = [(cand, 2)], 3
+            continue
+        value = cand.value
+        if not current:
+            current, expect = [(cand, value)], value + 1
+        elif value == expect or expect < value <= expect + MAX_GAP:
+            current.append((cand, value))
+            expect = value + 1
+        elif value == 1:
+            if len(current) >= 2:
+                chains.append(current)
+            current, expect = [(cand, 1)], 2
+        # A repeated or earlier position is narration ("Second, the committee ...").
+    if current:
+        chains.append(current)
+    return chains
+
+
+def numbered_runs(cands: Sequence[Candidate]) -> list[list[Candidate]]:
+    """Runs of numbers counting up by one from 1 (a restart at 1 begins another run)."""
+    runs: list[list[Candidate]] = []
+    current: list[Candidate] = []
+    for cand in cands:
+        if current and cand.value == current[-1].value + 1:
+            current.append(cand)
+        elif cand.value == 1:
+            if len(current) >= 2:
+                runs.append(current)
+            current = [cand]
+    if len(current) >= 2:
+        runs.append(current)
+    return runs
+
+
+def adjacent_runs(cands: Sequence[Candidate], *, max_gap: int = 1) -> list[list[Candidate]]:
+    """Runs of candidates no more than ``max_gap`` blocks apart, with the same marker."""
+    runs: list[list[Candidate]] = []
+    current: list[Candidate] = []
+    for cand in cands:
+        if (current and cand.para - current[-1].para <= max_gap
+                and cand.marker == current[-1].marker):
+            current.append(cand)
+        else:
+            if len(current) >= 2:
+                runs.append(current)
+            current = [cand]
+    if len(current) >= 2:
+        runs.append(current)
+    return runs
