@@ -70,10 +70,12 @@ MONTHS = (r"(?:January|February|March|April|May|June|July|August|September|Octob
 DATE_OPENING_RE: Final = re.compile(
     r"[\W_]{0,3}(?:(?:In|By|On|Since|From|Around|Until|After|Before|During|Circa|Early|Late"
     r"|Mid)\b[\s-]+)?(?:(?:early|late|mid)[\s-]+)?"
-    rf"(?:(?:1[5-9]\d\d|20\d\d)s?\b|{MONTHS}\s+\d{{1,2}}\b|\d{{1,2}}\s+{MONTHS}\s)")
+    rf"(?:(?:1[5-9]\d\d|20\d\d)s?\b|{MONTHS}\s+\d{{1,2}}\b|{MONTHS},?\s+(?:1[5-9]|20)\d\d\b"
+    rf"|\d{{1,2}}\s+{MONTHS}\s)")
 PROCEDURE_INTRO_RE: Final = re.compile(
     r"\b(?:recipe|ingredients|instructions|directions|steps|step-by-step|procedure|how to"
-    r"|follow these|you will need|you[’']ll need|method)\b", re.IGNORECASE)
+    r"|follow these|you will need|you[’']ll need|method|how it works|how it would work"
+    r"|works like this|the process|here is how|here[’']s how)\b", re.IGNORECASE)
 IMPERATIVES: Final = wordset(
     "preheat heat stir whisk mix combine pour bake boil simmer chop slice dice drain rinse wash"
     " season sprinkle serve cover fold knead grease line place add remove transfer let cool melt"
@@ -85,7 +87,8 @@ IMPERATIVES: Final = wordset(
 QUOTED_INTRO_RE: Final = re.compile(
     r"\b(?:reads?|said|says|wrote|writes|declared|declares|states|stated|promised|promises"
     r"|proclaimed|announced|listed|lists|told|tells|pledged|vowed|argued|argues|insisted"
-    r"|according to|went like this|put it)\b[^.!?]*:\s*$", re.IGNORECASE)
+    r"|according to|went like this|put it)\b(?:[^\s.!?]*\s+){0,5}?[^\s.!?]*:\s*$",
+    re.IGNORECASE)
 REASON_INTRO_RE: Final = re.compile(
     r"\b(?:reasons?|why|because|arguments?|problems?|grounds|objections?|lessons?|mistakes?"
     r"|myths?|flaws?|concerns?|points?|worries|failures?|costs|risks|dangers|questions"
@@ -137,6 +140,7 @@ STRUCTURAL_HEADING_RE: Final = re.compile(
     r"(?:introduction|intro|background|context|overview|summary|in summary|in sum|conclusions?"
     r"|in conclusion|(?:the )?bottom line|final thoughts?|closing thoughts?|concluding thoughts?"
     r"|wrapping up|wrap-?up|what(?:[’']s| is) next|what now|next steps|the way forward"
+    r"|what happens (?:now|next)|what (?:we|you) can do|overall|the verdict|verdict"
     r"|(?:key )?takeaways?|tl;?dr|notes?|references|related(?: reading| articles?)?"
     r"|further reading|sources|footnotes|endnotes|acknowledge?ments?|methodology|about the"
     r" authors?|about us|update\b.*|editor[’']s note.*|correction.*|disclosure.*|read more.*"
@@ -150,6 +154,13 @@ CONCLUSION_HEADING_RE: Final = re.compile(
     r"(?:summary|in summary|in sum|conclusions?|in conclusion|(?:the )?bottom line"
     r"|final thoughts?|closing thoughts?|concluding thoughts?|wrapping up|wrap-?up"
     r"|what(?:[’']s| is) next|what now|next steps|the way forward|(?:key )?takeaways?"
+    r"|what happens (?:now|next)|what (?:we|you) can do|overall|the verdict|verdict"
     r"|where do we go from here\??|(?:so )?where does (?:this|that|it) leave (?:us|things)\??"
     r"|the road ahead|looking ahead|so what\??)\s*[:.!?]?\s*$",
     re.IGNORECASE)
+# Openings that turn to a new point between two markers ("To begin with ... Also, the bank
+# ... Last but not least"), unlike "Moreover" or "Worse", which as often go on with one.
+NEW_POINT_CUE_RE: Final = re.compile(
+    r"(?:Also|Another|More importantly|Most importantly|Even more importantly|Beyond (?:that|this)"
+    r"|In addition|What[’']s more|Then there(?: is|[’']s)|There(?: is|[’']s) also|On top of"
+    r" (?:that|this))\b")

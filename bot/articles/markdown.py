@@ -41,7 +41,7 @@ _AUTHOR_KEYS = ("author", "authors", "byline", "writer")
 _DATE_KEYS = ("date", "published", "pubdate", "publishdate", "publish_date", "created")
 
 _PARSER = MarkdownIt("commonmark")
-_SPACE_IN_STRONG_RE = re.compile(r"(?<![\w*_])(\*\*|__)(\S(?:[^*_\n]*?\S)?)[ \t]+(\1)(?=\w)")
+_SPACE_IN_STRONG_RE = re.compile(r"(?<![\w*_])(\*\*|__)(\S(?:[^*_\n]*?\S)?)[ \t\u00a0]+(\1)(?=\w)")
 
 
 @dataclass(frozen=True, slots=True)

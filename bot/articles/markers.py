@@ -101,6 +101,8 @@ _ORD_MARKER = re.compile(
     rf"|(?P<theord>The\s+(?:{_ORD_ALT}|final|last|other))"
     r"(?=\s+(?:is|concerns|involves|has\s+to\s+do\s+with)\b)"
     r"|(?P<another>(?:Yet\s+|Still\s+)?Another)\s+(?P<a1>[a-z]+)(?:,?\s+(?P<a2>[a-z]+))?"
+    r"|(?:And\s+)?(?:[Tt]hen\s+)?[Tt]here(?:[’']s|\s+is|\s+was)\s+(?:also\s+)?(?:a|the)\s+"
+    rf"(?P<tord>{_ORD_ALT}|final|last)\s+(?P<t1>[a-z]+)(?:,?\s+(?P<t2>[a-z]+))?"
     r"|(?P<one>One)\s+(?P<o1>[a-z]+)(?:,?\s+(?P<o2>[a-z]+))?"
     r")"
 )
@@ -114,7 +116,7 @@ _LABEL_MARKER = re.compile(
     r"(?P<m>(?P<label>Reason|Point|Lesson|Mistake|Argument|Problem|Myth|Objection|Step|Rule"
     r"|Number|No\.)\s*(?P<hash>#)?\s*"
     r"(?P<n>\d{1,2}|One|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten"
-    r"|one|two|three|four|five|six|seven|eight|nine|ten)\b\s*[:.)—–-]?)(?=\s|$)"
+    r"|one|two|three|four|five|six|seven|eight|nine|ten)\b\s*[:.)—–,-]?)(?=\s|$)"
 )
 _ROMAN_MARKER = re.compile(r"(?P<m>(?P<n>X|IX|IV|V?I{1,3}|V)\.)(?=\s+\S)")
 _BULLET_MARKER = re.compile(r"(?P<m>[•●▪◦‣∙*-]|::)(?=\s+\S)")
@@ -201,6 +203,15 @@ def ordinal_at(text: str, pos: int, para: int, nouns: frozenset[str]) -> Candida
             value, explicit = LAST, False
         else:
             value, explicit = NEXT, False
+    elif groups["tord"]:
+        which = _noun_of(groups["t1"], groups["t2"], nouns)
+        if which is None:
+            return None
+        group = "t1" if which == "w1" else "t2"
+        end = m.end(group)
+        word = groups["tord"]
+        value, explicit = (ORDINALS[word], True) if word in ORDINALS else (LAST, False)
+        noun, counted = True, singular(groups[group])
     elif groups["another"]:
         which = _noun_of(groups["a1"], groups["a2"], nouns)
         if which is None:
@@ -332,7 +343,10 @@ def inline_numbers(text: str, para: int) -> list[Candidate]:
     for m in _INLINE_NUMBER_RE.finditer(text):
         if m.start() == 0:
             continue  # the paragraph's own opening number is a list marker, read elsewhere
-        value = int(m.group("n"))
+        raw = m.group("n")
+        if not raw.isdigit() and not (m.group("open") or found):
+            continue  # "a) ..." alone is too often a stray letter; "(a)" or a run is not
+        value = int(raw) if raw.isdigit() else _LETTER_VALUES[raw]
         if value != expect or quotes.inside(m.start()):
             if value == 1 and not quotes.inside(m.start()):
                 found, expect = [], 1
@@ -361,5 +375,7 @@ _GAP_RE: Final = re.compile(
 _LOWER_ORDINAL_RE: Final = re.compile(
     rf"(?P<word>(?:{_ORD_ALT})(?:ly)?|finally|lastly)(?=\s*,)")
 _INLINE_NUMBER_RE: Final = re.compile(
-    r"(?:(?<=[\s:;,—–])|^)(?P<m>(?P<open>\()?(?P<n>\d{1,2})(?P<close>\)|(?<=\d)\.(?=\s+[A-Z])))"
-    r"(?=\s+\S)")
+    r"(?:(?<=[\s:;,—–])|^)(?P<m>(?P<open>\()?(?P<n>\d{1,2}|[a-h]|i{1,3}|iv|vi?)"
+    r"(?P<close>\)|(?<=\d)\.(?=\s+[A-Z])))(?=\s+\S)")
+_LETTER_VALUES: Final = {**{chr(ord("a") + i): i + 1 for i in range(8)},
+                         "i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6}

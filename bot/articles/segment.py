@@ -68,10 +68,12 @@ _MIN_TITLE_WORDS = 3
 _INTRO_CHARS = 300
 _TURN_CHARS = 600
 _HEADING_WORDS = 14  # a subheading or bold label is short
-_SECOND_SERIES = 0.7  # a second list is kept only when this sure of it
+_SECOND_SERIES = 0.8  # a second list is kept only when this sure of it
 _UNMARKED_SHARE = 0.75  # an unmarked argument is less certain than its list
 
 
+# "COST. The levy would ..." opens with a label in capitals.
+_CAPS_LABEL_RE = re.compile(r"([A-Z][A-Z’'&/ -]{2,40}[A-Z])[.:—–]\s+[A-Z“\"]")
 # "Small sample size: one person ..." opens with a label; "Consider this: ..." does not.
 _COLON_LABEL_RE = re.compile(r"([A-Z][^.:!?;\n]{1,60}?)\s*:\s+\S")
 _COLON_LABEL_STOP_RE = re.compile(
@@ -156,6 +158,10 @@ class _Reader:
                     min(3, len(self.paras)))
         self.announcements = self._find_announcements(min(limit, self.body_end))
         self.title_count = _title_count(title)
+        # Questions set as subheadings or bold lines, answered below: an interview or a Q&A,
+        # whose lists are the answerer's.
+        questions = [i for i in self.sections if self.paras[i].rstrip().endswith("?")]
+        self.interview = len(questions) >= 2 and len(questions) * 2 >= len(self.sections)
         self.title_noun = bool(title and _TITLE_NOUN_RE.search(title))
         nouns = MARKER_NOUNS | {a.noun for a in self.announcements} | _repeated_nouns(found)
         self.cands = [c for c in found if c.counted is None or c.counted in nouns]
@@ -186,6 +192,16 @@ class _Reader:
                 continue  # a quoted list is the quoted writer's
             text = block.text
             listed = list_marker_at_start(text, index)
+            if block.number is not None and block.level == 0:
+                # The source numbered the item: its number is the marker, whatever follows.
+                marker = f"{block.number}."
+                listed = Candidate(index, 0, len(marker) if text.startswith(marker) else 0,
+                                   marker if text.startswith(marker) else "", "num.",
+                                   block.number, True)
+            if listed is not None and index in self._section_set and family(listed.kind) in (
+                    "num", "label", "roman"):
+                # Numbered subheadings are one list, numbered paragraphs below them another.
+                listed = replace(listed, kind=listed.kind + "|h")
             ordinals = ordinal_candidates(text, index, COUNT_NOUNS)
             opening = ordinals[0] if ordinals and ordinals[0].at_start else None
             if listed is not None:
@@ -238,6 +254,9 @@ class _Reader:
                                                        (":", ".", "—", "–", "-")):
                 return lead
             return None
+        caps = _CAPS_LABEL_RE.match(text)
+        if caps and word_count(caps.group(1)) <= 5:
+            return caps.group(1)
         m = _COLON_LABEL_RE.match(text)
         if (m and word_count(m.group(1)) <= 7 and not _COLON_LABEL_STOP_RE.match(text)
                 and self._label_uses[m.group(1)] == 1):  # a repeated one names a speaker
@@ -388,6 +407,11 @@ class _Reader:
                     for index in self._pick(previous.para + 1, cand.para, missing,
                                             strong_only=strong_only):
                         starts.append(self._unmarked(index))
+                elif cand.value == LAST and missing <= 0 and previous.para < cand.para:
+                    # "To begin with ... Also, the bank ... Last but not least": a point
+                    # the writer opened with a turn rather than a number.
+                    starts.extend(self._unmarked(i) for i in range(previous.para + 2, cand.para)
+                                  if cues.NEW_POINT_CUE_RE.match(self.paras[i]))
             starts.append(_Start(cand.para, cand.start, cand.end, cand.marker, cand.noun))
             previous, previous_value = cand, value
         if count and count > len(starts) and chain[-1][0].value != LAST:
@@ -410,6 +434,8 @@ class _Reader:
         ev = self._evidence("ord", cands, len(starts), len(cands), count)
         if not any(c.at_start for c in cands):
             ev.notes.append("every marker mid-paragraph")
+        counted = sorted(c.value for c in cands if c.explicit and c.at_start)
+        ev.sequence = len(counted) >= 2 and counted[0] == 1 and len(set(counted)) == len(counted)
         return self._split("ord", tuple(starts), count, cands, ev, None)
 
     def _split(self, fam: str, starts: tuple[_Start, ...], count: int | None,
@@ -434,6 +460,9 @@ class _Reader:
             return []
         chosen: list[int] = []
         if leading:  # the first argument follows the announcement directly
+            # ... past a one-line lead-in ("The objections are not hard to find.")
+            while len(options) > count and word_count(self.paras[options[0]]) < 12:
+                options.pop(0)
             chosen.append(options.pop(0))
             count -= 1
         ranked = sorted(options, key=lambda i: (-self.start_score(i), i))
@@ -456,6 +485,7 @@ class _Reader:
         bodies = [self.paras[c.para][c.end:c.end + 120].lstrip(cues.LEAD_PUNCT) for c in cands]
         ev.decoy = self._decoy(first, bodies, intro)
         ev.examples = bool(stripped.endswith(":") and cues.EXAMPLES_INTRO_RE.search(intro))
+        ev.interview = self.interview and fam not in ("heading", "lead")
         ev.fragments = fam in ("item", "bullet") and sum(
             1 for b in bodies if b[:1].islower() or b[:1].isdigit() or b[:1] in "£$€¥%"
         ) > len(bodies) / 2
@@ -469,10 +499,10 @@ class _Reader:
             ev.parallel = max(sizes) <= _HEADING_WORDS and max(sizes) - min(sizes) <= 8
             ev.alike = _open_alike(heads)
             ev.title_noun = self.title_noun
-            if fam == "heading":
-                ev.bare_headings = sum(
-                    1 for c in cands
-                    if c.para + 1 >= self.body_end or (c.para + 1) in self._section_set)
+        if all(c.para in self._section_set for c in cands):
+            ev.bare_headings = sum(
+                1 for c in cands
+                if c.para + 1 >= self.body_end or (c.para + 1) in self._section_set)
         return ev
 
     def _item_text(self, cand: Candidate) -> str:

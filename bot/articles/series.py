@@ -27,7 +27,7 @@ MAX_GAP: Final = 2  # "First ... Fourth" is a miscount, not two missing argument
 # written to enumerate; an ordered list, a bullet list, subheadings and bold labels organise
 # all kinds of text, so they need the rest of the evidence.
 _BASE: Final[dict[str, float]] = {
-    "ord": 1.2, "num": 1.3, "label": 2.2, "roman": 0.6, "inline": 0.4, "item": -1.2,
+    "ord": 1.2, "num": 1.3, "label": 2.2, "roman": 0.6, "inline": -0.3, "item": -1.2,
     "bullet": -1.2, "heading": -1.4, "lead": -0.9, "alike": -1.2,
 }
 _WEAK: Final = frozenset({"item", "bullet", "heading", "lead", "inline", "roman", "alike"})
@@ -35,6 +35,7 @@ _WEAK: Final = frozenset({"item", "bullet", "heading", "lead", "inline", "roman"
 
 def family(kind: str) -> str:
     """The family of a candidate's kind: "num." and "(num)" are both numerals, and so on."""
+    kind = kind.removesuffix("|h")
     if kind.startswith(("num", "(num)", "#num")):
         return "num"
     if kind.startswith("label:"):
@@ -64,6 +65,8 @@ class Evidence:
     alike: bool = False  # most items open with the same words
     title_noun: bool = False  # the headline names what is counted ("myths", "reasons")
     examples: bool = False  # led in as examples ("such as:", "for instance:")
+    sequence: bool = False  # explicit positions counted from one, opening paragraphs
+    interview: bool = False  # the piece is questions and answers
     fragments: bool = False  # items continue the lead-in's sentence ("savings of £2m;")
     decoy: str | None = None  # why it is no list of arguments at all
     notes: list[str] = field(default_factory=list)
@@ -107,17 +110,21 @@ def weigh(ev: Evidence) -> tuple[float, list[str]]:
             add(-1.0, "items too short to argue (a list of things)")
         elif ev.item_words >= 12:
             add(0.3, "items that argue")
+    if ev.bare_headings:
+        add(-1.5, "headings without text of their own (a table of contents)")
     if ev.family in ("heading", "lead"):
         if ev.parallel:
             add(0.5, "items of one shape")
         if ev.questions:
             add(-0.8 * ev.questions, "questions as headings (an explainer)")
-        if ev.bare_headings:
-            add(-1.5, "headings without text of their own")
         if ev.alike:
             add(1.0, "items open alike")
         if ev.title_noun:
             add(0.8, "the headline says what is counted")
+    if ev.sequence:
+        add(0.5, "positions counted from the first, opening paragraphs")
+    if ev.interview:
+        add(-1.2, "the piece is an interview (its lists are the answers')")
     if ev.family == "alike":
         add(1.0, "paragraphs open alike")
     if ev.examples:
