@@ -1,23 +1,30 @@
 """From a source (a URL, an HTML file, a text file, a feed entry) to a segmented ``Piece``.
 
 This is the one path every reader of pieces takes: ``preview``, ``/feed test``, ``/piece post``
-and the feed poller, so that what a moderator previews is exactly what the bot will post.
+and the feed poller, so that what a moderator previews is exactly what the bot will post, with
+the same fallback (a teaser whose page cannot be read is read from the feed's own text).
+
+Parsing, extraction and segmentation are CPU work on documents of up to megabytes: they run in
+a worker thread (``asyncio.to_thread``), never on the event loop, so a vote click is answered
+while a long entry is being read.
 """
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from pathlib import Path
 
-from bot.articles.extract import extract_entry, extract_html, extract_text
+from bot.articles.extract import extract_entry, extract_html, extract_markdown, extract_text
 from bot.articles.model import Article, Piece
 from bot.articles.segment import segment
-from bot.feeds.fetch import Fetcher
+from bot.feeds.fetch import Fetcher, FetchError
 from bot.feeds.parse import FeedEntry, NotAFeed, ParsedFeed, discover_feed_links, parse_feed
 
 # Below this many words a feed entry is a teaser, not the piece: read the linked page instead.
 _TEASER_WORDS = 150
 _HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+_MARKDOWN_SUFFIXES = {".md", ".markdown", ".mdown", ".mkd"}
 
 
 class SourceError(ValueError):
@@ -43,8 +50,11 @@ def read_file(path: Path) -> Article:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise SourceError(f"{path}: not UTF-8 text (save it as UTF-8 and try again)") from None
-    if path.suffix.lower() in _HTML_SUFFIXES or _looks_like_html(text):
+    suffix = path.suffix.lower()
+    if suffix in _HTML_SUFFIXES or (suffix not in _MARKDOWN_SUFFIXES and _looks_like_html(text)):
         return extract_html(text)
+    if suffix in _MARKDOWN_SUFFIXES:
+        return extract_markdown(text)
     return extract_text(text)
 
 
@@ -73,14 +83,29 @@ def article_from_entry(entry: FeedEntry, feed: ParsedFeed | None = None) -> Arti
 
 
 async def read_entry(entry: FeedEntry, feed: ParsedFeed | None, fetcher: Fetcher) -> Article:
-    """A feed entry's article: its own content, or its page when the feed carries a teaser."""
-    article = article_from_entry(entry, feed)
-    words = sum(len(paragraph.split()) for paragraph in article.paragraphs)
-    if words >= _TEASER_WORDS or not entry.link:
+    """A feed entry's article: its own content, or its page when the feed carries a teaser.
+
+    When the page cannot be fetched or read, the feed's own text is the piece, with a note
+    saying so; only an entry with no text of its own fails with the page's error.
+    """
+    article = await asyncio.to_thread(article_from_entry, entry, feed)
+    if article.word_count() >= _TEASER_WORDS or not entry.link:
         return article
-    page = await fetcher.fetch(entry.link)
-    full = extract_html(page.body, url=page.url)
+    try:
+        page = await fetcher.fetch(entry.link)
+        full = await asyncio.to_thread(extract_html, page.body, page.url)
+    except (FetchError, ValueError) as error:
+        if not article.blocks:
+            raise
+        note = (f"The linked page could not be read ({_one_line(error)}); this is the feed's "
+                f"own text.")
+        return replace(article, notes=(*article.notes, note))
     return _with_fallbacks(full, article)
+
+
+def _one_line(error: Exception) -> str:
+    text = " ".join(str(error).split())
+    return text if len(text) <= 160 else text[:159] + "…"
 
 
 def _with_fallbacks(article: Article, fallback: Article) -> Article:
@@ -99,23 +124,25 @@ async def read_url(url: str, fetcher: Fetcher) -> Article:
     """An article page, or a feed (or a page announcing one) whose newest entry is read."""
     result = await fetcher.fetch(url)
     try:
-        feed = parse_feed(result.body, url=result.url, content_type=result.content_type)
+        feed: ParsedFeed | None = await asyncio.to_thread(
+            parse_feed, result.body, url=result.url, content_type=result.content_type)
     except NotAFeed:
         feed = None
     if feed is not None:
         return await _newest_entry_article(feed, url, fetcher)
     if (result.content_type or "").startswith("text/plain"):
-        return replace(extract_text(_decode(result.body, result.charset)), url=result.url)
+        text = _decode(result.body, result.charset)
+        return replace(await asyncio.to_thread(extract_text, text), url=result.url)
     try:
-        return extract_html(result.body, url=result.url)
+        return await asyncio.to_thread(extract_html, result.body, result.url)
     except ValueError:
         # A home page is no article, but it may announce its feed.
         links = discover_feed_links(result.body, result.url)
         if not links:
             raise
         feed_result = await fetcher.fetch(links[0])
-        feed = parse_feed(feed_result.body, url=feed_result.url,
-                          content_type=feed_result.content_type)
+        feed = await asyncio.to_thread(parse_feed, feed_result.body, url=feed_result.url,
+                                       content_type=feed_result.content_type)
         return await _newest_entry_article(feed, url, fetcher)
 
 
@@ -133,7 +160,16 @@ def newest_entry(feed: ParsedFeed) -> FeedEntry:
     return feed.entries[0]
 
 
+async def split(article: Article, *, explain: bool = False) -> Piece:
+    """``segment`` in a worker thread: the splitter is linear, but a long piece still takes
+    tens of milliseconds that the event loop owes to members' clicks."""
+    return await asyncio.to_thread(segment, article, explain=explain)
+
+
 async def read_source(source: str, fetcher: Fetcher, *, explain: bool = False) -> Piece:
-    """``preview``'s SOURCE: an http(s) URL, an HTML file or a text file."""
-    article = await read_url(source, fetcher) if is_url(source) else read_file(Path(source))
-    return segment(article, explain=explain)
+    """``preview``'s SOURCE: an http(s) URL, an HTML, Markdown or text file."""
+    if is_url(source):
+        article = await read_url(source, fetcher)
+    else:
+        article = await asyncio.to_thread(read_file, Path(source))
+    return await split(article, explain=explain)

@@ -14,9 +14,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands, tasks
 
+from bot.articles.model import Piece
 from bot.feeds.fetch import FetchError
 from bot.pipeline import SourceError, is_url, read_source
-from bot.publishing import Publisher, PublishResult
+from bot.publishing import Publisher, PublishResult, is_split_confidently
 from bot.publishing.payloads import channel_link
 from bot.publishing.publisher import PUBLISHED
 from bot.store import PieceRecord
@@ -114,10 +115,7 @@ class Pieces(commands.Cog):
             if existing.state == "published":
                 return f"Already posted in <#{channel.id}>: {self._where(existing)}"
             record = existing
-        count = len(piece.arguments)
-        progress.report(f"Read **{piece.title or url}**: "
-                        f"{count or 'no'} enumerated argument{'s' if count != 1 else ''}. "
-                        "Posting …")
+        progress.report(f"Read **{piece.title or url}**: {_reading(piece)}. Posting …")
 
         async def publishing(text: str) -> None:
             # "Published." says less than the final reply right behind it: the last thread
@@ -153,3 +151,14 @@ class Pieces(commands.Cog):
 
 async def setup(bot: CounterpointBot) -> None:
     await bot.add_cog(Pieces(bot))
+
+
+def _reading(piece: Piece) -> str:
+    """How the piece was split, as the moderator needs to know it."""
+    count = len(piece.arguments)
+    if is_split_confidently(piece):
+        return f"{count} enumerated argument{'s' if count != 1 else ''}"
+    if count:
+        return (f"{count} possible arguments, but the split is uncertain (confidence "
+                f"{piece.confidence:.2f}), so one thread for the whole piece")
+    return "no enumerated arguments, so one thread for the whole piece"

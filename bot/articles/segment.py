@@ -70,6 +70,8 @@ _TURN_CHARS = 600
 _HEADING_WORDS = 14  # a subheading or bold label is short
 _SECOND_SERIES = 0.8  # a second list is kept only when this sure of it
 _UNMARKED_SHARE = 0.75  # an unmarked argument is less certain than its list
+_PICK_WINDOW = 16  # paragraphs searched for an unmarked argument next to a marker
+_CHOICES = 40  # the best series compared with each other (a hostile piece has thousands)
 
 
 # "COST. The levy would ..." opens with a label in capitals.
@@ -452,8 +454,13 @@ class _Reader:
 
     def _pick(self, lo: int, hi: int, count: int, *, leading: bool = False,
               strong_only: bool = False) -> list[int]:
-        """The ``count`` paragraphs in [lo, hi) most likely to open an unmarked argument."""
-        options = list(range(max(lo, 1), hi))
+        """The ``count`` paragraphs in [lo, hi) most likely to open an unmarked argument.
+
+        Only the paragraphs nearest the marker are looked at: an argument a dozen paragraphs
+        long is rare, and the window keeps the reading linear in the piece."""
+        lo = max(lo, 1, hi - _PICK_WINDOW) if leading else max(lo, 1)
+        hi = min(hi, lo + _PICK_WINDOW) if not leading else hi
+        options = list(range(lo, hi))
         if strong_only:
             options = [i for i in options if cues.STRONG_CUE_RE.match(self.paras[i])]
         if not options or count <= 0:
@@ -461,9 +468,11 @@ class _Reader:
         chosen: list[int] = []
         if leading:  # the first argument follows the announcement directly
             # ... past a one-line lead-in ("The objections are not hard to find.")
-            while len(options) > count and word_count(self.paras[options[0]]) < 12:
-                options.pop(0)
-            chosen.append(options.pop(0))
+            skip = 0
+            while len(options) - skip > count and word_count(self.paras[options[skip]]) < 12:
+                skip += 1
+            chosen.append(options[skip])
+            options = options[skip + 1:]
             count -= 1
         ranked = sorted(options, key=lambda i: (-self.start_score(i), i))
         chosen.extend(ranked[:count])
@@ -540,7 +549,7 @@ class _Reader:
         """The chosen series (none, one, or two that do not overlap) and all those weighed."""
         splits = self.splits()
         accepted = sorted((s for s in splits if s.confidence >= ACCEPT),
-                          key=_Split.rank, reverse=True)
+                          key=_Split.rank, reverse=True)[:_CHOICES]
         # A list inside one argument of another list belongs to that argument.
         accepted = [s for s in accepted if not any(_nested(s, outer) for outer in accepted)]
         if not accepted:
@@ -725,17 +734,16 @@ def _nested(inner: _Split, outer: _Split) -> bool:
     if (outer.sectioned and not inner.sectioned
             and (first.para, first.start) > (starts[0].para, starts[0].start)):
         return True
-    for here, following in zip(starts, [*starts[1:], None], strict=True):
-        after = (first.para, first.start) > (here.para, here.start)
-        before = following is None or (last.para, last.start) < (following.para,
-                                                                  following.start)
-        if after and before:
-            # Below the last point of a list of sections, a list is that section's; after
-            # the last point of a list of paragraphs, it may be a second series.
-            return following is not None or (
-                outer.family in ("heading", "lead", "item", "bullet")
-                and inner.starts[0].para - here.para <= 8)
-    return False
+    positions = [(s.para, s.start) for s in starts]
+    at = bisect.bisect_left(positions, (first.para, first.start))  # outer starts before it
+    if at == 0 or positions[at - 1] == (first.para, first.start):
+        return False
+    if at < len(positions):
+        return (last.para, last.start) < positions[at]
+    # Below the last point of a list of sections, a list is that section's; after the last
+    # point of a list of paragraphs, it may be a second series.
+    return (outer.family in ("heading", "lead", "item", "bullet")
+            and first.para - positions[-1][0] <= 8)
 
 
 def _split_at(group: list[Candidate], barriers: list[int]) -> list[list[Candidate]]:

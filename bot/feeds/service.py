@@ -37,7 +37,6 @@ from typing import Literal
 from urllib.parse import urlsplit, urlunsplit
 
 from bot.articles.model import Article, Piece
-from bot.articles.segment import segment
 from bot.feeds import schedule
 from bot.feeds.fetch import Fetcher, FetchError, FetchResult, HTTPStatusError
 from bot.feeds.filters import EntryFilter, FilterError, FilterFields, build_filter, parse_filter
@@ -51,7 +50,7 @@ from bot.feeds.parse import (
     normalize_link,
     parse_feed,
 )
-from bot.pipeline import article_from_entry, newest_entry, read_entry
+from bot.pipeline import newest_entry, read_entry, split
 from bot.publishing.payloads import threadable
 from bot.store.base import Store
 from bot.store.records import (
@@ -355,20 +354,22 @@ class FeedService:
             raise FeedServiceError(f"Could not fetch {url}: {_short_error(error)}.") from None
 
     async def _read(self, entry: FeedEntry, feed: ParsedFeed) -> Article:
-        """The entry's article: its page when the feed carries only a teaser (read_entry
-        decides), or what the feed says when the page cannot be read."""
+        """The entry's article, read as ``preview`` reads it (``read_entry``: its page when
+        the feed carries only a teaser, the feed's text when that page cannot be read); an
+        entry that has neither is still posted, by its title and link."""
         try:
             return await read_entry(entry, feed, self.fetcher)
         except (FetchError, ValueError) as error:
-            log.info("reading %s from its page failed (%s); using the feed's text",
+            log.info("reading %s failed (%s); posting it by its title and link",
                      entry.link, _short_error(error))
-            return _fallback_article(entry, feed)
+            return Article(blocks=(), title=entry.title, author=entry.author, url=entry.link,
+                           outlet=feed.title, published=entry.published)
 
     async def _piece(self, entry: FeedEntry, feed: ParsedFeed, feed_url: str
                      ) -> tuple[Piece, FilterFields]:
         article = await self._read(entry, feed)
         url = _piece_url(entry, feed_url)
-        piece = segment(replace(article, url=article.url or url))
+        piece = await split(replace(article, url=article.url or url))
         return piece, _filter_fields(article, entry)
 
     # --- moderator operations -------------------------------------------------------------
@@ -817,11 +818,3 @@ def _pause_notice(sub: Subscription, feed_url: str, error: str) -> PauseNotice:
     return PauseNotice(guild_id=sub.guild_id, channel_id=sub.channel_id,
                        subscription_id=sub.id, feed_url=feed_url, error=error,
                        how_to_resume=_how_to_resume(feed_url))
-
-
-def _fallback_article(entry: FeedEntry, feed: ParsedFeed) -> Article:
-    try:
-        return article_from_entry(entry, feed)
-    except ValueError:
-        return Article.from_paragraphs((), title=entry.title, author=entry.author, url=entry.link,
-                       outlet=feed.title, published=entry.published)

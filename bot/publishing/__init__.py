@@ -5,10 +5,12 @@ Nothing here imports ``discord``: the adapter in :mod:`cogs.port` implements
 """
 
 from bot.publishing.payloads import (
+    THREAD_CONFIDENCE,
     WHOLE_PIECE_MARKER,
     OpeningChunk,
     PieceCard,
     build_card,
+    is_split_confidently,
     is_whole_piece,
     opening_chunks,
     split_text,
@@ -30,6 +32,7 @@ from bot.publishing.publisher import RESUMABLE, Publisher, PublishResult
 
 __all__ = [
     "RESUMABLE",
+    "THREAD_CONFIDENCE",
     "WHOLE_PIECE_MARKER",
     "ChannelGone",
     "ChannelKind",
@@ -44,6 +47,7 @@ __all__ = [
     "Publisher",
     "TransientError",
     "build_card",
+    "is_split_confidently",
     "is_whole_piece",
     "opening_chunks",
     "required_permissions",

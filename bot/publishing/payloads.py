@@ -30,6 +30,11 @@ from bot.store.records import ArgumentRecord, PieceRecord
 #: The ``marker`` of the single argument that stands for a piece without enumerated arguments:
 #: its thread is named after the piece and holds the whole piece (see :func:`threadable`).
 WHOLE_PIECE_MARKER = "(whole piece)"
+#: Below this confidence a split is posted as one thread for the whole piece: a thread about
+#: an argument the writer did not make derails a debate, while a whole-piece thread still
+#: lets members argue about everything. Chosen from the splitter's record on its labelled
+#: pieces (bench/split_quality.py): splits below it are right about three times in four.
+THREAD_CONFIDENCE = 0.6
 
 # The thesis is the opening claim; in the card it must leave room for the argument list.
 _THESIS_IN_CARD = 1500
@@ -140,13 +145,19 @@ def _pieces(text: str, pattern: re.Pattern[str]) -> list[str]:
 # --- pieces without arguments ---------------------------------------------------------------
 
 
+def is_split_confidently(piece: Piece) -> bool:
+    """Whether the piece's arguments get a thread each (see :data:`THREAD_CONFIDENCE`)."""
+    return bool(piece.arguments) and piece.confidence >= THREAD_CONFIDENCE
+
+
 def threadable(piece: Piece) -> Piece:
     """The piece as the publisher stores it: with at least one argument to open a thread for.
 
-    A piece that does not enumerate gets one argument standing for the whole piece (marked
-    :data:`WHOLE_PIECE_MARKER`), so votes and counterarguments work the same way on it.
+    A piece that does not enumerate, or whose split the splitter doubts, gets one argument
+    standing for the whole piece (marked :data:`WHOLE_PIECE_MARKER`), so votes and
+    counterarguments work the same way on it.
     """
-    if piece.arguments:
+    if is_split_confidently(piece):
         return piece
     body = [piece.thesis.strip()]
     if piece.conclusion and piece.conclusion.strip() not in body[0]:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import html
+import threading
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
@@ -11,6 +13,7 @@ import discord
 import pytest
 import pytest_asyncio
 
+from bot import pipeline
 from bot.emulator import InteractionRecord, Member, Message, Thread
 from bot.store import ArgumentRecord, Store, VoteTarget, open_store
 from cogs.controls import argument_view, contribution_view
@@ -280,3 +283,42 @@ async def test_stale_and_unknown_buttons_get_a_clear_answer(
     old = world.emu.message((await channel.send("a legacy message", view=legacy)).id)
     answer = await click(world, world.alice, old, "legacy-vote-1")
     assert "no longer tracks" in answer
+
+
+async def test_a_vote_is_answered_while_a_five_megabyte_entry_is_read(
+    world: World, posted: list[Posted], store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # One paragraph of five megabytes, full of markers: the hostile entry of issue 9.
+    sentence = "First, the levy is unfair. Second, it is late. Finally, it is dear. "
+    body = "<p>" + sentence * (5_000_000 // len(sentence)) + "</p>"
+    url = world.server.raw("/huge.xml", (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Huge</title>'
+        "<item><title>A very long piece</title><link>http://127.0.0.1/huge</link>"
+        f"<description>{html.escape(body)}</description></item></channel></rss>").encode())
+    # Hold the reading inside whatever runs it until the vote has been answered: on the
+    # event loop, the vote could never be answered and Discord's deadline would pass.
+    reading, voted = threading.Event(), threading.Event()
+    released_by_the_vote: list[bool] = []
+    real_extract = pipeline.extract_entry
+
+    def held_extract(**fields: Any) -> Any:
+        article = real_extract(**fields)
+        reading.set()
+        released_by_the_vote.append(voted.wait(timeout=10))
+        return article
+
+    monkeypatch.setattr(pipeline, "extract_entry", held_extract)
+    preview = await world.emu.run_slash_command(world.admin, world.general, "feed test",
+                                                {"url": url})
+    assert await asyncio.to_thread(reading.wait, 30), "the entry was never read"
+    third = posted[2]
+    try:
+        answer = await click(world, world.carol, third.opening, f"cp:v:a:{third.argument.id}:+")
+    finally:
+        voted.set()
+    assert answer.startswith("You agree.")
+    assert await store.get_vote(VoteTarget.argument(third.argument.id), world.carol.id)
+    await preview.wait_for(lambda r: bool(reply_text(r)), 30)
+    assert reply_text(preview).startswith("The newest entry, as it would be posted")
+    assert released_by_the_vote == [True]  # the vote came while the entry was being read
+    await click(world, world.carol, third.opening, f"cp:v:a:{third.argument.id}:+")  # withdraw

@@ -26,6 +26,7 @@ from bot.feeds.service import (
     PollSettings,
     entry_keys,
 )
+from bot.pipeline import read_source
 from bot.store import Store
 from tests.feeds.conftest import FeedServer
 from tests.feedsite import BIKE_LANES, FeedSite, Item, long_body, rss
@@ -626,6 +627,29 @@ async def test_teaser_entries_are_read_from_their_page(
     assert publisher.hits["/articles/bikes.html"] == 1
     [record] = [await store.get_piece(i) for i in report.piece_ids]
     assert record is not None and len(await store.list_arguments(record.id)) >= 3
+
+
+async def test_preview_and_poller_read_a_teaser_with_a_dead_page_alike(
+        service: FeedService, store: Store, publisher: FeedSite, fetcher: Fetcher) -> None:
+    """One reading path: a teaser whose page is gone is read from the feed's own text, with a
+    note, by ``preview`` (read_url) and ``/feed test`` as by the poller."""
+    teaser = ("<p>The harbour board wants a toll. First, the bridge is paid for. Second, "
+              "the toll would cost more to collect than it raises.</p>")
+    dead = publisher.url("/articles/gone.html")  # no route: 404
+    url = publisher.feed("/dead.xml", [item(1)])
+    await service.add(GUILD, 10, url, created_by=MOD)
+    publisher.feed("/dead.xml", [item(2, link=dead, body=teaser), item(1)])
+
+    previewed = await read_source(url, fetcher)
+    tested = await service.test(url)
+    report = await poll(service, T0)
+    [record] = [await store.get_piece(i) for i in report.piece_ids]
+    assert record is not None
+    assert previewed.thesis == tested.thesis == record.thesis
+    assert [a.marker for a in previewed.arguments] == ["First", "Second"]
+    assert [a.marker for a in tested.arguments] == ["First", "Second"]
+    assert any("could not be read" in note for note in previewed.notes)
+    assert publisher.hits["/articles/gone.html"] == 3  # tried by each reader
 
 
 async def test_discovery_and_refusals(service: FeedService, store: Store,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -17,6 +18,7 @@ from bot.publishing import (
 from bot.publishing.payloads import (
     EMBED_DESCRIPTION_LIMIT,
     MESSAGE_LIMIT,
+    THREAD_CONFIDENCE,
     forum_tag_name,
     shorten,
 )
@@ -73,6 +75,15 @@ def test_whole_piece_thread_is_named_after_the_piece() -> None:
     whole = argument(1, piece.arguments[0].title, marker=WHOLE_PIECE_MARKER)
     assert thread_name(whole) == "Some Musings on Libraries"
     assert threadable(three_arguments()) == three_arguments()
+
+
+def test_a_doubtful_split_gets_one_thread_for_the_whole_piece() -> None:
+    doubtful = replace(three_arguments(), confidence=THREAD_CONFIDENCE - 0.01)
+    piece = threadable(doubtful)
+    assert [a.marker for a in piece.arguments] == [WHOLE_PIECE_MARKER]
+    assert piece.arguments[0].text.startswith(doubtful.thesis)
+    sure = replace(three_arguments(), confidence=THREAD_CONFIDENCE)
+    assert threadable(sure) == sure
 
 
 def test_card_lists_arguments_and_links_opened_threads() -> None:
