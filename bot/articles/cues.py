@@ -147,7 +147,8 @@ STRUCTURAL_HEADING_RE: Final = re.compile(
     r"|share this.*|comments?|faq|questions?|resources|links|see also|the facts|the data"
     r"|the numbers|timeline|how (?:we|it) got here|where (?:we|things) stand"
     r"|where do we go from here\??|(?:so )?where does (?:this|that|it) leave (?:us|things)\??"
-    r"|epilogue|postscript|p\.?s\.?)\s*[:.!?]?\s*$",
+    r"|epilogue|postscript|p\.?s\.?|why|what|how|who|when|where|the small print"
+    r"|this (?:week|fortnight|month|issue)|in this issue|housekeeping)\s*[:.!?]?\s*$",
     re.IGNORECASE)
 # Of those, the ones after which the writer steps back: the conclusion starts there.
 CONCLUSION_HEADING_RE: Final = re.compile(
@@ -164,3 +165,19 @@ NEW_POINT_CUE_RE: Final = re.compile(
     r"(?:Also|Another|More importantly|Most importantly|Even more importantly|Beyond (?:that|this)"
     r"|In addition|What[’']s more|Then there(?: is|[’']s)|There(?: is|[’']s) also|On top of"
     r" (?:that|this))\b")
+# Words that argue: a claim, a judgement, a should. A list whose items have none of them is a
+# list of facts, aims or news, however it is numbered.
+ARGUING_RE: Final = re.compile(
+    r"\b(?:should|shouldn[’']t|must|mustn[’']t|would|wouldn[’']t|could|can[’']t|cannot|won[’']t"
+    r"|not|never|no|only|too|fails?|failed|wrong|unfair|unjust|better|worse|best|worst|need"
+    r"|needs|because|risks?|harms?|hurts?|undermines?|ignores?|mistakes?|problems?|reasons?"
+    r"|costs? more|waste|nobody|nothing|instead|rather|already|simply|even|false|true|matters?"
+    r"|deserves?|afford|cheaper|dearer|fairer|safer|unsafe|dangerous|bad|good)\b",
+    re.IGNORECASE)
+# A piece that says it is an interview: its lists are the answers'.
+INTERVIEW_RE: Final = re.compile(
+    r"\b(?:interview(?:ed|s)?|q ?& ?a|in conversation with|spoke (?:to|with)|talked (?:to|with)"
+    r"|sat down with|asked (?:him|her|them))\b", re.IGNORECASE)
+REASON_WORDS_RE: Final = re.compile(
+    r"\b(?:reasons?|because|arguments?|objections?|concerns?|problems?|grounds|flaws?"
+    r"|worries|myths?|mistakes?|lessons?)\b", re.IGNORECASE)

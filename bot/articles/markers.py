@@ -39,6 +39,13 @@ COUNT_NOUNS: Final = frozenset({
     "priority", "obstacle", "explanation", "difference", "lie", "fallacy", "weakness",
     "strength", "count", "caveat", "change", "demand", "test", "cost",
 })
+# Nouns that count arguments and nothing else; "things", "ways" or "steps" count anything.
+ARGUMENT_NOUNS: Final = frozenset({
+    "reason", "argument", "objection", "problem", "lesson", "mistake", "myth", "flaw",
+    "failure", "fallacy", "concern", "worry", "error", "sin", "danger", "risk", "weakness",
+    "misconception", "lie", "truth", "ground", "cause", "point", "priority", "demand",
+    "takeaway", "caveat", "obstacle", "explanation", "issue", "question", "principle",
+})
 MARKER_NOUNS: Final = COUNT_NOUNS - {"thing", "way", "fact", "change", "test", "cost", "count",
                                       "sign", "idea", "question", "truth", "step", "rule"}
 
@@ -100,7 +107,9 @@ _ORD_MARKER = re.compile(
     r"\s+(?P<w1>[a-z]+)(?:,?\s+(?P<w2>[a-z]+))?"
     rf"|(?P<theord>The\s+(?:{_ORD_ALT}|final|last|other))"
     r"(?=\s+(?:is|concerns|involves|has\s+to\s+do\s+with)\b)"
-    r"|(?P<another>(?:Yet\s+|Still\s+)?Another)\s+(?P<a1>[a-z]+)(?:,?\s+(?P<a2>[a-z]+))?"
+    r"|(?P<another>(?:Yet\s+|Still\s+)?Another"
+    r"|(?:(?:But|And|Yet)\s+)?[Tt]here(?:[’']s|\s+is)\s+(?:also\s+)?(?:one\s+more|another|a\s+further))"
+    r"\s+(?P<a1>[a-z]+)(?:,?\s+(?P<a2>[a-z]+))?"
     r"|(?:And\s+)?(?:[Tt]hen\s+)?[Tt]here(?:[’']s|\s+is|\s+was)\s+(?:also\s+)?(?:a|the)\s+"
     rf"(?P<tord>{_ORD_ALT}|final|last)\s+(?P<t1>[a-z]+)(?:,?\s+(?P<t2>[a-z]+))?"
     r"|(?P<one>One)\s+(?P<o1>[a-z]+)(?:,?\s+(?P<o2>[a-z]+))?"
@@ -123,7 +132,8 @@ _BULLET_MARKER = re.compile(r"(?P<m>[•●▪◦‣∙*-]|::)(?=\s+\S)")
 
 # The first two letters of every ordinal marker: a cheap test before the full pattern.
 _OPENINGS: Final = frozenset({"An", "A ", "Fi", "Se", "Th", "Fo", "Si", "Ei", "Ni", "Te", "To",
-                              "In", "La", "Ne", "My", "Ou", "On", "Hi", "He", "It", "Ye", "St"})
+                              "Bu", "Ye",
+                              "In", "La", "Ne", "My", "Ou", "On", "Hi", "He", "It", "St"})
 
 
 @dataclass(frozen=True, slots=True)

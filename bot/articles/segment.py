@@ -31,6 +31,7 @@ from bot.articles import cues
 from bot.articles.markers import (
     ANNOUNCE_RE,
     ANNOUNCE_SUBSET_RE,
+    ARGUMENT_NOUNS,
     COUNT_NOUNS,
     LAST,
     MARKER_NOUNS,
@@ -163,7 +164,9 @@ class _Reader:
         # Questions set as subheadings or bold lines, answered below: an interview or a Q&A,
         # whose lists are the answerer's.
         questions = [i for i in self.sections if self.paras[i].rstrip().endswith("?")]
-        self.interview = len(questions) >= 2 and len(questions) * 2 >= len(self.sections)
+        self.interview = (len(questions) >= 2 and len(questions) * 2 >= len(self.sections)
+                          and bool(cues.INTERVIEW_RE.search(
+                              " ".join([title or "", *self.paras[:2]]))))
         self.title_noun = bool(title and _TITLE_NOUN_RE.search(title))
         nouns = MARKER_NOUNS | {a.noun for a in self.announcements} | _repeated_nouns(found)
         self.cands = [c for c in found if c.counted is None or c.counted in nouns]
@@ -419,10 +422,9 @@ class _Reader:
         if count and count > len(starts) and chain[-1][0].value != LAST:
             # Announced "two ways", marked one, and the rest open with strong cues.
             stop = self.conclusion_after(cands[-1].para) or self.body_end
-            cued = [i for i in range(cands[-1].para + 1, stop)
-                    if cues.STRONG_CUE_RE.match(self.paras[i])]
-            if len(cued) == count - len(starts):
-                starts.extend(self._unmarked(i) for i in cued)
+            cued = [i for i in range(cands[-1].para + 1, min(stop, cands[-1].para + _PICK_WINDOW))
+                    if cues.NEW_POINT_CUE_RE.match(self.paras[i])]
+            starts.extend(self._unmarked(i) for i in cued[:count - len(starts)])
         starts.sort(key=lambda s: (s.para, s.start))
         explicit = {c.value for c in cands if c.explicit}
         enough = len(cands) >= 2 and (
@@ -485,7 +487,10 @@ class _Reader:
         first = cands[0]
         intro = self._intro(first)
         stripped = intro.rstrip()
+        noun = self.announcement_before(first.para, first.start)
         ev = Evidence(fam, count, marked, announced=announced,
+                      argument_noun=noun is None or noun.noun in ARGUMENT_NOUNS,
+                      intro_concerns=bool(cues.REASON_WORDS_RE.search(intro[-160:])),
                       title_count=self.title_count if announced is None else None,
                       intro_colon=stripped.endswith(":"),
                       intro_reasons=bool(stripped.endswith(":")
@@ -500,7 +505,9 @@ class _Reader:
         ) > len(bodies) / 2
         if fam in ("item", "bullet", "num", "inline") and not all(
                 c.para in self._section_set for c in cands):
-            ev.item_words = sum(word_count(self._item_text(c)) for c in cands) / len(cands)
+            texts = [self._item_text(c) for c in cands]
+            ev.item_words = sum(word_count(t) for t in texts) / len(cands)
+            ev.arguing = sum(1 for t in texts if cues.ARGUING_RE.search(t[:400])) / len(cands)
         if fam in ("heading", "lead"):
             heads = [self._head_text(c) for c in cands]
             ev.questions = sum(1 for h in heads if h.rstrip().endswith("?"))
@@ -550,8 +557,9 @@ class _Reader:
         splits = self.splits()
         accepted = sorted((s for s in splits if s.confidence >= ACCEPT),
                           key=_Split.rank, reverse=True)[:_CHOICES]
-        # A list inside one argument of another list belongs to that argument.
-        accepted = [s for s in accepted if not any(_nested(s, outer) for outer in accepted)]
+        # A list inside one argument of another list belongs to that argument (when the
+        # outer list is numbered, or no less sure than the inner one).
+        accepted = [s for s in accepted if not any(_suppresses(outer, s) for outer in accepted)]
         if not accepted:
             return [], splits
         best = accepted[0]
@@ -633,7 +641,7 @@ class _Reader:
                        "rejected: below the acceptance threshold"
                        if split.confidence < ACCEPT else
                        "rejected: inside one argument of another series"
-                       if any(_nested(split, outer) for outer in considered
+                       if any(_suppresses(outer, split) for outer in considered
                               if outer.confidence >= ACCEPT) else
                        "rejected: a better series overlaps")
             lines.append(f"{split.describe(self.paras)}: confidence {split.confidence:.2f}, "
@@ -721,6 +729,14 @@ def _announcements_in(text: str) -> list[re.Match[str]]:
         if m is not None:
             found.append(m)
     return found
+
+
+def _suppresses(outer: _Split, inner: _Split) -> bool:
+    """Whether ``inner`` is a detail of ``outer``'s: nested in it, and either run together
+    in a paragraph, or below a numbered list, or no surer than it."""
+    return _nested(inner, outer) and (
+        inner.family == "inline" or family(outer.family) in ("num", "label", "roman", "ord")
+        or outer.confidence >= inner.confidence)
 
 
 def _nested(inner: _Split, outer: _Split) -> bool:

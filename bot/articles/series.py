@@ -27,7 +27,7 @@ MAX_GAP: Final = 2  # "First ... Fourth" is a miscount, not two missing argument
 # written to enumerate; an ordered list, a bullet list, subheadings and bold labels organise
 # all kinds of text, so they need the rest of the evidence.
 _BASE: Final[dict[str, float]] = {
-    "ord": 1.2, "num": 1.3, "label": 2.2, "roman": 0.6, "inline": -0.3, "item": -1.2,
+    "ord": 1.2, "num": 1.1, "label": 2.2, "roman": 0.6, "inline": -0.3, "item": -1.2,
     "bullet": -1.2, "heading": -1.4, "lead": -0.9, "alike": -1.2,
 }
 _WEAK: Final = frozenset({"item", "bullet", "heading", "lead", "inline", "roman", "alike"})
@@ -65,6 +65,9 @@ class Evidence:
     alike: bool = False  # most items open with the same words
     title_noun: bool = False  # the headline names what is counted ("myths", "reasons")
     examples: bool = False  # led in as examples ("such as:", "for instance:")
+    argument_noun: bool = True  # the announcement counts arguments, not "things"
+    intro_concerns: bool = False  # the lead-in speaks of reasons, concerns or problems
+    arguing: float = 1.0  # share of items with words that argue
     sequence: bool = False  # explicit positions counted from one, opening paragraphs
     interview: bool = False  # the piece is questions and answers
     fragments: bool = False  # items continue the lead-in's sentence ("savings of £2m;")
@@ -86,16 +89,19 @@ def weigh(ev: Evidence) -> tuple[float, list[str]]:
 
     if ev.announced is not None:
         gap = abs(ev.announced - ev.count)
+        strength = 1.0 if ev.argument_noun else 0.5  # "four reasons" against "four things"
         if gap == 0:
-            add(2.5, f"announced {ev.announced}, found {ev.count}")
+            add(2.5 * strength, f"announced {ev.announced}, found {ev.count}")
         elif gap == 1:
-            add(0.8, f"announced {ev.announced}, found {ev.count}")
+            add(0.8 * strength, f"announced {ev.announced}, found {ev.count}")
         else:
             add(-0.3, f"announced {ev.announced}, found {ev.count}")
     elif ev.title_count is not None and ev.title_count == ev.count:
         add(1.5, f"the headline counts {ev.title_count}")
     if ev.intro_reasons:
         add(1.2, "led in by reasons and a colon")
+    elif ev.intro_concerns:
+        add(0.8, "led in by reasons")
     elif ev.intro_colon:
         add(0.6, "led in by a colon")
     elif ev.intro_question:
@@ -106,10 +112,16 @@ def weigh(ev: Evidence) -> tuple[float, list[str]]:
     if weak and ev.count == 2 and ev.announced is None and not ev.intro_colon:
         add(-0.5, "only two items, unannounced")
     if ev.family in ("item", "bullet", "num", "inline"):
+        if ev.arguing < 0.5 and not (ev.intro_reasons or ev.intro_concerns
+                                     or (ev.announced is not None and ev.argument_noun)):
+            add(-1.2, "nothing says the items argue (facts, aims or news)")
         if ev.item_words and ev.item_words < 6:
             add(-1.0, "items too short to argue (a list of things)")
-        elif ev.item_words >= 12:
-            add(0.3, "items that argue")
+        elif ev.item_words >= 12 and ev.arguing >= 0.5:
+            add(0.3, "items that argue at length")
+    if ev.family == "inline" and ev.announced is None and not (ev.intro_reasons
+                                                               or ev.intro_concerns):
+        add(-1.0, "numbers inside a sentence, unannounced (a detail, not the points)")
     if ev.bare_headings:
         add(-1.5, "headings without text of their own (a table of contents)")
     if ev.family in ("heading", "lead"):
@@ -124,7 +136,7 @@ def weigh(ev: Evidence) -> tuple[float, list[str]]:
     if ev.sequence:
         add(0.5, "positions counted from the first, opening paragraphs")
     if ev.interview:
-        add(-1.2, "the piece is an interview (its lists are the answers')")
+        add(-3.0, "the piece is an interview (its lists are the answers')")
     if ev.family == "alike":
         add(1.0, "paragraphs open alike")
     if ev.examples:

@@ -670,8 +670,9 @@ def test_generated_pieces_are_always_well_formed() -> None:
                                                              "Third"]),
     (["In the first place, a.", "In the second place, b."], ["In the first place",
                                                              "In the second place"]),
-    (["1) a.", "2) b.", "3) c."], ["1)", "2)", "3)"]),
-    (["No. 1 a.", "No. 2 b."], ["No. 1", "No. 2"]),
+    (["1) It costs too much.", "2) It would not work.", "3) Nobody asked for it."],
+     ["1)", "2)", "3)"]),
+    (["No. 1 It costs too much.", "No. 2 It would not work."], ["No. 1", "No. 2"]),
     (["Reason one: a.", "Reason two: b."], ["Reason one:", "Reason two:"]),
     (["First, a.", "Second, b.", "And finally, c."], ["First", "Second", "And finally"]),
 ])
