@@ -112,6 +112,10 @@ def extract_html(html: str | bytes, url: str | None = None) -> Article:
     if not _TAG_RE.search(text[:_SNIFF * 8]):
         # Plain text served as a page: split it as text rather than guess at a DOM.
         return extract_text(text, url=url)
+    if not _FULL_DOCUMENT_RE.search(text[:2048]):
+        # A fragment (a feed entry's body saved as a file) is the piece itself: walk it as
+        # it is; main-text detection would throw away its subheadings as page furniture.
+        return _fragment_article(text, url)
     notes: list[str] = []
     if len(text) > MARKUP_CHAR_LIMIT:
         notes.append(f"Only the first {MARKUP_CHAR_LIMIT:,} characters of the page's "
@@ -143,6 +147,21 @@ def extract_html(html: str | bytes, url: str | None = None) -> Article:
         removed_boilerplate=removed,
         notes=(*notes, *cut),
     )
+
+
+def _fragment_article(text: str, url: str | None) -> Article:
+    text, notes = _capped_markup(text)
+    blocks = _fragment_tree_blocks(text)
+    blocks, title = _drop_title_heading(blocks, None)
+    captions = [b.text for b in blocks if b.caption]
+    kept, removed = strip_boilerplate_blocks([b.block for b in blocks if not b.caption],
+                                             title=title, author=_byline_author(blocks))
+    if not kept:
+        raise NotAnArticle(f"{_prefix(url)}no article text found in the fragment")
+    kept, cut = _capped(kept)
+    removed = (*captions, *removed)
+    return Article(blocks=kept, title=title, author=author_from_boilerplate(removed), url=url,
+                   removed_boilerplate=removed, notes=(*notes, *cut))
 
 
 def _best_extraction(text: str, url: str | None) -> tuple[Any, list[_Block]]:

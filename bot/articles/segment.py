@@ -438,8 +438,9 @@ class _Reader:
         ev = self._evidence("ord", cands, len(starts), len(cands), count)
         if not any(c.at_start for c in cands):
             ev.notes.append("every marker mid-paragraph")
-        counted = sorted(c.value for c in cands if c.explicit and c.at_start)
-        ev.sequence = len(counted) >= 2 and counted[0] == 1 and len(set(counted)) == len(counted)
+        counted = [c.value for c in cands if c.explicit]
+        ev.sequence = (first.at_start and first.value == 1 and len(counted) >= 2
+                       and counted == sorted(set(counted)))
         return self._split("ord", tuple(starts), count, cands, ev, None)
 
     def _split(self, fam: str, starts: tuple[_Start, ...], count: int | None,
@@ -499,7 +500,8 @@ class _Reader:
         bodies = [self.paras[c.para][c.end:c.end + 120].lstrip(cues.LEAD_PUNCT) for c in cands]
         ev.decoy = self._decoy(first, bodies, intro)
         ev.examples = bool(stripped.endswith(":") and cues.EXAMPLES_INTRO_RE.search(intro))
-        ev.interview = self.interview and fam not in ("heading", "lead")
+        if self.interview and fam not in ("heading", "lead"):
+            ev.decoy = "the piece is an interview (its lists are the answers')"
         ev.fragments = fam in ("item", "bullet") and sum(
             1 for b in bodies if b[:1].islower() or b[:1].isdigit() or b[:1] in "£$€¥%"
         ) > len(bodies) / 2

@@ -69,7 +69,6 @@ class Evidence:
     intro_concerns: bool = False  # the lead-in speaks of reasons, concerns or problems
     arguing: float = 1.0  # share of items with words that argue
     sequence: bool = False  # explicit positions counted from one, opening paragraphs
-    interview: bool = False  # the piece is questions and answers
     fragments: bool = False  # items continue the lead-in's sentence ("savings of £2m;")
     decoy: str | None = None  # why it is no list of arguments at all
     notes: list[str] = field(default_factory=list)
@@ -134,9 +133,7 @@ def weigh(ev: Evidence) -> tuple[float, list[str]]:
         if ev.title_noun:
             add(0.8, "the headline says what is counted")
     if ev.sequence:
-        add(0.5, "positions counted from the first, opening paragraphs")
-    if ev.interview:
-        add(-3.0, "the piece is an interview (its lists are the answers')")
+        add(0.5, "positions counted up from a first that opens a paragraph")
     if ev.family == "alike":
         add(1.0, "paragraphs open alike")
     if ev.examples:
