@@ -96,7 +96,9 @@ REASON_INTRO_RE: Final = re.compile(
 # A list of examples, members or cases illustrates a point; it is not the points.
 EXAMPLES_INTRO_RE: Final = re.compile(
     r"\b(?:examples?|for instance|such as|including|includes?|among them|case studies|cases"
-    r"|members|the likes of|like these|these include)\b"
+    r"|members|the likes of|like these|these include|figures|numbers|statistics"
+    r"|aims?|goals?|objectives|wanted to|planned to|plan to|hope to|agenda|a few (?:of )?th"
+    r"(?:em|at|ose)|highlights|headlines|news)\b"
     r"[^.!?]*:\s*$", re.IGNORECASE)
 # Paragraph openings compared for parallel points ("Software should be robust ... Software
 # should also be stable ... Finally, software should be simple"): these words are skipped.

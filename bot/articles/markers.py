@@ -380,7 +380,7 @@ def inline_numbers(text: str, para: int) -> list[Candidate]:
 # or ", and" a lower-case bare ordinal with its comma opens an item too.
 _GAP_RE: Final = re.compile(
     r"(?:[.!?][\"”’)]*\s+|[:;]\s+|\s[—–]\s+)(?=[AFHILMNOSTY])"
-    r"|(?P<lower>[:;]\s+|,\s+and\s+|;\s+and\s+)(?=(?:first|second|third|fourth|fifth|sixth|"
+    r"|(?P<lower>[:;]\s+|[,;]?\s+and\s+)(?=(?:first|second|third|fourth|fifth|sixth|"
     r"finally|lastly)[a-z]*\s*,)")
 _LOWER_ORDINAL_RE: Final = re.compile(
     rf"(?P<word>(?:{_ORD_ALT})(?:ly)?|finally|lastly)(?=\s*,)")

@@ -433,7 +433,11 @@ class _Reader:
             or count == len(starts))
         single = (len(cands) == 1 and first.explicit and first.value == 1
                   and count == len(starts) >= 2)
-        if not (enough or single):
+        # "The first straw ... The next straw": one noun counted at paragraph starts.
+        same_noun = (len(cands) >= 2 and first.explicit and first.value == 1
+                     and all(c.noun and c.at_start and c.counted == first.counted
+                             and first.counted is not None for c in cands))
+        if not (enough or single or same_noun):
             return None
         ev = self._evidence("ord", cands, len(starts), len(cands), count)
         if not any(c.at_start for c in cands):

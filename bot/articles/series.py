@@ -101,7 +101,7 @@ def weigh(ev: Evidence) -> tuple[float, list[str]]:
         add(1.2, "led in by reasons and a colon")
     elif ev.intro_concerns:
         add(0.8, "led in by reasons")
-    elif ev.intro_colon:
+    elif ev.intro_colon and ev.family in _WEAK:  # a numbered list is announced anyway
         add(0.6, "led in by a colon")
     elif ev.intro_question:
         add(0.3, "led in by a question")
