@@ -73,7 +73,8 @@ DATE_OPENING_RE: Final = re.compile(
     rf"(?:(?:1[5-9]\d\d|20\d\d)s?\b|{MONTHS}\s+\d{{1,2}}\b|{MONTHS},?\s+(?:1[5-9]|20)\d\d\b"
     rf"|\d{{1,2}}\s+{MONTHS}\s)")
 PROCEDURE_INTRO_RE: Final = re.compile(
-    r"\b(?:recipe|ingredients|instructions|directions|steps|step-by-step|procedure|how to"
+    r"\b(?:recipe|ingredients|instructions|directions|steps|step-by-step|procedure"
+    r"|how to(?! (?:fix|solve|improve|repair|save|stop|end|reform|change|mend|rescue))"
     r"|follow these|you will need|you[’']ll need|method|how it works|how it would work"
     r"|works like this|the process|here is how|here[’']s how)\b", re.IGNORECASE)
 IMPERATIVES: Final = wordset(
@@ -95,7 +96,7 @@ REASON_INTRO_RE: Final = re.compile(
     r"|assumptions?|wrong|fails?)\b[^.!?]*:\s*$", re.IGNORECASE)
 # A list of examples, members or cases illustrates a point; it is not the points.
 EXAMPLES_INTRO_RE: Final = re.compile(
-    r"\b(?:examples?|for instance|such as|including|includes?|among them|case studies|cases"
+    r"\b(?:examples?|for instance|such as|among them|case studies|cases"
     r"|members|the likes of|like these|these include|figures|numbers|statistics"
     r"|aims?|goals?|objectives|wanted to|planned to|plan to|hope to|agenda|a few (?:of )?th"
     r"(?:em|at|ose)|highlights|headlines|news)\b"
@@ -150,7 +151,7 @@ STRUCTURAL_HEADING_RE: Final = re.compile(
     r"|the numbers|timeline|how (?:we|it) got here|where (?:we|things) stand"
     r"|where do we go from here\??|(?:so )?where does (?:this|that|it) leave (?:us|things)\??"
     r"|epilogue|postscript|p\.?s\.?|why|what|how|who|when|where|the small print"
-    r"|this (?:week|fortnight|month|issue)|in this issue|housekeeping)\s*[:.!?]?\s*$",
+    r"|this (?:week|fortnight|month|issue)|in this issue|housekeeping)\s*(?:[:.!?]?\s*$|:\s)",
     re.IGNORECASE)
 # Of those, the ones after which the writer steps back: the conclusion starts there.
 CONCLUSION_HEADING_RE: Final = re.compile(
@@ -159,7 +160,7 @@ CONCLUSION_HEADING_RE: Final = re.compile(
     r"|what(?:[’']s| is) next|what now|next steps|the way forward|(?:key )?takeaways?"
     r"|what happens (?:now|next)|what (?:we|you) can do|overall|the verdict|verdict"
     r"|where do we go from here\??|(?:so )?where does (?:this|that|it) leave (?:us|things)\??"
-    r"|the road ahead|looking ahead|so what\??)\s*[:.!?]?\s*$",
+    r"|the road ahead|looking ahead|so what\??)\s*(?:[:.!?]?\s*$|:\s)",
     re.IGNORECASE)
 # Openings that turn to a new point between two markers ("To begin with ... Also, the bank
 # ... Last but not least"), unlike "Moreover" or "Worse", which as often go on with one.
@@ -183,3 +184,7 @@ INTERVIEW_RE: Final = re.compile(
 REASON_WORDS_RE: Final = re.compile(
     r"\b(?:reasons?|because|arguments?|objections?|concerns?|problems?|grounds|flaws?"
     r"|worries|myths?|mistakes?|lessons?)\b", re.IGNORECASE)
+# "Phase One:", "Stage 2 —", "Step three:": the parts of a procedure or a plan.
+STAGE_LABEL_RE: Final = re.compile(
+    r"(?:Phase|Stage|Step|Week|Day|Month|Year|Part|Chapter|Round|Level|Tier)\s+(?:\d{1,2}|One|Two"
+    r"|Three|Four|Five|Six|Seven|Eight|Nine|Ten|[IVX]{1,4})\b")

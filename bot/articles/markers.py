@@ -97,6 +97,8 @@ _ORD_MARKER = re.compile(
     rf"|In the (?P<place>{_ORD_ALT}) place\b"
     rf"|(?P<bare>{_ORD_CAP})(?=\s*[,:;—–])"
     rf"|And\s+(?P<andbare>{_ORD_ALT})(?=\s*[,:;—–])"
+    r"|(?:And\s+)?(?:[Nn]umber\s+)?(?P<numword>One|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten"
+    r"|one|two|three|four|five|six|seven|eight|nine|ten)(?=\s*[,:;—–]\s*(?:and\s+)?[A-Za-z“\"‘'])"
     r"|(?P<final>Finally|Last|And\s+finally|And\s+last)(?=\s*[,:;—–])"
     r"|(?P<final2>Lastly|Last but not least|Last of all|And\s+lastly|And\s+last\s+of\s+all"
     r"|And\s+last\s+but\s+not\s+least)\b"
@@ -181,6 +183,12 @@ def ordinal_at(text: str, pos: int, para: int, nouns: frozenset[str]) -> Candida
         value = 1
     elif groups["place"]:
         value = ORDINALS[groups["place"]]
+    elif groups["numword"]:
+        # "One, the bill ignores ... Two, it chills ...": numbers as words, counting points.
+        word = groups["numword"].lower()
+        value = 1 if word == "one" else NUMBER_WORDS[word]
+        if m.start("numword") == pos and word[0] != groups["numword"][0]:
+            return None  # a lower-case "two, ..." opening a sentence is a typo, not a marker
     elif groups["bare"] or groups["andbare"]:
         value = ORDINALS[(groups["bare"] or groups["andbare"]).lower()]
     elif groups["final"] or groups["final2"]:

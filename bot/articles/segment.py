@@ -437,7 +437,11 @@ class _Reader:
         same_noun = (len(cands) >= 2 and first.explicit and first.value == 1
                      and all(c.noun and c.at_start and c.counted == first.counted
                              and first.counted is not None for c in cands))
-        if not (enough or single or same_noun):
+        # "One argument is ... Another stated concern ... Finally, ...": three or more
+        # markers opening paragraphs, counted with nouns.
+        nouned = (len(cands) >= 3 and all(c.at_start for c in cands)
+                  and sum(c.noun for c in cands) >= 2)
+        if not (enough or single or same_noun or nouned):
             return None
         ev = self._evidence("ord", cands, len(starts), len(cands), count)
         if not any(c.at_start for c in cands):
@@ -539,20 +543,24 @@ class _Reader:
 
     def _decoy(self, first: Candidate, bodies: list[str], intro: str) -> str | None:
         """Why a list is not the writer's arguments (quoted, dated, procedural, cited)."""
-        if first.kind.startswith("label:step"):
-            return "labelled as steps (a procedure)"
+        if first.kind.startswith("label:step") or cues.STAGE_LABEL_RE.match(
+                self.paras[first.para]):
+            return "labelled as steps or phases (a procedure)"
         half = len(bodies) / 2
         if sum(1 for b in bodies if cues.DATE_OPENING_RE.match(b)) >= half:
             return "dates open most items (a timeline)"
         if sum(1 for b in bodies if cues.cited(b)) >= half:
             return "items read as citations (notes)"
+        last_sentence = _last_sentence(intro)
         if intro.rstrip().endswith(":") and cues.QUOTED_INTRO_RE.search(intro):
             return "led in as a quotation (someone else's list)"
         verbs = sum(1 for b in bodies
                     if b.split(" ", 1)[0].lower().strip(",") in cues.IMPERATIVES)
         if verbs > half:
             return "items are instructions (a procedure)"
-        if (first.kind != "ord" or verbs >= half) and cues.PROCEDURE_INTRO_RE.search(intro):
+        if ((first.kind != "ord" or verbs >= half)
+                and cues.PROCEDURE_INTRO_RE.search(last_sentence)
+                and not cues.REASON_WORDS_RE.search(last_sentence)):
             return "led in as a procedure"
         return None
 
@@ -766,6 +774,14 @@ def _nested(inner: _Split, outer: _Split) -> bool:
     # point of a list of paragraphs, it may be a second series.
     return (outer.family in ("heading", "lead", "item", "bullet")
             and first.para - positions[-1][0] <= 8)
+
+
+def _last_sentence(text: str) -> str:
+    """The last sentence of ``text`` (a lead-in's, where what it announces is said)."""
+    stripped = text.rstrip()
+    cut = max(stripped.rfind(". ", 0, len(stripped) - 1), stripped.rfind("? "),
+              stripped.rfind("! "))
+    return stripped[cut + 1:] if cut != -1 else stripped
 
 
 def _split_at(group: list[Candidate], barriers: list[int]) -> list[list[Candidate]]:
