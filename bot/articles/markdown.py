@@ -40,7 +40,10 @@ _TITLE_KEYS = ("title", "headline")
 _AUTHOR_KEYS = ("author", "authors", "byline", "writer")
 _DATE_KEYS = ("date", "published", "pubdate", "publishdate", "publish_date", "created")
 
-_PARSER = MarkdownIt("commonmark")
+# Soft line breaks become <br>: the tree walker then joins a hard-wrapped paragraph's lines
+# and splits lines of another shape, as it does for plain text, since CMS exports write one
+# line per paragraph or a heading line straight under a paragraph without a blank line.
+_PARSER = MarkdownIt("commonmark", {"breaks": True})
 _SPACE_IN_STRONG_RE = re.compile(r"(?<![\w*_])(\*\*|__)(\S(?:[^*_\n]*?\S)?)[ \t\u00a0]+(\1)(?=\w)")
 
 

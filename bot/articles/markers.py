@@ -187,7 +187,7 @@ def ordinal_at(text: str, pos: int, para: int, nouns: frozenset[str]) -> Candida
         # "One, the bill ignores ... Two, it chills ...": numbers as words, counting points.
         word = groups["numword"].lower()
         value = 1 if word == "one" else NUMBER_WORDS[word]
-        if m.start("numword") == pos and word[0] != groups["numword"][0]:
+        if m.start("numword") == pos and groups["numword"][0].islower():
             return None  # a lower-case "two, ..." opening a sentence is a typo, not a marker
     elif groups["bare"] or groups["andbare"]:
         value = ORDINALS[(groups["bare"] or groups["andbare"]).lower()]

@@ -71,6 +71,7 @@ _TURN_CHARS = 600
 _HEADING_WORDS = 14  # a subheading or bold label is short
 _SECOND_SERIES = 0.8  # a second list is kept only when this sure of it
 _UNMARKED_SHARE = 0.75  # an unmarked argument is less certain than its list
+_ANNOUNCE_REACH = 5  # paragraphs from a count to the list it announces
 _PICK_WINDOW = 16  # paragraphs searched for an unmarked argument next to a marker
 _CHOICES = 40  # the best series compared with each other (a hostile piece has thousands)
 
@@ -292,12 +293,18 @@ class _Reader:
         return found
 
     def announcement_before(self, para: int, offset: int) -> _Announcement | None:
+        """The count announced for a series starting here: the last one before it, if it is
+        near (a count in the lead announces the piece's list, not a list in its tenth
+        section)."""
         best = None
         for a in self.announcements:
             if (a.para, a.offset) < (para, offset):
                 best = a
             else:
                 break
+        if best is not None and para - best.para > _ANNOUNCE_REACH and not (
+                best.para < 3 and para <= 2 * _ANNOUNCE_REACH):
+            return None
         return best
 
     def words(self, index: int) -> frozenset[str]:
