@@ -151,7 +151,10 @@ STRUCTURAL_HEADING_RE: Final = re.compile(
     r"|the numbers|timeline|how (?:we|it) got here|where (?:we|things) stand"
     r"|where do we go from here\??|(?:so )?where does (?:this|that|it) leave (?:us|things)\??"
     r"|epilogue|postscript|p\.?s\.?|why|what|how|who|when|where|the small print"
-    r"|this (?:week|fortnight|month|issue)|in this issue|housekeeping)\s*(?:[:.!?]?\s*$|:\s)",
+    r"|this (?:week|fortnight|month|issue)|in this issue|housekeeping|(?:table of )?contents"
+    r"|article details|full text|updates?|related posts|more from .*|latest|recent posts"
+    r"|until next time|thanks|thank you|acknowledg.*|credits)"
+    r"\s*(?:[:.!?]?\s*$|:\s)",
     re.IGNORECASE)
 # Of those, the ones after which the writer steps back: the conclusion starts there.
 CONCLUSION_HEADING_RE: Final = re.compile(

@@ -81,6 +81,7 @@ _LIST_MARKER_RE = re.compile(r"^(?:[-*•–·▪◦]\s+|\(?\d{1,2}[.)]\s+|\(?[a
 _NUMBERED_RE = re.compile(r"^\(?\d{1,3}[.)]\s")
 _MARKDOWN_HEADING_RE = re.compile(r"^(#{1,6})\s+")
 _BULLET_RE = re.compile(r"^[-*•–·▪◦]\s+")
+_HEADING_ANCHOR_RE = re.compile(r"\s*\{#[\w:.-]+\}\s*$")
 # What may stand before a bold label and leave it the block's lead: nothing, or a number.
 _LEAD_PREFIX_RE = re.compile(r"\s*(?:(?:\(?\d{1,2}[.):]?|#\d{1,2}[.:]?|No\.\s*\d{1,2}[.:]?)\s*)?$")
 _ROLE_RE = re.compile(r"\b(?:writers?|editors?|correspondents?|contributors?|columnists?|"
@@ -654,6 +655,7 @@ class _TreeReader:
         flush()
 
     def _emit(self, text: str, ctx: _Context, item: _Item | None, lead: str | None) -> None:
+        text = _HEADING_ANCHOR_RE.sub("", text).rstrip() or text  # Hugo's "{#anchor}"
         if lead is not None and lead not in text[:len(lead) + 12]:
             lead = None
         if item is not None:

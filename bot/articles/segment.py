@@ -380,6 +380,12 @@ class _Reader:
         return 3 if fam == "item" else 1  # an item may hold a few paragraphs of its own
 
     def _layout_list(self, run: list[Candidate], fam: str) -> _Split | None:
+        if fam == "heading" and len(run) >= 4:
+            # "On X", "On Y", "On Z", then "What now?": the last heading, out of the
+            # shape of the others, closes the list rather than continuing it.
+            heads = [self.paras[c.para] for c in run]
+            if _open_alike(heads[:-1]) and not _open_alike([*heads[:2], heads[-1]]):
+                run = run[:-1]
         first = run[0]
         announced = self.announcement_before(first.para, first.start)
         count = announced.count if announced else None
@@ -532,6 +538,10 @@ class _Reader:
             ev.parallel = max(sizes) <= _HEADING_WORDS and max(sizes) - min(sizes) <= 8
             ev.alike = _open_alike(heads)
             ev.title_noun = self.title_noun
+        if fam == "heading" and sum(word_count(self.paras[c.para]) <= 2 for c in cands) * 2 > len(
+                cands) and not ev.alike:
+            ev.notes.append("mostly one- or two-word headings (sections, not claims)")
+            ev.terse = True
         if all(c.para in self._section_set for c in cands):
             ev.bare_headings = sum(
                 1 for c in cands
@@ -813,14 +823,18 @@ def _opening_key(text: str) -> str | None:
 
 
 def _open_alike(heads: list[str]) -> bool:
-    """Whether most items open with the same word or two ("A failure of ...", "Wayland
-    doesn't ...", "It ..."): the shape of a list of points."""
-    openings = [" ".join(h.lower().split()[:2]) for h in heads]
-    firsts = [o.split(" ", 1)[0] for o in openings if o]
-    if len(firsts) < 3:
+    """Whether the items share a shape a writer gives a list of points: most open with the
+    same word ("A failure of ...", "Wayland doesn't ...", "On ..."), or every one is quoted,
+    in lower case, in capitals, or ends with an exclamation."""
+    heads = [h.strip() for h in heads if h.strip()]
+    if len(heads) < 3:
         return False
+    firsts = [h.split(" ", 1)[0].lower().strip("\"“‘'") for h in heads]
     common = max(firsts.count(f) for f in set(firsts))
-    return common >= max(3, round(0.6 * len(firsts)))
+    if common >= max(3, round(0.6 * len(firsts))):
+        return True
+    return (all(h[0] in "\"“‘'" for h in heads) or all(h.isupper() for h in heads)
+            or all(h.endswith("!") for h in heads))
 
 
 def _repeated_nouns(cands: list[Candidate]) -> set[str]:

@@ -63,6 +63,7 @@ class Evidence:
     questions: int = 0  # items that are questions (an FAQ, an explainer)
     bare_headings: int = 0  # subheadings with no paragraph of their own
     alike: bool = False  # most items open with the same words
+    terse: bool = False  # most items are one- or two-word headings
     title_noun: bool = False  # the headline names what is counted ("myths", "reasons")
     examples: bool = False  # led in as examples ("such as:", "for instance:")
     argument_noun: bool = True  # the announcement counts arguments, not "things"
@@ -129,7 +130,9 @@ def weigh(ev: Evidence) -> tuple[float, list[str]]:
         if ev.questions:
             add(-0.8 * ev.questions, "questions as headings (an explainer)")
         if ev.alike:
-            add(1.0, "items open alike")
+            add(1.0, "items of one shape (opening alike, quoted, in capitals)")
+        if ev.terse:
+            add(-0.6, "mostly one- or two-word headings")
         if ev.title_noun:
             add(0.8, "the headline says what is counted")
     if ev.sequence:
