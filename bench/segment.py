@@ -60,7 +60,7 @@ def build(name: str) -> Article:
         paragraphs[index] = f"{paragraphs[index]} {tail}"
         words += len(tail.split())
         turn += 1
-    return Article(paragraphs=tuple(paragraphs))
+    return Article.from_paragraphs(paragraphs)
 
 
 def main() -> None:

@@ -326,10 +326,19 @@ def ordinal_candidates(text: str, para: int, nouns: frozenset[str]) -> list[Cand
         cand = ordinal_at(text, 0, para, nouns)
         if cand is not None:
             found.append(cand)
+    # Each kind of gap is looked for only where its first character is: sre tries a pattern
+    # at every position, and most paragraphs hold no dash and no lower-case ordinal.
+    gaps: list[tuple[int, bool]] = [(m.end(), False) for m in _SENTENCE_GAP_RE.finditer(text)]
+    if "—" in text or "–" in text:
+        gaps += [(m.end(), False) for m in _DASH_GAP_RE.finditer(text)]
+    if _LOWER_HINT_RE.search(text):
+        gaps += [(m.start("word"), True) for m in _LOWER_GAP_RE.finditer(text)]
+    if not gaps:
+        return found
+    gaps.sort()
     quotes = QuoteSpans(text)
-    for gap in _GAP_RE.finditer(text):
-        pos = gap.end()
-        if gap.group("lower") is not None:
+    for pos, lower in gaps:
+        if lower:
             cand = _lower_ordinal_at(text, pos, para)
         elif text[pos:pos + 2] in _OPENINGS:
             cand = ordinal_at(text, pos, para, nouns)
@@ -356,6 +365,8 @@ def inline_numbers(text: str, para: int) -> list[Candidate]:
     """Numbered items run together inside one paragraph: "(1) ... (2) ...", "1) ... 2) ...",
     or "1. ... 2. ..." after a colon. Only a run counting up from 1 is returned."""
     found: list[Candidate] = []
+    if ")" not in text and not _INLINE_DOT_RE.search(text):
+        return found  # the common case, decided without trying the pattern everywhere
     expect = 1
     quotes = QuoteSpans(text)
     for m in _INLINE_NUMBER_RE.finditer(text):
@@ -386,12 +397,16 @@ def inline_numbers(text: str, para: int) -> list[Candidate]:
 
 # A sentence may begin after a full stop, a colon or a semicolon; after a colon, a semicolon
 # or ", and" a lower-case bare ordinal with its comma opens an item too.
-_GAP_RE: Final = re.compile(
-    r"(?:[.!?][\"”’)]*\s+|[:;]\s+|\s[—–]\s+)(?=[AFHILMNOSTY])"
-    r"|(?P<lower>[:;]\s+|[,;]?\s+and\s+)(?=(?:first|second|third|fourth|fifth|sixth|"
-    r"finally|lastly)[a-z]*\s*,)")
+_SENTENCE_GAP_RE: Final = re.compile(r"[.!?:;][\"”’)]*\s+(?=[ABFHILMNOSTY])")
+_DASH_GAP_RE: Final = re.compile(r"\s[—–]\s+(?=[ABFHILMNOSTY])")
+_LOWER_GAP_RE: Final = re.compile(
+    r"(?:[:;]\s+|[,;]?\s+and\s+)(?P<word>(?:first|second|third|fourth|fifth|sixth)(?:ly)?"
+    r"|finally|lastly)(?=\s*,)")
+_LOWER_HINT_RE: Final = re.compile(r"(?:first|second|third|fourth|fifth|sixth|finally|lastly)"
+                                   r"(?:ly)?,")
 _LOWER_ORDINAL_RE: Final = re.compile(
     rf"(?P<word>(?:{_ORD_ALT})(?:ly)?|finally|lastly)(?=\s*,)")
+_INLINE_DOT_RE: Final = re.compile(r"\d\.\s+[A-Z]")
 _INLINE_NUMBER_RE: Final = re.compile(
     r"(?:(?<=[\s:;,—–])|^)(?P<m>(?P<open>\()?(?P<n>\d{1,2}|[a-h]|i{1,3}|iv|vi?)"
     r"(?P<close>\)|(?<=\d)\.(?=\s+[A-Z])))(?=\s+\S)")
