@@ -51,7 +51,8 @@ class NotAnArticle(ExtractionError):
 # body longer than this is read up to the limit, with a note, so that a hostile or runaway
 # entry cannot hold a worker for long. Markup is cut before parsing for the same reason.
 BODY_CHAR_LIMIT = 200_000
-MARKUP_CHAR_LIMIT = 2_000_000
+MARKUP_CHAR_LIMIT = 1_000_000
+_SHORTEST_CUT = 300
 # A page under this many words of prose (paragraphs of 8+ words) is a stub, menu or error
 # page; real op-eds run to hundreds. Feed entries are exempt: a teaser is short by nature and
 # the pipeline reads its linked page instead.
@@ -72,6 +73,8 @@ _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")
 _INVISIBLE_RE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _TAG_RE = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>|<!--")
 _FULL_DOCUMENT_RE = re.compile(r"<\s*(?:!doctype|html|body|head)\b", re.IGNORECASE)
+_SCRIPT_STYLE_RE = re.compile(r"<(script|style|noscript|svg|template)\b[^>]*>.*?</\1\s*>",
+                              re.IGNORECASE | re.DOTALL)
 _DOUBLE_BR_RE = re.compile(r"(?:<br\s*/?>\s*(?:&nbsp;|\u00a0)?\s*){2,}", re.IGNORECASE)
 # Said by the <title> or <h1> of an error page; only believed when the page is short.
 _NOT_FOUND_RE = re.compile(r"\b(?:404|410)\b|page not found|^not found\b|no longer available|"
@@ -119,6 +122,9 @@ def extract_html(html: str | bytes, url: str | None = None) -> Article:
         return _fragment_article(text, url)
     notes: list[str] = []
     if len(text) > MARKUP_CHAR_LIMIT:
+        # Scripts and styles first: a heavy page is mostly those, and its article is after.
+        text = _SCRIPT_STYLE_RE.sub("", text)
+    if len(text) > MARKUP_CHAR_LIMIT:
         notes.append(f"Only the first {MARKUP_CHAR_LIMIT:,} characters of the page's "
                      f"{len(text):,} were read.")
         text = text[:MARKUP_CHAR_LIMIT]
@@ -134,10 +140,9 @@ def extract_html(html: str | bytes, url: str | None = None) -> Article:
     title = _clean_inline(getattr(document, "title", None)) or signals.title
     author = _clean_author(getattr(document, "author", None))
     blocks, title = _drop_title_heading(blocks, title)
-    kept, removed = strip_boilerplate_blocks([b.block for b in blocks], title=title,
-                                             author=author or _byline_author(blocks))
+    kept, removed, cut = _body([b.block for b in blocks], title=title,
+                               author=author or _byline_author(blocks))
     _check_page(kept, signals, where)
-    kept, cut = _capped(kept)
     return Article(
         blocks=kept,
         title=title,
@@ -155,11 +160,10 @@ def _fragment_article(text: str, url: str | None) -> Article:
     blocks = _fragment_tree_blocks(text)
     blocks, title = _drop_title_heading(blocks, None)
     captions = [b.text for b in blocks if b.caption]
-    kept, removed = strip_boilerplate_blocks([b.block for b in blocks if not b.caption],
-                                             title=title, author=_byline_author(blocks))
+    kept, removed, cut = _body([b.block for b in blocks if not b.caption], title=title,
+                               author=_byline_author(blocks))
     if not kept:
         raise NotAnArticle(f"{_prefix(url)}no article text found in the fragment")
-    kept, cut = _capped(kept)
     removed = (*captions, *removed)
     return Article(blocks=kept, title=title, author=author_from_boilerplate(removed), url=url,
                    removed_boilerplate=removed, notes=(*notes, *cut))
@@ -247,6 +251,15 @@ def _byline_author(blocks: Iterable[_Block]) -> str | None:
     return None
 
 
+def _body(blocks: Sequence[Block], *, title: str | None, author: str | None
+          ) -> tuple[tuple[Block, ...], tuple[str, ...], tuple[str, ...]]:
+    """The piece's body: cut to ``BODY_CHAR_LIMIT`` first (so nothing after reads more), then
+    cleaned of boilerplate; with what was removed and the note of the cut."""
+    capped, cut = _capped(blocks)
+    kept, removed = strip_boilerplate_blocks(capped, title=title, author=author)
+    return kept, removed, cut
+
+
 def _capped(blocks: Sequence[Block]) -> tuple[tuple[Block, ...], tuple[str, ...]]:
     """The body up to ``BODY_CHAR_LIMIT`` characters, and a note when it was cut."""
     total = sum(len(b.text) for b in blocks)
@@ -256,8 +269,8 @@ def _capped(blocks: Sequence[Block]) -> tuple[tuple[Block, ...], tuple[str, ...]
     size = 0
     for block in blocks:
         room = BODY_CHAR_LIMIT - size
-        if room <= 0:
-            break
+        if room < _SHORTEST_CUT:
+            break  # a few words cut out of a paragraph read as nonsense
         if len(block.text) > room:
             block = replace(block, text=_cut_text(block.text, room))
         kept.append(block)
@@ -295,11 +308,10 @@ def extract_markdown(text: str, *, title: str | None = None, url: str | None = N
     blocks = _fragment_tree_blocks(markdown_to_html(body))
     blocks, title = _drop_title_heading(blocks, title)
     author = meta.author or _byline_author(blocks)
-    kept, removed = strip_boilerplate_blocks([b.block for b in blocks if not b.caption],
-                                             title=title, author=author)
+    kept, removed, cut = _body([b.block for b in blocks if not b.caption], title=title,
+                               author=author)
     if not any(any(ch.isalpha() for ch in b.text) for b in kept):
         raise NotAnArticle(f"{where}no words in the text")
-    kept, cut = _capped(kept)
     return Article(blocks=kept, title=title,
                    author=author or author_from_boilerplate(removed), url=url,
                    published=meta.published, removed_boilerplate=removed,
@@ -341,10 +353,9 @@ def extract_text(text: str, *, title: str | None = None, url: str | None = None)
     if title is None and _looks_like_headline([b.text for b in blocks]):
         title, blocks = blocks[0].text, blocks[1:]
     author = next((n for n in (byline_name(b.text) for b in blocks[:4]) if n), None)
-    kept, removed = strip_boilerplate_blocks(blocks, title=title, author=author)
+    kept, removed, cut = _body(blocks, title=title, author=author)
     if not kept:
         raise NotAnArticle(f"{where}nothing but boilerplate in the text")
-    kept, cut = _capped(kept)
     return Article(blocks=kept, title=title,
                    author=author or author_from_boilerplate(removed), url=url,
                    removed_boilerplate=removed, notes=(*notes, *cut))
@@ -449,11 +460,9 @@ def extract_entry(
         blocks = _fragment_blocks(body)
         blocks, _ = _drop_title_heading(blocks, title)
         captions = [b.text for b in blocks if b.caption]
-        kept, removed = strip_boilerplate_blocks(
-            [b.block for b in blocks if not b.caption], title=title,
-            author=author or _byline_author(blocks))
+        kept, removed, cut = _body([b.block for b in blocks if not b.caption], title=title,
+                                   author=author or _byline_author(blocks))
         removed = tuple(captions) + removed
-        kept, cut = _capped(kept)
         notes = (*notes, *cut)
     if not kept and not link:
         raise EmptyDocument(f"{where}the feed entry has no content, summary or link")
