@@ -457,8 +457,7 @@ class _Reader:
         if not (enough or single or same_noun or nouned):
             return None
         ev = self._evidence("ord", cands, len(starts), len(cands), count)
-        if not any(c.at_start for c in cands):
-            ev.notes.append("every marker mid-paragraph")
+        ev.buried = not any(c.at_start for c in cands)
         counted = [c.value for c in cands if c.explicit]
         ev.sequence = (first.at_start and first.value == 1 and len(counted) >= 2
                        and counted == sorted(set(counted)))

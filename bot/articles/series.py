@@ -64,6 +64,7 @@ class Evidence:
     bare_headings: int = 0  # subheadings with no paragraph of their own
     alike: bool = False  # most items open with the same words
     terse: bool = False  # most items are one- or two-word headings
+    buried: bool = False  # every marker sits inside a paragraph
     title_noun: bool = False  # the headline names what is counted ("myths", "reasons")
     examples: bool = False  # led in as examples ("such as:", "for instance:")
     argument_noun: bool = True  # the announcement counts arguments, not "things"
@@ -135,6 +136,10 @@ def weigh(ev: Evidence) -> tuple[float, list[str]]:
             add(-0.6, "mostly one- or two-word headings")
         if ev.title_noun:
             add(0.8, "the headline says what is counted")
+    if ev.buried and ev.announced is None and not (ev.intro_reasons or ev.intro_concerns):
+        add(-0.8, "every marker inside a paragraph, unannounced (exposition)")
+    if ev.family == "alike" and ev.count == 2 and ev.announced is None:
+        add(-0.5, "two paragraphs opening alike are a coincidence as often as a list")
     if ev.sequence:
         add(0.5, "positions counted up from a first that opens a paragraph")
     if ev.family == "alike":
