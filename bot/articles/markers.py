@@ -84,6 +84,12 @@ ANNOUNCE_RE: Final = re.compile(
     rf"(?P<noun>{_PLURALS})\b",
     re.IGNORECASE,
 )
+# "for a couple of reasons", "several problems": a list announced without its count.
+VAGUE_ANNOUNCE_RE: Final = re.compile(
+    r"\b(?:a\s+couple(?:\s+of)?|a\s+few|several|a\s+number\s+of|multiple|various|many)\s+"
+    r"(?:[a-z’'-]+\s+)?(?:reasons|problems|objections|arguments|concerns|flaws|lessons|mistakes"
+    r"|myths|issues|points|questions|grounds|worries|failures|fallacies|misconceptions)\b",
+    re.IGNORECASE)
 # "the first two reasons" counts a subset, not the piece's arguments.
 ANNOUNCE_SUBSET_RE: Final = re.compile(r"\b(?:first|last|next|previous|other|these|those)\s*$",
                                        re.IGNORECASE)

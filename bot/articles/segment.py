@@ -37,6 +37,7 @@ from bot.articles.markers import (
     MARKER_NOUNS,
     NEXT,
     NUMBER_WORDS,
+    VAGUE_ANNOUNCE_RE,
     Candidate,
     QuoteSpans,
     inline_numbers,
@@ -428,7 +429,7 @@ class _Reader:
                 elif cand.value == LAST and missing <= 0 and previous.para < cand.para:
                     # "To begin with ... Also, the bank ... Last but not least": a point
                     # the writer opened with a turn rather than a number.
-                    starts.extend(self._unmarked(i) for i in range(previous.para + 2, cand.para)
+                    starts.extend(self._unmarked(i) for i in range(previous.para + 1, cand.para)
                                   if cues.NEW_POINT_CUE_RE.match(self.paras[i]))
             starts.append(_Start(cand.para, cand.start, cand.end, cand.marker, cand.noun))
             previous, previous_value = cand, value
@@ -454,7 +455,9 @@ class _Reader:
         # markers opening paragraphs, counted with nouns.
         nouned = (len(cands) >= 3 and all(c.at_start for c in cands)
                   and sum(c.noun for c in cands) >= 2)
-        if not (enough or single or same_noun or nouned):
+        # "One, ... There's also the question ... Finally, ...": a first, a turn, a last.
+        closed = bool(explicit) and chain[-1][0].value == LAST and len(starts) >= 3
+        if not (enough or single or same_noun or nouned or closed):
             return None
         ev = self._evidence("ord", cands, len(starts), len(cands), count)
         ev.buried = not any(c.at_start for c in cands)
@@ -512,6 +515,7 @@ class _Reader:
         ev = Evidence(fam, count, marked, announced=announced,
                       argument_noun=noun is None or noun.noun in ARGUMENT_NOUNS,
                       intro_concerns=bool(cues.REASON_WORDS_RE.search(intro[-160:])),
+                      vague=announced is None and bool(VAGUE_ANNOUNCE_RE.search(intro)),
                       title_count=self.title_count if announced is None else None,
                       intro_colon=stripped.endswith(":"),
                       intro_reasons=bool(stripped.endswith(":")

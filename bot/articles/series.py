@@ -65,6 +65,7 @@ class Evidence:
     alike: bool = False  # most items open with the same words
     terse: bool = False  # most items are one- or two-word headings
     buried: bool = False  # every marker sits inside a paragraph
+    vague: bool = False  # announced without a number ("several reasons")
     title_noun: bool = False  # the headline names what is counted ("myths", "reasons")
     examples: bool = False  # led in as examples ("such as:", "for instance:")
     argument_noun: bool = True  # the announcement counts arguments, not "things"
@@ -99,6 +100,8 @@ def weigh(ev: Evidence) -> tuple[float, list[str]]:
             add(-0.3, f"announced {ev.announced}, found {ev.count}")
     elif ev.title_count is not None and ev.title_count == ev.count:
         add(1.5, f"the headline counts {ev.title_count}")
+    elif ev.vague:
+        add(0.8, "announced without a count ('a couple of reasons')")
     if ev.intro_reasons:
         add(1.2, "led in by reasons and a colon")
     elif ev.intro_concerns:
