@@ -118,7 +118,7 @@ _ORD_MARKER = re.compile(
     r"|(?P<another>(?:Yet\s+|Still\s+)?Another"
     r"|(?:(?:But|And|Yet)\s+)?[Tt]here(?:[’']s|\s+is)\s+(?:also\s+)?(?:one\s+more|another|a\s+further))"
     r"\s+(?P<a1>[a-z]+)(?:,?\s+(?P<a2>[a-z]+))?"
-    r"|(?:And\s+)?(?:[Tt]hen\s+)?[Tt]here(?:[’']s|\s+is|\s+was)\s+(?:also\s+)?(?:a|the)\s+"
+    r"|(?:(?:And|But|Yet)\s+)?(?:[Tt]hen\s+)?[Tt]here(?:[’']s|\s+is|\s+was)\s+(?:also\s+)?(?:a|the)\s+"
     rf"(?P<tord>{_ORD_ALT}|final|last)\s+(?P<t1>[a-z]+)(?:,?\s+(?P<t2>[a-z]+))?"
     r"|(?P<one>One)\s+(?P<o1>[a-z]+)(?:,?\s+(?P<o2>[a-z]+))?"
     r")"

@@ -72,6 +72,7 @@ _TURN_CHARS = 600
 _HEADING_WORDS = 14  # a subheading or bold label is short
 _SECOND_SERIES = 0.8  # a second list is kept only when this sure of it
 _UNMARKED_SHARE = 0.75  # an unmarked argument is less certain than its list
+_PROCEDURE_NOUNS = frozenset({"step", "stage", "phase"})  # "two steps": a process, described
 _ANNOUNCE_REACH = 5  # paragraphs from a count to the list it announces
 _PICK_WINDOW = 16  # paragraphs searched for an unmarked argument next to a marker
 _CHOICES = 40  # the best series compared with each other (a hostile piece has thousands)
@@ -89,6 +90,9 @@ _TITLE_NOUN_RE = re.compile(
     r"\b(?:reasons|ways|lessons|myths|misconceptions|mistakes|things|rules|arguments"
     r"|objections|problems|truths|fallacies|failures|flaws|questions|takeaways|steps|tips"
     r"|why|case (?:for|against))\b", re.IGNORECASE)
+# A speaker's tag in a transcript: "Q", "A", "Mr Malone", "The Economist", "Jane Doe".
+_SPEAKER_RE = re.compile(r"(?:Q|A|(?:(?:Mr|Mrs|Ms|Dr|Prof)\.?\s+)?(?:The\s+)?[A-Z][\w’'.-]*"
+                         r"(?:\s+[A-Z][\w’'.-]*){0,2})")
 _INITIALS_RE = re.compile(r"\b[A-Z]\.(?:\s?[A-Z]\.)*\s")
 _NAME_WORDS = frozenset({"de", "van", "von", "der", "la", "le", "and", "&", "of", "the"})
 
@@ -147,8 +151,11 @@ class _Reader:
         self.paras = [block.text for block in blocks]
         self.body_end = _signoff_start(self.paras, _notes_start(self.paras))
         self._words: dict[int, frozenset[str]] = {}
+        # A label opening several paragraphs names a speaker ("Mr Malone:"), not a point.
         self._label_uses = Counter(m.group(1) for m in map(_COLON_LABEL_RE.match, self.paras)
                                    if m is not None)
+        self._label_uses.update(b.lead.rstrip(":") for b in blocks
+                                if b.lead is not None and b.lead.rstrip().endswith(":"))
         self.sections = [i for i in range(self.body_end) if self._heading_like(i)]
         self._section_set = set(self.sections)
         self._conclusions = [i for i in range(self.body_end)
@@ -166,9 +173,14 @@ class _Reader:
         # Questions set as subheadings or bold lines, answered below: an interview or a Q&A,
         # whose lists are the answerer's.
         questions = [i for i in self.sections if self.paras[i].rstrip().endswith("?")]
-        self.interview = (len(questions) >= 2 and len(questions) * 2 >= len(self.sections)
-                          and bool(cues.INTERVIEW_RE.search(
-                              " ".join([title or "", *self.paras[:2]]))))
+        speakers = [label for label, uses in self._label_uses.items()
+                    if uses >= 2 and _SPEAKER_RE.fullmatch(label)]
+        # A transcript: two speakers named again and again. Every list in it is someone's
+        # answer, and the names are no points either.
+        self.transcript = len(speakers) >= 2
+        self.interview = self.transcript or (
+            len(questions) >= 2 and len(questions) * 2 >= len(self.sections)
+            and bool(cues.INTERVIEW_RE.search(" ".join([title or "", *self.paras[:2]]))))
         self.title_noun = bool(title and _TITLE_NOUN_RE.search(title))
         nouns = MARKER_NOUNS | {a.noun for a in self.announcements} | _repeated_nouns(found)
         self.cands = [c for c in found if c.counted is None or c.counted in nouns]
@@ -233,7 +245,7 @@ class _Reader:
         ("Software should be robust ... Software should also be stable ... Finally, software
         should be simple"): parallel points, marked or not."""
         keyed: dict[str, list[int]] = {}
-        for index in range(1, self.body_end):
+        for index in range(self.body_end):
             block = self.blocks[index]
             if block.kind is not BlockKind.PARAGRAPH or index in self._section_set:
                 continue
@@ -242,6 +254,8 @@ class _Reader:
                 keyed.setdefault(key, []).append(index)
         found: list[Candidate] = []
         for key, indexes in keyed.items():
+            if indexes[0] == 0 and len(indexes) < 3:
+                indexes = indexes[1:]  # the opening paragraph joins a list only a long one
             if len(indexes) >= 3 or (len(indexes) == 2 and key.split(" ", 1)[0] not in
                                      ("i", "we", "it", "the", "this", "that", "there")):
                 found.extend(Candidate(i, 0, 0, "", f"alike#{key}", NEXT, False)
@@ -512,7 +526,9 @@ class _Reader:
         intro = self._intro(first)
         stripped = intro.rstrip()
         noun = self.announcement_before(first.para, first.start)
-        ev = Evidence(fam, count, marked, announced=announced,
+        procedural = (noun is not None and noun.noun in _PROCEDURE_NOUNS) or any(
+            c.counted in _PROCEDURE_NOUNS for c in cands)
+        ev = Evidence(fam, count, marked, announced=announced, procedural=procedural,
                       argument_noun=noun is None or noun.noun in ARGUMENT_NOUNS,
                       intro_concerns=bool(cues.REASON_WORDS_RE.search(intro[-160:])),
                       vague=announced is None and bool(VAGUE_ANNOUNCE_RE.search(intro)),
@@ -524,7 +540,7 @@ class _Reader:
         bodies = [self.paras[c.para][c.end:c.end + 120].lstrip(cues.LEAD_PUNCT) for c in cands]
         ev.decoy = self._decoy(first, bodies, intro)
         ev.examples = bool(stripped.endswith(":") and cues.EXAMPLES_INTRO_RE.search(intro))
-        if self.interview and fam not in ("heading", "lead"):
+        if self.interview and (self.transcript or fam not in ("heading", "lead")):
             ev.decoy = "the piece is an interview (its lists are the answers')"
         ev.fragments = fam in ("item", "bullet") and sum(
             1 for b in bodies if b[:1].islower() or b[:1].isdigit() or b[:1] in "£$€¥%"

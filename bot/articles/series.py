@@ -66,6 +66,7 @@ class Evidence:
     terse: bool = False  # most items are one- or two-word headings
     buried: bool = False  # every marker sits inside a paragraph
     vague: bool = False  # announced without a number ("several reasons")
+    procedural: bool = False  # counted in steps, stages or phases
     title_noun: bool = False  # the headline names what is counted ("myths", "reasons")
     examples: bool = False  # led in as examples ("such as:", "for instance:")
     argument_noun: bool = True  # the announcement counts arguments, not "things"
@@ -143,6 +144,8 @@ def weigh(ev: Evidence) -> tuple[float, list[str]]:
         add(-0.8, "every marker inside a paragraph, unannounced (exposition)")
     if ev.family == "alike" and ev.count == 2 and ev.announced is None:
         add(-0.5, "two paragraphs opening alike are a coincidence as often as a list")
+    if ev.procedural:
+        add(-2.0, "counted in steps or stages (a process described)")
     if ev.sequence:
         add(0.5, "positions counted up from a first that opens a paragraph")
     if ev.family == "alike":
