@@ -493,6 +493,12 @@ async def run_sandbox(piece: Path | None = None, *, keep: bool = False,
             await settled(box, threads)
             summary = await build_summary(box.bot.store, box.channel.guild_id,
                                           IsoWeek.of(datetime.now(UTC), "UTC"), "UTC")
+            refused = box.emu.refused_bodies
+            if refused:
+                # The bot logs and carries on past most refusals; real Discord would have
+                # refused these, so the run did not show what it would on a server.
+                raise SandboxError("Discord would have refused requests of the bot: " + "; ".join(
+                    f"{r.method} {r.path}: {r.error}" for r in refused))
             out(transcript(box, reply, threads, to_markdown(summary)))
             if keep:
                 out(f"Emulator REST:    {box.emu.rest_url}\n"

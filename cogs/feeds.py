@@ -308,8 +308,8 @@ class Feeds(commands.Cog):
 
     # --- commands ---------------------------------------------------------------------------
 
-    @feed.command(name="add", description="Follow a feed (or a page that links to one) in a "
-                                          "channel; only entries published from now on are posted")
+    @feed.command(name="add", description="Follow a feed (or a page that links to one); only "
+                                          "entries published from now on are posted")
     @app_commands.describe(
         url="The feed's address, or a page that links to its feed (http or https)",
         channel="The text channel or forum to post its pieces in",
