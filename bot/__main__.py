@@ -113,6 +113,7 @@ async def _sandbox(args: argparse.Namespace, settings: Settings) -> int:
 def _known_errors() -> tuple[type[BaseException], ...]:
     """Errors that mean bad input or environment: one line, no traceback."""
     from bot.articles.extract import ExtractionError
+    from bot.client import StartupError
     from bot.feeds.fetch import FetchError
     from bot.feeds.parse import FeedParseError, NotAFeed
     from bot.pipeline import SourceError
@@ -121,7 +122,7 @@ def _known_errors() -> tuple[type[BaseException], ...]:
     from bot.summaries import WeekError
 
     return (ConfigError, SourceError, ExtractionError, FetchError, NotAFeed, FeedParseError,
-            StoreError, SandboxError, WeekError, OSError)
+            StoreError, SandboxError, StartupError, WeekError, OSError)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -27,6 +27,11 @@ COGS: tuple[str, ...] = ("cogs.pieces", "cogs.debate", "cogs.feeds", "cogs.summa
                          "cogs.admin")
 
 
+class StartupError(RuntimeError):
+    """The bot cannot start; the message says why and what to do. ``python -m bot`` prints it
+    on one line (plus the details Discord gave) and exits with status 1."""
+
+
 def intents() -> discord.Intents:
     """Only GUILDS: channels, threads and roles for the cache. Members, presences and message
     content are never needed: everything members do reaches us as interactions."""
@@ -116,7 +121,14 @@ class CounterpointBot(commands.AutoShardedBot):
             remote = []
         if _normalised(local) == _normalised(remote):
             return False
-        await self.tree.sync(guild=guild)
+        try:
+            await self.tree.sync(guild=guild)
+        except discord.HTTPException as exc:
+            # Without its commands the bot is useless, and Discord refuses the whole list for
+            # one bad field: stop, naming it (CommandSyncFailure lists each field at fault).
+            raise StartupError(
+                f"Discord refused the bot's slash commands, so it cannot start. {exc}"
+            ) from exc
         log.info("application commands synced (%s)", "guild" if guild else "global")
         return True
 
