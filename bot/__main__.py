@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from bot.config import ConfigError, Settings
+from bot.logs import configure_logging
+from bot.redact import redact_text
 from bot.summaries.cli import add_summary_command
 
 log = logging.getLogger("counterpoint")
@@ -132,8 +134,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as error:
         print(f"counterpoint: {error}", file=sys.stderr)
         return 2
-    logging.basicConfig(level=settings.log_level,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging(settings.log_level, debug=args.debug)
     handler: Callable[[argparse.Namespace, Settings], Coroutine[Any, Any, int]] = args.handler
     try:
         return asyncio.run(handler(args, settings))
@@ -142,11 +143,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as error:
         if args.debug:
             raise
+        # Whatever the error quotes, a feed's credentials are not shown (bot/redact.py).
         if isinstance(error, _known_errors()):
-            print(f"counterpoint: {error}", file=sys.stderr)
+            print(f"counterpoint: {redact_text(str(error))}", file=sys.stderr)
             return 1
-        print(f"counterpoint: unexpected error: {type(error).__name__}: {error} "
-              "(run with --debug for the traceback)", file=sys.stderr)
+        print(f"counterpoint: unexpected error: {type(error).__name__}: "
+              f"{redact_text(str(error))} (run with --debug for the traceback)", file=sys.stderr)
         return 1
 
 
