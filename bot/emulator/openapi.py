@@ -29,7 +29,7 @@ import copy
 import json
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 from pathlib import Path
@@ -44,7 +44,7 @@ from .errors import FormErrors
 SCHEMA_FILE = Path(__file__).with_name("discord_requests.json")
 _REF_PREFIX = "#/components/schemas/"
 
-#: The media types whose schema is the JSON body. A multipart request's ``payload_json`` part
+#: The media type whose schema is the body's. A multipart request's ``payload_json`` part
 #: carries the same object (the spec's multipart schema is that object plus ``files[n]``).
 _JSON = "application/json"
 
@@ -351,6 +351,8 @@ class RequestSchemas:
     validators: dict[str, jsonschema.protocols.Validator]
     components: dict[str, Any]
     checker: jsonschema.FormatChecker
+    #: Validators of single union variants, built when first asked for.
+    variants: dict[str, jsonschema.protocols.Validator] = field(default_factory=dict)
 
     @classmethod
     def from_extract(cls, document: dict[str, Any],
@@ -381,12 +383,11 @@ class RequestSchemas:
         """Validate against one variant of an operation's union, for routes where Discord
         picks the variant by the target rather than by the body (``POST .../threads`` takes
         a forum post in a forum, a bare thread in a text channel)."""
-        key = f"#{schema_name}"
-        validator = self.validators.get(key)
+        validator = self.variants.get(schema_name)
         if validator is None:
             root = {"$ref": _REF_PREFIX + schema_name, "components": self.components}
             validator = jsonschema.Draft202012Validator(root, format_checker=self.checker)
-            self.validators[key] = validator
+            self.variants[schema_name] = validator
         self._collect(validator, body, errors)
 
     @staticmethod
