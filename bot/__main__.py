@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from bot.config import ConfigError, Settings
+from bot.logs import configure_logging
+from bot.redact import redact_text
 from bot.summaries.cli import add_summary_command
 
 log = logging.getLogger("counterpoint")
@@ -119,6 +121,7 @@ async def _sandbox(args: argparse.Namespace, settings: Settings) -> int:
 def _known_errors() -> tuple[type[BaseException], ...]:
     """Errors that mean bad input or environment: one line, no traceback."""
     from bot.articles.extract import ExtractionError
+    from bot.client import StartupError
     from bot.feeds.fetch import FetchError
     from bot.feeds.parse import FeedParseError, NotAFeed
     from bot.pipeline import SourceError
@@ -127,7 +130,7 @@ def _known_errors() -> tuple[type[BaseException], ...]:
     from bot.summaries import WeekError
 
     return (ConfigError, SourceError, ExtractionError, FetchError, NotAFeed, FeedParseError,
-            StoreError, SandboxError, WeekError, OSError)
+            StoreError, SandboxError, StartupError, WeekError, OSError)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -137,8 +140,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as error:
         print(f"counterpoint: {error}", file=sys.stderr)
         return 2
-    logging.basicConfig(level=settings.log_level,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging(settings.log_level, debug=args.debug)
     handler: Callable[[argparse.Namespace, Settings], Coroutine[Any, Any, int]] = args.handler
     try:
         return asyncio.run(handler(args, settings))
@@ -147,11 +149,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as error:
         if args.debug:
             raise
+        # Whatever the error quotes, a feed's credentials are not shown (bot/redact.py).
         if isinstance(error, _known_errors()):
-            print(f"counterpoint: {error}", file=sys.stderr)
+            print(f"counterpoint: {redact_text(str(error))}", file=sys.stderr)
             return 1
-        print(f"counterpoint: unexpected error: {type(error).__name__}: {error} "
-              "(run with --debug for the traceback)", file=sys.stderr)
+        print(f"counterpoint: unexpected error: {type(error).__name__}: "
+              f"{redact_text(str(error))} (run with --debug for the traceback)", file=sys.stderr)
         return 1
 
 

@@ -27,6 +27,19 @@ COGS: tuple[str, ...] = ("cogs.pieces", "cogs.debate", "cogs.feeds", "cogs.summa
                          "cogs.admin")
 
 
+class StartupError(RuntimeError):
+    """The bot cannot start; the message says why and what to do. ``python -m bot`` prints it
+    on one line (plus the details Discord gave) and exits with status 1."""
+
+
+BAD_TOKEN = (
+    "Discord refused the token in DISCORD_TOKEN (401 Unauthorized), so the bot cannot log in. "
+    "Copy the bot's token again from the Discord developer portal (your application → Bot → "
+    "Reset Token) into DISCORD_TOKEN in .env or the environment: the whole token, without "
+    "quotes, spaces or a \"Bot \" prefix. The application ID, public key and client secret "
+    "are not the token.")
+
+
 def intents() -> discord.Intents:
     """Only GUILDS: channels, threads and roles for the cache. Members, presences and message
     content are never needed: everything members do reaches us as interactions."""
@@ -59,6 +72,10 @@ class CounterpointBot(commands.AutoShardedBot):
         from cogs.pieces import RETRY_MINUTES
 
         options.setdefault("chunk_guilds_at_startup", False)
+        # The bot never joins a voice channel: discord.py's warnings that voice support is
+        # missing (PyNaCl, davey) would only alarm whoever reads the log.
+        discord.VoiceClient.warn_nacl = False
+        discord.VoiceClient.warn_dave = False
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=intents(),
@@ -116,7 +133,14 @@ class CounterpointBot(commands.AutoShardedBot):
             remote = []
         if _normalised(local) == _normalised(remote):
             return False
-        await self.tree.sync(guild=guild)
+        try:
+            await self.tree.sync(guild=guild)
+        except discord.HTTPException as exc:
+            # Without its commands the bot is useless, and Discord refuses the whole list for
+            # one bad field: stop, naming it (CommandSyncFailure lists each field at fault).
+            raise StartupError(
+                f"Discord refused the bot's slash commands, so it cannot start. {exc}"
+            ) from exc
         log.info("application commands synced (%s)", "guild" if guild else "global")
         return True
 
@@ -193,4 +217,7 @@ async def run_bot(settings: Settings) -> None:
     if not logging.getLogger().handlers:
         discord.utils.setup_logging(level=getattr(logging, settings.log_level, logging.INFO))
     async with create_bot(settings) as bot:
-        await bot.start(token)
+        try:
+            await bot.start(token)
+        except discord.LoginFailure:
+            raise StartupError(BAD_TOKEN) from None

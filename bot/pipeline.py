@@ -12,13 +12,14 @@ while a long entry is being read.
 from __future__ import annotations
 
 import asyncio
+import re
 from dataclasses import replace
 from pathlib import Path
 
 from bot.articles.extract import extract_entry, extract_html, extract_markdown, extract_text
 from bot.articles.model import Article, Piece
 from bot.articles.segment import segment
-from bot.feeds.fetch import Fetcher, FetchError
+from bot.feeds.fetch import MAX_BODY_BYTES, Fetcher, FetchError
 from bot.feeds.parse import FeedEntry, NotAFeed, ParsedFeed, discover_feed_links, parse_feed
 
 # Below this many words a feed entry is a teaser, not the piece: read the linked page instead.
@@ -35,12 +36,37 @@ def is_url(source: str) -> bool:
     return source.lower().startswith(("http://", "https://"))
 
 
-def read_file(path: Path) -> Article:
-    """Read an HTML or plain-text file into an ``Article``."""
+_SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]+")
+
+
+def _unsupported_address(source: str) -> str | None:
+    """Why ``source`` is an address of another kind (file:, ftp:, gopher: …), or ``None``.
+    A scheme is two letters or more, so a Windows drive (``C:``) is still a path."""
+    scheme, colon, rest = source.partition(":")
+    if not colon or not _SCHEME.fullmatch(scheme):
+        return None
+    if scheme.lower() == "file":
+        return (f"file: URLs are not supported; give the file's path instead "
+                f"({'/' + rest.lstrip('/')})")
+    return (f"{scheme.lower()}: addresses are not supported; give an http:// or https:// URL, "
+            "or the path of a local HTML or text file")
+
+
+def read_file(source: Path | str) -> Article:
+    """Read an HTML or plain-text file (at most ``MAX_BODY_BYTES``, as for a page fetched
+    from the web) into an ``Article``. Errors quote ``source`` as given."""
+    path = Path(source)
     if not path.exists():
-        raise SourceError(f"{path}: no such file")
+        # Quoted as typed ("ftp://…"; a Path would say "ftp:/…").
+        other = _unsupported_address(str(source))
+        raise SourceError(f"{source}: {other or 'no such file'}")
     if path.is_dir():
         raise SourceError(f"{path}: is a folder, not a file")
+    size = path.stat().st_size
+    if size > MAX_BODY_BYTES:
+        # Checked before reading: extraction needs many times a file's size in memory.
+        raise SourceError(f"{path}: {size / 2**20:.1f} MB is too large for a piece (the limit "
+                          f"is {MAX_BODY_BYTES // 2**20} MB, as for pages read from the web)")
     data = path.read_bytes()
     if not data.strip():
         raise SourceError(f"{path}: the file is empty")
@@ -171,5 +197,5 @@ async def read_source(source: str, fetcher: Fetcher, *, explain: bool = False) -
     if is_url(source):
         article = await read_url(source, fetcher)
     else:
-        article = await asyncio.to_thread(read_file, Path(source))
+        article = await asyncio.to_thread(read_file, source)
     return await split(article, explain=explain)

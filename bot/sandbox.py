@@ -24,7 +24,7 @@ from typing import Any, Generic, TypeVar
 import discord
 from aiohttp import web
 
-from bot.client import CounterpointBot, create_bot
+from bot.client import CounterpointBot, StartupError, create_bot
 from bot.config import Settings
 from bot.debate import parse_custom_id
 from bot.emulator import (
@@ -111,10 +111,18 @@ async def start_client(emu: Emulator, client: ClientT, *, ready: asyncio.Event |
                                  return_when=asyncio.FIRST_COMPLETED)
     if waiter not in done:
         waiter.cancel()
-        pointer.restore()
-        if task in done:
+        try:
+            if task not in done:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+            # What the start opened (the bot's store, its threads included) must go too, or
+            # they keep the process alive after the error is reported.
+            await client.close()
+        finally:
+            pointer.restore()
+        if not task.cancelled() and task.exception() is not None:
             task.result()  # why the client stopped
-        task.cancel()
         raise NotReady("the bot did not become ready on the emulator")
     return RunningBot(client, task, pointer)
 
@@ -246,7 +254,7 @@ async def open_sandbox(pieces: Sequence[SamplePiece], database_url: str) -> Sand
     except Exception as exc:
         await site.stop()
         await emu.stop()
-        if isinstance(exc, NotReady):
+        if isinstance(exc, NotReady | StartupError):
             raise SandboxError(str(exc)) from None
         raise SandboxError(f"the bot did not start: {exc}") from exc
     return Sandbox(emu, site, running, channel, moderator, members)
@@ -493,6 +501,12 @@ async def run_sandbox(piece: Path | None = None, *, keep: bool = False,
             await settled(box, threads)
             summary = await build_summary(box.bot.store, box.channel.guild_id,
                                           IsoWeek.of(datetime.now(UTC), "UTC"), "UTC")
+            refused = box.emu.refused_bodies
+            if refused:
+                # The bot logs and carries on past most refusals; real Discord would have
+                # refused these, so the run did not show what it would on a server.
+                raise SandboxError("Discord would have refused requests of the bot: " + "; ".join(
+                    f"{r.method} {r.path}: {r.error}" for r in refused))
             out(transcript(box, reply, threads, to_markdown(summary)))
             if keep:
                 out(f"Emulator REST:    {box.emu.rest_url}\n"

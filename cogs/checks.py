@@ -1,4 +1,4 @@
-"""Who counts as a moderator, for every moderator-only app command (/feed, /config, ...).
+"""Who counts as a moderator, for every moderator-only app command (/feed, /config, /piece).
 
 A moderator is a member with **Manage Server** (Administrator implies it) or with the guild's
 configured moderator role (``GuildSettings.moderator_role_id`` in the store). Two layers:

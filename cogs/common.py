@@ -9,6 +9,7 @@ from discord import app_commands
 
 from bot.debate import DebateError
 from bot.publishing import PortError
+from bot.redact import redact_text
 
 log = logging.getLogger("counterpoint.errors")
 
@@ -21,8 +22,9 @@ async def reply(interaction: discord.Interaction, content: str) -> None:
     """An ephemeral answer, whether or not the interaction was already answered or deferred.
 
     A failure to answer (token expired, Discord down) is logged, never raised: there is no one
-    left to tell.
+    left to tell. Credentials in any URL it quotes are masked.
     """
+    content = redact_text(content)
     try:
         if interaction.response.is_done():
             await interaction.followup.send(content, ephemeral=True,

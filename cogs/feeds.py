@@ -37,6 +37,7 @@ from bot.feeds.service import (
 from bot.publishing import PortError, PublishResult, required_permissions
 from bot.publishing.payloads import channel_link, display_title, shorten
 from bot.publishing.port import PERMISSION_LABELS
+from bot.redact import redact_text, redact_url
 from cogs.checks import MODERATOR_DEFAULTS, ensure_moderator, is_moderator
 from cogs.common import NO_MENTIONS
 
@@ -92,7 +93,7 @@ def _status_text(line: FeedStatus) -> str:
 
 def status_field(line: FeedStatus) -> tuple[str, str]:
     """One feed of /feed list as an embed field (name ≤ 256, value ≤ 1,024 characters)."""
-    name = shorten(line.title or line.url, 200)
+    name = shorten(line.title or redact_url(line.url), 200)
     rows = [f"<#{line.channel_id}> · {_status_text(line)}",
             f"Last success: {_when(line.last_success_at, 'never')} · "
             f"Next poll: {_when(line.next_poll_at, 'paused')}"]
@@ -111,8 +112,9 @@ def status_field(line: FeedStatus) -> tuple[str, str]:
         rows.append("Filters: " + " · ".join(filters))
     if line.mention_role_id is not None:
         rows.append(f"Pings <@&{line.mention_role_id}> on new pieces")
-    rows.append(f"ID {line.subscription_id} · {shorten(line.url, 150)}")
-    return name, "\n".join(rows)[:_FIELD_LIMIT]
+    rows.append(f"ID {line.subscription_id} · {shorten(redact_url(line.url), 150)}")
+    # The title may be the URL, and the last error quotes it: no credentials in either.
+    return redact_text(name), redact_text("\n".join(rows))[:_FIELD_LIMIT]
 
 
 def list_embeds(lines: Sequence[FeedStatus], limit: int) -> list[discord.Embed]:
@@ -248,8 +250,9 @@ class Feeds(commands.Cog):
     async def _post_notice(self, notice: PauseNotice) -> bool:
         """Post one pause notice; ``False`` if Discord refused or failed (it is retried at
         the next cycle), ``True`` once posted or when the guild has nowhere to hear it."""
-        text = (f"⏸️ **Feed paused**: {notice.feed_url} failed too many times in a row. "
-                f"Last error: {_code(notice.error, 300)}\n{notice.how_to_resume}")
+        text = redact_text(
+            f"⏸️ **Feed paused**: {notice.feed_url} failed too many times in a row. "
+            f"Last error: {_code(notice.error, 300)}\n{notice.how_to_resume}")
         channel = self.bot.get_channel(notice.channel_id)
         try:
             if isinstance(channel, discord.TextChannel):
@@ -274,7 +277,10 @@ class Feeds(commands.Cog):
     @staticmethod
     async def _say(interaction: discord.Interaction, content: str | None = None,
                    embeds: Sequence[discord.Embed] = ()) -> None:
-        """Show ``content`` in the deferred ephemeral reply (replacing what it said)."""
+        """Show ``content`` in the deferred ephemeral reply (replacing what it said), with
+        any feed's credentials masked (an error may quote the URL as it was given)."""
+        if content is not None:
+            content = redact_text(content)
         try:
             await interaction.edit_original_response(content=content, embeds=list(embeds),
                                                      allowed_mentions=NO_MENTIONS)
@@ -308,8 +314,8 @@ class Feeds(commands.Cog):
 
     # --- commands ---------------------------------------------------------------------------
 
-    @feed.command(name="add", description="Follow a feed (or a page that links to one) in a "
-                                          "channel; only entries published from now on are posted")
+    @feed.command(name="add", description="Follow a feed (or a page that links to one); only "
+                                          "entries published from now on are posted")
     @app_commands.describe(
         url="The feed's address, or a page that links to its feed (http or https)",
         channel="The text channel or forum to post its pieces in",
@@ -493,7 +499,8 @@ class Feeds(commands.Cog):
         guild = interaction.guild
         names = {c.id: c.name for c in guild.channels} if guild is not None else {}
         choices = await self.service.autocomplete(interaction.guild_id, current, names)
-        return [app_commands.Choice(name=label, value=str(sub_id)) for label, sub_id in choices]
+        return [app_commands.Choice(name=shorten(redact_text(label), 100), value=str(sub_id))
+                for label, sub_id in choices]
 
 
 async def setup(bot: CounterpointBot) -> None:

@@ -21,6 +21,7 @@ from bot.publishing import Publisher, PublishResult, is_split_confidently
 from bot.publishing.payloads import channel_link
 from bot.publishing.publisher import PUBLISHED
 from bot.store import PieceRecord
+from cogs.checks import MODERATOR_DEFAULTS, ensure_moderator
 from cogs.progress import ProgressReply
 
 if TYPE_CHECKING:
@@ -39,11 +40,16 @@ class Pieces(commands.Cog):
 
     piece = app_commands.Group(
         name="piece", description="Post pieces by hand", guild_only=True,
-        default_permissions=discord.Permissions(manage_guild=True))
+        default_permissions=MODERATOR_DEFAULTS)
 
     def __init__(self, bot: CounterpointBot) -> None:
         self.bot = bot
         self.publisher: Publisher = bot.publisher
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:  # type: ignore[override]
+        # The default permissions only hide the command, and a server may widen them in its
+        # settings: moderators post pieces, so check on every use like /feed and /config.
+        return await ensure_moderator(interaction, "post pieces")
 
     async def cog_load(self) -> None:
         self.retry_loop.change_interval(minutes=self.bot.retry_minutes)

@@ -20,6 +20,7 @@ from types import TracebackType
 
 import discord
 
+from bot.redact import redact_text
 from cogs.common import NO_MENTIONS
 
 log = logging.getLogger(__name__)
@@ -64,7 +65,9 @@ class ProgressReply:
         async def edit(text: str) -> None:
             if after is not None:
                 await after  # a future: awaiting it again once done is immediate
-            await interaction.edit_original_response(content=text, allowed_mentions=NO_MENTIONS)
+            # A feed given to /piece post may carry credentials; they are not shown.
+            await interaction.edit_original_response(content=redact_text(text),
+                                                     allowed_mentions=NO_MENTIONS)
 
         return cls(edit, min_interval=min_interval, name=f"progress-{interaction.id}")
 

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from bot.sandbox import COUNTER_TEXT, MIND_CHANGED_TEXT, REBUTTAL_TEXT, run_sandbox
+from tests.cli.runner import BROKEN_COG, run_cli
 
 
 async def transcript_of(piece: Path | None = None) -> str:
@@ -53,3 +54,18 @@ async def test_seed_piece(shared_dir: Path) -> None:
     threads = re.findall(r"^# (\d)\. ", text, flags=re.MULTILINE)
     assert threads == ["1", "2", "3", "4"]
     assert "CLICKING HERE" not in text and "About the Author" not in text
+
+
+def test_a_bot_that_cannot_start_exits_with_the_reason_and_status_1(tmp_path: Path) -> None:
+    """In a real process, so that anything left running (the store's threads) would keep it
+    alive: the run must end on its own, with Discord's reason, not hang."""
+    (tmp_path / "broken_cog.py").write_text(BROKEN_COG)
+    done = run_cli(tmp_path, "sandbox", emulator_token=None, extra_cogs="broken_cog")
+    assert done.returncode == 1, done.stderr
+    first, *details = done.stderr.strip().splitlines()
+    assert first == ("counterpoint: Discord refused the bot's slash commands, so it cannot "
+                     "start. Failed to upload commands to Discord (HTTP status 400, error code "
+                     "50035)")
+    assert "  In command 'broken sub' defined in function 'Broken.sub'" in details
+    assert "    description: Must be between 1 and 100 in length." in details
+    assert "Traceback" not in done.stderr and done.stdout == ""

@@ -22,7 +22,10 @@ from . import permissions as P
 from .errors import (
     ALREADY_ACKNOWLEDGED,
     CANNOT_EDIT_OTHERS_MESSAGE,
+    CANNOT_SEND_EMPTY_MESSAGE,
     CANNOT_SEND_IN_NON_TEXT,
+    INVALID_FORM_BODY,
+    INVALID_JSON,
     THREAD_LOCKED,
     UNKNOWN_APPLICATION,
     UNKNOWN_GUILD,
@@ -63,13 +66,15 @@ from .models import (
     Message,
     Thread,
 )
+from .openapi import request_schemas
 from .state import UploadedFile
-from .validation import APPLIED_TAGS_MAX, check_message, check_modal, check_thread
+from .validation import APPLIED_TAGS_MAX, check_commands, check_message, check_modal
 
 if TYPE_CHECKING:
     from .emulator import Emulator
 
 API_PREFIX = "/api/v10"
+BODY_ERRORS = (INVALID_FORM_BODY, CANNOT_SEND_EMPTY_MESSAGE, INVALID_JSON)
 # A forum holds at most 20 tags, each named in 1 to 20 characters.
 FORUM_TAGS_MAX = 20
 FORUM_TAG_NAME_MAX = 20
@@ -96,6 +101,14 @@ class RequestRecord:
     major: str = ""
     retry_after: float | None = None
     scope: str | None = None
+    #: The JSON error body the emulator answered with, if it refused the call.
+    error: dict[str, Any] | None = None
+
+    @property
+    def refused_body(self) -> bool:
+        """Refused for what the body said (50035 Invalid Form Body, 50006 empty message,
+        50109 invalid JSON), as Discord would refuse it whatever the permissions."""
+        return self.error is not None and self.error.get("code") in BODY_ERRORS
 
 
 def json_response(data: Any, status: int = 200) -> web.Response:
@@ -145,7 +158,7 @@ def _loads(raw: bytes | bytearray) -> Any:
     try:
         return json.loads(raw)
     except ValueError:
-        raise APIError(400, 50109, "The request body contains invalid JSON.") from None
+        raise APIError(400, INVALID_JSON, "The request body contains invalid JSON.") from None
 
 
 class RestApi:
@@ -290,7 +303,8 @@ class RestApi:
         try:
             resp = await handler(request)
         except APIError as exc:
-            resp = json_response(exc.body(), exc.status)
+            record.error = exc.body()
+            resp = json_response(record.error, exc.status)
         resp.headers.update(decision.headers)
         # Discord's edge (Google's load balancer) adds this to every response.
         resp.headers["Via"] = "1.1 google"
@@ -329,6 +343,18 @@ class RestApi:
             thread.archived = False
             thread.archive_timestamp = time.time()
             self.state.channel_changed(thread)
+
+    async def _body(self, request: web.Request) -> tuple[Any, list[UploadedFile]]:
+        """The request's body (JSON, or multipart's ``payload_json`` and files), refused
+        with 50035 where it breaks its operation's schema in Discord's OpenAPI spec."""
+        payload, files = await read_body(request)
+        route = request.match_info.route.resource
+        assert route is not None  # only matched routes reach a handler
+        errors = FormErrors()
+        request_schemas().check(request.method, route.canonical[len(API_PREFIX):], payload,
+                                errors)
+        errors.raise_if_any()
+        return payload, files
 
     # -- gateway, identity, commands ---------------------------------------------------------
 
@@ -407,34 +433,9 @@ class RestApi:
 
     async def put_commands(self, request: web.Request) -> web.Response:
         existing, guild_id = self._command_scope(request)
-        body, _ = await read_body(request)
-        if not isinstance(body, list):
-            raise APIError(
-                400,
-                50035,
-                "Invalid Form Body",
-                {"_errors": [{"code": "LIST_TYPE_CONVERT", "message": "Must be a list."}]},
-            )
-        errors = FormErrors()
-        for i, cmd in enumerate(body):
-            ctype = int(cmd.get("type", 1))
-            name = cmd.get("name") or ""
-            if not 1 <= len(name) <= 32:
-                errors.add(
-                    (i, "name"), "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 32 in length."
-                )
-            if ctype == 1 and (name != name.lower() or " " in name):
-                errors.add(
-                    (i, "name"), "APPLICATION_COMMAND_INVALID_NAME", "Command name is invalid"
-                )
-            desc = cmd.get("description") or ""
-            if ctype == 1 and not 1 <= len(desc) <= 100:
-                errors.add(
-                    (i, "description"),
-                    "BASE_TYPE_BAD_LENGTH",
-                    "Must be between 1 and 100 in length.",
-                )
-        errors.raise_if_any()
+        body, _ = await self._body(request)
+        body = body or []  # the schema allows null: no commands
+        check_commands(body)
         by_key = {(c["name"], c["type"]): c for c in existing}
         result = []
         for cmd in body:
@@ -474,19 +475,20 @@ class RestApi:
 
     async def modify_channel(self, request: web.Request) -> web.Response:
         channel = self._channel(request)
-        payload, _ = await read_body(request)
+        payload, _ = await self._body(request)
         if not isinstance(payload, dict):
-            raise APIError(400, 50109, "The request body contains invalid JSON.")
+            raise APIError(400, INVALID_JSON, "The request body contains invalid JSON.")
         errors = FormErrors()
+        variant = ("UpdateThreadRequestPartial" if isinstance(channel, Thread)
+                   else "UpdateGuildChannelRequestPartial")
+        request_schemas().check_variant(variant, payload, errors)
+        errors.raise_if_any()
         if "name" in payload:
             name = payload["name"]
             if not isinstance(name, str) or not 1 <= len(name) <= 100:
                 errors.add(
                     ("name",), "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 100 in length."
                 )
-        duration = payload.get("auto_archive_duration")
-        if duration is not None and duration not in (60, 1440, 4320, 10080):
-            errors.add(("auto_archive_duration",), "BASE_TYPE_CHOICES", "Invalid duration.")
         errors.raise_if_any()
         if isinstance(channel, Thread):
             self._modify_thread(channel, payload)
@@ -587,14 +589,14 @@ class RestApi:
 
     async def create_message(self, request: web.Request) -> web.Response:
         channel = self._channel(request)
-        payload, files = await read_body(request)
+        payload, files = await self._body(request)
         if channel.type == GUILD_FORUM:
             self._need(channel)
             raise APIError(
                 400, CANNOT_SEND_IN_NON_TEXT, "Cannot send messages in a non-text channel"
             )
         self._send_permissions(channel, payload, files)
-        check_message(payload, file_count=len(files))
+        check_message(payload, file_count=len(files), operation=None)
         repeat = self._nonce_repeat(channel, payload)
         if repeat is not None:
             return json_response(repeat.to_dict(self.state))
@@ -632,10 +634,10 @@ class RestApi:
             raise APIError(
                 403, CANNOT_EDIT_OTHERS_MESSAGE, "Cannot edit a message authored by another user"
             )
-        payload, files = await read_body(request)
+        payload, files = await self._body(request)
         if payload.get("embeds"):
             self._need(channel, "EMBED_LINKS")
-        check_message(payload, file_count=len(files), require_body=False)
+        check_message(payload, file_count=len(files), operation=None, require_body=False)
         self.state.edit_message(msg, payload, files)
         return json_response(msg.to_dict(self.state))
 
@@ -657,19 +659,21 @@ class RestApi:
             raise APIError(400, 50024, "Cannot execute action on this channel type")
         self._need(channel, "CREATE_PUBLIC_THREADS", "READ_MESSAGE_HISTORY")
         msg = self.state.message(channel, request.match_info["message_id"])
-        payload, _ = await read_body(request)
-        check_thread(payload)
+        payload, _ = await self._body(request)
         thread = self.state.create_thread(channel, self.state.bot_user, payload, starter=msg)
         return json_response(thread.to_dict() | {"member": self._thread_member(thread)}, 201)
 
     async def thread_without_message(self, request: web.Request) -> web.Response:
         channel = self._channel(request)
-        payload, files = await read_body(request)
+        payload, files = await self._body(request)
         if channel.type == GUILD_FORUM:
             return await self._forum_post(channel, payload, files)
         if channel.type != GUILD_TEXT:
             self._need(channel)
             raise APIError(400, 50024, "Cannot execute action on this channel type")
+        errors = FormErrors()
+        request_schemas().check_variant("CreateTextThreadWithoutMessageRequest", payload, errors)
+        errors.raise_if_any()
         kind = int(payload.get("type") or PRIVATE_THREAD)
         if kind not in (PUBLIC_THREAD, PRIVATE_THREAD):
             errors = FormErrors()
@@ -679,7 +683,6 @@ class RestApi:
             channel,
             "CREATE_PUBLIC_THREADS" if kind == PUBLIC_THREAD else "CREATE_PRIVATE_THREADS",
         )
-        check_thread(payload)
         thread = self.state.create_thread(channel, self.state.bot_user, payload | {"type": kind})
         return json_response(thread.to_dict() | {"member": self._thread_member(thread)}, 201)
 
@@ -694,8 +697,9 @@ class RestApi:
         if files:
             needed.append("ATTACH_FILES")
         self._need(forum, *needed)
-        check_thread(payload)
         errors = FormErrors()
+        request_schemas().check_variant("CreateForumThreadRequest", payload, errors)
+        errors.raise_if_any()
         if not isinstance(message, dict):
             errors.add(("message",), "BASE_TYPE_REQUIRED", "This field is required")
             errors.raise_if_any()
@@ -712,7 +716,7 @@ class RestApi:
         errors.raise_if_any()
         if any(known[t].moderated for t in tags):
             self._need(forum, "MANAGE_THREADS")
-        check_message(message, file_count=len(files))
+        check_message(message, file_count=len(files), operation=None)
         thread_id = self.state.ids.next()
         thread = self.state.create_thread(
             forum, self.state.bot_user, payload | {"applied_tags": tags}, thread_id=thread_id
@@ -805,7 +809,7 @@ class RestApi:
             raise not_found(UNKNOWN_INTERACTION, "interaction")
         if record.acknowledged:
             raise APIError(400, ALREADY_ACKNOWLEDGED, "Interaction has already been acknowledged.")
-        body, files = await read_body(request)
+        body, files = await self._body(request)
         ctype = int(body.get("type", 0)) if isinstance(body, dict) else 0
         data = (body.get("data") or {}) if isinstance(body, dict) else {}
         allowed = {
@@ -823,7 +827,7 @@ class RestApi:
         channel = state.channel(record.channel_id)
         message: Message | None = None
         if ctype == CHANNEL_MESSAGE_WITH_SOURCE:
-            check_message(data, file_count=len(files))
+            check_message(data, file_count=len(files), operation=None)
             message = self._interaction_message(record, channel, data, files)
         elif ctype == DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE:
             flags = int(data.get("flags") or 0) & FLAG_EPHEMERAL
@@ -837,7 +841,7 @@ class RestApi:
                 raise not_found(UNKNOWN_MESSAGE, "Message")
             record.original_message_id = message.id
             if ctype == UPDATE_MESSAGE:
-                check_message(data, file_count=len(files), require_body=False)
+                check_message(data, file_count=len(files), operation=None, require_body=False)
                 state.edit_message(message, data, files)
         elif ctype == AUTOCOMPLETE_RESULT:
             record.choices = list(data.get("choices") or [])
@@ -896,8 +900,8 @@ class RestApi:
         record = self._record_by_token(info["webhook_id"], info["webhook_token"])
         if not record.acknowledged:
             raise not_found(UNKNOWN_WEBHOOK, "Webhook")
-        payload, files = await read_body(request)
-        check_message(payload, file_count=len(files))
+        payload, files = await self._body(request)
+        check_message(payload, file_count=len(files), operation=None)
         channel = self.state.channel(record.channel_id)
         loading = record.original
         if (
@@ -951,8 +955,8 @@ class RestApi:
 
     async def edit_webhook_message(self, request: web.Request) -> web.Response:
         record, msg, is_original = self._webhook_message(request)
-        payload, files = await read_body(request)
-        check_message(payload, file_count=len(files), require_body=False)
+        payload, files = await self._body(request)
+        check_message(payload, file_count=len(files), operation=None, require_body=False)
         if is_original:
             record.original_edits.append(payload)
         self.state.edit_message(msg, payload, files)

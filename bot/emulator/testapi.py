@@ -302,6 +302,13 @@ class TestAPI:
         return [r for r in self.rest.requests if r.status == 429]
 
     @property
+    def refused_bodies(self) -> list[RequestRecord]:
+        """The calls refused for their body (50035 with the fields at fault in
+        ``record.error``, 50006, 50109): what real Discord would have refused too. A bot
+        whose requests all fit Discord's schemas and limits leaves this empty."""
+        return [r for r in self.rest.requests if r.refused_body]
+
+    @property
     def early_requests(self) -> list[EarlyRequest]:
         """Calls made before a 429's retry_after or an exhausted bucket's reset had passed:
         what a client that ignores rate limits does. A well-behaved bot leaves this empty."""

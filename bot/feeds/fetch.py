@@ -459,7 +459,14 @@ class Fetcher:
     async def _read(self, url: str, resp: aiohttp.ClientResponse, etag: str | None,
                     last_modified: str | None) -> FetchResult:
         retry_after = _parse_retry_after(resp.headers.get("Retry-After"))
-        final_url = str(resp.url)
+        final = resp.url
+        requested = URL(url)
+        if requested.raw_user is not None and final.raw_user is None:
+            # aiohttp turns a URL's user info into an Authorization header and leaves it out
+            # of resp.url; without it a private feed would be stored, and polled, without
+            # its credentials. (They are masked wherever a URL is shown: bot/redact.py.)
+            final = final.with_user(requested.user).with_password(requested.password)
+        final_url = str(final)
         if resp.status >= 400 or not (200 <= resp.status < 300 or resp.status == 304):
             raise HTTPStatusError(final_url, resp.status, resp.reason, retry_after)
         common: dict[str, Any] = {

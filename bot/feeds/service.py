@@ -52,6 +52,7 @@ from bot.feeds.parse import (
 )
 from bot.pipeline import newest_entry, read_entry, split
 from bot.publishing.payloads import threadable
+from bot.redact import redact_url
 from bot.store.base import Store
 from bot.store.records import (
     Conflict,
@@ -255,9 +256,10 @@ def entry_keys(entries: Sequence[FeedEntry]) -> list[EntryKeys]:
 def _piece_url(entry: FeedEntry, feed_url: str) -> str:
     if entry.link:
         return normalize_link(entry.link)
-    # No link: a stable stand-in, so the store's one-piece-per-URL rule still holds.
+    # No link: a stable stand-in, so the store's one-piece-per-URL rule still holds. It is
+    # shown on the piece's card, so a private feed's credentials are left out of it.
     digest = hashlib.sha256(entry.key.encode("utf-8", "surrogatepass")).hexdigest()[:16]
-    return f"{feed_url}#entry-{digest}"
+    return f"{redact_url(feed_url)}#entry-{digest}"
 
 
 def _chronological(entries: Sequence[FeedEntry]) -> list[FeedEntry]:

@@ -1,12 +1,17 @@
-"""One emulator and one real bot per e2e module (see ``harness.World``)."""
+"""One emulator and one real bot per e2e module (see ``harness.World``).
+
+Every e2e test also fails if the bot sent a request real Discord would refuse for its body
+(the emulator validates each one against Discord's OpenAPI schema and documented limits):
+the bot often only logs such a refusal, so the test's own assertions might not notice."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Generator, Iterable
 
 import pytest
 import pytest_asyncio
 
+from bot.emulator import Emulator
 from tests.e2e.harness import World
 
 
@@ -18,3 +23,27 @@ async def world(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[World
         yield world
     finally:
         await world.close()
+
+
+def _emulators(values: Iterable[object]) -> list[Emulator]:
+    """The emulators among a test's fixtures: given directly or as a world's ``emu``."""
+    found: dict[int, Emulator] = {}
+    for value in values:
+        emu = value if isinstance(value, Emulator) else getattr(value, "emu", None)
+        if isinstance(emu, Emulator):
+            found[id(emu)] = emu
+    return list(found.values())
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Generator[None, object, object]:
+    funcargs = getattr(item, "funcargs", {})
+    emulators = _emulators(funcargs.values())
+    before = {id(emu): len(emu.refused_bodies) for emu in emulators}
+    result = yield
+    refused = [record for emu in emulators for record in emu.refused_bodies[before[id(emu)]:]]
+    if refused:
+        lines = [f"{r.method} {r.path} -> {r.status} {r.error}" for r in refused]
+        pytest.fail("Discord would refuse these requests of the bot:\n" + "\n".join(lines),
+                    pytrace=False)
+    return result

@@ -188,6 +188,12 @@ class FeedServer:
         host, _, path = rest.partition("/")
         raise web.HTTPFound(f"http://{host}:{self.port}/{path}")
 
+    async def route_private(self, request: web.Request, rest: str) -> web.StreamResponse:
+        # Basic authentication as reader:s3cret, the way private feeds are protected.
+        if request.headers.get("Authorization") != "Basic cmVhZGVyOnMzY3JldA==":
+            raise web.HTTPUnauthorized(headers={"WWW-Authenticate": 'Basic realm="feeds"'})
+        return web.Response(body=RSS, content_type="application/rss+xml")
+
     async def route_echo_ua(self, request: web.Request, rest: str) -> web.StreamResponse:
         return web.Response(text=request.headers.get("User-Agent", ""))
 

@@ -73,6 +73,17 @@ async def test_compressed_bodies_are_decoded(open_fetcher: Fetcher, feed_server:
     assert result.body == RSS
 
 
+async def test_credentials_in_the_url_are_sent_and_kept(open_fetcher: Fetcher,
+                                                        feed_server: FeedServer) -> None:
+    private = feed_server.url("/private/feed").replace("http://", "http://reader:s3cret@")
+    result = await open_fetcher.fetch(private)
+    assert result.body == RSS
+    assert result.url == private  # what the feed is stored (and polled) as
+    with pytest.raises(HTTPStatusError) as refused:
+        await open_fetcher.fetch(feed_server.url("/private/feed"))
+    assert refused.value.status == 401
+
+
 def test_cache_header_parsing() -> None:
     assert _parse_max_age(["no-cache, max-age=60"]) == 60
     assert _parse_max_age(['max-age="30"']) == 30
