@@ -152,10 +152,7 @@ class _Reader:
         self.body_end = _signoff_start(self.paras, _notes_start(self.paras))
         self._words: dict[int, frozenset[str]] = {}
         # A label opening several paragraphs names a speaker ("Mr Malone:"), not a point.
-        self._label_uses = Counter(m.group(1) for m in map(_COLON_LABEL_RE.match, self.paras)
-                                   if m is not None)
-        self._label_uses.update(b.lead.rstrip(":") for b in blocks
-                                if b.lead is not None and b.lead.rstrip().endswith(":"))
+        self._label_uses = Counter(label for label in map(_label_of, blocks) if label)
         self.sections = [i for i in range(self.body_end) if self._heading_like(i)]
         self._section_set = set(self.sections)
         self._conclusions = [i for i in range(self.body_end)
@@ -810,6 +807,14 @@ def _nested(inner: _Split, outer: _Split) -> bool:
     # point of a list of paragraphs, it may be a second series.
     return (outer.family in ("heading", "lead", "item", "bullet")
             and first.para - positions[-1][0] <= 8)
+
+
+def _label_of(block: Block) -> str | None:
+    """The label opening a block ("Mr Malone:", "**Cost:**"), as a name to count."""
+    if block.lead is not None and block.lead.rstrip().endswith(":"):
+        return block.lead.rstrip().rstrip(":").strip()
+    m = _COLON_LABEL_RE.match(block.text)
+    return m.group(1) if m else None
 
 
 def _last_sentence(text: str) -> str:
