@@ -89,7 +89,7 @@ _COLON_LABEL_STOP_RE = re.compile(
 _TITLE_NOUN_RE = re.compile(
     r"\b(?:reasons|ways|lessons|myths|misconceptions|mistakes|things|rules|arguments"
     r"|objections|problems|truths|fallacies|failures|flaws|questions|takeaways|steps|tips"
-    r"|why|case (?:for|against))\b", re.IGNORECASE)
+    r"|issues|priorities|causes|ideas|why|case (?:for|against))\b", re.IGNORECASE)
 # A speaker's tag in a transcript: "Q", "A", "Mr Malone", "The Economist", "Jane Doe".
 _SPEAKER_RE = re.compile(r"(?:Q|A|(?:(?:Mr|Mrs|Ms|Dr|Prof)\.?\s+)?(?:The\s+)?[A-Z][\w’'.-]*"
                          r"(?:\s+[A-Z][\w’'.-]*){0,2})")
@@ -559,10 +559,21 @@ class _Reader:
             ev.notes.append("mostly one- or two-word headings (sections, not claims)")
             ev.terse = True
         if all(c.para in self._section_set for c in cands):
-            ev.bare_headings = sum(
-                1 for c in cands
-                if c.para + 1 >= self.body_end or (c.para + 1) in self._section_set)
+            ev.bare_headings = sum(1 for c in cands if self._bare(c.para))
         return ev
+
+    def _bare(self, index: int) -> bool:
+        """Whether a subheading has no text of its own: the next block is the end or another
+        subheading of its level or above (a subheading below it is its own text's start)."""
+        after = index + 1
+        if after >= self.body_end:
+            return True
+        if after not in self._section_set:
+            return False
+        here, there = self.blocks[index], self.blocks[after]
+        if here.kind is BlockKind.HEADING and there.kind is BlockKind.HEADING:
+            return there.level <= here.level
+        return True
 
     def _item_text(self, cand: Candidate) -> str:
         if cand.kind.startswith("inline"):

@@ -131,7 +131,7 @@ def weigh(ev: Evidence) -> tuple[float, list[str]]:
         add(-1.5, "headings without text of their own (a table of contents)")
     if ev.family in ("heading", "lead"):
         if ev.parallel:
-            add(0.5, "items of one shape")
+            add(0.5, "items of a similar length")
         if ev.questions:
             add(-0.8 * ev.questions, "questions as headings (an explainer)")
         if ev.alike:
