@@ -88,7 +88,8 @@ IMPERATIVES: Final = wordset(
 QUOTED_INTRO_RE: Final = re.compile(
     r"\b(?:reads?|said|says|wrote|writes|declared|declares|states|stated|promised|promises"
     r"|proclaimed|announced|listed|lists|told|tells|pledged|vowed|argued|argues|insisted"
-    r"|according to|went like this|put it)\b(?:[^\s.!?]*\s+){0,5}?[^\s.!?]*:\s*$",
+    r"|according to|went like this|put it|included|emphasi[sz]ed|outlined|identified|cited"
+    r"|mentioned|proposed|named)\b(?:[^\s.!?]*\s+){0,5}?[^\s.!?]*:\s*$",
     re.IGNORECASE)
 REASON_INTRO_RE: Final = re.compile(
     r"\b(?:reasons?|why|because|arguments?|problems?|grounds|objections?|lessons?|mistakes?"
