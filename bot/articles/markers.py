@@ -140,7 +140,7 @@ _BULLET_MARKER = re.compile(r"(?P<m>[•●▪◦‣∙*-]|::)(?=\s+\S)")
 
 # The first two letters of every ordinal marker: a cheap test before the full pattern.
 _OPENINGS: Final = frozenset({"An", "A ", "Fi", "Se", "Th", "Fo", "Si", "Ei", "Ni", "Te", "To",
-                              "Bu", "Ye",
+                              "Bu", "Ye", "Tw", "Nu", "on", "tw", "th", "fo", "fi", "si",
                               "In", "La", "Ne", "My", "Ou", "On", "Hi", "He", "It", "St"})
 
 

@@ -197,8 +197,12 @@ class _Reader:
         if block.lead is not None and block.lead == text and words <= _HEADING_WORDS:
             return True
         following = self.paras[index + 1] if index + 1 < len(self.paras) else ""
-        return (words <= 10 and text[-1:] not in ".,;:!?…\"”’)" and text[:1].isupper()
-                and word_count(following) > 2 * words and word_count(following) >= 15)
+        if not (words <= 10 and text[:1].isupper() and word_count(following) > 2 * words
+                and word_count(following) >= 15):
+            return False
+        # Unpunctuated, or a Title Case line closed by a full stop ("The Economic
+        # Imperative for Ijebu State.").
+        return text[-1:] not in ".,;:!?…\"”’)" or (text[-1] == "." and _title_case(text))
 
     def _candidates(self) -> list[Candidate]:
         found: list[Candidate] = []
@@ -535,7 +539,7 @@ class _Reader:
                                          and cues.REASON_INTRO_RE.search(intro)),
                       intro_question=stripped.endswith("?"))
         bodies = [self.paras[c.para][c.end:c.end + 120].lstrip(cues.LEAD_PUNCT) for c in cands]
-        ev.decoy = self._decoy(first, bodies, intro)
+        ev.decoy = self._decoy(cands, bodies, intro)
         ev.examples = bool(stripped.endswith(":") and cues.EXAMPLES_INTRO_RE.search(intro))
         if self.interview and (self.transcript or fam not in ("heading", "lead")):
             ev.decoy = "the piece is an interview (its lists are the answers')"
@@ -585,10 +589,11 @@ class _Reader:
             return self.lead(cand.para) or self.paras[cand.para]
         return self.paras[cand.para]
 
-    def _decoy(self, first: Candidate, bodies: list[str], intro: str) -> str | None:
+    def _decoy(self, cands: list[Candidate], bodies: list[str], intro: str) -> str | None:
         """Why a list is not the writer's arguments (quoted, dated, procedural, cited)."""
-        if first.kind.startswith("label:step") or cues.STAGE_LABEL_RE.match(
-                self.paras[first.para]):
+        first = cands[0]
+        staged = sum(1 for c in cands if cues.STAGE_LABEL_RE.match(self.paras[c.para]))
+        if first.kind.startswith("label:step") or staged * 2 >= len(cands):
             return "labelled as steps or phases (a procedure)"
         half = len(bodies) / 2
         if sum(1 for b in bodies if cues.DATE_OPENING_RE.match(b)) >= half:
@@ -818,6 +823,12 @@ def _nested(inner: _Split, outer: _Split) -> bool:
     # point of a list of paragraphs, it may be a second series.
     return (outer.family in ("heading", "lead", "item", "bullet")
             and first.para - positions[-1][0] <= 8)
+
+
+def _title_case(text: str) -> bool:
+    """Whether most words longer than three letters are capitalised, as in a headline."""
+    long = [w for w in text.split() if len(w) > 3]
+    return bool(long) and sum(w[0].isupper() for w in long) * 3 >= len(long) * 2
 
 
 def _label_of(block: Block) -> str | None:
