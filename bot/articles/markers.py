@@ -86,7 +86,8 @@ ANNOUNCE_RE: Final = re.compile(
 )
 # "for a couple of reasons", "several problems": a list announced without its count.
 VAGUE_ANNOUNCE_RE: Final = re.compile(
-    r"\b(?:a\s+couple(?:\s+of)?|a\s+few|several|a\s+number\s+of|multiple|various|many)\s+"
+    r"\b(?:a\s+couple(?:\s+of)?|a\s+few|several|a\s+number\s+of|multiple|various|many"
+    r"|a\s+(?:range|host|variety|handful|series)\s+of|numerous|countless|plenty\s+of)\s+"
     r"(?:[a-z’'-]+\s+)?(?:reasons|problems|objections|arguments|concerns|flaws|lessons|mistakes"
     r"|myths|issues|points|questions|grounds|worries|failures|fallacies|misconceptions)\b",
     re.IGNORECASE)

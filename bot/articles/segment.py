@@ -425,7 +425,10 @@ class _Reader:
         count = announced.count if announced else None
         starts: list[_Start] = []
         lead_value = chain[0][1]
-        if lead_value > 1 and first.at_start:
+        lone_second = self._lone_second(chain)
+        if lone_second is not None:
+            starts.append(lone_second)
+        elif lead_value > 1 and first.at_start:
             lo = announced.para + 1 if announced and announced.para < first.para else 1
             for index in self._pick(lo, first.para, lead_value - 1, leading=True):
                 starts.append(self._unmarked(index))
@@ -472,7 +475,7 @@ class _Reader:
                   and sum(c.noun for c in cands) >= 2)
         # "One, ... There's also the question ... Finally, ...": a first, a turn, a last.
         closed = bool(explicit) and chain[-1][0].value == LAST and len(starts) >= 3
-        if not (enough or single or same_noun or nouned or closed):
+        if not (enough or single or same_noun or nouned or closed or lone_second):
             return None
         ev = self._evidence("ord", cands, len(starts), len(cands), count)
         ev.buried = not any(c.at_start for c in cands)
@@ -489,6 +492,23 @@ class _Reader:
         sectioned = all(s.para in self._section_set and s.start == 0 for s in starts)
         return _Split(fam, starts, count, len(cands), sum(c.at_start for c in cands),
                       confidence, tuple(reasons), end, sectioned)
+
+    def _lone_second(self, chain: list[tuple[Candidate, int]]) -> _Start | None:
+        """"... for a range of reasons. Anger at ... / Secondly, ...": a second with no
+        first, right after a sentence announcing reasons; the first is what follows that
+        sentence (or the paragraph after it). None unless the piece reads that way."""
+        first = chain[0][0]
+        if len(chain) != 1 or first.value != 2 or not first.at_start or first.para < 2:
+            return None
+        before = self.paras[first.para - 1]
+        m = VAGUE_ANNOUNCE_RE.search(before) or ANNOUNCE_RE.search(before)
+        if m is None:
+            return None
+        after = sentence_end(before, m.end())
+        if len(before) - after > 40:  # the first reason follows in the same paragraph
+            offset = len(before) - len(before[after:].lstrip())
+            return _Start(first.para - 1, offset, offset, None, kind="unmarked")
+        return None
 
     def _unmarked(self, index: int) -> _Start:
         return _Start(index, 0, 0, None, kind="unmarked")

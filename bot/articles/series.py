@@ -190,13 +190,18 @@ def ordinal_chains(cands: Sequence[Candidate]) -> list[list[tuple[Candidate, int
             current.append((cand, value))
             expect = value + 1
         elif value == 1:
-            if len(current) >= 2:
+            if len(current) >= 2 or _lone_second(current):
                 chains.append(current)
             current, expect = [(cand, 1)], 2
         # A repeated or earlier position is narration ("Second, the committee ...").
     if current:
         chains.append(current)
     return chains
+
+
+def _lone_second(chain: list[tuple[Candidate, int]]) -> bool:
+    """A "Secondly" alone, which may still be a list whose first point is unmarked."""
+    return len(chain) == 1 and chain[0][1] == 2 and chain[0][0].at_start
 
 
 def numbered_runs(cands: Sequence[Candidate]) -> list[list[Candidate]]:
