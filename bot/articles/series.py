@@ -90,7 +90,7 @@ def weigh(ev: Evidence) -> tuple[float, list[str]]:
         logit += weight
         reasons.append(f"{why} ({weight:+.1f})")
 
-    if ev.announced is not None:
+    if ev.announced is not None and not ev.procedural:  # "two steps" announce a process
         gap = abs(ev.announced - ev.count)
         strength = 1.0 if ev.argument_noun else 0.5  # "four reasons" against "four things"
         if gap == 0:
@@ -145,7 +145,7 @@ def weigh(ev: Evidence) -> tuple[float, list[str]]:
     if ev.family == "alike" and ev.count == 2 and ev.announced is None:
         add(-0.5, "two paragraphs opening alike are a coincidence as often as a list")
     if ev.procedural:
-        add(-2.0, "counted in steps or stages (a process described)")
+        add(-1.5, "counted in steps or stages (a process described)")
     if ev.sequence:
         add(0.5, "positions counted up from a first that opens a paragraph")
     if ev.family == "alike":

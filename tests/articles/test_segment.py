@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.articles.model import Article, Piece
+from bot.articles.model import Article, Block, BlockKind, Piece
 from bot.articles.segment import TITLE_MAX, segment
 
 PIECES = Path(__file__).parent / "corpus" / "pieces"
@@ -699,3 +699,106 @@ def test_long_piece_keeps_multi_paragraph_arguments_whole() -> None:
     piece = segment(article)
     assert [a.text.count("\n\n") + 1 for a in piece.arguments] == [5, 5, 5, 5]
     assert piece.conclusion is not None and piece.conclusion.count("\n\n") == 1
+
+
+# -- forms and decoys found in real pieces (issue 9) ----------------------------------------
+
+
+def _markers_of(*paragraphs: str) -> list[str | None]:
+    return [a.marker for a in segment(Article.from_paragraphs(paragraphs)).arguments]
+
+
+def test_numbers_as_words_count_points() -> None:
+    assert _markers_of(
+        "The privacy bill should go back to committee. Here is what can go wrong:",
+        "One, the bill ignores how little power a tenant has against a landlord.",
+        "Two, it chills reporting, because any story can be called an intrusion.",
+        "Three, it leaves the state's own databases out of its scope entirely.",
+    ) == ["One", "Two", "Three"]
+
+
+def test_a_lone_secondly_after_announced_reasons_finds_its_first() -> None:
+    piece = segment(Article.from_paragraphs((
+        "The attacks on the depot will go on.",
+        "They will go on for a range of reasons. Anger at the closures runs deep in the "
+        "valley, and nobody on the council has tried to answer it.",
+        "Secondly, the drivers' union has nothing to lose by striking again this winter.",
+    )))
+    assert [a.marker for a in piece.arguments] == [None, "Secondly"]
+    assert piece.arguments[0].text.startswith("Anger at the closures")
+
+
+def test_a_first_a_turn_and_a_last_make_three() -> None:
+    assert _markers_of(
+        "I have decided to give a tenth of my pay to charity, for a couple of reasons.",
+        "One, I have learned how much further money goes where people are poorest.",
+        "There's also the question of when to give, and giving now beats giving later.",
+        "Finally, the pledge keeps me honest in the years when I would rather not.",
+    ) == ["One", None, "Finally"]
+
+
+def test_a_transcript_is_someone_elses_list() -> None:
+    piece = segment(Article.from_paragraphs((
+        "The author of a new book on groups talked to us about it.",
+        "Interviewer: What makes a group clever?",
+        "Ms Ortiz: Three things. First, members who read each other well. Second, turns "
+        "taken fairly. Third, a few women in the room.",
+        "Interviewer: Does size matter?",
+        "Ms Ortiz: Less than people think, once a group passes five.",
+    )))
+    assert piece.arguments == ()
+
+
+def test_a_list_counted_in_steps_describes_a_process() -> None:
+    piece = segment(Article.from_paragraphs((
+        "The sale of the ferry company will happen in two steps.",
+        "The first step will be the transfer of the vessels to a holding company.",
+        "Finally, the holding company will be sold to the highest bidder in March.",
+    )))
+    assert piece.arguments == ()
+
+
+def test_subheadings_of_one_shape_are_the_points() -> None:
+    blocks = (
+        Block("The tram extension has its critics, and most of their claims are wrong."),
+        Block("\"It will take away all the parking!\"", BlockKind.HEADING, level=3),
+        Block("It removes thirty spaces out of a hundred and forty, and the council has "
+              "already found replacements for most of them in the market car park."),
+        Block("\"Nobody will use it!\"", BlockKind.HEADING, level=3),
+        Block("The survey behind that claim was taken before the hospital moved to the "
+              "end of the line, and before the new estate was built beside it."),
+        Block("\"It will be too loud!\"", BlockKind.HEADING, level=3),
+        Block("Trams on embedded track are quieter than the buses that run there now, "
+              "as anyone who has stood beside one in another city can tell."),
+        Block("What now?", BlockKind.HEADING, level=3),
+        Block("Argue about the real costs, which are the construction months."),
+    )
+    piece = segment(Article(blocks=blocks, title="Five myths about the tram"))
+    assert [a.title for a in piece.arguments] == [
+        '"It will take away all the parking!"', '"Nobody will use it!"',
+        '"It will be too loud!"']
+    assert piece.conclusion is not None and piece.conclusion.startswith("What now?")
+
+
+def test_a_list_of_facts_is_not_a_list_of_arguments() -> None:
+    piece = segment(Article.from_paragraphs((
+        "Before anyone writes another letter about the pool, here are the council's own "
+        "figures in one place:",
+        "1. The pool cost $612,000 to run last year.",
+        "2. It took $208,000 in fees.",
+        "3. Attendance was 71,300 visits.",
+    )))
+    assert piece.arguments == ()
+
+
+def test_explain_says_what_was_weighed_and_why() -> None:
+    piece = segment(Article.from_paragraphs((
+        "The levy is a mistake, for three reasons.",
+        "First, it falls on the wrong people.",
+        "Second, it raises too little to matter.",
+        "Third, it will cost more to collect than it brings in.",
+    )), explain=True)
+    assert piece.explanation[0].startswith("ord series of 3")
+    assert "chosen" in piece.explanation[0]
+    assert any("announced 3, found 3" in line for line in piece.explanation)
+    assert piece.confidence >= 0.9
