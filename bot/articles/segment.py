@@ -457,6 +457,14 @@ class _Reader:
             cued = [i for i in range(cands[-1].para + 1, min(stop, cands[-1].para + _PICK_WINDOW))
                     if cues.NEW_POINT_CUE_RE.match(self.paras[i])]
             starts.extend(self._unmarked(i) for i in cued[:count - len(starts)])
+        elif (len(cands) >= 2 and len({c.para for c in cands}) == 1
+              and chain[-1][0].value != LAST):
+            # "... first, X, and second, Y." then a paragraph "In addition, ...": the list
+            # run together in one paragraph goes on in the next with a turn to a new point.
+            after = cands[0].para + 1
+            while after < self.body_end and cues.NEW_POINT_CUE_RE.match(self.paras[after]):
+                starts.append(self._unmarked(after))
+                after += 1
         starts.sort(key=lambda s: (s.para, s.start))
         explicit = {c.value for c in cands if c.explicit}
         enough = len(cands) >= 2 and (
