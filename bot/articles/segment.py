@@ -75,6 +75,7 @@ _UNMARKED_SHARE = 0.75  # an unmarked argument is less certain than its list
 _PROCEDURE_NOUNS = frozenset({"step", "stage", "phase"})  # "two steps": a process, described
 _ANNOUNCE_REACH = 5  # paragraphs from a count to the list it announces
 _PICK_WINDOW = 16  # paragraphs searched for an unmarked argument next to a marker
+_RUN_ON_WINDOW = 3  # paragraphs after a one-paragraph list where it may go on
 _CHOICES = 40  # the best series compared with each other (a hostile piece has thousands)
 
 
@@ -461,10 +462,10 @@ class _Reader:
               and chain[-1][0].value != LAST):
             # "... first, X, and second, Y." then a paragraph "In addition, ...": the list
             # run together in one paragraph goes on in the next with a turn to a new point.
-            after = cands[0].para + 1
-            while after < self.body_end and cues.NEW_POINT_CUE_RE.match(self.paras[after]):
-                starts.append(self._unmarked(after))
-                after += 1
+            here = cands[0].para
+            stop = min(self.conclusion_after(here) or self.body_end, here + 1 + _RUN_ON_WINDOW)
+            starts.extend(self._unmarked(i) for i in range(here + 1, stop)
+                          if cues.NEW_POINT_CUE_RE.match(self.paras[i]))
         starts.sort(key=lambda s: (s.para, s.start))
         explicit = {c.value for c in cands if c.explicit}
         enough = len(cands) >= 2 and (
