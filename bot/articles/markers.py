@@ -60,6 +60,7 @@ _NARRATION_NOUNS = (
     " amendment century decade generation wave stage phase step steps part parts half-hour"
     " hour hours minute minutes line row seat glance sight")
 FREE_NOUN_STOPWORDS: Final = frozenset(_NARRATION_NOUNS.split())
+_BARE_ORDINAL_VERBS: Final = frozenset({"is", "concerns", "involves", "was"})
 
 
 def singular(noun: str) -> str:
@@ -106,7 +107,7 @@ _ORD_MARKER = re.compile(
     rf"|And\s+(?P<andbare>{_ORD_ALT})(?=\s*[,:;—–])"
     r"|(?:And\s+)?(?:[Nn]umber\s+)?(?P<numword>One|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten"
     r"|one|two|three|four|five|six|seven|eight|nine|ten)(?=\s*[,:;—–]\s*(?:and\s+)?[A-Za-z“\"‘'])"
-    r"|(?P<final>Finally|Last|And\s+finally|And\s+last)(?=\s*[,:;—–])"
+    r"|(?P<final>Finally|Last|And,?\s+finally|And\s+last)(?=\s*[,:;—–])"
     r"|(?P<final2>Lastly|Last but not least|Last of all|And\s+lastly|And\s+last\s+of\s+all"
     r"|And\s+last\s+but\s+not\s+least)\b"
     r"|(?P<next>Next|For another)(?=\s*[,:;—–])"
@@ -204,14 +205,18 @@ def ordinal_at(text: str, pos: int, para: int, nouns: frozenset[str]) -> Candida
         value, explicit = NEXT, False
     elif groups["det"]:
         which = _noun_of(groups["w1"], groups["w2"], nouns)
-        if which is None:
+        if which is None and groups["w1"] in _BARE_ORDINAL_VERBS and groups["det"] == "The":
+            # "The second is to reverse ...": the ordinal stands for the point itself.
+            which, counted = "ord", None
+        elif which is None:
             # "The first straw ... The next straw": any noun, which the reader keeps only
             # when the piece counts with it more than once.
             if groups["w1"] in FREE_NOUN_STOPWORDS or not groups["w1"].isalpha():
                 return None
             which = "w1"
         end = m.end(which)
-        noun, counted = True, singular(groups[which])
+        noun = True
+        counted = None if which == "ord" else singular(groups[which])
         word = groups["ord"]
         if word in ORDINALS:
             value = ORDINALS[word]
@@ -339,7 +344,8 @@ def ordinal_candidates(text: str, para: int, nouns: frozenset[str]) -> list[Cand
     if "—" in text or "–" in text:
         gaps += [(m.end(), False) for m in _DASH_GAP_RE.finditer(text)]
     if _LOWER_HINT_RE.search(text):
-        gaps += [(m.start("word"), True) for m in _LOWER_GAP_RE.finditer(text)]
+        gaps += [(m.start("word") if m.group("word") else m.start("of_all"), True)
+                 for m in _LOWER_GAP_RE.finditer(text)]
     if not gaps:
         return found
     gaps.sort()
@@ -361,6 +367,8 @@ def _lower_ordinal_at(text: str, pos: int, para: int) -> Candidate | None:
     if m is None:
         return None
     word = m.group("word").lower()
+    if word == "first of all":
+        word = "first"
     value = ORDINALS.get(word.removesuffix("ly"), LAST if word in ("finally", "lastly") else 0)
     if not value:
         return None
@@ -408,11 +416,11 @@ _SENTENCE_GAP_RE: Final = re.compile(r"[.!?:;][\"”’)]*\s+(?=[ABFHILMNOSTY])"
 _DASH_GAP_RE: Final = re.compile(r"\s[—–]\s+(?=[ABFHILMNOSTY])")
 _LOWER_GAP_RE: Final = re.compile(
     r"(?:[:;]\s+|[,;]?\s+and\s+)(?P<word>(?:first|second|third|fourth|fifth|sixth)(?:ly)?"
-    r"|finally|lastly)(?=\s*,)")
-_LOWER_HINT_RE: Final = re.compile(r"(?:first|second|third|fourth|fifth|sixth|finally|lastly)"
-                                   r"(?:ly)?,")
+    r"|finally|lastly)(?=\s*,)|,\s+(?P<of_all>first of all)(?=\s*,)")
+_LOWER_HINT_RE: Final = re.compile(r"(?:first|second|third|fourth|fifth|sixth|finally|lastly"
+                                   r"|first of all)(?:ly)?,")
 _LOWER_ORDINAL_RE: Final = re.compile(
-    rf"(?P<word>(?:{_ORD_ALT})(?:ly)?|finally|lastly)(?=\s*,)")
+    rf"(?P<word>first of all|(?:{_ORD_ALT})(?:ly)?|finally|lastly)(?=\s*,)")
 _INLINE_DOT_RE: Final = re.compile(r"\d\.\s+[A-Z]")
 _INLINE_NUMBER_RE: Final = re.compile(
     r"(?:(?<=[\s:;,—–])|^)(?P<m>(?P<open>\()?(?P<n>\d{1,2}|[a-h]|i{1,3}|iv|vi?)"
