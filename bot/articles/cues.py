@@ -22,6 +22,7 @@ def wordset(words: str) -> frozenset[str]:
 # Where the writer steps back; matched at the start of a paragraph.
 CONCLUSION_RE: Final = re.compile(
     r"(?:In short|In sum|In summary|To sum up|Summing up|In conclusion|To conclude"
+    r"|(?i:conclusions?)\s*[:.—–-]"
     r"|(?:The )?[Bb]ottom line|That is why|That[’']s why|This is why|Which is why|In the end"
     r"|Ultimately|All of this|All this|Taken together|Put together|In other words|Until then"
     r"|For (?:all )?(?:of )?(?:these|those|all the above) reasons|None of this"

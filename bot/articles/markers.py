@@ -369,6 +369,10 @@ def _lower_ordinal_at(text: str, pos: int, para: int) -> Candidate | None:
     word = m.group("word").lower()
     if word == "first of all":
         word = "first"
+        head = text[:pos]
+        if len(head) < 100 and not any(mark in head for mark in ".!?:;"):
+            # "To run a business, first of all, you must ...": the point is the sentence.
+            return Candidate(para, 0, 0, "", "ord", 1, True)
     value = ORDINALS.get(word.removesuffix("ly"), LAST if word in ("finally", "lastly") else 0)
     if not value:
         return None
