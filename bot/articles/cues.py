@@ -50,7 +50,7 @@ CUE_PREFIX_RE: Final = re.compile(
 NOTES_HEADING_RE: Final = re.compile(
     r"(?:Notes|References|Sources|Footnotes|Endnotes|Bibliography|Further reading|Works cited"
     r"|Citations)\s*:?\s*$", re.IGNORECASE)
-NOTE_OPENING_RE: Final = re.compile(r"(?:\[\d{1,3}\]|\d{1,3}[.)]?\s|\*{1,3}\s?\S|†)")
+NOTE_OPENING_RE: Final = re.compile(r"(?:\[\d{1,3}\]|\[\^[^\]]+\]|\d{1,3}[.)]?\s|\*{1,3}\s?\S|†)")
 # Citation traits. Literal-led checks: sre scans a pattern that opens with "\b" or an
 # alternation position by position, which costs far more than a substring search.
 CITATION_WORDS: Final = ("bid.", "op. cit", "et al.", "etrieved", "ccessed",

@@ -561,9 +561,10 @@ _XML_TAGS = _Tags(
     heading_level=_xml_heading_level,
     quotes=frozenset({"quote"}),
     emphasis=frozenset({"hi"}),
-    blocks=frozenset({"p", "code", "div", "table", "row", "cell", "doc", "body", "main",
+    blocks=frozenset({"p", "div", "table", "row", "cell", "doc", "body", "main",
                       "comments"}),
-    skip=frozenset({"graphic", "note"}),
+    # Code is no prose, and a Markdown footnote indented four spaces becomes code.
+    skip=frozenset({"graphic", "note", "code"}),
 )
 _HTML_TAGS = _Tags(
     lists=frozenset({"ul", "ol", "dl", "menu"}),
@@ -574,9 +575,10 @@ _HTML_TAGS = _Tags(
     quotes=frozenset({"blockquote"}),
     emphasis=frozenset({"strong", "b", "em", "i"}),
     blocks=frozenset({"p", "div", "section", "article", "main", "header", "footer", "aside",
-                      "pre", "figure", "table", "thead", "tbody", "tr", "td", "th", "hr",
+                      "figure", "table", "thead", "tbody", "tr", "td", "th", "hr",
                       "address", "details", "summary", "center", "body", "html"}),
     skip=frozenset({"script", "style", "noscript", "iframe", "svg", "form", "button", "img",
+                    "pre",
                     "video", "audio", "object", "embed", "template", "nav", "input", "select",
                     "textarea", "head", "picture", "source", "canvas", "map"}),
     captions=frozenset({"figcaption"}),

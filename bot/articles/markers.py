@@ -37,7 +37,8 @@ COUNT_NOUNS: Final = frozenset({
     "fact", "risk", "danger", "objection", "idea", "misconception", "consideration", "issue",
     "step", "sign", "rule", "worry", "concern", "benefit", "advantage", "error", "sin", "trap",
     "priority", "obstacle", "explanation", "difference", "lie", "fallacy", "weakness",
-    "strength", "count", "caveat", "change", "demand", "test", "cost",
+    "strength", "count", "caveat", "change", "demand", "test", "cost", "requirement",
+    "condition", "precondition", "prerequisite", "stage", "phase",
 })
 # Nouns that count arguments and nothing else; "things", "ways" or "steps" count anything.
 ARGUMENT_NOUNS: Final = frozenset({
@@ -47,6 +48,8 @@ ARGUMENT_NOUNS: Final = frozenset({
     "takeaway", "caveat", "obstacle", "explanation", "issue", "question", "principle",
 })
 MARKER_NOUNS: Final = COUNT_NOUNS - {"thing", "way", "fact", "change", "test", "cost", "count",
+                                      "requirement", "condition", "precondition",
+                                      "prerequisite", "stage", "phase",
                                       "sign", "idea", "question", "truth", "step", "rule"}
 
 

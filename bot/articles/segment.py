@@ -72,7 +72,9 @@ _TURN_CHARS = 600
 _HEADING_WORDS = 14  # a subheading or bold label is short
 _SECOND_SERIES = 0.8  # a second list is kept only when this sure of it
 _UNMARKED_SHARE = 0.75  # an unmarked argument is less certain than its list
-_PROCEDURE_NOUNS = frozenset({"step", "stage", "phase"})  # "two steps": a process, described
+# "Two steps", "two requirements": a process or its preconditions, described, not argued.
+_PROCEDURE_NOUNS = frozenset({"step", "stage", "phase", "requirement", "condition",
+                              "precondition", "prerequisite"})
 _ANNOUNCE_REACH = 5  # paragraphs from a count to the list it announces
 _PICK_WINDOW = 16  # paragraphs searched for an unmarked argument next to a marker
 _RUN_ON_WINDOW = 3  # paragraphs after a one-paragraph list where it may go on
