@@ -93,6 +93,10 @@ _TITLE_NOUN_RE = re.compile(
     r"\b(?:reasons|ways|lessons|myths|misconceptions|mistakes|things|rules|arguments"
     r"|objections|problems|truths|fallacies|failures|flaws|questions|takeaways|steps|tips"
     r"|issues|priorities|causes|ideas|why|case (?:for|against))\b", re.IGNORECASE)
+_TITLE_COUNT_RE = re.compile(
+    r"(?<![\w.,-])(?P<num>two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2})"
+    r"\s+(?:[A-Za-z’'-]+\s+){0,2}?[A-Za-z’'-]*[a-z]s\b(?!\s+(?:ago|old|later|on)\b)",
+    re.IGNORECASE)
 # A speaker's tag in a transcript: "Q", "A", "Mr Malone", "The Economist", "Jane Doe".
 _SPEAKER_RE = re.compile(r"(?:Q|A|(?:(?:Mr|Mrs|Ms|Dr|Prof)\.?\s+)?(?:The\s+)?[A-Z][\w’'.-]*"
                          r"(?:\s+[A-Z][\w’'.-]*){0,2})")
@@ -953,6 +957,12 @@ def _title_count(title: str | None) -> int | None:
         count = int(raw) if raw.isdigit() else NUMBER_WORDS[raw]
         if 2 <= count <= 30:
             return count
+    # A headline counts anything it likes: "The three Hs", "7 habits of ...".
+    m = _TITLE_COUNT_RE.search(title)
+    if m:
+        raw = m["num"].lower()
+        count = int(raw) if raw.isdigit() else NUMBER_WORDS[raw]
+        return count if 2 <= count <= 30 else None
     return None
 
 
