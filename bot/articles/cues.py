@@ -193,3 +193,8 @@ REASON_WORDS_RE: Final = re.compile(
 STAGE_LABEL_RE: Final = re.compile(
     r"(?:Phase|Stage|Step|Week|Day|Month|Year|Part|Chapter|Round|Level|Tier)\s+(?:\d{1,2}|One|Two"
     r"|Three|Four|Five|Six|Seven|Eight|Nine|Ten|[IVX]{1,4})\b")
+# An item that tells what someone did: "we started a campaign", "they went to see them".
+NARRATION_RE: Final = re.compile(
+    r"(?:then\s+|after\s+that,?\s+)?(?:we|I|they|he|she)\s+(?:then\s+|also\s+|first\s+)?"
+    r"(?:[a-z]+ed|went|took|made|came|got|met|wrote|sent|gave|held|began|ran|saw|told|spoke"
+    r"|found|brought|bought|left|set)\b", re.IGNORECASE)

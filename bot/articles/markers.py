@@ -91,9 +91,11 @@ ANNOUNCE_RE: Final = re.compile(
 # "for a couple of reasons", "several problems": a list announced without its count.
 VAGUE_ANNOUNCE_RE: Final = re.compile(
     r"\b(?:a\s+couple(?:\s+of)?|a\s+few|several|a\s+number\s+of|multiple|various|many"
-    r"|a\s+(?:range|host|variety|handful|series)\s+of|numerous|countless|plenty\s+of)\s+"
+    r"|a\s+(?:range|host|variety|handful|series)\s+of|numerous|countless|plenty\s+of"
+    r"|(?:here\s+are|there\s+are|consider|with)\s+(?:some|these)|a\s+lot\s+of|lots\s+of)\s+"
     r"(?:[a-z’'-]+\s+)?(?:reasons|problems|objections|arguments|concerns|flaws|lessons|mistakes"
-    r"|myths|issues|points|questions|grounds|worries|failures|fallacies|misconceptions)\b",
+    r"|myths|issues|points|questions|grounds|worries|failures|fallacies|misconceptions|ideas"
+    r"|priorities|truths|takeaways)\b",
     re.IGNORECASE)
 # "the first two reasons" counts a subset, not the piece's arguments.
 ANNOUNCE_SUBSET_RE: Final = re.compile(r"\b(?:first|last|next|previous|other|these|those)\s*$",

@@ -81,6 +81,23 @@ _RUN_ON_WINDOW = 3  # paragraphs after a one-paragraph list where it may go on
 _CHOICES = 40  # the best series compared with each other (a hostile piece has thousands)
 
 
+# "Date Rape. This is the most ...": a run-in label in Title Case, closed by a full stop.
+_RUN_IN_LABEL_RE = re.compile(
+    r"((?:[A-Z][a-z’'-]+|[A-Z]{2,})(?:\s+(?:[A-Z][a-z’'-]+|of|and|the|for|in|on|to|a)){0,4})"
+    r"\.\s+(?=[A-Z“\"])")
+
+
+def _courtesy_label(label: str) -> bool:
+    """A run-in "label" that is a courtesy or a short word, not a point ("Mr.", "Dr.")."""
+    if label.split()[-1] in _COURTESIES:
+        return True
+    return " " not in label and len(label) <= 3
+
+
+_COURTESIES = frozenset({"Mr", "Mrs", "Ms", "Dr", "St", "Prof", "Gen", "Sen", "Rep", "Jr", "Sr",
+                         "Co", "Inc", "Ltd", "No", "Vol"})
+
+
 # "COST. The levy would ..." opens with a label in capitals.
 _CAPS_LABEL_RE = re.compile(r"([A-Z][A-Z’'&/ -]{2,40}[A-Z])[.:—–]\s+[A-Z“\"]")
 # "Small sample size: one person ..." opens with a label; "Consider this: ..." does not.
@@ -283,8 +300,8 @@ class _Reader:
                                                        (":", ".", "—", "–", "-")):
                 return lead
             return None
-        caps = _CAPS_LABEL_RE.match(text)
-        if caps and word_count(caps.group(1)) <= 5:
+        caps = _CAPS_LABEL_RE.match(text) or _RUN_IN_LABEL_RE.match(text)
+        if caps and word_count(caps.group(1)) <= 5 and not _courtesy_label(caps.group(1)):
             return caps.group(1)
         m = _COLON_LABEL_RE.match(text)
         if (m and word_count(m.group(1)) <= 7 and not _COLON_LABEL_STOP_RE.match(text)
@@ -574,6 +591,7 @@ class _Reader:
                                          and cues.REASON_INTRO_RE.search(intro)),
                       intro_question=stripped.endswith("?"))
         bodies = [self.paras[c.para][c.end:c.end + 120].lstrip(cues.LEAD_PUNCT) for c in cands]
+        ev.narrated = sum(1 for b in bodies if cues.NARRATION_RE.match(b)) * 2 >= len(bodies)
         ev.decoy = self._decoy(cands, bodies, intro)
         ev.examples = bool(stripped.endswith(":") and cues.EXAMPLES_INTRO_RE.search(intro))
         if self.interview and (self.transcript or fam not in ("heading", "lead")):

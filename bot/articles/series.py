@@ -67,6 +67,7 @@ class Evidence:
     buried: bool = False  # every marker sits inside a paragraph
     vague: bool = False  # announced without a number ("several reasons")
     procedural: bool = False  # counted in steps, stages or phases
+    narrated: bool = False  # the items tell what someone did ("we started", "they went")
     title_noun: bool = False  # the headline names what is counted ("myths", "reasons")
     examples: bool = False  # led in as examples ("such as:", "for instance:")
     argument_noun: bool = True  # the announcement counts arguments, not "things"
@@ -144,6 +145,8 @@ def weigh(ev: Evidence) -> tuple[float, list[str]]:
         add(-0.8, "every marker inside a paragraph, unannounced (exposition)")
     if ev.family == "alike" and ev.count == 2 and ev.announced is None:
         add(-0.5, "two paragraphs opening alike are a coincidence as often as a list")
+    if ev.narrated:
+        add(-1.5, "the items tell what was done (narration)")
     if ev.procedural:
         add(-1.5, "counted in steps or stages (a process described)")
     if ev.sequence:
