@@ -188,7 +188,10 @@ INTERVIEW_RE: Final = re.compile(
     r"|sat down with|asked (?:him|her|them))\b", re.IGNORECASE)
 REASON_WORDS_RE: Final = re.compile(
     r"\b(?:reasons?|because|arguments?|objections?|concerns?|problems?|grounds|flaws?"
-    r"|worries|myths?|mistakes?|lessons?)\b", re.IGNORECASE)
+    r"|worries|myths?|mistakes?|lessons?|demands?|recommendations?|calls? for"
+    r"|calling for|we (?:want|propose|recommend|urge|call)|request(?:s|ed)? that"
+    r"|urges?|urged)\b", re.IGNORECASE)
+YEAR_RE: Final = re.compile(r"\b(?:1[5-9]\d\d|20\d\d)s?\b")
 # "Phase One:", "Stage 2 —", "Step three:": the parts of a procedure or a plan.
 STAGE_LABEL_RE: Final = re.compile(
     r"(?:Phase|Stage|Step|Week|Day|Month|Year|Part|Chapter|Round|Level|Tier)\s+(?:\d{1,2}|One|Two"

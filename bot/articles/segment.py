@@ -651,6 +651,9 @@ class _Reader:
         half = len(bodies) / 2
         if sum(1 for b in bodies if cues.DATE_OPENING_RE.match(b)) >= half:
             return "dates open most items (a timeline)"
+        if first.kind == "lead" and sum(
+                1 for c in cands if cues.YEAR_RE.search(self.lead(c.para) or "")) >= half:
+            return "years in most labels (a timeline)"
         if sum(1 for b in bodies if cues.cited(b)) >= half:
             return "items read as citations (notes)"
         last_sentence = _last_sentence(intro)
@@ -928,7 +931,11 @@ def _open_alike(heads: list[str]) -> bool:
     heads = [h.strip() for h in heads if h.strip()]
     if len(heads) < 3:
         return False
-    firsts = [h.split(" ", 1)[0].lower().strip("\"“‘'") for h in heads]
+    # "The ..." opening three headings is English, not a pattern: after an article, the
+    # next word decides ("A failure of ...").
+    firsts = [" ".join(w for w in h.lower().strip("\"“‘'").split()[:2])
+              if h.lower().split()[0] in ("the", "a", "an") else
+              h.split(" ", 1)[0].lower().strip("\"“‘'") for h in heads]
     common = max(firsts.count(f) for f in set(firsts))
     if common >= max(3, round(0.6 * len(firsts))):
         return True
