@@ -94,6 +94,10 @@ def _courtesy_label(label: str) -> bool:
     return " " not in label and len(label) <= 3
 
 
+# Words that open a short sentence rather than a crosshead ("It worked.", "Yes.").
+_SENTENCE_OPENERS = frozenset({"It", "This", "That", "He", "She", "They", "We", "I", "You",
+                               "There", "But", "And", "So", "Yes", "No", "Not", "Nor", "Or",
+                               "Then", "Now", "Here", "Well", "Okay", "OK", "Thanks", "Sadly"})
 _COURTESIES = frozenset({"Mr", "Mrs", "Ms", "Dr", "St", "Prof", "Gen", "Sen", "Rep", "Jr", "Sr",
                          "Co", "Inc", "Ltd", "No", "Vol"})
 
@@ -225,8 +229,11 @@ class _Reader:
                 and word_count(following) >= 15):
             return False
         # Unpunctuated, or a Title Case line closed by a full stop ("The Economic
-        # Imperative for Ijebu State.").
-        return text[-1:] not in ".,;:!?…\"”’)" or (text[-1] == "." and _title_case(text))
+        # Imperative for Ijebu State."), or an editor's crosshead ("Tarnished credibility.").
+        if text[-1:] not in ".,;:!?…\"”’)":
+            return True
+        return text[-1] == "." and (_title_case(text) or (
+            words <= 3 and text.split()[0] not in _SENTENCE_OPENERS))
 
     def _candidates(self) -> list[Candidate]:
         found: list[Candidate] = []
@@ -701,6 +708,7 @@ class _Reader:
         starts = [replace(s, confidence=split.confidence * (
             _UNMARKED_SHARE if s.marker is None and s.kind == "unmarked" else 1.0))
             for split in chosen for s in split.starts]
+        starts = self._under_crossheads(starts)
         end = self._end(chosen[-1])
         arguments = tuple(
             self._argument(number, start, starts[number] if number < len(starts) else None, end)
@@ -716,6 +724,22 @@ class _Reader:
             explanation=explanation,
             **_meta(article),
         )
+
+    def _under_crossheads(self, starts: list[_Start]) -> list[_Start]:
+        """An argument whose paragraph sits right under a subheading of its own (an editor's
+        crosshead, "Tarnished credibility.", then "First, ...") starts at that subheading."""
+        moved: list[_Start] = []
+        floor = 0
+        for start in starts:
+            above = start.para - 1
+            if (start.start == 0 and above > floor and above in self._section_set
+                    and start.para not in self._section_set
+                    and not cues.STRUCTURAL_HEADING_RE.match(self.paras[above])
+                    and (not moved or moved[-1].para < above)):
+                start = replace(start, para=above, end=0, kind="heading")
+            moved.append(start)
+            floor = start.para
+        return moved
 
     def _end(self, split: _Split) -> int:
         """Where the last argument ends: a conclusion, the end of its list or section."""

@@ -429,7 +429,8 @@ def _assert_well_formed(piece: Piece) -> None:
         assert len(argument.title) <= TITLE_MAX
         assert argument.text.strip()
         if argument.marker is not None:
-            assert argument.text.startswith(argument.marker)
+            # At the start, or just under the crosshead the argument opens with.
+            assert argument.marker in argument.text[:len(argument.marker) + 160]
     assert len(piece.arguments) != 1  # one argument is no enumeration
 
 
