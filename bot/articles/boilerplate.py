@@ -140,7 +140,8 @@ _SEE_ALSO_LABEL = re.compile(
 _ADVERTISEMENT = re.compile(
     r"^(?:advertisement|advertising|ad|sponsored(?: content)?|paid content|promoted|"
     r"(?:story|article) continues (?:below|after (?:the )?(?:advertisement|ad))"
-    r"(?: advertisement)?)\s*[.:]?$",
+    r"(?: advertisement)?|(?:advertisement|ad)\s*[-–—:|]\s*(?:scroll|continue|story|article)"
+    r"[\w ]{0,30}|(?:scroll|continue) (?:down )?(?:to|for) (?:continue|keep) reading)\s*[.:]?$",
     _FLAGS)
 _COPYRIGHT = re.compile(r"^(?:©|\(c\)\s*\d{4}|copyright\s*(?:©|\(c\)|\d{4}))"
                         r"|\ball rights reserved\.?$", _FLAGS)
@@ -314,7 +315,7 @@ def _is_boilerplate(paragraph: str, index: int, count: int, *, title: str | None
     if (words <= 12 and _SEE_ALSO_OPEN.match(paragraph)) or (
             words <= 15 and _SEE_ALSO_LABEL.match(paragraph)):
         return True
-    if words <= 6 and _ADVERTISEMENT.match(paragraph):
+    if words <= 8 and _ADVERTISEMENT.match(paragraph):
         return True
     if words <= 50 and _COPYRIGHT.search(paragraph):
         return True
