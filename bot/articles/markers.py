@@ -147,7 +147,7 @@ _BULLET_MARKER = re.compile(r"(?P<m>[•●▪◦‣∙*-]|::)(?=\s+\S)")
 
 # The first two letters of every ordinal marker: a cheap test before the full pattern.
 _OPENINGS: Final = frozenset({"An", "A ", "Fi", "Se", "Th", "Fo", "Si", "Ei", "Ni", "Te", "To",
-                              "Bu", "Ye", "Tw", "Nu", "on", "tw", "th", "fo", "fi", "si",
+                              "Bu", "Ye", "Tw", "Nu",
                               "In", "La", "Ne", "My", "Ou", "On", "Hi", "He", "It", "St"})
 
 
@@ -348,9 +348,8 @@ def ordinal_candidates(text: str, para: int, nouns: frozenset[str]) -> list[Cand
     gaps: list[tuple[int, bool]] = [(m.end(), False) for m in _SENTENCE_GAP_RE.finditer(text)]
     if "—" in text or "–" in text:
         gaps += [(m.end(), False) for m in _DASH_GAP_RE.finditer(text)]
-    if _LOWER_HINT_RE.search(text):
-        gaps += [(m.start("word") if m.group("word") else m.start("of_all"), True)
-                 for m in _LOWER_GAP_RE.finditer(text)]
+    if any(word in text for word in _LOWER_HINTS):
+        gaps += [(pos, True) for pos in _lower_ordinal_positions(text)]
     if not gaps:
         return found
     gaps.sort()
@@ -364,6 +363,29 @@ def ordinal_candidates(text: str, para: int, nouns: frozenset[str]) -> list[Cand
             continue
         if cand is not None and not quotes.inside(pos):
             found.append(cand)
+    return found
+
+
+def _lower_ordinal_positions(text: str) -> list[int]:
+    """Where a lower-case ordinal with its comma follows a colon, a semicolon or "and"
+    ("reasons: first, ...", "... and second, ..."), or where ", first of all," sits.
+
+    Found from each occurrence of the words, which are rare, rather than by a pattern tried
+    at every position."""
+    found: list[int] = []
+    for word in _LOWER_HINTS:
+        pos = text.find(word)
+        while pos != -1:
+            end = pos + len(word)
+            if text.startswith("ly", end):
+                end += 2
+            if text.startswith(" of all", end) and word == "first":
+                end += 7
+                if text[end:end + 1] == "," and text[max(0, pos - 2):pos] == ", ":
+                    found.append(pos)
+            elif text[end:end + 1] == "," and _LOWER_LEAD_RE.search(text, max(0, pos - 6), pos):
+                found.append(pos)
+            pos = text.find(word, pos + 1)
     return found
 
 
@@ -423,11 +445,10 @@ def inline_numbers(text: str, para: int) -> list[Candidate]:
 # or ", and" a lower-case bare ordinal with its comma opens an item too.
 _SENTENCE_GAP_RE: Final = re.compile(r"[.!?:;][\"”’)]*\s+(?=[ABFHILMNOSTY])")
 _DASH_GAP_RE: Final = re.compile(r"\s[—–]\s+(?=[ABFHILMNOSTY])")
-_LOWER_GAP_RE: Final = re.compile(
-    r"(?:[:;]\s+|[,;]?\s+and\s+)(?P<word>(?:first|second|third|fourth|fifth|sixth)(?:ly)?"
-    r"|finally|lastly)(?=\s*,)|,\s+(?P<of_all>first of all)(?=\s*,)")
-_LOWER_HINT_RE: Final = re.compile(r"(?:first|second|third|fourth|fifth|sixth|finally|lastly"
-                                   r"|first of all)(?:ly)?,")
+_LOWER_LEAD_RE: Final = re.compile(r"(?:[:;]\s+|\sand\s+)$")
+# Substring tests are several times cheaper than a search for the same words.
+_LOWER_HINTS: Final = ("first", "second", "third", "fourth", "fifth", "sixth", "finally",
+                       "lastly")
 _LOWER_ORDINAL_RE: Final = re.compile(
     rf"(?P<word>first of all|(?:{_ORD_ALT})(?:ly)?|finally|lastly)(?=\s*,)")
 _INLINE_DOT_RE: Final = re.compile(r"\d\.\s+[A-Z]")
