@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import html as html_lib
 import re
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -30,6 +30,7 @@ from bot.articles.boilerplate import (
 )
 from bot.articles.markdown import looks_like_markdown, markdown_to_html, split_front_matter
 from bot.articles.model import Article, Block, BlockKind
+from bot.articles.tree import HTML_TAGS, XML_TAGS, TreeBlock, split_lines, walk
 
 __all__ = ["BODY_CHAR_LIMIT", "MARKUP_CHAR_LIMIT", "EmptyDocument", "ExtractionError",
            "NotAnArticle", "extract_entry", "extract_html", "extract_markdown", "extract_text"]
@@ -80,22 +81,13 @@ _DOUBLE_BR_RE = re.compile(r"(?:<br\s*/?>\s*(?:&nbsp;|\u00a0)?\s*){2,}", re.IGNO
 _NOT_FOUND_RE = re.compile(r"\b(?:404|410)\b|page not found|^not found\b|no longer available|"
                            r"page (?:does(?:n[’']t| not) exist|is unavailable)|^error\b|"
                            r"something went wrong", re.IGNORECASE)
-_LIST_MARKER_RE = re.compile(r"^(?:[-*•–·▪◦]\s+|\(?\d{1,2}[.)]\s+|\(?[a-z][.)]\s+)")
 _NUMBERED_RE = re.compile(r"^\(?\d{1,3}[.)]\s")
 _MARKDOWN_HEADING_RE = re.compile(r"^(#{1,6})\s+")
 _BULLET_RE = re.compile(r"^[-*•–·▪◦]\s+")
-_HEADING_ANCHOR_RE = re.compile(r"\s*\{#[\w:.-]+\}\s*$")
-# What may stand before a bold label and leave it the block's lead: nothing, or a number.
-_LEAD_PREFIX_RE = re.compile(r"\s*(?:(?:\(?\d{1,2}[.):]?|#\d{1,2}[.:]?|No\.\s*\d{1,2}[.:]?)\s*)?$")
 _ROLE_RE = re.compile(r"\b(?:writers?|editors?|correspondents?|contributors?|columnists?|"
                       r"reporters?|staff|desk|team|special to|opinion)\b", re.IGNORECASE)
 _SENTENCE_END_RE = re.compile(r"[.:;,]['\"’”)\]]*$")
 
-# Hard-wrapped text has lines of a steady width (typically 60 to 80 characters); a line well
-# short of that width ends its paragraph.
-_WRAP_MIN_WIDTH = 50
-_WRAP_MAX_WIDTH = 100
-_WRAP_SHORT_LINE = 0.6
 
 
 # --- pages --------------------------------------------------------------------------------
@@ -169,11 +161,11 @@ def _fragment_article(text: str, url: str | None) -> Article:
                    removed_boilerplate=removed, notes=(*notes, *cut))
 
 
-def _best_extraction(text: str, url: str | None) -> tuple[Any, list[_Block]]:
+def _best_extraction(text: str, url: str | None) -> tuple[Any, list[TreeBlock]]:
     """trafilatura's balanced extraction, or its recall-favouring one when that finds clearly
     more prose: the balanced mode sometimes stops at the first container of a split body
     (paragraphs, then a quote, then the rest)."""
-    best: tuple[Any, list[_Block]] = (None, [])
+    best: tuple[Any, list[TreeBlock]] = (None, [])
     best_words = 0
     for favor_recall in (False, True):
         document = trafilatura.bare_extraction(
@@ -184,7 +176,7 @@ def _best_extraction(text: str, url: str | None) -> tuple[Any, list[_Block]]:
                                     "outputformat": "%Y-%m-%dT%H:%M:%S%z"},
         )
         body = getattr(document, "body", None) if document is not None else None
-        blocks = _walk(body, _XML_TAGS) if body is not None else []
+        blocks = walk(body, XML_TAGS) if body is not None else []
         words = _prose_words(b.text for b in blocks)
         if best[0] is None or words > _RECALL_GAIN * best_words + _RECALL_MIN_EXTRA:
             best, best_words = (document, blocks), words
@@ -231,7 +223,7 @@ def _check_page(blocks: Sequence[Block], signals: _PageSignals, where: str) -> N
                            f"piece (a menu, stub or teaser page?)")
 
 
-def _drop_title_heading(blocks: list[_Block], title: str | None) -> tuple[list[_Block],
+def _drop_title_heading(blocks: list[TreeBlock], title: str | None) -> tuple[list[TreeBlock],
                                                                          str | None]:
     """Drop the headline from the body; a body without a title lends its leading heading."""
     if title is None and blocks and blocks[0].heading:
@@ -241,7 +233,7 @@ def _drop_title_heading(blocks: list[_Block], title: str | None) -> tuple[list[_
             ], title
 
 
-def _byline_author(blocks: Iterable[_Block]) -> str | None:
+def _byline_author(blocks: Iterable[TreeBlock]) -> str | None:
     for index, block in enumerate(blocks):
         if index >= 4:
             break
@@ -385,36 +377,8 @@ def _text_paragraphs(text: str) -> list[str]:
     text = _INVISIBLE_RE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
     paragraphs: list[str] = []
     for block in re.split(r"\n[ \t\u00a0]*\n", text):
-        paragraphs.extend(_split_lines(block.split("\n")))
+        paragraphs.extend(split_lines(block.split("\n")))
     return paragraphs
-
-
-def _split_lines(lines: Iterable[str]) -> list[str]:
-    """Paragraphs from the lines of one block (no blank lines inside).
-
-    Lines of a steady width are a hard-wrapped paragraph and are joined, except where a line
-    falls well short of the width (the paragraph ended) or a list item or numbered heading
-    starts. Lines of any other shape (very long, or all short) are each a paragraph.
-    """
-    cleaned = [" ".join(line.split()) for line in lines]
-    cleaned = [line for line in cleaned if line]
-    if not cleaned:
-        return []
-    width = max(len(line) for line in cleaned)
-    wrapped = len(cleaned) > 1 and _WRAP_MIN_WIDTH <= width <= _WRAP_MAX_WIDTH
-    paragraphs: list[list[str]] = []
-    for line in cleaned:
-        starts_new = (
-            not paragraphs or not wrapped
-            or _LIST_MARKER_RE.match(line) is not None
-            or byline_name(line) is not None
-            or len(paragraphs[-1][-1]) < _WRAP_SHORT_LINE * width
-        )
-        if starts_new:
-            paragraphs.append([line])
-        else:
-            paragraphs[-1].append(line)
-    return [text for text in (" ".join(group).strip() for group in paragraphs) if text]
 
 
 def _looks_like_headline(paragraphs: list[str]) -> bool:
@@ -485,17 +449,17 @@ def _capped_markup(body: str) -> tuple[str, tuple[str, ...]]:
                                       f"the entry's {len(body):,} were read.",)
 
 
-def _fragment_blocks(fragment: str) -> list[_Block]:
+def _fragment_blocks(fragment: str) -> list[TreeBlock]:
     if not _TAG_RE.search(fragment[:_SNIFF * 8]):
         text = html_lib.unescape(fragment)
         if looks_like_markdown(text):
             _, body = split_front_matter(text)
             return _fragment_tree_blocks(markdown_to_html(body))
-        return [_Block(b) for b in _text_blocks(text)]
+        return [TreeBlock(b) for b in _text_blocks(text)]
     return _fragment_tree_blocks(fragment)
 
 
-def _fragment_tree_blocks(fragment: str) -> list[_Block]:
+def _fragment_tree_blocks(fragment: str) -> list[TreeBlock]:
     fragment = _DOUBLE_BR_RE.sub("</p><p>", fragment)
     try:
         if _FULL_DOCUMENT_RE.search(fragment[:1024]):
@@ -503,248 +467,8 @@ def _fragment_tree_blocks(fragment: str) -> list[_Block]:
         else:
             root = lxml_html.fragment_fromstring(fragment, create_parent="div")
     except (etree.ParserError, ValueError):
-        return [_Block(b) for b in _text_blocks(html_lib.unescape(_strip_tags(fragment)))]
-    return _walk(root, _HTML_TAGS) if root is not None else []
-
-
-# --- walking a tree into blocks ---------------------------------------------------------
-
-@dataclass(frozen=True, slots=True)
-class _Block:
-    """A block as the walker found it, with what only extraction needs to know."""
-
-    block: Block
-    caption: bool = False
-
-    @property
-    def text(self) -> str:
-        return self.block.text
-
-    @property
-    def heading(self) -> bool:
-        return self.block.kind is BlockKind.HEADING
-
-
-@dataclass(frozen=True, slots=True)
-class _Tags:
-    """Which tags do what, for trafilatura's XML or for HTML."""
-
-    lists: frozenset[str]
-    ordered: Callable[[etree._Element], bool]
-    items: frozenset[str]
-    breaks: frozenset[str]
-    heading_level: Callable[[etree._Element], int]  # 0: not a heading
-    quotes: frozenset[str]
-    emphasis: frozenset[str]
-    blocks: frozenset[str]
-    skip: frozenset[str]
-    captions: frozenset[str] = field(default=frozenset())
-
-
-def _xml_heading_level(element: etree._Element) -> int:
-    if element.tag != "head":
-        return 0
-    rend = element.get("rend") or ""
-    return int(rend[1]) if len(rend) == 2 and rend[0] == "h" and rend[1] in "123456" else 2
-
-
-def _html_heading_level(element: etree._Element) -> int:
-    tag = element.tag
-    return int(tag[1]) if len(tag) == 2 and tag[0] == "h" and tag[1] in "123456" else 0
-
-
-_XML_TAGS = _Tags(
-    lists=frozenset({"list"}),
-    ordered=lambda el: el.get("rend") == "ol",
-    items=frozenset({"item"}),
-    breaks=frozenset({"lb"}),
-    heading_level=_xml_heading_level,
-    quotes=frozenset({"quote"}),
-    emphasis=frozenset({"hi"}),
-    blocks=frozenset({"p", "div", "table", "row", "cell", "doc", "body", "main",
-                      "comments"}),
-    # Code is no prose, and a Markdown footnote indented four spaces becomes code.
-    skip=frozenset({"graphic", "note", "code"}),
-)
-_HTML_TAGS = _Tags(
-    lists=frozenset({"ul", "ol", "dl", "menu"}),
-    ordered=lambda el: el.tag == "ol",
-    items=frozenset({"li", "dt", "dd"}),
-    breaks=frozenset({"br"}),
-    heading_level=_html_heading_level,
-    quotes=frozenset({"blockquote"}),
-    emphasis=frozenset({"strong", "b", "em", "i"}),
-    blocks=frozenset({"p", "div", "section", "article", "main", "header", "footer", "aside",
-                      "figure", "table", "thead", "tbody", "tr", "td", "th", "hr",
-                      "address", "details", "summary", "center", "body", "html"}),
-    skip=frozenset({"script", "style", "noscript", "iframe", "svg", "form", "button", "img",
-                    "pre",
-                    "video", "audio", "object", "embed", "template", "nav", "input", "select",
-                    "textarea", "head", "picture", "source", "canvas", "map"}),
-    captions=frozenset({"figcaption"}),
-)
-
-
-@dataclass(frozen=True, slots=True)
-class _Context:
-    """What the blocks found inside an element inherit from it."""
-
-    kind: BlockKind = BlockKind.PARAGRAPH
-    level: int = 0
-    list_id: int | None = None
-    caption: bool = False
-
-
-@dataclass(slots=True)
-class _Item:
-    """A list item whose first block is still to come: it takes the number and the kind."""
-
-    number: int | None
-    list_id: int
-    depth: int
-
-
-class _TreeReader:
-    """Blocks of a tree: one per block element, list item and heading, in reading order, with
-    headings' levels, list items' numbers and lists, quotes and bold labels kept."""
-
-    def __init__(self, tags: _Tags) -> None:
-        self.tags = tags
-        self.out: list[_Block] = []
-        self._lists = 0
-        self._depth = 0
-
-    def read(self, root: etree._Element) -> list[_Block]:
-        self._element(root, _Context(), None)
-        return self.out
-
-    def _element(self, element: etree._Element, ctx: _Context, item: _Item | None) -> None:
-        tags = self.tags
-        parts: list[str] = []
-        lead = self._lead(element)
-        pending = [item]
-
-        def flush() -> None:
-            nonlocal lead
-            raw = "".join(parts)
-            parts.clear()
-            for chunk in re.split(r"\n\s*\n", raw):
-                for text in _split_lines(chunk.split("\n")):
-                    self._emit(text, ctx, pending[0], lead)
-                    pending[0] = None
-                    lead = None
-
-        def descend(child: etree._Element, child_ctx: _Context) -> None:
-            flush()
-            self._element(child, child_ctx, pending[0])
-            # The item's first block is written by now, unless the child held no text.
-            if pending[0] is not None and self.out and self.out[-1].block.kind is BlockKind.ITEM:
-                pending[0] = None
-
-        _append_text(parts, element.text)
-        for child in element:
-            tag = child.tag if isinstance(child.tag, str) else None
-            level = tags.heading_level(child) if tag is not None else 0
-            if tag is None or tag in tags.skip:
-                pass  # comments and processing instructions: only their tail is text
-            elif tag in tags.breaks:
-                parts.append("\n")
-            elif tag in tags.lists:
-                flush()
-                self._list(child, ctx)
-            elif level:
-                descend(child, replace(ctx, kind=BlockKind.HEADING, level=level))
-            elif tag in tags.captions:
-                descend(child, replace(ctx, caption=True))
-            elif tag in tags.quotes:
-                descend(child, replace(ctx, kind=BlockKind.QUOTE))
-            elif tag in tags.blocks or tag in tags.items:
-                descend(child, ctx)
-            else:
-                _inline_text(child, tags, parts)
-            _append_text(parts, child.tail)
-        flush()
-
-    def _emit(self, text: str, ctx: _Context, item: _Item | None, lead: str | None) -> None:
-        text = _HEADING_ANCHOR_RE.sub("", text).rstrip() or text  # Hugo's "{#anchor}"
-        if lead is not None and lead not in text[:len(lead) + 12]:
-            lead = None
-        if item is not None:
-            prefix = f"{item.number}. " if item.number is not None and not _NUMBERED_RE.match(
-                text) else ""
-            block = Block(prefix + text, BlockKind.ITEM, level=item.depth, number=item.number,
-                          list_id=item.list_id, lead=lead)
-        else:
-            kind = ctx.kind
-            block = Block(text, kind, level=ctx.level if kind is BlockKind.HEADING else 0,
-                          list_id=ctx.list_id, lead=lead)
-        self.out.append(_Block(block, caption=ctx.caption))
-
-    def _list(self, element: etree._Element, ctx: _Context) -> None:
-        tags = self.tags
-        self._lists += 1
-        list_id = self._lists
-        ordered = tags.ordered(element)
-        number = _list_start(element)
-        depth = self._depth
-        self._depth += 1
-        # A list inside a quotation is the quoted writer's list.
-        item_ctx = replace(ctx, list_id=list_id,
-                           kind=BlockKind.QUOTE if ctx.kind is BlockKind.QUOTE
-                           else BlockKind.PARAGRAPH)
-        try:
-            for child in element:
-                if not isinstance(child.tag, str) or child.tag in tags.skip:
-                    continue
-                if child.tag in tags.items:
-                    item = (_Item(number if ordered else None, list_id, depth)
-                            if ctx.kind is not BlockKind.QUOTE else None)
-                    self._element(child, item_ctx, item)
-                    number += 1
-                elif child.tag in tags.lists:
-                    self._list(child, ctx)
-                else:
-                    self._element(child, item_ctx, None)
-        finally:
-            self._depth -= 1
-
-    def _lead(self, element: etree._Element) -> str | None:
-        """The emphasised words opening ``element``'s text, if it opens with emphasis."""
-        if not len(element) or not _LEAD_PREFIX_RE.match(element.text or ""):
-            return None
-        first = element[0]
-        if not isinstance(first.tag, str) or first.tag not in self.tags.emphasis:
-            return None
-        text = " ".join("".join(first.itertext()).split())
-        return text or None
-
-
-def _walk(root: etree._Element, tags: _Tags) -> list[_Block]:
-    return _TreeReader(tags).read(root)
-
-
-def _list_start(element: etree._Element) -> int:
-    try:
-        return int(element.get("start", "1"))
-    except ValueError:
-        return 1
-
-
-def _inline_text(element: etree._Element, tags: _Tags, parts: list[str]) -> None:
-    _append_text(parts, element.text)
-    for child in element:
-        tag = child.tag if isinstance(child.tag, str) else None
-        if tag in tags.breaks:
-            parts.append("\n")
-        elif tag is not None and tag not in tags.skip:
-            _inline_text(child, tags, parts)
-        _append_text(parts, child.tail)
-
-
-def _append_text(parts: list[str], text: str | None) -> None:
-    # Source newlines are layout, not breaks: only <br>/<lb> put a "\n" in ``parts``.
-    if text:
-        parts.append(re.sub(r"\s+", " ", text))
+        return [TreeBlock(b) for b in _text_blocks(html_lib.unescape(_strip_tags(fragment)))]
+    return walk(root, HTML_TAGS) if root is not None else []
 
 
 # --- small helpers ------------------------------------------------------------------------
