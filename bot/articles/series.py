@@ -11,6 +11,7 @@ to 1 and the reasons for it. Pure and linear in the number of candidates.
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -238,3 +239,107 @@ def adjacent_runs(cands: Sequence[Candidate], *, max_gap: int = 1) -> list[list[
     if len(current) >= 2:
         runs.append(current)
     return runs
+
+# --- laid-out series -----------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Start:
+    """Where one argument begins: a marker, a subheading, a bold label, or (for an unmarked
+    argument) a whole paragraph."""
+
+    para: int
+    start: int
+    end: int
+    marker: str | None
+    noun: bool = False
+    kind: str = "ord"
+    confidence: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class Split:
+    family: str
+    starts: tuple[Start, ...]
+    announced: int | None
+    marked: int
+    at_start: int
+    confidence: float
+    reasons: tuple[str, ...]
+    end: int | None = None  # where the list ends by its structure (the end of a list)
+    sectioned: bool = False  # every point opens a section (a subheading)
+
+    def rank(self) -> tuple[float, bool, int, int, int, int]:
+        unmarked = len(self.starts) - self.marked
+        return (round(self.confidence, 2), self.announced == len(self.starts), self.marked,
+                self.at_start, -unmarked, -self.starts[0].para)
+
+    def describe(self, paras: list[str]) -> str:
+        openings = ", ".join(repr(s.marker) if s.marker else
+                             repr(paras[s.para][s.start:s.start + 24] + "…")
+                             for s in self.starts)
+        return f"{self.family} series of {len(self.starts)} [{openings}]"
+
+
+def suppresses(outer: Split, inner: Split) -> bool:
+    """Whether ``inner`` is a detail of ``outer``'s: nested in it, and either run together
+    in a paragraph, or below a numbered list, or no surer than it."""
+    return nested(inner, outer) and (
+        inner.family == "inline" or family(outer.family) in ("num", "label", "roman", "ord")
+        or outer.confidence >= inner.confidence)
+
+
+def nested(inner: Split, outer: Split) -> bool:
+    """Whether ``inner`` lies inside ``outer``'s arguments: every start inside one argument
+    of it (after its start and before the next), or, when ``outer``'s points are subheadings,
+    anywhere below them (its sections hold their own words, ordinals and lists)."""
+    if inner is outer or len(outer.starts) < 2:
+        return False
+    first, last = inner.starts[0], inner.starts[-1]
+    starts = outer.starts
+    if (outer.sectioned and not inner.sectioned
+            and (first.para, first.start) > (starts[0].para, starts[0].start)):
+        return True
+    positions = [(s.para, s.start) for s in starts]
+    at = bisect.bisect_left(positions, (first.para, first.start))  # outer starts before it
+    if at == 0 or positions[at - 1] == (first.para, first.start):
+        return False
+    if at < len(positions):
+        return (last.para, last.start) < positions[at]
+    # Below the last point of a list of sections, a list is that section's; after the last
+    # point of a list of paragraphs, it may be a second series.
+    return (outer.family in ("heading", "lead", "item", "bullet")
+            and first.para - positions[-1][0] <= 8)
+
+
+def split_at(group: list[Candidate], barriers: list[int]) -> list[list[Candidate]]:
+    """``group`` cut wherever a barrier (a structural heading) falls between two members."""
+    parts: list[list[Candidate]] = []
+    for cand in group:
+        if parts and any(parts[-1][-1].para < b < cand.para for b in barriers):
+            parts.append([cand])
+        elif parts:
+            parts[-1].append(cand)
+        else:
+            parts.append([cand])
+    return parts
+
+
+def open_alike(heads: list[str]) -> bool:
+    """Whether the items share a shape a writer gives a list of points: most open with the
+    same word ("A failure of ...", "Wayland doesn't ...", "On ..."), or every one is quoted,
+    in lower case, in capitals, or ends with an exclamation."""
+    heads = [h.strip() for h in heads if h.strip()]
+    if len(heads) < 3:
+        return False
+    # "The ..." opening three headings is English, not a pattern: after an article, the
+    # next word decides ("A failure of ...").
+    firsts = [" ".join(w for w in h.lower().strip("\"“‘'").split()[:2])
+              if h.lower().split()[0] in ("the", "a", "an") else
+              h.split(" ", 1)[0].lower().strip("\"“‘'") for h in heads]
+    common = max(firsts.count(f) for f in set(firsts))
+    if common >= max(3, round(0.6 * len(firsts))):
+        return True
+    return (all(h[0] in "\"“‘'" for h in heads) or all(h.isupper() for h in heads)
+            or all(h.endswith("!") for h in heads))
+
+

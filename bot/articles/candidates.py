@@ -1,0 +1,107 @@
+"""Candidates: every place where an argument could start, from every family of markers.
+
+Ordinal words and phrases, numerals and labels, numbers run together in a paragraph (from
+``markers``), and what the piece's structure offers (from ``layout``): list items, subheadings,
+bold or colon labels, paragraphs that open alike. ``segment`` groups them into series.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from bot.articles import cues
+from bot.articles.layout import Layout
+from bot.articles.markers import (
+    COUNT_NOUNS,
+    NEXT,
+    Candidate,
+    inline_numbers,
+    list_marker_at_start,
+    ordinal_candidates,
+)
+from bot.articles.model import BlockKind
+from bot.articles.series import family
+
+__all__ = ["find_candidates", "repeated_nouns"]
+
+
+def find_candidates(layout: Layout) -> list[Candidate]:
+    """Every possible argument marker in the body, from every family, in reading order."""
+    found: list[Candidate] = []
+    for index in range(layout.body_end):
+        block = layout.blocks[index]
+        if block.kind is BlockKind.QUOTE:
+            continue  # a quoted list is the quoted writer's
+        text = block.text
+        listed = list_marker_at_start(text, index)
+        if block.number is not None and block.level == 0:
+            # The source numbered the item: its number is the marker, whatever follows.
+            marker = f"{block.number}."
+            listed = Candidate(index, 0, len(marker) if text.startswith(marker) else 0,
+                               marker if text.startswith(marker) else "", "num.",
+                               block.number, True)
+        if listed is not None and index in layout.section_set and family(listed.kind) in (
+                "num", "label", "roman"):
+            # Numbered subheadings are one list, numbered paragraphs below them another.
+            listed = replace(listed, kind=listed.kind + "|h")
+        ordinals = ordinal_candidates(text, index, COUNT_NOUNS)
+        opening = ordinals[0] if ordinals and ordinals[0].at_start else None
+        if listed is not None:
+            found.append(listed)
+        elif block.bulleted and block.level == 0:
+            found.append(Candidate(index, 0, 0, "", f"item#{block.list_id}", NEXT, False))
+        elif index in layout.section_set and opening is None:
+            if not cues.STRUCTURAL_HEADING_RE.match(text):
+                found.append(Candidate(index, 0, 0, "", f"heading#{layout.level(index)}",
+                                       NEXT, False))
+        elif opening is None and layout.lead(index) is not None:
+            found.append(Candidate(index, 0, 0, "", "lead", NEXT, False))
+        found.extend(ordinals)
+        if block.kind is BlockKind.PARAGRAPH and len(text) >= 40:
+            found.extend(inline_numbers(text, index))
+    found.extend(alike_openings(layout))
+    found.sort(key=lambda c: (c.para, c.start))
+    return found
+
+def alike_openings(layout: Layout) -> list[Candidate]:
+    """Paragraphs that open with the same three words, past any "Finally," or "also"
+    ("Software should be robust ... Software should also be stable ... Finally, software
+    should be simple"): parallel points, marked or not."""
+    keyed: dict[str, list[int]] = {}
+    for index in range(layout.body_end):
+        block = layout.blocks[index]
+        if block.kind is not BlockKind.PARAGRAPH or index in layout.section_set:
+            continue
+        key = opening_key(layout.paras[index])
+        if key and all(layout.paras[i] != layout.paras[index] for i in keyed.get(key, ())):
+            keyed.setdefault(key, []).append(index)
+    found: list[Candidate] = []
+    for key, indexes in keyed.items():
+        if indexes[0] == 0 and len(indexes) < 3:
+            indexes = indexes[1:]  # the opening paragraph joins a list only a long one
+        if len(indexes) >= 3 or (len(indexes) == 2 and key.split(" ", 1)[0] not in
+                                 ("i", "we", "it", "the", "this", "that", "there")):
+            found.extend(Candidate(i, 0, 0, "", f"alike#{key}", NEXT, False)
+                         for i in indexes)
+    return found
+
+
+
+def opening_key(text: str) -> str | None:
+    """A paragraph's first three words, past connectives and fillers, to compare openings."""
+    m = cues.OPENING_CONNECTIVE_RE.match(text)
+    words = [w for w in cues.WORD_KEY_RE.findall(text[m.end() if m else 0:][:80].lower())
+             if w not in cues.OPENING_FILLERS][:3]
+    return " ".join(words) if len(words) == 3 else None
+
+
+def repeated_nouns(cands: list[Candidate]) -> set[str]:
+    """Nouns a piece counts with at two or more positions ("The first straw ... The next
+    straw"): its own count noun, whatever the word."""
+    seen: dict[str, set[int]] = {}
+    for cand in cands:
+        if cand.counted is not None and cand.counted not in COUNT_NOUNS and cand.at_start:
+            seen.setdefault(cand.counted, set()).add(cand.value)
+    return {noun for noun, values in seen.items() if len(values) >= 2}
+
+

@@ -1,0 +1,360 @@
+"""The shape of a piece as a careful reader sees it before looking for any list.
+
+Its blocks and paragraphs; where the body ends (before trailing notes and a letter's sign-off);
+its subheadings (marked up, bold lines, short plain lines, crossheads); the labels opening
+paragraphs (bold, capitals, colons) and the speakers a transcript names again and again; the
+counts it announces and the count its headline gives; where the writer steps back; how much a
+paragraph turns to a new topic. ``segment`` reads the lists; this reads everything around them.
+Pure: no I/O, no ``discord``.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import Counter
+from dataclasses import dataclass, replace
+
+from bot.articles import cues
+from bot.articles.markers import (
+    ANNOUNCE_RE,
+    ANNOUNCE_SUBSET_RE,
+    NUMBER_WORDS,
+    Candidate,
+    QuoteSpans,
+    singular,
+)
+from bot.articles.model import Block, BlockKind
+from bot.articles.sentences import word_count
+from bot.articles.series import Start
+
+__all__ = ["ANNOUNCE_REACH", "HEADING_WORDS", "Announcement", "Layout", "normalise"]
+
+HEADING_WORDS = 14  # a subheading or bold label is short
+ANNOUNCE_REACH = 5  # paragraphs from a count to the list it announces
+_INTRO_CHARS = 300
+_TURN_CHARS = 600
+
+# "Date Rape. This is the most ...": a run-in label in Title Case, closed by a full stop.
+_RUN_IN_LABEL_RE = re.compile(
+    r"((?:[A-Z][a-z’'-]+|[A-Z]{2,})(?:\s+(?:[A-Z][a-z’'-]+|of|and|the|for|in|on|to|a)){0,4})"
+    r"\.\s+(?=[A-Z“\"])")
+
+
+def _courtesy_label(label: str) -> bool:
+    """A run-in "label" that is a courtesy or a short word, not a point ("Mr.", "Dr.")."""
+    if label.split()[-1] in _COURTESIES:
+        return True
+    return " " not in label and len(label) <= 3
+
+
+# Words that open a short sentence rather than a crosshead ("It worked.", "Yes.").
+_SENTENCE_OPENERS = frozenset({"It", "This", "That", "He", "She", "They", "We", "I", "You",
+                               "There", "But", "And", "So", "Yes", "No", "Not", "Nor", "Or",
+                               "Then", "Now", "Here", "Well", "Okay", "OK", "Thanks", "Sadly"})
+_COURTESIES = frozenset({"Mr", "Mrs", "Ms", "Dr", "St", "Prof", "Gen", "Sen", "Rep", "Jr", "Sr",
+                         "Co", "Inc", "Ltd", "No", "Vol"})
+
+
+# "COST. The levy would ..." opens with a label in capitals.
+_CAPS_LABEL_RE = re.compile(r"([A-Z][A-Z’'&/ -]{2,40}[A-Z])[.:—–]\s+[A-Z“\"]")
+# "Small sample size: one person ..." opens with a label; "Consider this: ..." does not.
+COLON_LABEL_RE = re.compile(r"([A-Z][^.:!?;\n]{1,60}?)\s*:\s+\S")
+_COLON_LABEL_STOP_RE = re.compile(
+    r"(?:Consider|Note|Remember|Look|Think|Here|That|This|It|There|But|And|So|Or|Update|Editor"
+    r"|Photo|Image|Source|Read|Related|Listen|Watch|Q|A|Question|Answer|Disclosure|Correction"
+    r"|Yes|No|Example|E\.g|I\.e|Say|Said|He|She|They|We|I|You)\b")
+_TITLE_NOUN_RE = re.compile(
+    r"\b(?:reasons|ways|lessons|myths|misconceptions|mistakes|things|rules|arguments"
+    r"|objections|problems|truths|fallacies|failures|flaws|questions|takeaways|steps|tips"
+    r"|issues|priorities|causes|ideas|why|case (?:for|against))\b", re.IGNORECASE)
+_TITLE_COUNT_RE = re.compile(
+    r"(?<![\w.,-])(?P<num>two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2})"
+    r"\s+(?:[A-Za-z’'-]+\s+){0,2}?[A-Za-z’'-]*[a-z]s\b(?!\s+(?:ago|old|later|on)\b)",
+    re.IGNORECASE)
+# A speaker's tag in a transcript: "Q", "A", "Mr Malone", "The Economist", "Jane Doe".
+_SPEAKER_RE = re.compile(r"(?:Q|A|(?:(?:Mr|Mrs|Ms|Dr|Prof)\.?\s+)?(?:The\s+)?[A-Z][\w’'.-]*"
+                         r"(?:\s+[A-Z][\w’'.-]*){0,2})")
+_INITIALS_RE = re.compile(r"\b[A-Z]\.(?:\s?[A-Z]\.)*\s")
+_NAME_WORDS = frozenset({"de", "van", "von", "der", "la", "le", "and", "&", "of", "the"})
+
+
+
+@dataclass(frozen=True, slots=True)
+class Announcement:
+    para: int
+    offset: int
+    count: int
+    noun: str
+
+
+class Layout:
+    """One piece's blocks, seen as a reader sees them before looking for lists."""
+
+    def __init__(self, blocks: list[Block], title: str | None) -> None:
+        self.blocks = blocks
+        self.paras = [block.text for block in blocks]
+        self.body_end = signoff_start(self.paras, notes_start(self.paras))
+        self._words: dict[int, frozenset[str]] = {}
+        # A label opening several paragraphs names a speaker ("Mr Malone:"), not a point.
+        self.label_uses = Counter(label for label in map(label_of, blocks) if label)
+        self.sections = [i for i in range(self.body_end) if self.heading_like(i)]
+        self.section_set = set(self.sections)
+        self._conclusions = [i for i in range(self.body_end)
+                             if cues.CONCLUSION_RE.match(self.paras[i])
+                             or (i in self.section_set
+                                 and cues.CONCLUSION_HEADING_RE.match(self.paras[i]))]
+        self.announcements: list[Announcement] = []
+        self.title_count = _title_count(title)
+        # Questions set as subheadings or bold lines, answered below: an interview or a Q&A,
+        # whose lists are the answerer's.
+        questions = [i for i in self.sections if self.paras[i].rstrip().endswith("?")]
+        speakers = [label for label, uses in self.label_uses.items()
+                    if uses >= 2 and _SPEAKER_RE.fullmatch(label)]
+        # A transcript: two speakers named again and again. Every list in it is someone's
+        # answer, and the names are no points either.
+        self.transcript = len(speakers) >= 2
+        self.interview = self.transcript or (
+            len(questions) >= 2 and len(questions) * 2 >= len(self.sections)
+            and bool(cues.INTERVIEW_RE.search(" ".join([title or "", *self.paras[:2]]))))
+        self.title_noun = bool(title and _TITLE_NOUN_RE.search(title))
+
+    def heading_like(self, index: int) -> bool:
+        """A subheading: marked up as one, a short bold line, or a short unpunctuated line
+        of plain text followed by a paragraph."""
+        block = self.blocks[index]
+        text = block.text
+        if block.kind is BlockKind.HEADING:
+            return True
+        if block.kind is not BlockKind.PARAGRAPH or len(text) > 120:
+            return False
+        words = word_count(text)
+        if block.lead is not None and block.lead == text and words <= HEADING_WORDS:
+            return True
+        following = self.paras[index + 1] if index + 1 < len(self.paras) else ""
+        if not (words <= 10 and text[:1].isupper() and word_count(following) > 2 * words
+                and word_count(following) >= 15):
+            return False
+        # Unpunctuated, or a Title Case line closed by a full stop ("The Economic
+        # Imperative for Ijebu State."), or an editor's crosshead ("Tarnished credibility.").
+        if text[-1:] not in ".,;:!?…\"”’)":
+            return True
+        return text[-1] == "." and (title_case(text) or (
+            words <= 3 and text.split()[0] not in _SENTENCE_OPENERS))
+
+    def lead(self, index: int) -> str | None:
+        """A label opening a paragraph: bold or italic words set off by punctuation
+        ("**Cost.** The toll ...", "*Fairness*: the poorest ..."), or a few words and a colon
+        ("Small sample size: one person ...")."""
+        block = self.blocks[index]
+        text = block.text
+        lead = block.lead
+        if lead is not None and len(lead) < len(text):
+            after = text[text.find(lead) + len(lead):].lstrip()[:1] if lead in text else ""
+            if word_count(lead) <= HEADING_WORDS and (lead[-1] in ".:?!—–-" or after in
+                                                       (":", ".", "—", "–", "-")):
+                return lead
+            return None
+        caps = _CAPS_LABEL_RE.match(text) or _RUN_IN_LABEL_RE.match(text)
+        if caps and word_count(caps.group(1)) <= 5 and not _courtesy_label(caps.group(1)):
+            return caps.group(1)
+        m = COLON_LABEL_RE.match(text)
+        if (m and word_count(m.group(1)) <= 7 and not _COLON_LABEL_STOP_RE.match(text)
+                and self.label_uses[m.group(1)] == 1):  # a repeated one names a speaker
+            return m.group(1)
+        return None
+
+    def level(self, index: int) -> str:
+        block = self.blocks[index]
+        if block.kind is BlockKind.HEADING:
+            return str(block.level)
+        return "b" if block.lead is not None else "t"
+
+    def find_announcements(self, limit: int) -> list[Announcement]:
+        found: list[Announcement] = []
+        for index in range(limit):
+            text = self.paras[index]
+            quotes = QuoteSpans(text)
+            for m in announcements_in(text):
+                head = text[max(0, m.start() - 12):m.start()]
+                if ANNOUNCE_SUBSET_RE.search(head) or quotes.inside(m.start()):
+                    continue
+                raw = m["num"].lower()
+                count = int(raw) if raw.isdigit() else NUMBER_WORDS[raw]
+                if 2 <= count <= 30:
+                    found.append(Announcement(index, m.start(), count, singular(m["noun"])))
+        return found
+
+    def announcement_before(self, para: int, offset: int) -> Announcement | None:
+        """The count announced for a series starting here: the last one before it, if it is
+        near (a count in the lead announces the piece's list, not a list in its tenth
+        section)."""
+        best = None
+        for a in self.announcements:
+            if (a.para, a.offset) < (para, offset):
+                best = a
+            else:
+                break
+        if best is not None and para - best.para > ANNOUNCE_REACH and not (
+                best.para < 3 and para <= 2 * ANNOUNCE_REACH):
+            return None
+        return best
+
+    def words(self, index: int) -> frozenset[str]:
+        cached = self._words.get(index)
+        if cached is None:
+            # A turn of topic shows in a paragraph's opening, so its opening is enough.
+            opening = self.paras[index][:_TURN_CHARS].lower()
+            cached = frozenset(w for w in cues.WORD_RE.findall(opening)
+                               if w not in cues.STOPWORDS)
+            self._words[index] = cached
+        return cached
+
+    def start_score(self, index: int) -> float:
+        """How much a paragraph looks like the start of a new, unmarked argument."""
+        text = self.paras[index]
+        cue = (2.0 if cues.STRONG_CUE_RE.match(text) else
+               1.5 if cues.WEAK_CUE_RE.match(text) else 0.0)
+        before, here = self.words(index - 1), self.words(index)
+        union = len(before | here)
+        turn = 1.0 - (len(before & here) / union if union else 0.0)
+        return cue + turn
+
+    def conclusion_after(self, para: int) -> int | None:
+        at = bisect.bisect_right(self._conclusions, para)
+        return self._conclusions[at] if at < len(self._conclusions) else None
+
+    def intro(self, first: Candidate | Start) -> str:
+        """The words leading into a list; its last few hundred characters are what matter."""
+        if first.start > 0:
+            intro = self.paras[first.para][:first.start]
+        else:
+            intro = self.paras[first.para - 1] if first.para > 0 else ""
+        return intro[-_INTRO_CHARS:]
+
+    def bare(self, index: int) -> bool:
+        """Whether a subheading has no text of its own: the next block is the end or another
+        subheading of its level or above (a subheading below it is its own text's start)."""
+        after = index + 1
+        if after >= self.body_end:
+            return True
+        if after not in self.section_set:
+            return False
+        here, there = self.blocks[index], self.blocks[after]
+        if here.kind is BlockKind.HEADING and there.kind is BlockKind.HEADING:
+            return there.level <= here.level
+        return True
+
+
+def announcements_in(text: str) -> list[re.Match[str]]:
+    """Matches of ANNOUNCE_RE, tried only where a number is: substring search is far cheaper
+    than letting sre try the pattern at every position."""
+    low = text.lower()
+    starts: set[int] = set()
+    for word in cues.NUMBER_NEEDLES:
+        pos = low.find(word)
+        while pos != -1:
+            if pos == 0 or not low[pos - 1].isalnum():  # "ten" in "often" is no count
+                starts.add(pos)
+            pos = low.find(word, pos + 1)
+    found = []
+    for pos in sorted(starts):
+        m = ANNOUNCE_RE.match(text, pos)
+        if m is not None:
+            found.append(m)
+    return found
+
+
+def _title_count(title: str | None) -> int | None:
+    """The count a headline gives ("Five reasons to ..."), if it gives one."""
+    if not title:
+        return None
+    for m in announcements_in(title):
+        raw = m["num"].lower()
+        count = int(raw) if raw.isdigit() else NUMBER_WORDS[raw]
+        if 2 <= count <= 30:
+            return count
+    # A headline counts anything it likes: "The three Hs", "7 habits of ...".
+    m = _TITLE_COUNT_RE.search(title)
+    if m:
+        raw = m["num"].lower()
+        count = int(raw) if raw.isdigit() else NUMBER_WORDS[raw]
+        return count if 2 <= count <= 30 else None
+    return None
+
+
+def title_case(text: str) -> bool:
+    """Whether most words longer than three letters are capitalised, as in a headline."""
+    long = [w for w in text.split() if len(w) > 3]
+    return bool(long) and sum(w[0].isupper() for w in long) * 3 >= len(long) * 2
+
+
+def label_of(block: Block) -> str | None:
+    """The label opening a block ("Mr Malone:", "**Cost:**"), as a name to count."""
+    if block.lead is not None and block.lead.rstrip().endswith(":"):
+        return block.lead.rstrip().rstrip(":").strip()
+    m = COLON_LABEL_RE.match(block.text)
+    return m.group(1) if m else None
+
+
+def last_sentence(text: str) -> str:
+    """The last sentence of ``text`` (a lead-in's, where what it announces is said)."""
+    stripped = text.rstrip()
+    cut = max(stripped.rfind(". ", 0, len(stripped) - 1), stripped.rfind("? "),
+              stripped.rfind("! "))
+    return stripped[cut + 1:] if cut != -1 else stripped
+
+
+def notes_start(paras: list[str]) -> int:
+    """Where trailing notes begin (a "Notes" heading or cited numbered lines), else the end."""
+    end = len(paras)
+    half = len(paras) // 2
+    for index in range(len(paras) - 1, half - 1, -1):
+        if len(paras[index]) < 40 and cues.NOTES_HEADING_RE.match(paras[index]):
+            return index
+    index = end
+    while index > half and cues.NOTE_OPENING_RE.match(paras[index - 1]) and (
+            paras[index - 1].startswith("[") or cues.cited(paras[index - 1])):
+        index -= 1
+    return index
+
+
+def signoff_start(paras: list[str], end: int) -> int:
+    """Where a letter's sign-off begins (the writer's name and town, a dash and a name, a
+    "write to us" line), else ``end``: it is neither argument nor conclusion."""
+    index = end
+    floor = max(1, end - 4)
+    while index > floor:
+        text = paras[index - 1].strip()
+        words = text.split()
+        if "@" in text and len(words) <= 80:
+            index -= 1
+            continue
+        if not words or len(words) > 6 or (text[-1] in ".!?\"”" and not _INITIALS_RE.search(text)):
+            break
+        if not all(w[:1].isupper() or w[:1] in "—–-(" or w.lower() in _NAME_WORDS
+                   for w in words):
+            break
+        index -= 1
+    return index
+
+
+def normalise(blocks: tuple[Block, ...]) -> list[Block]:
+    """Strip blocks, drop empty ones, and split list items run together on one line each."""
+    out: list[Block] = []
+    for block in blocks:
+        raw = block.text if isinstance(block.text, str) else ""
+        parts = cues.BLANK_LINE_RE.split(raw) if "\n" in raw else [raw]
+        for part in parts:
+            part = part.strip()
+            if not part:
+                continue
+            lines = [line.strip() for line in part.split("\n") if line.strip()]
+            if len(lines) > 1 and sum(1 for ln in lines if cues.LIST_LINE_RE.match(ln)) >= 2:
+                out.extend(replace(block, text=line, lead=None) for line in lines)
+            else:
+                text = " ".join(lines) if len(lines) > 1 else part
+                out.append(block if text == block.text else replace(block, text=text))
+    return out
+
+
