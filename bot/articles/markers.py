@@ -411,7 +411,7 @@ def inline_numbers(text: str, para: int) -> list[Candidate]:
     """Numbered items run together inside one paragraph: "(1) ... (2) ...", "1) ... 2) ...",
     or "1. ... 2. ..." after a colon. Only a run counting up from 1 is returned."""
     found: list[Candidate] = []
-    if ")" not in text and not _INLINE_DOT_RE.search(text):
+    if ")" not in text and (":" not in text or not _INLINE_DOT_RE.search(text)):
         return found  # the common case, decided without trying the pattern everywhere
     expect = 1
     quotes = QuoteSpans(text)
@@ -443,8 +443,17 @@ def inline_numbers(text: str, para: int) -> list[Candidate]:
 
 # A sentence may begin after a full stop, a colon or a semicolon; after a colon, a semicolon
 # or ", and" a lower-case bare ordinal with its comma opens an item too.
-_SENTENCE_GAP_RE: Final = re.compile(r"[.!?:;][\"”’)]*\s+(?=[ABFHILMNOSTY])")
-_DASH_GAP_RE: Final = re.compile(r"\s[—–]\s+(?=[ABFHILMNOSTY])")
+# A sentence start where a marker could open: the look-ahead names every word a marker can
+# begin with, so the pattern (run in C) skips the thousands of sentences that start otherwise.
+_MARKER_START = (
+    r"(?=(?:(?:And|But|Yet|Still|Then),?\s+(?:then\s+|also\s+)?)?(?:First|Second|Third|Fourth"
+    r"|Fifth|Sixth"
+    r"|Seventh|Eighth|Ninth|Tenth|Finally|Last|Next|For\s|To\s|In\sthe|The\s|A\s|An\s"
+    r"|Another|One|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten|Number|There|My\s|Our\s"
+    r"|His\s|Her\s|Their\s|Its\s|first|second|third|fourth|fifth|finally|lastly|last|next"
+    r"|there|one|another))")
+_SENTENCE_GAP_RE: Final = re.compile(r"[.!?:;][\"”’)]*\s+" + _MARKER_START)
+_DASH_GAP_RE: Final = re.compile(r"\s[—–]\s+" + _MARKER_START)
 _LOWER_LEAD_RE: Final = re.compile(r"(?:[:;]\s+|\sand\s+)$")
 # Substring tests are several times cheaper than a search for the same words.
 _LOWER_HINTS: Final = ("first", "second", "third", "fourth", "fifth", "sixth", "finally",
