@@ -445,13 +445,15 @@ def inline_numbers(text: str, para: int) -> list[Candidate]:
 # or ", and" a lower-case bare ordinal with its comma opens an item too.
 # A sentence start where a marker could open: the look-ahead names every word a marker can
 # begin with, so the pattern (run in C) skips the thousands of sentences that start otherwise.
+_ORDINAL_WORDS = (r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|final|last"
+                  r"|next|other|further|more|additional)")
 _MARKER_START = (
     r"(?=(?:(?:And|But|Yet|Still|Then),?\s+(?:then\s+|also\s+)?)?(?:First|Second|Third|Fourth"
-    r"|Fifth|Sixth"
-    r"|Seventh|Eighth|Ninth|Tenth|Finally|Last|Next|For\s|To\s|In\sthe|The\s|A\s|An\s"
-    r"|Another|One|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten|Number|There|My\s|Our\s"
-    r"|His\s|Her\s|Their\s|Its\s|first|second|third|fourth|fifth|finally|lastly|last|next"
-    r"|there|one|another))")
+    r"|Fifth|Sixth|Seventh|Eighth|Ninth|Tenth|Finally|Last|Next|For\s+(?:starters|a\s+start"
+    r"|one|another)|To\s+(?:begin|start)|In\s+the\s+\w+\s+place"
+    rf"|(?:The|A|An|My|Our|His|Her|Their|Its)\s+(?:very\s+)?{_ORDINAL_WORDS}"
+    r"|Another|One|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten|Number|[Tt]here|first|second"
+    r"|third|fourth|fifth|finally|lastly|last|next|one|another))")
 _SENTENCE_GAP_RE: Final = re.compile(r"[.!?:;][\"”’)]*\s+" + _MARKER_START)
 _DASH_GAP_RE: Final = re.compile(r"\s[—–]\s+" + _MARKER_START)
 _LOWER_LEAD_RE: Final = re.compile(r"(?:[:;]\s+|\sand\s+)$")
