@@ -411,15 +411,16 @@ class _Reader(Layout):
 
     def _under_crossheads(self, starts: list[Start]) -> list[Start]:
         """An argument whose paragraph sits right under a subheading of its own (an editor's
-        crosshead, "Tarnished credibility.", then "First, ...") starts at that subheading."""
+        crosshead, "Tarnished credibility.", then "First, ...") starts at that subheading;
+        one that opens with its own bold label is headed already (the subheading above the
+        first of a run of labels names their section)."""
         moved: list[Start] = []
         floor = 0
         for start in starts:
             above = start.para - 1
             if (start.start == 0 and above > floor and above in self.section_set
-                    and start.para not in self.section_set
-                    and not cues.STRUCTURAL_HEADING_RE.match(self.paras[above])
-                    and (not moved or moved[-1].para < above)):
+                    and start.para not in self.section_set and self.lead(start.para) is None
+                    and not cues.STRUCTURAL_HEADING_RE.match(self.paras[above])):
                 start = replace(start, para=above, end=0, kind="heading")
             moved.append(start)
             floor = start.para

@@ -327,8 +327,13 @@ def split_at(group: list[Candidate], barriers: list[int]) -> list[list[Candidate
 def open_alike(heads: list[str]) -> bool:
     """Whether the items share a shape a writer gives a list of points: most open with the
     same word ("A failure of ...", "Wayland doesn't ...", "On ..."), or every one is quoted,
-    in lower case, in capitals, or ends with an exclamation."""
+    in capitals, or ends with an exclamation; two items must share their first three words."""
     heads = [h.strip() for h in heads if h.strip()]
+    if len(heads) == 2:
+        # Two items are alike only when they share their first three words ("The
+        # nonviolence myth helped ... / The nonviolence myth does not ...").
+        one, two = (h.lower().split()[:3] for h in heads)
+        return len(one) == 3 and one == two
     if len(heads) < 3:
         return False
     # "The ..." opening three headings is English, not a pattern: after an article, the
