@@ -18,6 +18,7 @@ from bot.config import Settings
 from bot.debate import DebateRules, DebateService
 from bot.feeds.fetch import Fetcher
 from bot.publishing import DiscordPort, Publisher
+from bot.publishing.publisher import LEASE_SECONDS
 from bot.store import Store, open_store
 
 log = logging.getLogger("counterpoint")
@@ -53,6 +54,7 @@ class CounterpointBot(commands.AutoShardedBot):
         vote_debounce: float | None = None,
         tally_delay: float | None = None,
         retry_minutes: float | None = None,
+        publish_lease_seconds: float | None = None,
         **options: Any,
     ) -> None:
         from cogs.debate import TALLY_DELAY_SECONDS, VOTE_DEBOUNCE_SECONDS
@@ -73,6 +75,8 @@ class CounterpointBot(commands.AutoShardedBot):
         self.vote_debounce = VOTE_DEBOUNCE_SECONDS if vote_debounce is None else vote_debounce
         self.tally_delay = TALLY_DELAY_SECONDS if tally_delay is None else tally_delay
         self.retry_minutes = RETRY_MINUTES if retry_minutes is None else retry_minutes
+        self.publish_lease_seconds = (LEASE_SECONDS if publish_lease_seconds is None
+                                      else publish_lease_seconds)
         #: Set after the first pass over pieces left unpublished (the restart's resume).
         self.resumed = asyncio.Event()
         self.tree.on_error = self._on_tree_error  # type: ignore[method-assign]
@@ -84,7 +88,7 @@ class CounterpointBot(commands.AutoShardedBot):
         self.store = self._given_store or await open_store(self.settings.database_url)
         self.fetcher = Fetcher(allow_private_addresses=self.settings.allow_private_addresses)
         self.port = DiscordAdapter(self)
-        self.publisher = Publisher(self.store, self.port)
+        self.publisher = Publisher(self.store, self.port, lease_seconds=self.publish_lease_seconds)
         self.debate = DebateService(self.store, DebateRules.from_settings(self.settings))
         # Buttons on every message ever posted keep working: matched by custom-id template.
         self.add_dynamic_items(*DYNAMIC_ITEMS)
@@ -128,6 +132,9 @@ class CounterpointBot(commands.AutoShardedBot):
         await answer_error(interaction, error)
 
     async def close(self) -> None:
+        publisher = getattr(self, "publisher", None)
+        if publisher is not None:
+            await publisher.close()
         try:
             await super().close()
         finally:

@@ -62,6 +62,12 @@ class Pieces(commands.Cog):
         for result in results:
             if result.outcome == "published":
                 log.info("piece %s published on retry", result.piece_id)
+        if not self.bot.resumed.is_set():
+            outcomes = [r.outcome for r in results]
+            log.info("started: %d unfinished pieces resumed (%d published, %d failed, %d held "
+                     "by another process, tried again when its lease runs out)", len(results),
+                     outcomes.count("published"), outcomes.count("failed"),
+                     outcomes.count("busy"))
         self.bot.resumed.set()
 
     @retry_loop.before_loop

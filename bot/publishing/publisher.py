@@ -11,7 +11,10 @@ Steps, each recorded in the store right after Discord confirms it::
     → finish_publishing
 
 A process that dies at any point leaves the piece ``publishing`` with the steps done so far
-recorded; ``publish`` again (at the next start) continues from there. The one unrecorded
+recorded; ``publish`` again (at the next start) continues from there. The dead process's lease
+does not hold the piece up for long: a process on the same host sees that the holder has exited
+and takes the lease over at once (see :mod:`bot.publishing.liveness`); elsewhere ``resume``
+tries again the moment the lease runs out. The one unrecorded
 window, after Discord acted and before the store heard of it, is closed by reconciliation on
 every attempt after the first: messages carry deterministic nonces (Discord returns the
 existing message for a repeated nonce for a few minutes) and, beyond that window, the bot's
@@ -23,14 +26,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
-import socket
-import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Literal
 
 from bot.articles.model import Piece
+from bot.publishing.liveness import ProcessIdentity, holder_is_gone
 from bot.publishing.payloads import (
     OpeningChunk,
     build_card,
@@ -70,8 +72,13 @@ Progress = Callable[[str], Awaitable[None]]
 # The last progress report of a publish that went through.
 PUBLISHED = "Published."
 #: Seconds a process's claim on a piece lasts in the store; renewed every third of it while
-#: publishing runs, so a process that died holds a piece up for at most this long.
-LEASE_SECONDS = 60.0
+#: publishing runs, so a process that died holds a piece up for at most this long (and not at
+#: all when the process that finds it runs on the same host: it sees the holder is gone). Short,
+#: because a restart waits that long; renewing every 10 s costs one small UPDATE.
+LEASE_SECONDS = 30.0
+#: Seconds after another process's lease runs out before trying its piece again: the store
+#: compares the expiry with this process's clock, so a moment's margin avoids a wasted try.
+EXPIRY_MARGIN = 0.25
 # Pieces a restart (or the retry loop) picks up again.
 RESUMABLE: tuple[Literal["pending", "publishing", "failed"], ...] = (
     "pending", "publishing", "failed")
@@ -103,8 +110,12 @@ class Publisher:
         self.port = port
         # The lock keeps this process's tasks apart; the store's lease, other processes.
         self._locks: dict[int, asyncio.Lock] = {}
-        self.owner = owner or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        #: This process, as lease owners name it; used to tell whether a holder is gone.
+        self.identity = ProcessIdentity.current()
+        self.owner = owner or str(self.identity)
         self.lease_seconds = lease_seconds
+        # Pieces another process holds, each waiting for that lease to run out.
+        self._following: dict[int, asyncio.Task[None]] = {}
 
     # --- queueing ---------------------------------------------------------------------------
 
@@ -128,8 +139,9 @@ class Publisher:
     # --- publishing -------------------------------------------------------------------------
 
     def is_busy(self, piece_id: int) -> bool:
+        """Being published by this process, or waiting here for another process's lease."""
         lock = self._locks.get(piece_id)
-        return lock is not None and lock.locked()
+        return (lock is not None and lock.locked()) or piece_id in self._following
 
     async def publish(self, piece_id: int, *, progress: Progress | None = None) -> PublishResult:
         """Publish (or finish publishing) one piece. Never raises for Discord's refusals: they
@@ -146,7 +158,7 @@ class Publisher:
     async def _leased(self, piece_id: int, progress: Progress) -> PublishResult:
         """``_publish`` while holding the piece's lease in the store (``busy`` if another
         process holds it); should the lease be lost, publishing stops there."""
-        if not await self.store.claim_piece(piece_id, self.owner, self.lease_seconds):
+        if not await self._claim(piece_id):
             return PublishResult(piece_id, "busy", "being published by another process",
                                  await self.store.get_piece(piece_id))
         work = asyncio.ensure_future(self._publish(piece_id, progress))
@@ -166,6 +178,25 @@ class Publisher:
                 await asyncio.shield(self.store.release_piece(piece_id, self.owner))
             except StoreError as exc:  # the lease then runs out by itself
                 log.warning("could not release the lease on piece %s: %s", piece_id, exc)
+
+    async def _claim(self, piece_id: int) -> bool:
+        """Take the piece's lease: free, expired, ours, or held by a process that is gone."""
+        if await self.store.claim_piece(piece_id, self.owner, self.lease_seconds):
+            return True
+        piece = await self.store.get_piece(piece_id)
+        if piece is None:
+            raise NotFound(f"no piece {piece_id}")
+        holder = piece.lease_owner
+        if holder is not None and not holder_is_gone(holder, self.identity):
+            return False
+        # Released meanwhile (None), or its holder has exited (killed, crashed) without
+        # giving it back: waiting for the lease to run out would only delay the piece.
+        taken = await self.store.claim_piece(
+            piece_id, self.owner, self.lease_seconds, replacing=holder)
+        if taken and holder is not None:
+            log.info("piece %s: took the lease over from %s, which is no longer running",
+                     piece_id, holder)
+        return taken
 
     async def _keep_lease(
         self, piece_id: int, work: asyncio.Future[PublishResult], lost: asyncio.Event
@@ -192,6 +223,9 @@ class Publisher:
         """Publish every piece left pending, half-published or failed, oldest first.
 
         Pieces another task or bot process is publishing right now are skipped (``busy``).
+        One that another process holds is tried again here the moment its lease runs out, in
+        the background: if that process died (killed, its host lost), the piece is finished
+        within the lease's length rather than at the next round of retries.
         """
         pieces = await self.store.list_pieces(states=list(states), guild_id=guild_id)  # type: ignore[arg-type]
         results: list[PublishResult] = []
@@ -199,8 +233,55 @@ class Publisher:
             if self.is_busy(piece.id):
                 results.append(PublishResult(piece.id, "busy", "being published", piece))
                 continue
-            results.append(await self.publish(piece.id))
+            result = await self.publish(piece.id)
+            results.append(result)
+            if result.outcome == "busy":
+                self._follow(result)
         return results
+
+    def _follow(self, busy: PublishResult) -> None:
+        """Try ``busy``'s piece again when the lease another process holds on it runs out."""
+        piece = busy.piece
+        if piece is None or piece.lease_expires_at is None or busy.piece_id in self._following:
+            return
+        log.info("piece %s is being published by %s; trying it here if that lease runs out "
+                 "(%s)", piece.id, piece.lease_owner, piece.lease_expires_at.isoformat())
+        task = asyncio.create_task(self._follow_lease(piece.id, piece.lease_expires_at),
+                                   name=f"follow-lease-{piece.id}")
+        self._following[piece.id] = task
+        task.add_done_callback(lambda _: self._following.pop(piece.id, None))
+
+    async def _follow_lease(self, piece_id: int, expires_at: datetime) -> None:
+        while True:
+            # The holder renews while it is alive: each expiry seen is checked, and the
+            # following ends once the piece is ours to publish (or was published).
+            wait = (expires_at - datetime.now(UTC)).total_seconds() + EXPIRY_MARGIN
+            await asyncio.sleep(max(wait, 0.0))
+            try:
+                result = await self.publish(piece_id)
+            except Exception:
+                # The store may be briefly unreachable: the retry loop takes the piece later.
+                log.exception("trying piece %s after its lease ran out failed", piece_id)
+                return
+            if result.outcome != "busy" or result.piece is None \
+                    or result.piece.lease_expires_at is None:
+                if result.outcome == "published":
+                    log.info("piece %s published after its lease ran out", piece_id)
+                return
+            expires_at = result.piece.lease_expires_at
+
+    async def settled(self) -> None:
+        """Wait until no piece waits here for another process's lease any more."""
+        while self._following:
+            await asyncio.wait(list(self._following.values()))
+
+    async def close(self) -> None:
+        """Stop waiting for other processes' leases (at shutdown)."""
+        following = list(self._following.values())
+        for task in following:
+            task.cancel()
+        if following:
+            await asyncio.wait(following)
 
     async def _publish(self, piece_id: int, progress: Progress) -> PublishResult:
         piece = await self.store.get_piece(piece_id)
