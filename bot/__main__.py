@@ -92,22 +92,28 @@ async def _migrate(args: argparse.Namespace, settings: Settings) -> int:
 
 async def _run(args: argparse.Namespace, settings: Settings) -> int:
     from bot.client import run_bot
+    from bot.signals import until_signalled
 
     settings.require_token()
-    await run_bot(settings)
-    return 0
+
+    async def running() -> int:
+        await run_bot(settings)
+        return 0
+
+    return await until_signalled(running())
 
 
 async def _sandbox(args: argparse.Namespace, settings: Settings) -> int:
     from bot.pipeline import read_file
     from bot.sandbox import run_sandbox
+    from bot.signals import until_signalled
 
     if args.piece is not None:
         read_file(args.piece)  # a bad file is reported before anything starts
     # The transcript is the output; discord.py's connection chatter is not.
     logging.getLogger("discord").setLevel(logging.ERROR)
     logging.getLogger("counterpoint").setLevel(logging.WARNING)
-    return await run_sandbox(args.piece, keep=args.keep)
+    return await until_signalled(run_sandbox(args.piece, keep=args.keep))
 
 
 def _known_errors() -> tuple[type[BaseException], ...]:

@@ -23,6 +23,12 @@ from bot.store import Store, open_store
 
 log = logging.getLogger("counterpoint")
 
+#: Seconds publishing under way gets to finish its current step when the bot stops. Docker
+#: and most process managers send SIGKILL 10 s after SIGTERM: this leaves time to close.
+STOP_GRACE_SECONDS = 5.0
+#: Seconds interactions under way then get to send their answers before the connections close.
+ANSWER_GRACE_SECONDS = 2.0
+
 #: Extensions loaded at start, in order. Add new cogs here (e.g. "cogs.feeds").
 COGS: tuple[str, ...] = ("cogs.pieces", "cogs.debate", "cogs.feeds", "cogs.summaries",
                          "cogs.admin")
@@ -132,9 +138,17 @@ class CounterpointBot(commands.AutoShardedBot):
         await answer_error(interaction, error)
 
     async def close(self) -> None:
+        """Stop cleanly (``run`` calls this on SIGTERM and SIGINT): publishing under way
+        finishes its current step and records it, giving its lease back, within
+        :data:`STOP_GRACE_SECONDS`; members and moderators get the answers being written
+        (``/piece post`` saying it was stopped, say) within :data:`ANSWER_GRACE_SECONDS`;
+        then the cogs' loops stop, the connections to Discord and the store close."""
         publisher = getattr(self, "publisher", None)
         if publisher is not None:
-            await publisher.close()
+            await publisher.stop(STOP_GRACE_SECONDS)
+            answering = _interactions_under_way()
+            if answering:
+                await asyncio.wait(answering, timeout=ANSWER_GRACE_SECONDS)
         try:
             await super().close()
         finally:
@@ -145,6 +159,20 @@ class CounterpointBot(commands.AutoShardedBot):
             # A store handed in by the caller is the caller's to close.
             if store is not None and self._given_store is None:
                 await store.close()
+
+
+#: The tasks discord.py runs each application command, component and modal callback in.
+_INTERACTION_TASKS = ("CommandTree-invoker", "discord-ui-view-dispatch-",
+                      "discord-ui-modal-dispatch-", "discord-ui-dynamic-item-")
+
+
+def _interactions_under_way() -> set[asyncio.Task[Any]]:
+    """Interactions being handled right now, found by the names discord.py gives their
+    tasks (should those names change, a stop just does not wait for them)."""
+    current = asyncio.current_task()
+    return {task for task in asyncio.all_tasks()
+            if task is not current and not task.done()
+            and task.get_name().startswith(_INTERACTION_TASKS)}
 
 
 # integration_types is left out: Discord fills in its default ([0], guild install) itself.
@@ -195,7 +223,8 @@ def create_bot(settings: Settings, store: Store | None = None, **options: Any) -
 
 
 async def run_bot(settings: Settings) -> None:
-    """Run the bot until it is stopped (Ctrl-C or SIGTERM end ``asyncio.run`` cleanly)."""
+    """Run the bot until it is stopped (``python -m bot run`` cancels this on SIGTERM or
+    SIGINT: leaving the ``async with`` closes the bot cleanly)."""
     token = settings.require_token()
     if not logging.getLogger().handlers:
         discord.utils.setup_logging(level=getattr(logging, settings.log_level, logging.INFO))

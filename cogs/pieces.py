@@ -143,6 +143,8 @@ class Pieces(commands.Cog):
 
     async def _summary(self, result: PublishResult, channel_id: int) -> str:
         piece = result.piece
+        if result.outcome == "stopped":
+            return f"Not posted yet: {result.detail}."
         if result.outcome == "busy" or piece is None:
             return "That piece is being posted right now."
         if result.ok:

@@ -67,7 +67,7 @@ from bot.store import (
 
 log = logging.getLogger(__name__)
 
-Outcome = Literal["published", "failed", "skipped", "busy"]
+Outcome = Literal["published", "failed", "skipped", "busy", "stopped"]
 Progress = Callable[[str], Awaitable[None]]
 # The last progress report of a publish that went through.
 PUBLISHED = "Published."
@@ -79,6 +79,9 @@ LEASE_SECONDS = 30.0
 #: Seconds after another process's lease runs out before trying its piece again: the store
 #: compares the expiry with this process's clock, so a moment's margin avoids a wasted try.
 EXPIRY_MARGIN = 0.25
+#: Why a piece was left half-posted by a shutdown; fit to show a moderator.
+STOPPED = ("the bot was shutting down; it finishes the piece when it starts again, without "
+           "posting anything twice")
 # Pieces a restart (or the retry loop) picks up again.
 RESUMABLE: tuple[Literal["pending", "publishing", "failed"], ...] = (
     "pending", "publishing", "failed")
@@ -116,6 +119,9 @@ class Publisher:
         self.lease_seconds = lease_seconds
         # Pieces another process holds, each waiting for that lease to run out.
         self._following: dict[int, asyncio.Task[None]] = {}
+        # Publishes under way, and whether a shutdown has begun (see stop()).
+        self._active: set[asyncio.Future[PublishResult]] = set()
+        self._stopping = False
 
     # --- queueing ---------------------------------------------------------------------------
 
@@ -146,14 +152,67 @@ class Publisher:
     async def publish(self, piece_id: int, *, progress: Progress | None = None) -> PublishResult:
         """Publish (or finish publishing) one piece. Never raises for Discord's refusals: they
         are recorded on the piece (state ``failed``, retried later) and returned. ``busy``
-        when another bot process on the same database holds the piece's lease."""
+        when another bot process on the same database holds the piece's lease; ``stopped``
+        when the bot is shutting down (see :meth:`stop`)."""
         lock = self._locks.setdefault(piece_id, asyncio.Lock())
         try:
             async with lock:
-                return await self._leased(piece_id, progress or _silent)
+                if self._stopping:
+                    return await self._stopped(piece_id)
+                work = asyncio.ensure_future(self._leased(piece_id, progress or _silent))
+                self._active.add(work)
+                try:
+                    return await work
+                except asyncio.CancelledError:
+                    current = asyncio.current_task()
+                    # Cut short by stop() (its grace ran out), not by our caller's cancel.
+                    if self._stopping and work.cancelled() and not (
+                            current is not None and current.cancelling()):
+                        return await self._stopped(piece_id)
+                    raise
+                finally:
+                    self._active.discard(work)
         finally:
             if not lock.locked():
                 self._locks.pop(piece_id, None)
+
+    async def stop(self, grace: float) -> None:
+        """Shut publishing down (the bot is stopping): within about ``grace`` seconds, every
+        lease is given back and what Discord did is recorded.
+
+        No publish starts any more (``stopped``), and one under way stops at its next step:
+        the Discord call in flight is let finish and is recorded, none follows, and the piece
+        stays ``publishing`` with its steps recorded, for the next start to finish. A publish
+        still going after ``grace`` (a call Discord does not answer) is cancelled: what it
+        recorded stands, and the call it was waiting on is found again by reconciliation.
+        """
+        self._stopping = True
+        following = list(self._following.values())
+        for task in following:
+            task.cancel()
+        if following:
+            await asyncio.wait(following)
+        active = set(self._active)
+        if not active:
+            return
+        log.info("stopping: letting %d publish(es) under way finish their current step",
+                 len(active))
+        _, late = await asyncio.wait(active, timeout=grace)
+        for work in late:
+            log.warning("stopping: a publish still waited on Discord after %g s; cut short",
+                        grace)
+            work.cancel()
+        if late:
+            # Each gives its lease back on the way out.
+            await asyncio.wait(late)
+
+    async def _stopped(self, piece_id: int) -> PublishResult:
+        return PublishResult(piece_id, "stopped", STOPPED, await self.store.get_piece(piece_id))
+
+    def _go_on(self) -> None:
+        """Called before each step that asks Discord to act: none starts once stopping."""
+        if self._stopping:
+            raise _Stopping
 
     async def _leased(self, piece_id: int, progress: Progress) -> PublishResult:
         """``_publish`` while holding the piece's lease in the store (``busy`` if another
@@ -275,13 +334,6 @@ class Publisher:
         while self._following:
             await asyncio.wait(list(self._following.values()))
 
-    async def close(self) -> None:
-        """Stop waiting for other processes' leases (at shutdown)."""
-        following = list(self._following.values())
-        for task in following:
-            task.cancel()
-        if following:
-            await asyncio.wait(following)
 
     async def _publish(self, piece_id: int, progress: Progress) -> PublishResult:
         piece = await self.store.get_piece(piece_id)
@@ -312,6 +364,12 @@ class Publisher:
             if missing:
                 raise MissingPermissions(missing)
             piece = await self._run(piece, arguments, kind, progress)
+        except _Stopping:
+            # Left "publishing", every step taken recorded; the lease is given back next.
+            log.info("piece %s: publishing stopped for the shutdown; the next start finishes "
+                     "it", piece_id)
+            return PublishResult(piece_id, "stopped", STOPPED,
+                                 await self.store.get_piece(piece_id))
         except (PortError, _Unpublishable) as exc:
             return await self._failed(piece, exc, previous_error)
         except Exception as exc:
@@ -339,6 +397,7 @@ class Publisher:
             await progress("Posted the piece card.")
         tag_id: int | None = None
         if kind == "forum" and any(a.thread_id is None for a in arguments):
+            self._go_on()
             tag_id = await self.port.ensure_forum_tag(piece.channel_id, forum_tag_name(piece))
         # Threads are opened one at a time, in argument order: in a text channel each one
         # announces itself under the card ("started a thread"), and the channel should read
@@ -357,6 +416,7 @@ class Publisher:
                 # An opening refused (a permission taken away mid-way, say) stops the
                 # threads here rather than leave more of them empty.
                 _raise_first_failure([t for t in work if t.done()])
+                self._go_on()
                 argument, sent = await self._thread(
                     piece, argument, total, kind, tag_id, resuming)
                 arguments[index] = argument
@@ -366,6 +426,7 @@ class Publisher:
                 await progress(f"Opened thread {index + 1} of {total}: {thread_name(argument)}")
             if kind == "text":
                 assert piece.message_id is not None
+                self._go_on()
                 work.append(asyncio.create_task(self.port.edit_piece_card(
                     piece.channel_id, piece.message_id, build_card(piece, arguments)),
                     name=f"card-edit-{piece.id}"))
@@ -390,6 +451,7 @@ class Publisher:
             found = await self.port.own_messages(piece.channel_id)
             message_id = next((m.id for m in found if piece.url in m.embed_urls), None)
         if message_id is None:
+            self._go_on()
             message_id = await self.port.send_piece_card(
                 piece.channel_id, build_card(piece, arguments), card_nonce(piece.id))
         try:
@@ -421,6 +483,7 @@ class Publisher:
             message_id = next(
                 (m.id for m in found if m.content.startswith(role_mention(role_id))), None)
         if message_id is None:
+            self._go_on()
             message_id = await self.port.send_role_ping(
                 where, role_ping_text(piece, role_id), role_id, ping_nonce(piece.id),
                 reply_to=piece.message_id)
@@ -476,6 +539,7 @@ class Publisher:
             if sent is None:
                 sent = _matching_prefix(chunks, await self.port.own_messages(argument.thread_id))
             for chunk in chunks[len(sent):]:
+                self._go_on()
                 sent.append(await self.port.send_opening(argument.thread_id, chunk))
             argument = await self._record(self.store.record_argument_opening, argument, sent[-1])
         arguments[index] = argument
@@ -532,6 +596,10 @@ class Publisher:
 
 class _Unpublishable(Exception):
     """The piece itself cannot be posted as stored (not a Discord refusal)."""
+
+
+class _Stopping(Exception):
+    """The bot is shutting down: no further step starts."""
 
 
 async def _silent(_: str) -> None:

@@ -41,28 +41,34 @@ class BotProcess:
         """Start the bot on ``emu`` and ``database_url``, in ``folder`` (no ``.env`` there).
         ``lease_seconds`` and ``space``: see :mod:`tests.e2e.child`."""
         environment = {
-            **os.environ,
-            "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_ROOT),
-                                                        os.environ.get("PYTHONPATH")])),
-            "PYTHONUNBUFFERED": "1",
             "DISCORD_TOKEN": emu.token,
             "COUNTERPOINT_DATABASE_URL": database_url,
             "COUNTERPOINT_ALLOW_PRIVATE_ADDRESSES": "true",
             "COUNTERPOINT_LOG_LEVEL": "INFO",
             "COUNTERPOINT_TEST_REST": emu.rest_url,
             "COUNTERPOINT_TEST_GATEWAY": emu.gateway_url,
+            "COUNTERPOINT_TEST_LEASE_SECONDS": "" if lease_seconds is None else str(lease_seconds),
+            "COUNTERPOINT_TEST_SPACE": space or "",
             **(env or {}),
         }
-        for name, value in (("COUNTERPOINT_TEST_LEASE_SECONDS", lease_seconds),
-                            ("COUNTERPOINT_TEST_SPACE", space)):
-            if value is None:
-                environment.pop(name, None)
-            else:
-                environment[name] = str(value)
+        return await cls.start_command([sys.executable, "-m", "tests.e2e.child"], folder,
+                                       environment)
+
+    @classmethod
+    async def start_command(cls, argv: list[str], folder: Path,
+                            env: dict[str, str] | None = None) -> BotProcess:
+        """Run ``argv`` in ``folder`` with this environment plus ``env``, the checkout on
+        the import path."""
+        environment = {
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_ROOT),
+                                                        os.environ.get("PYTHONPATH")])),
+            "PYTHONUNBUFFERED": "1",
+            **(env or {}),
+        }
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "tests.e2e.child", cwd=folder, env=environment,
-            stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.STDOUT)
+            *argv, cwd=folder, env=environment, stdin=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
         started = cls(process)
         started._reader = asyncio.create_task(started._read(), name=f"bot-{process.pid}-log")
         return started
