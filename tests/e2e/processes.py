@@ -154,11 +154,14 @@ class Site:
         return cls(emu, server, guild, guild.add_text_channel("general"),
                    guild.add_member("moderator", permissions=["ADMINISTRATOR"]), folder)
 
-    async def start_bot(self, database_url: str, **options: object) -> BotProcess:
-        """A bot process, ready: it has connected and resumed what it found unfinished."""
+    async def start_bot(self, database_url: str, *, ready: bool = True,
+                        **options: object) -> BotProcess:
+        """A bot process; with ``ready``, once it has connected and resumed what it found
+        unfinished."""
         process = await BotProcess.start(self.emu, database_url, self.folder, **options)  # type: ignore[arg-type]
         self.processes.append(process)
-        await process.wait_for_line("started:")
+        if ready:
+            await process.wait_for_line("started:")
         return process
 
     async def close(self) -> None:
@@ -173,15 +176,6 @@ class Site:
 
     def openings(self, thread: Thread) -> list[Message]:
         return [m for m in self.emu.messages(thread) if m.author.id == self.emu.bot_user.id]
-
-    def complete(self, channel: Channel, threads: int) -> bool:
-        """What members see is whole: the card links ``threads`` threads, each opened."""
-        cards = self.card(channel)
-        found = self.emu.threads(channel)
-        return (len(cards) >= 1 and len(found) >= threads
-                and cards[0].embeds[0].get("description", "").count(
-                    "](https://discord.com/channels/") >= threads
-                and all(self.openings(t) for t in found))
 
     async def piece(self, database_url: str, channel: Channel) -> PieceRecord:
         store = await open_store(database_url)

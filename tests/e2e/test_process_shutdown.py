@@ -100,8 +100,9 @@ async def test_a_signal_mid_publishing_records_the_step_in_flight_and_exits_0(
     # The moderator was told, before the connections closed.
     assert "Not posted yet: the bot was shutting down" in reply_text(command)
 
-    await site.start_bot(store_url)
-    await emu.wait_for(lambda: site.complete(site.channel, 3), PATIENCE)
+    restart = await site.start_bot(store_url)
+    # Its lease given back, the piece is the restart's at once.
+    await restart.wait_for_line(f"piece {left.id} published on retry")
     await site.assert_published_once(store_url, site.channel, 3)
 
 
