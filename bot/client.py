@@ -146,9 +146,13 @@ class CounterpointBot(commands.AutoShardedBot):
         publisher = getattr(self, "publisher", None)
         if publisher is not None:
             await publisher.stop(STOP_GRACE_SECONDS)
-            answering = _interactions_under_way()
-            if answering:
-                await asyncio.wait(answering, timeout=ANSWER_GRACE_SECONDS)
+        # No interaction arrives once the gateway is closed; REST stays open meanwhile, for
+        # those under way to write to the store and answer before it all closes.
+        for shard in self.shards.values():
+            await shard.disconnect()
+        answering = _interactions_under_way()
+        if answering:
+            await asyncio.wait(answering, timeout=ANSWER_GRACE_SECONDS)
         try:
             await super().close()
         finally:
@@ -161,9 +165,11 @@ class CounterpointBot(commands.AutoShardedBot):
                 await store.close()
 
 
-#: The tasks discord.py runs each application command, component and modal callback in.
+#: The tasks discord.py runs each application command, component and modal callback in, and
+#: ``on_interaction`` listeners (the debate cog's forms).
 _INTERACTION_TASKS = ("CommandTree-invoker", "discord-ui-view-dispatch-",
-                      "discord-ui-modal-dispatch-", "discord-ui-dynamic-item-")
+                      "discord-ui-modal-dispatch-", "discord-ui-dynamic-item-",
+                      "discord.py: on_interaction")
 
 
 def _interactions_under_way() -> set[asyncio.Task[Any]]:
