@@ -11,14 +11,17 @@ Steps, each recorded in the store right after Discord confirms it::
     → finish_publishing
 
 A process that dies at any point leaves the piece ``publishing`` with the steps done so far
-recorded; ``publish`` again (at the next start) continues from there. The dead process's lease
-does not hold the piece up for long: a process on the same host sees that the holder has exited
-and takes the lease over at once (see :mod:`bot.publishing.liveness`); elsewhere ``resume``
-tries again the moment the lease runs out. The one unrecorded
+recorded; ``publish`` again (at the next start) continues from there. The one unrecorded
 window, after Discord acted and before the store heard of it, is closed by reconciliation on
 every attempt after the first: messages carry deterministic nonces (Discord returns the
 existing message for a repeated nonce for a few minutes) and, beyond that window, the bot's
 own recent messages and active threads are searched for what it already posted.
+
+The dead process's lease does not hold the piece up for long: a process on the same host sees
+that the holder has exited and takes the lease over at once (see
+:mod:`bot.publishing.liveness`); elsewhere ``resume`` tries again the moment the lease runs
+out. A process that is asked to stop (:meth:`Publisher.stop`) does better than dying: it lets
+the step in flight finish, records it, starts no other and gives the lease back.
 """
 
 from __future__ import annotations
@@ -333,7 +336,6 @@ class Publisher:
         """Wait until no piece waits here for another process's lease any more."""
         while self._following:
             await asyncio.wait(list(self._following.values()))
-
 
     async def _publish(self, piece_id: int, progress: Progress) -> PublishResult:
         piece = await self.store.get_piece(piece_id)
