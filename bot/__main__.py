@@ -99,23 +99,39 @@ async def _migrate(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _run(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.client import run_bot
+    from bot.signals import until_signalled
 
     settings.require_token()
-    await run_bot(settings)
-    return 0
+
+    async def running() -> int:
+        # Imported under the signal handling: a stop while discord.py loads is clean too.
+        from bot.client import run_bot
+
+        await run_bot(settings)
+        return 0
+
+    return await until_signalled(running())
 
 
 async def _sandbox(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.pipeline import read_file
-    from bot.sandbox import run_sandbox
+    from bot.signals import until_signalled
 
-    if args.piece is not None:
-        read_file(args.piece)  # a bad file is reported before anything starts
-    # The transcript is the output; discord.py's connection chatter is not.
+    # The transcript is the output; discord.py's connection chatter and the bot's own
+    # progress logging are not.
+    logging.getLogger().setLevel(logging.WARNING)
     logging.getLogger("discord").setLevel(logging.ERROR)
     logging.getLogger("counterpoint").setLevel(logging.WARNING)
-    return await run_sandbox(args.piece, keep=args.keep)
+
+    async def sandboxed() -> int:
+        # Imported under the signal handling: a stop while discord.py loads is clean too.
+        from bot.pipeline import read_file
+        from bot.sandbox import run_sandbox
+
+        if args.piece is not None:
+            read_file(args.piece)  # a bad file is reported before anything starts
+        return await run_sandbox(args.piece, keep=args.keep)
+
+    return await until_signalled(sandboxed())
 
 
 def _known_errors() -> tuple[type[BaseException], ...]:

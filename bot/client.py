@@ -18,9 +18,16 @@ from bot.config import Settings
 from bot.debate import DebateRules, DebateService
 from bot.feeds.fetch import Fetcher
 from bot.publishing import DiscordPort, Publisher
+from bot.publishing.publisher import LEASE_SECONDS
 from bot.store import Store, open_store
 
 log = logging.getLogger("counterpoint")
+
+#: Seconds publishing under way gets to finish its current step when the bot stops. Docker
+#: and most process managers send SIGKILL 10 s after SIGTERM: this leaves time to close.
+STOP_GRACE_SECONDS = 5.0
+#: Seconds interactions under way then get to send their answers before the connections close.
+ANSWER_GRACE_SECONDS = 2.0
 
 #: Extensions loaded at start, in order. Add new cogs here (e.g. "cogs.feeds").
 COGS: tuple[str, ...] = ("cogs.pieces", "cogs.debate", "cogs.feeds", "cogs.summaries",
@@ -66,6 +73,7 @@ class CounterpointBot(commands.AutoShardedBot):
         vote_debounce: float | None = None,
         tally_delay: float | None = None,
         retry_minutes: float | None = None,
+        publish_lease_seconds: float | None = None,
         **options: Any,
     ) -> None:
         from cogs.debate import TALLY_DELAY_SECONDS, VOTE_DEBOUNCE_SECONDS
@@ -90,6 +98,8 @@ class CounterpointBot(commands.AutoShardedBot):
         self.vote_debounce = VOTE_DEBOUNCE_SECONDS if vote_debounce is None else vote_debounce
         self.tally_delay = TALLY_DELAY_SECONDS if tally_delay is None else tally_delay
         self.retry_minutes = RETRY_MINUTES if retry_minutes is None else retry_minutes
+        self.publish_lease_seconds = (LEASE_SECONDS if publish_lease_seconds is None
+                                      else publish_lease_seconds)
         #: Set after the first pass over pieces left unpublished (the restart's resume).
         self.resumed = asyncio.Event()
         self.tree.on_error = self._on_tree_error  # type: ignore[method-assign]
@@ -101,7 +111,7 @@ class CounterpointBot(commands.AutoShardedBot):
         self.store = self._given_store or await open_store(self.settings.database_url)
         self.fetcher = Fetcher(allow_private_addresses=self.settings.allow_private_addresses)
         self.port = DiscordAdapter(self)
-        self.publisher = Publisher(self.store, self.port)
+        self.publisher = Publisher(self.store, self.port, lease_seconds=self.publish_lease_seconds)
         self.debate = DebateService(self.store, DebateRules.from_settings(self.settings))
         # Buttons on every message ever posted keep working: matched by custom-id template.
         self.add_dynamic_items(*DYNAMIC_ITEMS)
@@ -152,6 +162,21 @@ class CounterpointBot(commands.AutoShardedBot):
         await answer_error(interaction, error)
 
     async def close(self) -> None:
+        """Stop cleanly (``run`` calls this on SIGTERM and SIGINT): publishing under way
+        finishes its current step and records it, giving its lease back, within
+        :data:`STOP_GRACE_SECONDS`; members and moderators get the answers being written
+        (``/piece post`` saying it was stopped, say) within :data:`ANSWER_GRACE_SECONDS`;
+        then the cogs' loops stop, the connections to Discord and the store close."""
+        publisher = getattr(self, "publisher", None)
+        if publisher is not None:
+            await publisher.stop(STOP_GRACE_SECONDS)
+        # No interaction arrives once the gateway is closed; REST stays open meanwhile, for
+        # those under way to write to the store and answer before it all closes.
+        for shard in self.shards.values():
+            await shard.disconnect()
+        answering = _interactions_under_way()
+        if answering:
+            await asyncio.wait(answering, timeout=ANSWER_GRACE_SECONDS)
         try:
             await super().close()
         finally:
@@ -162,6 +187,22 @@ class CounterpointBot(commands.AutoShardedBot):
             # A store handed in by the caller is the caller's to close.
             if store is not None and self._given_store is None:
                 await store.close()
+
+
+#: The tasks discord.py runs each application command, component and modal callback in, and
+#: ``on_interaction`` listeners (the debate cog's forms).
+_INTERACTION_TASKS = ("CommandTree-invoker", "discord-ui-view-dispatch-",
+                      "discord-ui-modal-dispatch-", "discord-ui-dynamic-item-",
+                      "discord.py: on_interaction")
+
+
+def _interactions_under_way() -> set[asyncio.Task[Any]]:
+    """Interactions being handled right now, found by the names discord.py gives their
+    tasks (should those names change, a stop just does not wait for them)."""
+    current = asyncio.current_task()
+    return {task for task in asyncio.all_tasks()
+            if task is not current and not task.done()
+            and task.get_name().startswith(_INTERACTION_TASKS)}
 
 
 # integration_types is left out: Discord fills in its default ([0], guild install) itself.
@@ -212,7 +253,8 @@ def create_bot(settings: Settings, store: Store | None = None, **options: Any) -
 
 
 async def run_bot(settings: Settings) -> None:
-    """Run the bot until it is stopped (Ctrl-C or SIGTERM end ``asyncio.run`` cleanly)."""
+    """Run the bot until it is stopped (``python -m bot run`` cancels this on SIGTERM or
+    SIGINT: leaving the ``async with`` closes the bot cleanly)."""
     token = settings.require_token()
     if not logging.getLogger().handlers:
         discord.utils.setup_logging(level=getattr(logging, settings.log_level, logging.INFO))

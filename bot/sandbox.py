@@ -107,8 +107,20 @@ async def start_client(emu: Emulator, client: ClientT, *, ready: asyncio.Event |
     pointer = emu.point_discord_py_here()
     task = asyncio.create_task(client.start(emu.token), name="bot-on-emulator")
     waiter = asyncio.create_task(ready.wait() if ready is not None else client.wait_until_ready())
-    done, _ = await asyncio.wait({task, waiter}, timeout=within,
-                                 return_when=asyncio.FIRST_COMPLETED)
+    try:
+        done, _ = await asyncio.wait({task, waiter}, timeout=within,
+                                     return_when=asyncio.FIRST_COMPLETED)
+    except asyncio.CancelledError:
+        # Stopped while starting (SIGTERM, Ctrl-C): close what started, or the database
+        # threads it opened would keep the process from exiting.
+        waiter.cancel()
+        task.cancel()
+        try:
+            await asyncio.wait({task})  # the start given up first: nothing more opens
+            await client.close()
+        finally:
+            pointer.restore()
+        raise
     if waiter not in done:
         waiter.cancel()
         try:
@@ -251,9 +263,11 @@ async def open_sandbox(pieces: Sequence[SamplePiece], database_url: str) -> Sand
     settings = emulator_settings(database_url, discord_token=emu.token, log_level="WARNING")
     try:
         running = await start_bot(emu, settings)
-    except Exception as exc:
+    except BaseException as exc:  # a stop signal too: nothing may outlive the sandbox
         await site.stop()
         await emu.stop()
+        if not isinstance(exc, Exception):
+            raise
         if isinstance(exc, NotReady | StartupError):
             raise SandboxError(str(exc)) from None
         raise SandboxError(f"the bot did not start: {exc}") from exc

@@ -196,7 +196,11 @@ class Feeds(commands.Cog):
         self.poll_loop.start()
 
     async def cog_unload(self) -> None:
+        cycle = self.poll_loop.get_task()
         self.poll_loop.cancel()
+        # A cycle cut short gives its feeds' leases back: let it, before the store closes.
+        if cycle is not None and not cycle.done():
+            await asyncio.wait([cycle])
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:  # type: ignore[override]
         return await ensure_moderator(interaction, "manage feeds")

@@ -69,6 +69,12 @@ class Pieces(commands.Cog):
         for result in results:
             if result.outcome == "published":
                 log.info("piece %s published on retry", result.piece_id)
+        if not self.bot.resumed.is_set():
+            outcomes = [r.outcome for r in results]
+            log.info("started: %d unfinished pieces resumed (%d published, %d failed, %d held "
+                     "by another process, tried again when its lease runs out)", len(results),
+                     outcomes.count("published"), outcomes.count("failed"),
+                     outcomes.count("busy"))
         self.bot.resumed.set()
 
     @retry_loop.before_loop
@@ -141,6 +147,8 @@ class Pieces(commands.Cog):
 
     async def _summary(self, result: PublishResult, channel_id: int) -> str:
         piece = result.piece
+        if result.outcome == "stopped":
+            return f"Not posted yet: {result.detail}."
         if result.outcome == "busy" or piece is None:
             return "That piece is being posted right now."
         if result.ok:

@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
+import threading
 from pathlib import Path
 
-from bot.sandbox import COUNTER_TEXT, MIND_CHANGED_TEXT, REBUTTAL_TEXT, run_sandbox
+import discord.http
+import pytest
+
+from bot.emulator import Emulator
+from bot.sandbox import (
+    COUNTER_TEXT,
+    MIND_CHANGED_TEXT,
+    REBUTTAL_TEXT,
+    emulator_settings,
+    run_sandbox,
+    start_bot,
+)
 from tests.cli.runner import BROKEN_COG, run_cli
 
 
@@ -69,3 +82,32 @@ def test_a_bot_that_cannot_start_exits_with_the_reason_and_status_1(tmp_path: Pa
     assert "  In command 'broken sub' defined in function 'Broken.sub'" in details
     assert "    description: Must be between 1 and 100 in length." in details
     assert "Traceback" not in done.stderr and done.stdout == ""
+
+
+def _database_threads() -> set[threading.Thread]:
+    return {t for t in threading.enumerate() if "_connection_worker_thread" in t.name}
+
+
+async def test_a_stop_while_the_bot_starts_closes_what_it_opened(tmp_path: Path) -> None:
+    """A stop signal during start-up: the store the bot opened is closed (its threads would
+    keep the process alive), and discord.py points at Discord again."""
+    emu = await Emulator().start()
+    before = _database_threads()
+    try:
+        # The store is open and the cogs loaded; the command sync waits on Discord.
+        held = emu.hold("/applications/{application_id}/commands", method="GET")
+        settings = emulator_settings(f"sqlite:///{tmp_path / 'starting.db'}",
+                                     discord_token=emu.token)
+        starting = asyncio.create_task(start_bot(emu, settings))
+        await emu.wait_for(lambda: held.waiting, 30)
+        assert _database_threads() - before
+        starting.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await starting
+        emu.release("/applications/{application_id}/commands")
+    finally:
+        await emu.stop()
+    for thread in _database_threads() - before:
+        await asyncio.to_thread(thread.join, 30)
+        assert not thread.is_alive()
+    assert discord.http.Route.BASE == "https://discord.com/api/v10"

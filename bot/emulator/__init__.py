@@ -28,6 +28,7 @@ from .interactions import InteractionRecord
 from .models import Attachment, Channel, ForumTag, Guild, Member, Message, Role, Thread, User
 from .ratelimit import BucketRule, EarlyRequest, RateLimiter
 from .rest import RequestRecord
+from .testapi import Hold
 
 __all__ = [
     "APIError",
@@ -39,6 +40,7 @@ __all__ = [
     "Emulator",
     "ForumTag",
     "Guild",
+    "Hold",
     "InteractionRecord",
     "Member",
     "Message",

@@ -72,6 +72,7 @@ from .validation import APPLIED_TAGS_MAX, check_commands, check_message, check_m
 
 if TYPE_CHECKING:
     from .emulator import Emulator
+    from .testapi import Hold
 
 API_PREFIX = "/api/v10"
 BODY_ERRORS = (INVALID_FORM_BODY, CANNOT_SEND_EMPTY_MESSAGE, INVALID_JSON)
@@ -241,18 +242,33 @@ class RestApi:
         record = RequestRecord(request.method, path, template, major=_major(dict(info)))
         self.requests.append(record)
         response: web.StreamResponse | None = None
+        hold = self.emu.faults.holds.get(template)
+        held = hold if hold is not None and hold.catches(request.method) else None
         try:
-            hold = self.emu.faults.holds.get(template)
-            if hold is not None:
-                self.emu.notify_changed()  # seen: a test may be waiting for it
-                await hold.wait()
+            if held is not None and not held.applied:
+                await self._wait_at(held, record)
+                if request.transport is None or request.transport.is_closing():
+                    # The client hung up (was killed) while the call was on its way in: it
+                    # never reached Discord, so it changes nothing.
+                    response = web.Response(status=499, text="client closed the connection")
+                    return response
             response = await self._guarded(request, handler, record, info.http_exception)
+            if held is not None and held.applied:
+                await self._wait_at(held, record)
         finally:
             record.status = response.status if response is not None else 500
             self.emu.notify_changed()
         if latency > 0:
             await asyncio.sleep(latency / 2)  # on the way back
         return response
+
+    async def _wait_at(self, held: Hold, record: RequestRecord) -> None:
+        held.waiting.append(record)
+        self.emu.notify_changed()  # a test may be waiting for the call to get here
+        try:
+            await held.released.wait()
+        finally:
+            held.waiting.remove(record)
 
     async def _guarded(
         self,

@@ -39,6 +39,27 @@ T = TypeVar("T")
 
 
 @dataclass
+class Hold:
+    """Calls to one route that wait until released: see :meth:`TestAPI.hold`."""
+
+    method: str | None = None
+    skip: int = 0
+    applied: bool = False
+    released: asyncio.Event = field(default_factory=asyncio.Event)
+    #: Matching calls seen so far, the skipped ones included.
+    seen: int = 0
+    #: Calls waiting at the hold right now.
+    waiting: list[RequestRecord] = field(default_factory=list)
+
+    def catches(self, method: str) -> bool:
+        """Whether this call (counted here) is one to hold."""
+        if self.released.is_set() or (self.method is not None and method != self.method):
+            return False
+        self.seen += 1
+        return self.seen > self.skip
+
+
+@dataclass
 class Faults:
     """Pending injected failures, consumed one REST call at a time, and network conditions."""
 
@@ -47,8 +68,8 @@ class Faults:
     #: Seconds added to every REST round trip: half before the emulator sees the request,
     #: half before the answer leaves, as if Discord were that far away (0: loopback only).
     latency: float = 0.0
-    #: Route templates whose calls wait, once seen, until the event is set.
-    holds: dict[str, asyncio.Event] = field(default_factory=dict)
+    #: Route templates whose calls wait until released.
+    holds: dict[str, Hold] = field(default_factory=dict)
 
 
 class TestAPI:
@@ -374,16 +395,27 @@ class TestAPI:
             raise ValueError("latency cannot be negative")
         self.faults.latency = seconds
 
-    def hold(self, route: str) -> asyncio.Event:
-        """Hold calls to ``route`` (a template such as ``/channels/{channel_id}/messages``)
-        once seen (recorded in ``requests``) until the returned event is set."""
-        return self.faults.holds.setdefault(route, asyncio.Event())
+    def hold(self, route: str, *, method: str | None = None, skip: int = 0,
+             applied: bool = False) -> Hold:
+        """Hold calls to ``route`` (a template such as ``/channels/{channel_id}/messages``;
+        only ``method`` calls if given) until :meth:`release`, letting the first ``skip``
+        through. Each held call is recorded in ``requests`` and listed in the hold's
+        ``waiting``, so a test can wait for a client to reach a precise point.
+
+        By default a call waits on its way in: Discord has not seen it, and should the client
+        hang up meanwhile, it never will. With ``applied`` the call is carried out first and
+        its answer held: Discord acted, the client has not heard back (where a crash leaves
+        a step done but unrecorded).
+        """
+        held = Hold(method=method.upper() if method else None, skip=skip, applied=applied)
+        self.faults.holds[route] = held
+        return held
 
     def release(self, route: str) -> None:
         """Let held calls to ``route``, and every later one, through."""
-        event = self.faults.holds.pop(route, None)
-        if event is not None:
-            event.set()
+        held = self.faults.holds.pop(route, None)
+        if held is not None:
+            held.released.set()
 
     async def drop_gateway(self, *, code: int = 4000, abrupt: bool = False) -> int:
         """Close the bot's websocket(s) (close ``code``, or a TCP abort when ``abrupt``). The

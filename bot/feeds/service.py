@@ -697,6 +697,14 @@ class FeedService:
                                 report: CycleReport) -> None:
         try:
             await self._poll_feed(feed, owner, now, report)
+        except asyncio.CancelledError:
+            # Cut short (the bot is stopping): give the feed back, so the next start polls it
+            # at once rather than when this lease runs out.
+            try:
+                await asyncio.shield(self.store.release_feed_lease(feed.id, owner))
+            except Exception as error:
+                log.warning("could not give back the lease on %s: %s", feed.url, error)
+            raise
         except LeaseLost:
             report.lease_lost += 1
         except Exception as error:  # one feed's trouble must not stop the cycle

@@ -16,6 +16,12 @@ window, after Discord acted and before the store heard of it, is closed by recon
 every attempt after the first: messages carry deterministic nonces (Discord returns the
 existing message for a repeated nonce for a few minutes) and, beyond that window, the bot's
 own recent messages and active threads are searched for what it already posted.
+
+The dead process's lease does not hold the piece up for long: a process on the same host sees
+that the holder has exited and takes the lease over at once (see
+:mod:`bot.publishing.liveness`); elsewhere ``resume`` tries again the moment the lease runs
+out. A process that is asked to stop (:meth:`Publisher.stop`) does better than dying: it lets
+the step in flight finish, records it, starts no other and gives the lease back.
 """
 
 from __future__ import annotations
@@ -23,14 +29,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
-import socket
-import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Literal
 
 from bot.articles.model import Piece
+from bot.publishing.liveness import ProcessIdentity, holder_is_gone
 from bot.publishing.payloads import (
     OpeningChunk,
     build_card,
@@ -65,13 +70,21 @@ from bot.store import (
 
 log = logging.getLogger(__name__)
 
-Outcome = Literal["published", "failed", "skipped", "busy"]
+Outcome = Literal["published", "failed", "skipped", "busy", "stopped"]
 Progress = Callable[[str], Awaitable[None]]
 # The last progress report of a publish that went through.
 PUBLISHED = "Published."
 #: Seconds a process's claim on a piece lasts in the store; renewed every third of it while
-#: publishing runs, so a process that died holds a piece up for at most this long.
-LEASE_SECONDS = 60.0
+#: publishing runs, so a process that died holds a piece up for at most this long (and not at
+#: all when the process that finds it runs on the same host: it sees the holder is gone). Short,
+#: because a restart waits that long; renewing every 10 s costs one small UPDATE.
+LEASE_SECONDS = 30.0
+#: Seconds after another process's lease runs out before trying its piece again: the store
+#: compares the expiry with this process's clock, so a moment's margin avoids a wasted try.
+EXPIRY_MARGIN = 0.25
+#: Why a piece was left half-posted by a shutdown; fit to show a moderator.
+STOPPED = ("the bot was shutting down; it finishes the piece when it starts again, without "
+           "posting anything twice")
 # Pieces a restart (or the retry loop) picks up again.
 RESUMABLE: tuple[Literal["pending", "publishing", "failed"], ...] = (
     "pending", "publishing", "failed")
@@ -103,8 +116,15 @@ class Publisher:
         self.port = port
         # The lock keeps this process's tasks apart; the store's lease, other processes.
         self._locks: dict[int, asyncio.Lock] = {}
-        self.owner = owner or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        #: This process, as lease owners name it; used to tell whether a holder is gone.
+        self.identity = ProcessIdentity.current()
+        self.owner = owner or str(self.identity)
         self.lease_seconds = lease_seconds
+        # Pieces another process holds, each waiting for that lease to run out.
+        self._following: dict[int, asyncio.Task[None]] = {}
+        # Publishes under way, and whether a shutdown has begun (see stop()).
+        self._active: set[asyncio.Future[PublishResult]] = set()
+        self._stopping = False
 
     # --- queueing ---------------------------------------------------------------------------
 
@@ -128,25 +148,79 @@ class Publisher:
     # --- publishing -------------------------------------------------------------------------
 
     def is_busy(self, piece_id: int) -> bool:
+        """Being published by this process, or waiting here for another process's lease."""
         lock = self._locks.get(piece_id)
-        return lock is not None and lock.locked()
+        return (lock is not None and lock.locked()) or piece_id in self._following
 
     async def publish(self, piece_id: int, *, progress: Progress | None = None) -> PublishResult:
         """Publish (or finish publishing) one piece. Never raises for Discord's refusals: they
         are recorded on the piece (state ``failed``, retried later) and returned. ``busy``
-        when another bot process on the same database holds the piece's lease."""
+        when another bot process on the same database holds the piece's lease; ``stopped``
+        when the bot is shutting down (see :meth:`stop`)."""
         lock = self._locks.setdefault(piece_id, asyncio.Lock())
         try:
             async with lock:
-                return await self._leased(piece_id, progress or _silent)
+                if self._stopping:
+                    return await self._stopped(piece_id)
+                work = asyncio.ensure_future(self._leased(piece_id, progress or _silent))
+                self._active.add(work)
+                try:
+                    return await work
+                except asyncio.CancelledError:
+                    current = asyncio.current_task()
+                    # Cut short by stop() (its grace ran out), not by our caller's cancel.
+                    if self._stopping and work.cancelled() and not (
+                            current is not None and current.cancelling()):
+                        return await self._stopped(piece_id)
+                    raise
+                finally:
+                    self._active.discard(work)
         finally:
             if not lock.locked():
                 self._locks.pop(piece_id, None)
 
+    async def stop(self, grace: float) -> None:
+        """Shut publishing down (the bot is stopping): within about ``grace`` seconds, every
+        lease is given back and what Discord did is recorded.
+
+        No publish starts any more (``stopped``), and one under way stops at its next step:
+        the Discord call in flight is let finish and is recorded, none follows, and the piece
+        stays ``publishing`` with its steps recorded, for the next start to finish. A publish
+        still going after ``grace`` (a call Discord does not answer) is cancelled: what it
+        recorded stands, and the call it was waiting on is found again by reconciliation.
+        """
+        self._stopping = True
+        following = list(self._following.values())
+        for task in following:
+            task.cancel()
+        if following:
+            await asyncio.wait(following)
+        active = set(self._active)
+        if not active:
+            return
+        log.info("stopping: letting %d publish(es) under way finish their current step",
+                 len(active))
+        _, late = await asyncio.wait(active, timeout=grace)
+        for work in late:
+            log.warning("stopping: a publish still waited on Discord after %g s; cut short",
+                        grace)
+            work.cancel()
+        if late:
+            # Each gives its lease back on the way out.
+            await asyncio.wait(late)
+
+    async def _stopped(self, piece_id: int) -> PublishResult:
+        return PublishResult(piece_id, "stopped", STOPPED, await self.store.get_piece(piece_id))
+
+    def _go_on(self) -> None:
+        """Called before each step that asks Discord to act: none starts once stopping."""
+        if self._stopping:
+            raise _Stopping
+
     async def _leased(self, piece_id: int, progress: Progress) -> PublishResult:
         """``_publish`` while holding the piece's lease in the store (``busy`` if another
         process holds it); should the lease be lost, publishing stops there."""
-        if not await self.store.claim_piece(piece_id, self.owner, self.lease_seconds):
+        if not await self._claim(piece_id):
             return PublishResult(piece_id, "busy", "being published by another process",
                                  await self.store.get_piece(piece_id))
         work = asyncio.ensure_future(self._publish(piece_id, progress))
@@ -166,6 +240,25 @@ class Publisher:
                 await asyncio.shield(self.store.release_piece(piece_id, self.owner))
             except StoreError as exc:  # the lease then runs out by itself
                 log.warning("could not release the lease on piece %s: %s", piece_id, exc)
+
+    async def _claim(self, piece_id: int) -> bool:
+        """Take the piece's lease: free, expired, ours, or held by a process that is gone."""
+        if await self.store.claim_piece(piece_id, self.owner, self.lease_seconds):
+            return True
+        piece = await self.store.get_piece(piece_id)
+        if piece is None:
+            raise NotFound(f"no piece {piece_id}")
+        holder = piece.lease_owner
+        if holder is not None and not holder_is_gone(holder, self.identity):
+            return False
+        # Released meanwhile (None), or its holder has exited (killed, crashed) without
+        # giving it back: waiting for the lease to run out would only delay the piece.
+        taken = await self.store.claim_piece(
+            piece_id, self.owner, self.lease_seconds, replacing=holder)
+        if taken and holder is not None:
+            log.info("piece %s: took the lease over from %s, which is no longer running",
+                     piece_id, holder)
+        return taken
 
     async def _keep_lease(
         self, piece_id: int, work: asyncio.Future[PublishResult], lost: asyncio.Event
@@ -192,6 +285,9 @@ class Publisher:
         """Publish every piece left pending, half-published or failed, oldest first.
 
         Pieces another task or bot process is publishing right now are skipped (``busy``).
+        One that another process holds is tried again here the moment its lease runs out, in
+        the background: if that process died (killed, its host lost), the piece is finished
+        within the lease's length rather than at the next round of retries.
         """
         pieces = await self.store.list_pieces(states=list(states), guild_id=guild_id)  # type: ignore[arg-type]
         results: list[PublishResult] = []
@@ -199,8 +295,47 @@ class Publisher:
             if self.is_busy(piece.id):
                 results.append(PublishResult(piece.id, "busy", "being published", piece))
                 continue
-            results.append(await self.publish(piece.id))
+            result = await self.publish(piece.id)
+            results.append(result)
+            if result.outcome == "busy":
+                self._follow(result)
         return results
+
+    def _follow(self, busy: PublishResult) -> None:
+        """Try ``busy``'s piece again when the lease another process holds on it runs out."""
+        piece = busy.piece
+        if piece is None or piece.lease_expires_at is None or busy.piece_id in self._following:
+            return
+        log.info("piece %s is being published by %s; trying it here if that lease runs out "
+                 "(%s)", piece.id, piece.lease_owner, piece.lease_expires_at.isoformat())
+        task = asyncio.create_task(self._follow_lease(piece.id, piece.lease_expires_at),
+                                   name=f"follow-lease-{piece.id}")
+        self._following[piece.id] = task
+        task.add_done_callback(lambda _: self._following.pop(piece.id, None))
+
+    async def _follow_lease(self, piece_id: int, expires_at: datetime) -> None:
+        while True:
+            # The holder renews while it is alive: each expiry seen is checked, and the
+            # following ends once the piece is ours to publish (or was published).
+            wait = (expires_at - datetime.now(UTC)).total_seconds() + EXPIRY_MARGIN
+            await asyncio.sleep(max(wait, 0.0))
+            try:
+                result = await self.publish(piece_id)
+            except Exception:
+                # The store may be briefly unreachable: the retry loop takes the piece later.
+                log.exception("trying piece %s after its lease ran out failed", piece_id)
+                return
+            if result.outcome != "busy" or result.piece is None \
+                    or result.piece.lease_expires_at is None:
+                if result.outcome == "published":
+                    log.info("piece %s published after its lease ran out", piece_id)
+                return
+            expires_at = result.piece.lease_expires_at
+
+    async def settled(self) -> None:
+        """Wait until no piece waits here for another process's lease any more."""
+        while self._following:
+            await asyncio.wait(list(self._following.values()))
 
     async def _publish(self, piece_id: int, progress: Progress) -> PublishResult:
         piece = await self.store.get_piece(piece_id)
@@ -231,6 +366,12 @@ class Publisher:
             if missing:
                 raise MissingPermissions(missing)
             piece = await self._run(piece, arguments, kind, progress)
+        except _Stopping:
+            # Left "publishing", every step taken recorded; the lease is given back next.
+            log.info("piece %s: publishing stopped for the shutdown; the next start finishes "
+                     "it", piece_id)
+            return PublishResult(piece_id, "stopped", STOPPED,
+                                 await self.store.get_piece(piece_id))
         except (PortError, _Unpublishable) as exc:
             return await self._failed(piece, exc, previous_error)
         except Exception as exc:
@@ -258,6 +399,7 @@ class Publisher:
             await progress("Posted the piece card.")
         tag_id: int | None = None
         if kind == "forum" and any(a.thread_id is None for a in arguments):
+            self._go_on()
             tag_id = await self.port.ensure_forum_tag(piece.channel_id, forum_tag_name(piece))
         # Threads are opened one at a time, in argument order: in a text channel each one
         # announces itself under the card ("started a thread"), and the channel should read
@@ -276,6 +418,7 @@ class Publisher:
                 # An opening refused (a permission taken away mid-way, say) stops the
                 # threads here rather than leave more of them empty.
                 _raise_first_failure([t for t in work if t.done()])
+                self._go_on()
                 argument, sent = await self._thread(
                     piece, argument, total, kind, tag_id, resuming)
                 arguments[index] = argument
@@ -285,6 +428,7 @@ class Publisher:
                 await progress(f"Opened thread {index + 1} of {total}: {thread_name(argument)}")
             if kind == "text":
                 assert piece.message_id is not None
+                self._go_on()
                 work.append(asyncio.create_task(self.port.edit_piece_card(
                     piece.channel_id, piece.message_id, build_card(piece, arguments)),
                     name=f"card-edit-{piece.id}"))
@@ -309,6 +453,7 @@ class Publisher:
             found = await self.port.own_messages(piece.channel_id)
             message_id = next((m.id for m in found if piece.url in m.embed_urls), None)
         if message_id is None:
+            self._go_on()
             message_id = await self.port.send_piece_card(
                 piece.channel_id, build_card(piece, arguments), card_nonce(piece.id))
         try:
@@ -340,6 +485,7 @@ class Publisher:
             message_id = next(
                 (m.id for m in found if m.content.startswith(role_mention(role_id))), None)
         if message_id is None:
+            self._go_on()
             message_id = await self.port.send_role_ping(
                 where, role_ping_text(piece, role_id), role_id, ping_nonce(piece.id),
                 reply_to=piece.message_id)
@@ -395,6 +541,7 @@ class Publisher:
             if sent is None:
                 sent = _matching_prefix(chunks, await self.port.own_messages(argument.thread_id))
             for chunk in chunks[len(sent):]:
+                self._go_on()
                 sent.append(await self.port.send_opening(argument.thread_id, chunk))
             argument = await self._record(self.store.record_argument_opening, argument, sent[-1])
         arguments[index] = argument
@@ -451,6 +598,10 @@ class Publisher:
 
 class _Unpublishable(Exception):
     """The piece itself cannot be posted as stored (not a Discord refusal)."""
+
+
+class _Stopping(Exception):
+    """The bot is shutting down: no further step starts."""
 
 
 async def _silent(_: str) -> None:

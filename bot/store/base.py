@@ -371,13 +371,16 @@ class Store(ABC):
 
     @abstractmethod
     async def claim_piece(
-        self, piece_id: int, owner: str, lease_seconds: float, *, now: datetime | None = None
+        self, piece_id: int, owner: str, lease_seconds: float, *, now: datetime | None = None,
+        replacing: str | None = None,
     ) -> bool:
         """Lease a piece to ``owner`` (a bot process) for publishing it, for ``lease_seconds``.
 
         Takes a free or expired lease, or extends ``owner``'s own (call again to keep it while
-        publishing runs); ``False`` while another owner's lease runs. Atomic: of processes
-        claiming at once, exactly one gets it. ``NotFound`` if missing.
+        publishing runs); ``False`` while another owner's lease runs. ``replacing`` names a
+        holder known to be dead: its lease is taken over even though it has not run out (and
+        only that holder's: should another process have taken it over meanwhile, ``False``).
+        Atomic: of processes claiming at once, exactly one gets it. ``NotFound`` if missing.
         """
 
     @abstractmethod

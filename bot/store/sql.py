@@ -921,18 +921,22 @@ class SqlStore(Store):
             (error,), "failed")
 
     async def claim_piece(
-        self, piece_id: int, owner: str, lease_seconds: float, *, now: datetime | None = None
+        self, piece_id: int, owner: str, lease_seconds: float, *, now: datetime | None = None,
+        replacing: str | None = None,
     ) -> bool:
         if not owner:
             raise ValueError("a lease needs an owner name")
         stamp = now_or(now)
         async with self._tx() as conn:
             # One conditional UPDATE: PostgreSQL re-checks the WHERE against a row another
-            # claim just committed, SQLite's BEGIN IMMEDIATE runs claims one at a time.
+            # claim just committed, SQLite's BEGIN IMMEDIATE runs claims one at a time. A
+            # takeover from a dead holder is a compare-and-swap on that holder's name, so of
+            # two restarted processes that both saw it dead, one wins.
             claimed = await conn.fetchval(
                 "UPDATE pieces SET lease_owner = $2, lease_expires_at = $3 WHERE id = $1"
-                " AND (lease_owner IS NULL OR lease_owner = $2 OR lease_expires_at <= $4)"
-                " RETURNING id", piece_id, owner, stamp + timedelta(seconds=lease_seconds), stamp)
+                " AND (lease_owner IS NULL OR lease_owner = $2 OR lease_expires_at <= $4"
+                " OR lease_owner = $5) RETURNING id",
+                piece_id, owner, stamp + timedelta(seconds=lease_seconds), stamp, replacing)
             if claimed is None:
                 exists = await conn.fetchval("SELECT 1 FROM pieces WHERE id = $1", piece_id)
         if claimed is None and exists is None:

@@ -3,7 +3,8 @@
 "Kill" here is the closest one process gets to SIGKILL: the publishing task is cancelled
 right after Discord acted and before the store heard of it, then the bot drops its
 connections; a new bot (a new store connection, caches empty) starts on the same database and
-emulator, as a restarted process would.
+emulator, as a restarted process would. Cancelling runs ``finally`` and gives the lease back,
+which a real kill does not: ``test_process_kills`` kills bot processes for real.
 """
 
 from __future__ import annotations

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -72,3 +74,49 @@ async def test_forum_tag_limits_and_permission(emu: Emulator) -> None:
         "available_tags": [{"name": "new"}]})
     assert status == 403 and body["code"] == 50013
     assert [t.name for t in forum.available_tags] == ["kept"]
+
+
+async def test_a_hold_stops_one_call_on_its_way_in_or_with_its_answer(emu: Emulator) -> None:
+    channel = emu.add_guild("g").add_text_channel("c")
+    path = f"/channels/{channel.id}/messages"
+    route = "/channels/{channel_id}/messages"
+    # The first POST goes through; the second is carried out, then its answer is held.
+    held = emu.hold(route, method="POST", skip=1, applied=True)
+    await call(emu, "POST", path, {"content": "first"})
+    second = asyncio.create_task(call(emu, "POST", path, {"content": "second"}))
+    await emu.wait_for(lambda: held.waiting)
+    assert [m.content for m in emu.messages(channel)] == ["first", "second"]
+    assert not second.done()
+    # Other methods on the route are not held.
+    status, listed = await call(emu, "GET", path, None)
+    assert status == 200 and len(listed) == 2
+    emu.release(route)
+    status, body = await second
+    assert status == 200 and body["content"] == "second"
+
+    # Held on its way in: until released, Discord has not seen it.
+    held = emu.hold(route, method="POST")
+    third = asyncio.create_task(call(emu, "POST", path, {"content": "third"}))
+    await emu.wait_for(lambda: held.waiting)
+    assert len(emu.messages(channel)) == 2
+    emu.release(route)
+    assert (await third)[0] == 200
+    assert [m.content for m in emu.messages(channel)] == ["first", "second", "third"]
+
+
+async def test_a_call_held_on_its_way_in_is_dropped_if_the_client_hangs_up(
+    emu: Emulator,
+) -> None:
+    channel = emu.add_guild("g").add_text_channel("c")
+    route = "/channels/{channel_id}/messages"
+    held = emu.hold(route, method="POST")
+    sent = asyncio.create_task(
+        call(emu, "POST", f"/channels/{channel.id}/messages", {"content": "lost"}))
+    await emu.wait_for(lambda: held.waiting)
+    sent.cancel()  # the client closes its connection, as a killed process's would
+    with contextlib.suppress(asyncio.CancelledError):
+        await sent
+    record = held.waiting[0]
+    emu.release(route)
+    await emu.wait_for(lambda: record.status is not None and not held.waiting)
+    assert emu.messages(channel) == []

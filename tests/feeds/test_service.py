@@ -714,3 +714,36 @@ async def test_resume_feed_in_the_store(store: Store) -> None:
     resumed = await store.resume_feed(feed.id, next_poll_at=T0)
     assert not resumed.paused and resumed.consecutive_failures == 0
     assert resumed.next_poll_at == T0 and resumed.last_error == "HTTP 500"
+
+
+class StalledFetcher:
+    """A feed server that never answers: the fetch lasts until it is cancelled."""
+
+    def __init__(self) -> None:
+        self.fetching = asyncio.Event()
+
+    async def fetch(self, url: str, etag: str | None = None,
+                    last_modified: str | None = None) -> None:
+        self.fetching.set()
+        await asyncio.Event().wait()
+
+
+async def test_a_poll_cut_short_by_a_shutdown_gives_its_feed_back(
+        service: FeedService, store: Store, publisher: FeedSite, clock: Clock) -> None:
+    await service.add(GUILD, 10, publisher.feed("/stopped.xml", [item(1)]), created_by=MOD)
+    stalled = StalledFetcher()
+    stopping = FeedService(store, stalled, PollSettings(), clock=clock,  # type: ignore[arg-type]
+                           rng=random.Random(7))
+    later = T0 + timedelta(hours=1)
+    cycle = asyncio.create_task(stopping.poll_once("stopping", now=later))
+    await stalled.fetching.wait()
+    [feed] = await store.list_feeds()
+    assert feed.lease_owner == "stopping"
+    cycle.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await cycle
+    [feed] = await store.list_feeds()
+    assert feed.lease_owner is None
+    # The next start polls it at once, not when a 15-minute lease runs out.
+    report = await poll(service, later, owner="restarted")
+    assert report.fetches == 1

@@ -7,9 +7,13 @@ FakePort onto the same FakeDiscord.
 from __future__ import annotations
 
 import asyncio
+import sys
 from collections.abc import Awaitable, Callable
 
+import pytest
+
 from bot.publishing import Publisher
+from bot.publishing.liveness import ProcessIdentity
 from bot.store import Store
 from tests.publishing.fakeport import FakeDiscord, FakePort
 from tests.publishing.test_publisher import assert_complete, new_channel, queue
@@ -84,11 +88,13 @@ async def test_a_piece_in_another_process_hands_is_busy_until_it_is_done(
         await asyncio.sleep(0.15)
     first_port.go.set()
     assert (await publishing).outcome == "published"
+    # The second process followed the lease all along; it ends once the piece is published.
+    await second.settled()
     assert (await second.publish(piece.id)).outcome == "skipped"
     await assert_complete(second.store, d, piece.id)
 
 
-async def test_a_dead_process_lease_runs_out_and_another_process_finishes(
+async def test_a_lease_of_another_host_is_followed_and_the_piece_finished_when_it_runs_out(
     make_store: MakeStore,
 ) -> None:
     d = FakeDiscord()
@@ -96,11 +102,40 @@ async def test_a_dead_process_lease_runs_out_and_another_process_finishes(
     store = await make_store()
     survivor = Publisher(await make_store(), FakePort(d))
     piece = await queue(survivor, channel, "https://example.org/dead")
-    # A process claimed it and died without giving it back.
+    # A process on another host claimed it and died without giving it back: nothing here can
+    # tell whether it still runs, so its lease has to run out.
     assert await store.claim_piece(piece.id, "dead-host:1:0", 0.3)
     assert (await survivor.publish(piece.id)).outcome == "busy"
-    await asyncio.sleep(0.4)
-    assert (await survivor.publish(piece.id)).outcome == "published"
+    [result] = await survivor.resume()
+    assert result.outcome == "busy" and survivor.is_busy(piece.id)
+    # resume() does not wait for the next round of retries: it tries again at the expiry.
+    await survivor.settled()
+    await assert_complete(store, d, piece.id)
+    assert not survivor.is_busy(piece.id)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"),
+                    reason="process liveness is read from Linux's /proc")
+async def test_a_lease_held_by_a_killed_process_of_this_host_is_taken_over_at_once(
+    make_store: MakeStore,
+) -> None:
+    d = FakeDiscord()
+    channel = new_channel(d)
+    store = await make_store()
+    restarted = Publisher(await make_store(), FakePort(d))
+    piece = await queue(restarted, channel, "https://example.org/killed")
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", "import time; time.sleep(600)")
+    try:
+        holder = str(ProcessIdentity.of(process.pid, "cafe"))
+        assert await store.claim_piece(piece.id, holder, 600)
+        # Alive, it keeps the piece: a lease of a running process is never taken.
+        assert (await restarted.publish(piece.id)).outcome == "busy"
+    finally:
+        process.kill()
+        await process.wait()
+    # Killed: its ten minutes of lease are not waited for.
+    assert (await restarted.publish(piece.id)).outcome == "published"
     await assert_complete(store, d, piece.id)
 
 

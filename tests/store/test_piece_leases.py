@@ -66,6 +66,33 @@ async def test_release_finish_and_fail_give_the_lease_back(store: Store) -> None
     assert published.state == "published" and published.lease_owner is None
 
 
+async def test_a_dead_holders_lease_is_taken_over_before_it_runs_out(store: Store) -> None:
+    piece = await _piece(store)
+    assert await store.claim_piece(piece.id, "dead", 60, now=at(0))
+    # Naming another holder as dead takes nothing: the lease is not that one's.
+    assert not await store.claim_piece(piece.id, "b", 60, now=at(0) + _s(1), replacing="someone")
+    assert await store.claim_piece(piece.id, "b", 60, now=at(0) + _s(1), replacing="dead")
+    current = await store.get_piece(piece.id)
+    assert current is not None
+    assert (current.lease_owner, current.lease_expires_at) == ("b", at(0) + _s(61))
+    # A second process that also saw "dead" gone finds b holding it now.
+    assert not await store.claim_piece(piece.id, "c", 60, now=at(0) + _s(2), replacing="dead")
+
+
+async def test_of_processes_replacing_one_dead_holder_at_once_one_wins(
+    make_store: MakeStore,
+) -> None:
+    stores = [await make_store(), await make_store()]
+    for round_ in range(5):
+        piece = await _piece(stores[0], f"https://example.org/takeover/{round_}")
+        assert await stores[0].claim_piece(piece.id, "dead", 60, now=at(0))
+        won = await asyncio.gather(*(
+            stores[n % 2].claim_piece(piece.id, f"restarted-{n}", 60, now=at(0) + _s(1),
+                                      replacing="dead")
+            for n in range(4)))
+        assert won.count(True) == 1
+
+
 async def test_claiming_a_missing_piece_is_not_found(store: Store) -> None:
     with pytest.raises(NotFound):
         await store.claim_piece(999_999, "a", 60)

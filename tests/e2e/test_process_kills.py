@@ -1,0 +1,111 @@
+"""Real crashes: the bot, in a process of its own, is killed with SIGKILL mid-publishing.
+
+No ``finally`` runs in a killed process: its lease on the piece stays in the store, and the
+step Discord carried out last never reached the store. The emulator (in this process) holds
+the bot at a precise point, Discord having acted and its answer not yet sent; the bot is
+killed there, and a new process on the same database must finish the piece, with exactly one
+card and one thread (and one opening) per argument, within the dead process's lease expiry
+plus 5 seconds: at once when it can see on its own host that the holder is gone, when the
+lease runs out when it cannot (the holder ran "on another host").
+
+Each crash point runs on both backends (PostgreSQL when COUNTERPOINT_TEST_POSTGRES_URL is
+set); the two ways of noticing the dead holder alternate, so each backend and each crash point
+meets both. Kill tests cost two process starts each: they are kept to these eight.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from bot.emulator import Emulator
+from tests.e2e.processes import PATIENCE, Site
+from tests.feedsite import SAMPLES
+from tests.storefixtures import POSTGRES_ENV, POSTGRES_URL, store_url  # noqa: F401
+
+BIKES = (SAMPLES / "city_bike_lanes.txt").read_text()
+#: The lease of a victim "on another host", whose expiry the restart must wait for.
+SHORT_LEASE = 3.0
+#: What the restart may take beyond that expiry (or beyond connecting, if later).
+MARGIN = 5.0
+
+
+@dataclass(frozen=True)
+class CrashPoint:
+    """Where the bot is held (Discord has acted, the bot has not heard) and killed."""
+
+    name: str
+    route: str
+    method: str
+    skip: int
+
+
+# The bike-lanes piece in a text channel: the card (the first message POST), then for each of
+# its three arguments a thread, whose opening is sent while the next thread is created, then
+# the card edit linking the threads.
+CARD = CrashPoint("card", "/channels/{channel_id}/messages", "POST", 0)
+THREAD_2 = CrashPoint("thread-2", "/channels/{channel_id}/threads", "POST", 1)
+OPENING = CrashPoint("opening", "/channels/{channel_id}/messages", "POST", 1)
+CARD_EDIT = CrashPoint("card-edit", "/channels/{channel_id}/messages/{message_id}", "PATCH", 0)
+
+_postgres = pytest.mark.skipif(not POSTGRES_URL, reason=f"{POSTGRES_ENV} is not set")
+KILLS = [
+    pytest.param(backend, point, same_host, marks=[_postgres] if backend == "postgres" else [],
+                 id=f"{backend}-{point.name}-{'same-host' if same_host else 'another-host'}")
+    for backend, first in (("sqlite", True), ("postgres", False))
+    for index, point in enumerate((CARD, THREAD_2, OPENING, CARD_EDIT))
+    for same_host in [(index % 2 == 0) == first]
+]
+
+
+@pytest.fixture
+async def site(tmp_path: Path) -> AsyncIterator[Site]:
+    opened = await Site.open(tmp_path)
+    try:
+        yield opened
+    finally:
+        await opened.close()
+
+
+@pytest.mark.parametrize(("store_url", "point", "same_host"), KILLS, indirect=["store_url"])
+async def test_a_killed_bot_is_finished_by_its_restart_within_the_lease(
+    site: Site, store_url: str, point: CrashPoint, same_host: bool  # noqa: F811
+) -> None:
+    emu: Emulator = site.emu
+    # A victim on another host has a lease that must run out; one on this host keeps the
+    # default 30 s, which the restart must not wait for.
+    victim = await site.start_bot(store_url, **(
+        {} if same_host else {"lease_seconds": SHORT_LEASE, "space": "another-host"}))
+    held = emu.hold(point.route, method=point.method, skip=point.skip, applied=True)
+    url = site.server.add("bikes.txt", BIKES)
+    await emu.run_slash_command(site.admin, site.channel, "piece post",
+                                {"url": url, "channel": site.channel})
+    await emu.wait_for(lambda: held.waiting, PATIENCE)
+    await victim.kill()
+    emu.release(point.route)  # its answer goes to a dead process
+
+    left = await site.piece(store_url, site.channel)
+    assert left.state == "publishing" and left.lease_owner is not None, left
+    assert left.lease_expires_at is not None
+    connections = emu.gateway.identifies
+    restart = await site.start_bot(store_url, ready=False)
+    # When the restart connected: what comes before (starting Python) is the machine's speed.
+    await emu.wait_for(lambda: emu.gateway.identifies > connections, PATIENCE)
+    connected = time.time()
+    # Logged once the store has the piece published ("on retry", or "after its lease ran
+    # out"): what members see may look whole earlier, the card edit being the last call.
+    await restart.wait_for_line(f"piece {left.id} published")
+    finished = time.time()
+
+    deadline = max(connected, left.lease_expires_at.timestamp()) + MARGIN
+    assert finished <= deadline, (finished - connected, restart.output())
+    if same_host:
+        await restart.wait_for_line(f"took the lease over from {left.lease_owner}")
+    else:
+        await restart.wait_for_line(f"piece {left.id} published after its lease ran out")
+    assert await restart.stop() == 0, restart.output()
+    await site.assert_published_once(store_url, site.channel, 3)
