@@ -63,7 +63,7 @@ from bot.articles.series import (
 
 __all__ = ["TITLE_MAX", "segment"]
 
-_SECOND_SERIES = 0.8  # a second list is kept only when this sure of it
+_SECOND_SERIES = 0.8  # a further list is kept only when this sure of it
 _UNMARKED_SHARE = 0.75  # an unmarked argument is less certain than its list
 # "Two steps", "two requirements": a process or its preconditions, described, not argued.
 _PROCEDURE_NOUNS = frozenset({"step", "stage", "phase", "requirement", "condition",
@@ -363,7 +363,8 @@ class _Reader(Layout):
         return None
 
     def choose(self) -> tuple[list[Split], list[Split]]:
-        """The chosen series (none, one, or two that do not overlap) and all those weighed."""
+        """The chosen series (none, one, or several of a kind that do not overlap) and all
+        those weighed."""
         splits = self.splits()
         accepted = sorted((s for s in splits if s.confidence >= ACCEPT),
                           key=Split.rank, reverse=True)[:_CHOICES]
@@ -374,13 +375,14 @@ class _Reader(Layout):
             return [], splits
         best = accepted[0]
         chosen = [best]
-        lo, hi = best.starts[0].para, best.starts[-1].para
+        # More series of the same kind elsewhere in the piece (numbering restarting under
+        # each subheading, "what went right: First ... what went wrong: First ...").
         for other in accepted[1:]:
             if other.confidence < _SECOND_SERIES or family(other.family) != best.family:
                 continue
-            if other.starts[-1].para < lo or other.starts[0].para > hi:
+            if all(other.starts[-1].para < c.starts[0].para
+                   or other.starts[0].para > c.starts[-1].para for c in chosen):
                 chosen.append(other)
-                break
         chosen.sort(key=lambda s: s.starts[0].para)
         return chosen, splits
 
