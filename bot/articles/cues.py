@@ -172,7 +172,11 @@ CONCLUSION_HEADING_RE: Final = re.compile(
 NEW_POINT_CUE_RE: Final = re.compile(
     r"(?:Also|Another|More importantly|Most importantly|Even more importantly|Beyond (?:that|this)"
     r"|In addition|What[’']s more|Then there(?: is|[’']s)|There(?: is|[’']s) also|On top of"
-    r" (?:that|this)|If (?:that|this)(?:[’']s| is| was)(?:n[’']t| not) enough|Not only that)\b")
+    r" (?:that|this)|If (?:that|this)(?:[’']s| is| was)(?:n[’']t| not) enough|Not only that"
+    # Another objection answered: "Some people have argued that ...", "Critics say ...".
+    r"|(?:Some|Other|Many)\s+(?:people|critics|opponents|commentators|economists)\s+(?:have\s+)?"
+    r"(?:argue|argued|say|said|claim|claimed|suggest|suggested|worry|worried)"
+    r"|(?:Others|Critics|Opponents)\s+(?:argue|say|claim|suggest|worry))\b")
 # Words that argue: a claim, a judgement, a should. A list whose items have none of them is a
 # list of facts, aims or news, however it is numbered.
 ARGUING_RE: Final = re.compile(
