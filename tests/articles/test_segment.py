@@ -803,3 +803,33 @@ def test_explain_says_what_was_weighed_and_why() -> None:
     assert "chosen" in piece.explanation[0]
     assert any("announced 3, found 3" in line for line in piece.explanation)
     assert piece.confidence >= 0.9
+
+
+def test_an_argument_under_its_crosshead_starts_at_the_crosshead() -> None:
+    piece = segment(Article.from_paragraphs((
+        "The new transit authority has had a difficult first year, and for three reasons.",
+        "First, its budget was set before fuel prices doubled, and nobody has revisited it "
+        "since the spring.",
+        "Lost trust.",
+        "Second, the authority stopped publishing its punctuality figures in March, which "
+        "riders noticed at once.",
+        "Third, the board meets in private, and its minutes appear months after the fact.",
+    )))
+    assert [a.marker for a in piece.arguments] == ["First", "Second", "Third"]
+    assert piece.arguments[1].text.startswith("Lost trust.\n\nSecond, the authority")
+    assert piece.arguments[1].title == "Lost trust."
+
+
+def test_numbering_restarting_under_each_subheading_is_kept_whole() -> None:
+    blocks = (
+        Block("I have sat through a lot of council presentations. Here is what works."),
+        Block("Structure", BlockKind.HEADING, level=2),
+        Block("1. A presentation that ends early is never resented by anyone in the room."),
+        Block("2. One message, said at the start and again at the end, beats five of them."),
+        Block("Delivery", BlockKind.HEADING, level=2),
+        Block("1. Speakers who rehearse aloud finish on time and answer questions better."),
+        Block("2. Slides with fewer words keep the room looking at the speaker, not the wall."),
+    )
+    piece = segment(Article(blocks=blocks))
+    assert [a.marker for a in piece.arguments] == ["1.", "2.", "1.", "2."]
+    assert [a.number for a in piece.arguments] == [1, 2, 3, 4]
