@@ -34,7 +34,7 @@ from bot.feeds.service import (
     PauseNotice,
     PollSettings,
 )
-from bot.publishing import PortError, PublishResult, required_permissions
+from bot.publishing import PortError, PublishResult, is_split_confidently, required_permissions
 from bot.publishing.payloads import channel_link, display_title, shorten
 from bot.publishing.port import PERMISSION_LABELS
 from bot.redact import redact_text, redact_url
@@ -162,11 +162,17 @@ def preview_embed(piece: Piece) -> discord.Embed:
                 heading, chunk = "Arguments (continued)", []
             chunk.append(row)
         embed.add_field(name=heading, value="\n".join(chunk), inline=False)
+        if not is_split_confidently(piece):
+            embed.add_field(name="Posting", inline=False,
+                            value="This split is uncertain, so the piece would get one thread "
+                                  "of its own rather than one per argument.")
     else:
         embed.add_field(name="Arguments", inline=False,
                         value="None enumerated: the piece would get one thread of its own.")
     if piece.conclusion:
         embed.add_field(name="Conclusion", value=shorten(piece.conclusion, 500), inline=False)
+    embed.set_footer(text=f"Split confidence {piece.confidence:.2f} (0 to 1)"
+                          + "".join(f" · {note}" for note in piece.notes)[:1900])
     return embed
 
 

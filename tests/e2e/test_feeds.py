@@ -441,6 +441,8 @@ async def test_feed_test_posts_nothing(fw: FeedWorld) -> None:
     assert embed["title"] == "Four reasons for bike lanes"
     arguments = next(f for f in embed["fields"] if f["name"].startswith("Arguments ("))
     assert arguments["value"].startswith("1. ")
+    assert embed["footer"]["text"].startswith("Split confidence 0.")
+    assert not any(f["name"] == "Posting" for f in embed["fields"])  # a confident split
     assert {c.id: len(fw.emu.messages(c)) for c in fw.channels.values()} == before
     assert await store.count_subscriptions(fw.guild_id) == 0
     assert len(await store.list_pieces(guild_id=fw.guild_id)) == pieces
