@@ -44,6 +44,7 @@ _DATE_KEYS = ("date", "published", "pubdate", "publishdate", "publish_date", "cr
 # and splits lines of another shape, as it does for plain text, since CMS exports write one
 # line per paragraph or a heading line straight under a paragraph without a blank line.
 _PARSER = MarkdownIt("commonmark", {"breaks": True})
+_KRAMDOWN_ATTRIBUTES_RE = re.compile(r"\{:[^{}\n]{0,200}\}")
 _SPACE_IN_STRONG_RE = re.compile(r"(?<![\w*_])(\*\*|__)(\S(?:[^*_\n]*?\S)?)[ \t\u00a0]+(\1)(?=\w)")
 
 
@@ -81,6 +82,7 @@ def markdown_to_html(body: str) -> str:
     "**Label: **Text", with the space inside the closing asterisks, is a common slip that
     CommonMark leaves unbolded; the writer meant a bold label, so the space is moved out.
     """
+    body = _KRAMDOWN_ATTRIBUTES_RE.sub("", body)  # "{:target="_blank"}" after a link
     return _PARSER.render(_SPACE_IN_STRONG_RE.sub(r"\1\2\3 ", body))
 
 

@@ -95,3 +95,12 @@ def test_prose_with_one_asterisk_or_a_hash_is_not_markdown() -> None:
     prose = ("The vote was 5 * 3 in the old notation, said #1 fan of the club.\n\n"
              "Nothing else here looks like markup at all.")
     assert not looks_like_markdown(prose)
+
+
+def test_kramdown_attributes_are_markup_not_text() -> None:
+    text = ("---\ntitle: Links\n---\n\nRead [the audit](https://example.org/audit)"
+            '{:target="_blank"} before you vote, and then read it again with a pencil.\n\n'
+            "The council has not answered a single question from it since it appeared.\n")
+    article = extract_markdown(text)
+    assert article.paragraphs[0] == ("Read the audit before you vote, and then read it again "
+                                     "with a pencil.")
