@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import bisect
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -210,35 +210,34 @@ def _lone_second(chain: list[tuple[Candidate, int]]) -> bool:
 
 def numbered_runs(cands: Sequence[Candidate]) -> list[list[Candidate]]:
     """Runs of numbers counting up by one from 1 (a restart at 1 begins another run)."""
-    runs: list[list[Candidate]] = []
-    current: list[Candidate] = []
-    for cand in cands:
-        if current and cand.value == current[-1].value + 1:
-            current.append(cand)
-        elif cand.value == 1:
-            if len(current) >= 2:
-                runs.append(current)
-            current = [cand]
-    if len(current) >= 2:
-        runs.append(current)
-    return runs
+    return _runs(cands, lambda last, cand: cand.value == last.value + 1,
+                 lambda cand: cand.value == 1)
 
 
 def adjacent_runs(cands: Sequence[Candidate], *, max_gap: int = 1) -> list[list[Candidate]]:
     """Runs of candidates no more than ``max_gap`` blocks apart, with the same marker."""
+    return _runs(cands, lambda last, cand: (cand.para - last.para <= max_gap
+                                            and cand.marker == last.marker),
+                 lambda cand: True)
+
+
+def _runs(cands: Sequence[Candidate], continues: Callable[[Candidate, Candidate], bool],
+          opens: Callable[[Candidate], bool]) -> list[list[Candidate]]:
+    """Runs of two or more: a candidate ``continues`` the run before it, or ``opens`` a new
+    one (or is passed over)."""
     runs: list[list[Candidate]] = []
     current: list[Candidate] = []
     for cand in cands:
-        if (current and cand.para - current[-1].para <= max_gap
-                and cand.marker == current[-1].marker):
+        if current and continues(current[-1], cand):
             current.append(cand)
-        else:
+        elif opens(cand):
             if len(current) >= 2:
                 runs.append(current)
             current = [cand]
     if len(current) >= 2:
         runs.append(current)
     return runs
+
 
 # --- laid-out series -----------------------------------------------------------------------
 
