@@ -13,6 +13,7 @@ received, then for its tally edits to finish.
 from __future__ import annotations
 
 import asyncio
+import logging
 import random
 from collections.abc import AsyncIterator, Sequence
 
@@ -87,7 +88,9 @@ def folded(values: Sequence[int]) -> int | None:
     return vote
 
 
-async def test_votes_and_tallies_stay_right_through_a_storm(world: World) -> None:
+async def test_votes_and_tallies_stay_right_through_a_storm(
+    world: World, caplog: pytest.LogCaptureFixture
+) -> None:
     emu = world.emu
     channel = world.guild.add_text_channel("storm")
     record = await world.post(world.server.add("storm.txt", BIKE_LANES), channel)
@@ -174,7 +177,46 @@ async def test_votes_and_tallies_stay_right_through_a_storm(world: World) -> Non
     finally:
         await store.close()
 
+    # Discord's failures are not the bot's errors: an answer that came too late (10062) or
+    # was lost is logged as such, never with a traceback, and never sent again.
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
+    expired = [r for r in emu.requests_to(CALLBACK) if r.error and r.error["code"] == 10062]
+    for late in expired:
+        assert len([r for r in emu.requests_to(CALLBACK) if r.path == late.path]) == 1
+
 
 def argument_of(opening: Message) -> VoteTarget:
     custom_id = button(opening, AGREE)  # cp:v:a:<argument id>:+
     return VoteTarget.argument(int(custom_id.split(":")[3]))
+
+
+async def test_a_click_answered_too_late_counts_and_is_not_answered_again(
+    world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    emu = world.emu
+    channel = world.guild.add_text_channel("late")
+    await world.post(world.server.add("late.txt", BIKE_LANES), channel)
+    opening = world.openings(emu.threads(channel)[0])[-1]
+    # discord.py tries the answer again 1 s after a 502 and 3 s after the next: by then the
+    # interaction has expired (10062).
+    emu.inject_5xx(2, 502, route=CALLBACK, method="POST")
+    record = await emu.click_button(world.alice, opening, button(opening, AGREE))
+    path = f"/interactions/{record.id}/{record.token}/callback"
+
+    def answers() -> list[int]:
+        return [r.status for r in emu.requests_to(CALLBACK) if r.path == path]
+
+    await emu.wait_for(lambda: 0 not in answers() and len(answers()) == 3, WITHIN)
+    assert answers() == [502, 502, 404]
+    store = await open_store(world.database_url, migrate=False)
+    try:
+        # The click counts (see README, "Votes"), and the buttons say so.
+        assert await store.get_vote(argument_of(opening), world.alice.id) == AGREE
+    finally:
+        await store.close()
+    await emu.wait_for(lambda: labels(emu.message(opening.id))[0] == "Agree · 1", WITHIN)
+    cog = world.bot.get_cog("Debate")
+    assert cog is not None
+    await asyncio.wait_for(cog.tallies.flush(), WITHIN)  # type: ignore[attr-defined]
+    assert answers() == [502, 502, 404]  # not answered again
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
