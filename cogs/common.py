@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+import aiohttp
 import discord
 from discord import app_commands
 
@@ -14,6 +15,10 @@ from bot.redact import redact_text
 log = logging.getLogger("counterpoint.errors")
 
 NO_MENTIONS = discord.AllowedMentions.none()
+# Discord's answers to a response that can no longer be given: the interaction's token has
+# expired (answered too late, or unknown), or it was answered already.
+UNKNOWN_INTERACTION = 10062
+ALREADY_ACKNOWLEDGED = 40060
 FALLBACK = ("Something went wrong on my side (it has been logged for the bot's operators). "
             "Please try again in a moment.")
 
@@ -33,7 +38,20 @@ async def reply(interaction: discord.Interaction, content: str) -> None:
             await interaction.response.send_message(content, ephemeral=True,
                                                     allowed_mentions=NO_MENTIONS)
     except discord.HTTPException as exc:
-        log.warning("could not answer interaction %s: %s", interaction.id, exc)
+        if is_expired(exc):
+            log.info("interaction %s expired before it was answered", interaction.id)
+        else:
+            log.warning("could not answer interaction %s: %s", interaction.id, exc)
+    except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+        # The answer may or may not have reached Discord; asking again could answer twice.
+        log.warning("could not answer interaction %s: %r", interaction.id, exc)
+
+
+def is_expired(error: BaseException) -> bool:
+    """Whether ``error`` says the interaction can no longer be answered (10062, 40060)."""
+    original = getattr(error, "original", None) or error
+    return isinstance(original, discord.HTTPException) and original.code in (
+        UNKNOWN_INTERACTION, ALREADY_ACKNOWLEDGED)
 
 
 def explain(error: BaseException) -> str | None:
@@ -66,7 +84,21 @@ def explain(error: BaseException) -> str | None:
 
 
 async def answer_error(interaction: discord.Interaction, error: BaseException) -> None:
-    """Answer the member with something useful, and log whatever is not their doing."""
+    """Answer the member with something useful, and log whatever is not their doing.
+
+    An interaction that expired (or was answered already) is not answered again: that can
+    only fail the same way. What the member did was still carried out if it got that far.
+    """
+    if is_expired(error):
+        log.info("interaction %s expired before it was answered (%s)", interaction.id,
+                 getattr(error, "original", None) or error)
+        return
+    original = getattr(error, "original", None) or error
+    if isinstance(original, (aiohttp.ClientError, OSError, TimeoutError)):
+        # Discord could not be reached to answer: there is no one to tell, and a second
+        # answer could arrive after the first.
+        log.warning("could not answer interaction %s: %r", interaction.id, original)
+        return
     message = explain(error)
     if message is None:
         original = getattr(error, "original", None) or error

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import time
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -29,7 +28,7 @@ from bot.debate import (
 )
 from bot.debate.errors import noun
 from bot.debate.service import utc_now
-from bot.store import Contribution, Store, VoteTarget
+from bot.store import Contribution, Store, Tally, VoteClick, VoteTarget
 from cogs.common import NO_MENTIONS, answer_error, reply
 from cogs.controls import DEBATE_COG, contribution_view, view_for
 
@@ -51,50 +50,102 @@ _MODAL_TITLE_LIMIT = 45
 
 
 class TallyRefresher:
-    """Coalesces tally edits: one edit per message per window, never one per vote."""
+    """Keeps the tallies on a message's buttons equal to the store's, one edit at a time.
+
+    Per message there is at most one refresh task, so at most one edit in flight: an edit
+    that discord.py retries after a 5xx can no longer land after a newer one. Votes arriving
+    meanwhile mark the message stale, and the task goes round again once its edit is done:
+    the newest tally wins, and a burst of votes still costs one edit per window. After each
+    edit the tally is read once more and, if it moved (a vote in this process or another
+    one, whose own edit may have landed first), edited again; so the last edit to land on a
+    message is followed by a read of the final tally. A failed edit (Discord failing, rate
+    limiting, the answer lost on the way) is tried again with a growing pause, reading the
+    tally afresh each time; a message that is gone, or that the bot may no longer edit, is
+    given up.
+    """
+
+    #: Pauses before trying a failed edit again; after the last, the next vote retries.
+    RETRY_PAUSES: tuple[float, ...] = (1.0, 2.0, 4.0, 8.0, 16.0, 30.0)
 
     def __init__(self, client: discord.Client, store: Store, delay: float) -> None:
         self.client = client
         self.store = store
         self.delay = delay
-        self._pending: dict[int, asyncio.Task[None]] = {}
+        self._tasks: dict[int, asyncio.Task[None]] = {}
+        self._stale: set[int] = set()
 
     def schedule(self, channel_id: int, message_id: int, target: VoteTarget) -> None:
-        if message_id in self._pending:
-            return  # the edit already scheduled will read the tally after this vote
-        self._pending[message_id] = asyncio.create_task(
-            self._refresh(channel_id, message_id, target), name=f"tally-{message_id}")
+        self._stale.add(message_id)
+        if message_id not in self._tasks:
+            self._tasks[message_id] = asyncio.create_task(
+                self._keep_fresh(channel_id, message_id, target), name=f"tally-{message_id}")
 
-    async def _refresh(self, channel_id: int, message_id: int, target: VoteTarget) -> None:
+    async def _keep_fresh(self, channel_id: int, message_id: int, target: VoteTarget) -> None:
+        failures = 0
+        shown: Tally | None = None
         try:
-            await asyncio.sleep(self.delay)
+            while True:
+                # Coalesce: the votes of this window share one edit.
+                await asyncio.sleep(self.delay if failures == 0
+                                    else self.RETRY_PAUSES[failures - 1])
+                self._stale.discard(message_id)
+                try:
+                    shown = await self._edit(channel_id, message_id, target, shown)
+                except _GiveUp:
+                    return
+                except Exception as exc:
+                    failures += 1
+                    if failures > len(self.RETRY_PAUSES):
+                        log.warning("gave up refreshing the tally on message %s: %s",
+                                    message_id, exc)
+                        return
+                    log.info("refreshing the tally on message %s failed (%s); trying again",
+                             message_id, exc)
+                    self._stale.add(message_id)
+                    continue
+                failures = 0
+                # No await between this check and leaving the map: a vote recorded from here
+                # on finds no task and starts one.
+                if message_id not in self._stale:
+                    return
         finally:
-            # Unlisted before reading: a vote recorded from here on schedules its own edit.
-            self._pending.pop(message_id, None)
-        try:
+            if self._tasks.get(message_id) is asyncio.current_task():
+                del self._tasks[message_id]
+
+    async def _edit(self, channel_id: int, message_id: int, target: VoteTarget,
+                    shown: Tally | None) -> Tally | None:
+        """Edit until the message shows the tally read last; returns that tally."""
+        message = self.client.get_partial_messageable(channel_id).get_partial_message(
+            message_id)
+        while True:
             if target.kind == "contribution":
                 contribution = await self.store.get_contribution(target.id)
                 if contribution is None or contribution.withdrawn:
-                    return
+                    raise _GiveUp  # its message has no tallies any more
             tally = await self.store.tally(target)
-            message = self.client.get_partial_messageable(channel_id).get_partial_message(
-                message_id)
-            await message.edit(view=view_for(target, tally), allowed_mentions=NO_MENTIONS)
-        except discord.HTTPException as exc:
-            log.warning("could not refresh the tally on message %s: %s", message_id, exc)
-        except Exception:
-            log.exception("refreshing the tally on message %s failed", message_id)
+            if tally == shown:
+                return shown
+            try:
+                await message.edit(view=view_for(target, tally), allowed_mentions=NO_MENTIONS)
+            except (discord.NotFound, discord.Forbidden) as exc:
+                log.warning("cannot refresh the tally on message %s: %s", message_id, exc)
+                raise _GiveUp from exc
+            shown = tally
 
     async def flush(self) -> None:
-        """Wait for the scheduled edits (used at shutdown)."""
-        pending = list(self._pending.values())
-        if pending:
-            await asyncio.gather(*pending, return_exceptions=True)
+        """Wait for the scheduled edits (used at shutdown and by tests)."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks.values()), return_exceptions=True)
 
     def cancel(self) -> None:
-        for task in self._pending.values():
+        for task in self._tasks.values():
             task.cancel()
-        self._pending.clear()
+        self._tasks.clear()
+        self._stale.clear()
+
+
+class _GiveUp(Exception):
+    """The message's tally cannot or need not be refreshed any more."""
 
 
 def _text_value(data: Mapping[str, Any], custom_id: str) -> str:
@@ -135,7 +186,6 @@ class Debate(commands.Cog, name=DEBATE_COG):
         self.debate: DebateService = bot.debate
         self.store: Store = bot.store
         self.tallies = TallyRefresher(bot, bot.store, bot.tally_delay)
-        self._clicks: dict[tuple[int, str], float] = {}
 
     async def cog_unload(self) -> None:
         self.tallies.cancel()
@@ -152,29 +202,19 @@ class Debate(commands.Cog, name=DEBATE_COG):
             return
         await handler(interaction, control)
 
-    def _repeated_click(self, interaction: discord.Interaction, control: Control) -> bool:
-        clicked = discord.utils.snowflake_time(interaction.id).timestamp()
-        key = (interaction.user.id, control.custom_id)
-        last = self._clicks.get(key)
-        if last is not None and abs(clicked - last) < self.bot.vote_debounce:
-            return True
-        self._clicks[key] = clicked
-        if len(self._clicks) > 10_000:
-            # Forget clicks older than the window; they can no longer be repeats.
-            horizon = time.time() - 60
-            self._clicks = {k: v for k, v in self._clicks.items() if v > horizon}
-        return False
-
     async def _vote(self, interaction: discord.Interaction, control: Control) -> None:
         assert control.value is not None
-        if self._repeated_click(interaction, control):
-            await reply(interaction, "Got it: that click is already counted. Click again in a "
-                                     "moment if you want to withdraw your vote.")
-            return
-        result = await self.debate.vote(control.target, interaction.user.id, control.value)
-        if interaction.message is not None:
+        # Discord's click id and time, not our arrival order, decide: two clicks delivered
+        # together (after a reconnect, or to two processes) count in the order they were
+        # made, and a double click is one click (the store decides both, under its lock).
+        click = VoteClick(interaction.id, discord.utils.snowflake_time(interaction.id))
+        result = await self.debate.vote(control.target, interaction.user.id, control.value,
+                                        click=click, debounce=self.bot.vote_debounce)
+        if interaction.message is not None and result.action != "repeated":
             self.tallies.schedule(interaction.channel_id or interaction.message.channel.id,
                                   interaction.message.id, control.target)
+        # The vote counts once recorded, whether or not this answer reaches the member (see
+        # README, "Votes"): the buttons show it within seconds either way.
         await reply(interaction, result.confirmation)
 
     async def _form(self, interaction: discord.Interaction, control: Control, title: str,

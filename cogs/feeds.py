@@ -34,8 +34,9 @@ from bot.feeds.service import (
     PauseNotice,
     PollSettings,
 )
+from bot.markup import web_url
 from bot.publishing import PortError, PublishResult, is_split_confidently, required_permissions
-from bot.publishing.payloads import channel_link, display_title, shorten
+from bot.publishing.payloads import channel_link, display_title, fit, shorten
 from bot.publishing.port import PERMISSION_LABELS
 from bot.redact import redact_text, redact_url
 from cogs.checks import MODERATOR_DEFAULTS, ensure_moderator, is_moderator
@@ -93,7 +94,8 @@ def _status_text(line: FeedStatus) -> str:
 
 def status_field(line: FeedStatus) -> tuple[str, str]:
     """One feed of /feed list as an embed field (name ≤ 256, value ≤ 1,024 characters)."""
-    name = shorten(line.title or redact_url(line.url), 200)
+    # The feed names itself: outside text, shown as written.
+    name = fit(line.title or redact_url(line.url), 200, links=False)
     rows = [f"<#{line.channel_id}> · {_status_text(line)}",
             f"Last success: {_when(line.last_success_at, 'never')} · "
             f"Next poll: {_when(line.next_poll_at, 'paused')}"]
@@ -145,18 +147,20 @@ def list_embeds(lines: Sequence[FeedStatus], limit: int) -> list[discord.Embed]:
 
 def preview_embed(piece: Piece) -> discord.Embed:
     """/feed test: the piece as it would be split (title, thesis, numbered arguments)."""
-    embed = discord.Embed(title=shorten(piece.title or "Untitled piece", 256), url=piece.url,
-                          description=shorten(piece.thesis, 1500) or "(no thesis found)",
+    # What the piece says is outside text: shown as written, as the bot would post it.
+    embed = discord.Embed(title=fit(piece.title or "Untitled piece", 256, links=False),
+                          url=web_url(piece.url),
+                          description=fit(piece.thesis, 1500) or "(no thesis found)",
                           colour=_LIST_COLOUR)
     if piece.author:
-        embed.add_field(name="Author", value=shorten(piece.author, 200))
+        embed.add_field(name="Author", value=fit(piece.author, 200, links=False))
     if piece.arguments:
         heading = f"Arguments ({len(piece.arguments)})"
         if piece.announced_count is not None:
             heading += f", {piece.announced_count} announced"
         chunk: list[str] = []
         for argument in piece.arguments:
-            row = f"{argument.number}. {shorten(argument.title, 100)}"
+            row = f"{argument.number}. {fit(argument.title, 100, links=False)}"
             if sum(len(r) + 1 for r in chunk) + len(row) > _FIELD_LIMIT:
                 embed.add_field(name=heading, value="\n".join(chunk), inline=False)
                 heading, chunk = "Arguments (continued)", []
@@ -170,7 +174,7 @@ def preview_embed(piece: Piece) -> discord.Embed:
         embed.add_field(name="Arguments", inline=False,
                         value="None enumerated: the piece would get one thread of its own.")
     if piece.conclusion:
-        embed.add_field(name="Conclusion", value=shorten(piece.conclusion, 500), inline=False)
+        embed.add_field(name="Conclusion", value=fit(piece.conclusion, 500), inline=False)
     embed.set_footer(text=f"Split confidence {piece.confidence:.2f} (0 to 1)"
                           + "".join(f" · {note}" for note in piece.notes)[:1900])
     return embed
@@ -309,7 +313,8 @@ class Feeds(commands.Cog):
         lines = []
         for result in results:
             piece = result.piece
-            title = display_title(piece) if piece is not None else f"piece {result.piece_id}"
+            title = (fit(display_title(piece), 300, links=False) if piece is not None
+                     else f"piece {result.piece_id}")
             if result.outcome == "published" and piece is not None:
                 where = channel_link(piece.guild_id, piece.channel_id, piece.message_id)
                 lines.append(f"• Posted **{title}**: {where}")
@@ -360,7 +365,7 @@ class Feeds(commands.Cog):
     async def _added_text(self, added: AddResult,
                           channel: discord.TextChannel | discord.ForumChannel) -> str:
         name = added.feed_title or added.feed_url
-        lines = [f"Following **{discord.utils.escape_markdown(name)}** in <#{channel.id}> "
+        lines = [f"Following **{fit(name, 300, links=False)}** in <#{channel.id}> "
                  f"(ID {added.subscription.id})."]
         if added.discovered:
             lines.append(f"The address you gave is a page; I found its feed at {added.feed_url}.")
@@ -472,7 +477,8 @@ class Feeds(commands.Cog):
         except FeedServiceError as error:
             await self._say(interaction, str(error))
             return
-        await self._say(interaction, f"Posting **{display_title(record)}** …")
+        await self._say(interaction,
+                        f"Posting **{fit(display_title(record), 300, links=False)}** …")
         await self._say(interaction, self._posted_summary(await self.publish([record.id])))
 
     @feed.command(name="backfill", description="Post up to 10 of a feed's newest entries that "

@@ -16,9 +16,10 @@ from discord.ext import commands, tasks
 
 from bot.articles.model import Piece
 from bot.feeds.fetch import FetchError
+from bot.markup import plain, web_url
 from bot.pipeline import SourceError, is_url, read_source
 from bot.publishing import Publisher, PublishResult, is_split_confidently
-from bot.publishing.payloads import channel_link
+from bot.publishing.payloads import channel_link, fit
 from bot.publishing.publisher import PUBLISHED
 from bot.store import PieceRecord
 from cogs.checks import MODERATOR_DEFAULTS, ensure_moderator
@@ -110,7 +111,7 @@ class Pieces(commands.Cog):
         url = url.strip()
         if not is_url(url):
             return "That is not a web address: give a link starting with https://."
-        progress.report(f"Reading <{url}> …")
+        progress.report(f"Reading {plain(url)} …")
         try:
             piece = await read_source(url, self.bot.fetcher)
         except (FetchError, SourceError, ValueError) as exc:
@@ -119,7 +120,12 @@ class Pieces(commands.Cog):
         # A feed or a page that names its canonical address gives the article's own URL: that
         # is the piece's identity, so the same article is never posted twice to a channel
         # whichever address the moderator pasted.
-        url = piece.url or url
+        # Either way it is shown and linked on Discord: only a valid http(s) URL, encoded.
+        address = web_url(piece.url) or web_url(url)
+        if address is None:
+            return ("That is not a web address I can link to: give a link starting with "
+                    "https:// and a host name, such as https://example.org/opinion/piece.")
+        url = address
         record = await self.publisher.queue(guild_id, channel.id, piece, url=url)
         if record is None:
             existing = await self.bot.store.get_piece_by_url(guild_id, channel.id, url)
@@ -127,7 +133,8 @@ class Pieces(commands.Cog):
             if existing.state == "published":
                 return f"Already posted in <#{channel.id}>: {self._where(existing)}"
             record = existing
-        progress.report(f"Read **{piece.title or url}**: {_reading(piece)}. Posting …")
+        title = fit(piece.title or url, 300, links=False)
+        progress.report(f"Read **{title}**: {_reading(piece)}. Posting …")
 
         async def publishing(text: str) -> None:
             # "Published." says less than the final reply right behind it: the last thread

@@ -41,7 +41,8 @@ async def test_samples_transcript() -> None:
                        "3. The money is already committed."]
     # The card: title, the thesis and the numbered list linking to each thread.
     assert "┃ Our City Should Stop Apologising for Bike Lanes" in text
-    assert len(re.findall(r"┃ \d\. \[", text)) == 3
+    assert len(re.findall(r"┃ \d\. .+ ·", text)) == 3
+    assert text.count("[thread](https://discord.com/channels/") == 3
     # Posted from the feed, the piece links to the article's own page, not to the feed.
     assert re.search(r"^  ┃ http://127\.0\.0\.1:\d+/pieces/city_bike_lanes$", text, re.M)
     # Votes from the scripted members, after Dev's switch and Cleo's withdrawal, only totals.

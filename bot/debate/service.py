@@ -13,7 +13,7 @@ rule.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Literal
 
@@ -38,15 +38,19 @@ from bot.store.records import (
     NotFound,
     PieceRecord,
     Tally,
+    VoteClick,
     VoteTarget,
 )
 
 Clock = Callable[[], datetime]
-VoteAction = Literal["cast", "switched", "withdrawn"]
+VoteAction = Literal["cast", "switched", "withdrawn", "repeated", "unchanged"]
 
 # The store says "added"; members "cast" a vote.
 _ACTIONS: dict[str, VoteAction] = {"added": "cast", "switched": "switched",
-                                   "withdrawn": "withdrawn"}
+                                   "withdrawn": "withdrawn", "repeated": "repeated",
+                                   "unchanged": "unchanged"}
+REPEATED = ("Got it: that click is already counted. Click again in a moment if you want to "
+            "withdraw your vote.")
 
 
 def utc_now() -> datetime:
@@ -62,12 +66,22 @@ class VoteResult:
     value: int | None
     tally: Tally
 
+    #: The value of the click answered (what the member meant, for the reply).
+    clicked: int | None = field(default=None, compare=False)
+
     @property
     def confirmation(self) -> str:
         """A one-line ephemeral reply, e.g. "You agree. Now 3 agree, 1 disagree."."""
         stance = "agree" if self.value == AGREE else "disagree"
+        if self.action == "repeated" or (self.action == "unchanged"
+                                         and self.value == self.clicked):
+            return REPEATED
         said = {"cast": f"You {stance}.", "switched": f"You now {stance}.",
-                "withdrawn": "Your vote is withdrawn."}[self.action]
+                "withdrawn": "Your vote is withdrawn.",
+                # A click that reached the bot after a later one: the later one decides.
+                "unchanged": (f"Your later click counts: you {stance}." if self.value
+                              else "Your later click counts: you have no vote here."),
+                }[self.action]
         return f"{said} Now {self.tally.agree} agree, {self.tally.disagree} disagree."
 
 
@@ -154,10 +168,13 @@ class DebateService:
 
     # --- votes ------------------------------------------------------------------------------
 
-    async def vote(self, target: VoteTarget, member_id: int, value: int) -> VoteResult:
+    async def vote(self, target: VoteTarget, member_id: int, value: int, *,
+                   click: VoteClick | None = None, debounce: float = 0.0) -> VoteResult:
         """Apply one Agree (+1) / Disagree (-1) click: a first click casts, the same click
         again withdraws, the other one switches. One vote per member and target, however
-        many clicks race."""
+        many clicks race; with ``click`` (Discord's id and time of the click) in the order
+        the member clicked, however the clicks arrive, and a click of the same button less
+        than ``debounce`` seconds after the last counted one is a double click."""
         if value not in (AGREE, DISAGREE):
             raise ValueError(f"a vote is +1 or -1, not {value!r}")
         if target.kind != "argument":
@@ -166,10 +183,12 @@ class DebateService:
             # and every store round trip saved here is one more vote a second under load.
             await self.open_target(target)
         try:
-            outcome = await self.store.cast_vote(target, member_id, value, now=self.clock())
+            outcome = await self.store.cast_vote(target, member_id, value, now=self.clock(),
+                                                 click=click, debounce=debounce)
         except NotFound:
             raise UnknownTarget(target.kind, target.id) from None
-        return VoteResult(target, _ACTIONS[outcome.action], outcome.value, outcome.tally)
+        return VoteResult(target, _ACTIONS[outcome.action], outcome.value, outcome.tally,
+                          value)
 
     # --- counterarguments and rebuttals -----------------------------------------------------
 

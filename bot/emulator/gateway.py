@@ -46,6 +46,10 @@ CLOSE_NOT_AUTHENTICATED = 4003
 CLOSE_AUTHENTICATION_FAILED = 4004
 CLOSE_ALREADY_AUTHENTICATED = 4005
 CLOSE_INVALID_SHARD = 4010
+CLOSE_INVALID_SEQ = 4007
+CLOSE_SESSION_TIMED_OUT = 4009
+# Closes after which Discord's docs say to IDENTIFY anew: the session is gone.
+SESSION_ENDING_CLOSES = frozenset({CLOSE_INVALID_SEQ, CLOSE_SESSION_TIMED_OUT})
 
 # How many dispatches a session keeps for RESUME; older ones force a fresh IDENTIFY.
 REPLAY_LIMIT = 5000
@@ -166,6 +170,11 @@ class Gateway:
         self.resumes = 0
         self.invalid_sessions = 0
         self.changed: Callable[[], None] = lambda: None
+        #: New connections wait here before HELLO while it is set and not released.
+        self.hold: asyncio.Event | None = None
+        #: Ids of the INTERACTION_CREATE dispatches written to a live connection: what the
+        #: client received (a dispatch to an ended session never is).
+        self.delivered_interactions: set[int] = set()
 
     # -- observation -------------------------------------------------------------------------
 
@@ -198,11 +207,18 @@ class Gateway:
                 continue
             session.dispatch(event, data)
 
-    async def drop(self, *, code: int = CLOSE_UNKNOWN_ERROR, abrupt: bool = False) -> int:
-        """Close every live connection (sessions stay resumable); returns how many."""
+    async def drop(self, *, code: int = CLOSE_UNKNOWN_ERROR, abrupt: bool = False,
+                   resumable: bool | None = None) -> int:
+        """Close every live connection; returns how many. The sessions stay resumable unless
+        ``resumable`` is False or, by default, ``code`` is one after which Discord ends the
+        session (then a RESUME is refused and the client must IDENTIFY again)."""
+        if resumable is None:
+            resumable = code not in SESSION_ENDING_CLOSES
         conns = list(self.connections)
         for conn in conns:
             if conn.session is not None:
+                if not resumable:
+                    conn.session.valid = False
                 conn.session.conn = None
             if abrupt:
                 conn.abort()
@@ -245,6 +261,8 @@ class Gateway:
 
     def _record_send(self, frame: dict[str, Any], conn: Connection) -> None:
         sid = conn.session.id if conn.session else None
+        if frame.get("t") == "INTERACTION_CREATE":
+            self.delivered_interactions.add(int(frame["d"]["id"]))
         d = frame.get("d") if frame.get("op") != OP_DISPATCH else None
         self.log.append(
             GatewayFrame("send", frame.get("op"), frame.get("t"), frame.get("s"), sid, d=d)
@@ -255,6 +273,8 @@ class Gateway:
     async def handle(self, request: web.Request) -> web.StreamResponse:
         ws = web.WebSocketResponse(max_msg_size=0)
         await ws.prepare(request)
+        if self.hold is not None and not self.hold.is_set():
+            await self.hold.wait()  # a held reconnect (TestAPI.hold_gateway)
         compress = request.query.get("compress") == "zlib-stream"
         holder: list[Connection] = []
         conn = Connection(

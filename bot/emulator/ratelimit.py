@@ -108,6 +108,8 @@ class RateLimiter:
     _blocked_until: dict[tuple[str, str], float] = field(default_factory=dict)
     _forced: int = 0
     _forced_retry_after: float = 0.1
+    # (method or None, route template) -> [calls left to refuse, retry_after]
+    _forced_routes: dict[tuple[str | None, str], list[float]] = field(default_factory=dict)
     early: list[EarlyRequest] = field(default_factory=list)
 
     def rule_for(self, method: str, template: str) -> BucketRule:
@@ -116,9 +118,28 @@ class RateLimiter:
             rule = BucketRule(f"{method} {template}", DEFAULT_LIMIT, DEFAULT_WINDOW)
         return rule
 
-    def force_429(self, count: int, retry_after: float = 0.1) -> None:
-        self._forced += count
-        self._forced_retry_after = retry_after
+    def force_429(self, count: int, retry_after: float = 0.1, *, route: str | None = None,
+                  method: str | None = None) -> None:
+        """Refuse the next ``count`` calls (to ``route`` only, and ``method`` only, if given)."""
+        if route is None:
+            self._forced += count
+            self._forced_retry_after = retry_after
+            return
+        key = (method.upper() if method else None, route)
+        left = self._forced_routes.get(key, [0, retry_after])
+        self._forced_routes[key] = [left[0] + count, retry_after]
+
+    def _forced_for(self, method: str, template: str) -> float | None:
+        """The retry_after of a 429 forced on this call, consuming it; ``None`` if none is."""
+        for key in ((method, template), (None, template)):
+            left = self._forced_routes.get(key)
+            if left is not None and left[0] > 0:
+                left[0] -= 1
+                return left[1]
+        if self._forced > 0:
+            self._forced -= 1
+            return self._forced_retry_after
+        return None
 
     def check(
         self, method: str, template: str, major: str, path: str, *, counts_global: bool
@@ -134,9 +155,9 @@ class RateLimiter:
         if blocked is not None and now < blocked:
             self.early.append(EarlyRequest(method, path, rule.bucket_hash, blocked - now))
 
-        if self._forced > 0:
-            self._forced -= 1
-            retry = self._forced_retry_after
+        retry_forced = self._forced_for(method, template)
+        if retry_forced is not None:
+            retry = retry_forced
             self._blocked_until[key] = now + retry
             return Decision(
                 False,

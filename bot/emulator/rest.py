@@ -104,6 +104,8 @@ class RequestRecord:
     scope: str | None = None
     #: The JSON error body the emulator answered with, if it refused the call.
     error: dict[str, Any] | None = None
+    #: Carried out, but its answer was dropped (:meth:`TestAPI.lose_responses`).
+    lost: bool = False
 
     @property
     def refused_body(self) -> bool:
@@ -287,10 +289,12 @@ class RestApi:
         needs_auth = not token_route and record.route != "/gateway"
         if needs_auth and request.headers.get("Authorization") != f"Bot {emu.state.token}":
             return json_response({"message": "401: Unauthorized", "code": 0}, 401)
-        if emu.faults.pending_5xx > 0:
-            emu.faults.pending_5xx -= 1
+        aimed = emu.faults.take("5xx", request.method, record.route)
+        if aimed is not None or emu.faults.pending_5xx > 0:
+            if aimed is None:
+                emu.faults.pending_5xx -= 1
             # What Cloudflare serves when Discord's origin fails: HTML, no rate-limit headers.
-            status = emu.faults.status_5xx
+            status = aimed.status if aimed is not None else emu.faults.status_5xx
             return web.Response(
                 status=status,
                 text=f"<html><body><h1>{status} Server Error</h1></body></html>",
@@ -321,6 +325,12 @@ class RestApi:
         except APIError as exc:
             record.error = exc.body()
             resp = json_response(record.error, exc.status)
+        else:
+            if emu.faults.take("lose", request.method, record.route) is not None \
+                    and request.transport is not None:
+                # Carried out; the answer never arrives (the client sees the link drop).
+                record.lost = True
+                request.transport.abort()
         resp.headers.update(decision.headers)
         # Discord's edge (Google's load balancer) adds this to every response.
         resp.headers["Via"] = "1.1 google"

@@ -38,6 +38,10 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
+def _method(method: str | None) -> str | None:
+    return method.upper() if method else None
+
+
 @dataclass
 class Hold:
     """Calls to one route that wait until released: see :meth:`TestAPI.hold`."""
@@ -70,6 +74,30 @@ class Faults:
     latency: float = 0.0
     #: Route templates whose calls wait until released.
     holds: dict[str, Hold] = field(default_factory=dict)
+    #: Faults aimed at one route (and method), consumed one matching call at a time.
+    aimed: list[AimedFault] = field(default_factory=list)
+
+    def take(self, kind: str, method: str, route: str) -> AimedFault | None:
+        """The first fault of ``kind`` aimed at this call, one use consumed; else ``None``."""
+        for fault in self.aimed:
+            if fault.kind == kind and fault.left > 0 and fault.route == route \
+                    and fault.method in (None, method):
+                fault.left -= 1
+                return fault
+        return None
+
+
+@dataclass
+class AimedFault:
+    """``left`` more calls to ``route`` (``method`` only, if given) fail as ``kind`` says:
+    "5xx" answers ``status`` before Discord sees the call; "lose" carries the call out, then
+    drops the connection instead of answering (Discord acted, the client never hears)."""
+
+    kind: str
+    route: str
+    method: str | None
+    left: int
+    status: int = 502
 
 
 class TestAPI:
@@ -187,7 +215,9 @@ class TestAPI:
         )
 
     def _deliver(self, record: InteractionRecord) -> InteractionRecord:
-        if not any(s.valid for s in self.gateway.sessions.values()):
+        # Never connected is a test's mistake; a session that ended (a close that is not
+        # resumable) loses the interaction, as on Discord: the bot never hears of it.
+        if not self.gateway.sessions:
             raise RuntimeError("no gateway session: is the bot connected to the emulator?")
         self.state.interactions[record.id] = record
         self.state.interactions_by_token[record.token] = record
@@ -379,15 +409,40 @@ class TestAPI:
 
     # -- faults ------------------------------------------------------------------------------
 
-    def inject_5xx(self, count: int, status: int = 502) -> None:
+    def inject_5xx(self, count: int, status: int = 502, *, route: str | None = None,
+                   method: str | None = None) -> None:
         """Answer the next ``count`` REST calls with ``status`` (discord.py retries 500, 502,
-        504 and 524 with a back-off of 1 + 2n seconds, at most 5 tries per call)."""
-        self.faults.pending_5xx += count
-        self.faults.status_5xx = status
+        504 and 524 with a back-off of 1 + 2n seconds, at most 5 tries per call). With
+        ``route`` (a template such as ``/channels/{channel_id}/messages/{message_id}``), only
+        calls to that route fail, and only ``method`` calls if given."""
+        if route is None:
+            self.faults.pending_5xx += count
+            self.faults.status_5xx = status
+            return
+        self.faults.aimed.append(AimedFault("5xx", route, _method(method), count, status))
 
-    def force_429(self, count: int, retry_after: float = 0.1) -> None:
-        """Answer the next ``count`` REST calls 429 (per-route, with ``retry_after``)."""
-        self.limiter.force_429(count, retry_after)
+    def force_429(self, count: int, retry_after: float = 0.1, *, route: str | None = None,
+                  method: str | None = None) -> None:
+        """Answer the next ``count`` REST calls 429 (per-route, with ``retry_after``); with
+        ``route``, only calls to that route (and ``method``)."""
+        self.limiter.force_429(count, retry_after, route=route, method=_method(method))
+
+    def lose_responses(self, count: int, *, route: str, method: str | None = None) -> None:
+        """Carry out the next ``count`` calls to ``route`` (and ``method``), then drop their
+        connection instead of answering: Discord acted, the client sees a network failure
+        and cannot tell (what a crash of the link between the two leaves)."""
+        self.faults.aimed.append(AimedFault("lose", route, _method(method), count))
+
+    def hold_gateway(self) -> asyncio.Event:
+        """Hold every new gateway connection before HELLO until :meth:`release_gateway`: a
+        reconnect held up, while dispatches (members' clicks) pile up for its RESUME."""
+        if self.gateway.hold is None or self.gateway.hold.is_set():
+            self.gateway.hold = asyncio.Event()
+        return self.gateway.hold
+
+    def release_gateway(self) -> None:
+        if self.gateway.hold is not None:
+            self.gateway.hold.set()
 
     def set_latency(self, seconds: float) -> None:
         """Make every REST round trip ``seconds`` longer, as a far-away Discord would."""
@@ -417,10 +472,16 @@ class TestAPI:
         if held is not None:
             held.released.set()
 
-    async def drop_gateway(self, *, code: int = 4000, abrupt: bool = False) -> int:
-        """Close the bot's websocket(s) (close ``code``, or a TCP abort when ``abrupt``). The
-        sessions stay resumable and keep collecting dispatches for the RESUME replay."""
-        return await self.gateway.drop(code=code, abrupt=abrupt)
+    async def drop_gateway(self, *, code: int = 4000, abrupt: bool = False,
+                           resumable: bool | None = None) -> int:
+        """Close the bot's websocket(s) (close ``code``, or a TCP abort when ``abrupt``).
+
+        As on Discord, the sessions stay resumable and keep collecting dispatches for the
+        RESUME replay, unless the code ends them (4007 invalid sequence, 4009 session timed
+        out) or ``resumable`` is False: then a RESUME is answered INVALID_SESSION, the client
+        must IDENTIFY afresh, and what was dispatched in between is lost to it (members see
+        "This interaction failed")."""
+        return await self.gateway.drop(code=code, abrupt=abrupt, resumable=resumable)
 
     def request_reconnect(self) -> int:
         """Gateway op 7 RECONNECT to the bot: discord.py closes and RESUMEs."""

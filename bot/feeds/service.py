@@ -50,6 +50,7 @@ from bot.feeds.parse import (
     normalize_link,
     parse_feed,
 )
+from bot.markup import web_url
 from bot.pipeline import newest_entry, read_entry, split
 from bot.publishing.payloads import threadable
 from bot.redact import redact_url
@@ -254,10 +255,13 @@ def entry_keys(entries: Sequence[FeedEntry]) -> list[EntryKeys]:
 
 
 def _piece_url(entry: FeedEntry, feed_url: str) -> str:
-    if entry.link:
-        return normalize_link(entry.link)
-    # No link: a stable stand-in, so the store's one-piece-per-URL rule still holds. It is
-    # shown on the piece's card, so a private feed's credentials are left out of it.
+    # The link is shown and linked on Discord: only a valid http(s) URL, encoded, will do
+    # (a crafted one could otherwise close the masked link around it and open another).
+    link = web_url(normalize_link(entry.link)) if entry.link else None
+    if link is not None:
+        return link
+    # No usable link: a stable stand-in, so the store's one-piece-per-URL rule still holds. It
+    # is shown on the piece's card, so a private feed's credentials are left out of it.
     digest = hashlib.sha256(entry.key.encode("utf-8", "surrogatepass")).hexdigest()[:16]
     return f"{redact_url(feed_url)}#entry-{digest}"
 

@@ -40,8 +40,10 @@ from bot.publishing.payloads import (
     OpeningChunk,
     build_card,
     card_nonce,
+    fit,
     forum_tag_name,
     opening_chunks,
+    piece_link,
     ping_nonce,
     role_mention,
     role_ping_text,
@@ -425,7 +427,9 @@ class Publisher:
                 work.append(asyncio.create_task(
                     self._open(arguments, index, piece, total, sent),
                     name=f"opening-{piece.id}-{argument.number}"))
-                await progress(f"Opened thread {index + 1} of {total}: {thread_name(argument)}")
+                # The thread's name is the argument's title, outside text: shown as written.
+                await progress(f"Opened thread {index + 1} of {total}: "
+                               f"{fit(thread_name(argument), 200, links=False)}")
             if kind == "text":
                 assert piece.message_id is not None
                 self._go_on()
@@ -451,7 +455,9 @@ class Publisher:
         if resuming:
             # Beyond the nonce window Discord would post again: look for our card first.
             found = await self.port.own_messages(piece.channel_id)
-            message_id = next((m.id for m in found if piece.url in m.embed_urls), None)
+            url = piece_link(piece)
+            message_id = next((m.id for m in found if url is not None and url in m.embed_urls),
+                              None)
         if message_id is None:
             self._go_on()
             message_id = await self.port.send_piece_card(
@@ -580,12 +586,16 @@ class Publisher:
         return PublishResult(piece.id, "failed", detail, failed, retryable)
 
     async def _notify(self, piece: PieceRecord, detail: str) -> None:
-        title = piece.title or piece.url
+        # The title and the URL come from outside: shown as written, the URL encoded (in a
+        # code span, where only a backtick could end it, and an encoded URL has none).
+        url = piece_link(piece)
+        title = fit(piece.title or url or "a piece", 300, links=False)
+        retry = (f"A moderator can also retry now with `/piece post url:{url}`." if url
+                 else "A moderator can also retry now with `/piece post`.")
         text = (
             f"I could not finish posting **{title}** in <#{piece.channel_id}>: {detail}. "
             "The piece is kept and I retry it every few minutes and at every restart; "
-            "nothing already posted will be posted twice. "
-            f"A moderator can also retry now with `/piece post url:{piece.url}`."
+            f"nothing already posted will be posted twice. {retry}"
         )
         try:
             delivered = await self.port.notify_moderators(piece.guild_id, piece.channel_id, text)

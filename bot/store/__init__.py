@@ -33,6 +33,7 @@ from bot.store.records import (
     Subscription,
     SummaryPost,
     Tally,
+    VoteClick,
     VoteOutcome,
     VoteTarget,
 )
@@ -64,6 +65,7 @@ __all__ = [
     "SummaryPost",
     "Tally",
     "UnsupportedDatabaseURL",
+    "VoteClick",
     "VoteOutcome",
     "VoteTarget",
     "migrate",

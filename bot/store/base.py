@@ -33,6 +33,7 @@ from bot.store.records import (
     Subscription,
     SummaryPost,
     Tally,
+    VoteClick,
     VoteOutcome,
     VoteTarget,
 )
@@ -486,11 +487,19 @@ class Store(ABC):
 
     @abstractmethod
     async def cast_vote(
-        self, target: VoteTarget, member_id: int, value: int, *, now: datetime | None = None
+        self, target: VoteTarget, member_id: int, value: int, *, now: datetime | None = None,
+        click: VoteClick | None = None, debounce: float = 0.0,
     ) -> VoteOutcome:
         """Apply one click atomically: a new vote is added, the same value again withdraws,
         the other value switches. ``value`` is +1 (agree) or -1 (disagree); the outcome
-        carries the fresh tally. Serialised per member and target, even across processes."""
+        carries the fresh tally. Serialised per member and target, even across processes.
+
+        With ``click`` the member's clicks on the target take effect in click order, however
+        they arrive: a click older than one already applied is put back in its place and the
+        vote folded again from there; a click already recorded (the same id) changes nothing.
+        A click of the same value less than ``debounce`` seconds after the member's previous
+        counted one is a double click and is not counted (``repeated``).
+        """
 
     @abstractmethod
     async def get_vote(self, target: VoteTarget, member_id: int) -> int | None:

@@ -12,7 +12,10 @@ from typing import Literal
 PublishState = Literal["pending", "publishing", "published", "failed"]
 ContributionKind = Literal["counter", "rebuttal"]
 TargetKind = Literal["argument", "contribution"]
-VoteAction = Literal["added", "switched", "withdrawn"]
+#: What a click did to the member's vote: ``repeated`` (taken for a double click, or a click
+#: already recorded), ``unchanged`` (a click put back in its place among later ones that
+#: leave the vote as it was).
+VoteAction = Literal["added", "switched", "withdrawn", "repeated", "unchanged"]
 
 PUBLISH_STATES: tuple[PublishState, ...] = ("pending", "publishing", "published", "failed")
 AGREE = 1
@@ -273,6 +276,15 @@ class VoteOutcome:
     action: VoteAction
     value: int | None
     tally: Tally
+
+
+@dataclass(frozen=True, slots=True)
+class VoteClick:
+    """A member's click as Discord dated it: ``id`` orders clicks (an interaction's snowflake
+    id grows with its time), ``at`` is when the member clicked."""
+
+    id: int
+    at: datetime
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ import json
 import re
 from abc import abstractmethod
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import fields, replace
+from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
@@ -46,6 +46,7 @@ from bot.store.records import (
     SummaryPost,
     Tally,
     VoteAction,
+    VoteClick,
     VoteOutcome,
     VoteTarget,
 )
@@ -1135,7 +1136,8 @@ class SqlStore(Store):
         return Tally(int(row["agree"]), int(row["disagree"]))
 
     async def cast_vote(
-        self, target: VoteTarget, member_id: int, value: int, *, now: datetime | None = None
+        self, target: VoteTarget, member_id: int, value: int, *, now: datetime | None = None,
+        click: VoteClick | None = None, debounce: float = 0.0,
     ) -> VoteOutcome:
         if value not in (AGREE, DISAGREE):
             raise ValueError(f"a vote is +1 or -1, not {value!r}")
@@ -1143,42 +1145,104 @@ class SqlStore(Store):
         key = (target.kind, target.id, member_id)
         async with self._tx() as conn:
             guild_id, argument_id = await self._vote_context(conn, target)
+            # One member's clicks on one target, one at a time, in every process; within the
+            # lock the vote row and the member's recent clicks are read and written alike.
             await self._lock_vote(conn, *key)
-            action: VoteAction
-            current: int | None
-            # Under the per-(target, member) lock this runs once; the loop only guards against
-            # a writer that bypasses the lock (a conflicting INSERT is then re-read, locked).
-            for _attempt in range(10):
-                row = await conn.fetchrow(
-                    "SELECT value FROM votes WHERE target_kind = $1 AND target_id = $2"
-                    f" AND member_id = $3{self._for_update}", *key)
-                if row is None:
-                    inserted = await conn.fetchrow(
-                        "INSERT INTO votes (target_kind, target_id, member_id, value, guild_id,"
-                        " argument_id, created_at, updated_at)"
-                        " VALUES ($1, $2, $3, $4, $5, $6, $7, $7)"
-                        " ON CONFLICT (target_kind, target_id, member_id) DO NOTHING"
-                        " RETURNING value", *key, value, guild_id, argument_id, stamp)
-                    if inserted is None:
-                        continue
-                    action, current = "added", value
-                elif row["value"] == value:
-                    await conn.execute(
-                        "DELETE FROM votes WHERE target_kind = $1 AND target_id = $2"
-                        " AND member_id = $3", *key)
-                    action, current = "withdrawn", None
-                else:
-                    await conn.execute(
-                        "UPDATE votes SET value = $4, updated_at = $5 WHERE target_kind = $1"
-                        " AND target_id = $2 AND member_id = $3", *key, value, stamp)
-                    action, current = "switched", value
-                break
+            current = await conn.fetchval(
+                "SELECT value FROM votes WHERE target_kind = $1 AND target_id = $2"
+                f" AND member_id = $3{self._for_update}", *key)
+            before: int | None = None if current is None else int(current)
+            if click is None:
+                after, counted = _toggle(before, value), True
+                # A click without a date starts the member's history afresh.
+                await conn.execute(
+                    "DELETE FROM vote_clicks WHERE target_kind = $1 AND target_id = $2"
+                    " AND member_id = $3", *key)
             else:
-                raise StoreError(f"vote on {target} by {member_id} kept racing; giving up")
-            if action != "withdrawn":
+                folded = await self._fold_click(conn, key, argument_id, before, click, value,
+                                                debounce)
+                if folded is None:  # recorded already, or too old to place
+                    tally = await self._tally(conn, target)
+                    return VoteOutcome(target, member_id, "repeated", before, tally)
+                after, counted = folded
+            await self._write_vote(conn, key, before, after, guild_id, argument_id, stamp)
+            if after is not None:
                 await self._note_participant(conn, guild_id, member_id, stamp)
             tally = await self._tally(conn, target)
-        return VoteOutcome(target, member_id, action, current, tally)
+        return VoteOutcome(target, member_id, _vote_action(before, after, counted), after,
+                           tally)
+
+    async def _fold_click(
+        self, conn: Conn, key: tuple[str, int, int], argument_id: int, before: int | None,
+        click: VoteClick, value: int, debounce: float,
+    ) -> tuple[int | None, bool] | None:
+        """Record ``click`` among the member's recent clicks on the target and fold them again
+        in click order; returns (the vote after them all, whether this click counted), or
+        ``None`` when the click is recorded already or older than the history kept."""
+        rows = await conn.fetch(
+            "SELECT click_id, clicked_at, value, prior, counted FROM vote_clicks"
+            " WHERE target_kind = $1 AND target_id = $2 AND member_id = $3"
+            " ORDER BY click_id", *key)
+        history = [_Click(int(r["click_id"]), _ts(r["clicked_at"]), int(r["value"]),
+                          None if r["prior"] is None else int(r["prior"]), bool(r["counted"]))
+                   for r in rows]
+        at = utc(click.at)
+        if any(c.id == click.id for c in history):
+            return None  # the same interaction delivered twice
+        if history and at < history[-1].at - CLICK_HISTORY:
+            return None  # its place was folded away; too late to count
+        # Where the fold starts: the vote before the first click kept, or now.
+        state = history[0].prior if history else before
+        new = _Click(click.id, at, value, None, True)
+        ordered = sorted([*history, new], key=lambda c: c.id)
+        last_counted: _Click | None = None
+        changed: list[_Click] = []
+        for entry in ordered:
+            prior, counted = state, True
+            if (last_counted is not None and last_counted.value == entry.value
+                    and (entry.at - last_counted.at).total_seconds() < debounce):
+                counted = False  # a double click: the first one counts
+            else:
+                state = _toggle(state, entry.value)
+                last_counted = entry
+            if entry is not new and (entry.prior, entry.counted) != (prior, counted):
+                changed.append(_Click(entry.id, entry.at, entry.value, prior, counted))
+            if entry is new:
+                new = _Click(entry.id, entry.at, entry.value, prior, counted)
+        await conn.execute(
+            "INSERT INTO vote_clicks (target_kind, target_id, member_id, click_id, clicked_at,"
+            " value, prior, counted, argument_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            *key, new.id, new.at, new.value, new.prior, new.counted, argument_id)
+        for entry in changed:
+            await conn.execute(
+                "UPDATE vote_clicks SET prior = $5, counted = $6 WHERE target_kind = $1"
+                " AND target_id = $2 AND member_id = $3 AND click_id = $4",
+                *key, entry.id, entry.prior, entry.counted)
+        latest = max(c.at for c in ordered)
+        await conn.execute(
+            "DELETE FROM vote_clicks WHERE target_kind = $1 AND target_id = $2"
+            " AND member_id = $3 AND clicked_at < $4", *key, latest - CLICK_HISTORY)
+        return state, new.counted
+
+    async def _write_vote(
+        self, conn: Conn, key: tuple[str, int, int], before: int | None, after: int | None,
+        guild_id: int, argument_id: int, stamp: datetime,
+    ) -> None:
+        if after == before:
+            return
+        if after is None:
+            await conn.execute(
+                "DELETE FROM votes WHERE target_kind = $1 AND target_id = $2"
+                " AND member_id = $3", *key)
+        elif before is None:
+            await conn.execute(
+                "INSERT INTO votes (target_kind, target_id, member_id, value, guild_id,"
+                " argument_id, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
+                *key, after, guild_id, argument_id, stamp)
+        else:
+            await conn.execute(
+                "UPDATE votes SET value = $4, updated_at = $5 WHERE target_kind = $1"
+                " AND target_id = $2 AND member_id = $3", *key, after, stamp)
 
     async def get_vote(self, target: VoteTarget, member_id: int) -> int | None:
         async with self._tx() as conn:
@@ -1485,3 +1549,29 @@ class SqlStore(Store):
             returning=frozenset(r["member_id"] for r in rows if r["is_returning"]),
         )
 
+
+#: How far back a member's clicks on a target are kept, by click time, behind their latest:
+#: an interaction can be answered for 15 minutes, so no click arrives later than that.
+CLICK_HISTORY = timedelta(minutes=15)
+
+
+@dataclass(frozen=True, slots=True)
+class _Click:
+    id: int
+    at: datetime
+    value: int
+    prior: int | None
+    counted: bool
+
+
+def _toggle(vote: int | None, click: int) -> int | None:
+    """A click on a vote: the same value withdraws it, the other casts or switches."""
+    return None if vote == click else click
+
+
+def _vote_action(before: int | None, after: int | None, counted: bool) -> VoteAction:
+    if before == after:
+        return "unchanged" if counted else "repeated"
+    if after is None:
+        return "withdrawn"
+    return "added" if before is None else "switched"

@@ -21,6 +21,7 @@ from bot.embeds import (
     EmbedSpec,
     size,
 )
+from bot.markup import web_url
 from bot.summaries.build import clip
 from bot.summaries.model import NAMES_NOTE, WeeklySummary
 from bot.summaries.render import (
@@ -97,14 +98,23 @@ def fit_lines(lines: Sequence[str], limit: int, *, more: str = "…and {n} more"
 
 
 def _link(text: str, url: str | None) -> str:
+    """A link whose label is the bot's own words (never outside text: Discord reads no
+    escapes in a label, so a title there could show spoilers or refuse to link)."""
     return f"[{text}]({url})" if url else text
+
+
+def _thread(text: str, url: str | None) -> str:
+    """``text`` (outside text, escaped) followed by a link to its thread."""
+    return f"{text} ({_link('thread', url)})" if url else text
 
 
 def _pieces_lines(summary: WeeklySummary) -> list[str]:
     lines = []
     for p in summary.pieces:
         title = md(clip(p.title, 90))
-        head = f"[{title}]({p.url})" if len(p.url) <= LINK_URL_MAX else title
+        url = web_url(p.url)
+        head = f"{title} ({_link('read', f'<{url}>')})" if url and len(url) <= LINK_URL_MAX \
+            else title
         thread = f" · {_link('discussion', p.link)}" if p.link else ""
         count = "1 argument" if p.argument_count == 1 else f"{p.argument_count} arguments"
         lines.append(f"{p.index}. {head} · {count}{thread}")
@@ -124,7 +134,7 @@ def _overview(summary: WeeklySummary) -> EmbedSpec:
                                  fit_lines(_pieces_lines(summary), PIECES_BUDGET)))
     a = summary.most_contested
     fields.append(EmbedField("Most contested", cut(
-        f"{_link(md(clip(a.label, 100)), a.link)} — {split_line(a)}" if a else
+        f"{_thread(md(clip(a.label, 100)), a.link)} — {split_line(a)}" if a else
         "No argument drew enough votes to call a split yet.", EMBED_FIELD_VALUE_LIMIT)))
     for name, item, kind in (("Strongest counterargument", summary.strongest_counter,
                               "counterargument"),
@@ -132,18 +142,18 @@ def _overview(summary: WeeklySummary) -> EmbedSpec:
         if item is None:
             value = f"No {kind} posted this week has net support yet."
         else:
-            where = _link(md(clip(item.argument_label, 80)), item.link)
+            where = _thread(md(clip(item.argument_label, 80)), item.link)
             value = (f"> {md(clip(item.excerpt, 180))}\non {where} · "
                      f"{contribution_line(item)}")
         fields.append(EmbedField(name, cut(value, EMBED_FIELD_VALUE_LIMIT)))
     if summary.mind_changes:
         lines = [f"{md(clip(mind_change_reason(m), 160))} — "
-                 f"{_link('on ' + md(clip(m.argument_label, 60)), m.link)}"
+                 f"on {_thread(md(clip(m.argument_label, 60)), m.link)}"
                  for m in summary.mind_changes]
         fields.append(EmbedField(f"Changed minds ({len(summary.mind_changes)})",
                                  fit_lines(lines, MINDS_BUDGET)))
     if summary.arguments:
-        lines = [f"{_link(md(clip(x.label, 70)), x.link)} · {plural(x.total, 'votes')}"
+        lines = [f"{_thread(md(clip(x.label, 70)), x.link)} · {plural(x.total, 'votes')}"
                  for x in summary.unanswered] or ["Every argument has a counterargument."]
         fields.append(EmbedField(f"Not yet countered ({len(summary.unanswered)})",
                                  fit_lines(lines, UNANSWERED_BUDGET)))
@@ -159,7 +169,7 @@ def _arguments_embed(summary: WeeklySummary, budget: int) -> EmbedSpec | None:
         return None
     several = len(summary.pieces) > 1
     lines = [f"{'P' + str(x.piece_index) + ' · ' if several else ''}"
-             f"{_link(md(clip(x.label, 70)), x.link)}: {argument_line(x)}"
+             f"{_thread(md(clip(x.label, 70)), x.link)}: {argument_line(x)}"
              for x in summary.arguments]
     return EmbedSpec(title=title,
                      description=fit_lines(lines, budget, more="…and {n} more in summary.csv"),

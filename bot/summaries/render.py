@@ -27,10 +27,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from bot.markup import plain, web_url
 from bot.summaries.model import (
     CONTESTED_RULE,
     NAMES_NOTE,
@@ -67,12 +67,11 @@ EMPTY_MESSAGE = (
     "The threads of earlier pieces are still open — a good moment to answer one."
 )
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]|<>#~])")
-
-
 def md(text: str) -> str:
-    """Escape Markdown so titles and quotes show as typed (Discord and CommonMark)."""
-    return _MD_SPECIAL.sub(r"\\\1", text)
+    """Titles and quotes shown as typed, nothing in them active (Discord and CommonMark): see
+    :func:`bot.markup.plain`. Addresses in them are text, so they may sit in a link's label
+    in summary.md (Discord's embeds put none there: it reads no escapes in a label)."""
+    return plain(text, links=False)
 
 
 def plural(count: int, name: str) -> str:
@@ -181,7 +180,9 @@ def to_markdown(summary: WeeklySummary) -> str:
         byline = ", ".join(x for x in (p.author, p.outlet) if x)
         extra = f" — {md(byline)}" if byline else ""
         thread = f" · {_link('discussion', p.link)}" if p.link else ""
-        out.append(f"{p.index}. [{md(p.title)}]({p.url}){extra} · "
+        url = web_url(p.url)
+        head = f"[{md(p.title)}](<{url}>)" if url else md(p.title)
+        out.append(f"{p.index}. {head}{extra} · "
                    f"{p.argument_count} {'argument' if p.argument_count == 1 else 'arguments'}"
                    f"{thread}")
     out.append("")

@@ -53,7 +53,8 @@ async def test_votes_on_contributions(store: Store) -> None:
 
 
 def test_results_expose_totals_only() -> None:
-    assert [f.name for f in fields(VoteResult)] == ["target", "action", "value", "tally"]
+    assert [f.name for f in fields(VoteResult)] == ["target", "action", "value", "tally",
+                                                    "clicked"]
     assert not hasattr(DebateService, "voters")
 
 

@@ -112,8 +112,8 @@ async def test_forum_gets_one_tagged_post_per_argument(store: Store) -> None:
     tag = d.tags[forum]["Our City Should…"]
     assert {t.tag_id for t in d.threads_of(forum)} == {tag}
     first = d.messages[d.threads_of(forum)[0].id]
-    assert "[Our City Should Stop Apologising for Bike Lanes](<https://example.org/f>)" \
-        in first.content
+    assert ("from *Our City Should Stop Apologising for Bike Lanes* · "
+            "[read the piece](<https://example.org/f>)") in first.content
 
 
 async def test_forum_without_tag_room_posts_untagged(store: Store) -> None:

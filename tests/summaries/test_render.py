@@ -66,20 +66,20 @@ async def test_markdown(store: Store) -> None:
             "6 new voices · 2 changed minds**") in lines
     assert ("vs 2026-W46: pieces +1, votes +16, counterarguments +2, rebuttals +2, "
             "members +6, new voices +3, changed minds +2") in lines
-    assert (f"1. [Build more housing](https://example.org/housing) — A. Writer, The Example "
+    assert (f"1. [Build more housing](<https://example.org/housing>) — A. Writer, The Example "
             f"· 3 arguments · [discussion]({LINK}/222222222222222222/7000)") in lines
-    assert (f"[2. Zoning blocks homes]({LINK}/7020) in *Build more housing*: "
+    assert (f"[2\\. Zoning blocks homes]({LINK}/7020) in *Build more housing*: "
             "3 agree / 3 disagree of 6 votes, 1 counter.") in lines
     assert "> Supply alone will not fix prices when land is the scarce thing." in lines
-    assert (f"On [1. Supply lowers rents]({LINK}/7010/7012) in *Build more housing* · "
+    assert (f"On [1\\. Supply lowers rents]({LINK}/7010/7012) in *Build more housing* · "
             "net +2 (3 agree, 1 disagree)") in lines
     assert (f"- “The zoning data convinced me.” — credited [a counterargument]"
-            f"({LINK}/7020/7022) on 2. Zoning blocks homes (*Build more housing*): "
+            f"({LINK}/7020/7022) on 2\\. Zoning blocks homes (*Build more housing*): "
             "“Zoning is not the binding constraint in most towns; financing is.”") in lines
-    assert f"- [3. Density is green]({LINK}/7030) (*Build more housing*) · 1 vote" in lines
-    assert "- 2. Access improves (*Remote exams work*) · 0 votes" in lines
-    assert f"| 1 | [1. Supply lowers rents]({LINK}/7010) | 4 | 2 | 1 | 1 |" in lines
-    assert "| 2 | 2. Access improves | 0 | 0 | 0 | 0 |" in lines
+    assert f"- [3\\. Density is green]({LINK}/7030) (*Build more housing*) · 1 vote" in lines
+    assert "- 2\\. Access improves (*Remote exams work*) · 0 votes" in lines
+    assert f"| 1 | [1\\. Supply lowers rents]({LINK}/7010) | 4 | 2 | 1 | 1 |" in lines
+    assert "| 2 | 2\\. Access improves | 0 | 0 | 0 | 0 |" in lines
     assert "9 members took part: 6 new voices, 3 regulars." in lines
     assert "Members are counted, never named: nobody has opted in to public boards." in lines
     assert any(line.startswith("*Most contested: among arguments") for line in lines)
@@ -141,8 +141,9 @@ async def test_embeds_and_attachments(store: Store) -> None:
     names = [f.name for f in overview.fields]
     assert names == ["Pieces (2)", "Most contested", "Strongest counterargument",
                      "Strongest rebuttal", "Changed minds (2)", "Not yet countered (2)"]
-    assert f"[2. Zoning blocks homes]({LINK}/7020)" in overview.fields[1].value
-    assert "P2 · 2. Access improves: 0 agree · 0 disagree · 0 counters" in (
+    # The argument's label is outside text: beside the link, not its label.
+    assert f"2\\. Zoning blocks homes ([thread]({LINK}/7020))" in overview.fields[1].value
+    assert "P2 · 2\\. Access improves: 0 agree · 0 disagree · 0 counters" in (
         embeds[1].description)
     assert embeds[-1].image == f"attachment://{CHART_FILENAME}"
     files = attachments(summary)
@@ -223,7 +224,7 @@ async def test_titles_are_escaped_and_csv_cells_defused(store: Store) -> None:
     await store.cast_vote(VoteTarget.argument(arg.id), 1, DISAGREE, now=at(0, 6))
     summary = await build_summary(store, GUILD, WEEK, "UTC", now=at(8))
     text = to_markdown(summary)
-    assert "[\\*Bold\\* \\[claim\\]](https://e.example/x)" in text
-    assert "| 1 | 1. =SUM(A1) \\| pipes\\_and\\_stars\\* | 0 | 1 | 0 | 0 |" in text
+    assert "[\\*Bold\\* \\[claim\\]](<https://e.example/x>)" in text
+    assert "| 1 | 1\\. =SUM(A1) \\| pipes\\_and\\_stars\\* | 0 | 1 | 0 | 0 |" in text
     row = next(csv.DictReader(io.StringIO(to_csv(summary))))
     assert row["argument_title"] == "'=SUM(A1) | pipes_and_stars*"
