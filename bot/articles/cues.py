@@ -90,7 +90,8 @@ QUOTED_INTRO_RE: Final = re.compile(
     r"\b(?:reads?|said|says|wrote|writes|declared|declares|states|stated|promised|promises"
     r"|proclaimed|announced|listed|lists|told|tells|pledged|vowed|argued|argues|insisted"
     r"|according to|went like this|put it|included|emphasi[sz]ed|outlined|identified|cited"
-    r"|mentioned|proposed|named)\b(?:[^\s.!?]*\s+){0,5}?[^\s.!?]*:\s*$",
+    r"|mentioned|proposed|named|suggests|suggested|recommends|recommended|advises|advised)\b"
+    r"(?:[^\s.!?]*\s+){0,5}?[^\s.!?]*:\s*$",
     re.IGNORECASE)
 REASON_INTRO_RE: Final = re.compile(
     r"\b(?:reasons?|why|because|arguments?|problems?|grounds|objections?|lessons?|mistakes?"
@@ -205,3 +206,9 @@ NARRATION_RE: Final = re.compile(
     r"(?:then\s+|after\s+that,?\s+)?(?:we|I|they|he|she)\s+(?:then\s+|also\s+|first\s+)?"
     r"(?:[a-z]+ed|went|took|made|came|got|met|wrote|sent|gave|held|began|ran|saw|told|spoke"
     r"|found|brought|bought|left|set)\b", re.IGNORECASE)
+# A lead-in that says what follows will happen or does harm: "This would:", "The war on
+# drugs results in:". Its items argue even when they read as plain statements.
+CONSEQUENCE_INTRO_RE: Final = re.compile(
+    r"\b(?:would|will|should|must|could|results?\s+in|leads?\s+to|means|causes)"
+    r"(?:\s+[^\s.!?:]+){0,2}\s*:\s*$",
+    re.IGNORECASE)

@@ -289,7 +289,9 @@ class _Reader(Layout):
             c.counted in _PROCEDURE_NOUNS for c in cands)
         ev = Evidence(fam, count, marked, announced=announced, procedural=procedural,
                       argument_noun=noun is None or noun.noun in ARGUMENT_NOUNS,
-                      intro_concerns=bool(cues.REASON_WORDS_RE.search(intro[-160:])),
+                      intro_concerns=bool(cues.REASON_WORDS_RE.search(intro[-160:])
+                                          or cues.CONSEQUENCE_INTRO_RE.search(
+                                              last_sentence(intro))),
                       vague=announced is None and bool(VAGUE_ANNOUNCE_RE.search(intro)),
                       title_count=self.title_count if announced is None else None,
                       intro_colon=stripped.endswith(":"),
