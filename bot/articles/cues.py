@@ -91,7 +91,7 @@ QUOTED_INTRO_RE: Final = re.compile(
     r"|proclaimed|announced|listed|lists|told|tells|pledged|vowed|argued|argues|insisted"
     r"|according to|went like this|put it|included|emphasi[sz]ed|outlined|identified|cited"
     r"|mentioned|proposed|named|suggests|suggested|recommends|recommended|advises|advised)\b"
-    r"(?:[^\s.!?]*\s+){0,5}?[^\s.!?]*:\s*$",
+    r"(?:\s+[^\s.!?:]+){0,6}\s*:\s*$",
     re.IGNORECASE)
 REASON_INTRO_RE: Final = re.compile(
     r"\b(?:reasons?|why|because|arguments?|problems?|grounds|objections?|lessons?|mistakes?"
