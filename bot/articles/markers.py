@@ -38,7 +38,8 @@ COUNT_NOUNS: Final = frozenset({
     "step", "sign", "rule", "worry", "concern", "benefit", "advantage", "error", "sin", "trap",
     "priority", "obstacle", "explanation", "difference", "lie", "fallacy", "weakness",
     "strength", "count", "caveat", "change", "demand", "test", "cost", "requirement",
-    "condition", "precondition", "prerequisite", "stage", "phase",
+    "condition", "precondition", "prerequisite", "stage", "phase", "policy", "measure",
+    "solution", "proposal", "recommendation", "pillar", "option", "remedy", "fix",
 })
 # Nouns that count arguments and nothing else; "things", "ways" or "steps" count anything.
 ARGUMENT_NOUNS: Final = frozenset({
@@ -46,6 +47,7 @@ ARGUMENT_NOUNS: Final = frozenset({
     "failure", "fallacy", "concern", "worry", "error", "sin", "danger", "risk", "weakness",
     "misconception", "lie", "truth", "ground", "cause", "point", "priority", "demand",
     "takeaway", "caveat", "obstacle", "explanation", "issue", "question", "principle",
+    "policy", "measure", "solution", "proposal", "recommendation", "remedy", "fix",
 })
 MARKER_NOUNS: Final = COUNT_NOUNS - {"thing", "way", "fact", "change", "test", "cost", "count",
                                       "requirement", "condition", "precondition",
@@ -72,6 +74,8 @@ def singular(noun: str) -> str:
         return noun[:-3] + "y"
     if noun.endswith(("sses", "xes")):
         return noun[:-2]
+    if noun.endswith("es") and noun[:-2].endswith(("ch", "sh", "x")):
+        return noun[:-2]  # "fixes", "approaches"
     return noun[:-1] if noun.endswith("s") else noun
 
 
@@ -79,7 +83,8 @@ _ORD_ALT = "|".join(ORDINALS)
 _ORD_CAP = "|".join(word.capitalize() for word in ORDINALS)
 _NUM_ALT = "|".join(NUMBER_WORDS)
 _PLURALS = "|".join(sorted({n + "s" for n in COUNT_NOUNS} | {"mistakes", "fallacies",
-                                                             "priorities", "lies"}))
+                                                             "priorities", "lies", "policies",
+                                                             "remedies", "fixes"}))
 
 # "There are four reasons", "for three reasons", "5 things", "two hard lessons".
 ANNOUNCE_RE: Final = re.compile(

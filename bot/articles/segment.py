@@ -312,6 +312,8 @@ class _Reader(Layout):
             texts = [self._item_text(c) for c in cands]
             ev.item_words = sum(word_count(t) for t in texts) / len(cands)
             ev.arguing = sum(1 for t in texts if cues.ARGUING_RE.search(t[:400])) / len(cands)
+        if fam == "alike" and first.kind.split("#", 1)[1].split(" ", 1)[0] in ("i", "we", "you"):
+            ev.personal = True  # "I entrust you with ...": a writer speaking, not counting
         if fam in ("heading", "lead"):
             heads = [self._head_text(c) for c in cands]
             ev.questions = sum(1 for h in heads if h.rstrip().endswith("?"))

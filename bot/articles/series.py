@@ -69,6 +69,7 @@ class Evidence:
     vague: bool = False  # announced without a number ("several reasons")
     procedural: bool = False  # counted in steps, stages or phases
     narrated: bool = False  # the items tell what someone did ("we started", "they went")
+    personal: bool = False  # paragraphs opening alike with "I ..." or "We ..." (anaphora)
     title_noun: bool = False  # the headline names what is counted ("myths", "reasons")
     examples: bool = False  # led in as examples ("such as:", "for instance:")
     argument_noun: bool = True  # the announcement counts arguments, not "things"
@@ -154,6 +155,8 @@ def weigh(ev: Evidence) -> tuple[float, list[str]]:
         add(0.5, "positions counted up from a first that opens a paragraph")
     if ev.family == "alike":
         add(1.0, "paragraphs open alike")
+        if ev.personal and ev.announced is None:
+            add(-0.8, "alike openings in the first person, unannounced (rhetoric)")
     if ev.examples:
         add(-1.5, "led in as examples")
     if ev.fragments:
