@@ -39,7 +39,8 @@ COUNT_NOUNS: Final = frozenset({
     "priority", "obstacle", "explanation", "difference", "lie", "fallacy", "weakness",
     "strength", "count", "caveat", "change", "demand", "test", "cost", "requirement",
     "condition", "precondition", "prerequisite", "stage", "phase", "policy", "measure",
-    "solution", "proposal", "recommendation", "pillar", "option", "remedy", "fix",
+    "solution", "proposal", "recommendation", "pillar", "option", "remedy", "fix", "harm",
+    "downside", "drawback", "disadvantage", "consequence", "shortcoming", "failing",
 })
 # Nouns that count arguments and nothing else; "things", "ways" or "steps" count anything.
 ARGUMENT_NOUNS: Final = frozenset({
@@ -48,6 +49,7 @@ ARGUMENT_NOUNS: Final = frozenset({
     "misconception", "lie", "truth", "ground", "cause", "point", "priority", "demand",
     "takeaway", "caveat", "obstacle", "explanation", "issue", "question", "principle",
     "policy", "measure", "solution", "proposal", "recommendation", "remedy", "fix",
+    "harm", "downside", "drawback", "disadvantage", "consequence", "shortcoming", "failing",
 })
 MARKER_NOUNS: Final = COUNT_NOUNS - {"thing", "way", "fact", "change", "test", "cost", "count",
                                       "requirement", "condition", "precondition",
@@ -100,7 +102,8 @@ VAGUE_ANNOUNCE_RE: Final = re.compile(
     r"|(?:here\s+are|there\s+are|consider|with)\s+(?:some|these)|a\s+lot\s+of|lots\s+of)\s+"
     r"(?:[a-z’'-]+\s+)?(?:reasons|problems|objections|arguments|concerns|flaws|lessons|mistakes"
     r"|myths|issues|points|questions|grounds|worries|failures|fallacies|misconceptions|ideas"
-    r"|priorities|truths|takeaways)\b",
+    r"|priorities|truths|takeaways|negatives|harms|downsides|drawbacks|disadvantages|benefits"
+    r"|advantages|consequences|shortcomings|failings|dangers|risks|costs)\b",
     re.IGNORECASE)
 # "the first two reasons" counts a subset, not the piece's arguments.
 ANNOUNCE_SUBSET_RE: Final = re.compile(r"\b(?:first|last|next|previous|other|these|those)\s*$",

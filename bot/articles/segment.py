@@ -63,7 +63,7 @@ from bot.articles.series import (
 
 __all__ = ["TITLE_MAX", "segment"]
 
-_SECOND_SERIES = 0.8  # a further list is kept only when this sure of it
+_SECOND_SERIES = 0.65  # a further list is kept only when this sure of it
 _UNMARKED_SHARE = 0.75  # an unmarked argument is less certain than its list
 # "Two steps", "two requirements": a process or its preconditions, described, not argued.
 _PROCEDURE_NOUNS = frozenset({"step", "stage", "phase", "requirement", "condition",
@@ -471,20 +471,23 @@ class _Reader(Layout):
     def _explain(self, chosen: list[Split], considered: list[Split]) -> tuple[str, ...]:
         lines: list[str] = []
         for split in sorted(considered, key=Split.rank, reverse=True):
+            overlaps = any(not (split.starts[-1].para < c.starts[0].para
+                                or split.starts[0].para > c.starts[-1].para) for c in chosen)
             verdict = ("chosen" if split in chosen else
                        "rejected: below the acceptance threshold"
                        if split.confidence < ACCEPT else
                        "rejected: inside one argument of another series"
                        if any(suppresses(outer, split) for outer in considered
                               if outer.confidence >= ACCEPT) else
-                       "rejected: a better series overlaps")
+                       "rejected: a better series overlaps" if overlaps else
+                       "rejected: of another kind than the chosen series, or not sure enough "
+                       "to stand beside it")
             lines.append(f"{split.describe(self.paras)}: confidence {split.confidence:.2f}, "
                          f"{verdict}")
             lines.extend(f"    {reason}" for reason in split.reasons)
         if not considered:
             lines.append("no series of markers found")
         return tuple(lines)
-
 
 
 def _meta(article: Article) -> dict[str, object]:
