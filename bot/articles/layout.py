@@ -39,23 +39,12 @@ _TURN_CHARS = 600
 _RUN_IN_LABEL_RE = re.compile(
     r"((?:[A-Z][a-z’'-]+|[A-Z]{2,})(?:\s+(?:[A-Z][a-z’'-]+|of|and|the|for|in|on|to|a)){0,4})"
     r"\.\s+(?=[A-Z“\"])")
-
-
-def _courtesy_label(label: str) -> bool:
-    """A run-in "label" that is a courtesy or a short word, not a point ("Mr.", "Dr.")."""
-    if label.split()[-1] in _COURTESIES:
-        return True
-    return " " not in label and len(label) <= 3
-
-
 # Words that open a short sentence rather than a crosshead ("It worked.", "Yes.").
 _SENTENCE_OPENERS = frozenset({"It", "This", "That", "He", "She", "They", "We", "I", "You",
                                "There", "But", "And", "So", "Yes", "No", "Not", "Nor", "Or",
                                "Then", "Now", "Here", "Well", "Okay", "OK", "Thanks", "Sadly"})
 _COURTESIES = frozenset({"Mr", "Mrs", "Ms", "Dr", "St", "Prof", "Gen", "Sen", "Rep", "Jr", "Sr",
                          "Co", "Inc", "Ltd", "No", "Vol"})
-
-
 # "COST. The levy would ..." opens with a label in capitals.
 _CAPS_LABEL_RE = re.compile(r"([A-Z][A-Z’'&/ -]{2,40}[A-Z])[.:—–]\s+[A-Z“\"]")
 # "Small sample size: one person ..." opens with a label; "Consider this: ..." does not.
@@ -79,9 +68,10 @@ _INITIALS_RE = re.compile(r"\b[A-Z]\.(?:\s?[A-Z]\.)*\s")
 _NAME_WORDS = frozenset({"de", "van", "von", "der", "la", "le", "and", "&", "of", "the"})
 
 
-
 @dataclass(frozen=True, slots=True)
 class Announcement:
+    """A count the piece announces ("four reasons"): where, how many, and of what."""
+
     para: int
     offset: int
     count: int
@@ -244,6 +234,13 @@ class Layout:
         if here.kind is BlockKind.HEADING and there.kind is BlockKind.HEADING:
             return there.level <= here.level
         return True
+
+
+def _courtesy_label(label: str) -> bool:
+    """A run-in "label" that is a courtesy or a short word, not a point ("Mr.", "Dr.")."""
+    if label.split()[-1] in _COURTESIES:
+        return True
+    return " " not in label and len(label) <= 3
 
 
 def announcements_in(text: str) -> list[re.Match[str]]:
