@@ -1148,9 +1148,7 @@ class SqlStore(Store):
             # One member's clicks on one target, one at a time, in every process; within the
             # lock the vote row and the member's recent clicks are read and written alike.
             await self._lock_vote(conn, *key)
-            current = await conn.fetchval(
-                "SELECT value FROM votes WHERE target_kind = $1 AND target_id = $2"
-                f" AND member_id = $3{self._for_update}", *key)
+            current, clicks = await self._vote_and_clicks(conn, key, clicks=click is not None)
             before: int | None = None if current is None else int(current)
             if click is None:
                 after, counted = _toggle(before, value), True
@@ -1159,8 +1157,8 @@ class SqlStore(Store):
                     "DELETE FROM vote_clicks WHERE target_kind = $1 AND target_id = $2"
                     " AND member_id = $3", *key)
             else:
-                folded = await self._fold_click(conn, key, argument_id, before, click, value,
-                                                debounce)
+                folded = await self._fold_click(conn, key, argument_id, before, clicks, click,
+                                                value, debounce)
                 if folded is None:  # recorded already, or too old to place
                     tally = await self._tally(conn, target)
                     return VoteOutcome(target, member_id, "repeated", before, tally)
@@ -1172,17 +1170,29 @@ class SqlStore(Store):
         return VoteOutcome(target, member_id, _vote_action(before, after, counted), after,
                            tally)
 
-    async def _fold_click(
-        self, conn: Conn, key: tuple[str, int, int], argument_id: int, before: int | None,
-        click: VoteClick, value: int, debounce: float,
-    ) -> tuple[int | None, bool] | None:
-        """Record ``click`` among the member's recent clicks on the target and fold them again
-        in click order; returns (the vote after them all, whether this click counted), or
-        ``None`` when the click is recorded already or older than the history kept."""
+    async def _vote_and_clicks(self, conn: Conn, key: tuple[str, int, int], *, clicks: bool
+                               ) -> tuple[Any, list[Row]]:
+        """The member's vote on the target (locked for the transaction where rows lock) and,
+        with ``clicks``, their recent clicks on it in click order."""
+        current = await conn.fetchval(
+            "SELECT value FROM votes WHERE target_kind = $1 AND target_id = $2"
+            f" AND member_id = $3{self._for_update}", *key)
+        if not clicks:
+            return current, []
         rows = await conn.fetch(
             "SELECT click_id, clicked_at, value, prior, counted FROM vote_clicks"
             " WHERE target_kind = $1 AND target_id = $2 AND member_id = $3"
             " ORDER BY click_id", *key)
+        return current, rows
+
+    async def _fold_click(
+        self, conn: Conn, key: tuple[str, int, int], argument_id: int, before: int | None,
+        rows: list[Row], click: VoteClick, value: int, debounce: float,
+    ) -> tuple[int | None, bool] | None:
+        """Record ``click`` among the member's recent clicks on the target (``rows``) and fold
+        them again in click order; returns (the vote after them all, whether this click
+        counted), or ``None`` when the click is recorded already or older than the history
+        kept."""
         history = [_Click(int(r["click_id"]), _ts(r["clicked_at"]), int(r["value"]),
                           None if r["prior"] is None else int(r["prior"]), bool(r["counted"]))
                    for r in rows]
@@ -1219,9 +1229,12 @@ class SqlStore(Store):
                 " AND target_id = $2 AND member_id = $3 AND click_id = $4",
                 *key, entry.id, entry.prior, entry.counted)
         latest = max(c.at for c in ordered)
-        await conn.execute(
-            "DELETE FROM vote_clicks WHERE target_kind = $1 AND target_id = $2"
-            " AND member_id = $3 AND clicked_at < $4", *key, latest - CLICK_HISTORY)
+        if any(c.at < latest - CLICK_HISTORY for c in history):
+            # Only when some click has aged out: a statement saved on almost every vote, each
+            # one a trip to SQLite's thread with the store's lock held.
+            await conn.execute(
+                "DELETE FROM vote_clicks WHERE target_kind = $1 AND target_id = $2"
+                " AND member_id = $3 AND clicked_at < $4", *key, latest - CLICK_HISTORY)
         return state, new.counted
 
     async def _write_vote(
