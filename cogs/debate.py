@@ -56,12 +56,12 @@ class TallyRefresher:
     that discord.py retries after a 5xx can no longer land after a newer one. Votes arriving
     meanwhile mark the message stale, and the task goes round again once its edit is done:
     the newest tally wins, and a burst of votes still costs one edit per window. After each
-    edit the tally is read once more and, if it moved (a vote in this process or another
-    one, whose own edit may have landed first), edited again; so the last edit to land on a
-    message is followed by a read of the final tally. A failed edit (Discord failing, rate
-    limiting, the answer lost on the way) is tried again with a growing pause, reading the
-    tally afresh each time; a message that is gone, or that the bot may no longer edit, is
-    given up.
+    edit the tally is read once more, a window later, and, if it moved (a vote in this
+    process or another one, whose own edit may have landed first), edited again; so the last
+    edit to land on a message is followed by a read of the final tally. A failed edit
+    (Discord failing, rate limiting, the answer lost on the way) is tried again with a
+    growing pause, reading the tally afresh each time; a message that is gone, or that the
+    bot may no longer edit, is given up.
     """
 
     #: Pauses before trying a failed edit again; after the last, the next vote retries.
@@ -90,7 +90,7 @@ class TallyRefresher:
                                     else self.RETRY_PAUSES[failures - 1])
                 self._stale.discard(message_id)
                 try:
-                    shown = await self._edit(channel_id, message_id, target, shown)
+                    tally = await self._edit(channel_id, message_id, target, shown)
                 except _GiveUp:
                     return
                 except Exception as exc:
@@ -104,33 +104,39 @@ class TallyRefresher:
                     self._stale.add(message_id)
                     continue
                 failures = 0
-                # No await between this check and leaving the map: a vote recorded from here
-                # on finds no task and starts one.
-                if message_id not in self._stale:
+                edited, shown = tally != shown, tally
+                # After an edit, one more window and one more read: votes in this process
+                # or another may have moved the tally while the edit was on its way, and
+                # the message must end on the newest count. Without an edit and without new
+                # votes, the message shows the store's tally. No await between this check and
+                # leaving the map: a vote recorded from here on finds no task and starts one.
+                if not edited and message_id not in self._stale:
                     return
         finally:
             if self._tasks.get(message_id) is asyncio.current_task():
                 del self._tasks[message_id]
 
     async def _edit(self, channel_id: int, message_id: int, target: VoteTarget,
-                    shown: Tally | None) -> Tally | None:
-        """Edit until the message shows the tally read last; returns that tally."""
+                    shown: Tally | None) -> Tally:
+        """Read the tally and, if the message shows another, edit it once; returns the tally
+        the message shows now. One edit per window, however fast the votes come: edits
+        back to back would spend Discord's rate limit and the event loop on a count that is
+        out of date again before it lands."""
+        if target.kind == "contribution":
+            contribution = await self.store.get_contribution(target.id)
+            if contribution is None or contribution.withdrawn:
+                raise _GiveUp  # its message has no tallies any more
+        tally = await self.store.tally(target)
+        if tally == shown:
+            return tally
         message = self.client.get_partial_messageable(channel_id).get_partial_message(
             message_id)
-        while True:
-            if target.kind == "contribution":
-                contribution = await self.store.get_contribution(target.id)
-                if contribution is None or contribution.withdrawn:
-                    raise _GiveUp  # its message has no tallies any more
-            tally = await self.store.tally(target)
-            if tally == shown:
-                return shown
-            try:
-                await message.edit(view=view_for(target, tally), allowed_mentions=NO_MENTIONS)
-            except (discord.NotFound, discord.Forbidden) as exc:
-                log.warning("cannot refresh the tally on message %s: %s", message_id, exc)
-                raise _GiveUp from exc
-            shown = tally
+        try:
+            await message.edit(view=view_for(target, tally), allowed_mentions=NO_MENTIONS)
+        except (discord.NotFound, discord.Forbidden) as exc:
+            log.warning("cannot refresh the tally on message %s: %s", message_id, exc)
+            raise _GiveUp from exc
+        return tally
 
     async def flush(self) -> None:
         """Wait for the scheduled edits (used at shutdown and by tests)."""
