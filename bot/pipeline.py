@@ -19,6 +19,7 @@ from pathlib import Path
 from bot.articles.extract import extract_entry, extract_html, extract_markdown, extract_text
 from bot.articles.model import Article, Piece
 from bot.articles.segment import segment
+from bot.errors import UserFacingError
 from bot.feeds.fetch import MAX_BODY_BYTES, Fetcher, FetchError
 from bot.feeds.parse import FeedEntry, NotAFeed, ParsedFeed, discover_feed_links, parse_feed
 
@@ -28,7 +29,7 @@ _HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 _MARKDOWN_SUFFIXES = {".md", ".markdown", ".mdown", ".mkd"}
 
 
-class SourceError(ValueError):
+class SourceError(UserFacingError, ValueError):
     """A source that cannot be read at all (missing, empty, binary); the message says which."""
 
 

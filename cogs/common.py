@@ -8,7 +8,7 @@ import aiohttp
 import discord
 from discord import app_commands
 
-from bot.debate import DebateError
+from bot.errors import UserFacingError
 from bot.publishing import PortError
 from bot.redact import redact_text
 
@@ -57,7 +57,7 @@ def is_expired(error: BaseException) -> bool:
 def explain(error: BaseException) -> str | None:
     """What to tell a member about ``error``; ``None`` for a bug (log it, say sorry)."""
     original = getattr(error, "original", None) or error
-    if isinstance(original, DebateError):
+    if isinstance(original, UserFacingError):
         return original.user_message
     # Checks that say why they refused (cogs.checks.NotModerator) are shown as they are.
     user_message = getattr(error, "user_message", None)

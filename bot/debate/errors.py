@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from bot.errors import UserFacingError
 from bot.store.records import ContributionKind, TargetKind
 
 #: How each kind of text is named to members.
@@ -43,12 +44,8 @@ def duration(span: timedelta) -> str:
     return plural(hours // 24, "day")
 
 
-class DebateError(Exception):
+class DebateError(UserFacingError):
     """A member's action was refused; ``user_message`` is what to tell them."""
-
-    def __init__(self, user_message: str) -> None:
-        super().__init__(user_message)
-        self.user_message = user_message
 
 
 class TooShort(DebateError):

@@ -37,6 +37,7 @@ from typing import Literal
 from urllib.parse import urlsplit, urlunsplit
 
 from bot.articles.model import Article, Piece
+from bot.errors import UserFacingError
 from bot.feeds import schedule
 from bot.feeds.fetch import Fetcher, FetchError, FetchResult, HTTPStatusError
 from bot.feeds.filters import EntryFilter, FilterError, FilterFields, build_filter, parse_filter
@@ -81,8 +82,9 @@ FeedState = Literal["ok", "failing", "paused"]
 # ------------------------------------------------------------------------------ results
 
 
-class FeedServiceError(Exception):
-    """A /feed operation was refused; ``str(error)`` is the message for the moderator."""
+class FeedServiceError(UserFacingError):
+    """A /feed operation was refused; ``user_message`` (also ``str(error)``) is the message
+    for the moderator."""
 
 
 @dataclass(frozen=True, slots=True)
