@@ -1,4 +1,11 @@
-"""Shared test fixtures: where ../shared is, and the PostgreSQL switch."""
+"""Shared test fixtures and markers: where ../shared is, and the PostgreSQL switch.
+
+Two markers say what a test costs (declared in pyproject.toml; select with ``-m``):
+``e2e`` for tests that run the real bot (or a real discord.py client) against the emulator, in
+this process or a child one, the suite's slow half; ``postgres`` for tests that need the
+PostgreSQL server of ``COUNTERPOINT_TEST_POSTGRES_URL``. They are skipped here, in one place,
+when it is not set. ``python -m pytest -m "not e2e"`` is the quick loop while working.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +16,21 @@ import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED = REPO_ROOT.parent / "shared"
-POSTGRES_URL = os.environ.get("COUNTERPOINT_TEST_POSTGRES_URL")
+POSTGRES_ENV = "COUNTERPOINT_TEST_POSTGRES_URL"
+POSTGRES_URL = os.environ.get(POSTGRES_ENV)
+#: Test files that drive the real bot or a discord.py client over the emulator, besides tests/e2e.
+_E2E_FILES = {"tests/test_sandbox.py", "tests/emulator/test_discordpy_bot.py",
+              "tests/emulator/test_gateway_protocol.py", "tests/emulator/test_second_bot.py"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    skip_postgres = pytest.mark.skip(reason=f"{POSTGRES_ENV} is not set")
+    for item in items:
+        path = Path(item.path).resolve().relative_to(REPO_ROOT).as_posix()
+        if path.startswith("tests/e2e/") or path in _E2E_FILES:
+            item.add_marker(pytest.mark.e2e)
+        if not POSTGRES_URL and item.get_closest_marker("postgres") is not None:
+            item.add_marker(skip_postgres)
 
 
 @pytest.fixture(scope="session")

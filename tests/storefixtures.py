@@ -29,11 +29,8 @@ POSTGRES_URL = os.environ.get(POSTGRES_ENV)
 
 BACKENDS = [
     pytest.param("sqlite", id="sqlite"),
-    pytest.param(
-        "postgres",
-        id="postgres",
-        marks=pytest.mark.skipif(not POSTGRES_URL, reason=f"{POSTGRES_ENV} is not set"),
-    ),
+    # Skipped by tests/conftest.py when COUNTERPOINT_TEST_POSTGRES_URL is not set.
+    pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
 ]
 
 
