@@ -13,6 +13,13 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Property tests are the same on every run (derandomised: a failure reproduces, CI never
+# flakes on a new example) and never timed: this machine is shared, a slow example is no bug.
+settings.register_profile("counterpoint", derandomize=True, deadline=None, database=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("counterpoint")
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED = REPO_ROOT.parent / "shared"

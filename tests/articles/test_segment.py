@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.articles.model import Article, Block, BlockKind, Piece
 from bot.articles.segment import TITLE_MAX, segment
@@ -645,22 +647,24 @@ def test_odd_input_never_raises(paragraphs: tuple[str, ...]) -> None:
     _assert_well_formed(piece)
 
 
-def test_generated_pieces_are_always_well_formed() -> None:
-    import random
+_FRAGMENTS = [
+    "First,", "Second,", "Third,", "Finally,", "For starters,", "The third reason",
+    "Another reason is", "1.", "2)", "(3)", "#4", "Reason #2:", "•", "In short,",
+    "There are four reasons.", "But", "Moreover,", "the first time", "“First, quoted.",
+    "1991:", "Preheat the oven.", "See Smith (2020), p. 4.", "word", "another word.",
+    "A sentence that ends here.", "Ünïcödé ✓", "", "   ",
+]
+# Paragraphs made of marker-like fragments, with arbitrary text mixed in.
+_PARAGRAPHS = st.lists(
+    st.lists(st.one_of(st.sampled_from(_FRAGMENTS), st.text(max_size=30)), max_size=12)
+    .map(" ".join),
+    max_size=15)
 
-    rng = random.Random(1234)
-    fragments = [
-        "First,", "Second,", "Third,", "Finally,", "For starters,", "The third reason",
-        "Another reason is", "1.", "2)", "(3)", "#4", "Reason #2:", "•", "In short,",
-        "There are four reasons.", "But", "Moreover,", "the first time", "“First, quoted.",
-        "1991:", "Preheat the oven.", "See Smith (2020), p. 4.", "word", "another word.",
-        "A sentence that ends here.", "Ünïcödé ✓", "", "   ",
-    ]
-    for _ in range(300):
-        paragraphs = tuple(
-            " ".join(rng.choice(fragments) for _ in range(rng.randint(0, 12)))
-            for _ in range(rng.randint(0, 15)))
-        _assert_well_formed(segment(Article.from_paragraphs(paragraphs)))
+
+@settings(max_examples=300)
+@given(_PARAGRAPHS)
+def test_generated_pieces_are_always_well_formed(paragraphs: list[str]) -> None:
+    _assert_well_formed(segment(Article.from_paragraphs(paragraphs)))
 
 
 @pytest.mark.parametrize(("openings", "markers"), [
