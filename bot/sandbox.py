@@ -100,12 +100,14 @@ class RunningBot(Generic[ClientT]):
 
 
 async def start_client(emu: Emulator, client: ClientT, *, ready: asyncio.Event | None = None,
-                       within: float = _TIMEOUT) -> RunningBot[ClientT]:
-    """Point discord.py at ``emu``, start ``client`` and wait for ``ready`` (by default
-    discord.py's own ready). Raises the client's error if it stopped, else :class:`NotReady`;
-    either way discord.py is pointed back at Discord."""
+                       within: float = _TIMEOUT, token: str | None = None
+                       ) -> RunningBot[ClientT]:
+    """Point discord.py at ``emu``, start ``client`` with ``token`` (by default the emulator's
+    own bot's; another from ``emu.add_bot``) and wait for ``ready`` (by default discord.py's
+    own ready). Raises the client's error if it stopped, else :class:`NotReady`; either way
+    discord.py is pointed back at Discord."""
     pointer = emu.point_discord_py_here()
-    task = asyncio.create_task(client.start(emu.token), name="bot-on-emulator")
+    task = asyncio.create_task(client.start(token or emu.token), name="bot-on-emulator")
     waiter = asyncio.create_task(ready.wait() if ready is not None else client.wait_until_ready())
     try:
         done, _ = await asyncio.wait({task, waiter}, timeout=within,
