@@ -569,7 +569,7 @@ def connection_details(box: Sandbox, threads: Sequence[Thread], client: BotIdent
         f"  REST base URL:      {box.emu.rest_url}",
         f"  Gateway URL:        {box.emu.gateway_url}",
         f"  Guild:              {guild.id} ({guild.name})",
-        f"  Channel #{box.channel.name}: {box.channel.id}",
+        f"  Channel:            {box.channel.id} (#{box.channel.name})",
         *(f"  Thread:             {t.id} ({t.name})" for t in threads),
         *(f"  Member:             {m.user.id} ({m.user.username}"
           f"{', moderator' if m is box.moderator else ''})" for m in [box.moderator, *box.members]),

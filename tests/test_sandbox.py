@@ -131,7 +131,7 @@ async def test_keep_prints_what_another_client_needs_to_connect() -> None:
         tokens = re.findall(r"Bot token: +(\S+)", details)
         applications = re.findall(r"Application id: +(\d+)", details)
         assert len(tokens) == len(applications) == 2
-        channel = re.search(r"Channel #debates: (\d+)", details)
+        channel = re.search(r"Channel: +(\d+) \(#debates\)", details)
         assert channel is not None and re.search(r"Guild: +\d+ \(Counterpoint Sandbox\)",
                                                  details)
         async with aiohttp.ClientSession() as http:
