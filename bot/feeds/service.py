@@ -55,7 +55,7 @@ from bot.markup import web_url
 from bot.pipeline import newest_entry, read_entry, split
 from bot.publishing.payloads import threadable
 from bot.redact import redact_url
-from bot.store.base import Store
+from bot.store import Store
 from bot.store.records import (
     Conflict,
     EntryKeys,
