@@ -39,6 +39,7 @@ from urllib.parse import urlsplit, urlunsplit
 from bot.articles.model import Article, Piece
 from bot.errors import UserFacingError
 from bot.feeds import schedule
+from bot.feeds.entries import newest_entry
 from bot.feeds.fetch import Fetcher, FetchError, FetchResult, HTTPStatusError
 from bot.feeds.filters import EntryFilter, FilterError, FilterFields, build_filter, parse_filter
 from bot.feeds.parse import (
@@ -52,8 +53,8 @@ from bot.feeds.parse import (
     parse_feed,
 )
 from bot.markup import web_url
-from bot.pipeline import newest_entry, read_entry, split
-from bot.publishing.payloads import threadable
+from bot.pipeline import read_entry, split
+from bot.queueing import threadable
 from bot.redact import redact_url
 from bot.store.base import Store
 from bot.store.records import (

@@ -48,7 +48,6 @@ from bot.publishing.payloads import (
     role_mention,
     role_ping_text,
     thread_name,
-    threadable,
 )
 from bot.publishing.port import (
     PERMISSION_LABELS,
@@ -60,6 +59,7 @@ from bot.publishing.port import (
     PostedMessage,
     required_permissions,
 )
+from bot.queueing import queue_piece
 from bot.store import (
     ArgumentRecord,
     Conflict,
@@ -144,8 +144,8 @@ class Publisher:
         Use this rather than ``store.create_piece``: a piece without enumerated arguments is
         stored with one argument standing for the whole piece, which gets the one thread.
         """
-        return await self.store.create_piece(
-            guild_id, channel_id, threadable(piece), url=url, subscription_id=subscription_id)
+        return await queue_piece(self.store, guild_id, channel_id, piece, url=url,
+                                 subscription_id=subscription_id)
 
     # --- publishing -------------------------------------------------------------------------
 
