@@ -19,3 +19,10 @@ def shorten(text: str, limit: int) -> str:
     if space >= limit // 2:
         cut = cut[:space]
     return cut.rstrip(" ,;:-–—") + ELLIPSIS
+
+
+def one_line(text: str, limit: int) -> str:
+    """``text`` on one line, cut hard with an ellipsis when longer than ``limit`` (for error
+    messages and labels, where every word may matter and none is worth a word boundary)."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - len(ELLIPSIS)] + ELLIPSIS
