@@ -398,7 +398,7 @@ class Feeds(commands.Cog):
     async def list_(self, interaction: discord.Interaction) -> None:
         await self._defer(interaction)
         guild_id = self._guild_id(interaction)
-        lines = await self.service.list(guild_id)
+        lines = await self.service.statuses(guild_id)
         if not lines:
             await self._say(interaction, "This server follows no feeds yet. Add one with "
                                          "`/feed add`.")
