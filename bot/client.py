@@ -105,8 +105,8 @@ class CounterpointBot(commands.AutoShardedBot):
         self.tree.on_error = self._on_tree_error  # type: ignore[method-assign]
 
     async def setup_hook(self) -> None:
-        from cogs.controls import DYNAMIC_ITEMS
-        from cogs.port import DiscordAdapter
+        from cogs.utils.controls import DYNAMIC_ITEMS
+        from cogs.utils.port import DiscordAdapter
 
         self.store = self._given_store or await open_store(self.settings.database_url)
         self.fetcher = Fetcher(allow_private_addresses=self.settings.allow_private_addresses)
@@ -157,7 +157,7 @@ class CounterpointBot(commands.AutoShardedBot):
     async def _on_tree_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError
     ) -> None:
-        from cogs.common import answer_error
+        from cogs.utils.replies import answer_error
 
         await answer_error(interaction, error)
 

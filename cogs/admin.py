@@ -1,6 +1,6 @@
 """``/config``: the guild's settings, changed from Discord by moderators.
 
-Every command here is for moderators (``cogs.checks``: Manage Server or the configured
+Every command here is for moderators (``cogs.utils.checks``: Manage Server or the configured
 moderator role), except ``/config moderator-role``, which needs Manage Server itself: whoever
 holds the moderator role must not be able to hand it on or take it away. Every change is
 written to the guild's moderation log.
@@ -20,9 +20,9 @@ from discord.ext import commands
 
 from bot.store import GuildSettings
 from bot.summaries import due_summary, next_slot
-from cogs.checks import MODERATOR_DEFAULTS, ensure_moderator
-from cogs.common import NO_MENTIONS
 from cogs.summaries import SCHEDULE_MINUTES, missing_permissions, permission_names
+from cogs.utils.checks import MODERATOR_DEFAULTS, ensure_moderator
+from cogs.utils.replies import NO_MENTIONS
 
 if TYPE_CHECKING:
     from bot.client import CounterpointBot

@@ -1,6 +1,6 @@
 """Votes, counterarguments and rebuttals: the thin Discord side of :class:`DebateService`.
 
-Buttons arrive through the ``DynamicItem``s of :mod:`cogs.controls`; modal submits are read
+Buttons arrive through the ``DynamicItem``s of :mod:`cogs.utils.controls`; modal submits are read
 here from the interaction itself (their custom ids are the buttons' ids), so a form opened
 before a restart is still accepted after it, and two members answering the same argument at
 once never share a form object.
@@ -29,8 +29,8 @@ from bot.debate import (
 from bot.debate.errors import noun
 from bot.debate.service import utc_now
 from bot.store import Contribution, Store, Tally, VoteClick, VoteTarget
-from cogs.common import NO_MENTIONS, answer_error, reply
-from cogs.controls import DEBATE_COG, contribution_view, view_for
+from cogs.utils.controls import DEBATE_COG, contribution_view, view_for
+from cogs.utils.replies import NO_MENTIONS, answer_error, reply
 
 if TYPE_CHECKING:
     from bot.client import CounterpointBot

@@ -39,8 +39,8 @@ from bot.publishing import PortError, PublishResult, is_split_confidently, requi
 from bot.publishing.payloads import channel_link, display_title, fit, shorten
 from bot.publishing.port import PERMISSION_LABELS
 from bot.redact import redact_text, redact_url
-from cogs.checks import MODERATOR_DEFAULTS, ensure_moderator, is_moderator
-from cogs.common import NO_MENTIONS
+from cogs.utils.checks import MODERATOR_DEFAULTS, ensure_moderator, is_moderator
+from cogs.utils.replies import NO_MENTIONS
 
 if TYPE_CHECKING:
     from bot.client import CounterpointBot

@@ -22,8 +22,8 @@ from bot.publishing import Publisher, PublishResult, is_split_confidently
 from bot.publishing.payloads import channel_link, fit
 from bot.publishing.publisher import PUBLISHED
 from bot.store import PieceRecord
-from cogs.checks import MODERATOR_DEFAULTS, ensure_moderator
-from cogs.progress import ProgressReply
+from cogs.utils.checks import MODERATOR_DEFAULTS, ensure_moderator
+from cogs.utils.progress import ProgressReply
 
 if TYPE_CHECKING:
     from bot.client import CounterpointBot

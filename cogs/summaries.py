@@ -36,7 +36,7 @@ from bot.summaries import (
     to_embeds,
 )
 from bot.summaries.weeks import zone
-from cogs.common import NO_MENTIONS
+from cogs.utils.replies import NO_MENTIONS
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo

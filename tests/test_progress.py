@@ -1,4 +1,5 @@
-"""cogs.progress.ProgressReply: reports never wait, stale texts are dropped, the final is last."""
+"""cogs.utils.progress.ProgressReply: reports never wait, stale texts are dropped, the final
+is last."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import asyncio
 
 import discord
 
-from cogs.progress import ProgressReply
+from cogs.utils.progress import ProgressReply
 
 
 class SlowMessage:

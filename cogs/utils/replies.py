@@ -59,7 +59,7 @@ def explain(error: BaseException) -> str | None:
     original = getattr(error, "original", None) or error
     if isinstance(original, UserFacingError):
         return original.user_message
-    # Checks that say why they refused (cogs.checks.NotModerator) are shown as they are.
+    # Checks that say why they refused (cogs.utils.checks.NotModerator) are shown as they are.
     user_message = getattr(error, "user_message", None)
     if isinstance(error, app_commands.CheckFailure) and isinstance(user_message, str):
         return user_message
