@@ -20,8 +20,12 @@ from discord.ext import commands
 
 from bot.store import GuildSettings
 from bot.summaries import due_summary, next_slot
-from cogs.summaries import SCHEDULE_MINUTES, missing_permissions, permission_names
 from cogs.utils.checks import MODERATOR_DEFAULTS, ensure_moderator
+from cogs.utils.permissions import (
+    SUMMARY_PERMISSIONS,
+    missing_permissions,
+    permission_names,
+)
 from cogs.utils.replies import NO_MENTIONS
 
 if TYPE_CHECKING:
@@ -137,8 +141,8 @@ class Admin(commands.Cog):
         if due is not None and await self.bot.store.get_summary_post(
                 guild_id, due.iso_week) is None:
             lines.append(f"The summary of {due.iso_week} was due {timestamp(due.slot, 'R')}: "
-                         f"I'll post it within {SCHEDULE_MINUTES:g} minutes.")
-        missing = missing_permissions(channel)
+                         f"I'll post it within {self.bot.pace.schedule_minutes:g} minutes.")
+        missing = missing_permissions(channel, SUMMARY_PERMISSIONS)
         if missing:
             lines.append(f"⚠️ I can't post there yet: I need {permission_names(missing)} in "
                          f"<#{channel.id}>. I'll keep trying once it's granted.")

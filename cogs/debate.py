@@ -38,11 +38,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 BODY_INPUT = "body"
-# Clicks of the same button by the same member closer together than this (by Discord's click
-# time, not by when they reach us) are one click: a double click must not cast and withdraw.
-VOTE_DEBOUNCE_SECONDS = 1.0
-# Tallies on a message are refreshed once per window, however many votes land in it.
-TALLY_DELAY_SECONDS = 2.0
 # An unknown component or form nobody answered by then gets a "this no longer works" reply
 # (Discord wants a first response within 3 seconds).
 UNANSWERED_AFTER_SECONDS = 2.0
@@ -191,7 +186,7 @@ class Debate(commands.Cog, name=DEBATE_COG):
         self.bot = bot
         self.debate: DebateService = bot.debate
         self.store: Store = bot.store
-        self.tallies = TallyRefresher(bot, bot.store, bot.tally_delay)
+        self.tallies = TallyRefresher(bot, bot.store, bot.pace.tally_delay)
 
     async def cog_unload(self) -> None:
         self.tallies.cancel()
@@ -215,7 +210,7 @@ class Debate(commands.Cog, name=DEBATE_COG):
         # made, and a double click is one click (the store decides both, under its lock).
         click = VoteClick(interaction.id, discord.utils.snowflake_time(interaction.id))
         result = await self.debate.vote(control.target, interaction.user.id, control.value,
-                                        click=click, debounce=self.bot.vote_debounce)
+                                        click=click, debounce=self.bot.pace.vote_debounce)
         if interaction.message is not None and result.action != "repeated":
             self.tallies.schedule(interaction.channel_id or interaction.message.channel.id,
                                   interaction.message.id, control.target)

@@ -35,22 +35,18 @@ from bot.feeds.service import (
     PollSettings,
 )
 from bot.markup import web_url
+from bot.pace import Pace
 from bot.publishing import PortError, PublishResult, is_split_confidently, required_permissions
 from bot.publishing.payloads import channel_link, display_title, fit, shorten
-from bot.publishing.port import PERMISSION_LABELS
 from bot.redact import redact_text, redact_url
 from cogs.utils.checks import MODERATOR_DEFAULTS, ensure_moderator, is_moderator
+from cogs.utils.permissions import permission_names
 from cogs.utils.replies import NO_MENTIONS
 
 if TYPE_CHECKING:
     from bot.client import CounterpointBot
 
 log = logging.getLogger(__name__)
-
-#: Seconds between poll cycles. Each cycle fetches only the feeds that are due (each feed has
-#: its own schedule, 15 minutes by default), so this is only how late a due feed can be.
-#: To change it on a running bot: ``bot.get_cog("Feeds").poll_loop.change_interval(...)``.
-POLL_SECONDS = 60.0
 
 # Discord's limits: 25 fields and 6,000 characters per message's embeds, 1,024 per field.
 _FIELDS_PER_EMBED = 25
@@ -202,7 +198,7 @@ class Feeds(commands.Cog):
         self.loop_ran = asyncio.Event()
 
     async def cog_load(self) -> None:
-        self.poll_loop.change_interval(seconds=POLL_SECONDS)
+        self.poll_loop.change_interval(seconds=self.bot.pace.poll_seconds)
         self.poll_loop.start()
 
     async def cog_unload(self) -> None:
@@ -217,7 +213,7 @@ class Feeds(commands.Cog):
 
     # --- polling ----------------------------------------------------------------------------
 
-    @tasks.loop(seconds=POLL_SECONDS)
+    @tasks.loop(seconds=Pace.poll_seconds)
     async def poll_loop(self) -> None:
         try:
             await self.poll_step()
@@ -324,7 +320,7 @@ class Feeds(commands.Cog):
                 lines.append(f"• **{title}**: being posted right now")
             else:
                 lines.append(f"• **{title}** not posted yet: {result.detail}. It is kept and "
-                             f"retried every {self.bot.retry_minutes:g} minutes.")
+                             f"retried every {self.bot.pace.retry_minutes:g} minutes.")
         return "\n".join(lines)
 
     # --- commands ---------------------------------------------------------------------------
@@ -389,8 +385,8 @@ class Feeds(commands.Cog):
         missing = await self.bot.port.missing_permissions(channel.id,
                                                           required_permissions(kind))
         if missing:
-            names = ", ".join(PERMISSION_LABELS.get(m, m) for m in missing)
-            lines.append(f"⚠️ I can't post in <#{channel.id}> yet: I'm missing {names}. "
+            lines.append(f"⚠️ I can't post in <#{channel.id}> yet: I'm missing "
+                         f"{permission_names(missing)}. "
                          "Pieces wait until that is fixed.")
         return "\n".join(lines)
 

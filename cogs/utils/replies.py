@@ -11,6 +11,7 @@ from discord import app_commands
 from bot.errors import UserFacingError
 from bot.publishing import PortError
 from bot.redact import redact_text
+from cogs.utils.permissions import permission_names
 
 log = logging.getLogger("counterpoint.errors")
 
@@ -64,11 +65,11 @@ def explain(error: BaseException) -> str | None:
     if isinstance(error, app_commands.CheckFailure) and isinstance(user_message, str):
         return user_message
     if isinstance(error, app_commands.MissingPermissions):
-        names = ", ".join(p.replace("_", " ").title() for p in error.missing_permissions)
-        return f"You need the {names} permission to use this command."
+        return (f"You need the {permission_names(error.missing_permissions)} permission to use "
+                "this command.")
     if isinstance(error, app_commands.BotMissingPermissions):
-        names = ", ".join(p.replace("_", " ").title() for p in error.missing_permissions)
-        return f"I need the {names} permission here to do that. Ask a moderator to grant it."
+        return (f"I need the {permission_names(error.missing_permissions)} permission here to "
+                "do that. Ask a moderator to grant it.")
     if isinstance(error, app_commands.NoPrivateMessage):
         return "This command works inside a server only."
     if isinstance(error, app_commands.CommandOnCooldown):
