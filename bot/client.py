@@ -11,7 +11,6 @@ import logging
 from typing import Any
 
 import discord
-from discord import app_commands
 from discord.ext import commands
 
 from bot.config import Settings
@@ -20,6 +19,9 @@ from bot.feeds.fetch import Fetcher
 from bot.pace import Pace
 from bot.publishing import DiscordPort, Publisher
 from bot.store import Store, open_store
+from cogs.utils.controls import DYNAMIC_ITEMS
+from cogs.utils.port import DiscordAdapter
+from cogs.utils.replies import CounterpointTree
 
 log = logging.getLogger("counterpoint")
 
@@ -86,6 +88,7 @@ class CounterpointBot(commands.AutoShardedBot):
             allowed_mentions=discord.AllowedMentions.none(),
             member_cache_flags=discord.MemberCacheFlags.none(),
             help_command=None,
+            tree_cls=CounterpointTree,
             **options,
         )
         self.settings = settings
@@ -93,12 +96,8 @@ class CounterpointBot(commands.AutoShardedBot):
         self._sync = sync_commands
         #: Set after the first pass over pieces left unpublished (the restart's resume).
         self.resumed = asyncio.Event()
-        self.tree.on_error = self._on_tree_error  # type: ignore[method-assign]
 
     async def setup_hook(self) -> None:
-        from cogs.utils.controls import DYNAMIC_ITEMS
-        from cogs.utils.port import DiscordAdapter
-
         self.store = self._given_store or await open_store(self.settings.database_url)
         self.fetcher = Fetcher(allow_private_addresses=self.settings.allow_private_addresses)
         self.port = DiscordAdapter(self)
@@ -145,13 +144,6 @@ class CounterpointBot(commands.AutoShardedBot):
             ) from exc
         log.info("application commands synced (%s)", "guild" if guild else "global")
         return True
-
-    async def _on_tree_error(
-        self, interaction: discord.Interaction, error: app_commands.AppCommandError
-    ) -> None:
-        from cogs.utils.replies import answer_error
-
-        await answer_error(interaction, error)
 
     async def close(self) -> None:
         """Stop cleanly (``run`` calls this on SIGTERM and SIGINT): publishing under way

@@ -42,7 +42,7 @@ from cogs.utils.permissions import (
     missing_permissions,
     permission_names,
 )
-from cogs.utils.replies import NO_MENTIONS
+from cogs.utils.replies import NO_MENTIONS, reply
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
@@ -214,10 +214,10 @@ class Summaries(commands.Cog):
                 wanted = IsoWeek.parse(week.strip())
             except WeekError as exc:
                 text = str(exc)
-                await self._refuse(interaction, f"{text[:1].upper()}{text[1:]}.")
+                await reply(interaction, f"{text[:1].upper()}{text[1:]}.")
                 return
             if wanted > current:
-                await self._refuse(interaction, f"{wanted} has not started yet: this week is "
+                await reply(interaction, f"{wanted} has not started yet: this week is "
                                                 f"{current}.")
                 return
         # Checks done before deferring, so a refusal is never public.
@@ -260,10 +260,6 @@ class Summaries(commands.Cog):
             if needle in label.lower():
                 choices.append(app_commands.Choice(name=label, value=str(week)))
         return choices[:25]
-
-    async def _refuse(self, interaction: discord.Interaction, text: str) -> None:
-        await interaction.response.send_message(text, ephemeral=True,
-                                                allowed_mentions=NO_MENTIONS)
 
 
 async def setup(bot: CounterpointBot) -> None:
