@@ -15,7 +15,7 @@ import pytest_asyncio
 from bot import pipeline
 from bot.emulator import InteractionRecord, Member, Message, Thread
 from bot.store import ArgumentRecord, Store, VoteTarget
-from cogs.controls import argument_view, contribution_view
+from cogs.utils.controls import argument_view, contribution_view
 from tests.e2e.harness import World, reply_text
 from tests.feedsite import SAMPLES
 
