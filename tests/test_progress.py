@@ -1,4 +1,5 @@
-"""cogs.progress.ProgressReply: reports never wait, stale texts are dropped, the final is last."""
+"""cogs.utils.progress.ProgressReply: reports never wait, stale texts are dropped, the final
+is last."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import TypeVar
 
 import discord
 
-from cogs.progress import ProgressReply
+from cogs.utils.progress import ProgressReply
 
 T = TypeVar("T")
 

@@ -36,8 +36,10 @@ from urllib.parse import unquote
 
 import aiosqlite
 
+from bot.store.base import Conn
 from bot.store.records import Conflict, NotFound, StoreError
-from bot.store.sql import Conn, Row, SqlStore, encode_ts
+from bot.store.rows import Row, encode_ts
+from bot.store.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -298,7 +300,7 @@ class _Checkpointer:
             await self._db.close()
 
 
-class SQLiteStore(SqlStore):
+class SQLiteStore(Store):
     dialect = "sqlite"
 
     def __init__(self, db: aiosqlite.Connection, path: str,
