@@ -12,9 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
-import socket
-import uuid
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -58,11 +55,6 @@ _EMBED_BUDGET = 5500
 _FIELD_LIMIT = 1024
 _LIST_COLOUR = discord.Colour(0x3B82F6)
 _PICK_A_FEED = "Pick a feed from the list that appears as you type (or see `/feed list`)."
-
-
-def _lease_owner() -> str:
-    """Unique per process: the store's feed leases tell pollers apart by it."""
-    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
 
 
 def _subscription_id(value: str) -> int:
@@ -194,7 +186,7 @@ class Feeds(commands.Cog):
     def __init__(self, bot: CounterpointBot) -> None:
         self.bot = bot
         self.service = FeedService(bot.store, bot.fetcher, PollSettings.from_config(bot.settings))
-        self.owner = _lease_owner()
+        self.owner = self.service.owner
         # One cycle at a time, whether from the loop or a direct call (tests, future tools).
         self._cycle = asyncio.Lock()
         #: Set after each run of the loop (successful or not): lets tests and tools know the

@@ -22,7 +22,7 @@ own recent messages and active threads are searched for what it already posted.
 
 The dead process's lease does not hold the piece up for long: a process on the same host sees
 that the holder has exited and takes the lease over at once (see
-:mod:`bot.publishing.liveness`); elsewhere ``resume`` tries again the moment the lease runs
+:mod:`bot.liveness`); elsewhere ``resume`` tries again the moment the lease runs
 out. A process that is asked to stop (:meth:`Publisher.stop`) does better than dying: it lets
 the step in flight finish, records it, starts no other and gives the lease back.
 """
@@ -37,7 +37,7 @@ from datetime import UTC, datetime
 from typing import Literal
 
 from bot.articles.model import Piece
-from bot.publishing.liveness import ProcessIdentity, holder_is_gone
+from bot.liveness import ProcessIdentity, holder_is_gone
 from bot.publishing.payloads import (
     build_card,
     fit,

@@ -9,6 +9,7 @@ emulator's waiters and the interaction records.
 from __future__ import annotations
 
 import asyncio
+import os
 import secrets
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
@@ -20,6 +21,7 @@ import pytest_asyncio
 from bot.emulator import Channel, Emulator, InteractionRecord, Member, Message, Role
 from bot.emulator.interactions import find_command
 from bot.feeds.service import FeedStatus
+from bot.liveness import ProcessIdentity
 from cogs.feeds import Feeds, list_embeds
 from tests.e2e.harness import RunningBot, World, reply_text, settings_for, start_bot
 from tests.feedsite import FeedSite, Item
@@ -534,8 +536,9 @@ async def test_the_poll_loop_runs_and_survives_errors(fw: FeedWorld,
         cog.poll_loop.change_interval(seconds=IDLE)
     assert card.embeds[0]["title"] == "Piece number 2"
     assert len(calls) >= 2 and cog.poll_loop.is_running()
-    # host:pid:uuid, unique to this process.
-    assert calls[0] == cog.owner and len(cog.owner.split(":")) == 3
+    # This process, named as every lease it takes names it.
+    owner = ProcessIdentity.parse(cog.owner)
+    assert calls[0] == cog.owner and owner is not None and owner.pid == os.getpid()
 
 
 @pytest.mark.skipif(not POSTGRES_URL, reason=f"{POSTGRES_ENV} is not set")
