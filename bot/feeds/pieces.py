@@ -18,7 +18,7 @@ from bot.feeds.filters import FilterFields
 from bot.feeds.parse import FeedEntry, ParsedFeed, parse_feed
 from bot.pipeline import read_entry, split
 from bot.queueing import queue_piece
-from bot.store.base import Store
+from bot.store import Store
 from bot.store.records import PieceRecord, Subscription
 
 log = logging.getLogger(__name__)

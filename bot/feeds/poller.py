@@ -23,7 +23,7 @@ from bot.feeds.fetch import Fetcher, FetchError, HTTPStatusError
 from bot.feeds.filters import EntryFilter, FilterError, build_filter
 from bot.feeds.parse import FeedEntry, FeedParseError, ParsedFeed
 from bot.feeds.pieces import entry_piece, parse_fetched, queue_entry
-from bot.store.base import Store
+from bot.store import Store
 from bot.store.records import EntryKeys, Feed, LeaseLost, StoreError, Subscription
 
 log = logging.getLogger(__name__)

@@ -38,7 +38,7 @@ from bot.feeds.pieces import entry_piece, parse_fetched, queue_entry
 from bot.feeds.poller import CycleReport, FeedPoller, PauseNotice, PollSettings, pause_notice
 from bot.liveness import ProcessIdentity
 from bot.pipeline import is_url
-from bot.store.base import Store
+from bot.store import Store
 from bot.store.records import Conflict, Feed, PieceRecord, Subscription
 from bot.text import one_line
 
