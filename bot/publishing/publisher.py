@@ -55,7 +55,7 @@ from bot.publishing.port import (
     required_permissions,
 )
 from bot.publishing.steps import PieceSteps
-from bot.queueing import queue_piece
+from bot.queueing import threadable
 from bot.store import (
     ArgumentRecord,
     InvalidTransition,
@@ -140,8 +140,8 @@ class Publisher:
         Use this rather than ``store.create_piece``: a piece without enumerated arguments is
         stored with one argument standing for the whole piece, which gets the one thread.
         """
-        return await queue_piece(self.store, guild_id, channel_id, piece, url=url,
-                                 subscription_id=subscription_id)
+        return await self.store.create_piece(
+            guild_id, channel_id, threadable(piece), url=url, subscription_id=subscription_id)
 
     # --- publishing -------------------------------------------------------------------------
 
