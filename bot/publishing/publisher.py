@@ -64,6 +64,7 @@ from bot.store import (
     Store,
     StoreError,
 )
+from bot.store.records import PublishState
 
 log = logging.getLogger(__name__)
 
@@ -278,7 +279,7 @@ class Publisher:
                 return
 
     async def resume(
-        self, *, guild_id: int | None = None, states: Sequence[str] = RESUMABLE
+        self, *, guild_id: int | None = None, states: Sequence[PublishState] = RESUMABLE
     ) -> list[PublishResult]:
         """Publish every piece left pending, half-published or failed, oldest first.
 
@@ -287,7 +288,7 @@ class Publisher:
         the background: if that process died (killed, its host lost), the piece is finished
         within the lease's length rather than at the next round of retries.
         """
-        pieces = await self.store.list_pieces(states=list(states), guild_id=guild_id)  # type: ignore[arg-type]
+        pieces = await self.store.list_pieces(states=list(states), guild_id=guild_id)
         results: list[PublishResult] = []
         for piece in pieces:
             if self.is_busy(piece.id):
