@@ -15,7 +15,13 @@ from bot.exports.jsondoc import to_json
 from bot.exports.kialo import KialoFormatError, parse_kialo, to_kialo
 from bot.exports.markdown import to_markdown
 from bot.exports.page import to_html
-from bot.exports.record import ArgumentNode, ContributionNode, DebateRecord, read_debate
+from bot.exports.record import (
+    ArgumentNode,
+    ContributionNode,
+    DebateRecord,
+    pieces_to_export,
+    read_debate,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,5 +46,5 @@ FORMATS: dict[str, ExportFormat] = {fmt.name: fmt for fmt in (
 )}
 
 __all__ = ["FORMATS", "ArgumentNode", "ContributionNode", "DebateRecord", "ExportFormat",
-           "KialoFormatError", "parse_kialo", "read_debate", "to_html", "to_json", "to_kialo",
-           "to_markdown"]
+           "KialoFormatError", "parse_kialo", "pieces_to_export", "read_debate", "to_html",
+           "to_json", "to_kialo", "to_markdown"]

@@ -21,7 +21,8 @@ def add_export_command(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument("--guild", required=True, type=_snowflake, metavar="ID",
                         help="the server (guild) id")
     parser.add_argument("--piece", required=True, type=_snowflake, metavar="ID",
-                        help="the piece's id (as /debate export and the summaries show it)")
+                        help="the piece's id: in the name of its /debate export file "
+                             "(debate-ID.html) and in the weekly summary's JSON and CSV")
     parser.add_argument("--format", choices=sorted(FORMATS), default="html",
                         help="; ".join(f"{f.name}: {f.description}" for f in FORMATS.values())
                         + " (default: html)")
@@ -48,8 +49,9 @@ async def run_export_command(args: argparse.Namespace, settings: Settings) -> in
     try:
         record = await read_debate(store, args.guild, args.piece)
     except NotFound:
-        print(f"counterpoint: server {args.guild} has no piece {args.piece} (the piece id is "
-              "the one /debate export and the summaries show)", file=sys.stderr)
+        print(f"counterpoint: server {args.guild} has no piece {args.piece} (a piece's id is "
+              "in its /debate export file's name, debate-ID.html, and in the weekly "
+              "summary's JSON)", file=sys.stderr)
         return 2
     finally:
         await store.close()

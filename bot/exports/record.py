@@ -171,3 +171,18 @@ class _Pseudonyms:
 
 def _squash(text: str) -> str:
     return " ".join(text.split()).casefold()
+
+
+async def pieces_to_export(store: Store, guild_id: int, typed: str = "",
+                           limit: int = 25) -> list[tuple[int, str]]:
+    """The server's published pieces whose title (or address) contains ``typed``, newest
+    first, as (piece id, title): what a member picks a debate from."""
+    needle = typed.strip().casefold()
+    found = []
+    for piece in reversed(await store.list_pieces(states=("published",), guild_id=guild_id)):
+        title = piece.title or piece.url
+        if needle in title.casefold() or needle == str(piece.id):
+            found.append((piece.id, title))
+            if len(found) == limit:
+                break
+    return found
