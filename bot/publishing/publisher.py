@@ -111,7 +111,7 @@ class Publisher:
     def __init__(self, store: Store, port: DiscordPort, *, owner: str | None = None,
                  lease_seconds: float = LEASE_SECONDS) -> None:
         self.store = store
-        self.port = port
+        self._steps = PieceSteps(store, port, self._go_on)
         # The lock keeps this process's tasks apart; the store's lease, other processes.
         self._locks: dict[int, asyncio.Lock] = {}
         #: This process, as lease owners name it; used to tell whether a holder is gone.
@@ -123,19 +123,22 @@ class Publisher:
         # Publishes under way, and whether a shutdown has begun (see stop()).
         self._active: set[asyncio.Future[PublishResult]] = set()
         self._stopping = False
-        self._steps = PieceSteps(store, port, self._go_on)
+
+    @property
+    def port(self) -> DiscordPort:
+        """Discord, as this publisher reaches it (the steps post through the same one)."""
+        return self._steps.port
+
+    @port.setter
+    def port(self, port: DiscordPort) -> None:
+        # Swapped by tests that stand between the bot and Discord.
+        self._steps.port = port
 
     # --- queueing ---------------------------------------------------------------------------
 
-    async def queue(
-        self,
-        guild_id: int,
-        channel_id: int,
-        piece: Piece,
-        *,
-        url: str | None = None,
-        subscription_id: int | None = None,
-    ) -> PieceRecord | None:
+    async def queue(self, guild_id: int, channel_id: int, piece: Piece, *,
+                    url: str | None = None, subscription_id: int | None = None
+                    ) -> PieceRecord | None:
         """Queue a piece for a channel (``None`` if that URL is already queued there).
 
         Use this rather than ``store.create_piece``: a piece without enumerated arguments is
