@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import html
+import re
 import tempfile
 import textwrap
 from collections.abc import Callable, Iterable, Sequence
@@ -28,6 +29,7 @@ from bot.client import CounterpointBot, StartupError, create_bot
 from bot.config import Settings
 from bot.debate import parse_custom_id
 from bot.emulator import (
+    BotIdentity,
     Channel,
     DiscordPyPointer,
     Emulator,
@@ -48,14 +50,25 @@ _FINAL_REPLIES = ("Posted in", "Not posted", "Already posted", "I could not", "T
 _TIMEOUT = 45.0
 _WIDTH = 96
 
+#: What the scripted members write, about whichever piece is posted: each opens by quoting
+#: the argument it answers (``On "…": ``), so it reads as an answer to that argument.
 COUNTER_TEXT = (
     "This assumes the benefit lands where the cost does. Often it does not: the people who pay "
     "for a change are rarely the people who collect its rewards, and the argument skips that.")
 REBUTTAL_TEXT = (
-    "The piece answers that directly: the figures it cites are for the same street and the same "
-    "year, so the people paying and the people gaining are largely the same shopkeepers.")
+    "The argument does not need the payers and the gainers to be the same people. It holds "
+    "as long as what is gained outweighs what is paid, and the counterargument does not "
+    "dispute that.")
+#: How much of an argument's title the scripted texts quote.
+_QUOTED = 60
 
 MIND_CHANGED_TEXT = "I had not thought about who pays and who gains."
+
+
+def quoting(argument_title: str, text: str) -> str:
+    """``text`` as an answer to the argument titled ``argument_title``."""
+    quoted = textwrap.shorten(argument_title.rstrip("."), _QUOTED, placeholder="…")
+    return f'On "{quoted}": {text}'
 
 
 class SandboxError(RuntimeError):
@@ -100,12 +113,14 @@ class RunningBot(Generic[ClientT]):
 
 
 async def start_client(emu: Emulator, client: ClientT, *, ready: asyncio.Event | None = None,
-                       within: float = _TIMEOUT) -> RunningBot[ClientT]:
-    """Point discord.py at ``emu``, start ``client`` and wait for ``ready`` (by default
-    discord.py's own ready). Raises the client's error if it stopped, else :class:`NotReady`;
-    either way discord.py is pointed back at Discord."""
+                       within: float = _TIMEOUT, token: str | None = None
+                       ) -> RunningBot[ClientT]:
+    """Point discord.py at ``emu``, start ``client`` with ``token`` (by default the emulator's
+    own bot's; another from ``emu.add_bot``) and wait for ``ready`` (by default discord.py's
+    own ready). Raises the client's error if it stopped, else :class:`NotReady`; either way
+    discord.py is pointed back at Discord."""
     pointer = emu.point_discord_py_here()
-    task = asyncio.create_task(client.start(emu.token), name="bot-on-emulator")
+    task = asyncio.create_task(client.start(token or emu.token), name="bot-on-emulator")
     waiter = asyncio.create_task(ready.wait() if ready is not None else client.wait_until_ready())
     try:
         done, _ = await asyncio.wait({task, waiter}, timeout=within,
@@ -326,16 +341,37 @@ def _button(message: Message, prefix: str) -> str:
     raise SandboxError(f"no {prefix!r} button on message {message.id}")
 
 
-async def click(box: Sandbox, member: Member, message: Message, label: str) -> str:
+_NUMBERED = re.compile(r"(\d+)\.\s*(.*)", re.DOTALL)
+
+
+def argument_of(thread: Thread) -> tuple[str, str]:
+    """The number and title of the argument a thread is for (its name is "1. Title")."""
+    match = _NUMBERED.fullmatch(thread.name)
+    return (match[1], match[2]) if match else ("", thread.name)
+
+
+def on_argument(thread: Thread) -> str:
+    """An argument as "What members did" names it: its number and the start of its title."""
+    number, title = argument_of(thread)
+    title = textwrap.shorten(title.rstrip("."), _QUOTED, placeholder="…")
+    return f'argument {number} ("{title}")'
+
+
+def on_counter(author: Member, thread: Thread) -> str:
+    return f"{author.name}'s counterargument to argument {argument_of(thread)[0]}"
+
+
+async def click(box: Sandbox, member: Member, message: Message, label: str, on: str) -> str:
+    """Click ``label`` on ``message`` (what ``on`` names: the argument or counterargument)."""
     record = await box.emu.click_button(member, message, _button(message, label))
     await record.wait_response(timeout=_TIMEOUT)
     reply = _reply(record)
-    box.log.append(f"{member.name} clicks {label}: {reply}")
+    box.log.append(f"{member.name} clicks {label} on {on}: {reply}")
     return reply
 
 
 async def fill_form(box: Sandbox, member: Member, message: Message, label: str, text: str,
-                    where: Thread) -> str:
+                    where: Thread, on: str) -> str:
     """Click a button that opens a form (Counter, Rebut, Changed my mind), fill it in, send it."""
     record = await box.emu.click_button(member, message, _button(message, label))
     await record.wait_response(timeout=_TIMEOUT)
@@ -347,18 +383,23 @@ async def fill_form(box: Sandbox, member: Member, message: Message, label: str, 
                                            {inputs[0]["custom_id"]: text}, message=message)
     await submitted.wait_response(timeout=_TIMEOUT)
     await submitted.wait_for(lambda r: bool(_reply(r)), _TIMEOUT)
-    box.log.append(f"{member.name} clicks {label}: {_reply(submitted)}")
+    box.log.append(f"{member.name} clicks {label} on {on}: {_reply(submitted)}")
     return _reply(submitted)
 
 
 async def write(box: Sandbox, member: Member, message: Message, label: str, text: str,
-                where: Thread) -> Message:
+                where: Thread, on: str) -> Message:
     """Counter or Rebut through the bot's form; returns the message the bot posted for it."""
     before = {m.id for m in bot_messages(box, where)}
-    await fill_form(box, member, message, label, text, where)
-    return await box.emu.wait_for(
-        lambda: next((m for m in bot_messages(box, where) if m.id not in before), None),
-        _TIMEOUT)
+    await fill_form(box, member, message, label, text, where, on)
+
+    def posted() -> Message | None:
+        return next((m for m in bot_messages(box, where) if m.id not in before), None)
+
+    await box.emu.wait_for(posted, _TIMEOUT)
+    found = posted()
+    assert found is not None
+    return found
 
 
 # Who agrees (+1) or disagrees (-1) with argument i: deterministic, varied, with one switch
@@ -372,20 +413,24 @@ async def debate(box: Sandbox, threads: Sequence[Thread]) -> None:
         controls = opening(box, thread)
         for member, value in zip(box.members, _VOTES[index % len(_VOTES)], strict=True):
             if value:
-                await click(box, member, controls, "Agree" if value > 0 else "Disagree")
-    first = opening(box, threads[0])
-    await click(box, dev, first, "Disagree")   # Dev changes their mind: a switch
-    counter = await write(box, ada, first, "Counter", COUNTER_TEXT, threads[0])
-    await click(box, cleo, counter, "Agree")
-    await fill_form(box, dev, counter, "Changed my mind", MIND_CHANGED_TEXT, threads[0])
-    await write(box, ben, counter, "Rebut", REBUTTAL_TEXT, threads[0])
+                await click(box, member, controls, "Agree" if value > 0 else "Disagree",
+                            on_argument(thread))
+    thread = threads[0]
+    first, argument, title = opening(box, thread), on_argument(thread), argument_of(thread)[1]
+    await click(box, dev, first, "Disagree", argument)   # Dev changes their mind: a switch
+    counter = await write(box, ada, first, "Counter", quoting(title, COUNTER_TEXT), thread,
+                          argument)
+    countered = on_counter(ada, thread)
+    await click(box, cleo, counter, "Agree", countered)
+    await fill_form(box, dev, counter, "Changed my mind", MIND_CHANGED_TEXT, thread, countered)
+    await write(box, ben, counter, "Rebut", quoting(title, REBUTTAL_TEXT), thread, countered)
 
 
 async def withdraw_later(box: Sandbox, threads: Sequence[Thread]) -> None:
     """Cleo takes back her vote on the first argument by clicking it again. Done after the
     tallies settled: a second click within a second is taken for a double click."""
     cleo = box.members[2]
-    await click(box, cleo, opening(box, threads[0]), "Disagree")
+    await click(box, cleo, opening(box, threads[0]), "Disagree", on_argument(threads[0]))
 
 
 async def settled(box: Sandbox, threads: Sequence[Thread]) -> None:
@@ -415,12 +460,13 @@ def _vote_target(message: Message) -> VoteTarget | None:
 
 # --- the transcript --------------------------------------------------------------------------
 
-def _wrap(text: str, indent: str, limit: int | None = None) -> list[str]:
+def _wrap(text: str, indent: str, *, first: str | None = None) -> list[str]:
+    """``text`` in lines of ``_WIDTH``, broken only at spaces: a link stays whole on its line
+    (however long), so it can be copied."""
     flat = " ".join(text.split())
-    if limit is not None and len(flat) > limit:
-        flat = textwrap.shorten(flat, limit, placeholder=" …")
-    return textwrap.wrap(flat, _WIDTH, initial_indent=indent, subsequent_indent=indent) or [
-        indent]
+    return textwrap.wrap(flat, _WIDTH, initial_indent=indent if first is None else first,
+                         subsequent_indent=indent, break_long_words=False,
+                         break_on_hyphens=False) or [indent]
 
 
 def _paragraphs(text: str, indent: str) -> list[str]:
@@ -430,26 +476,42 @@ def _paragraphs(text: str, indent: str) -> list[str]:
     return lines
 
 
-def render_card(message: Message) -> list[str]:
+def render_card(box: Sandbox, message: Message) -> list[str]:
     lines = []
     for embed in message.embeds:
-        lines.append(f"  ┃ {embed.get('title', '')}")
+        lines.append(f"  ┃ {_named(box, embed.get('title', ''))}")
         if embed.get("url"):
             lines.append(f"  ┃ {embed['url']}")
         for item in embed.get("fields", []):
-            lines.append(f"  ┃ {item['name']}: {item['value']}")
+            lines.append(f"  ┃ {item['name']}: {_named(box, item['value'])}")
         lines += [f"  ┃ {line.strip()}" if line.strip() else "  ┃"
-                  for line in _paragraphs(embed.get("description", ""), "")]
+                  for line in _paragraphs(_named(box, embed.get("description", "")), "")]
         if embed.get("footer"):
             lines.append(f"  ┃ — {embed['footer'].get('text', '')}")
     return lines
 
 
+_MENTION = re.compile(r"<(@!?|#|@&)(\d+)>")
+
+
 def _named(box: Sandbox, text: str) -> str:
-    """Mentions as a Discord client shows them: ``<@id>`` becomes ``@name``."""
-    for member in [box.moderator, *box.members]:
-        text = text.replace(f"<@{member.id}>", f"@{member.name}")
-    return text
+    """Mentions as a Discord client shows them: ``<@id>`` becomes ``@name``, ``<#id>``
+    ``#channel``, ``<@&id>`` ``@role``; one it does not know stays as it is."""
+    state = box.emu.state
+
+    def shown(match: re.Match[str]) -> str:
+        kind, snowflake = match[1], int(match[2])
+        if kind == "#":
+            channel = state.channels.get(snowflake)
+            return f"#{channel.name}" if channel is not None else match[0]
+        if kind == "@&":
+            guild = box.emu.channel(box.channel).guild
+            role = guild.roles.get(snowflake)
+            return f"@{role.name}" if role is not None else match[0]
+        user = state.users.get(snowflake)
+        return f"@{user.username}" if user is not None else match[0]
+
+    return _MENTION.sub(shown, text)
 
 
 def render_thread(box: Sandbox, thread: Thread) -> list[str]:
@@ -479,19 +541,47 @@ def transcript(box: Sandbox, posted_reply: str, threads: Iterable[Thread],
     lines = [
         "Counterpoint sandbox: the real bot on a local Discord emulator (no token, no network)",
         "",
-        f"/piece post by {box.moderator.name} → {posted_reply}",
+        f"/piece post by {box.moderator.name} → {_named(box, posted_reply)}",
         "",
         f"#{box.channel.name}",
     ]
     for card in cards:
-        lines += render_card(card)
+        lines += render_card(box, card)
     for thread in threads:
         lines.append("")
         lines += render_thread(box, thread)
-    lines += ["", "What members did:"] + [f"  - {entry}" for entry in box.log]
+    lines += ["", "What members did, in order (the totals after each click are those of what "
+                  "was clicked):"]
+    for entry in box.log:
+        lines += _wrap(_named(box, entry), "    ", first="  - ")
     lines += ["", "Weekly summary (/summary):", ""] + [
         f"  {line}" if line else "" for line in summary_markdown.splitlines()]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def connection_details(box: Sandbox, threads: Sequence[Thread], client: BotIdentity) -> str:
+    """What another client needs to connect to the running sandbox (``--keep``): as the
+    Counterpoint bot itself, or as a bot of its own (``client``, added for it)."""
+    guild = box.emu.channel(box.channel).guild
+    lines = [
+        "Still running, until Ctrl-C. To connect another client (the sandbox's Discord takes",
+        "any bot token below; point the client's REST base and gateway at these URLs):",
+        f"  REST base URL:      {box.emu.rest_url}",
+        f"  Gateway URL:        {box.emu.gateway_url}",
+        f"  Guild:              {guild.id} ({guild.name})",
+        f"  Channel:            {box.channel.id} (#{box.channel.name})",
+        *(f"  Thread:             {t.id} ({t.name})" for t in threads),
+        *(f"  Member:             {m.user.id} ({m.user.username}"
+          f"{', moderator' if m is box.moderator else ''})" for m in [box.moderator, *box.members]),
+        f"  Feed:               {box.site.feed_url}",
+        "  As the Counterpoint bot (sharing its session's events):",
+        f"    Bot token:        {box.emu.token}",
+        f"    Application id:   {box.emu.application_id}",
+        "  As a bot of its own (its own user, commands and gateway session):",
+        f"    Bot token:        {client.token}",
+        f"    Application id:   {client.application_id}",
+    ]
+    return "\n".join(lines)
 
 
 # --- the command -----------------------------------------------------------------------------
@@ -523,10 +613,7 @@ async def run_sandbox(piece: Path | None = None, *, keep: bool = False,
                     f"{r.method} {r.path}: {r.error}" for r in refused))
             out(transcript(box, reply, threads, to_markdown(summary)))
             if keep:
-                out(f"Emulator REST:    {box.emu.rest_url}\n"
-                    f"Emulator gateway: {box.emu.gateway_url}\n"
-                    f"Feed:             {box.site.feed_url}\n"
-                    "Running until Ctrl-C.")
+                out(connection_details(box, threads, box.emu.add_bot("Your client")))
                 await (wait_forever() if wait_forever else asyncio.Event().wait())
         finally:
             await box.close()

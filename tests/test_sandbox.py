@@ -7,6 +7,7 @@ import re
 import threading
 from pathlib import Path
 
+import aiohttp
 import discord.http
 import pytest
 
@@ -15,6 +16,7 @@ from bot.sandbox import (
     COUNTER_TEXT,
     MIND_CHANGED_TEXT,
     REBUTTAL_TEXT,
+    SAMPLES,
     emulator_settings,
     run_sandbox,
     start_bot,
@@ -53,14 +55,100 @@ async def test_samples_transcript() -> None:
     assert "↳ **Counterargument** by @Ada" in text
     assert "↳ **Rebuttal** by @Ben to @Ada's counterargument" in text
     assert flat(COUNTER_TEXT) in flat(text) and flat(REBUTTAL_TEXT) in flat(text)
-    assert "Dev clicks Disagree: You now disagree. Now 2 agree, 2 disagree." in text
-    assert "Cleo clicks Disagree: Your vote is withdrawn. Now 2 agree, 1 disagree." in text
+    first = 'argument 1 ("The lanes are already paying for themselves")'
+    assert f"Dev clicks Disagree on {first}: You now disagree. Now 2 agree, 2 disagree." \
+        in flat(text)
+    assert f"Cleo clicks Disagree on {first}: Your vote is withdrawn. Now 2 agree, 1 disagree." \
+        in flat(text)
+    # The scripted counter answers the argument it is under, by quoting it.
+    assert 'On "The lanes are already paying for themselves": This assumes' in flat(text)
     # And the weekly summary built from the same record.
     assert "# Weekly summary" in text
     assert "1 counterargument · 1 rebuttal" in text
     # Dev credited Ada's counter with changing their mind; the summary quotes the reason.
-    assert "Dev clicks Changed my mind: Noted: this counterargument changed your mind." in text
+    assert ("Dev clicks Changed my mind on Ada's counterargument to argument 1: Noted: this "
+            "counterargument changed your mind.") in flat(text)
     assert "1 changed mind" in text and MIND_CHANGED_TEXT in text
+
+
+async def test_what_members_did_names_what_each_click_was_on() -> None:
+    text = await transcript_of()
+    done = text.split("What members did", 1)[1].split("Weekly summary", 1)[0]
+    entries = [flat(entry) for entry in done.split("\n  - ")[1:]]
+    assert len(entries) == 17
+    on = re.compile(r"\w+ clicks [\w ]+ on (argument \d \(\"[^\"]+\"\)"
+                    r"|\w+'s counterargument to argument \d): .+")
+    assert [e for e in entries if not on.fullmatch(e)] == []
+    # The totals a click reports are those of what it was on: argument 2's start afresh.
+    assert entries[4].startswith('Ada clicks Disagree on argument 2 ("Half a network is the '
+                                 'most dangerous network"): You disagree. Now 0 agree, 1 disagree.')
+    assert "Cleo clicks Agree on Ada's counterargument to argument 1: You agree. Now 1 agree, " \
+        "0 disagree." in entries
+
+
+#: Every link the transcript may show, whole: Discord's (17 to 20 digit ids), the sandbox's
+#: piece pages and feed.
+WHOLE_LINK = re.compile(r"https://discord\.com/channels/\d{17,20}/\d{17,20}(/\d{17,20})?"
+                        r"|http://127\.0\.0\.1:\d+/(pieces/[\w-]+|feed\.xml)")
+
+
+def assert_links_whole(text: str) -> None:
+    """No link is cut across lines (each would then be two pieces, neither a link)."""
+    links = re.findall(r"(?:https?|wss?)://[^\s<>()\[\]]*", text)
+    assert links
+    assert [link for link in links if not WHOLE_LINK.fullmatch(link)] == []
+    # Nor does a line end inside one: the rest would start the next line.
+    assert not re.search(r"(https?:/?/?|discord\.com/|channels/)$", text, flags=re.M)
+
+
+async def test_channels_by_name_and_links_whole() -> None:
+    text = await transcript_of()
+    assert "<#" not in text and "<@" not in text
+    assert "/piece post by Morgan → Posted in #debates " in text
+    assert_links_whole(text)
+
+
+async def test_an_unrelated_piece_gets_counters_about_itself() -> None:
+    """``--piece`` with a piece on another subject: the scripted members answer its
+    arguments, with nothing of the bike-lane sample."""
+    text = await transcript_of(SAMPLES / "remote_exams.txt")
+    assert "Posted in #debates" in text
+    [first] = re.findall(r"^# 1\. (.+)$", text, flags=re.MULTILINE)
+    assert f'On "{first.rstrip(".")[:40]}' in flat(text)
+    for wording in ("bike", "lane", "shopkeeper", "cycl", "harbour street"):
+        assert wording not in text.lower(), wording
+    assert_links_whole(text)
+
+
+async def test_keep_prints_what_another_client_needs_to_connect() -> None:
+    printed: list[str] = []
+    answers: dict[str, dict[str, object]] = {}
+
+    async def connect_as_printed() -> None:
+        details = printed[-1]
+        rest = re.search(r"REST base URL: +(\S+)", details)
+        assert rest is not None and re.search(r"Gateway URL: +ws://\S+/gateway", details)
+        tokens = re.findall(r"Bot token: +(\S+)", details)
+        applications = re.findall(r"Application id: +(\d+)", details)
+        assert len(tokens) == len(applications) == 2
+        channel = re.search(r"Channel: +(\d+) \(#debates\)", details)
+        assert channel is not None and re.search(r"Guild: +\d+ \(Counterpoint Sandbox\)",
+                                                 details)
+        async with aiohttp.ClientSession() as http:
+            for token, application in zip(tokens, applications, strict=True):
+                headers = {"Authorization": f"Bot {token}"}
+                async with http.get(f"{rest[1]}/users/@me", headers=headers) as me:
+                    assert me.status == 200
+                    answers[application] = await me.json()
+                async with http.get(f"{rest[1]}/channels/{channel[1]}",
+                                    headers=headers) as seen:
+                    assert seen.status == 200 and (await seen.json())["name"] == "debates"
+
+    assert await run_sandbox(None, keep=True, out=printed.append,
+                             wait_forever=connect_as_printed) == 0
+    # Each token is a bot of its own, the one its application id names.
+    assert {a: str(me["id"]) for a, me in answers.items()} == {a: a for a in answers}
+    assert [str(me["username"]) for me in answers.values()] == ["Counterpoint", "Your client"]
 
 
 async def test_seed_piece(shared_dir: Path) -> None:

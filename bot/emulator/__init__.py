@@ -16,6 +16,9 @@ the fault switches. Nothing here imports discord.py except ``point_discord_py_he
         await emu.wait_for(lambda: len(emu.threads(general)) == 4)
     await emu.stop()
 
+``emu.add_bot(name)`` adds another application with a token of its own (a
+:class:`BotIdentity`), so a second client library can connect beside the first as itself.
+
 Modules: ``models`` and ``state`` (the world and its mutations), ``permissions``,
 ``validation`` and ``errors`` (Discord's rules and error bodies), ``ratelimit``, ``gateway``,
 ``rest`` (routes and the middleware), ``interactions`` and ``testapi`` (what tests call),
@@ -28,11 +31,13 @@ from .interactions import InteractionRecord
 from .models import Attachment, Channel, ForumTag, Guild, Member, Message, Role, Thread, User
 from .ratelimit import BucketRule, EarlyRequest, RateLimiter
 from .rest import RequestRecord
+from .state import BotIdentity
 from .testapi import Hold
 
 __all__ = [
     "APIError",
     "Attachment",
+    "BotIdentity",
     "BucketRule",
     "Channel",
     "DiscordPyPointer",

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import WSMsgType, web
 
-from .state import INTENT_GUILD_MEMBERS, INTENT_GUILDS
+from .state import INTENT_GUILD_MEMBERS, INTENT_GUILDS, BotIdentity
 
 if TYPE_CHECKING:
     from .state import State
@@ -133,9 +133,11 @@ class Connection:
 
 
 class GatewaySession:
-    def __init__(self, session_id: str, token: str, intents: int, shard: tuple[int, int]):
+    def __init__(self, session_id: str, bot: BotIdentity, intents: int, shard: tuple[int, int]):
         self.id = session_id
-        self.token = token
+        #: The bot that identified: events for its application only go to its sessions.
+        self.bot = bot
+        self.token = bot.token
         self.intents = intents
         self.shard = shard
         self.seq = 0
@@ -199,11 +201,15 @@ class Gateway:
 
     def dispatch(self, event: str, data: dict[str, Any], guild_id: int | None, intent: int) -> None:
         """Send ``event`` to every valid session that owns the guild and asked for the intent
-        (intent 0: always sent, as INTERACTION_CREATE is)."""
+        (intent 0: always sent, as INTERACTION_CREATE is). An interaction goes to the
+        sessions of the application it was sent to, and no other bot's."""
+        application = data.get("application_id") if event == "INTERACTION_CREATE" else None
         for session in self.sessions.values():
             if not session.valid or not session.owns_guild(guild_id):
                 continue
             if intent and not session.intents & intent:
+                continue
+            if application is not None and application != str(session.bot.application_id):
                 continue
             session.dispatch(event, data)
 
@@ -340,16 +346,15 @@ class Gateway:
         conn.close(CLOSE_UNKNOWN_OPCODE, "Unknown opcode.")
         return False
 
-    def _token_ok(self, token: Any) -> bool:
-        if not isinstance(token, str):
-            return False
-        return token.removeprefix("Bot ") == self.state.token
+    def _bot(self, token: Any) -> BotIdentity | None:
+        return self.state.bot_for_token(token) if isinstance(token, str) else None
 
     def _identify(self, conn: Connection, d: dict[str, Any]) -> bool:
         if conn.session is not None:
             conn.close(CLOSE_ALREADY_AUTHENTICATED, "Already authenticated.")
             return False
-        if not self._token_ok(d.get("token")):
+        bot = self._bot(d.get("token"))
+        if bot is None:
             conn.close(CLOSE_AUTHENTICATION_FAILED, "Authentication failed.")
             return False
         shard_raw = d.get("shard") or [0, 1]
@@ -357,11 +362,18 @@ class Gateway:
         if shard[1] < 1 or not 0 <= shard[0] < shard[1]:
             conn.close(CLOSE_INVALID_SHARD, "Invalid shard.")
             return False
-        session = GatewaySession(secrets.token_hex(16), d["token"], int(d.get("intents", 0)), shard)
+        session = GatewaySession(secrets.token_hex(16), bot, int(d.get("intents", 0)), shard)
         self.sessions[session.id] = session
         session.conn = conn
         conn.session = session
         self.identifies += 1
+        with self.state.acting_as(bot):
+            self._ready(session)
+        return True
+
+    def _ready(self, session: GatewaySession) -> None:
+        """READY and the GUILD_CREATEs after it, as the session's bot sees them."""
+        shard = session.shard
         state = self.state
         guilds = [g for g in state.guilds.values() if session.owns_guild(g.id)]
         user = state.bot_user.to_dict() | {
@@ -393,7 +405,6 @@ class Gateway:
             all_members = bool(session.intents & INTENT_GUILD_MEMBERS)
             for guild in guilds:
                 session.dispatch("GUILD_CREATE", guild.to_create_payload(all_members=all_members))
-        return True
 
     def _resume(self, conn: Connection, d: dict[str, Any]) -> bool:
         session = self.sessions.get(str(d.get("session_id")))
@@ -402,7 +413,7 @@ class Gateway:
         if (
             session is None
             or not session.valid
-            or not self._token_ok(d.get("token"))
+            or self._bot(d.get("token")) is not session.bot
             or (isinstance(seq, int) and seq < oldest - 1)
         ):
             self.invalid_sessions += 1

@@ -402,7 +402,7 @@ def modal_components(
         if comp["type"] == 4:
             out["value"] = str(values.get(cid, comp.get("value") or ""))
         else:
-            raw = values.get(cid, [])
+            raw: Any = values.get(cid, [])
             out["values"] = [raw] if isinstance(raw, str) else list(raw)
         return out
 

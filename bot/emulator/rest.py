@@ -67,7 +67,7 @@ from .models import (
     Thread,
 )
 from .openapi import request_schemas
-from .state import UploadedFile
+from .state import BotIdentity, UploadedFile
 from .validation import APPLIED_TAGS_MAX, check_commands, check_message, check_modal
 
 if TYPE_CHECKING:
@@ -106,6 +106,9 @@ class RequestRecord:
     error: dict[str, Any] | None = None
     #: Carried out, but its answer was dropped (:meth:`TestAPI.lose_responses`).
     lost: bool = False
+    #: The application (and bot user) id the call acted for: its token's, or that of the
+    #: interaction a token route belongs to; None if it authenticated as nobody.
+    bot_id: int | None = None
 
     @property
     def refused_body(self) -> bool:
@@ -287,8 +290,31 @@ class RestApi:
         token_route = record.route.startswith(("/interactions/", "/webhooks/"))
         # GET /gateway is public; interaction and webhook routes authenticate by their token.
         needs_auth = not token_route and record.route != "/gateway"
-        if needs_auth and request.headers.get("Authorization") != f"Bot {emu.state.token}":
+        bot = self._caller(request, token_route)
+        if needs_auth and bot is None:
             return json_response({"message": "401: Unauthorized", "code": 0}, 401)
+        record.bot_id = bot.application_id if bot is not None else None
+        # Everything the call does (the author of what it posts, whose commands it reads or
+        # replaces, whose permissions apply) is that bot's.
+        with emu.state.acting_as(bot or emu.state.primary):
+            return await self._authorised(request, handler, record, token_route)
+
+    def _caller(self, request: web.Request, token_route: bool) -> BotIdentity | None:
+        """The bot a call acts for: the one its ``Authorization`` names, or on an
+        interaction's or webhook's route, the application the interaction was sent to."""
+        if not token_route:
+            return self.state.bot_for_token(request.headers.get("Authorization"))
+        info = request.match_info
+        record = self.state.interactions_by_token.get(
+            info.get("interaction_token") or info.get("webhook_token") or "")
+        if record is None:
+            return None
+        return self.state.bot_for_application(record.payload.get("application_id"))
+
+    async def _authorised(
+        self, request: web.Request, handler: Handler, record: RequestRecord, token_route: bool
+    ) -> web.StreamResponse:
+        emu = self.emu
         aimed = emu.faults.take("5xx", request.method, record.route)
         if aimed is not None or emu.faults.pending_5xx > 0:
             if aimed is None:
@@ -315,11 +341,12 @@ class RestApi:
                 "global": decision.is_global,
                 "code": 0,
             }
-            resp = json_response(body, 429)
-            resp.headers.update(decision.headers)
-            resp.headers["Retry-After"] = str(max(1, int(-(-decision.retry_after // 1))))
-            resp.headers["Via"] = "1.1 google"
-            return resp
+            limited = json_response(body, 429)
+            limited.headers.update(decision.headers)
+            limited.headers["Retry-After"] = str(max(1, int(-(-decision.retry_after // 1))))
+            limited.headers["Via"] = "1.1 google"
+            return limited
+        resp: web.StreamResponse
         try:
             resp = await handler(request)
         except APIError as exc:

@@ -8,9 +8,12 @@ sessions, ``changed`` wakes tests waiting on a condition.
 from __future__ import annotations
 
 import re
+import secrets
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from . import permissions as perms
@@ -73,25 +76,44 @@ class UploadedFile:
 EmitHook = Callable[[str, dict[str, Any], "int | None", int], None]
 
 
+@dataclass(eq=False)
+class BotIdentity:
+    """One application and its bot user, as a token stands for them on Discord: who a REST
+    call or a gateway session acts as, and the commands that application registered."""
+
+    token: str
+    user: User
+    global_commands: list[dict[str, Any]] = field(default_factory=list)
+    guild_commands: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
+
+    @property
+    def application_id(self) -> int:
+        # Modern applications share their id with their bot user.
+        return self.user.id
+
+    @property
+    def name(self) -> str:
+        return self.user.username
+
+
+#: The bot the code running now acts for: set around each REST call (by its token, or by the
+#: interaction a token route belongs to) and by :meth:`State.acting_as`; the first bot if unset.
+_acting: ContextVar[BotIdentity | None] = ContextVar("emulator_acting_bot", default=None)
+
+
 class State:
     def __init__(self, *, token: str, bot_name: str = "Counterpoint") -> None:
         self.ids = Snowflakes()
-        self.token = token
         self.users: dict[int, User] = {}
         self.owner = self.add_user("app-owner")
-        # Modern applications share their id with their bot user.
-        app_id = self.ids.next()
-        self.application_id = app_id
-        self.application_name = bot_name
-        self.bot_user = User(app_id, bot_name, bot=True)
-        self.users[app_id] = self.bot_user
+        #: The bot the emulator was made for, then any added by :meth:`add_bot`, by token.
+        self.primary = BotIdentity(token, self.add_user(bot_name, bot=True))
+        self.bots: dict[str, BotIdentity] = {token: self.primary}
         self.guilds: dict[int, Guild] = {}
         self.channels: dict[int, Channel] = {}
         self.messages: dict[int, Message] = {}
         self.channel_messages: dict[int, list[int]] = {}
         self.histories: dict[int, list[dict[str, Any]]] = {}
-        self.global_commands: list[dict[str, Any]] = []
-        self.guild_commands: dict[int, list[dict[str, Any]]] = {}
         self.interactions: dict[int, InteractionRecord] = {}
         self.interactions_by_token: dict[str, InteractionRecord] = {}
         self._unsynced_ids: dict[str, int] = {}
@@ -100,6 +122,83 @@ class State:
         self.attachment_base = "http://127.0.0.1/attachments"
         self.emit: EmitHook = lambda event, data, guild_id, intent: None
         self.changed: Callable[[], None] = lambda: None
+
+    # -- bots --------------------------------------------------------------------------------
+
+    @property
+    def acting(self) -> BotIdentity:
+        """The bot the current REST call, session or test block acts as."""
+        return _acting.get() or self.primary
+
+    @contextmanager
+    def acting_as(self, bot: BotIdentity) -> Iterator[BotIdentity]:
+        reset = _acting.set(bot)
+        try:
+            yield bot
+        finally:
+            _acting.reset(reset)
+
+    @property
+    def token(self) -> str:
+        return self.primary.token
+
+    @property
+    def bot_user(self) -> User:
+        return self.acting.user
+
+    @property
+    def application_id(self) -> int:
+        return self.acting.application_id
+
+    @property
+    def application_name(self) -> str:
+        return self.acting.name
+
+    @property
+    def global_commands(self) -> list[dict[str, Any]]:
+        return self.acting.global_commands
+
+    @global_commands.setter
+    def global_commands(self, commands: list[dict[str, Any]]) -> None:
+        self.acting.global_commands = commands
+
+    @property
+    def guild_commands(self) -> dict[int, list[dict[str, Any]]]:
+        return self.acting.guild_commands
+
+    def bot_for_token(self, token: str | None) -> BotIdentity | None:
+        """The bot a token (``Bot `` prefix or not) authenticates, None if no bot's."""
+        if not token:
+            return None
+        return self.bots.get(token.removeprefix("Bot "))
+
+    def bot_for_application(self, application_id: int | str | None) -> BotIdentity | None:
+        return next((b for b in self.bots.values()
+                     if str(b.application_id) == str(application_id)), None)
+
+    def add_bot(self, name: str, *, bot_permissions: int | None = None) -> BotIdentity:
+        """Another application with a bot user and a token of its own, in every guild (now
+        and later) with a managed role, as if invited with ``bot_permissions``."""
+        bot = BotIdentity(f"emulator-{secrets.token_urlsafe(24)}", self.add_user(name, bot=True))
+        self.bots[bot.token] = bot
+        for guild in self.guilds.values():
+            self._join(guild, bot, bot_permissions)
+            self.member_added(guild.members[bot.user.id])
+        self.changed()
+        return bot
+
+    def _join(self, guild: Guild, bot: BotIdentity, bot_permissions: int | None) -> None:
+        role = Role(
+            self.ids.next(),
+            guild,
+            bot.name,
+            perms.DEFAULT_BOT if bot_permissions is None else bot_permissions,
+            position=1,
+            managed=True,
+            bot_id=bot.user.id,
+        )
+        guild.roles[role.id] = role
+        guild.members[bot.user.id] = Member(bot.user, guild, [role.id])
 
     # -- lookup ------------------------------------------------------------------------------
 
@@ -142,17 +241,8 @@ class State:
     ) -> Guild:
         guild = Guild(self, guild_id or self.ids.next(), name, self.owner.id)
         guild.members[self.owner.id] = Member(self.owner, guild)
-        bot_role = Role(
-            self.ids.next(),
-            guild,
-            self.application_name,
-            perms.DEFAULT_BOT if bot_permissions is None else bot_permissions,
-            position=1,
-            managed=True,
-            bot_id=self.bot_user.id,
-        )
-        guild.roles[bot_role.id] = bot_role
-        guild.members[self.bot_user.id] = Member(self.bot_user, guild, [bot_role.id])
+        for bot in self.bots.values():
+            self._join(guild, bot, bot_permissions)
         self.guilds[guild.id] = guild
         self.emit(
             "GUILD_CREATE", guild.to_create_payload(all_members=False), guild.id, INTENT_GUILDS

@@ -11,6 +11,7 @@ import asyncio
 import inspect
 import time
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -29,7 +30,7 @@ from .interactions import (
     slash_data,
 )
 from .models import Channel, Member, Message, Overwrite, Role, Thread, _id
-from .state import SYSTEM_TYPES
+from .state import SYSTEM_TYPES, BotIdentity
 
 if TYPE_CHECKING:
     from .gateway import Gateway
@@ -126,6 +127,22 @@ class TestAPI:
 
     def _member(self, member: Member | int | Any, channel: Channel) -> Member:
         return channel.guild.members[_id(member)]
+
+    # -- more bots ---------------------------------------------------------------------------
+
+    def add_bot(self, name: str, *, bot_permissions: int | list[str] | None = None
+                ) -> BotIdentity:
+        """Another application beside the emulator's own: a bot user, an application id and
+        a token of its own, in every guild. A client library connecting with ``.token`` is that
+        bot (``READY`` names it, what it posts is its, its commands are its application's);
+        another token is refused (REST 401, gateway close 4004)."""
+        bits = None if bot_permissions is None else perms.value_of(bot_permissions)
+        return self.state.add_bot(name, bot_permissions=bits)
+
+    def as_bot(self, bot: BotIdentity) -> AbstractContextManager[BotIdentity]:
+        """Inside the ``with``, simulated members' commands, clicks and forms go to ``bot``'s
+        application (its registered commands, its gateway sessions) instead of the first's."""
+        return self.state.acting_as(bot)
 
     # -- permissions -------------------------------------------------------------------------
 

@@ -135,7 +135,7 @@ async def test_the_sandbox_stops_cleanly_on_a_signal(tmp_path: Path,
     sandbox = await BotProcess.start_command(
         [sys.executable, "-m", "bot", "sandbox", "--keep"], tmp_path,
         env={"TMPDIR": str(temporary)})
-    await sandbox.wait_for_line("Running until Ctrl-C.")
+    await sandbox.wait_for_line("Still running, until Ctrl-C.")
     [folder] = temporary.iterdir()
     assert folder.name.startswith("counterpoint-sandbox-") and any(folder.iterdir())
     assert await sandbox.stop(sig) == 0, sandbox.output()
