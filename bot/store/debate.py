@@ -70,13 +70,11 @@ class DebateQueries(Backend):
 
     async def get_contribution(self, contribution_id: int) -> Contribution | None:
         """The contribution, or ``None``."""
-        return await self._one(
-            Contribution, "SELECT * FROM contributions WHERE id = $1", contribution_id)
+        return await self._by(Contribution, "contributions", "id", contribution_id)
 
     async def get_contribution_by_message(self, message_id: int) -> Contribution | None:
         """The contribution posted as ``message_id``, or ``None``."""
-        return await self._one(
-            Contribution, "SELECT * FROM contributions WHERE message_id = $1", message_id)
+        return await self._by(Contribution, "contributions", "message_id", message_id)
 
     async def list_contributions(
         self, argument_id: int, *, include_withdrawn: bool = True

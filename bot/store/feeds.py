@@ -41,11 +41,11 @@ class FeedQueries(Backend):
 
     async def get_feed(self, feed_id: int) -> Feed | None:
         """The feed, or ``None``."""
-        return await self._one(Feed, "SELECT * FROM feeds WHERE id = $1", feed_id)
+        return await self._by(Feed, "feeds", "id", feed_id)
 
     async def get_feed_by_url(self, url: str) -> Feed | None:
         """The feed with exactly this URL, or ``None``."""
-        return await self._one(Feed, "SELECT * FROM feeds WHERE url = $1", url)
+        return await self._by(Feed, "feeds", "url", url)
 
     async def list_feeds(self) -> list[Feed]:
         """Every feed, by id."""
@@ -152,18 +152,11 @@ class FeedQueries(Backend):
             where.terms.append(
                 f"(lease_owner IS NULL OR lease_owner = ${o} OR lease_expires_at <= ${n})")
         assignments += ["lease_owner = NULL", "lease_expires_at = NULL"]
-        async with self._tx() as conn:
-            row = await conn.fetchrow(
-                f"UPDATE feeds SET {', '.join(assignments)} {where.sql()} RETURNING *",
-                *where.args)
-            if row is None:
-                holder = await conn.fetchrow(
-                    "SELECT lease_owner FROM feeds WHERE id = $1", feed_id)
-        if row is None:
-            if holder is None:
-                raise NotFound(f"no feed {feed_id}")
-            raise LeaseLost(f"feed {feed_id} is leased to {holder['lease_owner']!r}, not {owner!r}")
-        return from_row(Feed, row)
+        return await self._guarded_update(
+            Feed, "feeds", feed_id, f"no feed {feed_id}",
+            f"UPDATE feeds SET {', '.join(assignments)} {where.sql()} RETURNING *", where.args,
+            lambda holder: LeaseLost(f"feed {feed_id} is leased to {holder!r}, not {owner!r}"),
+            "lease_owner")
 
     async def record_fetch_success(
         self,

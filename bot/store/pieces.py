@@ -76,7 +76,7 @@ class PieceQueries(Backend):
 
     async def get_piece(self, piece_id: int) -> PieceRecord | None:
         """The piece, or ``None``."""
-        return await self._one(PieceRecord, "SELECT * FROM pieces WHERE id = $1", piece_id)
+        return await self._by(PieceRecord, "pieces", "id", piece_id)
 
     async def get_piece_by_url(
         self, guild_id: int, channel_id: int, url: str
@@ -89,8 +89,7 @@ class PieceQueries(Backend):
 
     async def get_piece_by_message(self, message_id: int) -> PieceRecord | None:
         """The piece whose channel message is ``message_id``, or ``None``."""
-        return await self._one(
-            PieceRecord, "SELECT * FROM pieces WHERE message_id = $1", message_id)
+        return await self._by(PieceRecord, "pieces", "message_id", message_id)
 
     async def list_pieces(
         self,
@@ -133,13 +132,11 @@ class PieceQueries(Backend):
 
     async def get_argument(self, argument_id: int) -> ArgumentRecord | None:
         """The argument, or ``None``."""
-        return await self._one(
-            ArgumentRecord, "SELECT * FROM arguments WHERE id = $1", argument_id)
+        return await self._by(ArgumentRecord, "arguments", "id", argument_id)
 
     async def get_argument_by_thread(self, thread_id: int) -> ArgumentRecord | None:
         """The argument whose thread is ``thread_id``, or ``None``."""
-        return await self._one(
-            ArgumentRecord, "SELECT * FROM arguments WHERE thread_id = $1", thread_id)
+        return await self._by(ArgumentRecord, "arguments", "thread_id", thread_id)
 
     # --- publish states ---------------------------------------------------------------------
 
@@ -151,18 +148,12 @@ class PieceQueries(Backend):
         args: Sequence[Any],
         target: str,
     ) -> PieceRecord:
-        async with self._tx() as conn:
-            row = await conn.fetchrow(
-                f"UPDATE pieces SET {sets} WHERE id = $1 AND {_in_states(allowed_from)}"
-                " RETURNING *",
-                piece_id, *args)
-            if row is None:
-                current = await conn.fetchval("SELECT state FROM pieces WHERE id = $1", piece_id)
-        if row is None:
-            if current is None:
-                raise NotFound(f"no piece {piece_id}")
-            raise InvalidTransition(f"piece {piece_id} is {current}; cannot move to {target}")
-        return from_row(PieceRecord, row)
+        return await self._guarded_update(
+            PieceRecord, "pieces", piece_id, f"no piece {piece_id}",
+            f"UPDATE pieces SET {sets} WHERE id = $1 AND {_in_states(allowed_from)} RETURNING *",
+            (piece_id, *args),
+            lambda state: InvalidTransition(
+                f"piece {piece_id} is {state}; cannot move to {target}"), "state")
 
     async def begin_publishing(
         self, piece_id: int, *, now: datetime | None = None

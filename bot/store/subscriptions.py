@@ -45,8 +45,7 @@ class SubscriptionQueries(Backend):
 
     async def get_subscription(self, subscription_id: int) -> Subscription | None:
         """The subscription, or ``None``."""
-        return await self._one(
-            Subscription, "SELECT * FROM subscriptions WHERE id = $1", subscription_id)
+        return await self._by(Subscription, "subscriptions", "id", subscription_id)
 
     async def list_subscriptions(
         self,
