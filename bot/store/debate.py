@@ -28,14 +28,8 @@ async def note_participant(conn: Conn, guild_id: int, member_id: int, now: datet
 
 class DebateQueries(Backend):
     async def add_contribution(
-        self,
-        argument_id: int,
-        author_id: int,
-        body: str,
-        *,
-        kind: ContributionKind = "counter",
-        parent_id: int | None = None,
-        now: datetime | None = None,
+        self, argument_id: int, author_id: int, body: str, *, kind: ContributionKind = "counter",
+        parent_id: int | None = None, now: datetime | None = None,
     ) -> Contribution:
         """Add a counter (no parent) or a rebuttal (parent: a contribution of the same
         argument). ``ValueError`` on a bad kind/parent pair, ``NotFound`` on missing rows."""
@@ -134,11 +128,7 @@ class DebateQueries(Backend):
     # --- awards -----------------------------------------------------------------------------
 
     async def award_changed_mind(
-        self,
-        member_id: int,
-        contribution_id: int,
-        reason: str | None = None,
-        *,
+        self, member_id: int, contribution_id: int, reason: str | None = None, *,
         now: datetime | None = None,
     ) -> Award | None:
         """Credit a contribution with changing ``member_id``'s mind; ``None`` if that member
@@ -159,12 +149,8 @@ class DebateQueries(Backend):
         return from_row(Award, row) if row else None
 
     async def list_awards(
-        self,
-        *,
-        contribution_id: int | None = None,
-        guild_id: int | None = None,
-        since: datetime | None = None,
-        until: datetime | None = None,
+        self, *, contribution_id: int | None = None, guild_id: int | None = None,
+        since: datetime | None = None, until: datetime | None = None,
     ) -> list[Award]:
         """Awards matching the filters (given ``since`` <= created_at < ``until``), oldest
         first."""

@@ -91,12 +91,7 @@ class FeedQueries(Backend):
     # --- leases and fetches -----------------------------------------------------------------
 
     async def claim_due_feeds(
-        self,
-        now: datetime,
-        owner: str,
-        lease_seconds: float,
-        limit: int,
-        *,
+        self, now: datetime, owner: str, lease_seconds: float, limit: int, *,
         require_subscribers: bool = True,
     ) -> list[Feed]:
         """Lease up to ``limit`` due feeds to ``owner``, soonest due first.
@@ -132,11 +127,7 @@ class FeedQueries(Backend):
             " WHERE id = $1 AND lease_owner = $2", feed_id, owner) > 0
 
     async def _record_fetch(
-        self,
-        feed_id: int,
-        owner: str | None,
-        now: datetime,
-        sets: dict[str, Any],
+        self, feed_id: int, owner: str | None, now: datetime, sets: dict[str, Any],
         raw: Sequence[str] = (),
     ) -> Feed:
         where = Where(feed_id)
@@ -159,15 +150,8 @@ class FeedQueries(Backend):
             "lease_owner")
 
     async def record_fetch_success(
-        self,
-        feed_id: int,
-        *,
-        next_poll_at: datetime,
-        etag: str | None,
-        last_modified: str | None,
-        title: str | None = UNSET,
-        owner: str | None = None,
-        now: datetime | None = None,
+        self, feed_id: int, *, next_poll_at: datetime, etag: str | None, last_modified: str | None,
+        title: str | None = UNSET, owner: str | None = None, now: datetime | None = None,
     ) -> Feed:
         """Record a successful fetch (a 304 counts) and release the lease.
 
@@ -186,12 +170,7 @@ class FeedQueries(Backend):
         return await self._record_fetch(feed_id, owner, stamp, sets)
 
     async def record_fetch_failure(
-        self,
-        feed_id: int,
-        *,
-        error: str,
-        next_poll_at: datetime,
-        owner: str | None = None,
+        self, feed_id: int, *, error: str, next_poll_at: datetime, owner: str | None = None,
         now: datetime | None = None,
     ) -> Feed:
         """Record a failed fetch (``consecutive_failures += 1``) and release the lease.

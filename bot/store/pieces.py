@@ -34,14 +34,8 @@ def _in_states(states: Sequence[PublishState]) -> str:
 
 class PieceQueries(Backend):
     async def create_piece(
-        self,
-        guild_id: int,
-        channel_id: int,
-        piece: Piece,
-        *,
-        url: str | None = None,
-        subscription_id: int | None = None,
-        now: datetime | None = None,
+        self, guild_id: int, channel_id: int, piece: Piece, *, url: str | None = None,
+        subscription_id: int | None = None, now: datetime | None = None,
     ) -> PieceRecord | None:
         """Queue a piece (state ``pending``) with its arguments for one channel.
 
@@ -92,10 +86,7 @@ class PieceQueries(Backend):
         return await self._by(PieceRecord, "pieces", "message_id", message_id)
 
     async def list_pieces(
-        self,
-        *,
-        states: Sequence[PublishState] | None = None,
-        guild_id: int | None = None,
+        self, *, states: Sequence[PublishState] | None = None, guild_id: int | None = None,
         limit: int | None = None,
     ) -> list[PieceRecord]:
         """Pieces matching the filters, oldest first (e.g. ``states=("pending",
@@ -141,11 +132,7 @@ class PieceQueries(Backend):
     # --- publish states ---------------------------------------------------------------------
 
     async def _transition(
-        self,
-        piece_id: int,
-        sets: str,
-        allowed_from: Sequence[PublishState],
-        args: Sequence[Any],
+        self, piece_id: int, sets: str, allowed_from: Sequence[PublishState], args: Sequence[Any],
         target: str,
     ) -> PieceRecord:
         return await self._guarded_update(
