@@ -11,15 +11,17 @@ import logging
 from typing import Any
 
 import discord
-from discord import app_commands
 from discord.ext import commands
 
 from bot.config import Settings
 from bot.debate import DebateRules, DebateService
 from bot.feeds.fetch import Fetcher
+from bot.pace import Pace
 from bot.publishing import DiscordPort, Publisher
-from bot.publishing.publisher import LEASE_SECONDS
 from bot.store import Store, open_store
+from cogs.utils.controls import DYNAMIC_ITEMS
+from cogs.utils.port import DiscordAdapter
+from cogs.utils.replies import CounterpointTree
 
 log = logging.getLogger("counterpoint")
 
@@ -31,7 +33,7 @@ ANSWER_GRACE_SECONDS = 2.0
 
 #: Extensions loaded at start, in order. Add new cogs here (e.g. "cogs.feeds").
 COGS: tuple[str, ...] = ("cogs.pieces", "cogs.debate", "cogs.feeds", "cogs.summaries",
-                         "cogs.admin")
+                         "cogs.exports", "cogs.admin")
 
 
 class StartupError(RuntimeError):
@@ -70,15 +72,11 @@ class CounterpointBot(commands.AutoShardedBot):
         *,
         store: Store | None = None,
         sync_commands: bool = True,
-        vote_debounce: float | None = None,
-        tally_delay: float | None = None,
-        retry_minutes: float | None = None,
-        publish_lease_seconds: float | None = None,
+        pace: Pace | None = None,
         **options: Any,
     ) -> None:
-        from cogs.debate import TALLY_DELAY_SECONDS, VOTE_DEBOUNCE_SECONDS
-        from cogs.pieces import RETRY_MINUTES
-
+        # Options naming a field of Pace (``tally_delay=0.2``) override that field.
+        self.pace = (pace or Pace()).replace(**Pace.take_overrides(options))
         options.setdefault("chunk_guilds_at_startup", False)
         # The bot never joins a voice channel: discord.py's warnings that voice support is
         # missing (PyNaCl, davey) would only alarm whoever reads the log.
@@ -90,28 +88,21 @@ class CounterpointBot(commands.AutoShardedBot):
             allowed_mentions=discord.AllowedMentions.none(),
             member_cache_flags=discord.MemberCacheFlags.none(),
             help_command=None,
+            tree_cls=CounterpointTree,
             **options,
         )
         self.settings = settings
         self._given_store = store
         self._sync = sync_commands
-        self.vote_debounce = VOTE_DEBOUNCE_SECONDS if vote_debounce is None else vote_debounce
-        self.tally_delay = TALLY_DELAY_SECONDS if tally_delay is None else tally_delay
-        self.retry_minutes = RETRY_MINUTES if retry_minutes is None else retry_minutes
-        self.publish_lease_seconds = (LEASE_SECONDS if publish_lease_seconds is None
-                                      else publish_lease_seconds)
         #: Set after the first pass over pieces left unpublished (the restart's resume).
         self.resumed = asyncio.Event()
-        self.tree.on_error = self._on_tree_error  # type: ignore[method-assign]
 
     async def setup_hook(self) -> None:
-        from cogs.controls import DYNAMIC_ITEMS
-        from cogs.port import DiscordAdapter
-
         self.store = self._given_store or await open_store(self.settings.database_url)
         self.fetcher = Fetcher(allow_private_addresses=self.settings.allow_private_addresses)
         self.port = DiscordAdapter(self)
-        self.publisher = Publisher(self.store, self.port, lease_seconds=self.publish_lease_seconds)
+        self.publisher = Publisher(self.store, self.port,
+                                   lease_seconds=self.pace.publish_lease_seconds)
         self.debate = DebateService(self.store, DebateRules.from_settings(self.settings))
         # Buttons on every message ever posted keep working: matched by custom-id template.
         self.add_dynamic_items(*DYNAMIC_ITEMS)
@@ -153,13 +144,6 @@ class CounterpointBot(commands.AutoShardedBot):
             ) from exc
         log.info("application commands synced (%s)", "guild" if guild else "global")
         return True
-
-    async def _on_tree_error(
-        self, interaction: discord.Interaction, error: app_commands.AppCommandError
-    ) -> None:
-        from cogs.common import answer_error
-
-        await answer_error(interaction, error)
 
     async def close(self) -> None:
         """Stop cleanly (``run`` calls this on SIGTERM and SIGINT): publishing under way

@@ -1,6 +1,6 @@
 """``/config``: the guild's settings, changed from Discord by moderators.
 
-Every command here is for moderators (``cogs.checks``: Manage Server or the configured
+Every command here is for moderators (``cogs.utils.checks``: Manage Server or the configured
 moderator role), except ``/config moderator-role``, which needs Manage Server itself: whoever
 holds the moderator role must not be able to hand it on or take it away. Every change is
 written to the guild's moderation log.
@@ -18,11 +18,16 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.debate.rules import DEFAULT_MAX_LENGTH
 from bot.store import GuildSettings
 from bot.summaries import due_summary, next_slot
-from cogs.checks import MODERATOR_DEFAULTS, ensure_moderator
-from cogs.common import NO_MENTIONS
-from cogs.summaries import SCHEDULE_MINUTES, missing_permissions, permission_names
+from cogs.utils.checks import MODERATOR_DEFAULTS, ensure_moderator
+from cogs.utils.permissions import (
+    SUMMARY_PERMISSIONS,
+    missing_permissions,
+    permission_names,
+)
+from cogs.utils.replies import reply
 
 if TYPE_CHECKING:
     from bot.client import CounterpointBot
@@ -31,7 +36,7 @@ log = logging.getLogger(__name__)
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 MIN_COUNTER_LENGTH = 10
-MAX_COUNTER_LENGTH = 1800
+MAX_COUNTER_LENGTH = DEFAULT_MAX_LENGTH
 #: Offered when the time zone box is still empty (after the guild's own zone).
 COMMON_ZONES = ("UTC", "Europe/London", "Europe/Paris", "Europe/Berlin", "America/New_York",
                 "America/Chicago", "America/Denver", "America/Los_Angeles", "America/Sao_Paulo",
@@ -119,7 +124,7 @@ class Admin(commands.Cog):
         if timezone is not None:
             name = canonical_zone(timezone)
             if name is None:
-                await self._answer(interaction, f"I don't know the time zone "
+                await reply(interaction, f"I don't know the time zone "
                                    f"{discord.utils.escape_markdown(timezone.strip())!r}: pick "
                                    "one from the list, an IANA name like Europe/London.")
                 return
@@ -137,12 +142,12 @@ class Admin(commands.Cog):
         if due is not None and await self.bot.store.get_summary_post(
                 guild_id, due.iso_week) is None:
             lines.append(f"The summary of {due.iso_week} was due {timestamp(due.slot, 'R')}: "
-                         f"I'll post it within {SCHEDULE_MINUTES:g} minutes.")
-        missing = missing_permissions(channel)
+                         f"I'll post it within {self.bot.pace.schedule_minutes:g} minutes.")
+        missing = missing_permissions(channel, SUMMARY_PERMISSIONS)
         if missing:
             lines.append(f"⚠️ I can't post there yet: I need {permission_names(missing)} in "
                          f"<#{channel.id}>. I'll keep trying once it's granted.")
-        await self._answer(interaction, "\n".join(lines))
+        await reply(interaction, "\n".join(lines))
 
     @config.command(name="summary-off", description="Stop posting the weekly summary "
                                                     "(/summary keeps working)")
@@ -150,7 +155,7 @@ class Admin(commands.Cog):
         guild_id = self._guild_id(interaction)
         await self.bot.store.update_guild_settings(guild_id, summary_enabled=False)
         await self.bot.store.log_moderation(guild_id, interaction.user.id, "config.summary-off")
-        await self._answer(interaction, "Weekly summaries are off. Anyone can still use "
+        await reply(interaction, "Weekly summaries are off. Anyone can still use "
                                         "/summary; /config summary turns them back on.")
 
     # --- moderators and debate rules --------------------------------------------------------
@@ -164,11 +169,11 @@ class Admin(commands.Cog):
         guild_id = self._guild_id(interaction)
         granted = interaction.permissions
         if not (granted.administrator or granted.manage_guild):
-            await self._answer(interaction, "Only members with Manage Server can choose the "
+            await reply(interaction, "Only members with Manage Server can choose the "
                                             "moderator role.")
             return
         if role is not None and role.is_default():
-            await self._answer(interaction, "@everyone can't be the moderator role: that "
+            await reply(interaction, "@everyone can't be the moderator role: that "
                                             "would make every member a moderator.")
             return
         await self.bot.store.update_guild_settings(
@@ -182,7 +187,7 @@ class Admin(commands.Cog):
         else:
             text = (f"Members with <@&{role.id}> can now use moderator commands, as can "
                     "anyone with Manage Server.")
-        await self._answer(interaction, text)
+        await reply(interaction, text)
 
     @config.command(name="min-counter-length",
                     description="Shortest counterargument or rebuttal accepted (leave empty "
@@ -200,7 +205,7 @@ class Admin(commands.Cog):
             details=str(n) if n is not None else "default")
         effective = self.bot.debate.rules.for_guild(settings).min_length
         source = "" if n is not None else " (the bot's default)"
-        await self._answer(interaction, f"Counterarguments and rebuttals now need at least "
+        await reply(interaction, f"Counterarguments and rebuttals now need at least "
                                         f"{effective} characters{source}.")
 
     # --- overview ---------------------------------------------------------------------------
@@ -208,8 +213,7 @@ class Admin(commands.Cog):
     @config.command(name="show", description="This server's Counterpoint settings")
     async def show(self, interaction: discord.Interaction) -> None:
         settings = await self.bot.store.get_guild_settings(self._guild_id(interaction))
-        await interaction.response.send_message(embed=self.settings_embed(settings),
-                                                ephemeral=True, allowed_mentions=NO_MENTIONS)
+        await reply(interaction, embeds=[self.settings_embed(settings)])
 
     def settings_embed(self, settings: GuildSettings) -> discord.Embed:
         embed = discord.Embed(title="Counterpoint settings", color=0x4EA1FF)
@@ -255,10 +259,6 @@ class Admin(commands.Cog):
         assert interaction.guild_id is not None  # the group is guild_only
         return interaction.guild_id
 
-    @staticmethod
-    async def _answer(interaction: discord.Interaction, text: str) -> None:
-        await interaction.response.send_message(text, ephemeral=True,
-                                                allowed_mentions=NO_MENTIONS)
 
 
 async def setup(bot: CounterpointBot) -> None:

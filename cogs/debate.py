@@ -1,6 +1,6 @@
 """Votes, counterarguments and rebuttals: the thin Discord side of :class:`DebateService`.
 
-Buttons arrive through the ``DynamicItem``s of :mod:`cogs.controls`; modal submits are read
+Buttons arrive through the ``DynamicItem``s of :mod:`cogs.utils.controls`; modal submits are read
 here from the interaction itself (their custom ids are the buttons' ids), so a form opened
 before a restart is still accepted after it, and two members answering the same argument at
 once never share a form object.
@@ -11,8 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import discord
 from discord import app_commands
@@ -20,6 +19,7 @@ from discord.ext import commands
 
 from bot.debate import (
     Control,
+    DebateRules,
     DebateService,
     EditWindowClosed,
     NotYours,
@@ -27,22 +27,23 @@ from bot.debate import (
     parse_custom_id,
 )
 from bot.debate.errors import noun
+from bot.debate.rules import DEFAULT_MAX_LENGTH
 from bot.debate.service import utc_now
 from bot.store import Contribution, Store, Tally, VoteClick, VoteTarget
-from cogs.common import NO_MENTIONS, answer_error, reply
-from cogs.controls import DEBATE_COG, contribution_view, view_for
+from cogs.utils.controls import DEBATE_COG, contribution_view, view_for
+from cogs.utils.replies import NO_MENTIONS, answer_error, reply
 
 if TYPE_CHECKING:
+    from discord.types.interactions import (
+        MessageComponentInteractionData,
+        ModalSubmitInteractionData,
+    )
+
     from bot.client import CounterpointBot
 
 log = logging.getLogger(__name__)
 
 BODY_INPUT = "body"
-# Clicks of the same button by the same member closer together than this (by Discord's click
-# time, not by when they reach us) are one click: a double click must not cast and withdraw.
-VOTE_DEBOUNCE_SECONDS = 1.0
-# Tallies on a message are refreshed once per window, however many votes land in it.
-TALLY_DELAY_SECONDS = 2.0
 # An unknown component or form nobody answered by then gets a "this no longer works" reply
 # (Discord wants a first response within 3 seconds).
 UNANSWERED_AFTER_SECONDS = 2.0
@@ -154,19 +155,61 @@ class _GiveUp(Exception):
     """The message's tally cannot or need not be refreshed any more."""
 
 
-def _text_value(data: Mapping[str, Any], custom_id: str) -> str:
-    """A text input's value from a modal submit, whatever layout (action rows or labels)."""
-    stack: list[Any] = list(data.get("components") or [])
-    while stack:
-        item = stack.pop()
-        if not isinstance(item, Mapping):
-            continue
-        if item.get("custom_id") == custom_id and "value" in item:
-            return str(item.get("value") or "")
-        stack.extend(item.get("components") or [])
-        if isinstance(item.get("component"), Mapping):
-            stack.append(item["component"])
-    return ""
+class ContributionForm(discord.ui.Modal):
+    """The one-field form behind Counter, Rebut, Changed my mind and Edit.
+
+    Its custom id is the button's, and discord.py keeps no form object once it is sent (two
+    members opening the same argument's form would share one, the last opened): the Debate
+    cog's ``on_interaction`` rebuilds the form from the submit (:meth:`from_submit`), so a form
+    opened before a restart is still accepted after it.
+    """
+
+    def __init__(self, control: Control, title: str, label: str, *,
+                 required: bool = True, min_length: int | None = None,
+                 max_length: int | None = None, default: str | None = None,
+                 placeholder: str | None = None) -> None:
+        super().__init__(title=title[:_MODAL_TITLE_LIMIT], custom_id=control.custom_id)
+        self.control = control
+        self.body: discord.ui.TextInput[ContributionForm] = discord.ui.TextInput(
+            label=label, custom_id=BODY_INPUT, style=discord.TextStyle.paragraph,
+            required=required, min_length=min_length, max_length=max_length, default=default,
+            placeholder=placeholder)
+        self.add_item(self.body)
+
+    @classmethod
+    def contribution(cls, control: Control, title: str, label: str, rules: DebateRules,
+                     default: str | None = None) -> ContributionForm:
+        """A counterargument, a rebuttal, or an edit of one: the guild's length rules."""
+        return cls(control, title, label, min_length=rules.min_length,
+                   max_length=rules.max_length, default=default,
+                   placeholder=f"At least {rules.min_length} characters, one clear point.")
+
+    @classmethod
+    def award(cls, control: Control, kind: str, max_length: int) -> ContributionForm:
+        """Changed my mind: the reason is optional (the click is the point; a sentence makes
+        the summary richer)."""
+        return cls(control, f"This {noun(kind)} changed my mind",
+                   "What changed your mind? (optional)", required=False,
+                   max_length=max_length,
+                   placeholder="Quoted in the weekly summary; your name is not shown.")
+
+    @classmethod
+    def from_submit(cls, interaction: discord.Interaction) -> ContributionForm | None:
+        """The form a modal submit answers, its text filled in; ``None`` if it is not one of
+        Counterpoint's."""
+        data = cast("ModalSubmitInteractionData", interaction.data)
+        control = parse_custom_id(data["custom_id"])
+        if control is None:
+            return None
+        form = cls(control, "-", "-", required=False)
+        # discord.py's own reading of a submit (action rows or labels), as for a stored modal.
+        form._refresh(interaction, data["components"], {})
+        return form
+
+    async def open(self, interaction: discord.Interaction) -> None:
+        await interaction.response.send_modal(self)
+        # Stateless from here on: the submit is read in on_interaction, after a restart too.
+        self.stop()
 
 
 def contribution_content(contribution: Contribution, parent: Contribution | None) -> str:
@@ -191,7 +234,7 @@ class Debate(commands.Cog, name=DEBATE_COG):
         self.bot = bot
         self.debate: DebateService = bot.debate
         self.store: Store = bot.store
-        self.tallies = TallyRefresher(bot, bot.store, bot.tally_delay)
+        self.tallies = TallyRefresher(bot, bot.store, bot.pace.tally_delay)
 
     async def cog_unload(self) -> None:
         self.tallies.cancel()
@@ -215,7 +258,7 @@ class Debate(commands.Cog, name=DEBATE_COG):
         # made, and a double click is one click (the store decides both, under its lock).
         click = VoteClick(interaction.id, discord.utils.snowflake_time(interaction.id))
         result = await self.debate.vote(control.target, interaction.user.id, control.value,
-                                        click=click, debounce=self.bot.vote_debounce)
+                                        click=click, debounce=self.bot.pace.vote_debounce)
         if interaction.message is not None and result.action != "repeated":
             self.tallies.schedule(interaction.channel_id or interaction.message.channel.id,
                                   interaction.message.id, control.target)
@@ -226,16 +269,9 @@ class Debate(commands.Cog, name=DEBATE_COG):
     async def _form(self, interaction: discord.Interaction, control: Control, title: str,
                     label: str, *, default: str | None = None) -> None:
         """Open a one-field form; its submit comes back through ``on_interaction``."""
-        guild_id = interaction.guild_id or 0
-        rules = await self.debate.rules_for(guild_id)
-        modal = discord.ui.Modal(title=title[:_MODAL_TITLE_LIMIT], custom_id=control.custom_id)
-        modal.add_item(discord.ui.TextInput(
-            label=label, custom_id=BODY_INPUT, style=discord.TextStyle.paragraph,
-            min_length=rules.min_length, max_length=rules.max_length, default=default,
-            placeholder=f"At least {rules.min_length} characters, one clear point."))
-        await interaction.response.send_modal(modal)
-        # Stateless from here on: the submit is read in on_interaction, after a restart too.
-        modal.stop()
+        rules = await self.debate.rules_for(interaction.guild_id or 0)
+        await ContributionForm.contribution(control, title, label, rules, default).open(
+            interaction)
 
     async def _open_counter(self, interaction: discord.Interaction, control: Control) -> None:
         argument = await self.debate.open_target(control.target)
@@ -253,16 +289,8 @@ class Debate(commands.Cog, name=DEBATE_COG):
         assert isinstance(target, Contribution)
         if target.author_id == interaction.user.id:
             raise OwnContribution.award()
-        # The reason is optional: the click is the point; a sentence makes the summary richer.
-        modal = discord.ui.Modal(title=f"This {noun(target.kind)} changed my mind"[
-            :_MODAL_TITLE_LIMIT], custom_id=control.custom_id)
-        modal.add_item(discord.ui.TextInput(
-            label="What changed your mind? (optional)", custom_id=BODY_INPUT,
-            style=discord.TextStyle.paragraph, required=False,
-            max_length=self.debate.rules.max_reason_length,
-            placeholder="Quoted in the weekly summary; your name is not shown."))
-        await interaction.response.send_modal(modal)
-        modal.stop()
+        await ContributionForm.award(control, target.kind,
+                                     self.debate.rules.max_reason_length).open(interaction)
 
     async def _open_edit(self, interaction: discord.Interaction, control: Control) -> None:
         contribution = await self._own_recent(interaction, control, "edit")
@@ -292,22 +320,20 @@ class Debate(commands.Cog, name=DEBATE_COG):
 
     @commands.Cog.listener()
     async def on_interaction(self, interaction: discord.Interaction) -> None:
-        data: Mapping[str, Any] = interaction.data or {}  # type: ignore[assignment]
-        custom_id = str(data.get("custom_id") or "")
         if interaction.type == discord.InteractionType.modal_submit:
-            control = parse_custom_id(custom_id)
-            if control is not None:
+            form = ContributionForm.from_submit(interaction)
+            if form is not None:
                 try:
-                    await self._submitted(interaction, control, _text_value(data, BODY_INPUT))
+                    await self._submitted(interaction, form.control, form.body.value)
                 except Exception as exc:
                     await answer_error(interaction, exc)
                 return
-        if interaction.type not in (discord.InteractionType.component,
-                                    discord.InteractionType.modal_submit):
+        elif interaction.type == discord.InteractionType.component:
+            data = cast("MessageComponentInteractionData", interaction.data)
+            if parse_custom_id(data["custom_id"]) is not None:
+                return  # a DynamicItem answers it
+        else:
             return
-        if interaction.type == discord.InteractionType.component \
-                and parse_custom_id(custom_id) is not None:
-            return  # a DynamicItem answers it
         # Another view may still claim it; answer only if nobody has when time runs short.
         await asyncio.sleep(UNANSWERED_AFTER_SECONDS)
         if not interaction.response.is_done():
@@ -346,10 +372,10 @@ class Debate(commands.Cog, name=DEBATE_COG):
 
     @app_commands.command(name="counter",
                           description="Post a counterargument to this thread's argument")
-    @app_commands.describe(text="Your counterargument, at most 1,800 characters")
+    @app_commands.describe(text=f"Your counterargument, at most {DEFAULT_MAX_LENGTH:,} characters")
     @app_commands.guild_only()
     async def counter(self, interaction: discord.Interaction,
-                      text: app_commands.Range[str, 1, 1800]) -> None:
+                      text: app_commands.Range[str, 1, DEFAULT_MAX_LENGTH]) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
         contribution = await self.debate.counter_in_thread(
             interaction.channel_id, interaction.user.id, text)

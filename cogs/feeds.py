@@ -35,22 +35,24 @@ from bot.feeds.service import (
     PollSettings,
 )
 from bot.markup import web_url
-from bot.publishing import PortError, PublishResult, is_split_confidently, required_permissions
+from bot.pace import Pace
+from bot.publishing import (
+    ChannelKind,
+    PortError,
+    PublishResult,
+    is_split_confidently,
+    required_permissions,
+)
 from bot.publishing.payloads import channel_link, display_title, fit, shorten
-from bot.publishing.port import PERMISSION_LABELS
 from bot.redact import redact_text, redact_url
-from cogs.checks import MODERATOR_DEFAULTS, ensure_moderator, is_moderator
-from cogs.common import NO_MENTIONS
+from cogs.utils.checks import MODERATOR_DEFAULTS, ensure_moderator, is_moderator
+from cogs.utils.permissions import permission_names
+from cogs.utils.replies import NO_MENTIONS, reply
 
 if TYPE_CHECKING:
     from bot.client import CounterpointBot
 
 log = logging.getLogger(__name__)
-
-#: Seconds between poll cycles. Each cycle fetches only the feeds that are due (each feed has
-#: its own schedule, 15 minutes by default), so this is only how late a due feed can be.
-#: To change it on a running bot: ``bot.get_cog("Feeds").poll_loop.change_interval(...)``.
-POLL_SECONDS = 60.0
 
 # Discord's limits: 25 fields and 6,000 characters per message's embeds, 1,024 per field.
 _FIELDS_PER_EMBED = 25
@@ -65,11 +67,33 @@ def _lease_owner() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
 
 
-def _subscription_id(value: str) -> int:
-    text = value.strip().lstrip("#")
-    if not text.isdigit():
-        raise FeedServiceError(_PICK_A_FEED)
-    return int(text)
+class FeedOption(app_commands.Transformer):
+    """The ``feed`` option of /feed: one of this server's feeds, offered as the moderator
+    types (by title and channel) and given to the command as its subscription id."""
+
+    async def transform(self, interaction: discord.Interaction, value: str, /) -> int:
+        text = value.strip().lstrip("#")
+        if not text.isdigit():
+            raise FeedServiceError(_PICK_A_FEED)
+        return int(text)
+
+    async def autocomplete(self, interaction: discord.Interaction, value: int | float | str, /
+                           ) -> list[app_commands.Choice[int | float | str]]:
+        # Autocomplete skips checks in discord.py: others see no feed names.
+        if interaction.guild_id is None or not await is_moderator(interaction):
+            return []
+        command = interaction.command
+        cog = command.binding if isinstance(command, app_commands.Command) else None
+        if not isinstance(cog, Feeds):
+            return []
+        guild = interaction.guild
+        names = {c.id: c.name for c in guild.channels} if guild is not None else {}
+        choices = await cog.service.autocomplete(interaction.guild_id, str(value), names)
+        return [app_commands.Choice(name=shorten(redact_text(label), 100), value=str(sub_id))
+                for label, sub_id in choices]
+
+
+FeedChoice = app_commands.Transform[int, FeedOption]
 
 
 def _code(text: str, limit: int) -> str:
@@ -202,7 +226,7 @@ class Feeds(commands.Cog):
         self.loop_ran = asyncio.Event()
 
     async def cog_load(self) -> None:
-        self.poll_loop.change_interval(seconds=POLL_SECONDS)
+        self.poll_loop.change_interval(seconds=self.bot.pace.poll_seconds)
         self.poll_loop.start()
 
     async def cog_unload(self) -> None:
@@ -217,7 +241,7 @@ class Feeds(commands.Cog):
 
     # --- polling ----------------------------------------------------------------------------
 
-    @tasks.loop(seconds=POLL_SECONDS)
+    @tasks.loop(seconds=Pace.poll_seconds)
     async def poll_loop(self) -> None:
         try:
             await self.poll_step()
@@ -289,19 +313,6 @@ class Feeds(commands.Cog):
     # --- replies ----------------------------------------------------------------------------
 
     @staticmethod
-    async def _say(interaction: discord.Interaction, content: str | None = None,
-                   embeds: Sequence[discord.Embed] = ()) -> None:
-        """Show ``content`` in the deferred ephemeral reply (replacing what it said), with
-        any feed's credentials masked (an error may quote the URL as it was given)."""
-        if content is not None:
-            content = redact_text(content)
-        try:
-            await interaction.edit_original_response(content=content, embeds=list(embeds),
-                                                     allowed_mentions=NO_MENTIONS)
-        except discord.HTTPException as exc:
-            log.info("could not answer /feed: %s", exc)
-
-    @staticmethod
     async def _defer(interaction: discord.Interaction) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
 
@@ -324,10 +335,12 @@ class Feeds(commands.Cog):
                 lines.append(f"• **{title}**: being posted right now")
             else:
                 lines.append(f"• **{title}** not posted yet: {result.detail}. It is kept and "
-                             f"retried every {self.bot.retry_minutes:g} minutes.")
+                             f"retried every {self.bot.pace.retry_minutes:g} minutes.")
         return "\n".join(lines)
 
     # --- commands ---------------------------------------------------------------------------
+    # Each answers in its deferred reply, replaced step by step (``reply(..., replace=True)``);
+    # a refusal (FeedServiceError) is the command tree's to show.
 
     @feed.command(name="add", description="Follow a feed (or a page that links to one); only "
                                           "entries published from now on are posted")
@@ -346,21 +359,17 @@ class Feeds(commands.Cog):
                   backfill: app_commands.Range[int, 0, MAX_BACKFILL] = 0) -> None:
         await self._defer(interaction)
         if mention_role is not None and mention_role.is_default():
-            await self._say(interaction, "Pick a role to mention other than @everyone.")
-            return
-        try:
-            added = await self.service.add(
-                self._guild_id(interaction), channel.id, url, created_by=interaction.user.id,
-                mention_role_id=mention_role.id if mention_role is not None else None,
-                include=include, exclude=exclude, backfill=backfill)
-        except FeedServiceError as error:
-            await self._say(interaction, str(error))
-            return
+            raise FeedServiceError("Pick a role to mention other than @everyone.")
+        added = await self.service.add(
+            self._guild_id(interaction), channel.id, url, created_by=interaction.user.id,
+            mention_role_id=mention_role.id if mention_role is not None else None,
+            include=include, exclude=exclude, backfill=backfill)
         text = await self._added_text(added, channel)
-        await self._say(interaction, text)
+        await reply(interaction, text, replace=True)
         if added.backfilled:
             results = await self.publish(p.id for p in added.backfilled)
-            await self._say(interaction, f"{text}\n\nBackfill:\n{self._posted_summary(results)}")
+            await reply(interaction, f"{text}\n\nBackfill:\n{self._posted_summary(results)}",
+                        replace=True)
 
     async def _added_text(self, added: AddResult,
                           channel: discord.TextChannel | discord.ForumChannel) -> str:
@@ -385,12 +394,12 @@ class Feeds(commands.Cog):
             lines.append(f"Each new piece pings <@&{sub.mention_role_id}>.")
         interval = self.service.settings.interval.total_seconds() / 60
         lines.append(f"I check it about every {interval:g} minutes; see `/feed list`.")
-        kind = "forum" if isinstance(channel, discord.ForumChannel) else "text"
+        kind: ChannelKind = "forum" if isinstance(channel, discord.ForumChannel) else "text"
         missing = await self.bot.port.missing_permissions(channel.id,
                                                           required_permissions(kind))
         if missing:
-            names = ", ".join(PERMISSION_LABELS.get(m, m) for m in missing)
-            lines.append(f"⚠️ I can't post in <#{channel.id}> yet: I'm missing {names}. "
+            lines.append(f"⚠️ I can't post in <#{channel.id}> yet: I'm missing "
+                         f"{permission_names(missing)}. "
                          "Pieces wait until that is fixed.")
         return "\n".join(lines)
 
@@ -398,21 +407,16 @@ class Feeds(commands.Cog):
     async def list_(self, interaction: discord.Interaction) -> None:
         await self._defer(interaction)
         guild_id = self._guild_id(interaction)
-        lines = await self.service.list(guild_id)
+        lines = await self.service.statuses(guild_id)
         if not lines:
-            await self._say(interaction, "This server follows no feeds yet. Add one with "
-                                         "`/feed add`.")
+            await reply(interaction, "This server follows no feeds yet. Add one with `/feed add`.",
+                        replace=True)
             return
-        limit = await self._limit(guild_id)
-        embeds = list_embeds(lines, limit)
-        await self._say(interaction, None, embeds[:1])
+        embeds = list_embeds(lines, await self._limit(guild_id))
+        await reply(interaction, None, embeds=embeds[:1], replace=True)
         for embed in embeds[1:]:
-            try:
-                await interaction.followup.send(embed=embed, ephemeral=True,
-                                                allowed_mentions=NO_MENTIONS)
-            except discord.HTTPException as exc:
-                log.info("could not send the rest of /feed list: %s", exc)
-                return
+            if not await reply(interaction, embeds=[embed]):
+                return  # the rest would fail the same way
 
     async def _limit(self, guild_id: int) -> int:
         settings = await self.bot.store.get_guild_settings(guild_id)
@@ -420,103 +424,63 @@ class Feeds(commands.Cog):
 
     @feed.command(name="remove", description="Stop following a feed in its channel")
     @app_commands.describe(feed="The feed to stop following")
-    async def remove(self, interaction: discord.Interaction, feed: str) -> None:
+    async def remove(self, interaction: discord.Interaction, feed: FeedChoice) -> None:
         await self._defer(interaction)
-        try:
-            url = await self.service.remove(self._guild_id(interaction), _subscription_id(feed))
-        except FeedServiceError as error:
-            await self._say(interaction, str(error))
-            return
-        await self._say(interaction, f"No longer following {url}. Pieces already posted stay.")
+        url = await self.service.remove(self._guild_id(interaction), feed)
+        await reply(interaction, f"No longer following {url}. Pieces already posted stay.",
+                    replace=True)
 
     @feed.command(name="pause", description="Stop posting a feed's pieces until resumed")
     @app_commands.describe(feed="The feed to pause")
-    async def pause(self, interaction: discord.Interaction, feed: str) -> None:
+    async def pause(self, interaction: discord.Interaction, feed: FeedChoice) -> None:
         await self._defer(interaction)
-        try:
-            line = await self.service.pause(self._guild_id(interaction), _subscription_id(feed))
-        except FeedServiceError as error:
-            await self._say(interaction, str(error))
-            return
-        await self._say(interaction, f"Paused {line.url} in <#{line.channel_id}>. "
-                                     "`/feed resume` posts it again (entries published "
-                                     "meanwhile are not replayed).")
+        line = await self.service.pause(self._guild_id(interaction), feed)
+        await reply(interaction, f"Paused {line.url} in <#{line.channel_id}>. `/feed resume` "
+                                 "posts it again (entries published meanwhile are not "
+                                 "replayed).", replace=True)
 
     @feed.command(name="resume", description="Post a paused feed again (also after failures)")
     @app_commands.describe(feed="The feed to resume")
-    async def resume(self, interaction: discord.Interaction, feed: str) -> None:
+    async def resume(self, interaction: discord.Interaction, feed: FeedChoice) -> None:
         await self._defer(interaction)
-        try:
-            line = await self.service.resume(self._guild_id(interaction), _subscription_id(feed))
-        except FeedServiceError as error:
-            await self._say(interaction, str(error))
-            return
-        await self._say(interaction, f"Resumed {line.url} in <#{line.channel_id}>: I check it "
-                                     "again within a minute.")
+        line = await self.service.resume(self._guild_id(interaction), feed)
+        await reply(interaction, f"Resumed {line.url} in <#{line.channel_id}>: I check it again "
+                                 "within a minute.", replace=True)
 
     @feed.command(name="test", description="Show how a feed's newest entry would be split, "
                                            "posting nothing")
     @app_commands.describe(url="The feed's address, or a page that links to its feed")
     async def test(self, interaction: discord.Interaction, url: str) -> None:
         await self._defer(interaction)
-        try:
-            piece = await self.service.test(url)
-        except FeedServiceError as error:
-            await self._say(interaction, str(error))
-            return
-        await self._say(interaction, "The newest entry, as it would be posted (nothing was "
-                                     "posted):", [preview_embed(piece)])
+        piece = await self.service.test(url)
+        await reply(interaction, "The newest entry, as it would be posted (nothing was posted):",
+                    embeds=[preview_embed(piece)], replace=True)
 
     @feed.command(name="send-latest", description="Post a feed's newest entry now")
     @app_commands.describe(feed="The feed whose newest entry to post")
-    async def send_latest(self, interaction: discord.Interaction, feed: str) -> None:
+    async def send_latest(self, interaction: discord.Interaction, feed: FeedChoice) -> None:
         await self._defer(interaction)
-        try:
-            record = await self.service.send_latest(self._guild_id(interaction),
-                                                    _subscription_id(feed))
-        except FeedServiceError as error:
-            await self._say(interaction, str(error))
-            return
-        await self._say(interaction,
-                        f"Posting **{fit(display_title(record), 300, links=False)}** …")
-        await self._say(interaction, self._posted_summary(await self.publish([record.id])))
+        record = await self.service.send_latest(self._guild_id(interaction), feed)
+        await reply(interaction, f"Posting **{fit(display_title(record), 300, links=False)}** …",
+                    replace=True)
+        await reply(interaction, self._posted_summary(await self.publish([record.id])),
+                    replace=True)
 
     @feed.command(name="backfill", description="Post up to 10 of a feed's newest entries that "
                                                "were not posted yet")
     @app_commands.describe(feed="The feed to backfill", count="How many entries (1-10)")
-    async def backfill(self, interaction: discord.Interaction, feed: str,
+    async def backfill(self, interaction: discord.Interaction, feed: FeedChoice,
                        count: app_commands.Range[int, 1, MAX_BACKFILL]) -> None:
         await self._defer(interaction)
-        try:
-            records = await self.service.backfill(self._guild_id(interaction),
-                                                  _subscription_id(feed), count)
-        except FeedServiceError as error:
-            await self._say(interaction, str(error))
-            return
+        records = await self.service.backfill(self._guild_id(interaction), feed, count)
         if not records:
-            await self._say(interaction, "Nothing to backfill: every recent entry that passes "
-                                         "the filters is already in the channel.")
+            await reply(interaction, "Nothing to backfill: every recent entry that passes the "
+                                     "filters is already in the channel.", replace=True)
             return
-        await self._say(interaction, f"Posting {_plural(len(records), 'piece')} …")
+        await reply(interaction, f"Posting {_plural(len(records), 'piece')} …", replace=True)
         results = await self.publish(r.id for r in records)
-        await self._say(interaction, f"Backfilled {_plural(len(records), 'piece')}:\n"
-                                     + self._posted_summary(results))
-
-    @remove.autocomplete("feed")
-    @pause.autocomplete("feed")
-    @resume.autocomplete("feed")
-    @send_latest.autocomplete("feed")
-    @backfill.autocomplete("feed")
-    async def feed_autocomplete(self, interaction: discord.Interaction, current: str
-                                ) -> list[app_commands.Choice[str]]:
-        # Autocomplete skips checks in discord.py: others see no feed names.
-        if interaction.guild_id is None or not await is_moderator(interaction):
-            return []
-        guild = interaction.guild
-        names = {c.id: c.name for c in guild.channels} if guild is not None else {}
-        choices = await self.service.autocomplete(interaction.guild_id, current, names)
-        return [app_commands.Choice(name=shorten(redact_text(label), 100), value=str(sub_id))
-                for label, sub_id in choices]
+        await reply(interaction, f"Backfilled {_plural(len(records), 'piece')}:\n"
+                                 + self._posted_summary(results), replace=True)
 
 
 async def setup(bot: CounterpointBot) -> None:

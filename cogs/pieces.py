@@ -17,23 +17,20 @@ from discord.ext import commands, tasks
 from bot.articles.model import Piece
 from bot.feeds.fetch import FetchError
 from bot.markup import plain, web_url
+from bot.pace import Pace
 from bot.pipeline import SourceError, is_url, read_source
 from bot.publishing import Publisher, PublishResult, is_split_confidently
 from bot.publishing.payloads import channel_link, fit
 from bot.publishing.publisher import PUBLISHED
 from bot.store import PieceRecord
-from cogs.checks import MODERATOR_DEFAULTS, ensure_moderator
-from cogs.progress import ProgressReply
+from cogs.utils.checks import MODERATOR_DEFAULTS, ensure_moderator
+from cogs.utils.progress import ProgressReply
 
 if TYPE_CHECKING:
     from bot.client import CounterpointBot
 
 log = logging.getLogger(__name__)
 
-RETRY_MINUTES = 5.0
-# After a failure that may clear by itself (5xx, a 429 storm), /piece post tries again this
-# many seconds later, then hands over to the retry loop.
-QUICK_RETRIES: tuple[float, ...] = (2.0, 8.0)
 
 
 class Pieces(commands.Cog):
@@ -53,14 +50,14 @@ class Pieces(commands.Cog):
         return await ensure_moderator(interaction, "post pieces")
 
     async def cog_load(self) -> None:
-        self.retry_loop.change_interval(minutes=self.bot.retry_minutes)
+        self.retry_loop.change_interval(minutes=self.bot.pace.retry_minutes)
         self.retry_loop.start()
 
     async def cog_unload(self) -> None:
         self.retry_loop.cancel()
 
     # The first run comes right after the gateway is ready: that is the restart's resume.
-    @tasks.loop(minutes=RETRY_MINUTES)
+    @tasks.loop(minutes=Pace.retry_minutes)
     async def retry_loop(self) -> None:
         try:
             results = await self.publisher.resume()
@@ -143,7 +140,7 @@ class Pieces(commands.Cog):
                 progress.report(text)
 
         result = await self.publisher.publish(record.id, progress=publishing)
-        for delay in QUICK_RETRIES:
+        for delay in self.bot.pace.quick_retries:
             if result.outcome != "failed" or not result.retryable:
                 break
             progress.report(f"Discord is struggling ({result.detail}); trying again in "
@@ -161,7 +158,7 @@ class Pieces(commands.Cog):
         if result.ok:
             return f"Posted in <#{channel_id}> ({result.detail}): {self._where(piece)}"
         return (f"Not posted yet: {result.detail}. The piece is kept and I retry it every "
-                f"{self.bot.retry_minutes:g} minutes; nothing already posted will be posted "
+                f"{self.bot.pace.retry_minutes:g} minutes; nothing already posted will be posted "
                 "twice.")
 
     def _where(self, piece: PieceRecord) -> str:

@@ -22,6 +22,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands, tasks
 
+from bot.pace import Pace
 from bot.summaries import (
     DueSummary,
     IsoWeek,
@@ -36,7 +37,12 @@ from bot.summaries import (
     to_embeds,
 )
 from bot.summaries.weeks import zone
-from cogs.common import NO_MENTIONS
+from cogs.utils.permissions import (
+    SUMMARY_PERMISSIONS,
+    missing_permissions,
+    permission_names,
+)
+from cogs.utils.replies import NO_MENTIONS, reply
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
@@ -45,14 +51,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-#: How often the scheduler looks for due summaries. Slots are on the hour, so a post lands
-#: within this many minutes of its slot; tests patch it before the cog loads.
-SCHEDULE_MINUTES = 5.0
 #: Weeks offered by the week autocomplete, newest first.
 AUTOCOMPLETE_WEEKS = 12
-#: What the bot needs in the summary channel: a refusal is found before any request, so a
-#: broken channel costs no 403 per tick (Discord bans IPs that collect too many).
-NEEDED = ("send_messages", "embed_links", "attach_files")
 #: How many of the summary channel's latest messages a resumed week looks through for a post
 #: the dead process made: one request, and a summary channel is rarely busy enough to bury a
 #: post made a lease (or a restart) ago deeper than that.
@@ -77,15 +77,6 @@ async def render_files(summary: WeeklySummary) -> list[tuple[str, bytes]]:
     return await asyncio.to_thread(attachments, summary)
 
 
-def missing_permissions(channel: discord.TextChannel) -> list[str]:
-    granted = channel.permissions_for(channel.guild.me)
-    return [name for name in NEEDED if not getattr(granted, name)]
-
-
-def permission_names(names: list[str]) -> str:
-    return ", ".join(n.replace("_", " ").title() for n in names)
-
-
 class Summaries(commands.Cog):
     """The weekly summary on demand and on schedule."""
 
@@ -95,7 +86,7 @@ class Summaries(commands.Cog):
         self._posting = 0
 
     async def cog_load(self) -> None:
-        self.schedule_loop.change_interval(minutes=SCHEDULE_MINUTES)
+        self.schedule_loop.change_interval(minutes=self.bot.pace.schedule_minutes)
         self.schedule_loop.start()
 
     async def cog_unload(self) -> None:
@@ -110,7 +101,7 @@ class Summaries(commands.Cog):
 
     # The first run comes right after the gateway is ready: slots missed while the bot was
     # down are posted then.
-    @tasks.loop(minutes=SCHEDULE_MINUTES)
+    @tasks.loop(minutes=Pace.schedule_minutes)
     async def schedule_loop(self) -> None:
         try:
             await self.post_due(datetime.now(UTC))
@@ -195,7 +186,7 @@ class Summaries(commands.Cog):
         if not isinstance(channel, discord.TextChannel):
             raise SummaryChannelError(f"summary channel {due.channel_id} of guild "
                                       f"{due.guild_id} is gone or not a text channel")
-        missing = missing_permissions(channel)
+        missing = missing_permissions(channel, SUMMARY_PERMISSIONS)
         if missing:
             raise SummaryChannelError(f"missing {permission_names(missing)} in summary "
                                       f"channel {channel.id} of guild {due.guild_id}")
@@ -223,10 +214,10 @@ class Summaries(commands.Cog):
                 wanted = IsoWeek.parse(week.strip())
             except WeekError as exc:
                 text = str(exc)
-                await self._refuse(interaction, f"{text[:1].upper()}{text[1:]}.")
+                await reply(interaction, f"{text[:1].upper()}{text[1:]}.")
                 return
             if wanted > current:
-                await self._refuse(interaction, f"{wanted} has not started yet: this week is "
+                await reply(interaction, f"{wanted} has not started yet: this week is "
                                                 f"{current}.")
                 return
         # Checks done before deferring, so a refusal is never public.
@@ -269,10 +260,6 @@ class Summaries(commands.Cog):
             if needle in label.lower():
                 choices.append(app_commands.Choice(name=label, value=str(week)))
         return choices[:25]
-
-    async def _refuse(self, interaction: discord.Interaction, text: str) -> None:
-        await interaction.response.send_message(text, ephemeral=True,
-                                                allowed_mentions=NO_MENTIONS)
 
 
 async def setup(bot: CounterpointBot) -> None:

@@ -24,7 +24,7 @@ from bot.debate import (
     parse_custom_id,
 )
 from bot.store import AGREE, DISAGREE, Tally, VoteTarget
-from cogs.common import answer_error, reply
+from cogs.utils.replies import answer_error, reply
 
 DEBATE_COG = "Debate"
 

@@ -27,8 +27,8 @@ from bot.publishing import (
     required_permissions,
 )
 from bot.publishing.payloads import FORUM_TAG_NAME_LIMIT
-from cogs.common import NO_MENTIONS
-from cogs.controls import argument_view
+from cogs.utils.controls import argument_view
+from cogs.utils.replies import NO_MENTIONS
 
 log = logging.getLogger(__name__)
 

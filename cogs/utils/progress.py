@@ -21,7 +21,7 @@ from types import TracebackType
 import discord
 
 from bot.redact import redact_text
-from cogs.common import NO_MENTIONS
+from cogs.utils.replies import NO_MENTIONS
 
 log = logging.getLogger(__name__)
 

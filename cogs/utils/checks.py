@@ -12,7 +12,7 @@ configured moderator role (``GuildSettings.moderator_role_id`` in the store). Tw
 
 Use it in one of two ways::
 
-    from cogs.checks import MODERATOR_DEFAULTS, ensure_moderator, moderator_only
+    from cogs.utils.checks import MODERATOR_DEFAULTS, ensure_moderator, moderator_only
 
     class Config(commands.Cog):
         config = app_commands.Group(name="config", description="...", guild_only=True,
@@ -28,7 +28,7 @@ Use it in one of two ways::
         async def show(self, interaction: discord.Interaction) -> None: ...
 
 The refusal is a :class:`NotModerator` (an ``app_commands.CheckFailure`` carrying
-``user_message``); the tree's error handler (``cogs.common.answer_error``) shows that message
+``user_message``); the tree's error handler (``cogs.utils.replies.answer_error``) shows that message
 ephemerally with no mentions. Autocomplete callbacks do not run checks in discord.py: call
 :func:`is_moderator` there and return no choices to others.
 """

@@ -1,0 +1,26 @@
+"""Permissions as members read them: the one formatter of permission names."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import discord
+
+from bot.publishing.port import PERMISSION_LABELS
+
+#: What the bot needs in the summary channel: a refusal is found before any request, so a
+#: broken channel costs no 403 per tick (Discord bans IPs that collect too many).
+SUMMARY_PERMISSIONS = ("send_messages", "embed_links", "attach_files")
+
+
+def permission_names(names: Iterable[str]) -> str:
+    """``["send_messages", "attach_files"]`` as "Send Messages, Attach Files" (Discord's own
+    wording where the publisher knows it)."""
+    return ", ".join(PERMISSION_LABELS.get(name, name.replace("_", " ").title())
+                     for name in names)
+
+
+def missing_permissions(channel: discord.TextChannel, needed: Iterable[str]) -> list[str]:
+    """Which of ``needed`` the bot lacks in ``channel``, by the guild cache."""
+    granted = channel.permissions_for(channel.guild.me)
+    return [name for name in needed if not getattr(granted, name)]
