@@ -12,7 +12,7 @@ from datetime import datetime
 
 from bot.articles.model import Argument, Piece
 from bot.embeds import THREAD_NAME_LIMIT
-from bot.store.base import Store
+from bot.store import Store
 from bot.store.records import PieceRecord
 from bot.text import shorten
 
