@@ -65,10 +65,14 @@ class Where:
         self.args: list[Any] = list(args)
         self.terms: list[str] = []
 
+    def placeholder(self, value: Any) -> str:
+        """``$n`` for ``value``, now the statement's n-th argument (SET clauses use it too)."""
+        self.args.append(value)
+        return f"${len(self.args)}"
+
     def add(self, template: str, value: Any) -> None:
         """``template`` holds ``{}`` where the placeholder for ``value`` goes."""
-        self.args.append(value)
-        self.terms.append(template.format(f"${len(self.args)}"))
+        self.terms.append(template.format(self.placeholder(value)))
 
     def add_optional(self, template: str, value: Any) -> None:
         """``add`` unless ``value`` is ``None`` (a filter not asked for)."""

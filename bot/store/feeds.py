@@ -131,18 +131,14 @@ class FeedQueries(Backend):
         raw: Sequence[str] = (),
     ) -> Feed:
         where = Where(feed_id)
-        assignments = list(raw)
-        for column, value in sets.items():
-            where.args.append(value)
-            assignments.append(f"{column} = ${len(where.args)}")
+        assignments = [*raw, *(f"{c} = {where.placeholder(v)}" for c, v in sets.items()),
+                       "lease_owner = NULL", "lease_expires_at = NULL"]
         where.terms.append("id = $1")
         if owner is not None:
             # Our own lease, a free one, or an expired one nobody re-claimed: ours to write.
-            where.args.extend([owner, now])
-            o, n = len(where.args) - 1, len(where.args)
             where.terms.append(
-                f"(lease_owner IS NULL OR lease_owner = ${o} OR lease_expires_at <= ${n})")
-        assignments += ["lease_owner = NULL", "lease_expires_at = NULL"]
+                f"(lease_owner IS NULL OR lease_owner = {where.placeholder(owner)}"
+                f" OR lease_expires_at <= {where.placeholder(now)})")
         return await self._guarded_update(
             Feed, "feeds", feed_id, f"no feed {feed_id}",
             f"UPDATE feeds SET {', '.join(assignments)} {where.sql()} RETURNING *", where.args,

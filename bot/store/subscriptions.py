@@ -107,12 +107,10 @@ class SubscriptionQueries(Backend):
                 Subscription, missing, "SELECT * FROM subscriptions WHERE id = $1",
                 subscription_id)
         where = Where(subscription_id)
-        for column, value in changes.items():
-            where.add(f"{column} = {{}}", value)
+        sets = ", ".join(f"{column} = {where.placeholder(v)}" for column, v in changes.items())
         return await self._found(
             Subscription, missing,
-            f"UPDATE subscriptions SET {', '.join(where.terms)} WHERE id = $1 RETURNING *",
-            *where.args)
+            f"UPDATE subscriptions SET {sets} WHERE id = $1 RETURNING *", *where.args)
 
     async def remove_subscription(self, subscription_id: int) -> bool:
         """Delete a subscription (its pieces stay); ``False`` if there was none. The feed stays
