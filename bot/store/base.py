@@ -86,8 +86,8 @@ class Where:
 class Backend(ABC):
     """A database the store runs on: what differs between SQLite and PostgreSQL."""
 
-    #: ``"sqlite"`` or ``"postgres"``; names the migrations folder, and informs benchmarks and
-    #: logs (never for branching in queries: those go through the hooks below).
+    #: ``"sqlite"`` or ``"postgres"``: the dialect migrations are rendered in; informs
+    #: benchmarks and logs too (never for branching in queries: those use the hooks below).
     dialect: str
     #: Appended to a SELECT that must lock the rows it reads (empty where locks don't exist).
     _for_update = ""
