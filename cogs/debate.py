@@ -383,26 +383,28 @@ class Debate(commands.Cog, name=DEBATE_COG):
 
     # --- posting ----------------------------------------------------------------------------
 
-    async def _thread_of(self, contribution: Contribution) -> discord.abc.Messageable:
+    async def _thread_of(self, contribution: Contribution
+                         ) -> discord.Thread | discord.PartialMessageable:
         argument = await self.store.get_argument(contribution.argument_id)
         if argument is None or argument.thread_id is None:
             raise RuntimeError(f"argument {contribution.argument_id} has no thread")
-        return (self.bot.get_channel(argument.thread_id)  # type: ignore[return-value]
-                or self.bot.get_partial_messageable(argument.thread_id))
+        thread = self.bot.get_channel(argument.thread_id)
+        if isinstance(thread, discord.Thread):
+            return thread
+        return self.bot.get_partial_messageable(argument.thread_id)
 
     async def _post(self, contribution: Contribution,
                     parent: Contribution | None) -> discord.Message:
         """Show a new contribution in its argument's thread and record the message."""
         thread = await self._thread_of(contribution)
-        reference = None
+        extra: dict[str, Any] = {}
         if parent is not None and parent.message_id is not None:
-            reference = discord.MessageReference(
-                message_id=parent.message_id, channel_id=getattr(thread, "id", None),
-                fail_if_not_exists=False)
+            extra["reference"] = discord.MessageReference(
+                message_id=parent.message_id, channel_id=thread.id, fail_if_not_exists=False)
         try:
             message = await thread.send(
                 contribution_content(contribution, parent), view=contribution_view(
-                    contribution.id), allowed_mentions=NO_MENTIONS, reference=reference)  # type: ignore[arg-type]
+                    contribution.id), allowed_mentions=NO_MENTIONS, **extra)
         except discord.HTTPException:
             # Not shown, so not in the debate: keep the record honest, then tell the member.
             with contextlib.suppress(Exception):
@@ -417,7 +419,7 @@ class Debate(commands.Cog, name=DEBATE_COG):
         parent = (await self.store.get_contribution(contribution.parent_id)
                   if contribution.parent_id is not None else None)
         thread = await self._thread_of(contribution)
-        message = discord.PartialMessage(channel=thread, id=contribution.message_id)  # type: ignore[arg-type]
+        message = discord.PartialMessage(channel=thread, id=contribution.message_id)
         kwargs: dict[str, Any] = {"content": contribution_content(contribution, parent),
                                   "allowed_mentions": NO_MENTIONS}
         if contribution.withdrawn:

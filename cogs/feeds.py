@@ -221,9 +221,6 @@ class Feeds(commands.Cog):
         self.owner = _lease_owner()
         # One cycle at a time, whether from the loop or a direct call (tests, future tools).
         self._cycle = asyncio.Lock()
-        #: Set after each run of the loop (successful or not): lets tests and tools know the
-        #: loop has been round at least once since they cleared it.
-        self.loop_ran = asyncio.Event()
 
     async def cog_load(self) -> None:
         self.poll_loop.change_interval(seconds=self.bot.pace.poll_seconds)
@@ -236,20 +233,22 @@ class Feeds(commands.Cog):
         if cycle is not None and not cycle.done():
             await asyncio.wait([cycle])
 
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:  # type: ignore[override]
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
         return await ensure_moderator(interaction, "manage feeds")
 
     # --- polling ----------------------------------------------------------------------------
 
     @tasks.loop(seconds=Pace.poll_seconds)
     async def poll_loop(self) -> None:
+        report: CycleReport | None = None
         try:
-            await self.poll_step()
+            report = await self.poll_step()
         except Exception:
             # The loop must outlive any one bad cycle (store hiccup, a bug): log, go on.
             log.exception("feed poll cycle failed")
-        finally:
-            self.loop_ran.set()
+        # ``on_feed_cycle(report)``, ``None`` for a cycle that failed: for whoever watches the
+        # loop go round (``bot.wait_for("feed_cycle")``).
+        self.bot.dispatch("feed_cycle", report)
 
     @poll_loop.before_loop
     async def _wait_until_ready(self) -> None:

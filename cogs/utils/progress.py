@@ -17,6 +17,7 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from types import TracebackType
+from typing import Any
 
 import discord
 
@@ -57,7 +58,7 @@ class ProgressReply:
         interaction: discord.Interaction,
         *,
         min_interval: float = INTERACTION_INTERVAL,
-        after: asyncio.Future[object] | None = None,
+        after: asyncio.Future[Any] | None = None,
     ) -> ProgressReply:
         """Progress in a deferred interaction's reply; ``after``, the deferral still under way
         (every edit waits for it, and is skipped if it failed)."""
