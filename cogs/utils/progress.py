@@ -16,7 +16,6 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
-from types import TracebackType
 from typing import Any
 
 import discord
@@ -105,12 +104,8 @@ class ProgressReply:
     async def __aenter__(self) -> ProgressReply:
         return self
 
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
+    async def __aexit__(self, *exc_info: object) -> None:
+        # Whatever ended the block (an error, a cancellation), the edit task ends with it.
         await self.aclose()
 
     async def _run(self) -> None:
