@@ -1,9 +1,9 @@
 """Votes, counterarguments and rebuttals: the thin Discord side of :class:`DebateService`.
 
-Buttons arrive through the ``DynamicItem``s of :mod:`cogs.utils.controls`; modal submits are read
-here from the interaction itself (their custom ids are the buttons' ids), so a form opened
-before a restart is still accepted after it, and two members answering the same argument at
-once never share a form object.
+Buttons arrive through the ``DynamicItem``s of :mod:`cogs.utils.controls`; forms are
+:class:`ContributionForm`, rebuilt from each submit (their custom ids are the buttons' ids), so
+a form opened before a restart is still accepted after it, and two members answering the same
+argument at once never share a form object.
 """
 
 from __future__ import annotations
