@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.articles.model import Argument, Piece
 from bot.store import open_store
-from bot.store.sql import encode_ts
+from bot.store.rows import encode_ts
 from bot.summaries import build_summary, to_chart_png, to_embeds, to_json
 from bot.summaries.build import TOP_CONTRIBUTIONS
 

@@ -10,11 +10,11 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from dotenv import dotenv_values
 
-T = TypeVar("T")
+from bot.debate.rules import DEFAULT_MAX_LENGTH, DEFAULT_MIN_LENGTH
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
@@ -23,103 +23,6 @@ _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 class ConfigError(ValueError):
     """A setting is missing or malformed; the message names the variable and what it expects."""
-
-
-@dataclass(frozen=True, slots=True)
-class Setting:
-    """How one environment variable maps onto a ``Settings`` field (used by docs and tests)."""
-
-    variable: str
-    default: str | None
-    help: str
-
-
-def _setting(variable: str, default: str | None, help: str) -> Any:
-    return field(metadata={"setting": Setting(variable, default, help)})
-
-
-@dataclass(frozen=True, slots=True)
-class Settings:
-    discord_token: str | None = _setting(
-        "DISCORD_TOKEN", None, "The bot token from the Discord developer portal (needed by `run`).")
-    database_url: str = _setting(
-        "COUNTERPOINT_DATABASE_URL", "sqlite:///counterpoint.db",
-        "Where the debate record lives: sqlite:///path.db (default) or postgresql://...")
-    allow_private_addresses: bool = _setting(
-        "COUNTERPOINT_ALLOW_PRIVATE_ADDRESSES", "false",
-        "Let feeds live on loopback/private addresses (tests, private deployments). "
-        "Off by default so a feed URL cannot probe your network.")
-    poll_interval_minutes: int = _setting(
-        "COUNTERPOINT_POLL_INTERVAL_MINUTES", "15",
-        "How often each feed is fetched, in minutes (at least 5).")
-    feed_limit: int = _setting(
-        "COUNTERPOINT_FEED_LIMIT", "50", "How many feeds one server may follow.")
-    min_counter_length: int = _setting(
-        "COUNTERPOINT_MIN_COUNTER_LENGTH", "40",
-        "Shortest counterargument or rebuttal accepted, in characters (at most 1800).")
-    dev_guild_id: int | None = _setting(
-        "COUNTERPOINT_DEV_GUILD_ID", None,
-        "Sync slash commands to this one server only (instant, for development).")
-    log_level: str = _setting(
-        "COUNTERPOINT_LOG_LEVEL", "INFO", "DEBUG, INFO, WARNING, ERROR or CRITICAL.")
-
-    @classmethod
-    def specs(cls) -> list[tuple[str, Setting]]:
-        return [(f.name, f.metadata["setting"]) for f in fields(cls)]
-
-    @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None, *,
-                 dotenv: Path | None = Path(".env")) -> Settings:
-        """Read settings from ``env`` (default: ``os.environ``) over a ``.env`` file.
-
-        The real environment wins over ``.env``, as python-dotenv does by default.
-        """
-        merged: dict[str, str] = {}
-        if dotenv is not None and dotenv.is_file():
-            merged.update({k: v for k, v in dotenv_values(dotenv).items() if v is not None})
-        merged.update(os.environ if env is None else env)
-
-        def raw(spec: Setting) -> str | None:
-            value = merged.get(spec.variable)
-            return spec.default if value is None or value.strip() == "" else value.strip()
-
-        values = {name: raw(spec) for name, spec in cls.specs()}
-        return cls(
-            discord_token=values["discord_token"],
-            database_url=_parse(values["database_url"], "COUNTERPOINT_DATABASE_URL",
-                                _database_url, "a URL starting sqlite:/// or postgresql://"),
-            allow_private_addresses=_parse(values["allow_private_addresses"],
-                                           "COUNTERPOINT_ALLOW_PRIVATE_ADDRESSES", _bool,
-                                           "true or false"),
-            poll_interval_minutes=_parse(values["poll_interval_minutes"],
-                                         "COUNTERPOINT_POLL_INTERVAL_MINUTES",
-                                         _int_at_least(5), "a whole number of minutes, 5 or more"),
-            feed_limit=_parse(values["feed_limit"], "COUNTERPOINT_FEED_LIMIT", _int_at_least(1),
-                              "a whole number, 1 or more"),
-            min_counter_length=_parse(values["min_counter_length"],
-                                      "COUNTERPOINT_MIN_COUNTER_LENGTH", _int_between(1, 1800),
-                                      "a whole number from 1 to 1800"),
-            dev_guild_id=_parse(values["dev_guild_id"], "COUNTERPOINT_DEV_GUILD_ID",
-                                _optional_snowflake, "a server id (digits only)"),
-            log_level=_parse(values["log_level"], "COUNTERPOINT_LOG_LEVEL", _log_level,
-                             " or ".join(_LOG_LEVELS)),
-        )
-
-    def require_token(self) -> str:
-        if not self.discord_token:
-            raise ConfigError(
-                "DISCORD_TOKEN is not set: put the bot token from the Discord developer portal "
-                "in the environment or in .env (see .env.example). `python -m bot sandbox` runs "
-                "without one.")
-        return self.discord_token
-
-
-def _parse(value: str | None, variable: str, convert: Callable[[str | None], T],
-           expected: str) -> T:
-    try:
-        return convert(value)
-    except (ValueError, TypeError):
-        raise ConfigError(f"{variable}={value!r} is not valid: expected {expected}.") from None
 
 
 def _bool(value: str | None) -> bool:
@@ -131,19 +34,10 @@ def _bool(value: str | None) -> bool:
     raise ValueError(value)
 
 
-def _int_at_least(low: int) -> Callable[[str | None], int]:
+def _whole_number(low: int, high: int | None = None) -> Callable[[str | None], int]:
     def convert(value: str | None) -> int:
         number = int(value or "")
-        if number < low:
-            raise ValueError(value)
-        return number
-    return convert
-
-
-def _int_between(low: int, high: int) -> Callable[[str | None], int]:
-    def convert(value: str | None) -> int:
-        number = int(value or "")
-        if not low <= number <= high:
+        if number < low or (high is not None and number > high):
             raise ValueError(value)
         return number
     return convert
@@ -168,3 +62,94 @@ def _log_level(value: str | None) -> str:
     if upper not in _LOG_LEVELS:
         raise ValueError(value)
     return upper
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    """One environment variable and the ``Settings`` field it fills, declared together."""
+
+    variable: str
+    default: str | None
+    help: str
+    #: Turns the text (``None`` when unset and without a default) into the field's value;
+    #: raises ``ValueError`` or ``TypeError`` on a bad value.
+    convert: Callable[[str | None], Any]
+    #: What ``convert`` accepts, for the error that names a bad value.
+    expected: str
+
+    def read(self, text: str | None) -> Any:
+        try:
+            return self.convert(text)
+        except (ValueError, TypeError):
+            raise ConfigError(f"{self.variable}={text!r} is not valid: expected "
+                              f"{self.expected}.") from None
+
+
+def _setting(variable: str, default: str | None, help: str,
+             convert: Callable[[str | None], Any] = lambda text: text,
+             expected: str = "text") -> Any:
+    return field(metadata={"setting": Setting(variable, default, help, convert, expected)})
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    discord_token: str | None = _setting(
+        "DISCORD_TOKEN", None, "The bot token from the Discord developer portal (needed by `run`).")
+    database_url: str = _setting(
+        "COUNTERPOINT_DATABASE_URL", "sqlite:///counterpoint.db",
+        "Where the debate record lives: sqlite:///path.db (default) or postgresql://...",
+        _database_url, "a URL starting sqlite:/// or postgresql://")
+    allow_private_addresses: bool = _setting(
+        "COUNTERPOINT_ALLOW_PRIVATE_ADDRESSES", "false",
+        "Let feeds live on loopback/private addresses (tests, private deployments). "
+        "Off by default so a feed URL cannot probe your network.",
+        _bool, "true or false")
+    poll_interval_minutes: int = _setting(
+        "COUNTERPOINT_POLL_INTERVAL_MINUTES", "15",
+        "How often each feed is fetched, in minutes (at least 5).",
+        _whole_number(5), "a whole number of minutes, 5 or more")
+    feed_limit: int = _setting(
+        "COUNTERPOINT_FEED_LIMIT", "50", "How many feeds one server may follow.",
+        _whole_number(1), "a whole number, 1 or more")
+    min_counter_length: int = _setting(
+        "COUNTERPOINT_MIN_COUNTER_LENGTH", str(DEFAULT_MIN_LENGTH),
+        f"Shortest counterargument or rebuttal accepted, in characters "
+        f"(at most {DEFAULT_MAX_LENGTH}).",
+        _whole_number(1, DEFAULT_MAX_LENGTH), f"a whole number from 1 to {DEFAULT_MAX_LENGTH}")
+    dev_guild_id: int | None = _setting(
+        "COUNTERPOINT_DEV_GUILD_ID", None,
+        "Sync slash commands to this one server only (instant, for development).",
+        _optional_snowflake, "a server id (digits only)")
+    log_level: str = _setting(
+        "COUNTERPOINT_LOG_LEVEL", "INFO", "DEBUG, INFO, WARNING, ERROR or CRITICAL.",
+        _log_level, " or ".join(_LOG_LEVELS))
+
+    @classmethod
+    def specs(cls) -> list[tuple[str, Setting]]:
+        return [(f.name, f.metadata["setting"]) for f in fields(cls)]
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, *,
+                 dotenv: Path | None = Path(".env")) -> Settings:
+        """Read settings from ``env`` (default: ``os.environ``) over a ``.env`` file.
+
+        The real environment wins over ``.env``, as python-dotenv does by default.
+        """
+        merged: dict[str, str] = {}
+        if dotenv is not None and dotenv.is_file():
+            merged.update({k: v for k, v in dotenv_values(dotenv).items() if v is not None})
+        merged.update(os.environ if env is None else env)
+
+        def raw(spec: Setting) -> str | None:
+            value = merged.get(spec.variable)
+            return spec.default if value is None or value.strip() == "" else value.strip()
+
+        return cls(**{name: spec.read(raw(spec)) for name, spec in cls.specs()})
+
+    def require_token(self) -> str:
+        if not self.discord_token:
+            raise ConfigError(
+                "DISCORD_TOKEN is not set: put the bot token from the Discord developer portal "
+                "in the environment or in .env (see .env.example). `python -m bot sandbox` runs "
+                "without one.")
+        return self.discord_token

@@ -20,6 +20,7 @@ from bot.articles.extract import extract_entry, extract_html, extract_markdown, 
 from bot.articles.model import Article, Piece
 from bot.articles.segment import segment
 from bot.errors import UserFacingError
+from bot.feeds.entries import newest_entry
 from bot.feeds.fetch import MAX_BODY_BYTES, Fetcher, FetchError
 from bot.feeds.parse import FeedEntry, NotAFeed, ParsedFeed, discover_feed_links, parse_feed
 
@@ -177,14 +178,6 @@ async def _newest_entry_article(feed: ParsedFeed, url: str, fetcher: Fetcher) ->
     if not feed.entries:
         raise SourceError(f"{url}: the feed has no entries yet")
     return await read_entry(newest_entry(feed), feed, fetcher)
-
-
-def newest_entry(feed: ParsedFeed) -> FeedEntry:
-    """The newest dated entry; feeds without dates list newest first by convention."""
-    dated = [entry for entry in feed.entries if entry.published is not None]
-    if dated:
-        return max(dated, key=lambda entry: entry.published)  # type: ignore[arg-type,return-value]
-    return feed.entries[0]
 
 
 async def split(article: Article, *, explain: bool = False) -> Piece:

@@ -18,6 +18,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.debate.rules import DEFAULT_MAX_LENGTH
 from bot.store import GuildSettings
 from bot.summaries import due_summary, next_slot
 from cogs.utils.checks import MODERATOR_DEFAULTS, ensure_moderator
@@ -35,7 +36,7 @@ log = logging.getLogger(__name__)
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 MIN_COUNTER_LENGTH = 10
-MAX_COUNTER_LENGTH = 1800
+MAX_COUNTER_LENGTH = DEFAULT_MAX_LENGTH
 #: Offered when the time zone box is still empty (after the guild's own zone).
 COMMON_ZONES = ("UTC", "Europe/London", "Europe/Paris", "Europe/Berlin", "America/New_York",
                 "America/Chicago", "America/Denver", "America/Los_Angeles", "America/Sao_Paulo",

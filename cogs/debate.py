@@ -27,6 +27,7 @@ from bot.debate import (
     parse_custom_id,
 )
 from bot.debate.errors import noun
+from bot.debate.rules import DEFAULT_MAX_LENGTH
 from bot.debate.service import utc_now
 from bot.store import Contribution, Store, Tally, VoteClick, VoteTarget
 from cogs.utils.controls import DEBATE_COG, contribution_view, view_for
@@ -371,10 +372,10 @@ class Debate(commands.Cog, name=DEBATE_COG):
 
     @app_commands.command(name="counter",
                           description="Post a counterargument to this thread's argument")
-    @app_commands.describe(text="Your counterargument, at most 1,800 characters")
+    @app_commands.describe(text=f"Your counterargument, at most {DEFAULT_MAX_LENGTH:,} characters")
     @app_commands.guild_only()
     async def counter(self, interaction: discord.Interaction,
-                      text: app_commands.Range[str, 1, 1800]) -> None:
+                      text: app_commands.Range[str, 1, DEFAULT_MAX_LENGTH]) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
         contribution = await self.debate.counter_in_thread(
             interaction.channel_id, interaction.user.id, text)

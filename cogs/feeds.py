@@ -405,7 +405,7 @@ class Feeds(commands.Cog):
     @feed.command(name="list", description="The feeds this server follows, with their status")
     async def list_(self, interaction: discord.Interaction) -> None:
         guild_id = self._guild_id(interaction)
-        lines = await self.service.list(guild_id)
+        lines = await self.service.statuses(guild_id)
         if not lines:
             await reply(interaction, "This server follows no feeds yet. Add one with `/feed add`.",
                         replace=True)

@@ -21,6 +21,10 @@ settings.register_profile("counterpoint", derandomize=True, deadline=None, datab
                           suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("counterpoint")
 
+# The store fixtures (``store``, ``store_url``, ``make_store``: every test that asks for one runs
+# on each backend), declared once for the whole suite.
+pytest_plugins = ("tests.storefixtures",)
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED = REPO_ROOT.parent / "shared"
 POSTGRES_ENV = "COUNTERPOINT_TEST_POSTGRES_URL"

@@ -4,12 +4,9 @@ SQLite always (a fresh file per test); PostgreSQL too when ``COUNTERPOINT_TEST_P
 is set, each test in a schema of its own (``counterpoint_test_<random>``, dropped afterwards)
 so concurrent runs never see each other's rows.
 
-Use from another package's ``conftest.py``::
-
-    from tests.storefixtures import make_store, store, store_url  # noqa: F401
-
-then ask for ``store`` (a migrated :class:`bot.store.Store`), ``store_url`` (its URL, to open
-a second instance on the same database) or ``make_store`` (``await make_store()`` opens one
+Registered for the whole suite by ``tests/conftest.py`` (``pytest_plugins``): a test asks
+for ``store`` (a migrated :class:`bot.store.Store`), ``store_url`` (its URL, to open a second
+instance on the same database) or ``make_store`` (``await make_store()`` opens one
 more instance on that database, closed at teardown).
 """
 

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import ConfigError, Settings
+from bot.debate.rules import DEFAULT_MAX_LENGTH
 from tests.conftest import REPO_ROOT
 
 
@@ -57,3 +58,17 @@ def test_every_setting_is_documented() -> None:
     for _, spec in Settings.specs():
         assert f"\n{spec.variable}=" in example, spec.variable
         assert f"`{spec.variable}`" in readme, spec.variable
+
+
+def test_counter_length_is_bounded_by_the_debate_rules_limit() -> None:
+    variable = "COUNTERPOINT_MIN_COUNTER_LENGTH"
+    settings = Settings.from_env({variable: str(DEFAULT_MAX_LENGTH)}, dotenv=None)
+    assert settings.min_counter_length == DEFAULT_MAX_LENGTH
+    with pytest.raises(ConfigError, match=f"1 to {DEFAULT_MAX_LENGTH}"):
+        Settings.from_env({variable: str(DEFAULT_MAX_LENGTH + 1)}, dotenv=None)
+
+
+def test_each_declaration_reads_its_own_default() -> None:
+    defaults = Settings.from_env({}, dotenv=None)
+    for name, spec in Settings.specs():
+        assert getattr(defaults, name) == spec.read(spec.default), spec.variable

@@ -4,17 +4,52 @@ is last."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable
+from typing import TypeVar
 
 import discord
 
 from cogs.utils.progress import ProgressReply
+
+T = TypeVar("T")
+
+
+#: A guard against hanging, for what takes milliseconds: never a measurement.
+PATIENCE = 30.0
+
+
+async def _within_patience(step: Awaitable[T], what: str) -> T:
+    try:
+        return await asyncio.wait_for(step, PATIENCE)
+    except TimeoutError:
+        raise AssertionError(f"{what} did not happen within {PATIENCE} s") from None
+
+
+class Shown(list[str]):
+    """Texts shown so far; ``await shown.reach(n)`` returns once ``n`` are."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._changed = asyncio.Condition()
+
+    async def add(self, text: str) -> None:
+        async with self._changed:
+            self.append(text)
+            self._changed.notify_all()
+
+    async def reach(self, count: int) -> None:
+        async def reached() -> None:
+            async with self._changed:
+                await self._changed.wait_for(lambda: len(self) >= count)
+
+        await _within_patience(reached(), f"{count} texts shown (so far {list(self)})")
 
 
 class SlowMessage:
     """A message whose edits take until the test lets each one finish."""
 
     def __init__(self) -> None:
-        self.shown: list[str] = []
+        self.shown = Shown()
         self.started: list[str] = []
         self.release = asyncio.Event()
         self.in_flight = 0
@@ -28,7 +63,7 @@ class SlowMessage:
             await self.release.wait()
         finally:
             self.in_flight -= 1
-        self.shown.append(text)
+        await self.shown.add(text)
 
 
 async def test_reports_return_at_once_and_only_the_newest_waits() -> None:
@@ -37,9 +72,10 @@ async def test_reports_return_at_once_and_only_the_newest_waits() -> None:
         await progress("one")
         await asyncio.sleep(0)  # the edit of "one" is now in flight, held
         for text in ("two", "three", "four"):
-            await asyncio.wait_for(progress(text), 0.1)
+            # Returns with the edit of "one" still held: a report that waited would hang.
+            await _within_patience(progress(text), f"report {text!r} returning")
         message.release.set()
-        await asyncio.sleep(0.01)
+        await message.shown.reach(2)
         assert message.shown == ["one", "four"]  # "two" and "three" were stale, never sent
         progress.report("five")
         progress.report("six")
@@ -88,21 +124,38 @@ class _Response:
 
 
 async def test_edits_are_spaced_but_the_final_does_not_wait_for_the_interval() -> None:
-    shown: list[tuple[str, float]] = []
-    loop = asyncio.get_running_loop()
-    started = loop.time()
+    shown = Shown()
 
-    async def edit(text: str) -> None:
-        shown.append((text, loop.time() - started))
-
-    async with ProgressReply(edit, min_interval=0.2) as progress:
+    # An interval no test run outlasts: what is held back is held by the interval alone.
+    async with ProgressReply(shown.add, min_interval=3600) as progress:
         progress.report("one")
-        await asyncio.sleep(0.01)
+        await shown.reach(1)
         progress.report("two")
         progress.report("three")
-        await asyncio.sleep(0.3)  # "three" goes once the interval has passed
-        progress.report("four")
+        for _ in range(10):
+            await asyncio.sleep(0)  # every chance to send early
+        assert shown == ["one"]
+        # The final hurries past the interval: "three" (the newest waiting), then the final.
+        await _within_patience(progress.final("done"), "the final, without the interval")
+    assert shown == ["one", "three", "done"]
+
+
+async def test_the_newest_report_goes_once_the_interval_has_passed() -> None:
+    shown = Shown()
+    loop = asyncio.get_running_loop()
+    times: list[float] = []
+
+    async def edit(text: str) -> None:
+        times.append(loop.time())
+        await shown.add(text)
+
+    async with ProgressReply(edit, min_interval=0.05) as progress:
+        progress.report("one")
+        await shown.reach(1)
+        progress.report("two")
+        progress.report("three")
+        await shown.reach(2)  # without a final: only the interval lets it go
+        assert shown == ["one", "three"]
+        assert times[1] - times[0] >= 0.05  # a lower bound: a slow machine only adds to it
         await progress.final("done")
-    assert [text for text, _ in shown] == ["one", "three", "four", "done"]
-    assert shown[1][1] >= 0.2
-    assert shown[-1][1] < 0.4  # "four" and the final were not held for another interval
+    assert shown == ["one", "three", "done"]

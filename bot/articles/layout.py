@@ -272,9 +272,9 @@ def _title_count(title: str | None) -> int | None:
         if 2 <= count <= 30:
             return count
     # A headline counts anything it likes: "The three Hs", "7 habits of ...".
-    m = _TITLE_COUNT_RE.search(title)
-    if m:
-        raw = m["num"].lower()
+    counted = _TITLE_COUNT_RE.search(title)
+    if counted:
+        raw = counted["num"].lower()
         count = int(raw) if raw.isdigit() else NUMBER_WORDS[raw]
         return count if 2 <= count <= 30 else None
     return None

@@ -405,15 +405,14 @@ class _Reader(Layout):
             for number, start in enumerate(starts, 1))
         conclusion = "\n\n".join(self.paras[end:self.body_end]) or None
         confidence = min(split.confidence for split in chosen)
-        return Piece(
+        return _with_meta(Piece(
             thesis=thesis(self, starts[0], article),
             arguments=arguments,
             announced_count=chosen[0].announced,
             conclusion=conclusion,
             confidence=confidence,
             explanation=explanation,
-            **_meta(article),
-        )
+        ), article)
 
     def _under_crossheads(self, starts: list[Start]) -> list[Start]:
         """An argument whose paragraph sits right under a subheading of its own (an editor's
@@ -464,9 +463,10 @@ class _Reader(Layout):
                     break
         thesis = shorten(self.paras[:1]) if self.paras else (article.title or "")
         doubt = max((s.confidence for s in considered), default=0.0)
-        return Piece(thesis=thesis, arguments=(), announced_count=announced,
-                     conclusion=conclusion, confidence=max(0.5, min(0.99, 1.0 - doubt)),
-                     explanation=explanation, **_meta(article))
+        return _with_meta(Piece(thesis=thesis, arguments=(), announced_count=announced,
+                                conclusion=conclusion,
+                                confidence=max(0.5, min(0.99, 1.0 - doubt)),
+                                explanation=explanation), article)
 
     def _explain(self, chosen: list[Split], considered: list[Split]) -> tuple[str, ...]:
         lines: list[str] = []
@@ -490,11 +490,12 @@ class _Reader(Layout):
         return tuple(lines)
 
 
-def _meta(article: Article) -> dict[str, object]:
-    return {"title": article.title, "author": article.author, "url": article.url,
-            "outlet": article.outlet, "published": article.published,
-            "removed_boilerplate": tuple(article.removed_boilerplate),
-            "notes": tuple(article.notes)}
+def _with_meta(piece: Piece, article: Article) -> Piece:
+    """``piece`` carrying what the article says of itself: title, byline, source, notes."""
+    return replace(piece, title=article.title, author=article.author, url=article.url,
+                   outlet=article.outlet, published=article.published,
+                   removed_boilerplate=tuple(article.removed_boilerplate),
+                   notes=tuple(article.notes))
 
 
 def segment(article: Article, *, explain: bool = False) -> Piece:

@@ -26,12 +26,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
-from bot.config import Settings
 from bot.debate.errors import EmptyText, TooLong, TooShort
 from bot.store.records import GuildSettings
 
+if TYPE_CHECKING:  # bot.config reads its limits from here
+    from bot.config import Settings
+
 DEFAULT_MIN_LENGTH = 40
+#: The one limit on a counterargument's or rebuttal's length: the settings, /counter and
+#: /config min-counter-length all take it from here.
 DEFAULT_MAX_LENGTH = 1800
 DEFAULT_EDIT_WINDOW = timedelta(minutes=15)
 DEFAULT_MAX_DEPTH = 10

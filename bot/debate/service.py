@@ -28,7 +28,7 @@ from bot.debate.errors import (
     Withdrawn,
 )
 from bot.debate.rules import DebateRules
-from bot.store.base import Store
+from bot.store import Store
 from bot.store.records import (
     AGREE,
     DISAGREE,

@@ -11,7 +11,7 @@ the fault switches. Nothing here imports discord.py except ``point_discord_py_he
     with emu.point_discord_py_here():
         ...  # start the bot with token "t", wait for on_ready
         record = await emu.run_slash_command(alice, general, "feed add", {"url": "https://x"})
-        await record.wait_response(timeout=5)
+        await record.wait_response()
         assert record.message.content == "..."
         await emu.wait_for(lambda: len(emu.threads(general)) == 4)
     await emu.stop()

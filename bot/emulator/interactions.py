@@ -51,6 +51,10 @@ OPT_NUMBER = 10
 # Discord's default upload limit for a guild without boosts, sent on every interaction.
 ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024
 
+#: How long a test waits, by default, for what should happen within milliseconds: a guard
+#: against hanging forever, not a measurement (a loaded machine may take seconds).
+PATIENCE = 30.0
+
 
 @dataclass(eq=False)
 class InteractionRecord:
@@ -95,7 +99,7 @@ class InteractionRecord:
         self._responded.set()
 
     # The brief's test API takes ``timeout=``; ASYNC109 prefers asyncio.timeout() at call sites.
-    async def wait_response(self, timeout: float = 5.0) -> InteractionRecord:  # noqa: ASYNC109
+    async def wait_response(self, timeout: float = PATIENCE) -> InteractionRecord:  # noqa: ASYNC109
         """Wait for the interaction's first callback (an event, no polling)."""
         try:
             await asyncio.wait_for(self._responded.wait(), timeout)
@@ -108,7 +112,7 @@ class InteractionRecord:
     async def wait_for(
         self,
         predicate: Callable[[InteractionRecord], bool],
-        timeout: float = 5.0,  # noqa: ASYNC109 - test API takes a timeout
+        timeout: float = PATIENCE,  # noqa: ASYNC109 - test API takes a timeout
     ) -> InteractionRecord:
         """Wait until ``predicate(record)`` holds, e.g. ``lambda r: len(r.followups) >= 2``."""
         await self.emulator.wait_for(lambda: predicate(self), timeout)

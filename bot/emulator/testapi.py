@@ -8,6 +8,7 @@ Every waiter is driven by an ``asyncio.Condition`` the emulator notifies on each
 from __future__ import annotations
 
 import asyncio
+import inspect
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from .interactions import (
     APPLICATION_COMMAND_AUTOCOMPLETE,
     MESSAGE_COMPONENT,
     MODAL_SUBMIT,
+    PATIENCE,
     InteractionRecord,
     base_payload,
     component_data,
@@ -375,7 +377,7 @@ class TestAPI:
     async def wait_for(
         self,
         predicate: Callable[[], T],
-        timeout: float = 5.0,  # noqa: ASYNC109 - test API takes a timeout
+        timeout: float = PATIENCE,  # noqa: ASYNC109 - test API takes a timeout
     ) -> T:
         """Wait until ``predicate()`` is truthy, re-checking on every state change."""
         cond = self._cond
@@ -389,13 +391,14 @@ class TestAPI:
         try:
             return await asyncio.wait_for(waiter(), timeout)
         except TimeoutError:
-            raise TimeoutError(f"condition not met within {timeout}s") from None
+            raise TimeoutError(f"condition not met within {timeout}s: {_described(predicate)}"
+                               ) from None
 
     async def wait_for_message(
         self,
         channel: Channel | int | Any,
         predicate: Callable[[Message], bool] | None = None,
-        timeout: float = 5.0,  # noqa: ASYNC109 - test API takes a timeout
+        timeout: float = PATIENCE,  # noqa: ASYNC109 - test API takes a timeout
     ) -> Message:
         """The first message in ``channel`` satisfying ``predicate`` (any, if None)."""
         check = predicate or (lambda _m: True)
@@ -503,3 +506,11 @@ class TestAPI:
         ch.archive_timestamp = time.time()
         self.state.channel_changed(ch)
         return ch
+
+
+def _described(predicate: Callable[[], object]) -> str:
+    """The waited-for condition as written at the call site, for the failure message."""
+    try:
+        return inspect.getsource(predicate).strip()
+    except (OSError, TypeError):
+        return repr(predicate)

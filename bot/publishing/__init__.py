@@ -5,17 +5,13 @@ Nothing here imports ``discord``: the adapter in :mod:`cogs.port` implements
 """
 
 from bot.publishing.payloads import (
-    THREAD_CONFIDENCE,
-    WHOLE_PIECE_MARKER,
     OpeningChunk,
     PieceCard,
     build_card,
-    is_split_confidently,
     is_whole_piece,
     opening_chunks,
     split_text,
     thread_name,
-    threadable,
 )
 from bot.publishing.port import (
     ChannelGone,
@@ -29,6 +25,7 @@ from bot.publishing.port import (
     required_permissions,
 )
 from bot.publishing.publisher import RESUMABLE, Publisher, PublishResult
+from bot.queueing import THREAD_CONFIDENCE, WHOLE_PIECE_MARKER, is_split_confidently, threadable
 
 __all__ = [
     "RESUMABLE",

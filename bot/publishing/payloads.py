@@ -15,10 +15,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TypeAlias
 
-from bot.articles.model import Argument, Piece
 from bot.embeds import (
     EMBED_DESCRIPTION_LIMIT,
     EMBED_FIELD_VALUE_LIMIT,
@@ -32,22 +31,14 @@ from bot.embeds import (
     EmbedSpec,
 )
 from bot.markup import plain, web_url
+from bot.queueing import WHOLE_PIECE_MARKER
 from bot.store.records import ArgumentRecord, PieceRecord
-
-#: The ``marker`` of the single argument that stands for a piece without enumerated arguments:
-#: its thread is named after the piece and holds the whole piece (see :func:`threadable`).
-WHOLE_PIECE_MARKER = "(whole piece)"
-#: Below this confidence a split is posted as one thread for the whole piece: a thread about
-#: an argument the writer did not make derails a debate, while a whole-piece thread still
-#: lets members argue about everything. Chosen from the splitter's record on its labelled
-#: pieces (bench/split_quality.py): splits below it are right about three times in four.
-THREAD_CONFIDENCE = 0.6
+from bot.text import ELLIPSIS, shorten
 
 # The thesis is the opening claim; in the card it must leave room for the argument list.
 _THESIS_IN_CARD = 1500
 # The longest piece URL an opening's first line links; the card links any.
 _HEADER_URL_LIMIT = 600
-_ELLIPSIS = "…"
 _SENTENCE_END = re.compile(r"(?:(?<=[.!?…])|(?<=[.!?…][\"'”’)\]]))\s+")
 
 
@@ -70,19 +61,6 @@ class OpeningChunk:
 
 
 # --- text helpers ---------------------------------------------------------------------------
-
-
-def shorten(text: str, limit: int) -> str:
-    """``text`` on one line, cut at a word boundary with an ellipsis when longer than ``limit``."""
-    flat = " ".join(text.split())
-    if len(flat) <= limit:
-        return flat
-    cut = flat[: limit - len(_ELLIPSIS)]
-    space = cut.rfind(" ")
-    # A very long first word is cut hard rather than leaving next to nothing.
-    if space >= limit // 2:
-        cut = cut[:space]
-    return cut.rstrip(" ,;:-–—") + _ELLIPSIS
 
 
 def fit(text: str, limit: int, *, links: bool = True) -> str:
@@ -179,29 +157,6 @@ def _pieces(text: str, pattern: re.Pattern[str]) -> list[str]:
 
 
 # --- pieces without arguments ---------------------------------------------------------------
-
-
-def is_split_confidently(piece: Piece) -> bool:
-    """Whether the piece's arguments get a thread each (see :data:`THREAD_CONFIDENCE`)."""
-    return bool(piece.arguments) and piece.confidence >= THREAD_CONFIDENCE
-
-
-def threadable(piece: Piece) -> Piece:
-    """The piece as the publisher stores it: with at least one argument to open a thread for.
-
-    A piece that does not enumerate, or whose split the splitter doubts, gets one argument
-    standing for the whole piece (marked :data:`WHOLE_PIECE_MARKER`), so votes and
-    counterarguments work the same way on it.
-    """
-    if is_split_confidently(piece):
-        return piece
-    body = [piece.thesis.strip()]
-    if piece.conclusion and piece.conclusion.strip() not in body[0]:
-        body.append(piece.conclusion.strip())
-    title = piece.title or shorten(piece.thesis, THREAD_NAME_LIMIT) or "The piece"
-    whole = Argument(number=1, title=shorten(title, THREAD_NAME_LIMIT),
-                     marker=WHOLE_PIECE_MARKER, text="\n\n".join(b for b in body if b))
-    return replace(piece, arguments=(whole,))
 
 
 def is_whole_piece(argument: ArgumentRecord) -> bool:
@@ -313,7 +268,7 @@ def _fit_description(thesis: str, heading: str, lines: list[str], room: int) -> 
         kept: list[str] = [heading]
         for line in lines:
             if len("\n".join(kept)) + 1 + len(line) + 2 > room:
-                kept.append(_ELLIPSIS)
+                kept.append(ELLIPSIS)
                 break
             kept.append(line)
         listing = "\n".join(kept)

@@ -10,6 +10,9 @@ Steps, each recorded in the store right after Discord confirms it::
     → once everything is posted: ping the feed subscription's role, if it names one
     → finish_publishing
 
+Each step is taken by :class:`bot.publishing.steps.PieceSteps`; this module orders them, holds
+the piece's lease, and records what a failure means.
+
 A process that dies at any point leaves the piece ``publishing`` with the steps done so far
 recorded; ``publish`` again (at the next start) continues from there. The one unrecorded
 window, after Discord acted and before the store heard of it, is closed by reconciliation on
@@ -27,7 +30,6 @@ the step in flight finish, records it, starts no other and gives the lease back.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -37,18 +39,11 @@ from typing import Literal
 from bot.articles.model import Piece
 from bot.publishing.liveness import ProcessIdentity, holder_is_gone
 from bot.publishing.payloads import (
-    OpeningChunk,
     build_card,
-    card_nonce,
     fit,
     forum_tag_name,
-    opening_chunks,
     piece_link,
-    ping_nonce,
-    role_mention,
-    role_ping_text,
     thread_name,
-    threadable,
 )
 from bot.publishing.port import (
     PERMISSION_LABELS,
@@ -57,12 +52,12 @@ from bot.publishing.port import (
     DiscordPort,
     MissingPermissions,
     PortError,
-    PostedMessage,
     required_permissions,
 )
+from bot.publishing.steps import PieceSteps
+from bot.queueing import queue_piece
 from bot.store import (
     ArgumentRecord,
-    Conflict,
     InvalidTransition,
     NotFound,
     PieceRecord,
@@ -127,6 +122,7 @@ class Publisher:
         # Publishes under way, and whether a shutdown has begun (see stop()).
         self._active: set[asyncio.Future[PublishResult]] = set()
         self._stopping = False
+        self._steps = PieceSteps(store, port, self._go_on)
 
     # --- queueing ---------------------------------------------------------------------------
 
@@ -144,8 +140,8 @@ class Publisher:
         Use this rather than ``store.create_piece``: a piece without enumerated arguments is
         stored with one argument standing for the whole piece, which gets the one thread.
         """
-        return await self.store.create_piece(
-            guild_id, channel_id, threadable(piece), url=url, subscription_id=subscription_id)
+        return await queue_piece(self.store, guild_id, channel_id, piece, url=url,
+                                 subscription_id=subscription_id)
 
     # --- publishing -------------------------------------------------------------------------
 
@@ -397,7 +393,7 @@ class Publisher:
         # Only an earlier attempt can have left unrecorded side effects to find.
         resuming = piece.attempts > 1
         if kind == "text":
-            piece = await self._card(piece, arguments, resuming)
+            piece = await self._steps.card(piece, arguments, resuming)
             await progress("Posted the piece card.")
         tag_id: int | None = None
         if kind == "forum" and any(a.thread_id is None for a in arguments):
@@ -421,11 +417,11 @@ class Publisher:
                 # threads here rather than leave more of them empty.
                 _raise_first_failure([t for t in work if t.done()])
                 self._go_on()
-                argument, sent = await self._thread(
+                argument, sent = await self._steps.thread(
                     piece, argument, total, kind, tag_id, resuming)
                 arguments[index] = argument
                 work.append(asyncio.create_task(
-                    self._open(arguments, index, piece, total, sent),
+                    self._steps.opening(arguments, index, piece, total, sent),
                     name=f"opening-{piece.id}-{argument.number}"))
                 # The thread's name is the argument's title, outside text: shown as written.
                 await progress(f"Opened thread {index + 1} of {total}: "
@@ -443,128 +439,8 @@ class Publisher:
             raise
         await _wind_down(work, cancel=False)
         _raise_first_failure(work)
-        await self._ping(piece, arguments, resuming)
+        await self._steps.ping(piece, arguments, resuming)
         return await self.store.finish_publishing(piece.id)
-
-    async def _card(
-        self, piece: PieceRecord, arguments: Sequence[ArgumentRecord], resuming: bool
-    ) -> PieceRecord:
-        if piece.message_id is not None:
-            return piece
-        message_id: int | None = None
-        if resuming:
-            # Beyond the nonce window Discord would post again: look for our card first.
-            found = await self.port.own_messages(piece.channel_id)
-            url = piece_link(piece)
-            message_id = next((m.id for m in found if url is not None and url in m.embed_urls),
-                              None)
-        if message_id is None:
-            self._go_on()
-            message_id = await self.port.send_piece_card(
-                piece.channel_id, build_card(piece, arguments), card_nonce(piece.id))
-        try:
-            return await self.store.record_piece_message(piece.id, message_id)
-        except Conflict:
-            # Another process recorded its card first; that one is the card.
-            current = await self.store.get_piece(piece.id)
-            assert current is not None
-            return current
-
-    async def _ping(
-        self, piece: PieceRecord, arguments: Sequence[ArgumentRecord], resuming: bool
-    ) -> None:
-        """The last step of a feed's piece: ping the role its subscription names, if any,
-        once everything is posted (in a text channel a reply to the card; a forum has no
-        card, so in the first post)."""
-        if piece.subscription_id is None or piece.ping_message_id is not None:
-            return
-        subscription = await self.store.get_subscription(piece.subscription_id)
-        if subscription is None or subscription.mention_role_id is None:
-            return
-        role_id = subscription.mention_role_id
-        where = piece.channel_id if piece.message_id is not None else arguments[0].thread_id
-        assert where is not None
-        message_id: int | None = None
-        if resuming:
-            # Beyond the nonce window Discord would send it again: look for our ping first.
-            found = await self.port.own_messages(where)
-            message_id = next(
-                (m.id for m in found if m.content.startswith(role_mention(role_id))), None)
-        if message_id is None:
-            self._go_on()
-            message_id = await self.port.send_role_ping(
-                where, role_ping_text(piece, role_id), role_id, ping_nonce(piece.id),
-                reply_to=piece.message_id)
-        # Conflict: another process recorded its ping first; one is enough.
-        with contextlib.suppress(Conflict):
-            await self.store.record_piece_ping(piece.id, message_id)
-
-    async def _thread(
-        self,
-        piece: PieceRecord,
-        argument: ArgumentRecord,
-        total: int,
-        kind: ChannelKind,
-        tag_id: int | None,
-        resuming: bool,
-    ) -> tuple[ArgumentRecord, list[int] | None]:
-        """The argument's thread: recorded already, found again after a crash, or created.
-
-        Returns the argument as recorded and, when this call created the thread, the ids of
-        the opening chunks its creation already posted (a forum post's first message);
-        ``None`` when the thread existed before, so what it holds must be looked up.
-        """
-        if argument.thread_id is not None:
-            return argument, None
-        name = thread_name(argument)
-        thread_id = await self.port.find_thread(piece.channel_id, name) if resuming else None
-        sent: list[int] | None = None
-        if thread_id is None:
-            if kind == "forum":
-                first = opening_chunks(piece, argument, total)[0]
-                post = await self.port.create_forum_post(piece.channel_id, name, first, tag_id)
-                thread_id, sent = post.thread_id, [post.message_id]
-            else:
-                thread_id, sent = await self.port.create_thread(piece.channel_id, name), []
-        recorded = await self._record(self.store.record_argument_thread, argument, thread_id)
-        if recorded.thread_id != thread_id:
-            sent = None  # another process's thread won: what it holds is unknown here
-        return recorded, sent
-
-    async def _open(
-        self,
-        arguments: list[ArgumentRecord],
-        index: int,
-        piece: PieceRecord,
-        total: int,
-        sent: list[int] | None,
-    ) -> None:
-        """Post what the argument's thread lacks of its opening, then record it."""
-        argument = arguments[index]
-        if argument.opening_message_id is None:
-            assert argument.thread_id is not None
-            chunks = opening_chunks(piece, argument, total)
-            if sent is None:
-                sent = _matching_prefix(chunks, await self.port.own_messages(argument.thread_id))
-            for chunk in chunks[len(sent):]:
-                self._go_on()
-                sent.append(await self.port.send_opening(argument.thread_id, chunk))
-            argument = await self._record(self.store.record_argument_opening, argument, sent[-1])
-        arguments[index] = argument
-
-    async def _record(
-        self,
-        record: Callable[[int, int], Awaitable[ArgumentRecord]],
-        argument: ArgumentRecord,
-        value: int,
-    ) -> ArgumentRecord:
-        try:
-            return await record(argument.id, value)
-        except Conflict:
-            # Recorded concurrently by another process: keep what the store says.
-            current = await self.store.get_argument(argument.id)
-            assert current is not None
-            return current
 
     async def _failed(
         self,
@@ -655,12 +531,3 @@ def _describe(exc: Exception) -> str:
         return f"Discord refused for lack of permissions ({exc})"
     return str(exc) or type(exc).__name__
 
-
-def _matching_prefix(chunks: Sequence[OpeningChunk], posted: Sequence[PostedMessage]) -> list[int]:
-    """Ids of the posted messages that already are the first chunks, in order."""
-    ids: list[int] = []
-    for chunk, message in zip(chunks, posted, strict=False):
-        if message.content.strip() != chunk.content.strip():
-            break
-        ids.append(message.id)
-    return ids

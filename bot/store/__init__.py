@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from bot.store.base import UNSET, Store
+from bot.store.base import UNSET
 from bot.store.records import (
     AGREE,
     DISAGREE,
@@ -37,6 +37,7 @@ from bot.store.records import (
     VoteOutcome,
     VoteTarget,
 )
+from bot.store.store import Store
 
 __all__ = [
     "AGREE",

@@ -14,8 +14,10 @@ from typing import Any
 
 import asyncpg
 
+from bot.store.base import Conn
 from bot.store.records import Conflict, NotFound, StoreError
-from bot.store.sql import Conn, Row, SqlStore
+from bot.store.rows import Row
+from bot.store.store import Store
 
 #: First half of the advisory lock key that serialises migrators (second: the schema's hash).
 _MIGRATION_LOCK = 0x43_50_4D_47  # "CPMG"
@@ -42,7 +44,7 @@ class _Conn:
         return int(last) if last.isdigit() else 0
 
 
-class PostgresStore(SqlStore):
+class PostgresStore(Store):
     dialect = "postgres"
     _for_update = " FOR UPDATE"
 
@@ -81,9 +83,9 @@ class PostgresStore(SqlStore):
     def _param(self, n: int, sql_type: str) -> str:
         return f"${n}::{sql_type}"
 
-    def _due_feeds_sql(self, require_subscribers: bool) -> str:
+    def _skip_locked(self, alias: str) -> str:
         # Rows another poller is claiming right now are skipped, not waited for.
-        return f"{super()._due_feeds_sql(require_subscribers)} FOR UPDATE OF f SKIP LOCKED"
+        return f" FOR UPDATE OF {alias} SKIP LOCKED"
 
     async def _lock_vote(self, conn: Conn, kind: str, target_id: int, member_id: int) -> None:
         # Row locks cannot cover a vote row that does not exist yet, and toggles insert and

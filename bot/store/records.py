@@ -66,6 +66,19 @@ class GuildSettings:
     feed_limit: int | None = None
     updated_at: datetime | None = None
 
+    def validate(self) -> None:
+        """``ValueError`` naming the first setting out of its range (checked before saving)."""
+        if not 0 <= self.summary_weekday <= 6:
+            raise ValueError("summary_weekday must be 0 (Monday) to 6 (Sunday)")
+        if not 0 <= self.summary_hour <= 23:
+            raise ValueError("summary_hour must be 0 to 23")
+        if self.min_counter_length is not None and self.min_counter_length <= 0:
+            raise ValueError("min_counter_length must be positive (or None for the default)")
+        if self.feed_limit is not None and self.feed_limit < 0:
+            raise ValueError("feed_limit must not be negative (or None for the default)")
+        if not self.timezone:
+            raise ValueError("timezone must be an IANA name such as 'Europe/Paris'")
+
 
 #: The settings a caller may change through ``Store.update_guild_settings``.
 GUILD_SETTING_FIELDS: frozenset[str] = frozenset(
@@ -113,8 +126,8 @@ class Subscription:
     channel_id: int
     feed_id: int
     mention_role_id: int | None
-    include: tuple[str, ...]
-    exclude: tuple[str, ...]
+    include: tuple[str, ...] = field(metadata={"column": "include_filters"})
+    exclude: tuple[str, ...] = field(metadata={"column": "exclude_filters"})
     paused: bool
     created_by: int
     created_at: datetime

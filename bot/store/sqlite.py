@@ -27,7 +27,7 @@ import logging
 import re
 import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Sequence
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
@@ -36,8 +36,10 @@ from urllib.parse import unquote
 
 import aiosqlite
 
+from bot.store.base import Conn
 from bot.store.records import Conflict, NotFound, StoreError
-from bot.store.sql import Conn, Row, SqlStore, encode_ts
+from bot.store.rows import Row, encode_ts
+from bot.store.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -187,7 +189,11 @@ class _Checkpointer:
         self._db = db
         self._lock = lock
         self._interval = interval
-        self._stop = asyncio.Event()
+        self._stopping = False
+        #: Set to start a round before the interval is up: by close(), and by run_round().
+        self._wake = asyncio.Event()
+        #: Callers of run_round() waiting for the next round to start and finish.
+        self._waiting: list[asyncio.Future[tuple[int, int, int]]] = []
         #: The last checkpoint's (busy, WAL frames, frames checkpointed), as SQLite reports.
         self.last: tuple[int, int, int] | None = None
         self.locked_runs = 0
@@ -244,30 +250,57 @@ class _Checkpointer:
         busy, frames, done = rows[0]
         return int(busy), int(frames), int(done)
 
+    async def run_round(self) -> tuple[int, int, int]:
+        """Have the background task run a round now; its result once it has finished.
+
+        The round starts after this call (a round already under way does not count), so it
+        sees every write committed before. Tests drive the schedule with this instead of
+        racing the interval.
+        """
+        if self._stopping:
+            raise StoreError("the checkpointer is stopped")
+        done: asyncio.Future[tuple[int, int, int]] = asyncio.get_running_loop().create_future()
+        self._waiting.append(done)
+        self._wake.set()
+        return await done
+
     async def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                await asyncio.wait_for(self._stop.wait(), self._interval)
+        while True:
+            with suppress(TimeoutError):  # the interval is up
+                await asyncio.wait_for(self._wake.wait(), self._interval)
+            if self._stopping:
                 return
-            except TimeoutError:
-                pass
+            self._wake.clear()
+            waiting, self._waiting = self._waiting, []
             try:
-                await self.checkpoint()
-            except Exception:
+                result = await self.checkpoint()
+            except Exception as exc:
                 # Next second again: a failed checkpoint only leaves the WAL longer.
                 log.exception("WAL checkpoint failed")
+                for done in waiting:
+                    if not done.done():
+                        done.set_exception(exc)
+            else:
+                for done in waiting:
+                    if not done.done():
+                        done.set_result(result)
 
     async def close(self) -> None:
         """Stop after the checkpoint in progress (if any), then close the connection."""
-        self._stop.set()
+        self._stopping = True
+        self._wake.set()
         try:
             # wait(), not await: a task cancelled at loop shutdown must not stop the close.
             await asyncio.wait({self._task})
         finally:
+            for done in self._waiting:
+                if not done.done():
+                    done.set_exception(StoreError("the checkpointer is stopped"))
+            self._waiting.clear()
             await self._db.close()
 
 
-class SQLiteStore(SqlStore):
+class SQLiteStore(Store):
     dialect = "sqlite"
 
     def __init__(self, db: aiosqlite.Connection, path: str,

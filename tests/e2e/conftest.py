@@ -12,6 +12,7 @@ import pytest
 import pytest_asyncio
 
 from bot.emulator import Emulator
+from bot.store import Store, open_store
 from tests.e2e.harness import World
 
 
@@ -23,6 +24,14 @@ async def world(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[World
         yield world
     finally:
         await world.close()
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def store(world: World) -> AsyncIterator[Store]:
+    """The bot's database, opened beside it: what the tests read the record from."""
+    instance = await open_store(world.database_url)
+    yield instance
+    await instance.close()
 
 
 def _emulators(values: Iterable[object]) -> list[Emulator]:

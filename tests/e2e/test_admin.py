@@ -3,28 +3,19 @@ the moderator check (Manage Server or the configured role) refuses everyone else
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-import pytest_asyncio
 
 from bot.emulator import Channel, InteractionRecord, Member
-from bot.store import Store, open_store
+from bot.store import Store
 from bot.summaries import next_slot
 from tests.e2e.harness import World
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 MANAGE_GUILD = 1 << 5
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def store(world: World) -> AsyncIterator[Store]:
-    instance = await open_store(world.database_url)
-    yield instance
-    await instance.close()
 
 
 async def run(world: World, member: Member, name: str,

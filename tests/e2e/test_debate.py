@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import html
 import threading
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,7 +14,7 @@ import pytest_asyncio
 
 from bot import pipeline
 from bot.emulator import InteractionRecord, Member, Message, Thread
-from bot.store import ArgumentRecord, Store, VoteTarget, open_store
+from bot.store import ArgumentRecord, Store, VoteTarget
 from cogs.utils.controls import argument_view, contribution_view
 from tests.e2e.harness import World, reply_text
 from tests.feedsite import SAMPLES
@@ -33,13 +32,6 @@ class Posted:
     thread: Thread
     opening: Message
     argument: ArgumentRecord
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def store(world: World) -> AsyncIterator[Store]:
-    instance = await open_store(world.database_url)
-    yield instance
-    await instance.close()
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")

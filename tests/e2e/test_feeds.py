@@ -24,7 +24,7 @@ from bot.feeds.service import FeedStatus
 from cogs.feeds import Feeds, list_embeds
 from tests.e2e.harness import RunningBot, World, reply_text, settings_for, start_bot
 from tests.feedsite import FeedSite, Item
-from tests.storefixtures import POSTGRES_ENV, POSTGRES_URL
+from tests.storefixtures import POSTGRES_URL
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -548,7 +548,7 @@ async def test_the_poll_loop_runs_and_survives_errors(fw: FeedWorld,
     assert calls[0] == cog.owner and len(cog.owner.split(":")) == 3
 
 
-@pytest.mark.skipif(not POSTGRES_URL, reason=f"{POSTGRES_ENV} is not set")
+@pytest.mark.postgres
 async def test_two_bots_on_one_postgres_post_each_entry_once(fw: FeedWorld) -> None:
     """Two bot processes (two gateway sessions, two stores, two pollers) on one PostgreSQL
     schema and this module's emulator, polling the same due feeds at the same moment."""

@@ -8,14 +8,13 @@ covered without touching this file."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
-import pytest_asyncio
 
-from bot.store import Store, open_store
+from bot.store import Store
 from tests.e2e.harness import World
 from tests.feedsite import SAMPLES
 
@@ -24,13 +23,6 @@ pytestmark = pytest.mark.asyncio(loop_scope="module")
 MANAGE_GUILD = str(1 << 5)
 SUBCOMMAND, SUBCOMMAND_GROUP = 1, 2
 STRING, INTEGER, BOOLEAN, USER, CHANNEL, ROLE, MENTIONABLE, NUMBER = 3, 4, 5, 6, 7, 8, 9, 10
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def store(world: World) -> AsyncIterator[Store]:
-    instance = await open_store(world.database_url)
-    yield instance
-    await instance.close()
 
 
 @dataclass(frozen=True)

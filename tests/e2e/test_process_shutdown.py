@@ -21,11 +21,10 @@ from bot.store.sqlite import sqlite_path
 from tests.e2e.harness import reply_text
 from tests.e2e.processes import PATIENCE, BotProcess, Site
 from tests.feedsite import SAMPLES
-from tests.storefixtures import POSTGRES_ENV, POSTGRES_URL, store_url  # noqa: F401
+from tests.storefixtures import store_url  # noqa: F401
 
 BIKES = (SAMPLES / "city_bike_lanes.txt").read_text()
 THREADS = "/channels/{channel_id}/threads"
-_postgres = pytest.mark.skipif(not POSTGRES_URL, reason=f"{POSTGRES_ENV} is not set")
 
 
 @pytest.fixture
@@ -71,7 +70,7 @@ async def assert_discord_matches_the_store(site: Site, database_url: str,
 @pytest.mark.parametrize(("store_url", "sig"), [
     pytest.param("sqlite", signal.SIGTERM, id="sqlite-SIGTERM"),
     pytest.param("sqlite", signal.SIGINT, id="sqlite-SIGINT"),
-    pytest.param("postgres", signal.SIGTERM, id="postgres-SIGTERM", marks=_postgres),
+    pytest.param("postgres", signal.SIGTERM, id="postgres-SIGTERM", marks=pytest.mark.postgres),
 ], indirect=["store_url"])
 async def test_a_signal_mid_publishing_records_the_step_in_flight_and_exits_0(
     site: Site, store_url: str, sig: signal.Signals  # noqa: F811

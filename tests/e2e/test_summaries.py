@@ -11,7 +11,7 @@ import asyncio
 import csv
 import io
 import json
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
@@ -22,7 +22,7 @@ import pytest_asyncio
 from bot.articles.model import Argument, Piece
 from bot.client import CounterpointBot
 from bot.emulator import Channel, Guild, InteractionRecord, Member, Message
-from bot.store import AGREE, DISAGREE, GuildSettings, Store, VoteTarget, open_store
+from bot.store import AGREE, DISAGREE, GuildSettings, Store, VoteTarget
 from bot.summaries import LEASE, IsoWeek, due_summary, slot_for_week, summary_nonce
 from cogs.summaries import Summaries
 from tests.e2e.harness import World, settings_for, start_bot
@@ -170,13 +170,6 @@ class Extra:
     dead: tuple[Guild, Channel]
     posted: tuple[Guild, Channel]
     nonce: tuple[Guild, Channel]
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def store(world: World) -> AsyncIterator[Store]:
-    instance = await open_store(world.database_url)
-    yield instance
-    await instance.close()
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")

@@ -451,7 +451,7 @@ async def test_channels_added_live_reach_the_bot(world: World, running: RunningB
     running.bot.add_listener(on_guild_channel_create)
     try:
         late = world.guild.add_text_channel("late-arrival")
-        channel = await asyncio.wait_for(created, 5)
+        channel = await asyncio.wait_for(created, 30)  # a hang guard
     finally:
         running.bot.remove_listener(on_guild_channel_create)
     assert channel.id == late.id and channel.name == "late-arrival"
@@ -512,7 +512,7 @@ async def test_invalid_session_forces_identify(world: World, running: RunningBot
     assert emu.invalidate_sessions() == 1
     # discord.py waits 5 s before a non-initial IDENTIFY (its identify concurrency guard).
     await emu.wait_for(lambda: emu.gateway.identifies == identifies + 1, timeout=20)
-    await emu.wait_for(lambda: bool(emu.gateway.live_sessions), timeout=5)
+    await emu.wait_for(lambda: bool(emu.gateway.live_sessions))
     record = await emu.run_slash_command(world.alice, world.general, "ping", {"text": "fresh"})
     await record.wait_response(timeout=15)
     assert record.message is not None and record.message.content == "pong fresh"

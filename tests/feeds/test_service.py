@@ -16,16 +16,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.feeds.entries import PRIMER_KEY, entry_keys
 from bot.feeds.fetch import Fetcher
 from bot.feeds.parse import parse_feed
-from bot.feeds.service import (
-    PRIMER_KEY,
-    FeedService,
-    FeedServiceError,
-    PauseNotice,
-    PollSettings,
-    entry_keys,
-)
+from bot.feeds.poller import PauseNotice, PollSettings
+from bot.feeds.service import FeedService, FeedServiceError
 from bot.pipeline import read_source
 from bot.store import Store
 from tests.feeds.conftest import FeedServer
@@ -136,7 +131,7 @@ async def test_list_names_a_feed_by_its_title_right_after_add(
     url = publisher.feed("/named.xml", [item(1)], title="The Named Review")
     added = await service.add(GUILD, 10, url, created_by=MOD)
     # Before any poll: the title read at add time, not just the URL.
-    [status] = await service.list(GUILD)
+    [status] = await service.statuses(GUILD)
     assert status.title == "The Named Review" == added.feed_title
     assert (await store.get_feed(added.subscription.feed_id)).title == (  # type: ignore[union-attr]
         "The Named Review")
@@ -152,7 +147,7 @@ async def test_304_path_and_list(service: FeedService, store: Store,
     report = await poll(service, later)
     assert report.fetches == 1 and report.not_modified == 1
     assert publisher.conditional["/steady.xml"] == 1
-    [line] = await service.list(GUILD)
+    [line] = await service.statuses(GUILD)
     assert line.subscription_id == added.subscription.id
     assert line.status == "ok" and line.last_error is None
     assert line.last_success_at == later
@@ -179,13 +174,13 @@ async def test_cache_control_and_retry_after_push_the_next_poll(
     url = publisher.feed("/cached.xml", [item(1)], headers={"Cache-Control": "max-age=3600"})
     await service.add(GUILD, 10, url, created_by=MOD)
     await poll(service, T0)
-    [line] = await service.list(GUILD)
+    [line] = await service.statuses(GUILD)
     assert line.next_poll_at is not None and line.next_poll_at >= T0 + timedelta(hours=1)
     publisher.routes["/cached.xml"] = publisher.routes["/cached.xml"].__class__(
         status=503, headers={"Retry-After": "7200"})
     report = await poll(service, line.next_poll_at)
     assert report.failed == 1
-    [line2] = await service.list(GUILD)
+    [line2] = await service.statuses(GUILD)
     assert line2.status == "failing" and "HTTP 503" in (line2.last_error or "")
     assert line2.next_poll_at is not None
     assert line2.next_poll_at >= line.next_poll_at + timedelta(hours=2)
@@ -220,7 +215,7 @@ async def test_each_failure_is_listed_and_the_poller_goes_on(
     assert report.failed == 8
     assert len(report.piece_ids) == 1  # the good feed went on regardless
 
-    by_url = {line.url: line for line in await service.list(GUILD)}
+    by_url = {line.url: line for line in await service.statuses(GUILD)}
     expected = {
         "500": "HTTP 500",
         "timeout": "timed out",
@@ -436,7 +431,7 @@ async def test_backoff_then_auto_pause_with_notices_then_resume(
     assert {n.subscription_id for n in notices} == {
         first.subscription.id, second.subscription.id, other.subscription.id}
 
-    [line, _] = await service.list(GUILD)
+    [line, _] = await service.statuses(GUILD)
     assert line.status == "paused" and line.paused_by == "failures"
     assert line.next_poll_at is None and "HTTP 500" in (line.last_error or "")
     assert (await poll(service, at + timedelta(days=3))).claimed == 0
@@ -450,7 +445,7 @@ async def test_backoff_then_auto_pause_with_notices_then_resume(
     assert resumed.next_poll_at == clock.now and resumed.paused_by is None
     report = await poll(service, clock.now)
     assert report.failed == 0 and len(report.piece_ids) == 3
-    [line, _] = await service.list(GUILD)
+    [line, _] = await service.statuses(GUILD)
     assert line.status == "ok" and line.last_success_at == clock.now
 
 
@@ -607,7 +602,7 @@ async def test_send_latest_and_test_write_nothing_but_the_piece(
     assert record.title == "Piece number 5" and record.state == "pending"
     with pytest.raises(FeedServiceError, match="already posted"):
         await service.send_latest(GUILD, added.subscription.id)
-    [line] = await service.list(GUILD)
+    [line] = await service.statuses(GUILD)
     assert line.pieces_pending == 1 and line.pieces_posted == 0
 
 
@@ -702,8 +697,8 @@ async def test_autocomplete_remove_and_guild_scoping(service: FeedService, store
         with pytest.raises(FeedServiceError, match="No such feed"):
             await call(GUILD, theirs.subscription.id)
     assert await service.remove(GUILD, b.subscription.id) == publisher.url("/b.xml")
-    assert [line.subscription_id for line in await service.list(GUILD)] == [a.subscription.id]
-    assert [line.subscription_id for line in await service.list(OTHER_GUILD)] == [
+    assert [line.subscription_id for line in await service.statuses(GUILD)] == [a.subscription.id]
+    assert [line.subscription_id for line in await service.statuses(OTHER_GUILD)] == [
         theirs.subscription.id]
 
 

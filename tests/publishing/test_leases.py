@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import sys
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 
 import pytest
 
@@ -19,6 +20,10 @@ from tests.publishing.fakeport import FakeDiscord, FakePort
 from tests.publishing.test_publisher import assert_complete, new_channel, queue
 
 MakeStore = Callable[..., Awaitable[Store]]
+#: A lease that is renewed (every third of it) however busy this machine is.
+LEASE = 3.0
+#: A guard against hanging, never a measurement.
+PATIENCE = 60.0
 
 
 class HeldPort(FakePort):
@@ -75,17 +80,25 @@ async def test_a_piece_in_another_process_hands_is_busy_until_it_is_done(
     d = FakeDiscord()
     channel = new_channel(d)
     first_port = HeldPort(d)
-    first = Publisher(await make_store(), first_port, lease_seconds=0.3)
-    second = Publisher(await make_store(), FakePort(d), lease_seconds=0.3)
+    # Renewed every second: the first process keeps it through any stall under two seconds.
+    first = Publisher(await make_store(), first_port, lease_seconds=LEASE)
+    second = Publisher(await make_store(), FakePort(d), lease_seconds=LEASE)
     piece = await queue(first, channel, "https://example.org/held")
     publishing = asyncio.create_task(first.publish(piece.id))
     await first_port.waiting.wait()
-    # Past several lease lengths: the first process keeps renewing its lease.
-    for _ in range(4):
-        busy = await second.publish(piece.id)
-        assert busy.outcome == "busy" and "another process" in busy.detail
-        assert [r.outcome for r in await second.resume()] == ["busy"]
-        await asyncio.sleep(0.15)
+    held = await second.store.get_piece(piece.id)
+    assert held is not None and held.lease_expires_at is not None
+    # Until the first process has renewed its lease past a whole lease length (so past the
+    # expiry the second saw first), every try of the second finds the piece busy.
+    renewed = held.lease_expires_at + timedelta(seconds=LEASE)
+    async with asyncio.timeout(PATIENCE):
+        while held.lease_expires_at is not None and held.lease_expires_at < renewed:
+            busy = await second.publish(piece.id)
+            assert busy.outcome == "busy" and "another process" in busy.detail
+            assert [r.outcome for r in await second.resume()] == ["busy"]
+            await asyncio.sleep(LEASE / 10)  # polling the store, the other process's record
+            held = await second.store.get_piece(piece.id)
+            assert held is not None
     first_port.go.set()
     assert (await publishing).outcome == "published"
     # The second process followed the lease all along; it ends once the piece is published.
@@ -154,7 +167,7 @@ async def test_a_process_that_lost_its_lease_stops_before_posting_again(
     assert await store.release_piece(piece.id, stalled.owner)
     other = Publisher(store, FakePort(d), owner="other", lease_seconds=60)
     assert await store.claim_piece(piece.id, other.owner, 60)
-    result = await asyncio.wait_for(publishing, 2)
+    result = await asyncio.wait_for(publishing, PATIENCE)  # a hang guard
     assert result.outcome == "busy" and "took over" in result.detail
     stalled_port.go.set()  # too late: that publish was stopped before its thread
     assert (await other.publish(piece.id)).outcome == "published"

@@ -10,6 +10,7 @@ import pytest
 from bot.emulator.markup import render
 from bot.markup import web_url
 from bot.publishing import (
+    THREAD_CONFIDENCE,
     WHOLE_PIECE_MARKER,
     build_card,
     opening_chunks,
@@ -20,7 +21,6 @@ from bot.publishing import (
 from bot.publishing.payloads import (
     EMBED_DESCRIPTION_LIMIT,
     MESSAGE_LIMIT,
-    THREAD_CONFIDENCE,
     fit,
     forum_tag_name,
     role_ping_text,

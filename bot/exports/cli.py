@@ -1,0 +1,64 @@
+"""``python -m bot export``: one debate from the store in any export format, without Discord."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from bot.config import Settings
+from bot.exports import FORMATS
+
+
+def add_export_command(subparsers: Any) -> argparse.ArgumentParser:
+    """Register ``export`` on the ``add_subparsers()`` object of the main parser."""
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        "export", help="export one debate (html, md, kialo or json)",
+        description="Write the whole debate on one piece, read from the database: the piece, "
+                    "its arguments, every counterargument and rebuttal, tallies and minds "
+                    "changed. Members are numbered, never named.")
+    parser.add_argument("--guild", required=True, type=_snowflake, metavar="ID",
+                        help="the server (guild) id")
+    parser.add_argument("--piece", required=True, type=_snowflake, metavar="ID",
+                        help="the piece's id: in the name of its /debate export file "
+                             "(debate-ID.html) and in the weekly summary's JSON and CSV")
+    parser.add_argument("--format", choices=sorted(FORMATS), default="html",
+                        help="; ".join(f"{f.name}: {f.description}" for f in FORMATS.values())
+                        + " (default: html)")
+    parser.add_argument("--out", metavar="FILE", type=Path,
+                        help="write to FILE instead of standard output")
+    parser.add_argument("--database", metavar="URL",
+                        help="database URL (default: COUNTERPOINT_DATABASE_URL)")
+    parser.set_defaults(handler=run_export_command)
+    return parser
+
+
+def _snowflake(text: str) -> int:
+    if not text.strip().isdigit():
+        raise argparse.ArgumentTypeError(f"an id is digits only, not {text!r}")
+    return int(text)
+
+
+async def run_export_command(args: argparse.Namespace, settings: Settings) -> int:
+    """Handler of ``export``: 0 on success, 2 with one line on stderr for a piece not found."""
+    from bot.exports import read_debate
+    from bot.store import NotFound, open_store
+
+    store = await open_store(args.database or settings.database_url)
+    try:
+        record = await read_debate(store, args.guild, args.piece)
+    except NotFound:
+        print(f"counterpoint: server {args.guild} has no piece {args.piece} (a piece's id is "
+              "in its /debate export file's name, debate-ID.html, and in the weekly "
+              "summary's JSON)", file=sys.stderr)
+        return 2
+    finally:
+        await store.close()
+    text = FORMATS[args.format].render(record)
+    if args.out is None:
+        sys.stdout.write(text)
+        return 0
+    args.out.write_text(text, encoding="utf-8")
+    print(f"Wrote the debate on {record.title!r} to {args.out}.", file=sys.stderr)
+    return 0
