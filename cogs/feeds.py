@@ -24,6 +24,7 @@ from discord import app_commands
 from discord.ext import commands, tasks
 
 from bot.articles.model import Piece
+from bot.errors import UserFacingError
 from bot.feeds.service import (
     MAX_BACKFILL,
     AddResult,
@@ -43,9 +44,11 @@ from bot.publishing import (
     is_split_confidently,
     required_permissions,
 )
-from bot.publishing.payloads import channel_link, display_title, fit, shorten
+from bot.publishing.payloads import channel_link, display_title, fit
 from bot.redact import redact_text, redact_url
+from bot.text import shorten
 from cogs.utils.checks import MODERATOR_DEFAULTS, ensure_moderator, is_moderator
+from cogs.utils.options import IdOption
 from cogs.utils.permissions import permission_names
 from cogs.utils.replies import NO_MENTIONS, reply
 
@@ -67,15 +70,12 @@ def _lease_owner() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
 
 
-class FeedOption(app_commands.Transformer):
+class FeedOption(IdOption):
     """The ``feed`` option of /feed: one of this server's feeds, offered as the moderator
     types (by title and channel) and given to the command as its subscription id."""
 
-    async def transform(self, interaction: discord.Interaction, value: str, /) -> int:
-        text = value.strip().lstrip("#")
-        if not text.isdigit():
-            raise FeedServiceError(_PICK_A_FEED)
-        return int(text)
+    def refusal(self) -> UserFacingError:
+        return FeedServiceError(_PICK_A_FEED)
 
     async def autocomplete(self, interaction: discord.Interaction, value: int | float | str, /
                            ) -> list[app_commands.Choice[int | float | str]]:

@@ -14,8 +14,9 @@ from typing import Any, Final, TypeVar
 import aiohttp
 import discord
 
+from bot.embeds import FORUM_TAG_NAME_LIMIT
 from bot.publishing import ChannelGone, MissingPermissions, PortError, TransientError
-from bot.publishing.payloads import FORUM_TAG_NAME_LIMIT, OpeningChunk, PieceCard
+from bot.publishing.payloads import OpeningChunk, PieceCard
 from bot.publishing.port import ChannelKind, ForumPost, PostedMessage, required_permissions
 from cogs.utils.controls import argument_view
 from cogs.utils.replies import NO_MENTIONS
