@@ -1,4 +1,5 @@
-"""``python -m bot export``: one debate from the store in any export format, without Discord."""
+"""``python -m bot export`` (one debate in any export format) and ``python -m bot site`` (a static
+site of a server's debates), from the store, without Discord."""
 
 from __future__ import annotations
 
@@ -32,6 +33,43 @@ def add_export_command(subparsers: Any) -> argparse.ArgumentParser:
                         help="database URL (default: COUNTERPOINT_DATABASE_URL)")
     parser.set_defaults(handler=run_export_command)
     return parser
+
+
+def add_site_command(subparsers: Any) -> argparse.ArgumentParser:
+    """Register ``site`` on the ``add_subparsers()`` object of the main parser."""
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        "site", help="write a static site of a server's debates",
+        description="Write an index of the server's debates by week and one page per debate "
+                    "into DIR, ready for any static host. Run it again to bring the site up "
+                    "to date: only pages whose content changed are rewritten.")
+    parser.add_argument("--guild", required=True, type=_snowflake, metavar="ID",
+                        help="the server (guild) id")
+    parser.add_argument("--out", required=True, type=Path, metavar="DIR",
+                        help="the site's folder (created if needed)")
+    parser.add_argument("--title", default="Our debates", help="the index page's title")
+    parser.add_argument("--database", metavar="URL",
+                        help="database URL (default: COUNTERPOINT_DATABASE_URL)")
+    parser.set_defaults(handler=run_site_command)
+    return parser
+
+
+async def run_site_command(args: argparse.Namespace, settings: Settings) -> int:
+    """Handler of ``site``: 0 once the site is up to date, 2 when DIR cannot be a folder."""
+    from bot.exports.site import INDEX, site_pages, write_site
+    from bot.store import open_store
+
+    if args.out.exists() and not args.out.is_dir():
+        print(f"counterpoint: {args.out} is a file; --out needs a folder", file=sys.stderr)
+        return 2
+    store = await open_store(args.database or settings.database_url)
+    try:
+        pages = await site_pages(store, args.guild, title=args.title)
+    finally:
+        await store.close()
+    report = write_site(args.out, pages)
+    print(f"{len(report.written)} page(s) written, {len(report.unchanged)} unchanged, "
+          f"{len(report.removed)} removed; open {args.out / INDEX}", file=sys.stderr)
+    return 0
 
 
 def _snowflake(text: str) -> int:

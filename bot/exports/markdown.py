@@ -30,8 +30,9 @@ def to_markdown(record: DebateRecord) -> str:
         lines += _argument(argument)
     if record.conclusion:
         lines += ["## Conclusion", "", plain(record.conclusion), ""]
-    lines += [f"*Exported by Counterpoint on {record.exported_at:%Y-%m-%d %H:%M} UTC. Members "
-              "are numbered within this page unless they chose to be named.*", ""]
+    when = f" on {record.exported_at:%Y-%m-%d %H:%M} UTC" if record.exported_at else ""
+    lines += [f"*Exported by Counterpoint{when}. Members are numbered within this page unless "
+              "they chose to be named.*", ""]
     return "\n".join(lines)
 
 

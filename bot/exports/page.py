@@ -19,7 +19,7 @@ from html import escape
 from bot.exports.record import ArgumentNode, ContributionNode, DebateRecord
 from bot.store import Tally
 
-_STYLE = """
+STYLE = """
 :root { color-scheme: light dark; --text: #1b1b1f; --muted: #4a4a55; --bg: #ffffff;
   --panel: #f3f3f6; --rule: #c9c9d3; --accent: #1f4fa8; --agree: #176a35; --disagree: #a1262c; }
 @media (prefers-color-scheme: dark) {
@@ -53,11 +53,14 @@ ol.replies ol.replies { margin-left: .4rem; padding-left: .6rem;
 .contribution p { margin: .35rem 0; }
 .contribution .who { font-weight: 600; }
 .tombstone { font-style: italic; color: var(--muted); }
+ol.debates { list-style: none; padding: 0; }
+ol.debates h3 { color: var(--text); font-size: 1.05rem; margin: 1rem 0 .25rem; }
 footer { padding-bottom: 2rem; margin-top: 2rem; border-top: 1px solid var(--rule); }
 """
 
 
-def to_html(record: DebateRecord) -> str:
+def to_html(record: DebateRecord, *, home: str | None = None) -> str:
+    """The page; ``home``, a link back to the index of a site of debates."""
     title = escape(record.title)
     parts = [
         "<!doctype html>",
@@ -66,11 +69,12 @@ def to_html(record: DebateRecord) -> str:
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{title} · debate</title>",
-        f"<style>{_STYLE}</style>",
+        f"<style>{STYLE}</style>",
         "</head>",
         "<body>",
         '<a class="skip" href="#main">Skip to the debate</a>',
         "<header>",
+        f'<p class="meta"><a href="{escape(home)}">← All debates</a></p>' if home else "",
         f"<h1>{title}</h1>",
         _byline(record),
         "</header>",
@@ -88,9 +92,9 @@ def to_html(record: DebateRecord) -> str:
         parts.append('<section aria-labelledby="conclusion"><h2 id="conclusion">Conclusion</h2>'
                      f"{_paragraphs(record.conclusion)}</section>")
     parts.append("</main>")
-    parts.append(f"<footer><p>Exported by Counterpoint on "
-                 f'<time datetime="{record.exported_at.isoformat()}">'
-                 f"{record.exported_at:%d %B %Y, %H:%M} UTC</time>. Members are numbered within "
+    when = (f' on <time datetime="{record.exported_at.isoformat()}">'
+            f"{record.exported_at:%d %B %Y, %H:%M} UTC</time>" if record.exported_at else "")
+    parts.append(f"<footer><p>Exported by Counterpoint{when}. Members are numbered within "
                  "this page unless they chose to be named.</p></footer>")
     parts += ["</body>", "</html>"]
     return "\n".join(parts) + "\n"

@@ -79,7 +79,8 @@ class ArgumentNode:
 
 @dataclass(frozen=True, slots=True)
 class DebateRecord:
-    """A piece and its whole debate, as of ``exported_at``."""
+    """A piece and its whole debate, as of ``exported_at`` (``None``: undated, for pages that
+    are rebuilt only when what they show changes)."""
 
     guild_id: int
     piece_id: int
@@ -91,7 +92,7 @@ class DebateRecord:
     conclusion: str | None
     published_at: datetime | None
     link: str | None  # the piece's card in Discord
-    exported_at: datetime
+    exported_at: datetime | None
     arguments: tuple[ArgumentNode, ...] = ()
 
     def contributions(self) -> list[ContributionNode]:

@@ -110,7 +110,6 @@ class Publisher:
     def __init__(self, store: Store, port: DiscordPort, *, owner: str | None = None,
                  lease_seconds: float = LEASE_SECONDS) -> None:
         self.store = store
-        self.port = port
         # The lock keeps this process's tasks apart; the store's lease, other processes.
         self._locks: dict[int, asyncio.Lock] = {}
         #: This process, as lease owners name it; used to tell whether a holder is gone.
@@ -123,6 +122,15 @@ class Publisher:
         self._active: set[asyncio.Future[PublishResult]] = set()
         self._stopping = False
         self._steps = PieceSteps(store, port, self._go_on)
+
+    @property
+    def port(self) -> DiscordPort:
+        """Where the steps post; replacing it (a test's faulty port) reaches every step."""
+        return self._steps.port
+
+    @port.setter
+    def port(self, port: DiscordPort) -> None:
+        self._steps.port = port
 
     # --- queueing ---------------------------------------------------------------------------
 
