@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import discord
@@ -94,7 +95,8 @@ class CounterpointBot(commands.AutoShardedBot):
         self.settings = settings
         self._given_store = store
         self._sync = sync_commands
-        #: Set after the first pass over pieces left unpublished (the restart's resume).
+        #: Set after the first pass over pieces left unpublished (the restart's resume): the
+        #: bot is then started, for whoever waits on it (``sandbox``, the benchmarks).
         self.resumed = asyncio.Event()
 
     async def setup_hook(self) -> None:
@@ -112,6 +114,9 @@ class CounterpointBot(commands.AutoShardedBot):
         # the guild cache is ready (the publisher needs channels and permissions from it).
         if self._sync:
             await self.sync_commands()
+
+    async def on_pieces_resumed(self, results: object) -> None:
+        self.resumed.set()
 
     async def sync_commands(self) -> bool:
         """Push the command tree only when it differs from what Discord has (Discord allows
@@ -197,7 +202,7 @@ _OPTION_KEYS = ("name", "type", "description", "required", "choices", "channel_t
                 "options")
 
 
-def _option(option: dict[str, Any]) -> dict[str, Any]:
+def _option(option: Mapping[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key in _OPTION_KEYS:
         value = option.get(key)
@@ -210,7 +215,7 @@ def _option(option: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _normalised(commands_: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _normalised(commands_: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """Commands reduced to what a sync would change, in a stable order."""
     result: list[dict[str, Any]] = []
     for command in commands_:
