@@ -11,6 +11,7 @@ from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
 from typing import Any
 
+from bot.cliargs import add_database_option
 from bot.config import ConfigError, Settings
 from bot.exports.cli import add_export_command, add_site_command
 from bot.logs import configure_logging
@@ -43,8 +44,7 @@ def _parser() -> argparse.ArgumentParser:
         "migrate", help="apply pending database migrations",
         description="Apply pending migrations to COUNTERPOINT_DATABASE_URL (the bot also "
                     "does this at start).")
-    migrate.add_argument("--database", metavar="URL",
-                         help="database URL (default: COUNTERPOINT_DATABASE_URL)")
+    add_database_option(migrate)
     migrate.set_defaults(handler=_migrate)
 
     run = commands.add_parser(
