@@ -159,7 +159,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as error:
         print(f"counterpoint: {error}", file=sys.stderr)
         return 2
-    configure_logging(settings.log_level, debug=args.debug)
+    configure_logging(settings.log_level, debug=args.debug, log_format=settings.log_format)
     handler: Callable[[argparse.Namespace, Settings], Coroutine[Any, Any, int]] = args.handler
     try:
         return asyncio.run(handler(args, settings))
