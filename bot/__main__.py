@@ -16,6 +16,7 @@ from bot.config import ConfigError, Settings
 from bot.exports.cli import add_export_command, add_site_command
 from bot.logs import configure_logging
 from bot.redact import redact_text
+from bot.store.cli import add_backup_commands
 from bot.summaries.cli import add_summary_command
 
 log = logging.getLogger("counterpoint")
@@ -66,6 +67,7 @@ def _parser() -> argparse.ArgumentParser:
     add_summary_command(commands)
     add_export_command(commands)
     add_site_command(commands)
+    add_backup_commands(commands)
     return parser
 
 
