@@ -64,11 +64,25 @@ def _parser() -> argparse.ArgumentParser:
                          help="stay running afterwards and print the emulator's addresses")
     sandbox.set_defaults(handler=_sandbox)
 
+    doctor = commands.add_parser(
+        "doctor", help="check the token, commands, channel permissions, database and feeds",
+        description="Connect with DISCORD_TOKEN and check, as a checklist with the fix for "
+                    "each failure: the database and its migrations, the token, the slash "
+                    "commands, every channel's permissions for what the bot does there, the "
+                    "feeds' last results and the summary schedule. Changes nothing.")
+    doctor.set_defaults(handler=_doctor)
+
     add_summary_command(commands)
     add_export_command(commands)
     add_site_command(commands)
     add_backup_commands(commands)
     return parser
+
+
+async def _doctor(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.doctor import run_doctor
+
+    return await run_doctor(settings)
 
 
 async def _preview(args: argparse.Namespace, settings: Settings) -> int:
