@@ -23,6 +23,7 @@ from bot.errors import UserFacingError
 from bot.feeds.entries import newest_entry
 from bot.feeds.fetch import MAX_BODY_BYTES, Fetcher, FetchError
 from bot.feeds.parse import FeedEntry, NotAFeed, ParsedFeed, discover_feed_links, parse_feed
+from bot.text import one_line
 
 # Below this many words a feed entry is a teaser, not the piece: read the linked page instead.
 _TEASER_WORDS = 150
@@ -125,15 +126,10 @@ async def read_entry(entry: FeedEntry, feed: ParsedFeed | None, fetcher: Fetcher
     except (FetchError, ValueError) as error:
         if not article.blocks:
             raise
-        note = (f"The linked page could not be read ({_one_line(error)}); this is the feed's "
-                f"own text.")
+        note = (f"The linked page could not be read ({one_line(str(error), 160)}); this is the "
+                "feed's own text.")
         return replace(article, notes=(*article.notes, note))
     return _with_fallbacks(full, article)
-
-
-def _one_line(error: Exception) -> str:
-    text = " ".join(str(error).split())
-    return text if len(text) <= 160 else text[:159] + "…"
 
 
 def _with_fallbacks(article: Article, fallback: Article) -> Article:

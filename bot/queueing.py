@@ -1,19 +1,16 @@
-"""Queueing a piece for a channel: the one way a piece enters the store to be published.
+"""The shape a piece is queued in: with at least one argument to open a thread for.
 
-Both the feeds (the poller, ``/feed send-latest`` and backfill) and ``/piece post`` (through
-:meth:`bot.publishing.Publisher.queue`) queue pieces here, so that every piece is stored in
-the shape the publisher needs: with at least one argument to open a thread for.
+Both the feeds (:func:`bot.feeds.pieces.queue_entry`) and ``/piece post``
+(:meth:`bot.publishing.Publisher.queue`) store pieces made :func:`threadable`; it lives here,
+below both, so that the feeds need nothing from publishing.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
 
 from bot.articles.model import Argument, Piece
 from bot.embeds import THREAD_NAME_LIMIT
-from bot.store.base import Store
-from bot.store.records import PieceRecord
 from bot.text import shorten
 
 #: The ``marker`` of the single argument that stands for a piece without enumerated arguments:
@@ -48,18 +45,3 @@ def threadable(piece: Piece) -> Piece:
                      marker=WHOLE_PIECE_MARKER, text="\n\n".join(b for b in body if b))
     return replace(piece, arguments=(whole,))
 
-
-async def queue_piece(
-    store: Store,
-    guild_id: int,
-    channel_id: int,
-    piece: Piece,
-    *,
-    url: str | None = None,
-    subscription_id: int | None = None,
-    now: datetime | None = None,
-) -> PieceRecord | None:
-    """Queue ``piece`` (made :func:`threadable`) for a channel; ``None`` if that URL is
-    already queued there. Use this rather than ``store.create_piece``."""
-    return await store.create_piece(guild_id, channel_id, threadable(piece), url=url,
-                                    subscription_id=subscription_id, now=now)

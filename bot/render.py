@@ -7,17 +7,13 @@ import textwrap
 from functools import partial
 
 from bot.articles.model import Piece
+from bot.text import shorten
 
 _EXCERPT_CHARS = 320
 
 
 def _style(text: str, code: str, color: bool) -> str:
     return f"\033[{code}m{text}\033[0m" if color else text
-
-
-def _excerpt(text: str, limit: int = _EXCERPT_CHARS) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else textwrap.shorten(flat, limit, placeholder=" …")
 
 
 def render_piece_terminal(piece: Piece, *, color: bool = False, width: int | None = None,
@@ -36,7 +32,7 @@ def render_piece_terminal(piece: Piece, *, color: bool = False, width: int | Non
     byline = " · ".join(part for part in (piece.author, piece.outlet, piece.url) if part)
     if byline:
         lines.append(dim(byline))
-    lines += ["", bold("Thesis"), wrap(_excerpt(piece.thesis), "  "), ""]
+    lines += ["", bold("Thesis"), wrap(shorten(piece.thesis, _EXCERPT_CHARS), "  "), ""]
 
     count = len(piece.arguments)
     if count:
@@ -48,14 +44,14 @@ def render_piece_terminal(piece: Piece, *, color: bool = False, width: int | Non
         for argument in piece.arguments:
             marker = dim(f"  [{argument.marker}]") if argument.marker else dim("  [unmarked]")
             lines.append(f"  {bold(f'{argument.number}.')} {argument.title}{marker}")
-            lines.append(wrap(_excerpt(argument.text), "     "))
+            lines.append(wrap(shorten(argument.text, _EXCERPT_CHARS), "     "))
             lines.append("")
     else:
         lines += [bold(f"No enumerated arguments (confidence {piece.confidence:.2f})"),
                   wrap("Counterpoint will open one thread for the whole piece.", "  "), ""]
 
     if piece.conclusion:
-        lines += [bold("Conclusion"), wrap(_excerpt(piece.conclusion), "  "), ""]
+        lines += [bold("Conclusion"), wrap(shorten(piece.conclusion, _EXCERPT_CHARS), "  "), ""]
     for note in piece.notes:
         lines += [dim(wrap(f"Note: {note}", "")), ""]
     if explain:
@@ -64,5 +60,5 @@ def render_piece_terminal(piece: Piece, *, color: bool = False, width: int | Non
         lines.append("")
     if piece.removed_boilerplate:
         lines.append(dim(f"Removed {len(piece.removed_boilerplate)} boilerplate passage(s):"))
-        lines += [dim(wrap(_excerpt(item, 100), "  - ")) for item in piece.removed_boilerplate]
+        lines += [dim(wrap(shorten(item, 100), "  - ")) for item in piece.removed_boilerplate]
     return "\n".join(lines).rstrip() + "\n"

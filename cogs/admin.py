@@ -12,7 +12,7 @@ import functools
 import logging
 import zoneinfo
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
@@ -116,7 +116,7 @@ class Admin(commands.Cog):
                       hour: app_commands.Range[int, 0, 23] | None = None,
                       timezone: str | None = None) -> None:
         guild_id = self._guild_id(interaction)
-        changes: dict[str, object] = {"summary_channel_id": channel.id, "summary_enabled": True}
+        changes: dict[str, Any] = {"summary_channel_id": channel.id, "summary_enabled": True}
         if weekday is not None:
             changes["summary_weekday"] = weekday.value
         if hour is not None:

@@ -1,9 +1,9 @@
 """Votes, counterarguments and rebuttals: the thin Discord side of :class:`DebateService`.
 
-Buttons arrive through the ``DynamicItem``s of :mod:`cogs.utils.controls`; modal submits are read
-here from the interaction itself (their custom ids are the buttons' ids), so a form opened
-before a restart is still accepted after it, and two members answering the same argument at
-once never share a form object.
+Buttons arrive through the ``DynamicItem``s of :mod:`cogs.utils.controls`; forms are
+:class:`ContributionForm`, rebuilt from each submit (their custom ids are the buttons' ids), so
+a form opened before a restart is still accepted after it, and two members answering the same
+argument at once never share a form object.
 """
 
 from __future__ import annotations
@@ -384,26 +384,28 @@ class Debate(commands.Cog, name=DEBATE_COG):
 
     # --- posting ----------------------------------------------------------------------------
 
-    async def _thread_of(self, contribution: Contribution) -> discord.abc.Messageable:
+    async def _thread_of(self, contribution: Contribution
+                         ) -> discord.Thread | discord.PartialMessageable:
         argument = await self.store.get_argument(contribution.argument_id)
         if argument is None or argument.thread_id is None:
             raise RuntimeError(f"argument {contribution.argument_id} has no thread")
-        return (self.bot.get_channel(argument.thread_id)  # type: ignore[return-value]
-                or self.bot.get_partial_messageable(argument.thread_id))
+        thread = self.bot.get_channel(argument.thread_id)
+        if isinstance(thread, discord.Thread):
+            return thread
+        return self.bot.get_partial_messageable(argument.thread_id)
 
     async def _post(self, contribution: Contribution,
                     parent: Contribution | None) -> discord.Message:
         """Show a new contribution in its argument's thread and record the message."""
         thread = await self._thread_of(contribution)
-        reference = None
+        extra: dict[str, Any] = {}
         if parent is not None and parent.message_id is not None:
-            reference = discord.MessageReference(
-                message_id=parent.message_id, channel_id=getattr(thread, "id", None),
-                fail_if_not_exists=False)
+            extra["reference"] = discord.MessageReference(
+                message_id=parent.message_id, channel_id=thread.id, fail_if_not_exists=False)
         try:
             message = await thread.send(
                 contribution_content(contribution, parent), view=contribution_view(
-                    contribution.id), allowed_mentions=NO_MENTIONS, reference=reference)  # type: ignore[arg-type]
+                    contribution.id), allowed_mentions=NO_MENTIONS, **extra)
         except discord.HTTPException:
             # Not shown, so not in the debate: keep the record honest, then tell the member.
             with contextlib.suppress(Exception):
@@ -418,7 +420,7 @@ class Debate(commands.Cog, name=DEBATE_COG):
         parent = (await self.store.get_contribution(contribution.parent_id)
                   if contribution.parent_id is not None else None)
         thread = await self._thread_of(contribution)
-        message = discord.PartialMessage(channel=thread, id=contribution.message_id)  # type: ignore[arg-type]
+        message = discord.PartialMessage(channel=thread, id=contribution.message_id)
         kwargs: dict[str, Any] = {"content": contribution_content(contribution, parent),
                                   "allowed_mentions": NO_MENTIONS}
         if contribution.withdrawn:

@@ -14,6 +14,7 @@ from bot.exports import FORMATS, pieces_to_export, read_debate
 from bot.markup import plain
 from bot.store import NotFound
 from bot.text import shorten
+from cogs.utils.options import IdOption
 from cogs.utils.replies import NO_MENTIONS
 
 if TYPE_CHECKING:
@@ -29,15 +30,12 @@ class ExportFailed(UserFacingError):
     """A debate that cannot be sent as asked."""
 
 
-class PieceOption(app_commands.Transformer):
+class PieceOption(IdOption):
     """The ``piece`` option: one of this server's published pieces, offered by title as the
     member types, given to the command as its id."""
 
-    async def transform(self, interaction: discord.Interaction, value: str, /) -> int:
-        text = value.strip().lstrip("#")
-        if not text.isdigit():
-            raise ExportFailed(_PICK_A_PIECE)
-        return int(text)
+    def refusal(self) -> UserFacingError:
+        return ExportFailed(_PICK_A_PIECE)
 
     async def autocomplete(self, interaction: discord.Interaction, value: int | float | str, /
                            ) -> list[app_commands.Choice[int | float | str]]:

@@ -12,9 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
-import socket
-import uuid
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -24,6 +21,7 @@ from discord import app_commands
 from discord.ext import commands, tasks
 
 from bot.articles.model import Piece
+from bot.errors import UserFacingError
 from bot.feeds.service import (
     MAX_BACKFILL,
     AddResult,
@@ -43,9 +41,11 @@ from bot.publishing import (
     is_split_confidently,
     required_permissions,
 )
-from bot.publishing.payloads import channel_link, display_title, fit, shorten
+from bot.publishing.payloads import channel_link, display_title, fit
 from bot.redact import redact_text, redact_url
+from bot.text import shorten
 from cogs.utils.checks import MODERATOR_DEFAULTS, ensure_moderator, is_moderator
+from cogs.utils.options import IdOption
 from cogs.utils.permissions import permission_names
 from cogs.utils.replies import NO_MENTIONS, reply
 
@@ -62,20 +62,12 @@ _LIST_COLOUR = discord.Colour(0x3B82F6)
 _PICK_A_FEED = "Pick a feed from the list that appears as you type (or see `/feed list`)."
 
 
-def _lease_owner() -> str:
-    """Unique per process: the store's feed leases tell pollers apart by it."""
-    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
-
-
-class FeedOption(app_commands.Transformer):
+class FeedOption(IdOption):
     """The ``feed`` option of /feed: one of this server's feeds, offered as the moderator
     types (by title and channel) and given to the command as its subscription id."""
 
-    async def transform(self, interaction: discord.Interaction, value: str, /) -> int:
-        text = value.strip().lstrip("#")
-        if not text.isdigit():
-            raise FeedServiceError(_PICK_A_FEED)
-        return int(text)
+    def refusal(self) -> UserFacingError:
+        return FeedServiceError(_PICK_A_FEED)
 
     async def autocomplete(self, interaction: discord.Interaction, value: int | float | str, /
                            ) -> list[app_commands.Choice[int | float | str]]:
@@ -218,12 +210,9 @@ class Feeds(commands.Cog):
     def __init__(self, bot: CounterpointBot) -> None:
         self.bot = bot
         self.service = FeedService(bot.store, bot.fetcher, PollSettings.from_config(bot.settings))
-        self.owner = _lease_owner()
+        self.owner = self.service.owner
         # One cycle at a time, whether from the loop or a direct call (tests, future tools).
         self._cycle = asyncio.Lock()
-        #: Set after each run of the loop (successful or not): lets tests and tools know the
-        #: loop has been round at least once since they cleared it.
-        self.loop_ran = asyncio.Event()
 
     async def cog_load(self) -> None:
         self.poll_loop.change_interval(seconds=self.bot.pace.poll_seconds)
@@ -236,20 +225,26 @@ class Feeds(commands.Cog):
         if cycle is not None and not cycle.done():
             await asyncio.wait([cycle])
 
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:  # type: ignore[override]
-        return await ensure_moderator(interaction, "manage feeds")
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        await ensure_moderator(interaction, "manage feeds")
+        # Every /feed command answers in a deferred ephemeral reply (reading a feed can take
+        # longer than Discord's 3 seconds); a refusal above is answered at once instead.
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        return True
 
     # --- polling ----------------------------------------------------------------------------
 
     @tasks.loop(seconds=Pace.poll_seconds)
     async def poll_loop(self) -> None:
+        report: CycleReport | None = None
         try:
-            await self.poll_step()
+            report = await self.poll_step()
         except Exception:
             # The loop must outlive any one bad cycle (store hiccup, a bug): log, go on.
             log.exception("feed poll cycle failed")
-        finally:
-            self.loop_ran.set()
+        # ``on_feed_cycle(report)``, ``None`` for a cycle that failed: for whoever watches the
+        # loop go round (``bot.wait_for("feed_cycle")``).
+        self.bot.dispatch("feed_cycle", report)
 
     @poll_loop.before_loop
     async def _wait_until_ready(self) -> None:
@@ -312,10 +307,6 @@ class Feeds(commands.Cog):
 
     # --- replies ----------------------------------------------------------------------------
 
-    @staticmethod
-    async def _defer(interaction: discord.Interaction) -> None:
-        await interaction.response.defer(ephemeral=True, thinking=True)
-
     def _guild_id(self, interaction: discord.Interaction) -> int:
         assert interaction.guild_id is not None  # the group is guild-only
         return interaction.guild_id
@@ -339,8 +330,9 @@ class Feeds(commands.Cog):
         return "\n".join(lines)
 
     # --- commands ---------------------------------------------------------------------------
-    # Each answers in its deferred reply, replaced step by step (``reply(..., replace=True)``);
-    # a refusal (FeedServiceError) is the command tree's to show.
+    # Each answers in the reply interaction_check deferred; one that shows steps replaces it
+    # step by step (``reply(..., replace=True)``). A refusal (FeedServiceError) is the command
+    # tree's to show.
 
     @feed.command(name="add", description="Follow a feed (or a page that links to one); only "
                                           "entries published from now on are posted")
@@ -357,7 +349,6 @@ class Feeds(commands.Cog):
                   mention_role: discord.Role | None = None, include: str | None = None,
                   exclude: str | None = None,
                   backfill: app_commands.Range[int, 0, MAX_BACKFILL] = 0) -> None:
-        await self._defer(interaction)
         if mention_role is not None and mention_role.is_default():
             raise FeedServiceError("Pick a role to mention other than @everyone.")
         added = await self.service.add(
@@ -405,7 +396,6 @@ class Feeds(commands.Cog):
 
     @feed.command(name="list", description="The feeds this server follows, with their status")
     async def list_(self, interaction: discord.Interaction) -> None:
-        await self._defer(interaction)
         guild_id = self._guild_id(interaction)
         lines = await self.service.statuses(guild_id)
         if not lines:
@@ -425,33 +415,35 @@ class Feeds(commands.Cog):
     @feed.command(name="remove", description="Stop following a feed in its channel")
     @app_commands.describe(feed="The feed to stop following")
     async def remove(self, interaction: discord.Interaction, feed: FeedChoice) -> None:
-        await self._defer(interaction)
         url = await self.service.remove(self._guild_id(interaction), feed)
-        await reply(interaction, f"No longer following {url}. Pieces already posted stay.",
-                    replace=True)
+        await reply(interaction, f"No longer following {url}. Pieces already posted stay.")
 
     @feed.command(name="pause", description="Stop posting a feed's pieces until resumed")
     @app_commands.describe(feed="The feed to pause")
     async def pause(self, interaction: discord.Interaction, feed: FeedChoice) -> None:
-        await self._defer(interaction)
-        line = await self.service.pause(self._guild_id(interaction), feed)
-        await reply(interaction, f"Paused {line.url} in <#{line.channel_id}>. `/feed resume` "
-                                 "posts it again (entries published meanwhile are not "
-                                 "replayed).", replace=True)
+        await self._pause_or_resume(interaction, feed, pause=True)
 
     @feed.command(name="resume", description="Post a paused feed again (also after failures)")
     @app_commands.describe(feed="The feed to resume")
     async def resume(self, interaction: discord.Interaction, feed: FeedChoice) -> None:
-        await self._defer(interaction)
-        line = await self.service.resume(self._guild_id(interaction), feed)
-        await reply(interaction, f"Resumed {line.url} in <#{line.channel_id}>: I check it again "
-                                 "within a minute.", replace=True)
+        await self._pause_or_resume(interaction, feed, pause=False)
+
+    async def _pause_or_resume(self, interaction: discord.Interaction, feed: int, *,
+                               pause: bool) -> None:
+        guild_id = self._guild_id(interaction)
+        if pause:
+            line = await self.service.pause(guild_id, feed)
+            text = (f"Paused {line.url} in <#{line.channel_id}>. `/feed resume` posts it again "
+                    "(entries published meanwhile are not replayed).")
+        else:
+            line = await self.service.resume(guild_id, feed)
+            text = f"Resumed {line.url} in <#{line.channel_id}>: I check it again within a minute."
+        await reply(interaction, text)
 
     @feed.command(name="test", description="Show how a feed's newest entry would be split, "
                                            "posting nothing")
     @app_commands.describe(url="The feed's address, or a page that links to its feed")
     async def test(self, interaction: discord.Interaction, url: str) -> None:
-        await self._defer(interaction)
         piece = await self.service.test(url)
         await reply(interaction, "The newest entry, as it would be posted (nothing was posted):",
                     embeds=[preview_embed(piece)], replace=True)
@@ -459,7 +451,6 @@ class Feeds(commands.Cog):
     @feed.command(name="send-latest", description="Post a feed's newest entry now")
     @app_commands.describe(feed="The feed whose newest entry to post")
     async def send_latest(self, interaction: discord.Interaction, feed: FeedChoice) -> None:
-        await self._defer(interaction)
         record = await self.service.send_latest(self._guild_id(interaction), feed)
         await reply(interaction, f"Posting **{fit(display_title(record), 300, links=False)}** …",
                     replace=True)
@@ -471,7 +462,6 @@ class Feeds(commands.Cog):
     @app_commands.describe(feed="The feed to backfill", count="How many entries (1-10)")
     async def backfill(self, interaction: discord.Interaction, feed: FeedChoice,
                        count: app_commands.Range[int, 1, MAX_BACKFILL]) -> None:
-        await self._defer(interaction)
         records = await self.service.backfill(self._guild_id(interaction), feed, count)
         if not records:
             await reply(interaction, "Nothing to backfill: every recent entry that passes the "

@@ -44,7 +44,7 @@ class Pieces(commands.Cog):
         self.bot = bot
         self.publisher: Publisher = bot.publisher
 
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:  # type: ignore[override]
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
         # The default permissions only hide the command, and a server may widen them in its
         # settings: moderators post pieces, so check on every use like /feed and /config.
         return await ensure_moderator(interaction, "post pieces")
@@ -73,7 +73,8 @@ class Pieces(commands.Cog):
                      "by another process, tried again when its lease runs out)", len(results),
                      outcomes.count("published"), outcomes.count("failed"),
                      outcomes.count("busy"))
-        self.bot.resumed.set()
+        # ``on_pieces_resumed(results)``: the client's ``resumed`` is set on the first.
+        self.bot.dispatch("pieces_resumed", results)
 
     @retry_loop.before_loop
     async def _wait_until_ready(self) -> None:

@@ -39,9 +39,10 @@ _ERROR_LIMIT = 300
 
 def newest_entry(feed: ParsedFeed) -> FeedEntry:
     """The newest dated entry; feeds without dates list newest first by convention."""
-    dated = [entry for entry in feed.entries if entry.published is not None]
+    dated = [(entry.published, entry) for entry in feed.entries if entry.published is not None]
     if dated:
-        return max(dated, key=lambda entry: entry.published)  # type: ignore[arg-type,return-value]
+        # The first of equally new entries, as feed order has it.
+        return max(dated, key=lambda pair: pair[0])[1]
     return feed.entries[0]
 
 

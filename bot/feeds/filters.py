@@ -138,7 +138,7 @@ def compile_term(raw: str) -> Term:
     label = ""
     if prefix:
         name = prefix.group(1).lower()
-        fields = (name,)  # type: ignore[assignment]
+        fields = tuple(field for field in FIELDS if field == name)
         label = f"{name}:"
         text = text[prefix.end():].strip()
     if text.startswith("/"):

@@ -375,8 +375,9 @@ _HTML_TYPES = ("text/html", "application/xhtml+xml")
 def _struct_to_datetime(value: Any) -> datetime | None:
     if not isinstance(value, time.struct_time | tuple) or len(value) < 6:
         return None
+    year, month, day, hour, minute, second = value[:6]
     try:
-        return datetime(*value[:6], tzinfo=UTC)
+        return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
     except (TypeError, ValueError, OverflowError):
         return None
 
@@ -404,7 +405,7 @@ def _detail_text(detail: Any, fallback: Any) -> str | None:
 def _fp_entry(entry: Any, base: str | None) -> FeedEntry:
     contents = entry.get("content") or []
     html_contents = [c for c in contents if isinstance(c, dict) and c.get("type") in _HTML_TYPES]
-    chosen = (html_contents or [c for c in contents if isinstance(c, dict)] or [None])[0]
+    chosen = next(iter(html_contents or [c for c in contents if isinstance(c, dict)]), None)
     author_detail = entry.get("author_detail")
     # The raw author string first: feedparser mis-splits "email (Name)" in author_detail.
     author = _author_name(entry.get("author")) or _author_name(

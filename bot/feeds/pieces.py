@@ -17,7 +17,7 @@ from bot.feeds.fetch import Fetcher, FetchError, FetchResult
 from bot.feeds.filters import FilterFields
 from bot.feeds.parse import FeedEntry, ParsedFeed, parse_feed
 from bot.pipeline import read_entry, split
-from bot.queueing import queue_piece
+from bot.queueing import threadable
 from bot.store import Store
 from bot.store.records import PieceRecord, Subscription
 
@@ -62,6 +62,6 @@ async def entry_piece(entry: FeedEntry, feed: ParsedFeed, feed_url: str, fetcher
 async def queue_entry(store: Store, subscription: Subscription, piece: Piece, entry: FeedEntry,
                       feed_url: str, now: datetime) -> PieceRecord | None:
     """Queue an entry's piece for a subscription's channel (``None``: already there)."""
-    return await queue_piece(store, subscription.guild_id, subscription.channel_id, piece,
-                             url=piece_url(entry, feed_url), subscription_id=subscription.id,
-                             now=now)
+    return await store.create_piece(
+        subscription.guild_id, subscription.channel_id, threadable(piece),
+        url=piece_url(entry, feed_url), subscription_id=subscription.id, now=now)

@@ -16,6 +16,7 @@ import random
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from bot.feeds import schedule
 from bot.feeds.entries import PRIMER_KEY, chronological, entry_keys, every_key, short_error
@@ -25,6 +26,9 @@ from bot.feeds.parse import FeedEntry, FeedParseError, ParsedFeed
 from bot.feeds.pieces import entry_piece, parse_fetched, queue_entry
 from bot.store import Store
 from bot.store.records import EntryKeys, Feed, LeaseLost, StoreError, Subscription
+
+if TYPE_CHECKING:
+    from bot.config import Settings
 
 log = logging.getLogger(__name__)
 
@@ -50,11 +54,10 @@ class PollSettings:
         object.__setattr__(self, "interval", schedule.clamp_interval(self.interval))
 
     @classmethod
-    def from_config(cls, settings: object) -> PollSettings:
-        """From ``bot.config.Settings`` (``poll_interval_minutes``, ``feed_limit``)."""
-        minutes = getattr(settings, "poll_interval_minutes", 15)
-        limit = getattr(settings, "feed_limit", 50)
-        return cls(interval=timedelta(minutes=minutes), feed_limit=limit)
+    def from_config(cls, settings: Settings) -> PollSettings:
+        """The tunables a deployment sets (``poll_interval_minutes``, ``feed_limit``)."""
+        return cls(interval=timedelta(minutes=settings.poll_interval_minutes),
+                   feed_limit=settings.feed_limit)
 
 
 @dataclass(frozen=True, slots=True)

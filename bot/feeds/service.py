@@ -36,9 +36,11 @@ from bot.feeds.parse import (
 )
 from bot.feeds.pieces import entry_piece, parse_fetched, queue_entry
 from bot.feeds.poller import CycleReport, FeedPoller, PauseNotice, PollSettings, pause_notice
+from bot.liveness import ProcessIdentity
 from bot.pipeline import is_url
 from bot.store import Store
 from bot.store.records import Conflict, Feed, PieceRecord, Subscription
+from bot.text import one_line
 
 # The /feed cog takes the poller's reports and settings from here too.
 __all__ = [
@@ -141,6 +143,8 @@ class FeedService:
         self.fetcher = fetcher
         self.settings = settings or PollSettings()
         self._clock = clock
+        #: This process in the feeds' leases (the store tells pollers apart by it).
+        self.owner = str(ProcessIdentity.current())
         self.poller = FeedPoller(store, fetcher, self.settings, clock, rng or random.Random())
 
     # --- reading feeds --------------------------------------------------------------------
@@ -445,7 +449,7 @@ class FeedService:
                 continue
             suffix = f" → #{channel}" + (" (paused)" if sub.paused or feed.paused else "")
             room = _LABEL_LIMIT - len(suffix)
-            label = (name if len(name) <= room else name[: room - 1] + "…") + suffix
+            label = one_line(name, room) + suffix
             choices.append((label[:_LABEL_LIMIT], sub.id))
             if len(choices) >= _AUTOCOMPLETE_LIMIT:
                 break
@@ -453,6 +457,8 @@ class FeedService:
 
     # --- polling --------------------------------------------------------------------------
 
-    async def poll_once(self, owner: str, now: datetime | None = None) -> CycleReport:
-        """One poll of every due feed (see :meth:`FeedPoller.poll_once`)."""
-        return await self.poller.poll_once(owner, now)
+    async def poll_once(self, owner: str | None = None, now: datetime | None = None
+                        ) -> CycleReport:
+        """One poll of every due feed (see :meth:`FeedPoller.poll_once`), holding the
+        leases as ``owner`` (by default :attr:`owner`)."""
+        return await self.poller.poll_once(owner or self.owner, now)

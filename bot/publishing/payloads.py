@@ -23,17 +23,18 @@ from bot.embeds import (
     EMBED_FIELD_VALUE_LIMIT,
     EMBED_TITLE_LIMIT,
     EMBED_TOTAL_LIMIT,
-    FORUM_TAG_NAME_LIMIT,
     MESSAGE_LIMIT,
     NONCE_LIMIT,
     THREAD_NAME_LIMIT,
     EmbedField,
     EmbedSpec,
 )
+from bot.embeds import FORUM_TAG_NAME_LIMIT as FORUM_TAG_NAME_LIMIT  # re-exported to cogs
 from bot.markup import plain, web_url
 from bot.queueing import WHOLE_PIECE_MARKER
 from bot.store.records import ArgumentRecord, PieceRecord
-from bot.text import ELLIPSIS, shorten
+from bot.text import ELLIPSIS
+from bot.text import shorten as shorten  # re-exported to cogs
 
 # The thesis is the opening claim; in the card it must leave room for the argument list.
 _THESIS_IN_CARD = 1500

@@ -22,7 +22,7 @@ own recent messages and active threads are searched for what it already posted.
 
 The dead process's lease does not hold the piece up for long: a process on the same host sees
 that the holder has exited and takes the lease over at once (see
-:mod:`bot.publishing.liveness`); elsewhere ``resume`` tries again the moment the lease runs
+:mod:`bot.liveness`); elsewhere ``resume`` tries again the moment the lease runs
 out. A process that is asked to stop (:meth:`Publisher.stop`) does better than dying: it lets
 the step in flight finish, records it, starts no other and gives the lease back.
 """
@@ -37,7 +37,7 @@ from datetime import UTC, datetime
 from typing import Literal
 
 from bot.articles.model import Piece
-from bot.publishing.liveness import ProcessIdentity, holder_is_gone
+from bot.liveness import ProcessIdentity, holder_is_gone
 from bot.publishing.payloads import (
     build_card,
     fit,
@@ -55,7 +55,7 @@ from bot.publishing.port import (
     required_permissions,
 )
 from bot.publishing.steps import PieceSteps
-from bot.queueing import queue_piece
+from bot.queueing import threadable
 from bot.store import (
     ArgumentRecord,
     InvalidTransition,
@@ -64,6 +64,7 @@ from bot.store import (
     Store,
     StoreError,
 )
+from bot.store.records import PublishState
 
 log = logging.getLogger(__name__)
 
@@ -110,6 +111,7 @@ class Publisher:
     def __init__(self, store: Store, port: DiscordPort, *, owner: str | None = None,
                  lease_seconds: float = LEASE_SECONDS) -> None:
         self.store = store
+        self._steps = PieceSteps(store, port, self._go_on)
         # The lock keeps this process's tasks apart; the store's lease, other processes.
         self._locks: dict[int, asyncio.Lock] = {}
         #: This process, as lease owners name it; used to tell whether a holder is gone.
@@ -121,35 +123,29 @@ class Publisher:
         # Publishes under way, and whether a shutdown has begun (see stop()).
         self._active: set[asyncio.Future[PublishResult]] = set()
         self._stopping = False
-        self._steps = PieceSteps(store, port, self._go_on)
 
     @property
     def port(self) -> DiscordPort:
-        """Where the steps post; replacing it (a test's faulty port) reaches every step."""
+        """Discord, as this publisher reaches it (the steps post through the same one)."""
         return self._steps.port
 
     @port.setter
     def port(self, port: DiscordPort) -> None:
+        # Swapped by tests that stand between the bot and Discord.
         self._steps.port = port
 
     # --- queueing ---------------------------------------------------------------------------
 
-    async def queue(
-        self,
-        guild_id: int,
-        channel_id: int,
-        piece: Piece,
-        *,
-        url: str | None = None,
-        subscription_id: int | None = None,
-    ) -> PieceRecord | None:
+    async def queue(self, guild_id: int, channel_id: int, piece: Piece, *,
+                    url: str | None = None, subscription_id: int | None = None
+                    ) -> PieceRecord | None:
         """Queue a piece for a channel (``None`` if that URL is already queued there).
 
         Use this rather than ``store.create_piece``: a piece without enumerated arguments is
         stored with one argument standing for the whole piece, which gets the one thread.
         """
-        return await queue_piece(self.store, guild_id, channel_id, piece, url=url,
-                                 subscription_id=subscription_id)
+        return await self.store.create_piece(
+            guild_id, channel_id, threadable(piece), url=url, subscription_id=subscription_id)
 
     # --- publishing -------------------------------------------------------------------------
 
@@ -286,7 +282,7 @@ class Publisher:
                 return
 
     async def resume(
-        self, *, guild_id: int | None = None, states: Sequence[str] = RESUMABLE
+        self, *, guild_id: int | None = None, states: Sequence[PublishState] = RESUMABLE
     ) -> list[PublishResult]:
         """Publish every piece left pending, half-published or failed, oldest first.
 
@@ -295,7 +291,7 @@ class Publisher:
         the background: if that process died (killed, its host lost), the piece is finished
         within the lease's length rather than at the next round of retries.
         """
-        pieces = await self.store.list_pieces(states=list(states), guild_id=guild_id)  # type: ignore[arg-type]
+        pieces = await self.store.list_pieces(states=list(states), guild_id=guild_id)
         results: list[PublishResult] = []
         for piece in pieces:
             if self.is_busy(piece.id):

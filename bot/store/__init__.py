@@ -2,6 +2,23 @@
 
 ``await open_store(url)`` returns a migrated store; ``await migrate(url)`` is what
 ``python -m bot migrate`` runs. Nothing outside this package writes SQL.
+
+Where things are, and where a change goes:
+
+- ``records.py``: the frozen dataclasses the store takes and returns, and its errors.
+- One module of queries per domain, each a class composed into :class:`Store` (``store.py``):
+  ``settings``, ``feeds`` (and seen entries), ``subscriptions``, ``pieces`` (publishing,
+  leases, side effects), ``debate`` (contributions, awards), ``votes``, ``moderation``,
+  ``summaries``. A new query goes in its domain's module, written once for both backends.
+- ``base.py``: what a backend provides (transactions, dialect SQL, locks) and the helpers
+  every query uses (``_one`` / ``_all`` / ``_value`` / ``_run`` for one statement in one
+  transaction); ``rows.py``: rows → records by the dataclasses' fields, and timestamps.
+- ``sqlite.py`` / ``postgres.py``: the two backends.
+- ``backup.py`` / ``cli.py``: the SQLite store copied out and back (``python -m bot backup``,
+  ``restore``).
+- ``migrations/NNNN_name.sql``: the schema, written once, rendered per dialect by
+  ``schema.py``. A new server setting is a field of ``GuildSettings`` (its range in
+  ``GuildSettings.validate``) and a column added by a migration; no store code changes.
 """
 
 from __future__ import annotations

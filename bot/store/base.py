@@ -11,10 +11,9 @@ backend rewrites them).
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime
-from types import TracebackType
 from typing import TYPE_CHECKING, Any, Protocol, Self
 
 from bot.store.records import Conflict, NotFound
@@ -66,10 +65,14 @@ class Where:
         self.args: list[Any] = list(args)
         self.terms: list[str] = []
 
+    def placeholder(self, value: Any) -> str:
+        """``$n`` for ``value``, now the statement's n-th argument (SET clauses use it too)."""
+        self.args.append(value)
+        return f"${len(self.args)}"
+
     def add(self, template: str, value: Any) -> None:
         """``template`` holds ``{}`` where the placeholder for ``value`` goes."""
-        self.args.append(value)
-        self.terms.append(template.format(f"${len(self.args)}"))
+        self.terms.append(template.format(self.placeholder(value)))
 
     def add_optional(self, template: str, value: Any) -> None:
         """``add`` unless ``value`` is ``None`` (a filter not asked for)."""
@@ -83,8 +86,8 @@ class Where:
 class Backend(ABC):
     """A database the store runs on: what differs between SQLite and PostgreSQL."""
 
-    #: ``"sqlite"`` or ``"postgres"``; names the migrations folder, and informs benchmarks and
-    #: logs (never for branching in queries: those go through the hooks below).
+    #: ``"sqlite"`` or ``"postgres"``: the dialect migrations are rendered in; informs
+    #: benchmarks and logs too (never for branching in queries: those use the hooks below).
     dialect: str
     #: Appended to a SELECT that must lock the rows it reads (empty where locks don't exist).
     _for_update = ""
@@ -139,12 +142,7 @@ class Backend(ABC):
     async def __aenter__(self) -> Self:
         return self
 
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    async def __aexit__(self, *exc_info: object) -> None:
         await self.close()
 
     # --- lifecycle --------------------------------------------------------------------------
@@ -208,27 +206,43 @@ class Backend(ABC):
         async with self._tx() as conn:
             return await conn.execute(sql, *args)
 
+    async def _by(self, record: type[R], table: str, column: str, value: Any) -> R | None:
+        """The row of ``table`` whose ``column`` is ``value`` (a key), as a ``record``."""
+        return await self._one(record, f"SELECT * FROM {table} WHERE {column} = $1", value)
+
+    async def _guarded_update(
+        self, record: type[R], table: str, row_id: int, missing: str, sql: str,
+        args: Sequence[Any], refusal: Callable[[Any], Exception], column: str,
+    ) -> R:
+        """Run a conditional ``UPDATE ... RETURNING *`` on row ``row_id`` of ``table``.
+
+        Changing no row means the row is missing (``NotFound(missing)``) or its ``column``
+        did not allow it: then ``refusal(current value)`` is raised. Both are told apart in
+        the update's transaction, so the error names the value that refused it.
+        """
+        async with self._tx() as conn:
+            row = await conn.fetchrow(sql, *args)
+            if row is None:
+                current = await conn.fetchrow(
+                    f"SELECT {column} FROM {table} WHERE id = $1", row_id)
+        if row is None:
+            if current is None:
+                raise NotFound(missing)
+            raise refusal(current[column])
+        return from_row(record, row)
+
     async def _set_once(
         self, record: type[R], table: str, column: str, row_id: int, value: int,
         extra: str = "", extra_args: Sequence[Any] = (),
     ) -> R:
         """Record a Discord side effect in ``column`` once: the same value again is fine,
         another one is a ``Conflict`` (the caller must reuse what is recorded)."""
-        async with self._tx() as conn:
-            row = await conn.fetchrow(
-                f"UPDATE {table} SET {column} = $2{extra} WHERE id = $1"
-                f" AND ({column} IS NULL OR {column} = $2) RETURNING *",
-                row_id, value, *extra_args)
-            if row is None:
-                existing = await conn.fetchrow(
-                    f"SELECT {column} FROM {table} WHERE id = $1", row_id)
-        if row is None:
-            if existing is None:
-                raise NotFound(f"no {table} row {row_id}")
-            raise Conflict(
-                f"{table} {row_id} already has {column} {existing[column]}, not {value}")
-        return from_row(record, row)
-
+        return await self._guarded_update(
+            record, table, row_id, f"no {table} row {row_id}",
+            f"UPDATE {table} SET {column} = $2{extra} WHERE id = $1"
+            f" AND ({column} IS NULL OR {column} = $2) RETURNING *", (row_id, value, *extra_args),
+            lambda current: Conflict(
+                f"{table} {row_id} already has {column} {current}, not {value}"), column)
 
 def __getattr__(name: str) -> type[Store]:
     # ``Store`` was defined here before the store was split by domain; code written against

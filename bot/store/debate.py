@@ -28,14 +28,8 @@ async def note_participant(conn: Conn, guild_id: int, member_id: int, now: datet
 
 class DebateQueries(Backend):
     async def add_contribution(
-        self,
-        argument_id: int,
-        author_id: int,
-        body: str,
-        *,
-        kind: ContributionKind = "counter",
-        parent_id: int | None = None,
-        now: datetime | None = None,
+        self, argument_id: int, author_id: int, body: str, *, kind: ContributionKind = "counter",
+        parent_id: int | None = None, now: datetime | None = None,
     ) -> Contribution:
         """Add a counter (no parent) or a rebuttal (parent: a contribution of the same
         argument). ``ValueError`` on a bad kind/parent pair, ``NotFound`` on missing rows."""
@@ -70,13 +64,11 @@ class DebateQueries(Backend):
 
     async def get_contribution(self, contribution_id: int) -> Contribution | None:
         """The contribution, or ``None``."""
-        return await self._one(
-            Contribution, "SELECT * FROM contributions WHERE id = $1", contribution_id)
+        return await self._by(Contribution, "contributions", "id", contribution_id)
 
     async def get_contribution_by_message(self, message_id: int) -> Contribution | None:
         """The contribution posted as ``message_id``, or ``None``."""
-        return await self._one(
-            Contribution, "SELECT * FROM contributions WHERE message_id = $1", message_id)
+        return await self._by(Contribution, "contributions", "message_id", message_id)
 
     async def list_contributions(
         self, argument_id: int, *, include_withdrawn: bool = True
@@ -136,11 +128,7 @@ class DebateQueries(Backend):
     # --- awards -----------------------------------------------------------------------------
 
     async def award_changed_mind(
-        self,
-        member_id: int,
-        contribution_id: int,
-        reason: str | None = None,
-        *,
+        self, member_id: int, contribution_id: int, reason: str | None = None, *,
         now: datetime | None = None,
     ) -> Award | None:
         """Credit a contribution with changing ``member_id``'s mind; ``None`` if that member
@@ -161,12 +149,8 @@ class DebateQueries(Backend):
         return from_row(Award, row) if row else None
 
     async def list_awards(
-        self,
-        *,
-        contribution_id: int | None = None,
-        guild_id: int | None = None,
-        since: datetime | None = None,
-        until: datetime | None = None,
+        self, *, contribution_id: int | None = None, guild_id: int | None = None,
+        since: datetime | None = None, until: datetime | None = None,
     ) -> list[Award]:
         """Awards matching the filters (given ``since`` <= created_at < ``until``), oldest
         first."""

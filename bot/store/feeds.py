@@ -41,11 +41,11 @@ class FeedQueries(Backend):
 
     async def get_feed(self, feed_id: int) -> Feed | None:
         """The feed, or ``None``."""
-        return await self._one(Feed, "SELECT * FROM feeds WHERE id = $1", feed_id)
+        return await self._by(Feed, "feeds", "id", feed_id)
 
     async def get_feed_by_url(self, url: str) -> Feed | None:
         """The feed with exactly this URL, or ``None``."""
-        return await self._one(Feed, "SELECT * FROM feeds WHERE url = $1", url)
+        return await self._by(Feed, "feeds", "url", url)
 
     async def list_feeds(self) -> list[Feed]:
         """Every feed, by id."""
@@ -91,12 +91,7 @@ class FeedQueries(Backend):
     # --- leases and fetches -----------------------------------------------------------------
 
     async def claim_due_feeds(
-        self,
-        now: datetime,
-        owner: str,
-        lease_seconds: float,
-        limit: int,
-        *,
+        self, now: datetime, owner: str, lease_seconds: float, limit: int, *,
         require_subscribers: bool = True,
     ) -> list[Feed]:
         """Lease up to ``limit`` due feeds to ``owner``, soonest due first.
@@ -132,49 +127,27 @@ class FeedQueries(Backend):
             " WHERE id = $1 AND lease_owner = $2", feed_id, owner) > 0
 
     async def _record_fetch(
-        self,
-        feed_id: int,
-        owner: str | None,
-        now: datetime,
-        sets: dict[str, Any],
+        self, feed_id: int, owner: str | None, now: datetime, sets: dict[str, Any],
         raw: Sequence[str] = (),
     ) -> Feed:
         where = Where(feed_id)
-        assignments = list(raw)
-        for column, value in sets.items():
-            where.args.append(value)
-            assignments.append(f"{column} = ${len(where.args)}")
+        assignments = [*raw, *(f"{c} = {where.placeholder(v)}" for c, v in sets.items()),
+                       "lease_owner = NULL", "lease_expires_at = NULL"]
         where.terms.append("id = $1")
         if owner is not None:
             # Our own lease, a free one, or an expired one nobody re-claimed: ours to write.
-            where.args.extend([owner, now])
-            o, n = len(where.args) - 1, len(where.args)
             where.terms.append(
-                f"(lease_owner IS NULL OR lease_owner = ${o} OR lease_expires_at <= ${n})")
-        assignments += ["lease_owner = NULL", "lease_expires_at = NULL"]
-        async with self._tx() as conn:
-            row = await conn.fetchrow(
-                f"UPDATE feeds SET {', '.join(assignments)} {where.sql()} RETURNING *",
-                *where.args)
-            if row is None:
-                holder = await conn.fetchrow(
-                    "SELECT lease_owner FROM feeds WHERE id = $1", feed_id)
-        if row is None:
-            if holder is None:
-                raise NotFound(f"no feed {feed_id}")
-            raise LeaseLost(f"feed {feed_id} is leased to {holder['lease_owner']!r}, not {owner!r}")
-        return from_row(Feed, row)
+                f"(lease_owner IS NULL OR lease_owner = {where.placeholder(owner)}"
+                f" OR lease_expires_at <= {where.placeholder(now)})")
+        return await self._guarded_update(
+            Feed, "feeds", feed_id, f"no feed {feed_id}",
+            f"UPDATE feeds SET {', '.join(assignments)} {where.sql()} RETURNING *", where.args,
+            lambda holder: LeaseLost(f"feed {feed_id} is leased to {holder!r}, not {owner!r}"),
+            "lease_owner")
 
     async def record_fetch_success(
-        self,
-        feed_id: int,
-        *,
-        next_poll_at: datetime,
-        etag: str | None,
-        last_modified: str | None,
-        title: str | None = UNSET,
-        owner: str | None = None,
-        now: datetime | None = None,
+        self, feed_id: int, *, next_poll_at: datetime, etag: str | None, last_modified: str | None,
+        title: str | None = UNSET, owner: str | None = None, now: datetime | None = None,
     ) -> Feed:
         """Record a successful fetch (a 304 counts) and release the lease.
 
@@ -193,12 +166,7 @@ class FeedQueries(Backend):
         return await self._record_fetch(feed_id, owner, stamp, sets)
 
     async def record_fetch_failure(
-        self,
-        feed_id: int,
-        *,
-        error: str,
-        next_poll_at: datetime,
-        owner: str | None = None,
+        self, feed_id: int, *, error: str, next_poll_at: datetime, owner: str | None = None,
         now: datetime | None = None,
     ) -> Feed:
         """Record a failed fetch (``consecutive_failures += 1``) and release the lease.

@@ -11,14 +11,8 @@ from bot.store.rows import now_or
 
 class ModerationQueries(Backend):
     async def log_moderation(
-        self,
-        guild_id: int,
-        actor_id: int,
-        action: str,
-        *,
-        target: str | None = None,
-        details: str | None = None,
-        now: datetime | None = None,
+        self, guild_id: int, actor_id: int, action: str, *, target: str | None = None,
+        details: str | None = None, now: datetime | None = None,
     ) -> ModerationEntry:
         """Append to a guild's moderation log."""
         entry = await self._one(

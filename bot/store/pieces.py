@@ -34,14 +34,8 @@ def _in_states(states: Sequence[PublishState]) -> str:
 
 class PieceQueries(Backend):
     async def create_piece(
-        self,
-        guild_id: int,
-        channel_id: int,
-        piece: Piece,
-        *,
-        url: str | None = None,
-        subscription_id: int | None = None,
-        now: datetime | None = None,
+        self, guild_id: int, channel_id: int, piece: Piece, *, url: str | None = None,
+        subscription_id: int | None = None, now: datetime | None = None,
     ) -> PieceRecord | None:
         """Queue a piece (state ``pending``) with its arguments for one channel.
 
@@ -76,7 +70,7 @@ class PieceQueries(Backend):
 
     async def get_piece(self, piece_id: int) -> PieceRecord | None:
         """The piece, or ``None``."""
-        return await self._one(PieceRecord, "SELECT * FROM pieces WHERE id = $1", piece_id)
+        return await self._by(PieceRecord, "pieces", "id", piece_id)
 
     async def get_piece_by_url(
         self, guild_id: int, channel_id: int, url: str
@@ -89,14 +83,10 @@ class PieceQueries(Backend):
 
     async def get_piece_by_message(self, message_id: int) -> PieceRecord | None:
         """The piece whose channel message is ``message_id``, or ``None``."""
-        return await self._one(
-            PieceRecord, "SELECT * FROM pieces WHERE message_id = $1", message_id)
+        return await self._by(PieceRecord, "pieces", "message_id", message_id)
 
     async def list_pieces(
-        self,
-        *,
-        states: Sequence[PublishState] | None = None,
-        guild_id: int | None = None,
+        self, *, states: Sequence[PublishState] | None = None, guild_id: int | None = None,
         limit: int | None = None,
     ) -> list[PieceRecord]:
         """Pieces matching the filters, oldest first (e.g. ``states=("pending",
@@ -133,36 +123,24 @@ class PieceQueries(Backend):
 
     async def get_argument(self, argument_id: int) -> ArgumentRecord | None:
         """The argument, or ``None``."""
-        return await self._one(
-            ArgumentRecord, "SELECT * FROM arguments WHERE id = $1", argument_id)
+        return await self._by(ArgumentRecord, "arguments", "id", argument_id)
 
     async def get_argument_by_thread(self, thread_id: int) -> ArgumentRecord | None:
         """The argument whose thread is ``thread_id``, or ``None``."""
-        return await self._one(
-            ArgumentRecord, "SELECT * FROM arguments WHERE thread_id = $1", thread_id)
+        return await self._by(ArgumentRecord, "arguments", "thread_id", thread_id)
 
     # --- publish states ---------------------------------------------------------------------
 
     async def _transition(
-        self,
-        piece_id: int,
-        sets: str,
-        allowed_from: Sequence[PublishState],
-        args: Sequence[Any],
+        self, piece_id: int, sets: str, allowed_from: Sequence[PublishState], args: Sequence[Any],
         target: str,
     ) -> PieceRecord:
-        async with self._tx() as conn:
-            row = await conn.fetchrow(
-                f"UPDATE pieces SET {sets} WHERE id = $1 AND {_in_states(allowed_from)}"
-                " RETURNING *",
-                piece_id, *args)
-            if row is None:
-                current = await conn.fetchval("SELECT state FROM pieces WHERE id = $1", piece_id)
-        if row is None:
-            if current is None:
-                raise NotFound(f"no piece {piece_id}")
-            raise InvalidTransition(f"piece {piece_id} is {current}; cannot move to {target}")
-        return from_row(PieceRecord, row)
+        return await self._guarded_update(
+            PieceRecord, "pieces", piece_id, f"no piece {piece_id}",
+            f"UPDATE pieces SET {sets} WHERE id = $1 AND {_in_states(allowed_from)} RETURNING *",
+            (piece_id, *args),
+            lambda state: InvalidTransition(
+                f"piece {piece_id} is {state}; cannot move to {target}"), "state")
 
     async def begin_publishing(
         self, piece_id: int, *, now: datetime | None = None

@@ -174,6 +174,10 @@ class ArgumentRecord:
 
     @property
     def posted(self) -> bool:
+        """The opening message is out: members can debate the argument in its thread.
+
+        A retry of the piece skips posted arguments; it resumes the others where they stopped.
+        """
         return self.posted_at is not None
 
 
@@ -264,16 +268,24 @@ class VoteTarget:
         return VoteTarget("contribution", contribution_id)
 
 
-@dataclass(frozen=True, slots=True)
-class Tally:
-    """Agree / disagree counts, always counted from the vote rows."""
+class NetVotes:
+    """Agree / disagree counts, and ``net`` (agree minus disagree) that ranks by them."""
 
-    agree: int = 0
-    disagree: int = 0
+    __slots__ = ()
+    agree: int
+    disagree: int
 
     @property
     def net(self) -> int:
         return self.agree - self.disagree
+
+
+@dataclass(frozen=True, slots=True)
+class Tally(NetVotes):
+    """Agree / disagree counts, always counted from the vote rows."""
+
+    agree: int = 0
+    disagree: int = 0
 
     @property
     def total(self) -> int:
@@ -340,7 +352,7 @@ class SummaryPost:
 
 
 @dataclass(frozen=True, slots=True)
-class ArgumentStats:
+class ArgumentStats(NetVotes):
     """One argument's standing for a summary: current tallies and live contributions."""
 
     argument_id: int
@@ -353,13 +365,9 @@ class ArgumentStats:
     counters: int
     rebuttals: int
 
-    @property
-    def net(self) -> int:
-        return self.agree - self.disagree
-
 
 @dataclass(frozen=True, slots=True)
-class ContributionStats:
+class ContributionStats(NetVotes):
     """A contribution with its votes and "changed my mind" awards, for a summary."""
 
     contribution_id: int
@@ -375,10 +383,6 @@ class ContributionStats:
     awards: int
     message_id: int | None = None  # the contribution's Discord message, for a jump link
     thread_id: int | None = None  # its argument's thread
-
-    @property
-    def net(self) -> int:
-        return self.agree - self.disagree
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,16 +14,9 @@ from bot.store.rows import encode_strings, from_row, now_or
 
 class SubscriptionQueries(Backend):
     async def add_subscription(
-        self,
-        guild_id: int,
-        channel_id: int,
-        feed_url: str,
-        *,
-        created_by: int,
-        mention_role_id: int | None = None,
-        include: Sequence[str] = (),
-        exclude: Sequence[str] = (),
-        now: datetime | None = None,
+        self, guild_id: int, channel_id: int, feed_url: str, *, created_by: int,
+        mention_role_id: int | None = None, include: Sequence[str] = (),
+        exclude: Sequence[str] = (), now: datetime | None = None,
     ) -> Subscription:
         """Subscribe a channel to a feed URL (creating the feed if new).
 
@@ -45,16 +38,11 @@ class SubscriptionQueries(Backend):
 
     async def get_subscription(self, subscription_id: int) -> Subscription | None:
         """The subscription, or ``None``."""
-        return await self._one(
-            Subscription, "SELECT * FROM subscriptions WHERE id = $1", subscription_id)
+        return await self._by(Subscription, "subscriptions", "id", subscription_id)
 
     async def list_subscriptions(
-        self,
-        *,
-        guild_id: int | None = None,
-        feed_id: int | None = None,
-        channel_id: int | None = None,
-        include_paused: bool = True,
+        self, *, guild_id: int | None = None, feed_id: int | None = None,
+        channel_id: int | None = None, include_paused: bool = True,
         owed_pause_notice: bool = False,
     ) -> list[Subscription]:
         """Subscriptions matching every filter given, by id (``owed_pause_notice``: only
@@ -100,13 +88,8 @@ class SubscriptionQueries(Backend):
             "SELECT COUNT(*) FROM subscriptions WHERE guild_id = $1", guild_id))
 
     async def update_subscription(
-        self,
-        subscription_id: int,
-        *,
-        mention_role_id: int | None = UNSET,
-        include: Sequence[str] = UNSET,
-        exclude: Sequence[str] = UNSET,
-        paused: bool = UNSET,
+        self, subscription_id: int, *, mention_role_id: int | None = UNSET,
+        include: Sequence[str] = UNSET, exclude: Sequence[str] = UNSET, paused: bool = UNSET,
     ) -> Subscription:
         """Change the fields given (omitted ones stay); ``NotFound`` if missing."""
         missing = f"no subscription {subscription_id}"
@@ -124,12 +107,10 @@ class SubscriptionQueries(Backend):
                 Subscription, missing, "SELECT * FROM subscriptions WHERE id = $1",
                 subscription_id)
         where = Where(subscription_id)
-        for column, value in changes.items():
-            where.add(f"{column} = {{}}", value)
+        sets = ", ".join(f"{column} = {where.placeholder(v)}" for column, v in changes.items())
         return await self._found(
             Subscription, missing,
-            f"UPDATE subscriptions SET {', '.join(where.terms)} WHERE id = $1 RETURNING *",
-            *where.args)
+            f"UPDATE subscriptions SET {sets} WHERE id = $1 RETURNING *", *where.args)
 
     async def remove_subscription(self, subscription_id: int) -> bool:
         """Delete a subscription (its pieces stay); ``False`` if there was none. The feed stays

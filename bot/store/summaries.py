@@ -34,8 +34,7 @@ class SummaryQueries(Backend):
             guild_id, iso_week, now_or(now)) is not None
 
     async def reclaim_summary(
-        self, guild_id: int, iso_week: str, *, stale_before: datetime,
-        now: datetime | None = None,
+        self, guild_id: int, iso_week: str, *, stale_before: datetime, now: datetime | None = None,
     ) -> bool:
         """Take over a claim whose holder is presumed dead: ``True`` for exactly one caller,
         and only while no message is recorded and the claim dates from before

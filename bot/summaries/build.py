@@ -27,6 +27,7 @@ from bot.summaries.model import (
     channel_link,
 )
 from bot.summaries.weeks import IsoWeek, zone
+from bot.text import shorten
 
 EXCERPT_CHARS = 200
 #: Contributions fetched best-first to find the strongest counter and rebuttal: the store
@@ -34,18 +35,6 @@ EXCERPT_CHARS = 200
 TOP_CONTRIBUTIONS = 200
 #: "Changed my mind" moments quoted in full (each may need a lookup); all are counted.
 MAX_MIND_CHANGES = 50
-
-
-def clip(text: str, limit: int) -> str:
-    """``text`` on one line, cut at a word boundary to at most ``limit`` characters."""
-    flat = " ".join(text.split())
-    if len(flat) <= limit:
-        return flat
-    cut = flat[: limit - 1]
-    space = cut.rfind(" ")
-    if space > limit // 2:
-        cut = cut[:space]
-    return cut.rstrip(" ,;:.-") + "…"
 
 
 def piece_title(record: PieceRecord) -> str:
@@ -229,7 +218,7 @@ class _Lookup:
         return ContributionItem(
             contribution_id=stats.contribution_id, kind=stats.kind,
             argument_id=stats.argument_id, argument_label=label, piece_title=title,
-            excerpt=clip(stats.body, EXCERPT_CHARS), agree=stats.agree,
+            excerpt=shorten(stats.body, EXCERPT_CHARS), agree=stats.agree,
             disagree=stats.disagree, awards=stats.awards, created_at=stats.created_at,
             link=self._link(stats.thread_id or thread_id, stats.message_id))
 
@@ -252,5 +241,5 @@ class _Lookup:
         return MindChange(
             award_id=award.id, contribution_id=award.contribution_id, kind=kind,
             argument_label=label, piece_title=title, reason=reason,
-            excerpt=clip(body, EXCERPT_CHARS), created_at=award.created_at,
+            excerpt=shorten(body, EXCERPT_CHARS), created_at=award.created_at,
             link=self._link(thread_id, message_id))

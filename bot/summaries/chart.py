@@ -17,8 +17,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from bot.summaries.build import clip
 from bot.summaries.model import ArgumentItem, WeeklySummary
+from bot.text import shorten
 
 MAX_BARS = 20
 BACKGROUND = "#1f2329"
@@ -41,7 +41,7 @@ def chart_arguments(summary: WeeklySummary) -> tuple[list[ArgumentItem], int]:
 
 
 def _label(a: ArgumentItem, several_pieces: bool) -> str:
-    text = clip(a.label, 42)
+    text = shorten(a.label, 42)
     return f"P{a.piece_index} · {text}" if several_pieces else text
 
 

@@ -22,7 +22,6 @@ from bot.embeds import (
     size,
 )
 from bot.markup import web_url
-from bot.summaries.build import clip
 from bot.summaries.model import NAMES_NOTE, WeeklySummary
 from bot.summaries.render import (
     EMPTY_MESSAGE,
@@ -38,6 +37,7 @@ from bot.summaries.render import (
     plural,
     split_line,
 )
+from bot.text import shorten
 
 CHART_FILENAME = "chart.png"
 CHART_URL = f"attachment://{CHART_FILENAME}"  # the attached chart, shown inside the embed
@@ -111,7 +111,7 @@ def _thread(text: str, url: str | None) -> str:
 def _pieces_lines(summary: WeeklySummary) -> list[str]:
     lines = []
     for p in summary.pieces:
-        title = md(clip(p.title, 90))
+        title = md(shorten(p.title, 90))
         url = web_url(p.url)
         head = f"{title} ({_link('read', f'<{url}>')})" if url and len(url) <= LINK_URL_MAX \
             else title
@@ -134,7 +134,7 @@ def _overview(summary: WeeklySummary) -> EmbedSpec:
                                  fit_lines(_pieces_lines(summary), PIECES_BUDGET)))
     a = summary.most_contested
     fields.append(EmbedField("Most contested", cut(
-        f"{_thread(md(clip(a.label, 100)), a.link)} — {split_line(a)}" if a else
+        f"{_thread(md(shorten(a.label, 100)), a.link)} — {split_line(a)}" if a else
         "No argument drew enough votes to call a split yet.", EMBED_FIELD_VALUE_LIMIT)))
     for name, item, kind in (("Strongest counterargument", summary.strongest_counter,
                               "counterargument"),
@@ -142,18 +142,18 @@ def _overview(summary: WeeklySummary) -> EmbedSpec:
         if item is None:
             value = f"No {kind} posted this week has net support yet."
         else:
-            where = _thread(md(clip(item.argument_label, 80)), item.link)
-            value = (f"> {md(clip(item.excerpt, 180))}\non {where} · "
+            where = _thread(md(shorten(item.argument_label, 80)), item.link)
+            value = (f"> {md(shorten(item.excerpt, 180))}\non {where} · "
                      f"{contribution_line(item)}")
         fields.append(EmbedField(name, cut(value, EMBED_FIELD_VALUE_LIMIT)))
     if summary.mind_changes:
-        lines = [f"{md(clip(mind_change_reason(m), 160))} — "
-                 f"on {_thread(md(clip(m.argument_label, 60)), m.link)}"
+        lines = [f"{md(shorten(mind_change_reason(m), 160))} — "
+                 f"on {_thread(md(shorten(m.argument_label, 60)), m.link)}"
                  for m in summary.mind_changes]
         fields.append(EmbedField(f"Changed minds ({len(summary.mind_changes)})",
                                  fit_lines(lines, MINDS_BUDGET)))
     if summary.arguments:
-        lines = [f"{_thread(md(clip(x.label, 70)), x.link)} · {plural(x.total, 'votes')}"
+        lines = [f"{_thread(md(shorten(x.label, 70)), x.link)} · {plural(x.total, 'votes')}"
                  for x in summary.unanswered] or ["Every argument has a counterargument."]
         fields.append(EmbedField(f"Not yet countered ({len(summary.unanswered)})",
                                  fit_lines(lines, UNANSWERED_BUDGET)))
@@ -169,7 +169,7 @@ def _arguments_embed(summary: WeeklySummary, budget: int) -> EmbedSpec | None:
         return None
     several = len(summary.pieces) > 1
     lines = [f"{'P' + str(x.piece_index) + ' · ' if several else ''}"
-             f"{_thread(md(clip(x.label, 70)), x.link)}: {argument_line(x)}"
+             f"{_thread(md(shorten(x.label, 70)), x.link)}: {argument_line(x)}"
              for x in summary.arguments]
     return EmbedSpec(title=title,
                      description=fit_lines(lines, budget, more="…and {n} more in summary.csv"),

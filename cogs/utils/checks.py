@@ -36,13 +36,12 @@ ephemerally with no mentions. Autocomplete callbacks do not run checks in discor
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import discord
 from discord import app_commands
 
-if TYPE_CHECKING:
-    from bot.client import CounterpointBot
+from bot.client import CounterpointBot
 
 T = TypeVar("T")
 
@@ -69,7 +68,9 @@ async def moderator_role_id(interaction: discord.Interaction) -> int | None:
     """The guild's configured moderator role, if any."""
     if interaction.guild_id is None:
         return None
-    bot: CounterpointBot = interaction.client  # type: ignore[assignment]
+    bot = interaction.client
+    if not isinstance(bot, CounterpointBot):
+        return None  # a client without Counterpoint's store has no configured role
     settings = await bot.store.get_guild_settings(interaction.guild_id)
     return settings.moderator_role_id
 

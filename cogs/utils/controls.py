@@ -9,9 +9,10 @@ the rules live in :class:`bot.debate.DebateService`.
 from __future__ import annotations
 
 import re
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar, Protocol, runtime_checkable
 
 import discord
+from discord.ext import commands
 
 from bot.debate import (
     AWARD_PATTERN,
@@ -29,6 +30,7 @@ from cogs.utils.replies import answer_error, reply
 DEBATE_COG = "Debate"
 
 
+@runtime_checkable
 class ControlHandler(Protocol):
     """What the Debate cog offers the buttons."""
 
@@ -36,8 +38,10 @@ class ControlHandler(Protocol):
 
 
 async def _route(interaction: discord.Interaction, control: Control) -> None:
-    handler: Any = interaction.client.get_cog(DEBATE_COG)  # type: ignore[attr-defined]
-    if handler is None:
+    client = interaction.client
+    handler = (client.get_cog(DEBATE_COG)
+               if isinstance(client, (commands.Bot, commands.AutoShardedBot)) else None)
+    if not isinstance(handler, ControlHandler):
         await reply(interaction, "I'm still starting up; try again in a few seconds.")
         return
     try:

@@ -9,24 +9,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 
 import aiohttp
 import discord
 
-from bot.publishing import (
-    ChannelGone,
-    ChannelKind,
-    ForumPost,
-    MissingPermissions,
-    OpeningChunk,
-    PieceCard,
-    PortError,
-    PostedMessage,
-    TransientError,
-    required_permissions,
-)
-from bot.publishing.payloads import FORUM_TAG_NAME_LIMIT
+from bot.embeds import FORUM_TAG_NAME_LIMIT
+from bot.publishing import ChannelGone, MissingPermissions, PortError, TransientError
+from bot.publishing.payloads import OpeningChunk, PieceCard
+from bot.publishing.port import ChannelKind, ForumPost, PostedMessage, required_permissions
 from cogs.utils.controls import argument_view
 from cogs.utils.replies import NO_MENTIONS
 
@@ -34,7 +25,7 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 # Forum posts and text-channel threads archive after a week without messages.
-ARCHIVE_MINUTES = 10080
+ARCHIVE_MINUTES: Final = 10080
 MAX_FORUM_TAGS = 20
 # Where moderators are likely to read, when the guild has no public-updates channel.
 _MOD_CHANNEL_HINTS = ("mod", "staff", "admin")
@@ -121,11 +112,11 @@ class DiscordAdapter:
         mentions = discord.AllowedMentions(everyone=False, users=False, replied_user=False,
                                            roles=[discord.Object(role_id)])
         channel = self.client.get_partial_messageable(channel_id)
-        reference = None if reply_to is None else discord.MessageReference(
-            message_id=reply_to, channel_id=channel_id, fail_if_not_exists=False)
+        # discord.py takes no reference as "no reference" (None is refused by its types).
+        extra: dict[str, Any] = {} if reply_to is None else {"reference": discord.MessageReference(
+            message_id=reply_to, channel_id=channel_id, fail_if_not_exists=False)}
         message = await self._call(channel_id, lambda: channel.send(
-            text, nonce=nonce, reference=reference,  # type: ignore[arg-type]
-            allowed_mentions=mentions))
+            text, nonce=nonce, allowed_mentions=mentions, **extra))
         return message.id
 
     # --- threads ----------------------------------------------------------------------------
@@ -149,12 +140,12 @@ class DiscordAdapter:
         # only its id goes on the wire.
         tags: list[Any] = [] if tag_id is None else [forum.get_tag(tag_id)
                                                       or discord.Object(tag_id)]
-        extra: dict[str, Any] = {}
-        if first.controls is not None:
-            extra["view"] = argument_view(first.controls)
+        # Without controls, no view at all: a forum post refuses None.
+        view = (argument_view(first.controls) if first.controls is not None
+                else discord.utils.MISSING)
         created = await self._call(channel_id, lambda: forum.create_thread(
             name=name, content=first.content, applied_tags=tags,
-            auto_archive_duration=ARCHIVE_MINUTES, allowed_mentions=NO_MENTIONS, **extra))
+            auto_archive_duration=ARCHIVE_MINUTES, allowed_mentions=NO_MENTIONS, view=view))
         return ForumPost(created.thread.id, created.message.id)
 
     async def find_thread(self, channel_id: int, name: str) -> int | None:

@@ -16,7 +16,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
-from types import TracebackType
+from typing import Any
 
 import discord
 
@@ -57,7 +57,7 @@ class ProgressReply:
         interaction: discord.Interaction,
         *,
         min_interval: float = INTERACTION_INTERVAL,
-        after: asyncio.Future[object] | None = None,
+        after: asyncio.Future[Any] | None = None,
     ) -> ProgressReply:
         """Progress in a deferred interaction's reply; ``after``, the deferral still under way
         (every edit waits for it, and is skipped if it failed)."""
@@ -104,12 +104,8 @@ class ProgressReply:
     async def __aenter__(self) -> ProgressReply:
         return self
 
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
+    async def __aexit__(self, *exc_info: object) -> None:
+        # Whatever ended the block (an error, a cancellation), the edit task ends with it.
         await self.aclose()
 
     async def _run(self) -> None:

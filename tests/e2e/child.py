@@ -23,7 +23,7 @@ import sys
 from typing import Any
 
 import bot.client
-import bot.publishing.liveness
+import bot.liveness
 from bot.__main__ import main
 from bot.config import Settings
 from bot.emulator import DiscordPyPointer
@@ -47,8 +47,9 @@ def run() -> int:
     bot.client.create_bot = _create_test_bot
     space = os.environ.get("COUNTERPOINT_TEST_SPACE")
     if space:
-        bot.publishing.liveness._space = lambda: space  # type: ignore[attr-defined]
-    return main(["run"])
+        bot.liveness._space = lambda: space  # type: ignore[attr-defined]
+    # ``run`` unless the test names another command (``doctor``, say).
+    return main(sys.argv[1:] or ["run"])
 
 
 if __name__ == "__main__":

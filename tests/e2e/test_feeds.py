@@ -9,6 +9,7 @@ emulator's waiters and the interaction records.
 from __future__ import annotations
 
 import asyncio
+import os
 import secrets
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
@@ -17,9 +18,11 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
+from bot.client import CounterpointBot
 from bot.emulator import Channel, Emulator, InteractionRecord, Member, Message, Role
 from bot.emulator.interactions import find_command
 from bot.feeds.service import FeedStatus
+from bot.liveness import ProcessIdentity
 from cogs.feeds import Feeds, list_embeds
 from tests.e2e.harness import RunningBot, World, reply_text, settings_for, start_bot
 from tests.feedsite import FeedSite, Item
@@ -120,6 +123,15 @@ def soon() -> datetime:
     return datetime.now(UTC) + timedelta(minutes=1)
 
 
+async def whole_poll_round(bot: CounterpointBot) -> None:
+    """Wait for a whole round of the poll loop, from its start: the round the loop makes at
+    start may be over or under way, so the loop is restarted once the wait has begun."""
+    cog: Any = bot.get_cog("Feeds")
+    round_done = bot.wait_for("feed_cycle", timeout=WITHIN)
+    cog.poll_loop.restart()
+    await round_done
+
+
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def fw(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[FeedWorld]:
     database = tmp_path_factory.mktemp("feeds") / "counterpoint.db"
@@ -136,18 +148,18 @@ async def fw(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[FeedWorl
         moderators=guild.add_text_channel("moderators"),
         admin=guild.add_member("moderator", permissions=["ADMINISTRATOR"]),
         alice=guild.add_member("alice"), bob=guild.add_member("bob"),
-        carol=guild.add_member("carol"), bot_options={"retry_minutes": 600.0})
+        carol=guild.add_member("carol"),
+        bot_options={"retry_minutes": 600.0, "poll_seconds": IDLE})
     dana = guild.add_member("dana")
     mo = guild.add_member("mo", roles=[mods])
     try:
         await world.start()
         fw = FeedWorld(world, site, channels, alerts, mods, dana, mo)
-        # The loop idles (its first round at start, then an hour) so that pinned-clock cycles
-        # alone decide what is polled when; test_the_poll_loop_runs_and_survives_errors speeds
-        # it up. The pieces retry loop idles too (retry_minutes), so that this cog publishes
-        # (and pings) its own pieces.
-        fw.cog.poll_loop.change_interval(seconds=IDLE)
-        await asyncio.wait_for(fw.cog.loop_ran.wait(), WITHIN)
+        # The loop idles (its first round at start, then an hour: poll_seconds) so that
+        # pinned-clock cycles alone decide what is polled when;
+        # test_the_poll_loop_runs_and_survives_errors speeds it up. The pieces retry loop idles
+        # too (retry_minutes), so that this cog publishes (and pings) its own pieces.
+        await whole_poll_round(world.bot)
         yield fw
     finally:
         await world.close()
@@ -534,8 +546,9 @@ async def test_the_poll_loop_runs_and_survives_errors(fw: FeedWorld,
         cog.poll_loop.change_interval(seconds=IDLE)
     assert card.embeds[0]["title"] == "Piece number 2"
     assert len(calls) >= 2 and cog.poll_loop.is_running()
-    # host:pid:uuid, unique to this process.
-    assert calls[0] == cog.owner and len(cog.owner.split(":")) == 3
+    # This process, named as every lease it takes names it.
+    owner = ProcessIdentity.parse(cog.owner)
+    assert calls[0] == cog.owner and owner is not None and owner.pid == os.getpid()
 
 
 @pytest.mark.postgres
@@ -555,11 +568,9 @@ async def test_two_bots_on_one_postgres_post_each_entry_once(fw: FeedWorld) -> N
         # One after the other: the first applies the migrations.
         for _ in range(2):
             bots.append(await start_bot(fw.emu, settings, sync_commands=False,
-                                        retry_minutes=600.0))
+                                        retry_minutes=600.0, poll_seconds=IDLE))
+            await whole_poll_round(bots[-1].bot)
         cogs_: list[Any] = [b.bot.get_cog("Feeds") for b in bots]
-        for cog in cogs_:
-            cog.poll_loop.change_interval(seconds=IDLE)
-            await asyncio.wait_for(cog.loop_ran.wait(), WITHIN)
         assert cogs_[0].owner != cogs_[1].owner
         channel = fw.channels["many"]
         paths = [f"/pg/{n}.xml" for n in range(6)]

@@ -13,8 +13,8 @@ from datetime import timedelta
 
 import pytest
 
+from bot.liveness import ProcessIdentity
 from bot.publishing import Publisher
-from bot.publishing.liveness import ProcessIdentity
 from bot.store import Store
 from tests.publishing.fakeport import FakeDiscord, FakePort
 from tests.publishing.test_publisher import assert_complete, new_channel, queue

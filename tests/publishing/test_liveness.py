@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.publishing.liveness import ProcessIdentity, holder_is_gone
+from bot.liveness import ProcessIdentity, holder_is_gone
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"),
                                 reason="process liveness is read from Linux's /proc")

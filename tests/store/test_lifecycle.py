@@ -14,7 +14,7 @@ from bot.store import (
     migrate,
     open_store,
 )
-from bot.store.schema import load_migrations
+from bot.store.schema import load_migrations, render
 from bot.store.sqlite import sqlite_path
 from tests.store.helpers import GUILD, at
 
@@ -39,11 +39,27 @@ async def test_module_migrate_reports_versions(store_url: str) -> None:
     assert await migrate(store_url) == []
 
 
+def test_a_backend_provides_only_what_differs_between_databases() -> None:
+    # Queries are written once for both backends; what stays abstract is the connection.
+    assert Store.__abstractmethods__ == {
+        "_tx", "_array", "_lock_migrations", "_migrations_table_sql", "_has_table", "close"}
+
+
 def test_both_dialects_have_the_same_versions() -> None:
     sqlite = [m.version for m in load_migrations("sqlite")]
     postgres = [m.version for m in load_migrations("postgres")]
     assert sqlite == postgres
     assert all(m.statements() for m in load_migrations("sqlite"))
+
+
+def test_migrations_are_written_once_and_rendered_per_dialect() -> None:
+    for dialect in ("sqlite", "postgres"):
+        assert not [m.name for m in load_migrations(dialect) if "{" in m.sql or "}" in m.sql]
+    template = "x {timestamp}{sqlite: WITHOUT ROWID}{postgres:\n-- only here\n}"
+    assert render(template, "sqlite") == "x INTEGER WITHOUT ROWID"
+    assert render(template, "postgres") == "x TIMESTAMPTZ\n-- only here\n"
+    with pytest.raises(RuntimeError, match="colour"):
+        render("{colour}", "sqlite")
 
 
 async def test_unknown_scheme_is_a_clear_error() -> None:

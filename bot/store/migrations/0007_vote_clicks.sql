@@ -2,19 +2,19 @@
 -- so in click order): a click that reaches the bot after a later one (two clicks delivered
 -- together after a reconnect, handled by two tasks or two processes) is put back in its place
 -- and the member's vote folded again from there, instead of being applied last. ``prior`` is
--- the member's vote before the click (NULL: none), ``counted`` 0 for a click taken for a
+-- the member's vote before the click (NULL: none), ``counted`` false (0) for a click taken for a
 -- double click of the one before it. Clicks older than a quarter of an hour before the
 -- member's latest on the target are folded into ``prior`` and deleted.
 CREATE TABLE vote_clicks (
     target_kind  TEXT    NOT NULL CHECK (target_kind IN ('argument', 'contribution')),
-    target_id    INTEGER NOT NULL,
-    member_id    INTEGER NOT NULL,
-    click_id     INTEGER NOT NULL,
-    clicked_at   INTEGER NOT NULL,
+    target_id    {snowflake} NOT NULL,
+    member_id    {snowflake} NOT NULL,
+    click_id     {snowflake} NOT NULL,
+    clicked_at   {timestamp} NOT NULL,
     value        INTEGER NOT NULL CHECK (value IN (1, -1)),
     prior        INTEGER CHECK (prior IN (1, -1)),
-    counted      INTEGER NOT NULL CHECK (counted IN (0, 1)),
-    argument_id  INTEGER NOT NULL REFERENCES arguments (id) ON DELETE CASCADE,
+    counted      {boolean} NOT NULL{sqlite: CHECK (counted IN (0, 1))},
+    argument_id  {snowflake} NOT NULL REFERENCES arguments (id) ON DELETE CASCADE,
     PRIMARY KEY (target_kind, target_id, member_id, click_id)
 );
 CREATE INDEX vote_clicks_argument_idx ON vote_clicks (argument_id);

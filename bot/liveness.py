@@ -1,4 +1,5 @@
-"""Who holds a lease, and whether that process is certainly gone.
+"""Who holds a lease (this process, as every lease it takes names it), and whether that
+process is certainly gone.
 
 A lease names its holder as ``host:pid:nonce`` and, on Linux, ``:space.started``: ``space``
 stands for the kernel boot and the PID namespace the process ran in (two processes with the
@@ -27,7 +28,8 @@ _PROC = Path("/proc")
 
 @dataclass(frozen=True, slots=True)
 class ProcessIdentity:
-    """One bot process (and one publisher in it: ``nonce`` tells two apart)."""
+    """One bot process, as its leases name it (and one publisher or poller in it: ``nonce``
+    tells two apart)."""
 
     host: str
     pid: int
