@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sqlite3
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -35,6 +37,23 @@ def driven(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sqlite_backend, "CHECKPOINT_INTERVAL", 3600.0)
     monkeypatch.setattr(sqlite_backend, "RESTART_FRAMES", 100)
     monkeypatch.setattr(sqlite_backend, "WAL_FRAME_LIMIT", 400)
+
+
+@contextlib.asynccontextmanager
+async def _pinned_by_a_reader(
+        path: Path) -> AsyncIterator[tuple[SQLiteStore, sqlite3.Connection, VoteTarget]]:
+    """A store with a published piece whose WAL another connection (another process's long
+    read) holds a snapshot of, and an argument to vote on; both closed after."""
+    store = await _sqlite_store(path)
+    other = sqlite3.connect(path, isolation_level=None)
+    try:
+        _, arguments = await published_piece(store)
+        other.execute("BEGIN")
+        other.execute("SELECT COUNT(*) FROM votes").fetchone()  # holds this snapshot
+        yield store, other, VoteTarget("argument", arguments[1].id)
+    finally:
+        other.close()
+        await store.close()
 
 
 def _checkpointer(store: SQLiteStore) -> _Checkpointer:
@@ -138,14 +157,7 @@ async def test_a_reader_pinning_the_wal_gets_it_truncated_once_it_lets_go(
         tmp_path: Path, driven: None, monkeypatch: pytest.MonkeyPatch) -> None:
     # Long enough never to expire here: the reader lets go as soon as the truncation waits.
     monkeypatch.setattr(sqlite_backend, "TRUNCATE_WAIT_MS", 120_000)
-    path = tmp_path / "c.db"
-    store = await _sqlite_store(path)
-    other = sqlite3.connect(path, isolation_level=None)  # another process's long read
-    try:
-        _, arguments = await published_piece(store)
-        other.execute("BEGIN")
-        other.execute("SELECT COUNT(*) FROM votes").fetchone()  # holds this snapshot
-        target = VoteTarget("argument", arguments[1].id)
+    async with _pinned_by_a_reader(tmp_path / "c.db") as (store, other, target):
         for n in range(200):  # ~1,200 frames the reader keeps from being copied
             await store.cast_vote(target, n, AGREE, now=at(1))
         checkpointer = _checkpointer(store)
@@ -171,22 +183,12 @@ async def test_a_reader_pinning_the_wal_gets_it_truncated_once_it_lets_go(
         # It waited for the reader, then emptied the WAL; the vote waited and went through.
         assert checkpointer.truncations == [(0, 0, 0)]
         assert (await store.tally(target)).agree == 201
-    finally:
-        other.close()
-        await store.close()
 
 
 async def test_a_reader_that_never_lets_go_does_not_stall_every_write(
         tmp_path: Path, driven: None, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sqlite_backend, "TRUNCATE_WAIT_MS", 50)
-    path = tmp_path / "e.db"
-    store = await _sqlite_store(path)
-    other = sqlite3.connect(path, isolation_level=None)
-    try:
-        _, arguments = await published_piece(store)
-        other.execute("BEGIN")
-        other.execute("SELECT COUNT(*) FROM votes").fetchone()
-        target = VoteTarget("argument", arguments[1].id)
+    async with _pinned_by_a_reader(tmp_path / "e.db") as (store, _, target):
         for n in range(300):
             await store.cast_vote(target, n, AGREE, now=at(1))
             if n % 20 == 19:
@@ -198,9 +200,6 @@ async def test_a_reader_that_never_lets_go_does_not_stall_every_write(
         assert checkpointer.locked_runs > 1
         [(busy, frames, done)] = checkpointer.truncations
         assert busy == 1 and done < frames
-    finally:
-        other.close()
-        await store.close()
 
 
 async def test_close_stops_the_checkpointer_and_closes_its_connection(
