@@ -40,20 +40,30 @@ def driven(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @contextlib.asynccontextmanager
-async def _pinned_by_a_reader(
-        path: Path) -> AsyncIterator[tuple[SQLiteStore, sqlite3.Connection, VoteTarget]]:
-    """A store with a published piece whose WAL another connection (another process's long
-    read) holds a snapshot of, and an argument to vote on; both closed after."""
+async def _voting(path: Path, argument: int = 0) -> AsyncIterator[tuple[SQLiteStore, VoteTarget]]:
+    """A store on ``path`` with a published piece, and its ``argument``-th argument to vote on;
+    closed after."""
     store = await _sqlite_store(path)
-    other = sqlite3.connect(path, isolation_level=None)
     try:
         _, arguments = await published_piece(store)
-        other.execute("BEGIN")
-        other.execute("SELECT COUNT(*) FROM votes").fetchone()  # holds this snapshot
-        yield store, other, VoteTarget("argument", arguments[1].id)
+        yield store, VoteTarget("argument", arguments[argument].id)
     finally:
-        other.close()
         await store.close()
+
+
+@contextlib.asynccontextmanager
+async def _pinned_by_a_reader(
+        path: Path) -> AsyncIterator[tuple[SQLiteStore, sqlite3.Connection, VoteTarget]]:
+    """:func:`_voting`, with another connection (another process's long read) holding a
+    snapshot of the WAL; closed first."""
+    async with _voting(path, 1) as (store, target):
+        other = sqlite3.connect(path, isolation_level=None)
+        try:
+            other.execute("BEGIN")
+            other.execute("SELECT COUNT(*) FROM votes").fetchone()  # holds this snapshot
+            yield store, other, target
+        finally:
+            other.close()
 
 
 def _checkpointer(store: SQLiteStore) -> _Checkpointer:
@@ -101,11 +111,8 @@ PAGES_PER_VOTE = 10
 async def test_wal_stays_bounded_under_a_steady_stream_of_votes(
         tmp_path: Path, driven: None) -> None:
     path = tmp_path / "b.db"
-    store = await _sqlite_store(path)
-    try:
-        _, arguments = await published_piece(store)
+    async with _voting(path) as (store, target):
         await _round(store)  # the piece's own pages out of the way
-        target = VoteTarget("argument", arguments[0].id)
         largest = 0
         running: asyncio.Task[tuple[int, int, int]] | None = None
         for n in range(1500):  # ~6 WAL pages each: ~37 MB of WAL if nothing restarted it
@@ -127,18 +134,12 @@ async def test_wal_stays_bounded_under_a_steady_stream_of_votes(
         assert largest <= bound < 8 * 1024 * 1024, (largest, bound)
         # A click on one's own vote withdraws it: members 100-199 clicked 7 times, 0-99 eight.
         assert (await store.tally(target)).agree == 100
-    finally:
-        await store.close()
 
 
 async def test_past_the_frame_limit_the_rest_is_copied_under_the_lock_and_the_wal_restarts(
         tmp_path: Path, driven: None) -> None:
     # Writes too dense for a quiet moment look like this to a round: a WAL past the limit.
-    path = tmp_path / "f.db"
-    store = await _sqlite_store(path)
-    try:
-        _, arguments = await published_piece(store)
-        target = VoteTarget("argument", arguments[0].id)
+    async with _voting(tmp_path / "f.db") as (store, target):
         for n in range(100):  # ~600 frames, past WAL_FRAME_LIMIT (400)
             await store.cast_vote(target, n, AGREE, now=at(1))
         busy, frames, done = await _round(store)
@@ -149,8 +150,6 @@ async def test_past_the_frame_limit_the_rest_is_copied_under_the_lock_and_the_wa
         _, frames_after, _ = await _round(store)
         assert frames_after < sqlite_backend.RESTART_FRAMES
         assert _checkpointer(store).locked_runs == 1
-    finally:
-        await store.close()
 
 
 async def test_a_reader_pinning_the_wal_gets_it_truncated_once_it_lets_go(
