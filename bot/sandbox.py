@@ -41,6 +41,7 @@ from bot.emulator import (
 from bot.pipeline import read_file
 from bot.store import VoteTarget
 from bot.summaries import IsoWeek, build_summary, to_markdown
+from bot.webserve import serve
 
 SAMPLES = Path(__file__).resolve().parent / "samples"
 #: The newest piece first: it is the one the sandbox posts.
@@ -196,14 +197,8 @@ class FeedSite:
     base: str = ""
 
     async def start(self) -> FeedSite:
-        app = web.Application()
-        app.router.add_get("/feed.xml", self._feed)
-        app.router.add_get("/pieces/{slug}", self._page)
-        self.runner = web.AppRunner(app, access_log=None)
-        await self.runner.setup()
-        site = web.TCPSite(self.runner, "127.0.0.1", 0)
-        await site.start()
-        self.base = f"http://127.0.0.1:{self.runner.addresses[0][1]}"
+        self.runner, port = await serve({"/feed.xml": self._feed, "/pieces/{slug}": self._page})
+        self.base = f"http://127.0.0.1:{port}"
         return self
 
     @property
