@@ -217,7 +217,7 @@ def title_from(text: str) -> str:
     first = text.strip().split("\n", 1)[0]
     for end in (". ", "? ", "! "):
         cut = first.find(end)
-        if 0 < cut:
+        if cut > 0:
             first = first[:cut + 1]
             break
     return shorten(first, TITLE_LIMIT) or "Argument"

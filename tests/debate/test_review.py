@@ -107,7 +107,7 @@ def test_merge_keeps_the_earlier_place_and_title_and_both_texts_in_order() -> No
 def test_merge_refuses_the_same_argument_twice_and_a_missing_one() -> None:
     with pytest.raises(ReviewEditError, match="two different"):
         draft().merge(2, 2)
-    with pytest.raises(ReviewEditError, match="no argument 7.*3 arguments"):
+    with pytest.raises(ReviewEditError, match=r"no argument 7.*3 arguments"):
         draft().merge(1, 7)
 
 
