@@ -14,16 +14,15 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any, Literal, cast
+from typing import Any
 
 from bot.articles.model import Argument, Piece
 from bot.embeds import THREAD_NAME_LIMIT
 from bot.errors import UserFacingError
 from bot.queueing import THREAD_CONFIDENCE, is_split_confidently, whole_piece
+from bot.store.records import REVIEW_MODES, ReviewMode
 from bot.text import shorten
 
-ReviewMode = Literal["off", "on", "unsure"]
-REVIEW_MODES: tuple[ReviewMode, ...] = ("off", "on", "unsure")
 #: In ``unsure`` mode a piece waits for review when the splitter's confidence is below this.
 #: Publishing draws its own line at 0.6 (``THREAD_CONFIDENCE``): below it a piece gets one
 #: thread for the whole piece, from it one thread per argument. The splits worth a moderator's
@@ -48,7 +47,7 @@ def effective_mode(feed_mode: str | None, server_mode: str) -> ReviewMode:
     mode = feed_mode if feed_mode is not None else server_mode
     if mode not in REVIEW_MODES:
         raise ValueError(f"unknown review mode {mode!r}; expected one of {REVIEW_MODES}")
-    return cast(ReviewMode, mode)
+    return mode
 
 
 def review_cause(mode: ReviewMode, piece: Piece) -> str | None:
