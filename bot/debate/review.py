@@ -12,9 +12,10 @@ Arguments are addressed by their position in the draft, 1 to n, as the preview n
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from bot.articles.model import Argument, Piece
 from bot.embeds import THREAD_NAME_LIMIT
@@ -286,3 +287,40 @@ def piece_from_json(text: str) -> Piece:
 
 def _arguments(count: int) -> str:
     return f"{count} argument{'s' if count != 1 else ''}"
+
+
+# --- the review message's controls -------------------------------------------------------------
+
+ReviewAction = Literal["approve", "edit", "reject", "merge", "split", "retitle", "drop",
+                       "reorder", "whole", "unwhole"]
+_ACTION_CODE: dict[ReviewAction, str] = {
+    "approve": "a", "edit": "e", "reject": "x", "merge": "m", "split": "s", "retitle": "t",
+    "drop": "d", "reorder": "o", "whole": "n", "unwhole": "u"}
+_CODE_ACTION = {code: action for action, code in _ACTION_CODE.items()}
+#: Template of every review control's custom id (a discord.py ``DynamicItem`` template):
+#: ``cp:rv:<action>:<review id>:<draft version>``. The version is the draft the moderator saw:
+#: a click or a form made on an older one is refused rather than applied to a split that
+#: another moderator changed meanwhile.
+REVIEW_PATTERN = (r"cp:rv:(?P<action>[" + "".join(_CODE_ACTION) + r"]):"
+                  r"(?P<id>[1-9][0-9]{0,18}):(?P<version>0|[1-9][0-9]{0,8})")
+_REVIEW_RE = re.compile(REVIEW_PATTERN)
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewControl:
+    """One button (or form) of a review: what it does, to which review, at which version."""
+
+    action: ReviewAction
+    review_id: int
+    version: int
+
+    @property
+    def custom_id(self) -> str:
+        return f"cp:rv:{_ACTION_CODE[self.action]}:{self.review_id}:{self.version}"
+
+
+def parse_review_control(custom_id: str) -> ReviewControl | None:
+    match = _REVIEW_RE.fullmatch(custom_id)
+    if match is None:
+        return None
+    return ReviewControl(_CODE_ACTION[match["action"]], int(match["id"]), int(match["version"]))

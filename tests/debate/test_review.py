@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import get_args
 
 import pytest
 
@@ -211,3 +212,17 @@ def test_final_piece_of_a_piece_without_arguments_is_the_publishers_whole_piece(
     bare = piece(count=0, confidence=0.2)
     final = final_piece(bare, Draft.from_piece(bare))
     assert [a.marker for a in final.arguments] == [WHOLE_PIECE_MARKER]
+
+
+def test_review_controls_round_trip_through_their_custom_ids() -> None:
+    from bot.debate import parse_custom_id
+    from bot.debate.review import ReviewAction, ReviewControl, parse_review_control
+
+    for action in get_args(ReviewAction):
+        control = ReviewControl(action, 2**63 - 1, 123)
+        assert len(control.custom_id) <= 100
+        assert parse_review_control(control.custom_id) == control
+        # Not taken for a debate button.
+        assert parse_custom_id(control.custom_id) is None
+    assert parse_review_control("cp:rv:a:0:1") is None
+    assert parse_review_control("cp:v:a:1:+") is None
