@@ -18,6 +18,7 @@ from bot.debate.review import (
     REMIND_AFTER_SECONDS,
     Draft,
     ReviewEditError,
+    effective_mode,
     final_piece,
     piece_from_json,
 )
@@ -39,7 +40,9 @@ from bot.store import (
     PieceRecord,
     ReviewRecord,
     Store,
+    Subscription,
 )
+from bot.store.records import ReviewMode
 
 #: Colour of the preview's thread list (the card keeps its own).
 THREADS_COLOR = 0x9CA3AF
@@ -71,6 +74,15 @@ class OpenReview:
         return final_piece(self.piece, self.draft)
 
 
+@dataclass(frozen=True, slots=True)
+class FeedReview:
+    """A feed's review setting after a change: its own mode, and the one in effect."""
+
+    subscription: Subscription
+    settings: GuildSettings
+    effective: ReviewMode
+
+
 def open_review(record: ReviewRecord) -> OpenReview:
     return OpenReview(record, piece_from_json(record.piece), Draft.from_json(record.draft))
 
@@ -92,11 +104,18 @@ class ReviewService:
             raise ReviewRefused("That review no longer exists.")
         return open_review(record)
 
-    async def _pending(self, review_id: int, version: int, guild_id: int | None) -> OpenReview:
+    async def pending(self, review_id: int, *, guild_id: int | None = None,
+                      version: int | None = None) -> OpenReview:
+        """The review, still waiting and (given ``version``) as the moderator saw it;
+        otherwise :class:`ReviewRefused` saying what happened."""
+        return await self._pending(review_id, version, guild_id)
+
+    async def _pending(self, review_id: int, version: int | None,
+                       guild_id: int | None) -> OpenReview:
         review = await self.get(review_id, guild_id)
         if review.record.state != "pending":
             raise ReviewRefused(_decided(review.record))
-        if review.version != version:
+        if version is not None and review.version != version:
             raise ReviewRefused(
                 "The split changed since this was shown (another moderator edited it): look "
                 "at the review message again, then use its buttons.")
@@ -146,6 +165,22 @@ class ReviewService:
             record.guild_id, actor_id, "review.reject", target=f"review:{record.id}",
             details=f"{record.url}" + (f" reason: {note}" if note else ""))
         return open_review(record)
+
+    async def set_feed_mode(self, guild_id: int, subscription_id: int,
+                            mode: ReviewMode | None) -> FeedReview:
+        """A feed's own review mode (``None``: the server's default). Refused when it would
+        turn review on in a server with no review channel."""
+        sub = await self.store.get_subscription(subscription_id)
+        if sub is None or sub.guild_id != guild_id:
+            raise ReviewRefused("Pick a feed from the list that appears as you type (or see "
+                                "`/feed list`).")
+        settings = await self.store.get_guild_settings(guild_id)
+        effective = effective_mode(mode, settings.review_mode)
+        if effective != "off" and review_channel(settings) is None:
+            raise ReviewRefused("Review needs a channel where pieces wait for the moderators: "
+                                "set one first with `/config review channel:`.")
+        sub = await self.store.set_subscription_review_mode(sub.id, mode)
+        return FeedReview(sub, settings, effective)
 
     async def owed_messages(self) -> list[OpenReview]:
         """Pending reviews whose message is not posted yet (new, or a post that failed)."""
@@ -264,6 +299,7 @@ def edit_panel(review: OpenReview) -> EmbedSpec:
 
 
 __all__ = [
+    "FeedReview",
     "OpenReview",
     "ReviewEditError",
     "ReviewRefused",
