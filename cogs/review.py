@@ -105,8 +105,9 @@ class ReviewButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=REVI
         return cls(control)
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        cog = interaction.client.get_cog(REVIEW_COG) if isinstance(
-            interaction.client, commands.Bot) else None
+        client = interaction.client
+        cog = (client.get_cog(REVIEW_COG)
+               if isinstance(client, (commands.Bot, commands.AutoShardedBot)) else None)
         if not isinstance(cog, Review):
             await reply(interaction, "I'm still starting up; try again in a few seconds.")
             return
