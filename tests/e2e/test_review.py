@@ -188,9 +188,21 @@ async def test_a_feed_piece_waits_for_review_and_approval_posts_it(rw: ReviewWor
     assert "Approved" in after.content and after.components == []
     log = await rw.store.list_moderation(rw.world.guild.id)
     assert log[0].action == "review.approve" and log[0].actor_id == rw.world.admin.id
-    # The feed's own mode: refused back to the default without a change, set explicitly.
+    # A moderator's send-latest of a feed under review is held too, and says where.
+    second = Item(guid="urn:review:2", title="Sent by hand", link=site.url("/by-hand"),
+                  date=datetime.now(UTC))
+    site.feed("/review-feed.xml", [second, item])
+    sent = await rw.run("feed send-latest", {"feed": str(sub.id)})
+    assert "waits for a moderator's review" in sent and f"<#{rw.opinion.id}>" in sent, sent
+    [held] = await rw.store.list_reviews(states=["pending"], unposted=True)
+    await rw.cog.review_step()
+    assert (await rw.review_message(held.id)).embeds[0]["title"] == "Sent by hand"
+    assert len(cards(rw)) == 1
+    await rw.store.reject_review(held.id, rw.world.admin.id, "cleanup")
+    # The feed's own mode overrides the server's.
     set_off = await rw.run("feed review", {"feed": str(sub.id), "mode": "off"})
     assert "review **off**" in set_off, set_off
+    assert (await rw.store.get_subscription(sub.id)).review_mode == "off"
     await rw.store.remove_subscription(sub.id)
 
 
