@@ -8,6 +8,7 @@ written to the guild's moderation log.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 import zoneinfo
@@ -19,6 +20,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.debate.rules import DEFAULT_MAX_LENGTH
+from bot.publishing.review import review_channel
 from bot.store import GuildSettings
 from bot.summaries import due_summary, next_slot
 from cogs.utils.checks import MODERATOR_DEFAULTS, ensure_moderator
@@ -97,8 +99,8 @@ REVIEW_PERMISSIONS = ("view_channel", "send_messages", "embed_links", "read_mess
 
 
 def review_line(settings: GuildSettings) -> str:
-    where = (f"<#{settings.review_channel_id}>" if settings.review_channel_id is not None
-             else "no review channel yet")
+    channel_id = review_channel(settings)
+    where = f"<#{channel_id}>" if channel_id is not None else "no review channel yet"
     return (f"Review before posting: **{settings.review_mode}** for feeds without a mode of "
             f"their own ({REVIEW_MODE_LABELS[settings.review_mode].split(': ', 1)[1]}); pieces "
             f"wait in {where}. `/feed review` sets one feed's own mode.")
@@ -247,8 +249,8 @@ class Admin(commands.Cog):
         if not changes:
             await reply(interaction, review_line(current))
             return
-        if changes.get("review_mode", "off") != "off" and changes.get(
-                "review_channel_id", current.review_channel_id) is None:
+        if changes.get("review_mode", "off") != "off" and review_channel(
+                dataclasses.replace(current, **changes)) is None:
             await reply(interaction, "Review needs a channel where pieces wait for the "
                                      "moderators: run `/config review` again with `channel` "
                                      "(a channel only moderators can see).")

@@ -42,7 +42,7 @@ from bot.publishing import (
     required_permissions,
 )
 from bot.publishing.payloads import channel_link, display_title, fit
-from bot.publishing.review import ReviewService
+from bot.publishing.review import ReviewService, review_channel
 from bot.redact import redact_text, redact_url
 from bot.store.records import REVIEW_MODES
 from bot.text import shorten
@@ -438,7 +438,7 @@ class Feeds(commands.Cog):
         await self.bot.store.log_moderation(
             guild_id, interaction.user.id, "feed.review", target=f"subscription:{feed}",
             details=f"mode={mode.value}")
-        where = result.settings.review_channel_id
+        where = review_channel(result.settings)
         text = (f"New pieces of this feed in <#{result.subscription.channel_id}>: review "
                 f"**{result.effective}**" + (" (the server's default)" if own is None else ""))
         if result.effective != "off":
