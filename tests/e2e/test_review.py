@@ -376,3 +376,21 @@ async def test_a_review_nobody_acts_on_is_reminded_once(rw: ReviewWorld) -> None
     await rw.cog.review_step(now=day_later + timedelta(days=2))
     assert len(reminders()) == 1
     await rw.store.reject_review(review.id, rw.world.admin.id, "cleanup")
+
+
+async def test_an_approval_cut_short_is_posted_by_the_next_start(rw: ReviewWorld) -> None:
+    """The bot stops right after recording an approval, before publishing: the piece is
+    queued like any other, and the next start's resume posts it, once."""
+    from bot.publishing.review import open_review
+
+    review, _ = await rw.hold("remote_exams.txt")
+    before = len(cards(rw))
+    # What Approve records first, as one transaction; the bot dies before publishing.
+    _, piece = await rw.store.approve_review(review.id, rw.world.admin.id,
+                                             open_review(review).final())
+    assert piece.state == "pending"
+    await rw.world.stop()
+    await rw.world.start()  # returns once unfinished pieces were resumed
+    stored = await rw.store.get_piece(piece.id)
+    assert stored is not None and stored.state == "published"
+    assert len(cards(rw)) == before + 1
