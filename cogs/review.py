@@ -43,6 +43,7 @@ from bot.publishing.review import (
     OpenReview,
     ReviewService,
     edit_panel,
+    open_review,
     preview_embeds,
     review_channel,
     review_heading,
@@ -227,6 +228,7 @@ class Review(commands.Cog, name=REVIEW_COG):
         self.service = ReviewService(bot.store)
         # One pass over owed messages at a time (the loop and a feed cycle may both ask).
         self._posting = asyncio.Lock()
+        self._redrawing = asyncio.Lock()
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(ReviewButton)
@@ -254,6 +256,7 @@ class Review(commands.Cog, name=REVIEW_COG):
         """Post every review message owed, then send the reminders due (``now`` pins the
         clock, for tests)."""
         await self.post_owed()
+        await self.redraw()
         await self.remind(now)
         # ``on_review_step()``: for whoever waits on the loop going round.
         self.bot.dispatch("review_step")
@@ -392,7 +395,7 @@ class Review(commands.Cog, name=REVIEW_COG):
         else:
             result = await self.bot.publisher.publish(piece.id)
         outcome = self._outcome(result)
-        await self.refresh(review, outcome)
+        await self.refresh(review, outcome, shown="posted" if result.ok else None)
         await reply(interaction, f"Approved. {outcome}")
 
     def _outcome(self, result: PublishResult) -> str:
@@ -414,11 +417,14 @@ class Review(commands.Cog, name=REVIEW_COG):
         await reply(interaction, "Rejected: it will not be posted. The decision is in the "
                                  "moderation log.")
 
-    async def refresh(self, review: OpenReview, note: str | None = None) -> None:
-        """Show the review's current state on its message (buttons only while it waits)."""
+    async def refresh(self, review: OpenReview, note: str | None = None, *,
+                      shown: str | None = None) -> bool:
+        """Show the review's current state on its message (buttons only while it waits) and
+        record what it shows (``shown``: ``posted`` once its piece is out; by default the
+        review's state). ``False`` if Discord refused: the review loop redraws it later."""
         record = review.record
         if record.review_channel_id is None or record.review_message_id is None:
-            return
+            return False
         message = self.bot.get_partial_messageable(
             record.review_channel_id).get_partial_message(record.review_message_id)
         content = review_heading(review) + (f"\n{note}" if note else "")
@@ -427,8 +433,32 @@ class Review(commands.Cog, name=REVIEW_COG):
                                view=review_view(review) if record.state == "pending" else None,
                                allowed_mentions=NO_MENTIONS)
         except discord.HTTPException as exc:
-            log.warning("could not update review message %s: %s", record.review_message_id,
-                        exc)
+            log.warning("could not update review message %s (redrawn later): %s",
+                        record.review_message_id, exc)
+            return False
+        await self.bot.store.record_review_shown(record.id, shown or record.state,
+                                                 record.version)
+        return True
+
+    async def redraw(self) -> int:
+        """Bring every review message that shows less than what happened up to date: an
+        edit or a decision whose message edit failed, a bot stopped in between, a piece
+        approved and posted since (by the retry loop, say). How many were redrawn."""
+        async with self._redrawing:
+            return await self._redraw()
+
+    async def _redraw(self) -> int:
+        redrawn = 0
+        for record in await self.bot.store.reviews_to_redraw():
+            note: str | None = None
+            shown: str = record.state
+            if record.state == "approved" and record.piece_id is not None:
+                piece = await self.bot.store.get_piece(record.piece_id)
+                if piece is not None and piece.state == "published":
+                    note, shown = self._outcome(PublishResult(
+                        piece.id, "published", "", piece)), "posted"
+            redrawn += await self.refresh(open_review(record), note, shown=shown)
+        return redrawn
 
     # --- forms ------------------------------------------------------------------------------
 

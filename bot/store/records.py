@@ -443,3 +443,7 @@ class ReviewRecord:
     decided_at: datetime | None
     note: str | None
     piece_id: int | None
+    #: What the review message shows: ``pending``, ``approved``, ``posted`` (its piece is
+    #: published) or ``rejected``, and the draft version its buttons carry.
+    shown_state: str | None = None
+    shown_version: int | None = None

@@ -82,7 +82,28 @@ class ReviewQueries(PieceQueries):
         ``Conflict``, the same one is fine)."""
         return await self._set_once(
             ReviewRecord, "reviews", "review_message_id", review_id, message_id,
-            ", review_channel_id = $3", (channel_id,))
+            ", review_channel_id = $3, shown_state = COALESCE(shown_state, 'pending'),"
+            " shown_version = COALESCE(shown_version, version)", (channel_id,))
+
+    async def record_review_shown(self, review_id: int, state: str, version: int) -> None:
+        """The review message was redrawn to show ``state`` at draft ``version``."""
+        if state not in (*REVIEW_STATES, "posted"):
+            raise ValueError(f"a review message shows one of {REVIEW_STATES} or 'posted'")
+        await self._run("UPDATE reviews SET shown_state = $2, shown_version = $3 WHERE id = $1",
+                        review_id, state, version)
+
+    async def reviews_to_redraw(self) -> list[ReviewRecord]:
+        """Reviews whose message shows less than what happened: a decision it does not show,
+        an approved piece since posted, or an edit whose buttons it lacks. Oldest first."""
+        return await self._all(
+            ReviewRecord,
+            "SELECT r.* FROM reviews r LEFT JOIN pieces p ON p.id = r.piece_id"
+            " WHERE r.review_message_id IS NOT NULL AND ("
+            " r.shown_state IS NULL OR r.shown_state <> CASE"
+            "  WHEN r.state = 'approved' AND p.state = 'published' THEN 'posted'"
+            "  ELSE r.state END"
+            " OR (r.state = 'pending' AND r.shown_version <> r.version))"
+            " ORDER BY r.created_at, r.id")
 
     async def save_review_draft(self, review_id: int, draft: str, version: int) -> ReviewRecord:
         """Store an edited split. ``version`` is the one the edit started from: if another

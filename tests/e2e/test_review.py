@@ -383,7 +383,7 @@ async def test_an_approval_cut_short_is_posted_by_the_next_start(rw: ReviewWorld
     queued like any other, and the next start's resume posts it, once."""
     from bot.publishing.review import open_review
 
-    review, _ = await rw.hold("remote_exams.txt")
+    review, message = await rw.hold("remote_exams.txt")
     before = len(cards(rw))
     # What Approve records first, as one transaction; the bot dies before publishing.
     _, piece = await rw.store.approve_review(review.id, rw.world.admin.id,
@@ -394,3 +394,12 @@ async def test_an_approval_cut_short_is_posted_by_the_next_start(rw: ReviewWorld
     stored = await rw.store.get_piece(piece.id)
     assert stored is not None and stored.state == "published"
     assert len(cards(rw)) == before + 1
+    # The review message offered the buttons still; the review loop (its first round at
+    # start, or this one) redraws it, once.
+    await rw.cog.review_step()
+    shown = rw.current(message)
+    assert "Approved" in shown.content and "Posted in" in shown.content
+    assert shown.components == []
+    edits = len(rw.emu.message_history(message))
+    await rw.cog.review_step()
+    assert len(rw.emu.message_history(message)) == edits

@@ -142,3 +142,31 @@ async def test_review_settings_and_a_feeds_own_mode(store: Store) -> None:
     assert (await store.set_subscription_review_mode(sub.id, None)).review_mode is None
     with pytest.raises(ValueError):
         await store.set_subscription_review_mode(sub.id, "always")
+
+
+async def test_messages_behind_their_review_are_found_to_redraw(store: Store) -> None:
+    review = await held(store)
+    assert await store.reviews_to_redraw() == []  # not shown anywhere yet
+    shown = await store.record_review_message(review.id, REVIEWS, 42)
+    assert (shown.shown_state, shown.shown_version) == ("pending", 0)
+    assert await store.reviews_to_redraw() == []
+    edited = await store.save_review_draft(review.id, "{}", 0)
+    assert [r.id for r in await store.reviews_to_redraw()] == [review.id]
+    await store.record_review_shown(review.id, "pending", edited.version)
+    assert await store.reviews_to_redraw() == []
+    _, piece = await store.approve_review(review.id, 7, sample_piece(URL))
+    assert [r.id for r in await store.reviews_to_redraw()] == [review.id]
+    await store.record_review_shown(review.id, "approved", edited.version)
+    assert await store.reviews_to_redraw() == []
+    # Posted since: the message should say so.
+    await store.begin_publishing(piece.id)
+    await store.finish_publishing(piece.id)
+    assert [r.id for r in await store.reviews_to_redraw()] == [review.id]
+    await store.record_review_shown(review.id, "posted", edited.version)
+    assert await store.reviews_to_redraw() == []
+    other = await held(store, "https://example.org/other")
+    await store.record_review_message(other.id, REVIEWS, 43)
+    await store.reject_review(other.id, 7)
+    assert [r.id for r in await store.reviews_to_redraw()] == [other.id]
+    with pytest.raises(ValueError):
+        await store.record_review_shown(other.id, "lost", 0)
