@@ -63,6 +63,8 @@ class ReviewWorld:
     async def hold(self, sample: str = "city_bike_lanes.txt") -> tuple[ReviewRecord, Message]:
         """A piece held for review as a feed holds it, and its review message once posted."""
         self.count += 1
+        await self.store.update_guild_settings(self.world.guild.id,
+                                               review_channel_id=self.reviews.id)
         url = f"https://example.org/opinion/{self.count}"
         piece = segment(read_file(SAMPLES / sample))
         review = await self.store.create_review(
@@ -337,7 +339,16 @@ async def test_a_member_who_is_not_a_moderator_is_refused(rw: ReviewWorld) -> No
     await forged.wait_for(lambda r: bool(reply_text(r)), WITHIN)
     assert reply_text(forged).startswith("Only moderators can review pieces")
     assert (await rw.store.get_review(review.id)).state == "pending"
-    await rw.store.reject_review(review.id, rw.world.admin.id, "cleanup")
+    # The server's moderator role is enough.
+    mods = rw.world.guild.add_role("Reviewers")
+    rene = rw.world.guild.add_member("rene", roles=[mods])
+    await rw.store.update_guild_settings(rw.world.guild.id, moderator_role_id=mods.id)
+    try:
+        rejected = await rw.form(message, "Reject", {"reason": ""}, rene)
+        assert reply_text(rejected).startswith("Rejected"), reply_text(rejected)
+        assert (await rw.store.get_review(review.id)).decided_by == rene.user.id
+    finally:
+        await rw.store.update_guild_settings(rw.world.guild.id, moderator_role_id=None)
 
 
 # ---------------------------------------------------------------------------------- restarts
