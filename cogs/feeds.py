@@ -42,7 +42,9 @@ from bot.publishing import (
     required_permissions,
 )
 from bot.publishing.payloads import channel_link, display_title, fit
+from bot.publishing.review import ReviewService, review_channel
 from bot.redact import redact_text, redact_url
+from bot.store.records import REVIEW_MODES
 from bot.text import shorten
 from cogs.utils.checks import MODERATOR_DEFAULTS, ensure_moderator, is_moderator
 from cogs.utils.options import IdOption
@@ -417,6 +419,31 @@ class Feeds(commands.Cog):
     async def remove(self, interaction: discord.Interaction, feed: FeedChoice) -> None:
         url = await self.service.remove(self._guild_id(interaction), feed)
         await reply(interaction, f"No longer following {url}. Pieces already posted stay.")
+
+    @feed.command(name="review", description="Hold this feed's new pieces for a moderator's "
+                                             "review before they are posted")
+    @app_commands.describe(feed="The feed", mode="default: the server's (/config review); off, "
+                                                "on, or unsure (when the split is uncertain)")
+    @app_commands.choices(mode=[
+        app_commands.Choice(name="default: the server's setting", value="default"),
+        app_commands.Choice(name="off: post new pieces at once", value="off"),
+        app_commands.Choice(name="on: review every new piece", value="on"),
+        app_commands.Choice(name="unsure: review when the split is uncertain", value="unsure")])
+    async def review(self, interaction: discord.Interaction, feed: FeedChoice,
+                     mode: app_commands.Choice[str]) -> None:
+        guild_id = self._guild_id(interaction)
+        own = None if mode.value == "default" else mode.value
+        result = await ReviewService(self.bot.store).set_feed_mode(
+            guild_id, feed, own if own in REVIEW_MODES else None)
+        await self.bot.store.log_moderation(
+            guild_id, interaction.user.id, "feed.review", target=f"subscription:{feed}",
+            details=f"mode={mode.value}")
+        where = review_channel(result.settings)
+        text = (f"New pieces of this feed in <#{result.subscription.channel_id}>: review "
+                f"**{result.effective}**" + (" (the server's default)" if own is None else ""))
+        if result.effective != "off":
+            text += f"; they wait in <#{where}> for a moderator."
+        await reply(interaction, text + ".")
 
     @feed.command(name="pause", description="Stop posting a feed's pieces until resumed")
     @app_commands.describe(feed="The feed to pause")

@@ -70,6 +70,10 @@ class FeedServiceError(UserFacingError):
     for the moderator."""
 
 
+class HeldForReview(FeedServiceError):
+    """The piece was not posted: it waits for a moderator's review (the message says where)."""
+
+
 @dataclass(frozen=True, slots=True)
 class AddResult:
     subscription: Subscription
@@ -383,7 +387,12 @@ class FeedService:
         if record is None:
             raise FeedServiceError(
                 f"The newest entry of {feed.url} ({entry.title or entry.link}) was already "
-                f"posted in <#{sub.channel_id}>.")
+                f"posted in <#{sub.channel_id}>, or is waiting for review.")
+        if not isinstance(record, PieceRecord):
+            raise HeldForReview(
+                f"The newest entry of {feed.url} ({entry.title or entry.link}) waits for a "
+                f"moderator's review ({record.cause}): it is posted in <#{sub.channel_id}> "
+                "once approved in the review channel.")
         return record
 
     async def backfill(self, guild_id: int, subscription_id: int, count: int
@@ -422,7 +431,7 @@ class FeedService:
         created = []
         for entry, piece in reversed(chosen):
             record = await queue_entry(self.store, sub, piece, entry, feed.url, now)
-            if record is not None:
+            if isinstance(record, PieceRecord):  # not one held for review
                 created.append(record)
         await self.store.mark_seen(feed.id, every_key([entry for entry, _ in chosen]), now=now)
         return created

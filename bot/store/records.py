@@ -18,6 +18,11 @@ TargetKind = Literal["argument", "contribution"]
 VoteAction = Literal["added", "switched", "withdrawn", "repeated", "unchanged"]
 
 PUBLISH_STATES: tuple[PublishState, ...] = ("pending", "publishing", "published", "failed")
+ReviewState = Literal["pending", "approved", "rejected"]
+REVIEW_STATES: tuple[ReviewState, ...] = ("pending", "approved", "rejected")
+#: A subscription's or a server's review mode (see ``bot.debate.review``).
+ReviewMode = Literal["off", "on", "unsure"]
+REVIEW_MODES: tuple[ReviewMode, ...] = ("off", "on", "unsure")
 AGREE = 1
 DISAGREE = -1
 
@@ -64,6 +69,10 @@ class GuildSettings:
     summary_enabled: bool = True
     min_counter_length: int | None = None
     feed_limit: int | None = None
+    #: Review before posting: the default of feeds that have no mode of their own
+    #: (``off``, ``on``, ``unsure``), and the channel where pieces wait for review.
+    review_mode: ReviewMode = "off"
+    review_channel_id: int | None = None
     updated_at: datetime | None = None
 
     def validate(self) -> None:
@@ -78,6 +87,8 @@ class GuildSettings:
             raise ValueError("feed_limit must not be negative (or None for the default)")
         if not self.timezone:
             raise ValueError("timezone must be an IANA name such as 'Europe/Paris'")
+        if self.review_mode not in REVIEW_MODES:
+            raise ValueError(f"review_mode must be one of {REVIEW_MODES}")
 
 
 #: The settings a caller may change through ``Store.update_guild_settings``.
@@ -133,6 +144,9 @@ class Subscription:
     created_at: datetime
     #: The error of an auto-pause this channel has not been told about yet.
     pause_notice: str | None = None
+    #: Review before posting for this feed: ``off``, ``on``, ``unsure``, or ``None`` for the
+    #: server's default.
+    review_mode: ReviewMode | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -395,3 +409,41 @@ class Participation:
     @property
     def newcomers(self) -> frozenset[int]:
         return self.active - self.returning
+
+
+# --- review before posting ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewRecord:
+    """A feed's piece waiting for a moderator (``pending``), or the decision taken on it.
+
+    ``piece`` and ``draft`` are JSON kept for :mod:`bot.debate.review` (the piece without its
+    arguments, and its split as edited); ``version`` counts edits. ``review_channel_id`` /
+    ``review_message_id``: the preview with its buttons, once posted. ``reminded_at``: the one
+    reminder. ``decided_by`` / ``decided_at`` / ``note``: who approved or rejected it, when,
+    and why (a rejection's reason). ``piece_id``: the piece approval queued.
+    """
+
+    id: int
+    guild_id: int
+    channel_id: int
+    subscription_id: int | None
+    url: str
+    piece: str
+    draft: str
+    cause: str
+    state: ReviewState
+    version: int
+    review_channel_id: int | None
+    review_message_id: int | None
+    created_at: datetime
+    reminded_at: datetime | None
+    decided_by: int | None
+    decided_at: datetime | None
+    note: str | None
+    piece_id: int | None
+    #: What the review message shows: ``pending``, ``approved``, ``posted`` (its piece is
+    #: published) or ``rejected``, and the draft version its buttons carry.
+    shown_state: str | None = None
+    shown_version: int | None = None
