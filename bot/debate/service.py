@@ -152,6 +152,15 @@ class DebateService:
             return await self._contribution(target.id, open_for="votes or replies")
         raise ValueError(f"unknown target kind {target.kind!r}")
 
+    async def open_for_replies(self, target: VoteTarget) -> ArgumentRecord | Contribution:
+        """As :meth:`open_target`, and its debate not locked by a moderator (``Locked``):
+        checked before a Counter or Rebut form opens."""
+        found = await self.open_target(target)
+        argument_id = found.id if isinstance(found, ArgumentRecord) else found.argument_id
+        if isinstance(found, Contribution) or found.locked:
+            await self._open_argument(argument_id)
+        return found
+
     async def thread_context(self, thread_id: int | None, *, command: str = "/counter"
                              ) -> ThreadContext:
         """The argument whose thread ``thread_id`` is (``None``: not in a thread at all).
@@ -267,6 +276,8 @@ class DebateService:
         now = self._check_author_window(contribution, member_id, "edit")
         if contribution.withdrawn:
             raise Withdrawn(contribution.kind, contribution.id, "edits")
+        if contribution.removed:
+            raise Removed(contribution.kind, contribution.id, "edits")
         rules = await self.rules_for(contribution.guild_id)
         text = rules.check_body(new_body, contribution.kind)
         return await self.store.edit_contribution(

@@ -224,23 +224,25 @@ class ModerationService:
         if filters.action is not None and filters.action not in ACTION_FAMILIES:
             raise ModerationError(f"Filter by one of the actions offered: "
                                   f"{', '.join(ACTION_FAMILIES)}.")
-        query = {"member_id": filters.member_id, "action": filters.action,
-                 "piece_id": filters.piece_id}
         size = self.PAGE_SIZE
-        rows = await self.store.list_moderation(guild_id, limit=size + 1, before_id=before_id,
-                                                after_id=after_id, **query)
+
+        async def read(limit: int, *, before: int | None = None, after: int | None = None
+                       ) -> list[ModerationEntry]:
+            return await self.store.list_moderation(
+                guild_id, limit=limit, before_id=before, after_id=after,
+                member_id=filters.member_id, action=filters.action, piece_id=filters.piece_id)
+
+        rows = await read(size + 1, before=before_id, after=after_id)
         if after_id is not None:
             has_newer = len(rows) > size
             entries = rows[-size:] if has_newer else rows
             if not entries:
                 return await self.log_page(guild_id, filters)
-            has_older = bool(await self.store.list_moderation(
-                guild_id, limit=1, before_id=entries[-1].id, **query))
+            has_older = bool(await read(1, before=entries[-1].id))
         else:
             has_older = len(rows) > size
             entries = rows[:size]
-            has_newer = bool(entries) and bool(await self.store.list_moderation(
-                guild_id, limit=1, after_id=entries[0].id, **query))
+            has_newer = bool(entries) and bool(await read(1, after=entries[0].id))
         return LogPage(tuple(entries), has_older, has_newer)
 
 
