@@ -111,8 +111,9 @@ class LogButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
         return cls(match["dir"], int(match["cursor"]), filters)
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        cog = interaction.client.get_cog("Moderation") if isinstance(
-            interaction.client, commands.Bot) else None
+        client = interaction.client
+        cog = (client.get_cog("Moderation")
+               if isinstance(client, (commands.Bot, commands.AutoShardedBot)) else None)
         try:
             if not isinstance(cog, Moderation):
                 raise ModerationError("I'm still starting up; try again in a few seconds.")
