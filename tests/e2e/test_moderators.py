@@ -187,3 +187,24 @@ async def test_the_moderator_role_may_post_a_piece(world: World, store: Store) -
         assert len(world.card(channel)) == 1
     finally:
         await store.update_guild_settings(world.guild.id, moderator_role_id=None)
+
+
+async def test_the_moderator_role_may_moderate_debates(
+    world: World, store: Store, debate: Debate,
+) -> None:
+    mods = world.guild.add_role("Debate stewards")
+    erin = world.guild.add_member("erin", roles=[mods])
+    refused = await world.emu.run_message_command(erin, debate.counter, "Remove contribution")
+    await refused.wait_response()
+    assert str((refused.callback_data or {}).get("content")).startswith(
+        "Only moderators can moderate debates")
+    await store.update_guild_settings(world.guild.id, moderator_role_id=mods.id)
+    try:
+        menu = await world.emu.run_message_command(erin, debate.counter, "Remove contribution")
+        await menu.wait_response()
+        assert menu.callback_type == 9  # the reason form: she is a moderator now
+        log = await world.emu.run_slash_command(erin, world.general, "modlog", {})
+        await log.wait_response()
+        assert log.message is not None and log.message.embeds[0]["title"] == "Moderation log"
+    finally:
+        await store.update_guild_settings(world.guild.id, moderator_role_id=None)
