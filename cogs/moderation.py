@@ -25,6 +25,7 @@ from discord.ext import commands, tasks
 
 from bot.errors import UserFacingError
 from bot.exports import pieces_to_export
+from bot.markup import plain
 from bot.moderation import (
     ACTION_FAMILIES,
     MAX_REASON_LENGTH,
@@ -167,6 +168,7 @@ class Moderation(commands.Cog):
         self.store: Store = bot.store
         self.service = ModerationService(bot.store)
         self._catching_up = asyncio.Lock()
+        self._kicked: set[asyncio.Task[None]] = set()
         self.menus = [
             app_commands.ContextMenu(name="Remove contribution", callback=self.remove_menu),
             app_commands.ContextMenu(name="Restore contribution", callback=self.restore_menu),
@@ -184,6 +186,8 @@ class Moderation(commands.Cog):
 
     async def cog_unload(self) -> None:
         self.catch_up_loop.cancel()
+        for task in self._kicked:
+            task.cancel()
         for menu in self.menus:
             self.bot.tree.remove_command(menu.name, type=menu.type)
         self.bot.remove_dynamic_items(LogButton)
@@ -204,7 +208,8 @@ class Moderation(commands.Cog):
                                                                   message.id)
         if contribution.removed:
             raise ModerationError(
-                f"That contribution is already removed (reason: {contribution.removal_reason}). "
+                "That contribution is already removed (reason: "
+                f"{plain(contribution.removal_reason or '')}). "
                 "Restore it first to remove it with another reason.")
         await interaction.response.send_modal(RemoveForm(contribution.id))
 
@@ -257,9 +262,10 @@ class Moderation(commands.Cog):
 
     async def _remove(self, interaction: discord.Interaction, contribution_id: int,
                       reason: str) -> None:
+        # Answer Discord first (3 seconds): the removal and the edit may take longer.
+        await interaction.response.defer(ephemeral=True, thinking=True)
         done = await self.service.remove(self._guild_id(interaction), contribution_id,
                                          interaction.user.id, reason)
-        await interaction.response.defer(ephemeral=True, thinking=True)
         assert done.contribution is not None
         shown = await self.redraw(done.contribution)
         self.kick()
@@ -269,9 +275,9 @@ class Moderation(commands.Cog):
 
     async def _restore(self, interaction: discord.Interaction, contribution_id: int,
                        reason: str | None) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
         done = await self.service.restore(self._guild_id(interaction), contribution_id,
                                           interaction.user.id, reason)
-        await interaction.response.defer(ephemeral=True, thinking=True)
         assert done.contribution is not None
         shown = await self.redraw(done.contribution)
         self.kick()
@@ -339,14 +345,19 @@ class Moderation(commands.Cog):
 
     def kick(self) -> None:
         """Catch up now rather than at the next round (after an action of this cog)."""
-        asyncio.create_task(self.catch_up(), name="moderation-catch-up")  # noqa: RUF006
+        task = asyncio.create_task(self._catch_up_logged(), name="moderation-catch-up")
+        self._kicked.add(task)
+        task.add_done_callback(self._kicked.discard)
 
-    @tasks.loop(seconds=Pace.moderation_seconds)
-    async def catch_up_loop(self) -> None:
+    async def _catch_up_logged(self) -> None:
         try:
             await self.catch_up()
         except Exception:
             log.exception("moderation catch-up failed")
+
+    @tasks.loop(seconds=Pace.moderation_seconds)
+    async def catch_up_loop(self) -> None:
+        await self._catch_up_logged()
 
     @catch_up_loop.before_loop
     async def _ready(self) -> None:

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 
 from bot.debate.rules import clean_reason
 from bot.errors import UserFacingError
+from bot.markup import plain
 from bot.store import ArgumentRecord, Contribution, ModerationEntry, Store
 
 Clock = Callable[[], datetime]
@@ -101,12 +102,13 @@ def entry_line(entry: ModerationEntry) -> str:
     if entry.member_id is not None:
         parts.append(f"concerning <@{entry.member_id}>")
     if entry.target:
-        parts.append(f"· {entry.target}")
+        parts.append(f"· {plain(entry.target)}")
     if entry.piece_id is not None:
         parts.append(f"· piece {entry.piece_id}")
     line = " ".join(parts)
     if entry.details:
-        line += f"\n> {entry.details}"
+        # Moderators' reasons and feed addresses: shown as typed, never as markup.
+        line += f"\n> {plain(' '.join(entry.details.split()))}"
     return line
 
 
@@ -159,7 +161,8 @@ class ModerationService:
         current = await self.contribution(guild_id, contribution_id)
         if current.removed:
             raise ModerationError(
-                f"That {_noun(current)} is already removed (reason: {current.removal_reason}). "
+                f"That {_noun(current)} is already removed (reason: "
+                f"{plain(current.removal_reason or '')}). "
                 "Restore it first to remove it with another reason.")
         removed = await self.store.remove_contribution(
             current.id, moderator_id=moderator_id, reason=text, now=self.clock())
