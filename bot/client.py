@@ -228,7 +228,8 @@ def _normalised(commands_: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
                 value = str(value)
             elif key == "contexts" and value:
                 value = sorted(value)
-            if value not in (None, False, []):
+            # Discord answers "" for a context menu's description, which the bot leaves out.
+            if value not in (None, False, [], ""):
                 entry[key] = value
         result.append(entry)
     return sorted(result, key=lambda c: (c.get("name", ""), c.get("type", 1)))
