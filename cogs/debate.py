@@ -135,6 +135,13 @@ class TallyRefresher:
             message_id)
         try:
             await message.edit(view=view_for(target, tally), allowed_mentions=NO_MENTIONS)
+            if target.kind == "contribution":
+                # A moderator may have removed it while this edit was on its way: its
+                # tombstone then landed first, and must not keep these buttons.
+                now = await self.store.get_contribution(target.id)
+                if now is None or not now.live:
+                    await message.edit(view=None, allowed_mentions=NO_MENTIONS)
+                    raise _GiveUp
         except (discord.NotFound, discord.Forbidden) as exc:
             log.warning("cannot refresh the tally on message %s: %s", message_id, exc)
             raise _GiveUp from exc

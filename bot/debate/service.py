@@ -156,9 +156,11 @@ class DebateService:
         """As :meth:`open_target`, and its debate not locked by a moderator (``Locked``):
         checked before a Counter or Rebut form opens."""
         found = await self.open_target(target)
-        argument_id = found.id if isinstance(found, ArgumentRecord) else found.argument_id
-        if isinstance(found, Contribution) or found.locked:
-            await self._open_argument(argument_id)
+        if isinstance(found, ArgumentRecord):
+            if found.locked:
+                raise Locked(found.lock_reason)
+        else:
+            await self._open_argument(found.argument_id)
         return found
 
     async def thread_context(self, thread_id: int | None, *, command: str = "/counter"
