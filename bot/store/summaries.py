@@ -98,8 +98,8 @@ class SummaryQueries(Backend):
         """
         # One statement: the arguments in scope are materialised once, then votes and
         # contributions are aggregated per argument through covering indexes (votes_tally_idx,
-        # contributions_live_idx). Votes are ±1, so a count and a sum give both tallies with
-        # the least work per row: this scan reads every vote on the week's arguments.
+        # contributions_live_removed_idx). Votes are ±1, so a count and a sum give both tallies
+        # with the least work per row: this scan reads every vote on the week's arguments.
         sql = """
             WITH scope AS MATERIALIZED (
                 SELECT a.id FROM arguments a JOIN pieces p ON p.id = a.piece_id

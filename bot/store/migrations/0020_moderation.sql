@@ -12,6 +12,12 @@ ALTER TABLE contributions ADD COLUMN removal_reason TEXT;
 -- caught up once the edit reached Discord, so a restart finishes an edit it was cut short in.
 ALTER TABLE contributions ADD COLUMN message_version INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE contributions ADD COLUMN shown_version INTEGER NOT NULL DEFAULT 0;
+-- The summaries count live contributions from covering indexes; live now also means not
+-- removed, so the indexes carry removed_at (replacing those of 0003).
+DROP INDEX IF EXISTS contributions_live_idx;
+CREATE INDEX contributions_live_removed_idx ON contributions (argument_id, withdrawn_at, removed_at, created_at, kind);
+DROP INDEX IF EXISTS contributions_guild_live_idx;
+CREATE INDEX contributions_guild_live_removed_idx ON contributions (guild_id, withdrawn_at, removed_at, id, created_at);
 CREATE INDEX contributions_redraw_idx ON contributions (guild_id, id) WHERE shown_version < message_version;
 
 -- A locked argument takes no new counterarguments or rebuttals; its votes are kept.
