@@ -39,6 +39,9 @@ class Pace:
     #: Seconds between rounds of the review loop: review messages still owed are posted (a
     #: feed cycle that holds a piece posts its message at once) and day-old reviews reminded.
     review_seconds: float = 60.0
+    #: Seconds between catch-ups of moderation's Discord side: tombstones (and restores) not
+    #: yet shown, log entries not yet in the log channel (the first runs at start).
+    moderation_seconds: float = 60.0
     #: Seconds a process holds a piece it is publishing before another may take it over.
     publish_lease_seconds: float = LEASE_SECONDS
 

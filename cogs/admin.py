@@ -268,6 +268,54 @@ class Admin(commands.Cog):
                 lines.append(f"⚠️ I can't post there yet: I need {permission_names(missing)} "
                              f"in <#{channel.id}>. Pieces wait until I can.")
         await reply(interaction, "\n".join(lines))
+    # --- where moderators hear from the bot ------------------------------------------------
+
+    @config.command(name="moderators-channel",
+                    description="Where the bot tells moderators of paused feeds, missing "
+                                "permissions, reviews (empty: clear)")
+    @app_commands.describe(channel="A channel only moderators read; leave empty to clear it")
+    async def moderators_channel(self, interaction: discord.Interaction,
+                                 channel: discord.TextChannel | None = None) -> None:
+        text = await self._set_channel(
+            interaction, "moderators_channel_id", "config.moderators-channel", channel,
+            set_text="Notices for moderators (paused feeds, missing permissions, reviews) now "
+                     "go to {channel}.",
+            cleared="No moderators' channel: notices go where the feed posts, or to a channel "
+                    "the bot guesses moderators read.")
+        await reply(interaction, text)
+
+    @config.command(name="modlog-channel",
+                    description="Where each moderator action is also posted (leave empty to "
+                                "clear)")
+    @app_commands.describe(channel="The log channel; leave empty to stop posting the log")
+    async def modlog_channel(self, interaction: discord.Interaction,
+                             channel: discord.TextChannel | None = None) -> None:
+        text = await self._set_channel(
+            interaction, "modlog_channel_id", "config.modlog-channel", channel,
+            set_text="Every moderator action from now on is also posted in {channel} "
+                     "(`/modlog` shows the whole log).",
+            cleared="The moderation log is no longer posted in a channel; `/modlog` still "
+                    "shows it.")
+        await reply(interaction, text)
+
+    async def _set_channel(self, interaction: discord.Interaction, setting: str, action: str,
+                           channel: discord.TextChannel | None, *, set_text: str,
+                           cleared: str) -> str:
+        guild_id = self._guild_id(interaction)
+        change: dict[str, Any] = {setting: channel.id if channel is not None else None}
+        await self.bot.store.update_guild_settings(guild_id, **change)
+        await self.bot.store.log_moderation(
+            guild_id, interaction.user.id, action,
+            target=f"channel:{channel.id}" if channel is not None else None,
+            details=None if channel is not None else "cleared")
+        if channel is None:
+            return cleared
+        text = set_text.format(channel=f"<#{channel.id}>")
+        missing = missing_permissions(channel, ("view_channel", "send_messages"))
+        if missing:
+            text += (f"\n⚠️ I can't post there yet: I need {permission_names(missing)} in "
+                     f"<#{channel.id}>.")
+        return text
 
     # --- overview ---------------------------------------------------------------------------
 
@@ -296,6 +344,12 @@ class Admin(commands.Cog):
         embed.add_field(name="Minimum counter length", value=(
             f"{rules.for_guild(settings).min_length} characters"
             + ("" if settings.min_counter_length is not None else " (bot default)")))
+        embed.add_field(name="Moderators' channel", value=(
+            f"<#{settings.moderators_channel_id}>" if settings.moderators_channel_id
+            is not None else "None (notices go where the feed posts)"))
+        embed.add_field(name="Moderation log channel", value=(
+            f"<#{settings.modlog_channel_id}>" if settings.modlog_channel_id is not None
+            else "None (/modlog only)"))
         feed_limit = (settings.feed_limit if settings.feed_limit is not None
                       else f"{self.bot.settings.feed_limit} (bot default)")
         embed.add_field(name="Feed limit", value=str(feed_limit))

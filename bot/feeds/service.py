@@ -12,7 +12,7 @@ import random
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Any, Literal
 
 from bot.articles.model import Piece
 from bot.errors import UserFacingError
@@ -38,7 +38,7 @@ from bot.feeds.pieces import entry_piece, parse_fetched, queue_entry
 from bot.feeds.poller import CycleReport, FeedPoller, PauseNotice, PollSettings, pause_notice
 from bot.liveness import ProcessIdentity
 from bot.pipeline import is_url
-from bot.store import Store
+from bot.store import UNSET, Store
 from bot.store.records import Conflict, Feed, PieceRecord, Subscription
 from bot.text import one_line
 
@@ -346,6 +346,37 @@ class FeedService:
         if not delivered:
             await self.store.return_pause_notice(notice.subscription_id, taken)
         return delivered
+
+    async def edit(
+        self, guild_id: int, subscription_id: int, *, channel_id: int | None = None,
+        mention_role_id: int | None = UNSET, include: str | None = None,
+        exclude: str | None = None,
+    ) -> FeedStatus:
+        """Change a subscription in place: its channel, its mention role (``None`` clears
+        it) and its filters (``none`` clears them; other text is parsed as in ``add``).
+        What is not given stays. Its pieces, seen entries and pause state stay too."""
+        sub = await self._owned(guild_id, subscription_id)
+        changes: dict[str, Any] = {}
+        try:
+            for name, text in (("include", include), ("exclude", exclude)):
+                if text is not None:
+                    cleared = text.strip().casefold() in ("none", "-")
+                    changes[name] = () if cleared else parse_filter(text, what=name)
+        except FilterError as error:
+            raise FeedServiceError(str(error)) from None
+        if channel_id is not None and channel_id != sub.channel_id:
+            changes["channel_id"] = channel_id
+        if mention_role_id is not UNSET:
+            changes["mention_role_id"] = mention_role_id
+        if not changes:
+            raise FeedServiceError("Nothing to change: give a new channel, mention role or "
+                                   "filters (`none` clears a filter).")
+        try:
+            await self.store.update_subscription(sub.id, **changes)
+        except Conflict:
+            raise FeedServiceError(f"<#{channel_id}> already follows that feed; remove one of "
+                                   "the two first.") from None
+        return await self.status(guild_id, sub.id)
 
     async def pause(self, guild_id: int, subscription_id: int) -> FeedStatus:
         """Stop posting this feed to this channel (others following it are not affected)."""

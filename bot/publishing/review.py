@@ -93,7 +93,7 @@ def review_channel(settings: GuildSettings) -> int | None:
     the server has that setting); ``None``: nowhere, so review cannot be on."""
     if settings.review_channel_id is not None:
         return settings.review_channel_id
-    fallback = getattr(settings, "moderators_channel_id", None)
+    fallback = settings.moderators_channel_id
     return fallback if isinstance(fallback, int) else None
 
 

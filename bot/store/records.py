@@ -74,6 +74,10 @@ class GuildSettings:
     review_mode: ReviewMode = "off"
     review_channel_id: int | None = None
     updated_at: datetime | None = None
+    #: Where moderators hear from the bot (pause, permission and review notices).
+    moderators_channel_id: int | None = None
+    #: Where each moderation log entry is also posted.
+    modlog_channel_id: int | None = None
 
     def validate(self) -> None:
         """``ValueError`` naming the first setting out of its range (checked before saving)."""
@@ -185,6 +189,14 @@ class ArgumentRecord:
     thread_id: int | None
     opening_message_id: int | None
     posted_at: datetime | None
+    #: A moderator locked the debate: no new counterarguments or rebuttals (votes go on).
+    locked_at: datetime | None = None
+    locked_by: int | None = None
+    lock_reason: str | None = None
+
+    @property
+    def locked(self) -> bool:
+        return self.locked_at is not None
 
     @property
     def posted(self) -> bool:
@@ -249,10 +261,26 @@ class Contribution:
     created_at: datetime
     edited_at: datetime | None
     withdrawn_at: datetime | None
+    #: Removed by a moderator (kept in the record; its votes leave the tallies meanwhile).
+    removed_at: datetime | None = None
+    removed_by: int | None = None
+    removal_reason: str | None = None
+    #: Its message must be redrawn while ``shown_version < message_version``.
+    message_version: int = 0
+    shown_version: int = 0
 
     @property
     def withdrawn(self) -> bool:
         return self.withdrawn_at is not None
+
+    @property
+    def removed(self) -> bool:
+        return self.removed_at is not None
+
+    @property
+    def live(self) -> bool:
+        """Neither withdrawn by its author nor removed by a moderator."""
+        return self.withdrawn_at is None and self.removed_at is None
 
 
 @dataclass(frozen=True, slots=True)
@@ -352,6 +380,13 @@ class ModerationEntry:
     target: str | None
     details: str | None
     created_at: datetime
+    #: The member the action concerns (a removed contribution's author), for the filters.
+    member_id: int | None = None
+    #: The piece the action is about, for the filters.
+    piece_id: int | None = None
+    #: The log channel it is owed to (set when it was written) and, once there, its message.
+    post_channel_id: int | None = None
+    posted_message_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
