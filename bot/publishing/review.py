@@ -89,12 +89,11 @@ def open_review(record: ReviewRecord) -> OpenReview:
 
 def review_channel(settings: GuildSettings) -> int | None:
     """Where a guild's pieces wait for review: the review channel, else the moderators'
-    channel (the general channel for notices to moderators, ``moderators_channel_id``, where
-    the server has that setting); ``None``: nowhere, so review cannot be on."""
+    channel (where the bot tells moderators everything else); ``None``: nowhere, so review
+    cannot be on."""
     if settings.review_channel_id is not None:
         return settings.review_channel_id
-    fallback = settings.moderators_channel_id
-    return fallback if isinstance(fallback, int) else None
+    return settings.moderators_channel_id
 
 
 class ReviewService:
