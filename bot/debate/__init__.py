@@ -36,22 +36,28 @@ from bot.debate.controls import (
 )
 from bot.debate.errors import (
     AlreadyAwarded,
+    AwardRevoked,
+    AwardWindowClosed,
     DebateError,
     EditWindowClosed,
     EmptyText,
+    NoAward,
     NotAnArgumentThread,
     NotYours,
     OwnContribution,
     TooDeep,
     TooLong,
     TooShort,
+    UnknownAward,
     UnknownTarget,
     Withdrawn,
 )
+from bot.debate.gates import ALLOWED, GateClosed, Gates, Refusal
 from bot.debate.rules import DebateRules, clean_body, clean_reason
 from bot.debate.service import Clock, DebateService, ThreadContext, VoteResult, utc_now
 
 __all__ = [
+    "ALLOWED",
     "AWARD_PATTERN",
     "COUNTER_PATTERN",
     "EDIT_PATTERN",
@@ -61,6 +67,8 @@ __all__ = [
     "VOTE_PATTERN",
     "WITHDRAW_PATTERN",
     "AlreadyAwarded",
+    "AwardRevoked",
+    "AwardWindowClosed",
     "Clock",
     "Control",
     "ControlAction",
@@ -69,13 +77,18 @@ __all__ = [
     "DebateService",
     "EditWindowClosed",
     "EmptyText",
+    "GateClosed",
+    "Gates",
+    "NoAward",
     "NotAnArgumentThread",
     "NotYours",
     "OwnContribution",
+    "Refusal",
     "ThreadContext",
     "TooDeep",
     "TooLong",
     "TooShort",
+    "UnknownAward",
     "UnknownTarget",
     "VoteResult",
     "Withdrawn",
