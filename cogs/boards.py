@@ -117,7 +117,7 @@ class Boards(commands.Cog):
                            reason="Why: shown to moderators in the moderation log")
     @moderator_only(MANAGE_AWARDS)
     async def revoke(self, interaction: discord.Interaction,
-                     award: app_commands.Range[int, 1, 2**53],
+                     award: app_commands.Range[int, 1, 2**53 - 1],
                      reason: app_commands.Range[str, 1, DEFAULT_MAX_REASON_LENGTH]) -> None:
         assert interaction.guild_id is not None
         revoked = await self.bot.debate.revoke_award(interaction.guild_id, award,
