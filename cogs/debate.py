@@ -19,6 +19,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.debate import (
+    AwardRevoked,
     Control,
     DebateRules,
     DebateService,
@@ -315,6 +316,8 @@ class Debate(commands.Cog, name=DEBATE_COG):
         if given is not None and given.active:
             await self._already_awarded(interaction, given)
             return
+        if given is not None and given.revoked_at is not None:
+            raise AwardRevoked(given.revoke_reason)
         target = await self.debate.award_target(
             interaction.user.id, control.target.id, facts=member_facts(interaction),
             bot_id=self.bot.user.id if self.bot.user else None)

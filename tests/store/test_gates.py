@@ -33,7 +33,7 @@ def test_vote_facts() -> None:
 
 
 async def test_tallies_apply_the_current_gates_to_recorded_votes(store: Store) -> None:
-    piece, arguments = await published_piece(store)
+    _, arguments = await published_piece(store)
     target = VoteTarget.argument(arguments[0].id)
     veteran = member(400, 300, roles=frozenset({ROLE}), n=1)
     regular = member(60, 10, roles=frozenset({ROLE}), n=2)
@@ -60,7 +60,7 @@ async def test_tallies_apply_the_current_gates_to_recorded_votes(store: Store) -
 
 
 async def test_the_established_tally(store: Store) -> None:
-    piece, arguments = await published_piece(store)
+    _, arguments = await published_piece(store)
     target = VoteTarget.argument(arguments[0].id)
     for n, facts in enumerate((member(400, 300), member(400, 5), member(3, 3))):
         facts = MemberFacts(facts.member_id + n, facts.joined_at, facts.role_ids)
@@ -71,7 +71,7 @@ async def test_the_established_tally(store: Store) -> None:
 
 
 async def test_a_switched_vote_records_the_facts_of_its_new_moment(store: Store) -> None:
-    piece, arguments = await published_piece(store)
+    _, arguments = await published_piece(store)
     target = VoteTarget.argument(arguments[0].id)
     facts = member(2, 2)
     await store.update_guild_settings(GUILD, gate_account_age_s=3 * DAY)
@@ -83,7 +83,7 @@ async def test_a_switched_vote_records_the_facts_of_its_new_moment(store: Store)
 
 
 async def test_summaries_agree_with_the_tallies_under_gates(store: Store) -> None:
-    piece, arguments = await published_piece(store)
+    _, arguments = await published_piece(store)
     counter = await store.add_contribution(arguments[0].id, 42, "A counter of enough length.",
                                            now=at(1))
     argument, contribution = VoteTarget.argument(arguments[0].id), \
@@ -110,7 +110,7 @@ async def test_summaries_agree_with_the_tallies_under_gates(store: Store) -> Non
 
 
 async def test_recent_contributions_for_the_counter_rate(store: Store) -> None:
-    piece, arguments = await published_piece(store)
+    _, arguments = await published_piece(store)
     times = [at(0), at(0.5), at(1.2), at(1.9)]
     for moment in times:
         made = await store.add_contribution(arguments[0].id, 42, "A counter of enough length.",
@@ -123,7 +123,7 @@ async def test_recent_contributions_for_the_counter_rate(store: Store) -> None:
 
 
 async def test_awards_withdrawn_or_revoked_leave_the_summary(store: Store) -> None:
-    piece, arguments = await published_piece(store)
+    _, arguments = await published_piece(store)
     counter = await store.add_contribution(arguments[0].id, 42, "A counter of enough length.",
                                            now=at(1))
     kept = await store.award_changed_mind(1, counter.id, "reason one", now=at(2))
