@@ -70,7 +70,9 @@ class Exports(commands.Cog):
         assert interaction.guild_id is not None  # guild_only
         chosen = FORMATS[format]
         try:
-            record = await read_debate(self.bot.store, interaction.guild_id, piece)
+            record = await read_debate(
+                self.bot.store, interaction.guild_id, piece,
+                names=await self.bot.store.board_names(interaction.guild_id))
         except NotFound as exc:
             raise ExportFailed(f"This server has no piece {piece}. {_PICK_A_PIECE}") from exc
         data = chosen.render(record).encode("utf-8")
