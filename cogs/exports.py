@@ -88,7 +88,7 @@ class Exports(commands.Cog):
                      f"{len(record.arguments)} argument{'s' * (len(record.arguments) != 1)}, "
                      f"{counted} counterargument{'s' * (counted != 1)} and rebuttal"
                      f"{'s' * (counted != 1)}, as {chosen.description}. Members are numbered, "
-                     "not named."),
+                     "not named, unless they opted in with /boards opt-in."),
             attachments=[discord.File(io.BytesIO(data),
                                       filename=f"debate-{record.piece_id}{chosen.suffix}")],
             allowed_mentions=NO_MENTIONS)
