@@ -79,10 +79,7 @@ class CounterpointBot(commands.AutoShardedBot):
         # Options naming a field of Pace (``tally_delay=0.2``) override that field.
         self.pace = (pace or Pace()).replace(**Pace.take_overrides(options))
         options.setdefault("chunk_guilds_at_startup", False)
-        # The bot never joins a voice channel: discord.py's warnings that voice support is
-        # missing (PyNaCl, davey) would only alarm whoever reads the log.
-        discord.VoiceClient.warn_nacl = False
-        discord.VoiceClient.warn_dave = False
+        quiet_voice()
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=intents(),
@@ -232,6 +229,13 @@ def _normalised(commands_: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
                 entry[key] = value
         result.append(entry)
     return sorted(result, key=lambda c: (c.get("name", ""), c.get("type", 1)))
+
+
+def quiet_voice() -> None:
+    """The bot never joins a voice channel: discord.py's warnings that voice support is
+    missing (PyNaCl, davey) would only alarm whoever reads the log."""
+    discord.VoiceClient.warn_nacl = False
+    discord.VoiceClient.warn_dave = False
 
 
 def create_bot(settings: Settings, store: Store | None = None, **options: Any) -> CounterpointBot:

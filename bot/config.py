@@ -19,6 +19,7 @@ from bot.debate.rules import DEFAULT_MAX_LENGTH, DEFAULT_MIN_LENGTH
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+LOG_FORMATS = ("text", "json")
 
 
 class ConfigError(ValueError):
@@ -55,6 +56,13 @@ def _database_url(value: str | None) -> str:
     if not value or not value.startswith(("sqlite:///", "postgresql://", "postgres://")):
         raise ValueError(value)
     return value
+
+
+def _log_format(value: str | None) -> str:
+    lowered = (value or "").lower()
+    if lowered not in LOG_FORMATS:
+        raise ValueError(value)
+    return lowered
 
 
 def _log_level(value: str | None) -> str:
@@ -123,6 +131,11 @@ class Settings:
     log_level: str = _setting(
         "COUNTERPOINT_LOG_LEVEL", "INFO", "DEBUG, INFO, WARNING, ERROR or CRITICAL.",
         _log_level, " or ".join(_LOG_LEVELS))
+    log_format: str = _setting(
+        "COUNTERPOINT_LOG_FORMAT", "text",
+        "text (default: one line a record) or json (one JSON object a line, for log "
+        "collectors such as journald, Loki or a container platform).",
+        _log_format, "text or json")
 
     @classmethod
     def specs(cls) -> list[tuple[str, Setting]]:
