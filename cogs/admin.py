@@ -226,6 +226,7 @@ class Admin(commands.Cog):
                         **changes: Any) -> None:
         guild_id = self._guild_id(interaction)
         settings = await self.bot.store.update_guild_settings(guild_id, **changes)
+        self.bot.debate.forget_gates(guild_id)
         await self.bot.store.log_moderation(guild_id, interaction.user.id,
                                             f"config.gates.{action}", details=details)
         lines = "\n".join(f"- {line}" for line in Gates.from_settings(settings).lines())

@@ -12,6 +12,7 @@ rule.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -51,6 +52,8 @@ from bot.store.records import (
 )
 
 Clock = Callable[[], datetime]
+#: Seconds a guild's gates are kept between reads (see ``DebateService.gates_for``).
+GATES_TTL = 5.0
 VoteAction = Literal["cast", "switched", "withdrawn", "repeated", "unchanged"]
 
 # The store says "added"; members "cast" a vote.
@@ -114,6 +117,7 @@ class DebateService:
         self.store = store
         self.rules = rules or DebateRules()
         self.clock = clock
+        self._gates: dict[int, tuple[float, Gates]] = {}
 
     async def rules_for(self, guild_id: int) -> DebateRules:
         """The rules in force in a guild (e.g. for a modal's min/max length hints)."""
@@ -122,8 +126,24 @@ class DebateService:
     # --- gates ------------------------------------------------------------------------------
 
     async def gates_for(self, guild_id: int) -> Gates:
-        """The gates in force in a guild (all off until its moderators set them)."""
-        return Gates.from_settings(await self.store.get_guild_settings(guild_id))
+        """The gates in force in a guild (all off until its moderators set them).
+
+        Every vote checks them, so they are kept for ``GATES_TTL`` seconds rather than read
+        on each click (a store round trip per vote, under SQLite's one writer lock): a change
+        made in this process applies at once (:meth:`forget_gates`), one made by another
+        process sharing the database within ``GATES_TTL``.
+        """
+        now = time.monotonic()
+        cached = self._gates.get(guild_id)
+        if cached is not None and cached[0] > now:
+            return cached[1]
+        gates = Gates.from_settings(await self.store.get_guild_settings(guild_id))
+        self._gates[guild_id] = (now + GATES_TTL, gates)
+        return gates
+
+    def forget_gates(self, guild_id: int) -> None:
+        """A guild's settings changed: read its gates afresh on the next action."""
+        self._gates.pop(guild_id, None)
 
     async def check_gate(self, guild_id: int, facts: MemberFacts | None,
                          action: GateAction) -> None:
