@@ -65,6 +65,22 @@ def _log_format(value: str | None) -> str:
     return lowered
 
 
+def parse_address(text: str) -> tuple[str, int]:
+    """``host:port`` or ``port`` (bound to 127.0.0.1); ``ValueError`` otherwise."""
+    host, _, port = text.rpartition(":")
+    number = int(port)
+    if not 0 <= number <= 65535:
+        raise ValueError(text)
+    return (host.strip("[]") or "127.0.0.1"), number
+
+
+def _metrics_address(value: str | None) -> str | None:
+    if not value:
+        return None
+    parse_address(value)
+    return value
+
+
 def _log_level(value: str | None) -> str:
     upper = (value or "").upper()
     if upper not in _LOG_LEVELS:
@@ -131,6 +147,11 @@ class Settings:
     log_level: str = _setting(
         "COUNTERPOINT_LOG_LEVEL", "INFO", "DEBUG, INFO, WARNING, ERROR or CRITICAL.",
         _log_level, " or ".join(_LOG_LEVELS))
+    metrics_address: str | None = _setting(
+        "COUNTERPOINT_METRICS_ADDRESS", None,
+        "Serve /healthz and /metrics (Prometheus) here: host:port, or a port alone for "
+        "127.0.0.1. Off when empty.",
+        _metrics_address, "host:port or a port number")
     log_format: str = _setting(
         "COUNTERPOINT_LOG_FORMAT", "text",
         "text (default: one line a record) or json (one JSON object a line, for log "

@@ -5,12 +5,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from bot.cliargs import add_database_option
 from bot.config import Settings
 from bot.redact import redact_url
+
+_R = TypeVar("_R")
 
 
 def add_backup_commands(subparsers: Any) -> None:
@@ -35,16 +38,11 @@ def add_backup_commands(subparsers: Any) -> None:
 
 
 async def run_backup(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.store.backup import BackupError, backup, is_sqlite, postgres_advice
+    from bot.store.backup import backup
 
     url = args.database or settings.database_url
-    if not is_sqlite(url):
-        print(f"counterpoint: {postgres_advice(redact_url(url), args.out)}", file=sys.stderr)
-        return 2
-    try:
-        report = await asyncio.to_thread(backup, url, args.out)
-    except BackupError as error:
-        print(f"counterpoint: {error}", file=sys.stderr)
+    report = await _on_sqlite(url, args.out, False, lambda: backup(url, args.out))
+    if report is None:
         return 2
     print(f"Backed up {sum(report.tables.values()):,} rows in {len(report.tables)} tables "
           f"({report.bytes:,} bytes) to {report.path}.", file=sys.stderr)
@@ -52,18 +50,29 @@ async def run_backup(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def run_restore(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.store.backup import BackupError, is_sqlite, postgres_advice, restore
+    from bot.store.backup import restore
 
     url = args.database or settings.database_url
-    if not is_sqlite(url):
-        print(f"counterpoint: {postgres_advice(redact_url(url), args.backup_file, restoring=True)}",
-              file=sys.stderr)
-        return 2
-    try:
-        report = await asyncio.to_thread(restore, args.backup_file, url, replace=args.replace)
-    except BackupError as error:
-        print(f"counterpoint: {error}", file=sys.stderr)
+    report = await _on_sqlite(url, args.backup_file, True,
+                              lambda: restore(args.backup_file, url, replace=args.replace))
+    if report is None:
         return 2
     print(f"Restored {sum(report.tables.values()):,} rows in {len(report.tables)} tables to "
           f"{report.path}.", file=sys.stderr)
     return 0
+
+
+async def _on_sqlite(url: str, file: Path, restoring: bool, step: Callable[[], _R]) -> _R | None:
+    """Run the copy ``step`` off the event loop; ``None`` once the reason it could not is
+    printed (a PostgreSQL store, which has its own tools, or a refused file)."""
+    from bot.store.backup import BackupError, is_sqlite, postgres_advice
+
+    if not is_sqlite(url):
+        advice = postgres_advice(redact_url(url), file, restoring=restoring)
+        print(f"counterpoint: {advice}", file=sys.stderr)
+        return None
+    try:
+        return await asyncio.to_thread(step)
+    except BackupError as error:
+        print(f"counterpoint: {error}", file=sys.stderr)
+        return None
