@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import logging
 import zoneinfo
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -27,6 +27,7 @@ from bot.debate.rules import (
 from bot.store import GuildSettings
 from bot.summaries import due_summary, next_slot
 from cogs.utils.checks import MODERATOR_DEFAULTS, ensure_moderator
+from cogs.utils.controls import refresh_buttons
 from cogs.utils.permissions import (
     SUMMARY_PERMISSIONS,
     missing_permissions,
@@ -46,6 +47,8 @@ DAY_SECONDS = 86_400
 #: Ten years of account age, a year in the server: more is no gate, it is a closed door.
 MAX_GATE_DAYS = 3650
 MAX_GATE_HOURS = 8760
+#: Debates whose buttons a gate change refreshes at once (older ones at their next vote).
+REFRESH_BUTTONS_FOR = timedelta(days=7)
 #: Offered when the time zone box is still empty (after the guild's own zone).
 COMMON_ZONES = ("UTC", "Europe/London", "Europe/Paris", "Europe/Berlin", "America/New_York",
                 "America/Chicago", "America/Denver", "America/Los_Angeles", "America/Sao_Paulo",
@@ -230,8 +233,17 @@ class Admin(commands.Cog):
         await self.bot.store.log_moderation(guild_id, interaction.user.id,
                                             f"config.gates.{action}", details=details)
         lines = "\n".join(f"- {line}" for line in Gates.from_settings(settings).lines())
+        refreshed = ""
+        if action != "counter-rate":  # the other gates move the tallies
+            since = datetime.now(UTC) - REFRESH_BUTTONS_FOR
+            for channel_id, message_id, target in \
+                    await self.bot.store.messages_with_tallies(guild_id, since):
+                refresh_buttons(self.bot, channel_id, message_id, target)
+            refreshed = ("\nThe buttons of the last week's debates are being brought up to "
+                         "date; older ones follow at their next vote.")
         await reply(interaction, "Gates for this server now (votes already cast are kept; "
-                                 "tallies count them by the rules in force):\n" + lines)
+                                 "tallies count them by the rules in force):\n" + lines
+                    + refreshed)
 
     @gates.command(name="account-age", description="Minimum age of a Discord account to vote, "
                                                    "counter or award (0: off)")

@@ -18,11 +18,13 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from bot.store.base import Backend
-from bot.store.records import MemberFacts
+from bot.store.records import MemberFacts, VoteTarget
 from bot.store.rows import required_ts, utc
 
 #: How far back the counter rate looks.
 RATE_WINDOW = timedelta(hours=1)
+#: The most messages whose buttons a gate change brings up to date at once.
+REFRESH_LIMIT = 500
 
 
 def counted_vote(v: str = "v", g: str = "g", *, established: bool = False) -> str:
@@ -81,3 +83,30 @@ class GateQueries(Backend):
                 " AND created_at > $3 AND created_at <= $4 ORDER BY created_at",
                 guild_id, author_id, stamp - RATE_WINDOW, stamp)
         return [required_ts(r["created_at"]) for r in rows]
+
+    async def messages_with_tallies(self, guild_id: int, since: datetime, *,
+                                    limit: int = REFRESH_LIMIT
+                                    ) -> list[tuple[int, int, VoteTarget]]:
+        """(thread id, message id, vote target) of every message showing a tally in the
+        debates of pieces published since ``since``, newest piece first, at most ``limit``:
+        what to refresh when a gate change moves the tallies."""
+        async with self._read_tx() as conn:
+            rows = await conn.fetch(
+                "SELECT a.thread_id, a.opening_message_id AS message_id, 'argument' AS kind,"
+                " a.id AS target_id, p.published_at"
+                " FROM arguments a JOIN pieces p ON p.id = a.piece_id"
+                " WHERE p.guild_id = $1 AND p.state = 'published' AND p.published_at >= $2"
+                " AND a.thread_id IS NOT NULL AND a.opening_message_id IS NOT NULL"
+                " UNION ALL"
+                " SELECT a.thread_id, c.message_id, 'contribution' AS kind, c.id,"
+                " p.published_at FROM contributions c JOIN arguments a ON a.id = c.argument_id"
+                " JOIN pieces p ON p.id = a.piece_id"
+                " WHERE p.guild_id = $1 AND p.state = 'published' AND p.published_at >= $2"
+                " AND a.thread_id IS NOT NULL AND c.message_id IS NOT NULL"
+                " AND c.withdrawn_at IS NULL"
+                f" ORDER BY published_at DESC, kind, target_id LIMIT {int(limit)}",
+                guild_id, utc(since))
+        return [(int(r["thread_id"]), int(r["message_id"]),
+                 VoteTarget("argument" if r["kind"] == "argument" else "contribution",
+                            int(r["target_id"])))
+                for r in rows]

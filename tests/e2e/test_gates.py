@@ -250,8 +250,9 @@ async def test_a_setting_change_keeps_every_vote(
 
     await gate(world, "account-age", days=7)
     try:
-        # The newbie's vote no longer counts, and the buttons say so from the next vote on.
+        # The newbie's vote no longer counts, and this week's buttons say so at once.
         assert await store.tally(target) == Tally(1, 0)
+        await shows(world, third.opening, ["Agree · 1", "Disagree · 0", "Counter"])
         await click(world, people.elder, third.opening, f"cp:v:a:{third.argument.id}:+")
         await shows(world, third.opening, ["Agree · 2", "Disagree · 0", "Counter"])
     finally:
@@ -259,8 +260,16 @@ async def test_a_setting_change_keeps_every_vote(
     # Lifted: the newbie's vote was kept all along.
     assert await store.tally(target) == Tally(2, 1)
     assert await store.get_vote(target, people.newbie.id) == -1
+    await shows(world, third.opening, ["Agree · 2", "Disagree · 1", "Counter"])
     await click(world, people.joiner, third.opening, f"cp:v:a:{third.argument.id}:-")
     await shows(world, third.opening, ["Agree · 2", "Disagree · 2", "Counter"])
+
+
+async def test_counter_rate_changes_refresh_no_buttons(world: World, posted: list[Posted]
+                                                       ) -> None:
+    text = await command(world, world.admin, "config gates counter-rate", {"per_hour": 5})
+    assert "brought up to date" not in text
+    await command(world, world.admin, "config gates counter-rate", {"per_hour": 0})
 
 
 async def test_a_non_moderator_cannot_change_the_gates(world: World, people: People) -> None:

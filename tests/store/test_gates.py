@@ -155,3 +155,31 @@ async def test_board_opt_in_and_out(store: Store) -> None:
     assert await store.opt_out_boards(GUILD, 2) is True
     assert await store.opt_out_boards(GUILD, 2) is False
     assert await store.board_names(GUILD) == {1: "Alice L."}
+
+
+async def test_messages_whose_tallies_a_gate_change_moves(store: Store) -> None:
+    _, old_args = await published_piece(store, url="https://example.org/old",
+                                          published=T0 - timedelta(days=10))
+    _, new_args = await published_piece(store, url="https://example.org/new",
+                                          published=T0)
+    for n, argument in enumerate([*old_args, *new_args], start=1):
+        await store.record_argument_thread(argument.id, 9000 + n)
+        await store.record_argument_opening(argument.id, 8000 + n, now=T0)
+    shown = await store.add_contribution(new_args[0].id, 42, "A counter of enough length.",
+                                         now=at(1))
+    await store.record_contribution_message(shown.id, 7001)
+    gone = await store.add_contribution(new_args[0].id, 43, "A counter taken back later.",
+                                        now=at(1))
+    await store.record_contribution_message(gone.id, 7002)
+    await store.withdraw_contribution(gone.id, now=at(2))
+    await store.add_contribution(new_args[1].id, 44, "A counter never shown.", now=at(1))
+
+    found = await store.messages_with_tallies(GUILD, T0 - timedelta(days=7))
+    assert sorted(found, key=lambda f: f[1]) == sorted(
+        [(9004, 8004, VoteTarget.argument(new_args[0].id)),
+         (9005, 8005, VoteTarget.argument(new_args[1].id)),
+         (9006, 8006, VoteTarget.argument(new_args[2].id)),
+         (9004, 7001, VoteTarget.contribution(shown.id))], key=lambda f: f[1])
+    assert len(await store.messages_with_tallies(GUILD, T0 - timedelta(days=30))) == 7
+    assert len(await store.messages_with_tallies(GUILD, T0 - timedelta(days=30), limit=2)) == 2
+    assert await store.messages_with_tallies(GUILD + 1, T0 - timedelta(days=30)) == []
