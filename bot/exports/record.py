@@ -129,7 +129,8 @@ async def read_debate(store: Store, guild_id: int, piece_id: int, *,
         authors.label(contribution.author_id)
     awards: dict[int, int] = {}
     for award in await store.list_awards(guild_id=guild_id):
-        awards[award.contribution_id] = awards.get(award.contribution_id, 0) + 1
+        if award.active:  # neither withdrawn by its giver nor revoked by a moderator
+            awards[award.contribution_id] = awards.get(award.contribution_id, 0) + 1
 
     async def node(contribution: Contribution, children: dict[int | None, list[Contribution]],
                    thread_id: int | None) -> ContributionNode:
