@@ -20,10 +20,14 @@ from typing import Literal
 
 from bot.markup import web_url
 from bot.store import NotFound, Store, Tally, VoteTarget
+from bot.store.datarights import ERASED_MEMBER
 from bot.store.records import Contribution
 from bot.summaries.model import channel_link
 
 WITHDRAWN = "withdrawn by its author"
+#: A contribution whose author had their data erased (/me delete): no text, no author.
+ERASED = "removed at the author's request"
+ERASED_AUTHOR = "A former member"
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +134,7 @@ async def read_debate(store: Store, guild_id: int, piece_id: int, *,
             id=contribution.id, kind=contribution.kind,
             author=authors.label(contribution.author_id),
             body=None if contribution.withdrawn else contribution.body,
-            tombstone=WITHDRAWN if contribution.withdrawn else None,
+            tombstone=_tombstone(contribution),
             created_at=contribution.created_at, edited_at=contribution.edited_at,
             tally=await store.tally(VoteTarget.contribution(contribution.id)),
             minds_changed=awards.get(contribution.id, 0), link=link, replies=tuple(replies))
@@ -156,6 +160,13 @@ async def read_debate(store: Store, guild_id: int, piece_id: int, *,
         exported_at=now or datetime.now(UTC), arguments=tuple(argument_nodes))
 
 
+def _tombstone(contribution: Contribution) -> str | None:
+    """Why a contribution's text is not shown, or ``None``."""
+    if contribution.erased:
+        return ERASED
+    return WITHDRAWN if contribution.withdrawn else None
+
+
 class _Pseudonyms:
     """"Member 1", "Member 2", ... in order of first appearance; opted-in members by name."""
 
@@ -164,6 +175,8 @@ class _Pseudonyms:
         self._numbers: dict[int, int] = {}
 
     def label(self, member_id: int) -> str:
+        if member_id == ERASED_MEMBER:
+            return ERASED_AUTHOR  # no number: who they were is what they asked to erase
         if member_id in self._names:
             return self._names[member_id]
         number = self._numbers.setdefault(member_id, len(self._numbers) + 1)

@@ -235,10 +235,17 @@ class Contribution:
     created_at: datetime
     edited_at: datetime | None
     withdrawn_at: datetime | None
+    #: When the author had their data erased (``/me delete``): the text and the author are
+    #: gone, the contribution stays as a tombstone (withdrawn too, so it counts nowhere).
+    erased_at: datetime | None = None
 
     @property
     def withdrawn(self) -> bool:
         return self.withdrawn_at is not None
+
+    @property
+    def erased(self) -> bool:
+        return self.erased_at is not None
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ fills in what :class:`bot.store.base.Backend` leaves open.
 
 from __future__ import annotations
 
+from bot.store.datarights import DataRightsQueries
 from bot.store.debate import DebateQueries
 from bot.store.feeds import FeedQueries
 from bot.store.moderation import ModerationQueries
@@ -31,5 +32,6 @@ class Store(
     VoteQueries,
     ModerationQueries,
     SummaryQueries,
+    DataRightsQueries,
 ):
     """Abstract store; :func:`bot.store.open_store` returns a SQLite or PostgreSQL one."""
