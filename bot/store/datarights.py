@@ -267,13 +267,12 @@ class DataRightsQueries(Backend):
             rows = await conn.fetch(
                 f"SELECT * FROM {table.name} WHERE {where} ORDER BY {key} LIMIT {int(limit)}",
                 *args)
-            columns = await self._columns(conn, table.name)
+            # Both drivers' rows name their columns; the catalog only for an empty page.
+            columns = (tuple(rows[0].keys()) if rows
+                       else (await self._catalog(conn))[table.name])
         values = tuple(tuple(row[c] for c in columns) for row in rows)
         last = None if len(rows) < limit else tuple(rows[-1][c] for c in table.key)
         return Page(table.name, columns, values, last)
-
-    async def _columns(self, conn: Conn, table: str) -> tuple[str, ...]:
-        return (await self._catalog(conn))[table]
 
     # --- exports -------------------------------------------------------------------------
 
