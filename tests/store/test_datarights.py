@@ -24,6 +24,7 @@ from bot.store.datarights import (
     server_filter,
 )
 from bot.store.records import LeaseLost
+from tests.store.datarights_helpers import bulk_votes, holding, table_rows
 from tests.store.helpers import at, published_piece
 
 GUILD_A = 411_111_111_111_111_111
@@ -69,28 +70,6 @@ async def seed(store: Store, guild: int, *, tag: str) -> dict[str, Any]:
     await store.finish_server_export(job.id, "done", now=at(7))
     return {"piece": piece, "arguments": arguments, "counter": counter, "rebuttal": rebuttal,
             "other_counter": other_counter}
-
-
-async def table_rows(store: Store) -> dict[str, list[dict[str, Any]]]:
-    """Every row of every table of the catalog, as dicts (the walk the checks below use)."""
-    catalog = await store.catalog()
-    found: dict[str, list[dict[str, Any]]] = {}
-    async with store._tx() as conn:
-        for table, columns in catalog.items():
-            rows = await conn.fetch(f"SELECT * FROM {table}")
-            found[table] = [{c: row[c] for c in columns} for row in rows]
-    return found
-
-
-def holding(rows: dict[str, list[dict[str, Any]]], value: int) -> list[str]:
-    """``table.column`` of every cell holding ``value``, as a number or inside text."""
-    hits = []
-    for table, table_rows_ in rows.items():
-        for row in table_rows_:
-            for column, cell in row.items():
-                if cell == value or (isinstance(cell, str) and str(value) in cell):
-                    hits.append(f"{table}.{column}")
-    return sorted(set(hits))
 
 
 async def server_counts(store: Store, guild: int) -> dict[str, int]:
@@ -370,29 +349,12 @@ def test_server_filters_reach_every_table_through_its_parents() -> None:
 BIG_VOTES = 100_000
 
 
-async def bulk_votes(store: Store, guild: int, argument_ids: list[int], count: int) -> None:
-    """``count`` votes by as many members, spread over the arguments, in one statement each
-    (setup speed only: votes otherwise go through cast_vote)."""
-    per = -(-count // len(argument_ids))
-    first_member = 800_000_000_000_000_000
-    async with store._tx() as conn:
-        for index, argument_id in enumerate(argument_ids):
-            members = list(range(first_member + index * per,
-                                 first_member + min((index + 1) * per, count)))
-            await conn.execute(
-                "INSERT INTO votes (target_kind, target_id, member_id, value, guild_id,"
-                " argument_id, created_at, updated_at)"
-                f" SELECT 'argument', $2, t.value, 1, $3, $2, {store._param(4, 'timestamptz')},"
-                f" {store._param(4, 'timestamptz')} FROM {store._array(1, 'bigint')}",
-                members, argument_id, guild, at(1))
-
-
 async def test_export_data_of_a_server_with_100k_votes_shows_progress_and_loads_back(
         store: Store) -> None:
     await seed(store, GUILD_B, tag="b")
     _, arguments = await published_piece(store, guild_id=GUILD_A, url="https://ex.org/big",
                                          arguments=5)
-    await bulk_votes(store, GUILD_A, [a.id for a in arguments], BIG_VOTES)
+    await bulk_votes(store, GUILD_A, [a.id for a in arguments], BIG_VOTES, at(1))
     reports: list[tuple[int, int]] = []
 
     async def progress(done: int, total: int) -> None:
