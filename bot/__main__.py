@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.config import ConfigError, Settings
+from bot.datarights import add_export_data_command
 from bot.exports.cli import add_export_command, add_site_command
 from bot.logs import configure_logging
 from bot.redact import redact_text
@@ -66,6 +67,7 @@ def _parser() -> argparse.ArgumentParser:
     add_summary_command(commands)
     add_export_command(commands)
     add_site_command(commands)
+    add_export_data_command(commands)
     return parser
 
 

@@ -23,6 +23,7 @@ import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import IO, Any
 
 from bot.store import Store
@@ -202,3 +203,49 @@ async def erase_member(store: Store, member_id: int, *,
                        now: datetime | None = None) -> MemberErasure:
     """``/me delete``: see :meth:`bot.store.Store.erase_member`."""
     return await store.erase_member(member_id, now=now)
+
+
+# --- python -m bot export-data -------------------------------------------------------------------
+
+
+def add_export_data_command(subparsers: Any) -> Any:
+    """Register ``export-data`` on the main parser's ``add_subparsers()`` object."""
+    parser = subparsers.add_parser(
+        "export-data", help="every row kept for one server, as a compressed JSON archive",
+        description="What /admin export-data sends, without Discord's 10 MB limit: every row "
+                    "the bot keeps for the server, as gzip-compressed JSON.")
+    parser.add_argument("--guild", required=True, type=int, metavar="ID",
+                        help="the server (guild) id")
+    parser.add_argument("--out", required=True, metavar="FILE",
+                        help="the archive to write (.json.gz)")
+    parser.add_argument("--database", metavar="URL",
+                        help="database URL (default: COUNTERPOINT_DATABASE_URL)")
+    parser.set_defaults(handler=run_export_data_command)
+    return parser
+
+
+async def run_export_data_command(args: Any, settings: Any) -> int:
+    """Handler of ``export-data``: progress on stderr, 0 once the archive is written."""
+    import os
+    import sys
+
+    from bot.store import open_store
+
+    store = await open_store(args.database or settings.database_url)
+    shown = -1
+
+    async def progress(done: int, total: int) -> None:
+        nonlocal shown
+        tenth = done * 10 // total if total else 10
+        if tenth != shown:
+            shown = tenth
+            print(f"{done:,} / {total:,} rows", file=sys.stderr)
+
+    try:
+        archive = await export_server(store, args.guild, 0, owner=f"cli:{os.getpid()}",
+                                      progress=progress)
+    finally:
+        await store.close()
+    await asyncio.to_thread(Path(args.out).write_bytes, archive.data)
+    print(f"{archive.rows:,} rows written to {args.out}", file=sys.stderr)
+    return 0
