@@ -10,12 +10,13 @@ A deletion is recorded before it starts and carried out in batches, so a restart
 
 from __future__ import annotations
 
+import asyncio
 import io
 import logging
 import re
 import time
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import discord
 from discord import app_commands
@@ -26,6 +27,7 @@ from bot.errors import UserFacingError
 from bot.liveness import ProcessIdentity, holder_is_gone
 from bot.markup import plain
 from bot.pace import Pace
+from bot.store import Contribution
 from bot.store.datarights import DataExport, ExportRunning
 from cogs.utils.checks import MODERATOR_DEFAULTS
 from cogs.utils.progress import ProgressReply
@@ -41,6 +43,13 @@ MAX_FILE_BYTES = 10 * 1024 * 1024
 #: How long a /me delete confirmation button stays good.
 CONFIRM_SECONDS = 10 * 60
 ERASE_PATTERN = r"cp:me-erase:(?P<member>[0-9]+):(?P<issued>[0-9]+)"
+
+
+@runtime_checkable
+class Rerenders(Protocol):
+    """What the Debate cog offers: showing a contribution's message as the record has it."""
+
+    async def _rerender(self, contribution: Contribution) -> None: ...
 
 
 class DataRefused(UserFacingError):
@@ -137,6 +146,8 @@ class Data(commands.Cog):
         self.bot = bot
         self.identity = ProcessIdentity.current()
         self.owner = str(self.identity)
+        self._erasing = asyncio.Lock()
+        self._showing: asyncio.Task[int] | None = None
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(EraseButton)
@@ -145,6 +156,8 @@ class Data(commands.Cog):
 
     async def cog_unload(self) -> None:
         self.deletions.cancel()
+        if self._showing is not None:
+            self._showing.cancel()
         self.bot.remove_dynamic_items(EraseButton)
 
     # --- /admin export-data ------------------------------------------------------------------
@@ -246,6 +259,40 @@ class Data(commands.Cog):
             self.bot.dispatch("server_data_deleted", guild_id)
         return finished
 
+    async def show_erasures(self) -> int:
+        """Edit the messages of erased contributions to their tombstone, and the replies
+        that named their author; each recorded once done. Returns how many were shown."""
+        shown = 0
+        async with self._erasing:
+            while batch := await self.bot.store.erasures_to_show():
+                for contribution in batch:
+                    if not await self._show_erasure(contribution):
+                        return shown  # Discord is failing: the loop tries again later
+                    await self.bot.store.erasure_shown(contribution.id)
+                    shown += 1
+        if shown:
+            self.bot.dispatch("erasures_shown", shown)
+        return shown
+
+    async def _show_erasure(self, contribution: Contribution) -> bool:
+        debate = self.bot.get_cog("Debate")
+        if not isinstance(debate, Rerenders):
+            return False
+        replies = await self.bot.store.replies_to(contribution.id)
+        for each in (contribution, *replies):
+            if each.message_id is None:
+                continue
+            try:
+                await debate._rerender(each)
+            except (discord.NotFound, discord.Forbidden) as exc:
+                # The message or the thread is gone, or the bot left: nothing shows it.
+                log.info("tombstone of contribution %s not shown: %s", each.id, exc)
+            except (discord.HTTPException, RuntimeError) as exc:
+                log.warning("could not show the tombstone of contribution %s: %s", each.id,
+                            exc)
+                return False
+        return True
+
     # --- leaving and coming back -------------------------------------------------------------
 
     @commands.Cog.listener()
@@ -266,6 +313,7 @@ class Data(commands.Cog):
         """Due deletions (30 days after a removal, or one a restart cut short), and exports
         a restart cut short, marked interrupted."""
         try:
+            await self.show_erasures()
             await self.bot.store.reap_exports()
             for deletion in await self.bot.store.due_server_deletions():
                 if deletion.reason == "removed" and deletion.started_at is None \
@@ -326,6 +374,8 @@ class Data(commands.Cog):
             raise DataRefused("This confirmation has expired: run /me delete again.")
         erased = await datarights.erase_member(self.bot.store, member_id)
         log.info("erased member %s at their request", member_id)
+        # Their posts in the threads become tombstones too (recorded: a restart finishes it).
+        self._showing = asyncio.create_task(self.show_erasures(), name="show-erasures")
         votes = erased.deleted.get("votes", 0)
         awards = erased.deleted.get("awards", 0)
         await interaction.response.edit_message(

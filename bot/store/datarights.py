@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from bot.store.base import Backend, Conn
-from bot.store.records import LeaseLost, StoreError
+from bot.store.records import Contribution, LeaseLost, StoreError
 from bot.store.rows import from_row, now_or, parse_ts
 
 #: What stands in a member-id column once that member's data is erased: no Discord id is 0.
@@ -462,6 +462,23 @@ class DataRightsQueries(Backend):
                 columns = catalog[table.name]
                 found[table.name] = (columns, [tuple(r[c] for c in columns) for r in rows])
         return found
+
+    async def erasures_to_show(self, *, limit: int = 20) -> list[Contribution]:
+        """Erased contributions whose Discord message (and replies naming their author) are
+        still to be edited to the tombstone, oldest first."""
+        return await self._all(
+            Contribution, "SELECT * FROM contributions WHERE erased_at IS NOT NULL"
+            f" AND erasure_shown_at IS NULL ORDER BY id LIMIT {int(limit)}")
+
+    async def erasure_shown(self, contribution_id: int, *, now: datetime | None = None) -> None:
+        await self._run("UPDATE contributions SET erasure_shown_at = $2 WHERE id = $1",
+                        contribution_id, now_or(now))
+
+    async def replies_to(self, contribution_id: int) -> list[Contribution]:
+        """The rebuttals that answer ``contribution_id`` directly."""
+        return await self._all(
+            Contribution, "SELECT * FROM contributions WHERE parent_id = $1 ORDER BY id",
+            contribution_id)
 
     async def erase_member(self, member_id: int, *,
                            now: datetime | None = None) -> MemberErasure:

@@ -14,10 +14,11 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
-from bot.emulator import InteractionRecord, Member
+from bot.emulator import InteractionRecord, Member, Message
 from bot.store import Store, VoteTarget
 from bot.store.datarights import ERASED_MEMBER, REMOVAL_GRACE, SERVER_TABLES
 from tests.e2e.harness import World, reply_text
+from tests.feedsite import SAMPLES
 from tests.store.datarights_helpers import bulk_votes, holding, table_rows
 from tests.store.helpers import published_piece
 
@@ -143,6 +144,53 @@ async def test_me_delete_after_the_button_tombstones_and_erases_the_member(
     assert export.original is not None
     page = export.original.attachments[0].data.decode()
     assert "removed at the author's request" in page and COUNTER not in page
+
+
+async def test_me_delete_turns_the_members_posts_in_the_threads_into_tombstones(
+        world: World, store: Store, seeded: dict[str, int]) -> None:
+    url = world.server.add("bikes.txt", (SAMPLES / "city_bike_lanes.txt").read_text())
+    assert reply_text(await world.post(url, world.general)).startswith("Posted in")
+    piece = await store.get_piece_by_url(world.guild.id, world.general.id, url)
+    assert piece is not None
+    argument = (await store.list_arguments(piece.id))[0]
+    assert argument.thread_id is not None
+    thread = world.emu.state.channel(argument.thread_id)
+    opening = world.openings(thread)[-1]
+
+    def bot_messages() -> list[Message]:
+        return [m for m in world.emu.messages(thread) if m.author.id == world.emu.bot_user.id]
+
+    async def contribute(member: Member, message: Message, custom_id: str, text: str
+                         ) -> Message:
+        before = len(bot_messages())
+        form = await world.emu.click_button(member, message, custom_id)
+        await form.wait_response()
+        sent = await world.emu.submit_modal(member, thread, custom_id, {"body": text})
+        await sent.wait_response()
+        await world.emu.wait_for(lambda: len(bot_messages()) == before + 1, 10)
+        return bot_messages()[-1]
+
+    counter_msg = await contribute(world.alice, opening, f"cp:c:a:{argument.id}", COUNTER)
+    counter = await store.get_contribution_by_message(counter_msg.id)
+    assert counter is not None
+    rebuttal_msg = await contribute(world.carol, counter_msg, f"cp:r:c:{counter.id}", REBUTTAL)
+    assert f"<@{world.alice.id}>" in rebuttal_msg.content
+
+    record = await command(world, world.alice, "me delete")
+    assert record.message is not None
+    [button] = [c for row in record.message.components for c in row["components"]]
+    shown = asyncio.ensure_future(world.bot.wait_for("erasures_shown", timeout=20))
+    click = await world.emu.click_button(world.alice, record.message, button["custom_id"])
+    await click.wait_response(timeout=10)
+    await shown
+    assert counter_msg.content == "**Counterargument** · *removed at the author's request*"
+    assert counter_msg.components == []
+    assert COUNTER not in counter_msg.content and str(world.alice.id) not in counter_msg.content
+    assert rebuttal_msg.content.startswith(
+        f"**Rebuttal** by <@{world.carol.id}> to a removed counterargument")
+    assert REBUTTAL in rebuttal_msg.content
+    assert holding(await table_rows(store), world.alice.id) == []
+    assert await store.erasures_to_show() == []
 
 
 async def test_delete_data_needs_the_servers_name_and_leaves_no_row(
