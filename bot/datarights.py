@@ -63,8 +63,17 @@ class ServerArchive:
 
 
 def _rows(page: Page) -> list[list[Any]]:
-    return [[value_out(column, value) for column, value in zip(page.columns, row, strict=True)]
-            for row in page.rows]
+    # Only the columns that need it are converted (times, ids): 100,000 votes are 800,000
+    # cells, and a call per cell was most of an export's time.
+    converted = [(i, column) for i, column in enumerate(page.columns)
+                 if value_out(column, 1) != 1 or column.endswith("_at")]
+    rows = []
+    for row in page.rows:
+        values = list(row)
+        for i, column in converted:
+            values[i] = value_out(column, values[i])
+        rows.append(values)
+    return rows
 
 
 async def export_server(store: Store, guild_id: int, requested_by: int, *, owner: str,

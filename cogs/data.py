@@ -63,8 +63,8 @@ def _require_manage_server(interaction: discord.Interaction) -> None:
         raise app_commands.NoPrivateMessage()
     granted = interaction.permissions
     if not (granted.administrator or granted.manage_guild):
-        raise DataRefused("Only members with Manage Server can export or delete this "
-                          "server's data.")
+        raise DataRefused("Only moderators can export or delete this server's data: you "
+                          "need Manage Server (the moderator role is not enough for this).")
 
 
 def _count(n: int, word: str) -> str:

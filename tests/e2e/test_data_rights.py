@@ -94,7 +94,7 @@ async def test_only_manage_server_may_take_or_delete_the_servers_data(
     for name in ("admin export-data", "admin delete-data"):
         record = await command(world, world.alice, name)
         assert ephemeral(record)
-        assert "Only members with Manage Server" in reply_text(record)
+        assert "you need Manage Server (the moderator role is not enough" in reply_text(record)
         assert record.modal is None
 
 
