@@ -34,6 +34,7 @@ from bot.store.datarights import (
     MemberErasure,
     Page,
     SharedTable,
+    converter,
     value_out,
 )
 
@@ -63,15 +64,16 @@ class ServerArchive:
 
 
 def _rows(page: Page) -> list[list[Any]]:
-    # Only the columns that need it are converted (times, ids): 100,000 votes are 800,000
-    # cells, and a call per cell was most of an export's time.
-    converted = [(i, column) for i, column in enumerate(page.columns)
-                 if value_out(column, 1) != 1 or column.endswith("_at")]
+    # Only the columns that need it are converted (times, ids), each by a function chosen
+    # once per page: 100,000 votes are 800,000 cells.
+    converted = [(i, convert) for i, column in enumerate(page.columns)
+                 if (convert := converter(column)) is not None]
     rows = []
     for row in page.rows:
         values = list(row)
-        for i, column in converted:
-            values[i] = value_out(column, values[i])
+        for i, convert in converted:
+            if values[i] is not None:
+                values[i] = convert(values[i])
         rows.append(values)
     return rows
 

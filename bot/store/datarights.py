@@ -16,7 +16,7 @@ ids (row ids or Discord snowflakes), exported as strings.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Literal
@@ -184,6 +184,25 @@ class RightsMapError(StoreError):
 
 class ExportRunning(StoreError):
     """The server already has an export under way."""
+
+
+def _timestamp_out(value: Any) -> Any:
+    stamp = parse_ts(value)
+    return None if stamp is None else stamp.isoformat()
+
+
+def _id_out(value: Any) -> Any:
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+def converter(column: str) -> Callable[[Any], Any] | None:
+    """How ``column``'s values go into an archive (``None``: as they are); see
+    :func:`value_out`."""
+    if is_timestamp(column):
+        return _timestamp_out
+    if is_id(column):
+        return _id_out
+    return None
 
 
 def value_out(column: str, value: Any) -> Any:
