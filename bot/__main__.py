@@ -11,11 +11,13 @@ from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
 from typing import Any
 
+from bot.cliargs import add_database_option
 from bot.config import ConfigError, Settings
 from bot.datarights import add_export_data_command
 from bot.exports.cli import add_export_command, add_site_command
 from bot.logs import configure_logging
 from bot.redact import redact_text
+from bot.store.cli import add_backup_commands
 from bot.summaries.cli import add_summary_command
 
 log = logging.getLogger("counterpoint")
@@ -44,8 +46,7 @@ def _parser() -> argparse.ArgumentParser:
         "migrate", help="apply pending database migrations",
         description="Apply pending migrations to COUNTERPOINT_DATABASE_URL (the bot also "
                     "does this at start).")
-    migrate.add_argument("--database", metavar="URL",
-                         help="database URL (default: COUNTERPOINT_DATABASE_URL)")
+    add_database_option(migrate)
     migrate.set_defaults(handler=_migrate)
 
     run = commands.add_parser(
@@ -64,11 +65,26 @@ def _parser() -> argparse.ArgumentParser:
                          help="stay running afterwards and print the emulator's addresses")
     sandbox.set_defaults(handler=_sandbox)
 
+    doctor = commands.add_parser(
+        "doctor", help="check the token, commands, channel permissions, database and feeds",
+        description="Connect with DISCORD_TOKEN and check, as a checklist with the fix for "
+                    "each failure: the database and its migrations, the token, the slash "
+                    "commands, every channel's permissions for what the bot does there, the "
+                    "feeds' last results and the summary schedule. Changes nothing.")
+    doctor.set_defaults(handler=_doctor)
+
     add_summary_command(commands)
     add_export_command(commands)
     add_site_command(commands)
+    add_backup_commands(commands)
     add_export_data_command(commands)
     return parser
+
+
+async def _doctor(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.doctor import run_doctor
+
+    return await run_doctor(settings)
 
 
 async def _preview(args: argparse.Namespace, settings: Settings) -> int:
@@ -161,7 +177,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as error:
         print(f"counterpoint: {error}", file=sys.stderr)
         return 2
-    configure_logging(settings.log_level, debug=args.debug)
+    configure_logging(settings.log_level, debug=args.debug, log_format=settings.log_format)
     handler: Callable[[argparse.Namespace, Settings], Coroutine[Any, Any, int]] = args.handler
     try:
         return asyncio.run(handler(args, settings))

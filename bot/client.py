@@ -9,7 +9,8 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Mapping, Sequence
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, cast
 
 import discord
 from discord.ext import commands
@@ -17,6 +18,9 @@ from discord.ext import commands
 from bot.config import Settings
 from bot.debate import DebateRules, DebateService
 from bot.feeds.fetch import Fetcher
+from bot.feeds.poller import CycleReport
+from bot.health import DiscordTraffic, HealthServer, interaction_kind
+from bot.metrics import MeteredStore, Metrics
 from bot.pace import Pace
 from bot.publishing import DiscordPort, Publisher
 from bot.store import Store, open_store
@@ -79,10 +83,13 @@ class CounterpointBot(commands.AutoShardedBot):
         # Options naming a field of Pace (``tally_delay=0.2``) override that field.
         self.pace = (pace or Pace()).replace(**Pace.take_overrides(options))
         options.setdefault("chunk_guilds_at_startup", False)
-        # The bot never joins a voice channel: discord.py's warnings that voice support is
-        # missing (PyNaCl, davey) would only alarm whoever reads the log.
-        discord.VoiceClient.warn_nacl = False
-        discord.VoiceClient.warn_dave = False
+        quiet_voice()
+        # Metrics, when asked for: Discord's answers are observed on the HTTP session itself.
+        self.metrics: Metrics | None = Metrics() if settings.metrics_address else None
+        self.traffic = DiscordTraffic(self.metrics) if self.metrics is not None else None
+        if self.traffic is not None:
+            options.setdefault("http_trace", self.traffic.trace)
+        self.health: HealthServer | None = None
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=intents(),
@@ -101,6 +108,10 @@ class CounterpointBot(commands.AutoShardedBot):
 
     async def setup_hook(self) -> None:
         self.store = self._given_store or await open_store(self.settings.database_url)
+        if self.metrics is not None:
+            # Counts the record's writes (votes, contributions, pieces, summaries) as they
+            # happen; everything else of the store passes through untouched.
+            self.store = cast(Store, MeteredStore(self.store, self.metrics))
         self.fetcher = Fetcher(allow_private_addresses=self.settings.allow_private_addresses)
         self.port = DiscordAdapter(self)
         self.publisher = Publisher(self.store, self.port,
@@ -114,6 +125,19 @@ class CounterpointBot(commands.AutoShardedBot):
         # the guild cache is ready (the publisher needs channels and permissions from it).
         if self._sync:
             await self.sync_commands()
+        if self.metrics is not None and self.settings.metrics_address:
+            self.health = HealthServer(self, self.metrics, self.settings.metrics_address)
+            await self.health.start()
+
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        if self.traffic is not None:
+            data: Mapping[str, Any] = interaction.data or {}
+            self.traffic.started(interaction.id, interaction_kind(data, interaction.type.value))
+
+    async def on_feed_cycle(self, report: CycleReport | None) -> None:
+        if self.metrics is not None and report is not None:
+            seconds = (datetime.now(UTC) - report.now).total_seconds()
+            self.metrics.observe_cycle(report, seconds)
 
     async def on_pieces_resumed(self, results: object) -> None:
         self.resumed.set()
@@ -169,6 +193,8 @@ class CounterpointBot(commands.AutoShardedBot):
         try:
             await super().close()
         finally:
+            if self.health is not None:
+                await self.health.stop()
             fetcher = getattr(self, "fetcher", None)
             if fetcher is not None:
                 await fetcher.close()
@@ -232,6 +258,13 @@ def _normalised(commands_: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
                 entry[key] = value
         result.append(entry)
     return sorted(result, key=lambda c: (c.get("name", ""), c.get("type", 1)))
+
+
+def quiet_voice() -> None:
+    """The bot never joins a voice channel: discord.py's warnings that voice support is
+    missing (PyNaCl, davey) would only alarm whoever reads the log."""
+    discord.VoiceClient.warn_nacl = False
+    discord.VoiceClient.warn_dave = False
 
 
 def create_bot(settings: Settings, store: Store | None = None, **options: Any) -> CounterpointBot:

@@ -19,6 +19,7 @@ from bot.debate.rules import DEFAULT_MAX_LENGTH, DEFAULT_MIN_LENGTH
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+LOG_FORMATS = ("text", "json")
 
 
 class ConfigError(ValueError):
@@ -54,6 +55,29 @@ def _optional_snowflake(value: str | None) -> int | None:
 def _database_url(value: str | None) -> str:
     if not value or not value.startswith(("sqlite:///", "postgresql://", "postgres://")):
         raise ValueError(value)
+    return value
+
+
+def _log_format(value: str | None) -> str:
+    lowered = (value or "").lower()
+    if lowered not in LOG_FORMATS:
+        raise ValueError(value)
+    return lowered
+
+
+def parse_address(text: str) -> tuple[str, int]:
+    """``host:port`` or ``port`` (bound to 127.0.0.1); ``ValueError`` otherwise."""
+    host, _, port = text.rpartition(":")
+    number = int(port)
+    if not 0 <= number <= 65535:
+        raise ValueError(text)
+    return (host.strip("[]") or "127.0.0.1"), number
+
+
+def _metrics_address(value: str | None) -> str | None:
+    if not value:
+        return None
+    parse_address(value)
     return value
 
 
@@ -123,6 +147,16 @@ class Settings:
     log_level: str = _setting(
         "COUNTERPOINT_LOG_LEVEL", "INFO", "DEBUG, INFO, WARNING, ERROR or CRITICAL.",
         _log_level, " or ".join(_LOG_LEVELS))
+    metrics_address: str | None = _setting(
+        "COUNTERPOINT_METRICS_ADDRESS", None,
+        "Serve /healthz and /metrics (Prometheus) here: host:port, or a port alone for "
+        "127.0.0.1. Off when empty.",
+        _metrics_address, "host:port or a port number")
+    log_format: str = _setting(
+        "COUNTERPOINT_LOG_FORMAT", "text",
+        "text (default: one line a record) or json (one JSON object a line, for log "
+        "collectors such as journald, Loki or a container platform).",
+        _log_format, "text or json")
 
     @classmethod
     def specs(cls) -> list[tuple[str, Setting]]:

@@ -26,6 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
+from bot.cliargs import add_server_options
 from bot.store import Store
 from bot.store.datarights import (
     SERVER_TABLES,
@@ -225,12 +226,9 @@ def add_export_data_command(subparsers: Any) -> Any:
         "export-data", help="every row kept for one server, as a compressed JSON archive",
         description="What /admin export-data sends, without Discord's 10 MB limit: every row "
                     "the bot keeps for the server, as gzip-compressed JSON.")
-    parser.add_argument("--guild", required=True, type=int, metavar="ID",
-                        help="the server (guild) id")
+    add_server_options(parser)
     parser.add_argument("--out", required=True, metavar="FILE",
                         help="the archive to write (.json.gz)")
-    parser.add_argument("--database", metavar="URL",
-                        help="database URL (default: COUNTERPOINT_DATABASE_URL)")
     parser.set_defaults(handler=run_export_data_command)
     return parser
 

@@ -28,6 +28,7 @@ def test_defaults_need_nothing() -> None:
         ("COUNTERPOINT_MIN_COUNTER_LENGTH", "5000", "1 to 1800"),
         ("COUNTERPOINT_DEV_GUILD_ID", "guild-7", "digits"),
         ("COUNTERPOINT_LOG_LEVEL", "LOUD", "DEBUG"),
+        ("COUNTERPOINT_LOG_FORMAT", "xml", "text or json"),
     ],
 )
 def test_bad_value_names_variable_and_expectation(variable: str, value: str,

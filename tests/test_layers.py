@@ -14,9 +14,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 #: Modules of ``bot`` that are the Discord side: the client, the process entry points that run
-#: it, and the emulator (a fake Discord that drives discord.py). Everything else in ``bot``
-#: is the core.
-DISCORD_SIDE = ("bot.client", "bot.sandbox", "bot.__main__", "bot.emulator")
+#: it (and ``doctor``, which connects as it does), and the emulator (a fake Discord that drives
+#: discord.py). Everything else in ``bot`` is the core.
+DISCORD_SIDE = ("bot.client", "bot.sandbox", "bot.doctor", "bot.health", "bot.__main__",
+                "bot.emulator")
 
 
 def module_name(path: Path, root: Path = ROOT) -> str:

@@ -4,8 +4,10 @@
 from __future__ import annotations
 
 import io
+import json
 import logging
 from collections.abc import Iterator
+from datetime import datetime
 
 import pytest
 
@@ -73,3 +75,22 @@ def test_credentials_are_masked_in_every_line(fresh_logging: io.StringIO) -> Non
     assert lines(fresh_logging) == [
         "WARNING cogs.feeds: poll of https://***@example.com/feed failed",
         "ERROR aiohttp.client: GET https://example.com/f?token=***: 500"]
+
+
+def test_json_lines_for_log_collectors(fresh_logging: io.StringIO) -> None:
+    configure_logging("INFO", log_format="json")
+    log = logging.getLogger("cogs.feeds")
+    log.warning("poll of %s failed\nsecond line", "https://reader:s3cret@example.com/feed")
+    try:
+        raise RuntimeError("GET https://example.com/f?token=abc refused")
+    except RuntimeError:
+        log.exception("publishing failed")
+    logging.getLogger("discord.gateway").info("library chatter")
+    records = [json.loads(line) for line in fresh_logging.getvalue().splitlines()]
+    assert [(r["level"], r["logger"], r["message"]) for r in records] == [
+        ("WARNING", "cogs.feeds", "poll of https://***@example.com/feed failed\nsecond line"),
+        ("ERROR", "cogs.feeds", "publishing failed")]
+    assert datetime.fromisoformat(records[0]["time"]).tzinfo is not None
+    assert "traceback" not in records[0]
+    assert records[1]["traceback"].startswith("Traceback (most recent call last):")
+    assert "token=***" in records[1]["traceback"] and "abc" not in records[1]["traceback"]

@@ -19,6 +19,13 @@ def wordset(words: str) -> frozenset[str]:
     return frozenset(words.split())
 
 
+def lead_in(words: str, *, within: int) -> re.Pattern[str]:
+    """A paragraph ending in a colon at most ``within`` words after one of ``words`` (regex
+    alternatives): "The minister put it this way:", "This would:"."""
+    return re.compile(rf"\b(?:{words})\b(?:\s+[^\s.!?:]+){{0,{within}}}\s*:\s*$",
+                      re.IGNORECASE)
+
+
 # Where the writer steps back; matched at the start of a paragraph.
 CONCLUSION_RE: Final = re.compile(
     r"(?:In short|In sum|In summary|To sum up|Summing up|In conclusion|To conclude"
@@ -86,13 +93,12 @@ IMPERATIVES: Final = wordset(
     " insert connect disconnect copy paste run scroll fry roast grill toss stir-fry bring put"
     " take keep store dry peel grate blend spread top lay cut find check look search verify"
     " go visit scan compare double-check")
-QUOTED_INTRO_RE: Final = re.compile(
-    r"\b(?:reads?|said|says|wrote|writes|declared|declares|states|stated|promised|promises"
+QUOTED_INTRO_RE: Final = lead_in(
+    r"reads?|said|says|wrote|writes|declared|declares|states|stated|promised|promises"
     r"|proclaimed|announced|listed|lists|told|tells|pledged|vowed|argued|argues|insisted"
     r"|according to|went like this|put it|included|emphasi[sz]ed|outlined|identified|cited"
-    r"|mentioned|proposed|named|suggests|suggested|recommends|recommended|advises|advised)\b"
-    r"(?:\s+[^\s.!?:]+){0,6}\s*:\s*$",
-    re.IGNORECASE)
+    r"|mentioned|proposed|named|suggests|suggested|recommends|recommended|advises|advised",
+    within=6)
 REASON_INTRO_RE: Final = re.compile(
     r"\b(?:reasons?|why|because|arguments?|problems?|grounds|objections?|lessons?|mistakes?"
     r"|myths?|flaws?|concerns?|points?|worries|failures?|costs|risks|dangers|questions"
@@ -208,7 +214,5 @@ NARRATION_RE: Final = re.compile(
     r"|found|brought|bought|left|set)\b", re.IGNORECASE)
 # A lead-in that says what follows will happen or does harm: "This would:", "The war on
 # drugs results in:". Its items argue even when they read as plain statements.
-CONSEQUENCE_INTRO_RE: Final = re.compile(
-    r"\b(?:would|will|should|must|could|results?\s+in|leads?\s+to|means|causes)"
-    r"(?:\s+[^\s.!?:]+){0,2}\s*:\s*$",
-    re.IGNORECASE)
+CONSEQUENCE_INTRO_RE: Final = lead_in(
+    r"would|will|should|must|could|results?\s+in|leads?\s+to|means|causes", within=2)

@@ -188,6 +188,15 @@ def _noun_of(w1: str | None, w2: str | None, nouns: frozenset[str]) -> str | Non
     return None
 
 
+def _position(word: str) -> tuple[int, bool]:
+    """The position an ordinal word gives ("third" is 3), or LAST for "final" / "last" and NEXT
+    for "next" / "another", which say where the point stands only relative to the others;
+    with whether the position is explicit."""
+    if word in ORDINALS:
+        return ORDINALS[word], True
+    return (LAST if word in ("final", "last") else NEXT), False
+
+
 def ordinal_at(text: str, pos: int, para: int, nouns: frozenset[str]) -> Candidate | None:
     """An ordinal marker beginning exactly at ``pos``, or None."""
     m = _ORD_MARKER.match(text, pos)
@@ -230,22 +239,10 @@ def ordinal_at(text: str, pos: int, para: int, nouns: frozenset[str]) -> Candida
         end = m.end(which)
         noun = True
         counted = None if which == "ord" else singular(groups[which])
-        word = groups["ord"]
-        if word in ORDINALS:
-            value = ORDINALS[word]
-        elif word in ("final", "last"):
-            value, explicit = LAST, False
-        else:
-            value, explicit = NEXT, False
+        value, explicit = _position(groups["ord"])
     elif groups["theord"]:
-        word = groups["theord"].split()[-1]
+        value, explicit = _position(groups["theord"].split()[-1])
         noun = True
-        if word in ORDINALS:
-            value = ORDINALS[word]
-        elif word in ("final", "last"):
-            value, explicit = LAST, False
-        else:
-            value, explicit = NEXT, False
     elif groups["tord"]:
         which = _noun_of(groups["t1"], groups["t2"], nouns)
         if which is None:

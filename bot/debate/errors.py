@@ -48,34 +48,42 @@ class DebateError(UserFacingError):
     """A member's action was refused; ``user_message`` is what to tell them."""
 
 
-class TooShort(DebateError):
+class WrongLength(DebateError):
+    """The text (stripped) is outside the allowed length; ``draft`` is the text as sent."""
+
+    def __init__(self, message: str, kind: str, length: int, draft: str) -> None:
+        super().__init__(message)
+        self.kind, self.length, self.draft = kind, length, draft
+
+
+class TooShort(WrongLength):
     """The text (stripped) is shorter than the minimum."""
 
     def __init__(self, kind: str, length: int, minimum: int, draft: str) -> None:
         super().__init__(
             f"Your {noun(kind)} is {plural(length, 'character')}; the minimum here is "
-            f"{minimum}. Add a little more of your reasoning and send it again.")
-        self.kind, self.length, self.minimum, self.draft = kind, length, minimum, draft
+            f"{minimum}. Add a little more of your reasoning and send it again.",
+            kind, length, draft)
+        self.minimum = minimum
 
 
 class EmptyText(TooShort):
     """The text is empty or whitespace only (a :class:`TooShort` of length 0)."""
 
     def __init__(self, kind: str, minimum: int) -> None:
-        DebateError.__init__(
-            self, f"Your {noun(kind)} is empty. Write at least "
-            f"{plural(minimum, 'character')} and send it again.")
-        self.kind, self.length, self.minimum, self.draft = kind, 0, minimum, ""
+        WrongLength.__init__(self, f"Your {noun(kind)} is empty. Write at least "
+                             f"{plural(minimum, 'character')} and send it again.", kind, 0, "")
+        self.minimum = minimum
 
 
-class TooLong(DebateError):
+class TooLong(WrongLength):
     """The text (stripped) is longer than the maximum."""
 
     def __init__(self, kind: str, length: int, maximum: int, draft: str) -> None:
         super().__init__(
             f"Your {noun(kind)} is {plural(length, 'character')}; the maximum here is "
-            f"{maximum}. Shorten it and send it again.")
-        self.kind, self.length, self.maximum, self.draft = kind, length, maximum, draft
+            f"{maximum}. Shorten it and send it again.", kind, length, draft)
+        self.maximum = maximum
 
 
 class UnknownTarget(DebateError):

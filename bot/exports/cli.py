@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from bot.cliargs import add_server_options, snowflake
 from bot.config import Settings
 from bot.exports import FORMATS
 
@@ -19,9 +20,8 @@ def add_export_command(subparsers: Any) -> argparse.ArgumentParser:
         description="Write the whole debate on one piece, read from the database: the piece, "
                     "its arguments, every counterargument and rebuttal, tallies and minds "
                     "changed. Members are numbered, never named.")
-    parser.add_argument("--guild", required=True, type=_snowflake, metavar="ID",
-                        help="the server (guild) id")
-    parser.add_argument("--piece", required=True, type=_snowflake, metavar="ID",
+    add_server_options(parser)
+    parser.add_argument("--piece", required=True, type=snowflake, metavar="ID",
                         help="the piece's id: in the name of its /debate export file "
                              "(debate-ID.html) and in the weekly summary's JSON and CSV")
     parser.add_argument("--format", choices=sorted(FORMATS), default="html",
@@ -29,8 +29,6 @@ def add_export_command(subparsers: Any) -> argparse.ArgumentParser:
                         + " (default: html)")
     parser.add_argument("--out", metavar="FILE", type=Path,
                         help="write to FILE instead of standard output")
-    parser.add_argument("--database", metavar="URL",
-                        help="database URL (default: COUNTERPOINT_DATABASE_URL)")
     parser.set_defaults(handler=run_export_command)
     return parser
 
@@ -42,13 +40,10 @@ def add_site_command(subparsers: Any) -> argparse.ArgumentParser:
         description="Write an index of the server's debates by week and one page per debate "
                     "into DIR, ready for any static host. Run it again to bring the site up "
                     "to date: only pages whose content changed are rewritten.")
-    parser.add_argument("--guild", required=True, type=_snowflake, metavar="ID",
-                        help="the server (guild) id")
+    add_server_options(parser)
     parser.add_argument("--out", required=True, type=Path, metavar="DIR",
                         help="the site's folder (created if needed)")
     parser.add_argument("--title", default="Our debates", help="the index page's title")
-    parser.add_argument("--database", metavar="URL",
-                        help="database URL (default: COUNTERPOINT_DATABASE_URL)")
     parser.set_defaults(handler=run_site_command)
     return parser
 
@@ -71,11 +66,6 @@ async def run_site_command(args: argparse.Namespace, settings: Settings) -> int:
           f"{len(report.removed)} removed; open {args.out / INDEX}", file=sys.stderr)
     return 0
 
-
-def _snowflake(text: str) -> int:
-    if not text.strip().isdigit():
-        raise argparse.ArgumentTypeError(f"an id is digits only, not {text!r}")
-    return int(text)
 
 
 async def run_export_command(args: argparse.Namespace, settings: Settings) -> int:

@@ -7,11 +7,11 @@ Times are ISO 8601 in UTC; a tombstone has ``"body": null`` and says why in ``"r
 
 from __future__ import annotations
 
+from dataclasses import fields, is_dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.exports.record import ArgumentNode, ContributionNode, DebateRecord
-from bot.store import Tally
+from bot.exports.record import DebateRecord
 
 FORMAT = "counterpoint-debate"
 VERSION = 1
@@ -21,7 +21,7 @@ def to_json(record: DebateRecord) -> dict[str, Any]:
     return {
         "format": FORMAT,
         "version": VERSION,
-        "exported_at": _time(record.exported_at),
+        "exported_at": _plain(record.exported_at),
         "guild_id": str(record.guild_id),
         "piece": {
             "id": record.piece_id,
@@ -29,46 +29,27 @@ def to_json(record: DebateRecord) -> dict[str, Any]:
             "url": record.url,
             "author": record.author,
             "outlet": record.outlet,
-            "published_at": _time(record.published_at),
+            "published_at": _plain(record.published_at),
             "discord_url": record.link,
             "thesis": record.thesis,
             "conclusion": record.conclusion,
         },
-        "arguments": [_argument(argument) for argument in record.arguments],
+        "arguments": _plain(record.arguments),
     }
 
 
-def _argument(argument: ArgumentNode) -> dict[str, Any]:
-    return {
-        "id": argument.id,
-        "number": argument.number,
-        "title": argument.title,
-        "text": argument.text,
-        "tally": _tally(argument.tally),
-        "discord_url": argument.link,
-        "counterarguments": [_contribution(node) for node in argument.counters],
-    }
+#: The tree's field names as the document spells them (the rest are the same).
+_NAMES = {"counters": "counterarguments", "replies": "rebuttals", "link": "discord_url",
+          "tombstone": "removed"}
 
 
-def _contribution(node: ContributionNode) -> dict[str, Any]:
-    return {
-        "id": node.id,
-        "kind": node.kind,
-        "author": node.author,
-        "body": node.body,
-        "removed": node.tombstone,
-        "created_at": _time(node.created_at),
-        "edited_at": _time(node.edited_at),
-        "tally": _tally(node.tally),
-        "minds_changed": node.minds_changed,
-        "discord_url": node.link,
-        "rebuttals": [_contribution(reply) for reply in node.replies],
-    }
-
-
-def _tally(tally: Tally) -> dict[str, int]:
-    return {"agree": tally.agree, "disagree": tally.disagree}
-
-
-def _time(value: datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
+def _plain(value: Any) -> Any:
+    """A node of the tree as JSON values: dataclasses as objects, tuples as lists, times as
+    ISO 8601."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return {_NAMES.get(f.name, f.name): _plain(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, tuple):
+        return [_plain(item) for item in value]
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value

@@ -1,6 +1,6 @@
 """Publishing pieces to Discord: payloads, the port to Discord, the resumable publisher.
 
-Nothing here imports ``discord``: the adapter in :mod:`cogs.port` implements
+Nothing here imports ``discord``: the adapter in :mod:`cogs.utils.port` implements
 :class:`DiscordPort` with discord.py.
 """
 

@@ -14,6 +14,8 @@ Where things are, and where a change goes:
   every query uses (``_one`` / ``_all`` / ``_value`` / ``_run`` for one statement in one
   transaction); ``rows.py``: rows → records by the dataclasses' fields, and timestamps.
 - ``sqlite.py`` / ``postgres.py``: the two backends.
+- ``backup.py`` / ``cli.py``: the SQLite store copied out and back (``python -m bot backup``,
+  ``restore``).
 - ``migrations/NNNN_name.sql``: the schema, written once, rendered per dialect by
   ``schema.py``. A new server setting is a field of ``GuildSettings`` (its range in
   ``GuildSettings.validate``) and a column added by a migration; no store code changes.

@@ -6,7 +6,7 @@ column of the same name in a migration; nothing here changes.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import fields, replace
 from datetime import datetime
 from typing import Any
 
@@ -51,7 +51,7 @@ class SettingsQueries(Backend):
             saved = await conn.fetchrow(
                 f"INSERT INTO guild_settings ({', '.join(names)}) VALUES ({placeholders}) "
                 f"ON CONFLICT (guild_id) DO UPDATE SET {updates} RETURNING *",
-                *(getattr(merged, name) for name in names))
+                *(getattr(merged, f.name) for f in fields(record)))
         assert saved is not None
         return from_row(record, saved)
 

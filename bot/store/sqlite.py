@@ -401,22 +401,6 @@ class SQLiteStore(Store):
             if db.in_transaction:
                 raise
 
-    async def _vote_and_clicks(self, conn: Conn, key: tuple[str, int, int], *, clicks: bool
-                               ) -> tuple[Any, list[Row]]:
-        """One statement instead of two (BEGIN IMMEDIATE already serialises writers): the
-        vote rides on every click row, or on a row of its own when there is no click yet."""
-        if not clicks:
-            return await super()._vote_and_clicks(conn, key, clicks=False)
-        rows = await conn.fetch(
-            "SELECT v.value AS current, c.click_id, c.clicked_at, c.value, c.prior, c.counted"
-            " FROM (SELECT 1) AS one"
-            " LEFT JOIN votes AS v ON v.target_kind = $1 AND v.target_id = $2"
-            " AND v.member_id = $3"
-            " LEFT JOIN vote_clicks AS c ON c.target_kind = $1 AND c.target_id = $2"
-            " AND c.member_id = $3 ORDER BY c.click_id", *key)
-        current = rows[0]["current"] if rows else None
-        return current, [row for row in rows if row["click_id"] is not None]
-
     @asynccontextmanager
     async def _read_tx(self) -> AsyncIterator[Conn]:
         if not self._reader_count:

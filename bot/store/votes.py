@@ -129,6 +129,19 @@ class VoteQueries(Backend):
                                ) -> tuple[Any, list[Row]]:
         """The member's vote on the target (locked for the transaction where rows lock) and,
         with ``clicks``, their recent clicks on it in click order."""
+        if clicks and not self._for_update:
+            # Where the transaction itself serialises writers (SQLite's BEGIN IMMEDIATE), one
+            # statement instead of two: the vote rides on every click row, or on a row of its
+            # own when there is no click yet. A row lock cannot reach through the outer join.
+            rows = await conn.fetch(
+                "SELECT v.value AS current, c.click_id, c.clicked_at, c.value, c.prior,"
+                " c.counted FROM (SELECT 1) AS one"
+                " LEFT JOIN votes AS v ON v.target_kind = $1 AND v.target_id = $2"
+                " AND v.member_id = $3"
+                " LEFT JOIN vote_clicks AS c ON c.target_kind = $1 AND c.target_id = $2"
+                " AND c.member_id = $3 ORDER BY c.click_id", *key)
+            first = rows[0]["current"] if rows else None
+            return first, [row for row in rows if row["click_id"] is not None]
         current = await conn.fetchval(
             "SELECT value FROM votes WHERE target_kind = $1 AND target_id = $2"
             f" AND member_id = $3{self._for_update}", *key)

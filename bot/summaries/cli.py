@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from bot.cliargs import add_server_options
 from bot.config import Settings
 from bot.summaries.weeks import IsoWeek, WeekError, last_complete_week, zone
 
@@ -20,26 +21,17 @@ def add_summary_command(subparsers: Any) -> argparse.ArgumentParser:
         "summary", help="print or save a guild's weekly summary",
         description="Build a guild's weekly summary from the database, exactly as the bot "
                     "posts it, and print it (Markdown by default) or write it to a file.")
-    parser.add_argument("--guild", required=True, type=_snowflake, metavar="ID",
-                        help="the server (guild) id")
+    add_server_options(parser)
     parser.add_argument("--week", metavar="YYYY-Www",
                         help="ISO week such as 2026-W47 (default: the last complete week)")
     parser.add_argument("--format", choices=FORMATS, default="md",
                         help="md (default), csv, json, or png (the chart; needs --out)")
     parser.add_argument("--out", metavar="FILE", type=Path,
                         help="write to FILE instead of standard output")
-    parser.add_argument("--database", metavar="URL",
-                        help="database URL (default: COUNTERPOINT_DATABASE_URL)")
     parser.add_argument("--timezone", metavar="ZONE",
                         help="IANA time zone for the week (default: the guild's setting)")
     parser.set_defaults(handler=run_summary_command)
     return parser
-
-
-def _snowflake(text: str) -> int:
-    if not text.strip().isdigit():
-        raise argparse.ArgumentTypeError(f"a guild id is digits only, not {text!r}")
-    return int(text)
 
 
 def _fail(message: str) -> int:

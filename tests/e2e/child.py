@@ -48,7 +48,8 @@ def run() -> int:
     space = os.environ.get("COUNTERPOINT_TEST_SPACE")
     if space:
         bot.liveness._space = lambda: space  # type: ignore[attr-defined]
-    return main(["run"])
+    # ``run`` unless the test names another command (``doctor``, say).
+    return main(sys.argv[1:] or ["run"])
 
 
 if __name__ == "__main__":

@@ -50,7 +50,7 @@ async def seeded(world: World, store: Store) -> dict[str, int]:
 async def command(world: World, member: Member, name: str, *, done: str | None = None,
                   within: float = 60) -> InteractionRecord:
     record = await world.emu.run_slash_command(member, world.general, name, {})
-    await record.wait_response(timeout=10)
+    await record.wait_response(timeout=30)
     if done is not None:
         await record.wait_for(lambda r: done in reply_text(r), within)
     return record
@@ -128,7 +128,7 @@ async def test_me_delete_after_the_button_tombstones_and_erases_the_member(
     [button] = [c for row in message.components for c in row["components"]]
     assert button["label"] == "Erase my data"
     click = await world.emu.click_button(world.bob, message, button["custom_id"])
-    await click.wait_response(timeout=10)
+    await click.wait_response(timeout=30)
     await click.wait_for(lambda r: "Done." in (r.message.content if r.message else ""), 10)
     assert holding(await table_rows(store), world.bob.id) == []
     counter = await store.get_contribution(seeded["counter"])
@@ -181,7 +181,7 @@ async def test_me_delete_turns_the_members_posts_in_the_threads_into_tombstones(
     [button] = [c for row in record.message.components for c in row["components"]]
     shown = asyncio.ensure_future(world.bot.wait_for("erasures_shown", timeout=20))
     click = await world.emu.click_button(world.alice, record.message, button["custom_id"])
-    await click.wait_response(timeout=10)
+    await click.wait_response(timeout=30)
     await shown
     assert counter_msg.content == "**Counterargument** · *removed at the author's request*"
     assert counter_msg.components == []
@@ -201,7 +201,7 @@ async def test_delete_data_needs_the_servers_name_and_leaves_no_row(
     field = row["components"][0]
     wrong = await world.emu.submit_modal(world.admin, world.general, record.modal["custom_id"],
                                          {field["custom_id"]: "Debate Klub"})
-    await wrong.wait_response(timeout=10)
+    await wrong.wait_response(timeout=30)
     assert "nothing was deleted" in reply_text(wrong)
     assert sum((await store.count_server_rows(world.guild.id)).values()) > VOTES
 
@@ -210,7 +210,7 @@ async def test_delete_data_needs_the_servers_name_and_leaves_no_row(
     confirm = await world.emu.submit_modal(world.admin, world.general,
                                            record.modal["custom_id"],
                                            {field["custom_id"]: world.guild.name})
-    await confirm.wait_response(timeout=10)
+    await confirm.wait_response(timeout=30)
     await confirm.wait_for(lambda r: "Deleted everything" in reply_text(r), 60)
     assert ephemeral(confirm)
     edits = [e.get("content") or "" for e in confirm.original_edits]

@@ -216,9 +216,11 @@ async def test_each_failure_is_listed_and_the_poller_goes_on(
     assert len(report.piece_ids) == 1  # the good feed went on regardless
 
     by_url = {line.url: line for line in await service.statuses(GUILD)}
-    expected = {
+    expected: dict[str, str | tuple[str, ...]] = {
         "500": "HTTP 500",
-        "timeout": "timed out",
+        # The fetcher's own deadline and aiohttp's run out together (both total_timeout):
+        # which one a loaded machine fires first varies, and each says it timed out.
+        "timeout": ("timed out", "no complete response within 2 s"),
         "50 MB": "larger than 5 MB",
         "gzip bomb": "larger than 5 MB after decompression",
         "redirect loop": "redirect loop",
@@ -230,7 +232,10 @@ async def test_each_failure_is_listed_and_the_poller_goes_on(
         line = by_url[url]
         assert line.status == "failing", name
         assert line.consecutive_failures == 1, name
-        assert expected[name] in (line.last_error or ""), (name, line.last_error)
+        wanted = expected[name]
+        assert any(text in (line.last_error or "")
+                   for text in (wanted if isinstance(wanted, tuple) else (wanted,))), \
+            (name, line.last_error)
         assert line.last_success_at is None
         # First back-off step: five minutes (plus jitter).
         assert line.next_poll_at is not None

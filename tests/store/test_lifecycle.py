@@ -39,6 +39,12 @@ async def test_module_migrate_reports_versions(store_url: str) -> None:
     assert await migrate(store_url) == []
 
 
+def test_a_backend_provides_only_what_differs_between_databases() -> None:
+    # Queries are written once for both backends; what stays abstract is the connection.
+    assert Store.__abstractmethods__ == {
+        "_tx", "_array", "_lock_migrations", "_migrations_table_sql", "_has_table", "close"}
+
+
 def test_both_dialects_have_the_same_versions() -> None:
     sqlite = [m.version for m in load_migrations("sqlite")]
     postgres = [m.version for m in load_migrations("postgres")]

@@ -1,0 +1,25 @@
+"""Options the offline commands share (``summary``, ``export``, ``site``, ``migrate``), declared
+once so they read and fail alike."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def snowflake(text: str) -> int:
+    """An id as Discord writes it: digits only."""
+    if not text.strip().isdigit():
+        raise argparse.ArgumentTypeError(f"an id is digits only, not {text!r}")
+    return int(text)
+
+
+def add_database_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--database", metavar="URL",
+                        help="database URL (default: COUNTERPOINT_DATABASE_URL)")
+
+
+def add_server_options(parser: argparse.ArgumentParser) -> None:
+    """``--guild ID`` (required) and ``--database URL``: a server's record in a database."""
+    parser.add_argument("--guild", required=True, type=snowflake, metavar="ID",
+                        help="the server (guild) id")
+    add_database_option(parser)
