@@ -15,6 +15,7 @@ import io
 import logging
 import re
 import time
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
@@ -27,7 +28,7 @@ from bot.errors import UserFacingError
 from bot.liveness import ProcessIdentity, holder_is_gone
 from bot.markup import plain
 from bot.pace import Pace
-from bot.store import Contribution
+from bot.store import Contribution, VoteTarget
 from bot.store.datarights import DataExport, ExportRunning
 from cogs.utils.checks import MODERATOR_DEFAULTS
 from cogs.utils.progress import ProgressReply
@@ -50,6 +51,13 @@ class Rerenders(Protocol):
     """What the Debate cog offers: showing a contribution's message as the record has it."""
 
     async def _rerender(self, contribution: Contribution) -> None: ...
+
+
+@runtime_checkable
+class SchedulesTallies(Protocol):
+    """The Debate cog's tally refresher."""
+
+    def schedule(self, channel_id: int, message_id: int, target: VoteTarget) -> None: ...
 
 
 class DataRefused(UserFacingError):
@@ -274,6 +282,28 @@ class Data(commands.Cog):
             self.bot.dispatch("erasures_shown", shown)
         return shown
 
+    async def refresh_tallies(self, targets: Sequence[tuple[str, int]]) -> None:
+        """Have the Debate cog's tally refresher show the stored tally on each target's
+        buttons (it coalesces, retries and gives up on messages that are gone)."""
+        refresher = getattr(self.bot.get_cog("Debate"), "tallies", None)
+        if not isinstance(refresher, SchedulesTallies):
+            return
+        store = self.bot.store
+        for kind, target_id in targets:
+            if kind == "argument":
+                argument = await store.get_argument(target_id)
+                message_id = argument.opening_message_id if argument is not None else None
+                target = VoteTarget.argument(target_id)
+            else:
+                contribution = await store.get_contribution(target_id)
+                argument = (await store.get_argument(contribution.argument_id)
+                            if contribution is not None else None)
+                message_id = contribution.message_id if contribution is not None else None
+                target = VoteTarget.contribution(target_id)
+            if argument is not None and argument.thread_id is not None \
+                    and message_id is not None:
+                refresher.schedule(argument.thread_id, message_id, target)
+
     async def _show_erasure(self, contribution: Contribution) -> bool:
         debate = self.bot.get_cog("Debate")
         if not isinstance(debate, Rerenders):
@@ -374,8 +404,10 @@ class Data(commands.Cog):
             raise DataRefused("This confirmation has expired: run /me delete again.")
         erased = await datarights.erase_member(self.bot.store, member_id)
         log.info("erased member %s at their request", member_id)
-        # Their posts in the threads become tombstones too (recorded: a restart finishes it).
+        # Their posts in the threads become tombstones too (recorded: a restart finishes it),
+        # and the buttons of what they voted on show the tallies without them.
         self._showing = asyncio.create_task(self.show_erasures(), name="show-erasures")
+        await self.refresh_tallies(erased.targets)
         votes = erased.deleted.get("votes", 0)
         awards = erased.deleted.get("awards", 0)
         await interaction.response.edit_message(

@@ -176,6 +176,11 @@ async def test_me_delete_turns_the_members_posts_in_the_threads_into_tombstones(
     rebuttal_msg = await contribute(world.carol, counter_msg, f"cp:r:c:{counter.id}", REBUTTAL)
     assert f"<@{world.alice.id}>" in rebuttal_msg.content
 
+    # Alice agrees with the argument: its buttons count her, until she is erased.
+    vote = await world.emu.click_button(world.alice, opening, f"cp:v:a:{argument.id}:+")
+    await vote.wait_response(timeout=30)
+    await world.emu.wait_for(lambda: "Agree · 1" in labels(opening), 20)
+
     record = await command(world, world.alice, "me delete")
     assert record.message is not None
     [button] = [c for row in record.message.components for c in row["components"]]
@@ -191,6 +196,11 @@ async def test_me_delete_turns_the_members_posts_in_the_threads_into_tombstones(
     assert REBUTTAL in rebuttal_msg.content
     assert holding(await table_rows(store), world.alice.id) == []
     assert await store.erasures_to_show() == []
+    await world.emu.wait_for(lambda: "Agree · 0" in labels(opening), 20)
+
+
+def labels(message: Message) -> list[str]:
+    return [c.get("label", "") for row in message.components for c in row["components"]]
 
 
 async def test_delete_data_needs_the_servers_name_and_leaves_no_row(
@@ -255,3 +265,28 @@ async def test_removal_schedules_deletion_in_30_days_and_a_return_cancels_it(
     await deleted
     assert sum((await store.count_server_rows(guild)).values()) == 0
     world.emu.invite_bot(world.guild)  # leave the world as it was
+
+
+async def test_a_deletion_cut_short_by_a_restart_is_finished_by_the_next_start(
+        world: World, store: Store) -> None:
+    guild = world.guild.id
+    now = datetime.now(UTC)
+    _, arguments = await published_piece(store, guild_id=guild, channel_id=world.general.id,
+                                         url="https://example.org/restart", published=now)
+    await bulk_votes(store, guild, [a.id for a in arguments], 300, now)
+    # A process began deleting, did one batch and died (its lease has run out since).
+    earlier = now - timedelta(minutes=10)
+    await store.schedule_server_deletion(guild, reason="requested", requested_by=1, now=earlier)
+    assert await store.claim_server_deletion(guild, "dead-process", now=earlier)
+    progress = await store.delete_server_batch(guild, "dead-process", limit=100, now=earlier)
+    assert progress is not None and progress.rows_done == 100
+
+    await world.stop()
+    await world.start()
+    deleted = asyncio.ensure_future(world.bot.wait_for(
+        "server_data_deleted", check=lambda g: g == guild, timeout=30))
+    if await store.get_server_deletion(guild) is not None:  # not finished before we listened
+        await deleted
+    else:
+        deleted.cancel()
+    assert sum((await store.count_server_rows(guild)).values()) == 0
