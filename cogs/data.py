@@ -326,11 +326,20 @@ class Data(commands.Cog):
     # --- leaving and coming back -------------------------------------------------------------
 
     @commands.Cog.listener()
-    async def on_guild_remove(self, guild: discord.Guild) -> None:
+    async def on_guild_remove(self, guild: discord.abc.Snowflake) -> None:
         deletion = await self.bot.store.schedule_server_deletion(guild.id, reason="removed")
         log.info("removed from server %s: its data will be deleted from %s unless the bot is "
                  "invited back", guild.id, deletion.due_at.isoformat())
         self.bot.dispatch("server_deletion_scheduled", guild.id)
+
+    async def notice_removals(self) -> None:
+        """At start: servers the store keeps data for that the bot is no longer in were left
+        while it was offline (no on_guild_remove came); they get the same 30 days. Should one
+        be a mistake, the loop cancels it when the bot is found in the server."""
+        present = {guild.id for guild in self.bot.guilds}
+        for guild_id in sorted(await self.bot.store.guilds_with_data() - present):
+            if await self.bot.store.get_server_deletion(guild_id) is None:
+                await self.on_guild_remove(discord.Object(id=guild_id))
 
     @commands.Cog.listener()
     async def on_guild_join(self, guild: discord.Guild) -> None:
@@ -343,6 +352,8 @@ class Data(commands.Cog):
         """Due deletions (30 days after a removal, or one a restart cut short), and exports
         a restart cut short, marked interrupted."""
         try:
+            if self.deletions.current_loop == 0:
+                await self.notice_removals()
             await self.show_erasures()
             await self.bot.store.reap_exports()
             for deletion in await self.bot.store.due_server_deletions():

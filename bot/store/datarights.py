@@ -375,6 +375,14 @@ class DataRightsQueries(Backend):
         assert deletion is not None
         return deletion
 
+    async def guilds_with_data(self) -> set[int]:
+        """The servers the store keeps a record for (settings, feeds followed or pieces)."""
+        async with self._tx() as conn:
+            rows = await conn.fetch(
+                "SELECT guild_id FROM guild_settings UNION SELECT guild_id FROM subscriptions"
+                " UNION SELECT guild_id FROM pieces")
+        return {int(row["guild_id"]) for row in rows}
+
     async def cancel_server_deletion(self, guild_id: int) -> bool:
         """The bot is back in the server: a deletion waiting for the 30 days is cancelled
         (one a moderator asked for, or one already under way, is not)."""

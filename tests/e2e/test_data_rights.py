@@ -290,3 +290,28 @@ async def test_a_deletion_cut_short_by_a_restart_is_finished_by_the_next_start(
     else:
         deleted.cancel()
     assert sum((await store.count_server_rows(guild)).values()) == 0
+
+
+async def test_a_removal_while_the_bot_was_offline_is_noticed_at_start(
+        world: World, store: Store) -> None:
+    guild = world.guild.id
+    await store.update_guild_settings(guild, timezone="Asia/Tokyo")
+    await world.stop()
+    world.emu.remove_bot(world.guild)  # no session is connected: nothing tells the bot
+    await world.start()
+    scheduled = asyncio.ensure_future(world.bot.wait_for(
+        "server_deletion_scheduled", check=lambda g: g == guild, timeout=30))
+    if await store.get_server_deletion(guild) is None:  # not noticed before we listened
+        await scheduled
+    else:
+        scheduled.cancel()
+    deletion = await store.get_server_deletion(guild)
+    assert deletion is not None and deletion.reason == "removed"
+    assert deletion.due_at - deletion.created_at == REMOVAL_GRACE
+
+    cancelled = asyncio.ensure_future(world.bot.wait_for(
+        "server_deletion_cancelled", check=lambda g: g == guild, timeout=20))
+    world.emu.invite_bot(world.guild)
+    await cancelled
+    assert await store.get_server_deletion(guild) is None
+    assert (await store.get_guild_settings(guild)).timezone == "Asia/Tokyo"
