@@ -85,7 +85,10 @@ TABLES: tuple[Table, ...] = (
     ServerTable("contributions", "guild_id", ("id",), members={"author_id": "tombstone"}),
     ServerTable("contribution_edits", "contribution_id", ("id",), parent="contributions",
                 members={"edited_by": "delete"}),
-    ServerTable("votes", "guild_id", ("target_kind", "target_id", "member_id"),
+    # Paged in member order: votes_member_idx (guild_id, member_id, ...) walks one server's
+    # votes from where the last page ended, where the primary key's order would sort all of
+    # them again for every page.
+    ServerTable("votes", "guild_id", ("member_id", "target_kind", "target_id"),
                 members={"member_id": "delete"}),
     ServerTable("vote_clicks", "argument_id",
                 ("target_kind", "target_id", "member_id", "click_id"), parent="arguments",
