@@ -351,9 +351,12 @@ class Data(commands.Cog):
     async def deletions(self) -> None:
         """Due deletions (30 days after a removal, or one a restart cut short), and exports
         a restart cut short, marked interrupted."""
-        try:
-            if self.deletions.current_loop == 0:
+        if self.deletions.current_loop == 0:
+            try:
                 await self.notice_removals()
+            except Exception:
+                log.exception("could not look for servers left while the bot was offline")
+        try:
             await self.show_erasures()
             await self.bot.store.reap_exports()
             for deletion in await self.bot.store.due_server_deletions():
