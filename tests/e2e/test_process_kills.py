@@ -8,6 +8,11 @@ card and one thread (and one opening) per argument, within the dead process's le
 plus 5 seconds: at once when it can see on its own host that the holder is gone, when the
 lease runs out when it cannot (the holder ran "on another host").
 
+What is asserted is the mechanism, so a loaded machine cannot fail it: how the restart got
+the piece (the holder seen gone, the lease already out at its first pass, or the lease followed
+to its end; never the 5-minute retry loop), and when, on the clock of the process that
+recorded it (the piece's ``published_at``), against the lease's recorded expiry.
+
 Each crash point runs on both backends (PostgreSQL when COUNTERPOINT_TEST_POSTGRES_URL is
 set); the two ways of noticing the dead holder alternate, so each backend and each crash point
 meets both. Kill tests cost two process starts each: they are kept to these eight.
