@@ -281,6 +281,9 @@ class Contribution:
     #: Its message must be redrawn while ``shown_version < message_version``.
     message_version: int = 0
     shown_version: int = 0
+    #: When the author had their data erased (``/me delete``): the text and the author are
+    #: gone, the contribution stays as a tombstone (withdrawn too, so it counts nowhere).
+    erased_at: datetime | None = None
 
     @property
     def withdrawn(self) -> bool:
@@ -294,6 +297,10 @@ class Contribution:
     def live(self) -> bool:
         """Neither withdrawn by its author nor removed by a moderator."""
         return self.withdrawn_at is None and self.removed_at is None
+
+    @property
+    def erased(self) -> bool:
+        return self.erased_at is not None
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,7 @@ fills in what :class:`bot.store.base.Backend` leaves open.
 from __future__ import annotations
 
 from bot.store.boards import BoardQueries
+from bot.store.datarights import DataRightsQueries
 from bot.store.debate import DebateQueries
 from bot.store.feeds import FeedQueries
 from bot.store.gates import GateQueries
@@ -37,5 +38,6 @@ class Store(
     SummaryQueries,
     GateQueries,
     BoardQueries,
+    DataRightsQueries,
 ):
     """Abstract store; :func:`bot.store.open_store` returns a SQLite or PostgreSQL one."""

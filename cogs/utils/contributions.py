@@ -14,10 +14,15 @@ REMOVED = "removed by a moderator"
 def contribution_content(contribution: Contribution, parent: Contribution | None) -> str:
     """The message showing a counter or rebuttal: its author named (never pinged), its text;
     a tombstone naming the reason once a moderator removed it, or once its author withdrew
-    it."""
+    it; neither text nor name once its author had their data erased (``/me delete``)."""
+    if contribution.erased:
+        kind = "Counterargument" if contribution.kind == "counter" else "Rebuttal"
+        return f"**{kind}** · *removed at the author's request*"
     author = f"<@{contribution.author_id}>"
     if contribution.kind == "counter":
         head = f"**Counterargument** by {author}"
+    elif parent is not None and parent.erased:
+        head = f"**Rebuttal** by {author} to a removed {noun(parent.kind)}"
     elif parent is not None:
         head = f"**Rebuttal** by {author} to <@{parent.author_id}>'s {noun(parent.kind)}"
     else:
