@@ -90,8 +90,9 @@ def _interrupted(exports: tuple[DataExport, ...]) -> str:
     last = exports[-1]
     where = (f" at {last.rows_done:,} / {last.rows_total:,} rows"
              if last.rows_total else "")
-    return (f"Your previous export (started <t:{int(last.started_at.timestamp())}:R>) was "
-            f"interrupted{where} when the bot restarted; this one started over.\n")
+    return (f"The previous export of this server (started "
+            f"<t:{int(last.started_at.timestamp())}:R>) was interrupted{where} when the bot "
+            "restarted; this one started over.\n")
 
 
 class ConfirmServerName(discord.ui.Modal, title="Delete this server's data"):
