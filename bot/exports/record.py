@@ -8,7 +8,8 @@ Members are never named unless they opted in to being named (``names``): everyon
 "Member N", numbered in the order they first took part in this debate, so one member keeps one
 number throughout a page and the numbers say nothing outside it. A withdrawn contribution stays
 in the tree as a tombstone (its replies stay reachable under it) but its text is not exported:
-its author took it back.
+its author took it back. So does one a moderator removed, its tombstone naming the reason
+("removed by a moderator: <reason>"); its votes are out of its tally while it is removed.
 """
 
 from __future__ import annotations
@@ -25,9 +26,21 @@ from bot.store.records import Contribution
 from bot.summaries.model import channel_link
 
 WITHDRAWN = "withdrawn by its author"
+REMOVED = "removed by a moderator"
 #: A contribution whose author had their data erased (/me delete): no text, no author.
 ERASED = "removed at the author's request"
 ERASED_AUTHOR = "A former member"
+
+
+def _tombstone(contribution: Contribution) -> str | None:
+    """Why a contribution's text is not exported: its author had their data erased, a
+    moderator removed it (and why), or its author withdrew it; ``None`` for a live one."""
+    if contribution.erased:
+        return ERASED
+    if contribution.removed:
+        reason = " ".join((contribution.removal_reason or "").split())
+        return f"{REMOVED}: {reason}" if reason else REMOVED
+    return WITHDRAWN if contribution.withdrawn else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,7 +146,7 @@ async def read_debate(store: Store, guild_id: int, piece_id: int, *,
         return ContributionNode(
             id=contribution.id, kind=contribution.kind,
             author=authors.label(contribution.author_id),
-            body=None if contribution.withdrawn else contribution.body,
+            body=None if not contribution.live else contribution.body,
             tombstone=_tombstone(contribution),
             created_at=contribution.created_at, edited_at=contribution.edited_at,
             tally=await store.tally(VoteTarget.contribution(contribution.id)),
@@ -158,13 +171,6 @@ async def read_debate(store: Store, guild_id: int, piece_id: int, *,
         link=(channel_link(guild_id, piece.channel_id, piece.message_id)
               if piece.message_id is not None else None),
         exported_at=now or datetime.now(UTC), arguments=tuple(argument_nodes))
-
-
-def _tombstone(contribution: Contribution) -> str | None:
-    """Why a contribution's text is not shown, or ``None``."""
-    if contribution.erased:
-        return ERASED
-    return WITHDRAWN if contribution.withdrawn else None
 
 
 class _Pseudonyms:

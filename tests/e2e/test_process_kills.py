@@ -21,16 +21,13 @@ meets both. Kill tests cost two process starts each: they are kept to these eigh
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
 from bot.emulator import Emulator
 from tests.e2e.processes import PATIENCE, Site
 from tests.feedsite import SAMPLES
-from tests.storefixtures import store_url  # noqa: F401
 
 BIKES = (SAMPLES / "city_bike_lanes.txt").read_text()
 #: The lease of a victim "on another host", whose expiry the restart must wait for.
@@ -67,18 +64,9 @@ KILLS = [
 ]
 
 
-@pytest.fixture
-async def site(tmp_path: Path) -> AsyncIterator[Site]:
-    opened = await Site.open(tmp_path)
-    try:
-        yield opened
-    finally:
-        await opened.close()
-
-
 @pytest.mark.parametrize(("store_url", "point", "same_host"), KILLS, indirect=["store_url"])
 async def test_a_killed_bot_is_finished_by_its_restart_within_the_lease(
-    site: Site, store_url: str, point: CrashPoint, same_host: bool  # noqa: F811
+    site: Site, store_url: str, point: CrashPoint, same_host: bool
 ) -> None:
     emu: Emulator = site.emu
     # A victim on another host has a lease that must run out; one on this host keeps the
