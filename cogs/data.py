@@ -28,7 +28,7 @@ from bot.errors import UserFacingError
 from bot.liveness import ProcessIdentity, holder_is_gone
 from bot.markup import plain
 from bot.pace import Pace
-from bot.store import Contribution, VoteTarget
+from bot.store import VoteTarget
 from bot.store.datarights import DataExport, ExportRunning
 from cogs.utils.checks import MODERATOR_DEFAULTS
 from cogs.utils.progress import ProgressReply
@@ -47,10 +47,10 @@ ERASE_PATTERN = r"cp:me-erase:(?P<member>[0-9]+):(?P<issued>[0-9]+)"
 
 
 @runtime_checkable
-class Rerenders(Protocol):
-    """What the Debate cog offers: showing a contribution's message as the record has it."""
+class CatchesUp(Protocol):
+    """The Moderation cog's redraw: every contribution message behind its record."""
 
-    async def _rerender(self, contribution: Contribution) -> None: ...
+    async def catch_up(self) -> None: ...
 
 
 @runtime_checkable
@@ -90,8 +90,9 @@ def _interrupted(exports: tuple[DataExport, ...]) -> str:
     last = exports[-1]
     where = (f" at {last.rows_done:,} / {last.rows_total:,} rows"
              if last.rows_total else "")
-    return (f"Your previous export (started <t:{int(last.started_at.timestamp())}:R>) was "
-            f"interrupted{where} when the bot restarted; this one started over.\n")
+    return (f"The previous export of this server (started "
+            f"<t:{int(last.started_at.timestamp())}:R>) was interrupted{where} when the bot "
+            "restarted; this one started over.\n")
 
 
 class ConfirmServerName(discord.ui.Modal, title="Delete this server's data"):
@@ -154,8 +155,7 @@ class Data(commands.Cog):
         self.bot = bot
         self.identity = ProcessIdentity.current()
         self.owner = str(self.identity)
-        self._erasing = asyncio.Lock()
-        self._showing: asyncio.Task[int] | None = None
+        self._redrawing: asyncio.Task[None] | None = None
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(EraseButton)
@@ -164,8 +164,8 @@ class Data(commands.Cog):
 
     async def cog_unload(self) -> None:
         self.deletions.cancel()
-        if self._showing is not None:
-            self._showing.cancel()
+        if self._redrawing is not None:
+            self._redrawing.cancel()
         self.bot.remove_dynamic_items(EraseButton)
 
     # --- /admin export-data ------------------------------------------------------------------
@@ -267,21 +267,6 @@ class Data(commands.Cog):
             self.bot.dispatch("server_data_deleted", guild_id)
         return finished
 
-    async def show_erasures(self) -> int:
-        """Edit the messages of erased contributions to their tombstone, and the replies
-        that named their author; each recorded once done. Returns how many were shown."""
-        shown = 0
-        async with self._erasing:
-            while batch := await self.bot.store.erasures_to_show():
-                for contribution in batch:
-                    if not await self._show_erasure(contribution):
-                        return shown  # Discord is failing: the loop tries again later
-                    await self.bot.store.erasure_shown(contribution.id)
-                    shown += 1
-        if shown:
-            self.bot.dispatch("erasures_shown", shown)
-        return shown
-
     async def refresh_tallies(self, targets: Sequence[tuple[str, int]]) -> None:
         """Have the Debate cog's tally refresher show the stored tally on each target's
         buttons (it coalesces, retries and gives up on messages that are gone)."""
@@ -303,25 +288,6 @@ class Data(commands.Cog):
             if argument is not None and argument.thread_id is not None \
                     and message_id is not None:
                 refresher.schedule(argument.thread_id, message_id, target)
-
-    async def _show_erasure(self, contribution: Contribution) -> bool:
-        debate = self.bot.get_cog("Debate")
-        if not isinstance(debate, Rerenders):
-            return False
-        replies = await self.bot.store.replies_to(contribution.id)
-        for each in (contribution, *replies):
-            if each.message_id is None:
-                continue
-            try:
-                await debate._rerender(each)
-            except (discord.NotFound, discord.Forbidden) as exc:
-                # The message or the thread is gone, or the bot left: nothing shows it.
-                log.info("tombstone of contribution %s not shown: %s", each.id, exc)
-            except (discord.HTTPException, RuntimeError) as exc:
-                log.warning("could not show the tombstone of contribution %s: %s", each.id,
-                            exc)
-                return False
-        return True
 
     # --- leaving and coming back -------------------------------------------------------------
 
@@ -357,7 +323,6 @@ class Data(commands.Cog):
             except Exception:
                 log.exception("could not look for servers left while the bot was offline")
         try:
-            await self.show_erasures()
             await self.bot.store.reap_exports()
             for deletion in await self.bot.store.due_server_deletions():
                 if deletion.reason == "removed" and deletion.started_at is None \
@@ -418,9 +383,13 @@ class Data(commands.Cog):
             raise DataRefused("This confirmation has expired: run /me delete again.")
         erased = await datarights.erase_member(self.bot.store, member_id)
         log.info("erased member %s at their request", member_id)
-        # Their posts in the threads become tombstones too (recorded: a restart finishes it),
-        # and the buttons of what they voted on show the tallies without them.
-        self._showing = asyncio.create_task(self.show_erasures(), name="show-erasures")
+        # Their posts in the threads become tombstones too: the store marked them (and the
+        # replies naming them) to be redrawn, which the Moderation cog's redraw loop does,
+        # restart-safe; asked now rather than at its next round. And the buttons of what
+        # they voted on show the tallies without them.
+        moderation = self.bot.get_cog("Moderation")
+        if isinstance(moderation, CatchesUp):
+            self._redrawing = asyncio.create_task(moderation.catch_up(), name="erasure-redraw")
         await self.refresh_tallies(erased.targets)
         votes = erased.deleted.get("votes", 0)
         awards = erased.deleted.get("awards", 0)

@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from bot.store.base import Backend, Conn
-from bot.store.records import Contribution, LeaseLost, StoreError
+from bot.store.records import LeaseLost, StoreError
 from bot.store.rows import from_row, now_or, parse_ts
 
 #: What stands in a member-id column once that member's data is erased: no Discord id is 0.
@@ -310,15 +310,20 @@ class DataRightsQueries(Backend):
     async def start_server_export(self, guild_id: int, requested_by: int, owner: str, *,
                                   now: datetime | None = None
                                   ) -> tuple[DataExport, list[DataExport]]:
-        """Record a new export; returns it, and the server's earlier exports found stopped
-        half-way (lease lapsed) and now marked ``interrupted``, for the reply to mention.
-        ``StoreError`` if another export of the server is still running."""
+        """Record a new export; returns it, and the server's previous export if that one was
+        interrupted (stopped half-way by a restart: found here by its lapsed lease, or by
+        the data-rights loop before), for the reply to mention. ``ExportRunning`` if another
+        export of the server is still running."""
         stamp = now_or(now)
         async with self._tx() as conn:
-            rows = await conn.fetch(
+            await conn.execute(
                 "UPDATE data_exports SET state = 'interrupted', finished_at = $2"
-                " WHERE guild_id = $1 AND state = 'running' AND lease_expires_at < $2"
-                " RETURNING *", guild_id, stamp)
+                " WHERE guild_id = $1 AND state = 'running' AND lease_expires_at < $2",
+                guild_id, stamp)
+            rows = await conn.fetch(
+                "SELECT * FROM data_exports WHERE guild_id = $1 ORDER BY id DESC LIMIT 1",
+                guild_id)
+            rows = [r for r in rows if r["state"] == "interrupted"]
             running = await conn.fetchval(
                 "SELECT COUNT(*) FROM data_exports WHERE guild_id = $1 AND state = 'running'",
                 guild_id)
@@ -486,38 +491,33 @@ class DataRightsQueries(Backend):
     async def member_rows(self, member_id: int) -> dict[str, tuple[tuple[str, ...],
                                                                    list[tuple[Any, ...]]]]:
         """Every row, in every table, with ``member_id`` in one of its member columns:
-        {table: (columns, rows)}."""
+        {table: (columns, rows)}.
+
+        A row that is the member's own (their vote, their contribution: a ``delete`` or
+        ``tombstone`` column) comes whole. A row they only acted on for the server (a point
+        they removed as a moderator: a ``zero`` column) is someone else's: it comes with its
+        key, the columns naming the member and its times only, the rest ``None``."""
         found: dict[str, tuple[tuple[str, ...], list[tuple[Any, ...]]]] = {}
         async with self._read_tx() as conn:
             catalog = await self._catalog(conn)
             for table in TABLES:
                 if not table.members:
                     continue
+                own = [c for c, how in table.members.items() if how != "zero"]
                 condition = " OR ".join(f"{column} = $1" for column in table.members)
                 order = ", ".join(table.key) if isinstance(table, ServerTable) else "1"
                 rows = await conn.fetch(
                     f"SELECT * FROM {table.name} WHERE {condition} ORDER BY {order}",
                     member_id)
                 columns = catalog[table.name]
-                found[table.name] = (columns, [tuple(r[c] for c in columns) for r in rows])
+                keep = {*table.members, *(table.key if isinstance(table, ServerTable) else ()),
+                        "guild_id", *(c for c in columns if is_timestamp(c))}
+                found[table.name] = (columns, [
+                    tuple(r[c] if any(r[o] == member_id for o in own) or
+                          (c in keep and (c not in table.members or r[c] == member_id))
+                          else None for c in columns)
+                    for r in rows])
         return found
-
-    async def erasures_to_show(self, *, limit: int = 20) -> list[Contribution]:
-        """Erased contributions whose Discord message (and replies naming their author) are
-        still to be edited to the tombstone, oldest first."""
-        return await self._all(
-            Contribution, "SELECT * FROM contributions WHERE erased_at IS NOT NULL"
-            f" AND erasure_shown_at IS NULL ORDER BY id LIMIT {int(limit)}")
-
-    async def erasure_shown(self, contribution_id: int, *, now: datetime | None = None) -> None:
-        await self._run("UPDATE contributions SET erasure_shown_at = $2 WHERE id = $1",
-                        contribution_id, now_or(now))
-
-    async def replies_to(self, contribution_id: int) -> list[Contribution]:
-        """The rebuttals that answer ``contribution_id`` directly."""
-        return await self._all(
-            Contribution, "SELECT * FROM contributions WHERE parent_id = $1 ORDER BY id",
-            contribution_id)
 
     async def erase_member(self, member_id: int, *,
                            now: datetime | None = None) -> MemberErasure:
@@ -536,9 +536,16 @@ class DataRightsQueries(Backend):
             deleted["contribution_edits"] = await conn.execute(
                 "DELETE FROM contribution_edits WHERE contribution_id IN"
                 " (SELECT id FROM contributions WHERE author_id = $1)", member_id)
+            # Their messages, and the replies whose heading names them, are to be redrawn
+            # (the moderation cog's redraw loop shows each record's state, restart-safe).
+            await conn.execute(
+                "UPDATE contributions SET message_version = message_version + 1"
+                " WHERE parent_id IN (SELECT id FROM contributions WHERE author_id = $1)",
+                member_id)
             tombstoned = await conn.execute(
                 "UPDATE contributions SET author_id = $2, body = '',"
-                " erased_at = COALESCE(erased_at, $3), withdrawn_at = COALESCE(withdrawn_at, $3)"
+                " erased_at = COALESCE(erased_at, $3), withdrawn_at = COALESCE(withdrawn_at, $3),"
+                " message_version = message_version + 1"
                 " WHERE author_id = $1", member_id, ERASED_MEMBER, stamp)
             for table in TABLES:
                 for column, how in table.members.items():

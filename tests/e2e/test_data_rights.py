@@ -184,18 +184,18 @@ async def test_me_delete_turns_the_members_posts_in_the_threads_into_tombstones(
     record = await command(world, world.alice, "me delete")
     assert record.message is not None
     [button] = [c for row in record.message.components for c in row["components"]]
-    shown = asyncio.ensure_future(world.bot.wait_for("erasures_shown", timeout=20))
     click = await world.emu.click_button(world.alice, record.message, button["custom_id"])
     await click.wait_response(timeout=30)
-    await shown
-    assert counter_msg.content == "**Counterargument** · *removed at the author's request*"
+    tombstone = "**Counterargument** · *removed at the author's request*"
+    await world.emu.wait_for(lambda: counter_msg.content == tombstone
+                             and "a removed counterargument" in rebuttal_msg.content, 20)
     assert counter_msg.components == []
     assert COUNTER not in counter_msg.content and str(world.alice.id) not in counter_msg.content
     assert rebuttal_msg.content.startswith(
         f"**Rebuttal** by <@{world.carol.id}> to a removed counterargument")
     assert REBUTTAL in rebuttal_msg.content
     assert holding(await table_rows(store), world.alice.id) == []
-    assert await store.erasures_to_show() == []
+    assert await store.contributions_to_redraw() == []
     await world.emu.wait_for(lambda: "Agree · 0" in labels(opening), 20)
 
 

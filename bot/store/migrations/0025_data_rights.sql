@@ -4,9 +4,8 @@
 -- author is ERASED_MEMBER (0, no Discord id), and it stays in the tree as a tombstone,
 -- "removed at the author's request", so the replies under it keep their place.
 ALTER TABLE contributions ADD COLUMN erased_at {timestamp};
--- When the erased contribution's message, and the replies naming its author, were edited in
--- Discord to show the tombstone: NULL while that is still to do (a restart picks it up).
-ALTER TABLE contributions ADD COLUMN erasure_shown_at {timestamp};
+-- Its message, and those of the replies naming its author, are redrawn through
+-- message_version (migration 0020), as a moderator's removal is.
 -- One row per server whose data is to be deleted: due 30 days after the bot was removed
 -- (cancelled when it is invited back), or at once when a moderator asked. The deletion runs
 -- in batches from the data-rights loop; ``rows_done`` / ``rows_total`` are its progress,
