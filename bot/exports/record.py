@@ -27,20 +27,11 @@ from bot.summaries.model import channel_link
 
 WITHDRAWN = "withdrawn by its author"
 REMOVED = "removed by a moderator"
+
+
 #: A contribution whose author had their data erased (/me delete): no text, no author.
 ERASED = "removed at the author's request"
 ERASED_AUTHOR = "A former member"
-
-
-def _tombstone(contribution: Contribution) -> str | None:
-    """Why a contribution's text is not exported: its author had their data erased, a
-    moderator removed it (and why), or its author withdrew it; ``None`` for a live one."""
-    if contribution.erased:
-        return ERASED
-    if contribution.removed:
-        reason = " ".join((contribution.removal_reason or "").split())
-        return f"{REMOVED}: {reason}" if reason else REMOVED
-    return WITHDRAWN if contribution.withdrawn else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,7 +126,8 @@ async def read_debate(store: Store, guild_id: int, piece_id: int, *,
         authors.label(contribution.author_id)
     awards: dict[int, int] = {}
     for award in await store.list_awards(guild_id=guild_id):
-        awards[award.contribution_id] = awards.get(award.contribution_id, 0) + 1
+        if award.active:  # neither withdrawn by its giver nor revoked by a moderator
+            awards[award.contribution_id] = awards.get(award.contribution_id, 0) + 1
 
     async def node(contribution: Contribution, children: dict[int | None, list[Contribution]],
                    thread_id: int | None) -> ContributionNode:
@@ -171,6 +163,17 @@ async def read_debate(store: Store, guild_id: int, piece_id: int, *,
         link=(channel_link(guild_id, piece.channel_id, piece.message_id)
               if piece.message_id is not None else None),
         exported_at=now or datetime.now(UTC), arguments=tuple(argument_nodes))
+
+
+def _tombstone(contribution: Contribution) -> str | None:
+    """Why a contribution's text is not exported: its author had their data erased, a
+    moderator removed it (and why), or its author withdrew it; ``None`` for a live one."""
+    if contribution.erased:
+        return ERASED
+    if contribution.removed:
+        reason = " ".join((contribution.removal_reason or "").split())
+        return f"{REMOVED}: {reason}" if reason else REMOVED
+    return WITHDRAWN if contribution.withdrawn else None
 
 
 class _Pseudonyms:
