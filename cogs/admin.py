@@ -31,6 +31,7 @@ from bot.summaries import due_summary, next_slot
 from cogs.utils.checks import MODERATOR_DEFAULTS, ensure_moderator
 from cogs.utils.controls import refresh_buttons
 from cogs.utils.permissions import (
+    REVIEW_PERMISSIONS,
     SUMMARY_PERMISSIONS,
     missing_permissions,
     permission_names,
@@ -106,8 +107,6 @@ def schedule_line(settings: GuildSettings) -> str:
 REVIEW_MODE_LABELS = {"off": "off: post new pieces at once",
                       "on": "on: review every new piece",
                       "unsure": "unsure: review when the splitter is unsure of the split"}
-#: What the bot needs in the review channel: the preview is embeds with buttons.
-REVIEW_PERMISSIONS = ("view_channel", "send_messages", "embed_links", "read_message_history")
 
 
 def review_line(settings: GuildSettings) -> str:
