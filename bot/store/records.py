@@ -206,6 +206,9 @@ class ArgumentRecord:
     locked_at: datetime | None = None
     locked_by: int | None = None
     lock_reason: str | None = None
+    #: Locks and unlocks so far, and the last one announced in the thread.
+    lock_version: int = 0
+    lock_shown: int = 0
 
     @property
     def locked(self) -> bool:
