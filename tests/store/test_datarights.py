@@ -74,11 +74,6 @@ async def seed(store: Store, guild: int, *, tag: str) -> dict[str, Any]:
                                     now=at(5))
     await store.log_moderation(guild, MOD, "config.summary-off", now=at(5))
     await store.opt_in_boards(guild, MEMBER, f"{tag} member", now=at(5.5))
-    held = await store.create_review(guild, guild + 1, f"https://ex.org/{tag}-held", "{}", "{}",
-                                     "unsure", now=at(5.6))
-    assert held is not None
-    # Decided by MEMBER (as a moderator would), naming them in the note too.
-    await store.reject_review(held.id, MEMBER, f"off topic, said {MEMBER}", now=at(5.7))
     await store.claim_summary(guild, "2026-W47", now=at(6))
     job, _ = await store.start_server_export(guild, MEMBER, OWNER, now=at(7))
     await store.finish_server_export(job.id, "done", now=at(7))
