@@ -13,6 +13,7 @@ from typing import Any
 
 from bot.cliargs import add_database_option, command
 from bot.config import ConfigError, Settings
+from bot.datarights import add_export_data_command
 from bot.exports.cli import add_export_command, add_site_command
 from bot.logs import configure_logging
 from bot.redact import redact_text
@@ -73,6 +74,7 @@ def _parser() -> argparse.ArgumentParser:
     add_export_command(commands)
     add_site_command(commands)
     add_backup_commands(commands)
+    add_export_data_command(commands)
     return parser
 
 

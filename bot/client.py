@@ -38,7 +38,8 @@ ANSWER_GRACE_SECONDS = 2.0
 
 #: Extensions loaded at start, in order. Add new cogs here (e.g. "cogs.feeds").
 COGS: tuple[str, ...] = ("cogs.pieces", "cogs.debate", "cogs.feeds", "cogs.summaries",
-                         "cogs.exports", "cogs.admin", "cogs.review", "cogs.moderation")
+                         "cogs.exports", "cogs.admin", "cogs.review", "cogs.moderation",
+                         "cogs.boards", "cogs.data")
 
 
 class StartupError(RuntimeError):

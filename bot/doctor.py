@@ -29,11 +29,12 @@ import discord
 from bot.client import quiet_voice
 from bot.config import Settings
 from bot.publishing.port import ChannelKind, required_permissions
+from bot.publishing.review import review_channel
 from bot.redact import redact_text, redact_url
-from bot.store import Store, open_store
+from bot.store import GuildSettings, Store, open_store
 from bot.store.schema import load_migrations
 from bot.summaries import next_slot
-from cogs.utils.permissions import SUMMARY_PERMISSIONS, permission_names
+from cogs.utils.permissions import REVIEW_PERMISSIONS, SUMMARY_PERMISSIONS, permission_names
 
 #: How long the gateway may take to say which servers the bot is in; a guard, not a goal.
 READY_TIMEOUT_SECONDS = 60.0
@@ -142,7 +143,8 @@ async def _commands(client: discord.Client, settings: Settings) -> Finding:
 
 async def _channels(store: Store, guild: discord.Guild) -> list[Finding]:
     findings = []
-    for subscription in await store.list_subscriptions(guild_id=guild.id):
+    subscriptions = await store.list_subscriptions(guild_id=guild.id)
+    for subscription in subscriptions:
         channel = guild.get_channel(subscription.channel_id)
         feed = await store.get_feed(subscription.feed_id)
         what = f"feed {redact_url(feed.url) if feed else subscription.feed_id}"
@@ -168,7 +170,22 @@ async def _channels(store: Store, guild: discord.Guild) -> list[Finding]:
     elif not findings:
         findings.append(Finding(None, guild.name, "no feed followed and no weekly summary set",
                                 "`/feed add` and `/config summary` (README: In Discord)"))
+        return findings
+    if settings.review_mode != "off" or any(s.review_mode not in (None, "off")
+                                            for s in subscriptions):
+        findings.append(_review(guild, settings))
     return findings
+
+
+def _review(guild: discord.Guild, settings: GuildSettings) -> Finding:
+    """Where pieces held for review wait, when some feed holds them."""
+    channel_id = review_channel(settings)
+    channel = guild.get_channel(channel_id) if channel_id is not None else None
+    if not isinstance(channel, discord.TextChannel):
+        return Finding(False, guild.name, "review is on, but the channel where pieces wait "
+                       + ("is gone" if channel_id is not None else "is not set"),
+                       "`/config review channel:` a channel only moderators can see")
+    return _permissions(guild, channel, REVIEW_PERMISSIONS, "holds pieces for review")
 
 
 def _permissions(guild: discord.Guild, channel: discord.TextChannel | discord.ForumChannel,

@@ -44,6 +44,9 @@ class Pace:
     moderation_seconds: float = 60.0
     #: Seconds a process holds a piece it is publishing before another may take it over.
     publish_lease_seconds: float = LEASE_SECONDS
+    #: Minutes between looks for servers' data deletions that are due (30 days after the
+    #: bot was removed) or were cut short by a restart.
+    data_rights_minutes: float = 5.0
 
     @classmethod
     def take_overrides(cls, options: dict[str, Any]) -> dict[str, Any]:

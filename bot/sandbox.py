@@ -66,7 +66,7 @@ REBUTTAL_TEXT = (
 #: How much of an argument's title the scripted texts quote.
 _QUOTED = 60
 
-MIND_CHANGED_TEXT = "I had not thought about who pays and who gains."
+MIND_CHANGED_TEXT = "I had not thought about who pays for a change and who gains from it."
 
 
 def quoting(argument_title: str, text: str) -> str:

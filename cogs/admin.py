@@ -12,19 +12,26 @@ import dataclasses
 import functools
 import logging
 import zoneinfo
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.debate.rules import DEFAULT_MAX_LENGTH
+from bot.debate.gates import Gates
+from bot.debate.rules import (
+    DEFAULT_MAX_LENGTH,
+    DEFAULT_MAX_REASON_LENGTH,
+    DEFAULT_MIN_REASON_LENGTH,
+)
 from bot.publishing.review import review_channel
 from bot.store import GuildSettings
 from bot.summaries import due_summary, next_slot
 from cogs.utils.checks import MODERATOR_DEFAULTS, ensure_moderator
+from cogs.utils.controls import refresh_buttons
 from cogs.utils.permissions import (
+    REVIEW_PERMISSIONS,
     SUMMARY_PERMISSIONS,
     missing_permissions,
     permission_names,
@@ -39,6 +46,12 @@ log = logging.getLogger(__name__)
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 MIN_COUNTER_LENGTH = 10
 MAX_COUNTER_LENGTH = DEFAULT_MAX_LENGTH
+DAY_SECONDS = 86_400
+#: Ten years of account age, a year in the server: more is no gate, it is a closed door.
+MAX_GATE_DAYS = 3650
+MAX_GATE_HOURS = 8760
+#: Debates whose buttons a gate change refreshes at once (older ones at their next vote).
+REFRESH_BUTTONS_FOR = timedelta(days=7)
 #: Offered when the time zone box is still empty (after the guild's own zone).
 COMMON_ZONES = ("UTC", "Europe/London", "Europe/Paris", "Europe/Berlin", "America/New_York",
                 "America/Chicago", "America/Denver", "America/Los_Angeles", "America/Sao_Paulo",
@@ -94,8 +107,6 @@ def schedule_line(settings: GuildSettings) -> str:
 REVIEW_MODE_LABELS = {"off": "off: post new pieces at once",
                       "on": "on: review every new piece",
                       "unsure": "unsure: review when the splitter is unsure of the split"}
-#: What the bot needs in the review channel: the preview is embeds with buttons.
-REVIEW_PERMISSIONS = ("view_channel", "send_messages", "embed_links", "read_message_history")
 
 
 def review_line(settings: GuildSettings) -> str:
@@ -268,6 +279,7 @@ class Admin(commands.Cog):
                 lines.append(f"⚠️ I can't post there yet: I need {permission_names(missing)} "
                              f"in <#{channel.id}>. Pieces wait until I can.")
         await reply(interaction, "\n".join(lines))
+
     # --- where moderators hear from the bot ------------------------------------------------
 
     @config.command(name="moderators-channel",
@@ -317,6 +329,92 @@ class Admin(commands.Cog):
                      f"<#{channel.id}>.")
         return text
 
+    # --- gates against brigading and awards ------------------------------------------------
+
+    gates = app_commands.Group(name="gates", description="Who may vote, counter and award "
+                               "(moderators; all off by default)", parent=config)
+
+    async def _set_gate(self, interaction: discord.Interaction, action: str, details: str,
+                        **changes: Any) -> None:
+        guild_id = self._guild_id(interaction)
+        settings = await self.bot.store.update_guild_settings(guild_id, **changes)
+        self.bot.debate.forget_gates(guild_id)
+        await self.bot.store.log_moderation(guild_id, interaction.user.id,
+                                            f"config.gates.{action}", details=details)
+        lines = "\n".join(f"- {line}" for line in Gates.from_settings(settings).lines())
+        refreshed = ""
+        if action != "counter-rate":  # the other gates move the tallies
+            since = datetime.now(UTC) - REFRESH_BUTTONS_FOR
+            for channel_id, message_id, target in \
+                    await self.bot.store.messages_with_tallies(guild_id, since):
+                refresh_buttons(self.bot, channel_id, message_id, target)
+            refreshed = ("\nThe buttons of the last week's debates are being brought up to "
+                         "date; older ones follow at their next vote.")
+        await reply(interaction, "Gates for this server now (votes already cast are kept; "
+                                 "tallies count them by the rules in force):\n" + lines
+                    + refreshed)
+
+    @gates.command(name="account-age", description="Minimum age of a Discord account to vote, "
+                                                   "counter or award (0: off)")
+    @app_commands.describe(days=f"Days, 0-{MAX_GATE_DAYS}; 0 turns the gate off")
+    async def gate_account_age(self, interaction: discord.Interaction,
+                               days: app_commands.Range[int, 0, MAX_GATE_DAYS]) -> None:
+        await self._set_gate(interaction, "account-age", f"days={days}",
+                             gate_account_age_s=days * DAY_SECONDS or None)
+
+    @gates.command(name="time-in-server", description="Minimum time in this server to vote, "
+                                                      "counter or award (0: off)")
+    @app_commands.describe(hours=f"Hours, 0-{MAX_GATE_HOURS}; 0 turns the gate off")
+    async def gate_membership(self, interaction: discord.Interaction,
+                              hours: app_commands.Range[int, 0, MAX_GATE_HOURS]) -> None:
+        await self._set_gate(interaction, "time-in-server", f"hours={hours}",
+                             gate_membership_s=hours * 3600 or None)
+
+    @gates.command(name="role", description="A role members need to vote, counter or award "
+                                            "(leave empty: none)")
+    @app_commands.describe(role="The required role; leave empty to require none")
+    async def gate_role(self, interaction: discord.Interaction,
+                        role: discord.Role | None = None) -> None:
+        if role is not None and role.is_default():
+            role = None  # @everyone: every member has it, so no gate
+        await self._set_gate(interaction, "role",
+                             f"role:{role.id}" if role is not None else "none",
+                             gate_role_id=role.id if role is not None else None)
+
+    @gates.command(name="counter-rate", description="Most counterarguments and rebuttals a "
+                                                    "member may post per hour (0: no limit)")
+    @app_commands.describe(per_hour="Posts per member per hour, 0-100; 0 removes the limit")
+    async def gate_counter_rate(self, interaction: discord.Interaction,
+                                per_hour: app_commands.Range[int, 0, 100]) -> None:
+        await self._set_gate(interaction, "counter-rate", f"per_hour={per_hour}",
+                             gate_counter_rate=per_hour or None)
+
+    @gates.command(name="established", description="Show an established members' tally "
+                                                   "beside the full one (0: off)")
+    @app_commands.describe(days="Account age and time in the server, in days, that make a "
+                                f"member established (0-{MAX_GATE_DAYS}; 0 turns it off)")
+    async def gate_established(self, interaction: discord.Interaction,
+                               days: app_commands.Range[int, 0, MAX_GATE_DAYS]) -> None:
+        await self._set_gate(interaction, "established", f"days={days}",
+                             established_s=days * DAY_SECONDS or None)
+
+    @config.command(name="award-reason",
+                    description="Shortest explanation a \"changed my mind\" needs (leave "
+                                "empty for the default)")
+    @app_commands.describe(n=f"Characters, 1-{DEFAULT_MAX_REASON_LENGTH}; leave empty for "
+                             f"{DEFAULT_MIN_REASON_LENGTH}")
+    async def award_reason(
+            self, interaction: discord.Interaction,
+            n: app_commands.Range[int, 1, DEFAULT_MAX_REASON_LENGTH] | None = None) -> None:
+        guild_id = self._guild_id(interaction)
+        settings = await self.bot.store.update_guild_settings(guild_id, award_min_reason=n)
+        await self.bot.store.log_moderation(
+            guild_id, interaction.user.id, "config.award-reason",
+            details=str(n) if n is not None else "default")
+        effective = self.bot.debate.rules.for_guild(settings).min_reason_length
+        await reply(interaction, f"\"Changed my mind\" now needs an explanation of at least "
+                                 f"{effective} characters.")
+
     # --- overview ---------------------------------------------------------------------------
 
     @config.command(name="show", description="This server's Counterpoint settings")
@@ -355,6 +453,11 @@ class Admin(commands.Cog):
         embed.add_field(name="Feed limit", value=str(feed_limit))
         embed.add_field(name="Review before posting", value=review_line(settings),
                         inline=False)
+        embed.add_field(name="Gates", value="\n".join(Gates.from_settings(settings).lines()),
+                        inline=False)
+        embed.add_field(name="\"Changed my mind\" explanation", value=(
+            f"at least {rules.for_guild(settings).min_reason_length} characters"
+            + ("" if settings.award_min_reason is not None else " (default)")))
         if settings.updated_at is not None:
             embed.set_footer(text="Last changed")
             embed.timestamp = settings.updated_at

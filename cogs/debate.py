@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
 import discord
@@ -18,20 +19,22 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.debate import (
+    AwardRevoked,
     Control,
     DebateRules,
     DebateService,
     EditWindowClosed,
     NotYours,
-    OwnContribution,
     parse_custom_id,
 )
-from bot.debate.errors import noun
+from bot.debate.errors import duration, noun
+from bot.debate.gates import discord_time
 from bot.debate.rules import DEFAULT_MAX_LENGTH
 from bot.debate.service import utc_now
-from bot.store import Contribution, Store, Tally, VoteClick, VoteTarget
+from bot.store import Award, Contribution, Store, Tally, VoteClick, VoteTarget
 from cogs.utils.contributions import contribution_content
-from cogs.utils.controls import DEBATE_COG, contribution_view, view_for
+from cogs.utils.controls import DEBATE_COG, contribution_view, unaward_view, view_for
+from cogs.utils.members import member_facts
 from cogs.utils.replies import NO_MENTIONS, answer_error, reply
 
 if TYPE_CHECKING:
@@ -84,7 +87,7 @@ class TallyRefresher:
 
     async def _keep_fresh(self, channel_id: int, message_id: int, target: VoteTarget) -> None:
         failures = 0
-        shown: Tally | None = None
+        shown: _Face | None = None
         try:
             while True:
                 # Coalesce: the votes of this window share one edit.
@@ -119,22 +122,26 @@ class TallyRefresher:
                 del self._tasks[message_id]
 
     async def _edit(self, channel_id: int, message_id: int, target: VoteTarget,
-                    shown: Tally | None) -> Tally:
+                    shown: _Face | None) -> _Face:
         """Read the tally and, if the message shows another, edit it once; returns the tally
         the message shows now. One edit per window, however fast the votes come: edits
         back to back would spend Discord's rate limit and the event loop on a count that is
         out of date again before it lands."""
+        awards: int | None = None
         if target.kind == "contribution":
             contribution = await self.store.get_contribution(target.id)
             if contribution is None or not contribution.live:
                 raise _GiveUp  # withdrawn or removed: its message has no tallies any more
-        tally = await self.store.tally(target)
-        if tally == shown:
-            return tally
+            awards = await self.store.count_awards(target.id)
+        tally, established = await self.store.tallies(target)
+        face = _Face(tally, established, awards)
+        if face == shown:
+            return face
         message = self.client.get_partial_messageable(channel_id).get_partial_message(
             message_id)
         try:
-            await message.edit(view=view_for(target, tally), allowed_mentions=NO_MENTIONS)
+            await message.edit(view=view_for(target, tally, established=established,
+                                             awards=awards), allowed_mentions=NO_MENTIONS)
             if target.kind == "contribution":
                 # A moderator may have removed it while this edit was on its way: its
                 # tombstone then landed first, and must not keep these buttons.
@@ -145,7 +152,7 @@ class TallyRefresher:
         except (discord.NotFound, discord.Forbidden) as exc:
             log.warning("cannot refresh the tally on message %s: %s", message_id, exc)
             raise _GiveUp from exc
-        return tally
+        return face
 
     async def flush(self) -> None:
         """Wait for the scheduled edits (used at shutdown and by tests)."""
@@ -161,6 +168,16 @@ class TallyRefresher:
 
 class _GiveUp(Exception):
     """The message's tally cannot or need not be refreshed any more."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Face:
+    """What a message's buttons show: the tally, the established members' tally beside it
+    (where it differs) and, on a contribution, its "changed my mind" awards."""
+
+    tally: Tally
+    established: Tally
+    awards: int | None
 
 
 class ContributionForm(discord.ui.Modal):
@@ -193,13 +210,15 @@ class ContributionForm(discord.ui.Modal):
                    placeholder=f"At least {rules.min_length} characters, one clear point.")
 
     @classmethod
-    def award(cls, control: Control, kind: str, max_length: int) -> ContributionForm:
-        """Changed my mind: the reason is optional (the click is the point; a sentence makes
-        the summary richer)."""
+    def award(cls, control: Control, kind: str, rules: DebateRules) -> ContributionForm:
+        """Changed my mind: an explanation is required, as DeltaBot requires one (the
+        guild's minimum, at most the rules' maximum)."""
         return cls(control, f"This {noun(kind)} changed my mind",
-                   "What changed your mind? (optional)", required=False,
-                   max_length=max_length,
-                   placeholder="Quoted in the weekly summary; your name is not shown.")
+                   "What changed your mind, and why?", required=True,
+                   min_length=max(1, rules.min_reason_length),
+                   max_length=rules.max_reason_length,
+                   placeholder=f"At least {rules.min_reason_length} characters. Quoted in the "
+                               "weekly summary; your name is not shown.")
 
     @classmethod
     def from_submit(cls, interaction: discord.Interaction) -> ContributionForm | None:
@@ -237,7 +256,8 @@ class Debate(commands.Cog, name=DEBATE_COG):
     async def on_control(self, interaction: discord.Interaction, control: Control) -> None:
         handlers = {"vote": self._vote, "counter": self._open_counter,
                     "rebut": self._open_rebuttal, "award": self._open_award,
-                    "edit": self._open_edit, "withdraw": self._withdraw}
+                    "edit": self._open_edit, "withdraw": self._withdraw,
+                    "unaward": self._unaward}
         handler = handlers.get(control.action)
         if handler is None:
             await reply(interaction, "That button is not used any more.")
@@ -251,7 +271,9 @@ class Debate(commands.Cog, name=DEBATE_COG):
         # made, and a double click is one click (the store decides both, under its lock).
         click = VoteClick(interaction.id, discord.utils.snowflake_time(interaction.id))
         result = await self.debate.vote(control.target, interaction.user.id, control.value,
-                                        click=click, debounce=self.bot.pace.vote_debounce)
+                                        click=click, debounce=self.bot.pace.vote_debounce,
+                                        facts=member_facts(interaction),
+                                        guild_id=interaction.guild_id)
         if interaction.message is not None and result.action != "repeated":
             self.tallies.schedule(interaction.channel_id or interaction.message.channel.id,
                                   interaction.message.id, control.target)
@@ -268,22 +290,55 @@ class Debate(commands.Cog, name=DEBATE_COG):
 
     async def _open_counter(self, interaction: discord.Interaction, control: Control) -> None:
         argument = await self.debate.open_for_replies(control.target)
+        # The gates first: nobody writes a counterargument that will be refused.
+        await self.debate.check_gate(interaction.guild_id or 0, member_facts(interaction),
+                                     "counter")
         number = getattr(argument, "number", None)
         title = f"Counter argument {number}" if number else "Your counterargument"
         await self._form(interaction, control, title, "Your counterargument")
 
     async def _open_rebuttal(self, interaction: discord.Interaction, control: Control) -> None:
         parent = await self.debate.open_for_replies(control.target)
+        await self.debate.check_gate(interaction.guild_id or 0, member_facts(interaction),
+                                     "counter")
         kind = getattr(parent, "kind", "contribution")
         await self._form(interaction, control, f"Rebut this {noun(kind)}", "Your rebuttal")
 
     async def _open_award(self, interaction: discord.Interaction, control: Control) -> None:
-        target = await self.debate.open_target(control.target)
-        assert isinstance(target, Contribution)
-        if target.author_id == interaction.user.id:
-            raise OwnContribution.award()
-        await ContributionForm.award(control, target.kind,
-                                     self.debate.rules.max_reason_length).open(interaction)
+        given = await self.store.get_member_award(interaction.user.id, control.target.id)
+        if given is not None and given.active:
+            await self._already_awarded(interaction, given)
+            return
+        if given is not None and given.revoked_at is not None:
+            raise AwardRevoked(given.revoke_reason)
+        target = await self.debate.award_target(
+            interaction.user.id, control.target.id, facts=member_facts(interaction),
+            bot_id=self.bot.user.id if self.bot.user else None)
+        rules = await self.debate.rules_for(target.guild_id)
+        await ContributionForm.award(control, target.kind, rules).open(interaction)
+
+    async def _already_awarded(self, interaction: discord.Interaction, award: Award) -> None:
+        """A second click: say so, and offer to withdraw while the giver still may."""
+        window = self.debate.rules.award_window
+        until = award.created_at + window
+        text = (f"You credited this with changing your mind {discord_time(award.created_at)}."
+                " Each member can do that once per contribution.")
+        if utc_now() < until:
+            await interaction.response.send_message(
+                f"{text} You can withdraw it until {discord_time(until)}.",
+                view=unaward_view(award.contribution_id), ephemeral=True,
+                allowed_mentions=NO_MENTIONS)
+            return
+        await reply(interaction, f"{text} It's more than {duration(window)} old, so it stays "
+                                 "in the record.")
+
+    async def _unaward(self, interaction: discord.Interaction, control: Control) -> None:
+        award = await self.debate.withdraw_award(interaction.user.id, control.target.id)
+        contribution = await self.store.get_contribution(award.contribution_id)
+        if contribution is not None:
+            await self._refresh_contribution(contribution)
+        await reply(interaction, "Your \"changed my mind\" is withdrawn; it no longer counts. "
+                                 "You can give it again if this point moves you after all.")
 
     async def _open_edit(self, interaction: discord.Interaction, control: Control) -> None:
         contribution = await self._own_recent(interaction, control, "edit")
@@ -338,21 +393,31 @@ class Debate(commands.Cog, name=DEBATE_COG):
                          text: str) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
         user = interaction.user.id
+        facts = member_facts(interaction)
         if control.action == "counter":
-            contribution = await self.debate.add_counter(control.target.id, user, text)
+            contribution = await self.debate.add_counter(control.target.id, user, text,
+                                                         facts=facts)
             message = await self._post(contribution, None)
             await reply(interaction, f"Your counterargument is posted: {message.jump_url}")
         elif control.action == "rebut":
-            contribution = await self.debate.add_rebuttal(control.target.id, user, text)
+            contribution = await self.debate.add_rebuttal(control.target.id, user, text,
+                                                          facts=facts)
             parent = await self.store.get_contribution(control.target.id)
             message = await self._post(contribution, parent)
             await reply(interaction, f"Your rebuttal is posted: {message.jump_url}")
         elif control.action == "award":
-            award = await self.debate.changed_my_mind(user, control.target.id, text or None)
+            award = await self.debate.changed_my_mind(
+                user, control.target.id, text or None, facts=facts,
+                bot_id=self.bot.user.id if self.bot.user else None)
             credited = await self.store.get_contribution(award.contribution_id)
             kind = noun(credited.kind) if credited is not None else "point"
+            if credited is not None:
+                await self._refresh_contribution(credited)
+            until = award.created_at + self.debate.rules.award_window
             await reply(interaction, f"Noted: this {kind} changed your mind. It counts in the "
-                                     "weekly summary; your name is never shown.")
+                                     "weekly summary, where your name is never shown. Changed "
+                                     "your mind again? Click the button once more until "
+                                     f"{discord_time(until)} to withdraw it.")
         elif control.action == "edit":
             contribution = await self.debate.edit(control.target.id, user, text)
             await self._rerender(contribution)
@@ -371,7 +436,7 @@ class Debate(commands.Cog, name=DEBATE_COG):
                       text: app_commands.Range[str, 1, DEFAULT_MAX_LENGTH]) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
         contribution = await self.debate.counter_in_thread(
-            interaction.channel_id, interaction.user.id, text)
+            interaction.channel_id, interaction.user.id, text, facts=member_facts(interaction))
         message = await self._post(contribution, None)
         await reply(interaction, f"Your counterargument is posted: {message.jump_url}")
 
@@ -406,6 +471,19 @@ class Debate(commands.Cog, name=DEBATE_COG):
             raise
         await self.store.record_contribution_message(contribution.id, message.id)
         return message
+
+    def refresh_buttons(self, channel_id: int, message_id: int, target: VoteTarget) -> None:
+        """Bring a message's buttons up to date (for other cogs: a revoked award)."""
+        self.tallies.schedule(channel_id, message_id, target)
+
+    async def _refresh_contribution(self, contribution: Contribution) -> None:
+        """Its buttons show its awards: refresh them after one is given or taken back."""
+        if contribution.message_id is None:
+            return
+        argument = await self.store.get_argument(contribution.argument_id)
+        if argument is not None and argument.thread_id is not None:
+            self.tallies.schedule(argument.thread_id, contribution.message_id,
+                                  VoteTarget.contribution(contribution.id))
 
     async def _rerender(self, contribution: Contribution) -> None:
         if contribution.message_id is None:

@@ -70,7 +70,9 @@ class Exports(commands.Cog):
         assert interaction.guild_id is not None  # guild_only
         chosen = FORMATS[format]
         try:
-            record = await read_debate(self.bot.store, interaction.guild_id, piece)
+            record = await read_debate(
+                self.bot.store, interaction.guild_id, piece,
+                names=await self.bot.store.board_names(interaction.guild_id))
         except NotFound as exc:
             raise ExportFailed(f"This server has no piece {piece}. {_PICK_A_PIECE}") from exc
         data = chosen.render(record).encode("utf-8")
@@ -86,7 +88,7 @@ class Exports(commands.Cog):
                      f"{len(record.arguments)} argument{'s' * (len(record.arguments) != 1)}, "
                      f"{counted} counterargument{'s' * (counted != 1)} and rebuttal"
                      f"{'s' * (counted != 1)}, as {chosen.description}. Members are numbered, "
-                     "not named."),
+                     "not named, unless they opted in with /boards opt-in."),
             attachments=[discord.File(io.BytesIO(data),
                                       filename=f"debate-{record.piece_id}{chosen.suffix}")],
             allowed_mentions=NO_MENTIONS)

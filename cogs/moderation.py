@@ -5,8 +5,9 @@ the moderation log. The thin Discord side of :class:`bot.moderation.ModerationSe
   contribution**, and ``/mod remove``, ``/mod restore``, ``/mod lock``, ``/mod unlock``.
 - ``/modlog`` pages through the moderation log with persistent Prev / Next buttons.
 - A loop (every ``Pace.moderation_seconds``, first at start) finishes what Discord has not
-  been shown yet: a tombstone or restore whose edit was cut short, log entries owed to the
-  log channel. Each step is recorded in the store, so a restart picks up where it stopped.
+  been shown yet: a tombstone or restore whose edit was cut short, a lock or unlock not yet
+  announced in its thread, log entries owed to the log channel. Each step is recorded in the
+  store, so a restart picks up where it stopped.
 
 Every command and button checks its caller at run time (``cogs.utils.checks``), on top of the
 default permissions that hide them from members.
@@ -37,7 +38,7 @@ from bot.moderation import (
     parse_message_reference,
 )
 from bot.pace import Pace
-from bot.store import Contribution, ModerationEntry, Store, VoteTarget
+from bot.store import ArgumentRecord, Contribution, ModerationEntry, Store, VoteTarget
 from bot.text import shorten
 from cogs.utils.checks import MODERATOR_DEFAULTS, ensure_moderator, is_moderator
 from cogs.utils.contributions import contribution_content
@@ -297,7 +298,7 @@ class Moderation(commands.Cog):
         self.kick()
         await reply(interaction, "Locked: members can still vote here, but new "
                                  "counterarguments and rebuttals are refused until "
-                                 "`/mod unlock`.")
+                                 "`/mod unlock`. The thread says so.")
 
     @mod.command(name="unlock", description="Open this argument's debate again")
     @app_commands.describe(reason="Why (optional, kept in the moderation log)")
@@ -369,6 +370,8 @@ class Moderation(commands.Cog):
         async with self._catching_up:
             for contribution in await self.store.contributions_to_redraw():
                 await self.redraw(contribution)
+            for argument in await self.store.locks_to_announce():
+                await self._announce_lock(argument)
             for entry in await self.store.unposted_moderation():
                 await self._post_entry(entry)
         self.bot.dispatch("moderation_caught_up")
@@ -404,6 +407,28 @@ class Moderation(commands.Cog):
         await self.store.record_contribution_shown(contribution.id,
                                                    contribution.message_version)
         return True
+
+    async def _announce_lock(self, argument: ArgumentRecord) -> None:
+        """Say in the thread that its debate is locked (and why) or open again."""
+        assert argument.thread_id is not None
+        if argument.locked:
+            why = f": {plain(argument.lock_reason)}" if argument.lock_reason else ""
+            text = (f"🔒 **A moderator locked this debate**{why}. Votes go on; new "
+                    "counterarguments and rebuttals wait until it is unlocked.")
+        else:
+            text = ("🔓 **This debate is open again**: counterarguments and rebuttals are "
+                    "welcome.")
+        thread = self.bot.get_partial_messageable(argument.thread_id)
+        try:
+            await thread.send(text, nonce=f"lk{argument.id}v{argument.lock_version}",
+                              allowed_mentions=NO_MENTIONS)
+        except (discord.NotFound, discord.Forbidden) as exc:
+            log.warning("cannot announce the lock of argument %s: %s", argument.id, exc)
+        except (discord.HTTPException, OSError, TimeoutError) as exc:
+            log.info("announcing the lock of argument %s failed (%s); trying again later",
+                     argument.id, exc)
+            return
+        await self.store.record_lock_announced(argument.id, argument.lock_version)
 
     async def _post_entry(self, entry: ModerationEntry) -> None:
         assert entry.post_channel_id is not None

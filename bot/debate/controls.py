@@ -6,7 +6,8 @@ without any per-message state::
     cp:v:a:123:+    agree with argument 123          cp:v:c:456:-   disagree with contribution 456
     cp:c:a:123      write a counterargument to 123   cp:r:c:456     rebut contribution 456
     cp:m:c:456      "changed my mind" on 456         cp:e:c:456     edit 456 (its author)
-    cp:w:c:456      withdraw 456 (its author)
+    cp:w:c:456      withdraw 456 (its author)          cp:u:c:456     withdraw my "changed my
+                                                                      mind" on 456
 
 ``cp`` keeps the namespace apart from other bots' and views' ids; ``a`` / ``c`` say whether
 the id is an argument's or a contribution's (the two id sequences overlap). Ids are store ids
@@ -32,7 +33,7 @@ PREFIX = "cp"
 MAX_CUSTOM_ID_LENGTH = 100
 MAX_ID = 2**63 - 1  # the store's ids are BIGINT on PostgreSQL, INTEGER (64-bit) on SQLite
 
-ControlAction = Literal["vote", "counter", "rebut", "award", "edit", "withdraw"]
+ControlAction = Literal["vote", "counter", "rebut", "award", "edit", "withdraw", "unaward"]
 
 _ID = r"(?P<id>[1-9][0-9]{0,18})"
 VOTE_PATTERN = rf"{PREFIX}:v:(?P<kind>[ac]):{_ID}:(?P<value>[+-])"
@@ -41,6 +42,7 @@ REBUT_PATTERN = rf"{PREFIX}:r:c:{_ID}"
 AWARD_PATTERN = rf"{PREFIX}:m:c:{_ID}"
 EDIT_PATTERN = rf"{PREFIX}:e:c:{_ID}"
 WITHDRAW_PATTERN = rf"{PREFIX}:w:c:{_ID}"
+UNAWARD_PATTERN = rf"{PREFIX}:u:c:{_ID}"
 
 #: Each action's template, e.g. for one ``DynamicItem`` subclass per action.
 PATTERNS: dict[ControlAction, str] = {
@@ -50,6 +52,7 @@ PATTERNS: dict[ControlAction, str] = {
     "award": AWARD_PATTERN,
     "edit": EDIT_PATTERN,
     "withdraw": WITHDRAW_PATTERN,
+    "unaward": UNAWARD_PATTERN,
 }
 _COMPILED = {action: re.compile(pattern) for action, pattern in PATTERNS.items()}
 _KIND_CODE: dict[TargetKind, str] = {"argument": "a", "contribution": "c"}
@@ -72,7 +75,7 @@ class Control:
             return vote_custom_id(self.target, self.value if self.value is not None else 0)
         builders = {"counter": counter_custom_id, "rebut": rebut_custom_id,
                     "award": award_custom_id, "edit": edit_custom_id,
-                    "withdraw": withdraw_custom_id}
+                    "withdraw": withdraw_custom_id, "unaward": unaward_custom_id}
         expected: TargetKind = "argument" if self.action == "counter" else "contribution"
         if self.target.kind != expected:
             article = "an" if expected == "argument" else "a"
@@ -129,6 +132,12 @@ def edit_custom_id(contribution_id: int) -> str:
 def withdraw_custom_id(contribution_id: int) -> str:
     """``cp:w:c:456`` — withdraw a contribution (the service checks author and window)."""
     return _checked(f"{PREFIX}:w:c:{_check_id(contribution_id)}")
+
+
+def unaward_custom_id(contribution_id: int) -> str:
+    """``cp:u:c:456`` — withdraw the clicking member's "changed my mind" on 456 (its giver,
+    within a day: the service checks)."""
+    return _checked(f"{PREFIX}:u:c:{_check_id(contribution_id)}")
 
 
 def parse_custom_id(custom_id: str) -> Control | None:

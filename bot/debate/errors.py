@@ -159,6 +159,45 @@ class AlreadyAwarded(DebateError):
             "can do that once per contribution.")
 
 
+class AwardRevoked(DebateError):
+    """A moderator revoked the member's award to this contribution: it cannot be given again."""
+
+    def __init__(self, reason: str | None) -> None:
+        why = f" ({reason})" if reason else ""
+        super().__init__(
+            f"A moderator revoked your credit to this contribution{why}, so you can't give it "
+            "again.")
+
+
+class UnknownAward(DebateError):
+    """No award of this server has that number."""
+
+    def __init__(self, award_id: int) -> None:
+        super().__init__(
+            f"This server has no \"changed my mind\" award number {award_id}. /awards list "
+            "shows a contribution's awards with their numbers.")
+        self.award_id = award_id
+
+
+class NoAward(DebateError):
+    """The member has no award to withdraw on this contribution."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "You haven't credited this contribution with changing your mind, so there is "
+            "nothing to withdraw.")
+
+
+class AwardWindowClosed(DebateError):
+    """An award can be withdrawn by its giver for ``DebateRules.award_window``."""
+
+    def __init__(self, window: timedelta, age: timedelta) -> None:
+        super().__init__(
+            f"You can withdraw a \"changed my mind\" only within {duration(window)} of giving "
+            f"it; you gave this one {duration(age)} ago, so it stays in the record.")
+        self.window, self.age = window, age
+
+
 class OwnContribution(DebateError):
     """A member may not award, or rebut, their own contribution."""
 
@@ -167,6 +206,12 @@ class OwnContribution(DebateError):
         return cls(
             "You can't credit your own contribution with changing your mind. Save it for a "
             "point someone else made that moved you.")
+
+    @classmethod
+    def bot(cls) -> OwnContribution:
+        return cls(
+            "Counterpoint's own posts can't be credited with changing your mind: credit the "
+            "member whose point moved you.")
 
     @classmethod
     def rebuttal(cls, window: timedelta) -> OwnContribution:

@@ -17,8 +17,12 @@ Decisions, and why:
 - **No rebutting yourself**: a member answers others, not their own point; their own
   correction goes in an edit within the window (or a new counterargument). Otherwise a member
   could pad the record, and the summaries' reply counts, with a monologue.
-- **"Changed my mind" reasons** are optional, one line (whitespace collapsed, since summaries
-  quote them inline) and at most ``max_reason_length`` characters.
+- **"Changed my mind" needs an explanation**, as r/changemyview's DeltaBot requires: at least
+  ``min_reason_length`` characters (50 unless the server sets its own, at most
+  ``max_reason_length``), one line (whitespace collapsed, since summaries quote them inline).
+  A click alone is cheap to give and to brigade; a sentence says what moved the member. The
+  giver may withdraw it for ``award_window`` (a day): long enough to think again, short
+  enough that the weekly record settles.
 """
 
 from __future__ import annotations
@@ -41,6 +45,10 @@ DEFAULT_MAX_LENGTH = 1800
 DEFAULT_EDIT_WINDOW = timedelta(minutes=15)
 DEFAULT_MAX_DEPTH = 10
 DEFAULT_MAX_REASON_LENGTH = 300
+#: The shortest explanation a "changed my mind" award takes unless a server sets its own.
+DEFAULT_MIN_REASON_LENGTH = 50
+#: How long the giver of an award may withdraw it.
+DEFAULT_AWARD_WINDOW = timedelta(hours=24)
 
 # Zero-width and BOM characters render as nothing, yet str.strip() keeps them.
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
@@ -72,6 +80,8 @@ class DebateRules:
     edit_window: timedelta = DEFAULT_EDIT_WINDOW
     max_depth: int = DEFAULT_MAX_DEPTH
     max_reason_length: int = DEFAULT_MAX_REASON_LENGTH
+    min_reason_length: int = DEFAULT_MIN_REASON_LENGTH
+    award_window: timedelta = DEFAULT_AWARD_WINDOW
 
     def __post_init__(self) -> None:
         if not 1 <= self.min_length <= self.max_length:
@@ -84,6 +94,9 @@ class DebateRules:
         if self.max_reason_length < 1:
             raise ValueError(f"max_reason_length must be 1 or more, not "
                              f"{self.max_reason_length}")
+        if not 0 <= self.min_reason_length <= self.max_reason_length:
+            raise ValueError(f"need 0 <= min_reason_length ({self.min_reason_length}) <= "
+                             f"max_reason_length ({self.max_reason_length})")
 
     @classmethod
     def from_settings(cls, settings: Settings) -> DebateRules:
@@ -91,10 +104,15 @@ class DebateRules:
         return cls(min_length=min(settings.min_counter_length, DEFAULT_MAX_LENGTH))
 
     def for_guild(self, guild: GuildSettings) -> DebateRules:
-        """These rules with a guild's own minimum length, if its moderators set one."""
-        if guild.min_counter_length is None:
-            return self
-        return replace(self, min_length=max(1, min(guild.min_counter_length, self.max_length)))
+        """These rules with a guild's own minimum lengths, if its moderators set them."""
+        rules = self
+        if guild.min_counter_length is not None:
+            rules = replace(rules, min_length=max(1, min(guild.min_counter_length,
+                                                         self.max_length)))
+        if guild.award_min_reason is not None:
+            rules = replace(rules, min_reason_length=min(guild.award_min_reason,
+                                                         self.max_reason_length))
+        return rules
 
     def check_body(self, text: str, kind: str) -> str:
         """The cleaned text, or ``TooShort`` / ``EmptyText`` / ``TooLong`` naming ``kind``."""
@@ -108,8 +126,14 @@ class DebateRules:
         return body
 
     def check_reason(self, text: str | None) -> str | None:
-        """The cleaned reason (``None`` if blank), or ``TooLong``."""
+        """The cleaned reason (``None`` if blank and none is required), or ``EmptyText`` /
+        ``TooShort`` below ``min_reason_length``, ``TooLong`` above the maximum."""
         reason = clean_reason(text)
-        if reason is not None and len(reason) > self.max_reason_length:
-            raise TooLong("reason", len(reason), self.max_reason_length, reason)
+        length = 0 if reason is None else len(reason)
+        if length < self.min_reason_length:
+            if reason is None:
+                raise EmptyText("reason", self.min_reason_length)
+            raise TooShort("reason", length, self.min_reason_length, reason)
+        if reason is not None and length > self.max_reason_length:
+            raise TooLong("reason", length, self.max_reason_length, reason)
         return reason

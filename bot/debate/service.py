@@ -12,6 +12,7 @@ rule.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -19,17 +20,24 @@ from typing import Literal
 
 from bot.debate.errors import (
     AlreadyAwarded,
+    AwardRevoked,
+    AwardWindowClosed,
     EditWindowClosed,
+    EmptyText,
     Locked,
+    NoAward,
     NotAnArgumentThread,
     NotYours,
     OwnContribution,
     Removed,
     TooDeep,
+    TooLong,
+    UnknownAward,
     UnknownTarget,
     Withdrawn,
 )
-from bot.debate.rules import DebateRules
+from bot.debate.gates import GateAction, GateClosed, Gates, Refusal, check
+from bot.debate.rules import DebateRules, clean_reason
 from bot.store import Store
 from bot.store.records import (
     AGREE,
@@ -37,6 +45,7 @@ from bot.store.records import (
     ArgumentRecord,
     Award,
     Contribution,
+    MemberFacts,
     NotFound,
     PieceRecord,
     Tally,
@@ -45,6 +54,8 @@ from bot.store.records import (
 )
 
 Clock = Callable[[], datetime]
+#: Seconds a guild's gates are kept between reads (see ``DebateService.gates_for``).
+GATES_TTL = 5.0
 VoteAction = Literal["cast", "switched", "withdrawn", "repeated", "unchanged"]
 
 # The store says "added"; members "cast" a vote.
@@ -108,10 +119,50 @@ class DebateService:
         self.store = store
         self.rules = rules or DebateRules()
         self.clock = clock
+        self._gates: dict[int, tuple[float, Gates]] = {}
 
     async def rules_for(self, guild_id: int) -> DebateRules:
         """The rules in force in a guild (e.g. for a modal's min/max length hints)."""
         return self.rules.for_guild(await self.store.get_guild_settings(guild_id))
+
+    # --- gates ------------------------------------------------------------------------------
+
+    async def gates_for(self, guild_id: int) -> Gates:
+        """The gates in force in a guild (all off until its moderators set them).
+
+        Every vote checks them, so they are kept for ``GATES_TTL`` seconds rather than read
+        on each click (a store round trip per vote, under SQLite's one writer lock): a change
+        made in this process applies at once (:meth:`forget_gates`), one made by another
+        process sharing the database within ``GATES_TTL``.
+        """
+        now = time.monotonic()
+        cached = self._gates.get(guild_id)
+        if cached is not None and cached[0] > now:
+            return cached[1]
+        gates = Gates.from_settings(await self.store.get_guild_settings(guild_id))
+        self._gates[guild_id] = (now + GATES_TTL, gates)
+        return gates
+
+    def forget_gates(self, guild_id: int) -> None:
+        """A guild's settings changed: read its gates afresh on the next action."""
+        self._gates.pop(guild_id, None)
+
+    async def check_gate(self, guild_id: int, facts: MemberFacts | None,
+                         action: GateAction) -> None:
+        """``GateClosed`` if the guild's gates refuse the member ``action`` now; nothing to
+        check without ``facts`` (offline callers, tests of other rules)."""
+        if facts is None:
+            return
+        gates = await self.gates_for(guild_id)
+        if gates.off:
+            return
+        now = self.clock()
+        recent: list[datetime] = []
+        if action == "counter" and gates.counter_rate is not None:
+            recent = await self.store.recent_contributions(guild_id, facts.member_id, now)
+        decision = check(gates, facts, action, now, recent=recent)
+        if isinstance(decision, Refusal):
+            raise GateClosed(decision)
 
     # --- targets ----------------------------------------------------------------------------
 
@@ -191,14 +242,21 @@ class DebateService:
     # --- votes ------------------------------------------------------------------------------
 
     async def vote(self, target: VoteTarget, member_id: int, value: int, *,
-                   click: VoteClick | None = None, debounce: float = 0.0) -> VoteResult:
+                   click: VoteClick | None = None, debounce: float = 0.0,
+                   facts: MemberFacts | None = None, guild_id: int | None = None
+                   ) -> VoteResult:
         """Apply one Agree (+1) / Disagree (-1) click: a first click casts, the same click
         again withdraws, the other one switches. One vote per member and target, however
         many clicks race; with ``click`` (Discord's id and time of the click) in the order
         the member clicked, however the clicks arrive, and a click of the same button less
-        than ``debounce`` seconds after the last counted one is a double click."""
+        than ``debounce`` seconds after the last counted one is a double click.
+
+        With ``facts`` and ``guild_id`` (the interaction's), the guild's gates are checked
+        first and the facts recorded with the vote, for tallies under later settings."""
         if value not in (AGREE, DISAGREE):
             raise ValueError(f"a vote is +1 or -1, not {value!r}")
+        if guild_id is not None:
+            await self.check_gate(guild_id, facts, "vote")
         if target.kind != "argument":
             # A withdrawn contribution takes no votes. An argument needs no separate read:
             # cast_vote finds its piece in the same transaction and says NotFound if it is gone,
@@ -206,7 +264,7 @@ class DebateService:
             await self.open_target(target)
         try:
             outcome = await self.store.cast_vote(target, member_id, value, now=self.clock(),
-                                                 click=click, debounce=debounce)
+                                                 click=click, debounce=debounce, facts=facts)
         except NotFound:
             raise UnknownTarget(target.kind, target.id) from None
         return VoteResult(target, _ACTIONS[outcome.action], outcome.value, outcome.tally,
@@ -214,12 +272,15 @@ class DebateService:
 
     # --- counterarguments and rebuttals -----------------------------------------------------
 
-    async def add_counter(self, argument_id: int, author_id: int, body: str) -> Contribution:
-        """A counterargument to an argument (not locked)."""
+    async def add_counter(self, argument_id: int, author_id: int, body: str, *,
+                          facts: MemberFacts | None = None) -> Contribution:
+        """A counterargument to an argument (not locked; ``facts``: the guild's gates are
+        checked)."""
         argument = await self._open_argument(argument_id)
         piece = await self.store.get_piece(argument.piece_id)
         if piece is None:
             raise UnknownTarget("argument", argument_id)
+        await self.check_gate(piece.guild_id, facts, "counter")
         text = (await self.rules_for(piece.guild_id)).check_body(body, "counter")
         try:
             return await self.store.add_contribution(
@@ -227,19 +288,20 @@ class DebateService:
         except NotFound:
             raise UnknownTarget("argument", argument_id) from None
 
-    async def counter_in_thread(self, thread_id: int | None, author_id: int, body: str
-                                ) -> Contribution:
+    async def counter_in_thread(self, thread_id: int | None, author_id: int, body: str, *,
+                                facts: MemberFacts | None = None) -> Contribution:
         """``/counter text:`` typed inside an argument's thread."""
         context = await self.thread_context(thread_id, command="/counter")
-        return await self.add_counter(context.argument.id, author_id, body)
+        return await self.add_counter(context.argument.id, author_id, body, facts=facts)
 
-    async def add_rebuttal(self, parent_contribution_id: int, author_id: int, body: str
-                           ) -> Contribution:
+    async def add_rebuttal(self, parent_contribution_id: int, author_id: int, body: str, *,
+                           facts: MemberFacts | None = None) -> Contribution:
         """A rebuttal to a counter or to another rebuttal (not the author's own)."""
         parent = await self._contribution(parent_contribution_id, open_for="rebuttals")
         if parent.author_id == author_id:
             raise OwnContribution.rebuttal(self.rules.edit_window)
         await self._open_argument(parent.argument_id)
+        await self.check_gate(parent.guild_id, facts, "counter")
         rules = await self.rules_for(parent.guild_id)
         if await self._depth(parent) >= rules.max_depth:
             raise TooDeep(rules.max_depth)
@@ -298,14 +360,34 @@ class DebateService:
 
     # --- awards -----------------------------------------------------------------------------
 
-    async def changed_my_mind(self, member_id: int, contribution_id: int,
-                              reason: str | None = None) -> Award:
-        """Credit someone else's live counter or rebuttal with changing the member's mind,
-        once per member and contribution; ``reason`` is optional and quoted by summaries."""
+    async def award_target(self, member_id: int, contribution_id: int, *,
+                           facts: MemberFacts | None = None, bot_id: int | None = None
+                           ) -> Contribution:
+        """The contribution the member may credit, or the refusal: withdrawn, their own, the
+        bot's, a gate. Cogs call it before opening the form, so nobody writes an explanation
+        that will be refused (the submit checks again)."""
         contribution = await self._contribution(contribution_id, open_for="awards")
         if contribution.author_id == member_id:
             raise OwnContribution.award()
-        text = self.rules.check_reason(reason)
+        if bot_id is not None and contribution.author_id == bot_id:
+            raise OwnContribution.bot()
+        await self.check_gate(contribution.guild_id, facts, "award")
+        return contribution
+
+    async def changed_my_mind(self, member_id: int, contribution_id: int,
+                              reason: str | None = None, *, facts: MemberFacts | None = None,
+                              bot_id: int | None = None) -> Award:
+        """Credit someone else's live counter or rebuttal with changing the member's mind,
+        once per member and contribution, with an explanation of at least the guild's
+        ``min_reason_length`` (quoted by summaries)."""
+        contribution = await self.award_target(member_id, contribution_id, facts=facts,
+                                               bot_id=bot_id)
+        existing = await self.store.get_member_award(member_id, contribution.id)
+        if existing is not None and existing.revoked_at is not None:
+            raise AwardRevoked(existing.revoke_reason)
+        if existing is not None and existing.active:
+            raise AlreadyAwarded()
+        text = (await self.rules_for(contribution.guild_id)).check_reason(reason)
         try:
             award = await self.store.award_changed_mind(
                 member_id, contribution.id, text, now=self.clock())
@@ -314,3 +396,39 @@ class DebateService:
         if award is None:
             raise AlreadyAwarded()
         return award
+
+    async def withdraw_award(self, member_id: int, contribution_id: int) -> Award:
+        """The giver takes their award back, within ``rules.award_window`` of giving it."""
+        award = await self.store.get_member_award(member_id, contribution_id)
+        if award is None or award.withdrawn_at is not None:
+            raise NoAward()
+        if award.revoked_at is not None:
+            raise AwardRevoked(award.revoke_reason)
+        age = self.clock() - award.created_at
+        if age > self.rules.award_window:
+            raise AwardWindowClosed(self.rules.award_window, age)
+        withdrawn = await self.store.withdraw_award(award.id, now=self.clock())
+        if withdrawn is None:  # withdrawn or revoked in the meantime
+            raise NoAward()
+        return withdrawn
+
+    async def revoke_award(self, guild_id: int, award_id: int, moderator_id: int,
+                           reason: str) -> Award:
+        """A moderator revokes an award of their guild, with a reason (required), recorded
+        in the moderation log. Revoking again changes nothing and logs nothing."""
+        why = clean_reason(reason)
+        if why is None:
+            raise EmptyText("reason", 1)
+        if len(why) > self.rules.max_reason_length:
+            raise TooLong("reason", len(why), self.rules.max_reason_length, why)
+        award = await self.store.get_award(award_id)
+        if award is None or award.guild_id != guild_id:
+            raise UnknownAward(award_id)
+        if award.revoked_at is not None:
+            return award
+        revoked = await self.store.revoke_award(award.id, moderator_id, why, now=self.clock())
+        await self.store.log_moderation(
+            guild_id, moderator_id, "award.revoke", target=f"award:{award.id}",
+            details=f"contribution:{award.contribution_id} member:{award.member_id} "
+                    f"reason: {why}", now=self.clock())
+        return revoked

@@ -14,7 +14,7 @@ from .gateway import Gateway
 from .models import Guild, User
 from .ratelimit import RateLimiter
 from .rest import API_PREFIX, RestApi, json_response
-from .state import State
+from .state import BotIdentity, State
 from .testapi import Faults, TestAPI
 
 HOST = "127.0.0.1"
@@ -183,6 +183,32 @@ class Emulator(TestAPI):
         ``guild_id`` picks the id (its shard is ``(guild_id >> 22) % shard_count``)."""
         bits = None if bot_permissions is None else perms.value_of(bot_permissions)
         return self.state.add_guild(name, bot_permissions=bits, guild_id=guild_id)
+
+    def remove_bot(self, guild: Guild, bot: BotIdentity | None = None) -> None:
+        """Kick ``bot`` (default: the primary bot) from ``guild``, as a moderator removing the
+        app does: its member and managed role go, it gets GUILD_DELETE without
+        ``unavailable`` (discord.py's ``on_guild_remove``) and hears nothing more of the guild,
+        nor finds it in READY on reconnecting."""
+        who = bot or self.state.primary
+        guild.members.pop(who.user.id, None)
+        for role in [r for r in guild.roles.values() if r.bot_id == who.user.id]:
+            del guild.roles[role.id]
+        self.gateway.dispatch_to_bot(who, "GUILD_DELETE", {"id": str(guild.id)}, guild.id)
+        self.state.changed()
+
+    def invite_bot(self, guild: Guild, bot: BotIdentity | None = None, *,
+                   bot_permissions: int | list[str] | None = None) -> None:
+        """Invite ``bot`` (default: the primary bot) back into ``guild``: it gets the
+        guild's GUILD_CREATE (discord.py's ``on_guild_join``)."""
+        who = bot or self.state.primary
+        bits = None if bot_permissions is None else perms.value_of(bot_permissions)
+        if who.user.id not in guild.members:
+            self.state._join(guild, who, bits)
+        # A guild joined has no ``unavailable`` (only one coming back online says false).
+        payload = guild.to_create_payload(all_members=False)
+        payload.pop("unavailable", None)
+        self.gateway.dispatch_to_bot(who, "GUILD_CREATE", payload, guild.id)
+        self.state.changed()
 
     @property
     def guilds(self) -> list[Guild]:

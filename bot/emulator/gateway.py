@@ -199,14 +199,26 @@ class Gateway:
 
     # -- dispatch ----------------------------------------------------------------------------
 
+    def dispatch_to_bot(self, bot: BotIdentity, event: str, data: dict[str, Any],
+                        guild_id: int) -> None:
+        """Send ``event`` about ``guild_id`` to ``bot``'s sessions only (its joining or
+        leaving the guild: GUILD_CREATE / GUILD_DELETE)."""
+        for session in self.sessions.values():
+            if session.valid and session.bot is bot and session.owns_guild(guild_id) \
+                    and session.intents & INTENT_GUILDS:
+                session.dispatch(event, data)
+
     def dispatch(self, event: str, data: dict[str, Any], guild_id: int | None, intent: int) -> None:
         """Send ``event`` to every valid session that owns the guild and asked for the intent
         (intent 0: always sent, as INTERACTION_CREATE is). An interaction goes to the
         sessions of the application it was sent to, and no other bot's."""
         application = data.get("application_id") if event == "INTERACTION_CREATE" else None
+        guild = self.state.guilds.get(guild_id) if guild_id is not None else None
         for session in self.sessions.values():
             if not session.valid or not session.owns_guild(guild_id):
                 continue
+            if guild is not None and session.bot.user.id not in guild.members:
+                continue  # a bot removed from a guild hears nothing more of it
             if intent and not session.intents & intent:
                 continue
             if application is not None and application != str(session.bot.application_id):
@@ -375,7 +387,8 @@ class Gateway:
         """READY and the GUILD_CREATEs after it, as the session's bot sees them."""
         shard = session.shard
         state = self.state
-        guilds = [g for g in state.guilds.values() if session.owns_guild(g.id)]
+        guilds = [g for g in state.guilds.values()
+                  if session.owns_guild(g.id) and session.bot.user.id in g.members]
         user = state.bot_user.to_dict() | {
             "verified": True,
             "mfa_enabled": False,

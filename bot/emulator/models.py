@@ -53,12 +53,26 @@ class Snowflakes:
 
     def __init__(self) -> None:
         self._last = 0
+        self._past: set[int] = set()
 
     def next(self) -> int:
         candidate = (int(time.time() * 1000) - DISCORD_EPOCH_MS) << 22
         if candidate <= self._last:
             candidate = self._last + 1
         self._last = candidate
+        return candidate
+
+    def at(self, ts: float) -> int:
+        """A new id made at ``ts`` (seconds since the Unix epoch), e.g. a user whose account
+        is older than the emulator: the time part as Discord's, the low 22 bits (worker,
+        process, increment) telling apart ids of the same millisecond."""
+        base = (int(ts * 1000) - DISCORD_EPOCH_MS) << 22
+        if base < 0:
+            raise ValueError("a snowflake cannot predate Discord's epoch (2015)")
+        candidate = base
+        while candidate in self._past or candidate == self._last:
+            candidate += 1
+        self._past.add(candidate)
         return candidate
 
     @staticmethod
@@ -565,10 +579,18 @@ class Guild:
         roles: Iterable[Role | int] = (),
         permissions: int | Iterable[str] | None = None,
         nick: str | None = None,
+        created_at: float | None = None,
+        joined_at: float | None = None,
     ) -> Member:
-        """A member; ``permissions`` gives them a personal role with exactly those bits."""
-        user = self.state.add_user(name)
+        """A member; ``permissions`` gives them a personal role with exactly those bits.
+
+        ``created_at`` (Unix seconds) dates their account, through their id as on Discord;
+        ``joined_at`` dates their joining the guild (sent with every interaction, as
+        Discord does). Both default to now."""
+        user = self.state.add_user(name, created_at=created_at)
         member = Member(user, self, [_id(r) for r in roles], nick=nick)
+        if joined_at is not None:
+            member.joined_at = joined_at
         if permissions is not None:
             member.role_ids.append(self.add_role(f"{name}-role", permissions).id)
         self.members[user.id] = member

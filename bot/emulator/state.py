@@ -231,8 +231,11 @@ class State:
 
     # -- builders ----------------------------------------------------------------------------
 
-    def add_user(self, name: str, *, bot: bool = False) -> User:
-        user = User(self.ids.next(), name, bot=bot)
+    def add_user(self, name: str, *, bot: bool = False, created_at: float | None = None
+                 ) -> User:
+        """A user; ``created_at`` (Unix seconds) dates the account through its id."""
+        user_id = self.ids.next() if created_at is None else self.ids.at(created_at)
+        user = User(user_id, name, bot=bot)
         self.users[user.id] = user
         return user
 

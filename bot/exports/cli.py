@@ -75,7 +75,8 @@ async def run_export_command(args: argparse.Namespace, settings: Settings) -> in
 
     store = await open_store(args.database or settings.database_url)
     try:
-        record = await read_debate(store, args.guild, args.piece)
+        record = await read_debate(store, args.guild, args.piece,
+                                   names=await store.board_names(args.guild))
     except NotFound:
         print(f"counterpoint: server {args.guild} has no piece {args.piece} (a piece's id is "
               "in its /debate export file's name, debate-ID.html, and in the weekly "

@@ -21,6 +21,7 @@ from typing import Literal
 
 from bot.markup import web_url
 from bot.store import NotFound, Store, Tally, VoteTarget
+from bot.store.datarights import ERASED_MEMBER
 from bot.store.records import Contribution
 from bot.summaries.model import channel_link
 
@@ -28,13 +29,9 @@ WITHDRAWN = "withdrawn by its author"
 REMOVED = "removed by a moderator"
 
 
-def _tombstone(contribution: Contribution) -> str | None:
-    """Why a contribution's text is not exported: a moderator removed it (and why), or its
-    author withdrew it; ``None`` for a live one."""
-    if contribution.removed:
-        reason = " ".join((contribution.removal_reason or "").split())
-        return f"{REMOVED}: {reason}" if reason else REMOVED
-    return WITHDRAWN if contribution.withdrawn else None
+#: A contribution whose author had their data erased (/me delete): no text, no author.
+ERASED = "removed at the author's request"
+ERASED_AUTHOR = "A former member"
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,7 +126,8 @@ async def read_debate(store: Store, guild_id: int, piece_id: int, *,
         authors.label(contribution.author_id)
     awards: dict[int, int] = {}
     for award in await store.list_awards(guild_id=guild_id):
-        awards[award.contribution_id] = awards.get(award.contribution_id, 0) + 1
+        if award.active:  # neither withdrawn by its giver nor revoked by a moderator
+            awards[award.contribution_id] = awards.get(award.contribution_id, 0) + 1
 
     async def node(contribution: Contribution, children: dict[int | None, list[Contribution]],
                    thread_id: int | None) -> ContributionNode:
@@ -167,6 +165,17 @@ async def read_debate(store: Store, guild_id: int, piece_id: int, *,
         exported_at=now or datetime.now(UTC), arguments=tuple(argument_nodes))
 
 
+def _tombstone(contribution: Contribution) -> str | None:
+    """Why a contribution's text is not exported: its author had their data erased, a
+    moderator removed it (and why), or its author withdrew it; ``None`` for a live one."""
+    if contribution.erased:
+        return ERASED
+    if contribution.removed:
+        reason = " ".join((contribution.removal_reason or "").split())
+        return f"{REMOVED}: {reason}" if reason else REMOVED
+    return WITHDRAWN if contribution.withdrawn else None
+
+
 class _Pseudonyms:
     """"Member 1", "Member 2", ... in order of first appearance; opted-in members by name."""
 
@@ -175,6 +184,8 @@ class _Pseudonyms:
         self._numbers: dict[int, int] = {}
 
     def label(self, member_id: int) -> str:
+        if member_id == ERASED_MEMBER:
+            return ERASED_AUTHOR  # no number: who they were is what they asked to erase
         if member_id in self._names:
             return self._names[member_id]
         number = self._numbers.setdefault(member_id, len(self._numbers) + 1)

@@ -42,7 +42,9 @@ async def site_pages(store: Store, guild_id: int, *,
     """Every page of ``guild_id``'s site, by file name."""
     settings = await store.get_guild_settings(guild_id)
     pieces = await store.list_pieces(states=("published",), guild_id=guild_id)
-    records = [replace(await read_debate(store, guild_id, piece.id), exported_at=None)
+    names = await store.board_names(guild_id)  # members who opted in to being named
+    records = [replace(await read_debate(store, guild_id, piece.id, names=names),
+                       exported_at=None)
                for piece in pieces]
     pages = {page_name(r.piece_id): to_html(r, home=INDEX) for r in records}
     pages[INDEX] = index_page(records, title=title, timezone=settings.timezone)

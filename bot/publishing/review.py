@@ -151,7 +151,7 @@ class ReviewService:
             raise ReviewRefused(_decided(await self._record(review_id))) from None
         await self.store.log_moderation(
             record.guild_id, actor_id, "review.approve", target=f"review:{record.id}",
-            details=f"piece:{piece.id} {_shape(review)} {record.url}")
+            details=f"{_shape(review)} {record.url}", piece_id=piece.id)
         return open_review(record), piece
 
     async def reject(self, review_id: int, version: int, actor_id: int, reason: str | None,

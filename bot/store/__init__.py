@@ -20,6 +20,9 @@ Where things are, and where a change goes:
 - ``migrations/NNNN_name.sql``: the schema, written once, rendered per dialect by
   ``schema.py``. A new server setting is a field of ``GuildSettings`` (its range in
   ``GuildSettings.validate``) and a column added by a migration; no store code changes.
+  A new table, or a column holding member ids, also gets its entry in the ownership map of
+  ``datarights.py`` (how its rows belong to a server, which columns name members): the
+  data-rights tests read every table from the database and fail without it.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from bot.store.records import (
     ArgumentRecord,
     ArgumentStats,
     Award,
+    BoardMember,
     Conflict,
     Contribution,
     ContributionEdit,
@@ -43,6 +47,7 @@ from bot.store.records import (
     GuildSettings,
     InvalidTransition,
     LeaseLost,
+    MemberFacts,
     ModerationEntry,
     NotFound,
     Participation,
@@ -66,6 +71,7 @@ __all__ = [
     "ArgumentRecord",
     "ArgumentStats",
     "Award",
+    "BoardMember",
     "Conflict",
     "Contribution",
     "ContributionEdit",
@@ -75,6 +81,7 @@ __all__ = [
     "GuildSettings",
     "InvalidTransition",
     "LeaseLost",
+    "MemberFacts",
     "ModerationEntry",
     "NotFound",
     "Participation",

@@ -132,7 +132,8 @@ class DebateQueries(Backend):
         now: datetime | None = None,
     ) -> Award | None:
         """Credit a contribution with changing ``member_id``'s mind; ``None`` if that member
-        already did (one award per member per contribution)."""
+        already did (one award per member per contribution). An award its giver withdrew may
+        be given again (with this reason and time); one a moderator revoked may not."""
         stamp = now_or(now)
         async with self._tx() as conn:
             guild_id = await conn.fetchval(
@@ -142,11 +143,49 @@ class DebateQueries(Backend):
             row = await conn.fetchrow(
                 "INSERT INTO awards (guild_id, member_id, contribution_id, reason, created_at)"
                 " VALUES ($1, $2, $3, $4, $5)"
-                " ON CONFLICT (contribution_id, member_id) DO NOTHING RETURNING *",
+                " ON CONFLICT (contribution_id, member_id) DO UPDATE SET"
+                " reason = excluded.reason, created_at = excluded.created_at,"
+                " withdrawn_at = NULL"
+                " WHERE awards.withdrawn_at IS NOT NULL AND awards.revoked_at IS NULL"
+                " RETURNING *",
                 guild_id, member_id, contribution_id, reason, stamp)
             if row is not None:
                 await note_participant(conn, guild_id, member_id, stamp)
         return from_row(Award, row) if row else None
+
+    async def get_award(self, award_id: int) -> Award | None:
+        return await self._by(Award, "awards", "id", award_id)
+
+    async def get_member_award(self, member_id: int, contribution_id: int) -> Award | None:
+        """The member's award to the contribution (active, withdrawn or revoked), or ``None``."""
+        return await self._one(
+            Award, "SELECT * FROM awards WHERE contribution_id = $1 AND member_id = $2",
+            contribution_id, member_id)
+
+    async def withdraw_award(self, award_id: int, *, now: datetime | None = None
+                             ) -> Award | None:
+        """Mark an active award withdrawn by its giver; ``None`` if it is not active."""
+        return await self._one(
+            Award, "UPDATE awards SET withdrawn_at = $2 WHERE id = $1"
+            " AND withdrawn_at IS NULL AND revoked_at IS NULL RETURNING *",
+            award_id, now_or(now))
+
+    async def revoke_award(self, award_id: int, moderator_id: int, reason: str, *,
+                           now: datetime | None = None) -> Award:
+        """A moderator revokes an award (kept, no longer counted); a second revocation keeps
+        the first one's moderator, reason and time. ``NotFound`` if there is no such award."""
+        return await self._found(
+            Award, f"no award {award_id}",
+            "UPDATE awards SET revoked_at = COALESCE(revoked_at, $2),"
+            " revoked_by = COALESCE(revoked_by, $3),"
+            " revoke_reason = COALESCE(revoke_reason, $4) WHERE id = $1 RETURNING *",
+            award_id, now_or(now), moderator_id, reason)
+
+    async def count_awards(self, contribution_id: int) -> int:
+        """The contribution's awards that count (neither withdrawn nor revoked)."""
+        return int(await self._value(
+            "SELECT COUNT(*) FROM awards WHERE contribution_id = $1"
+            " AND withdrawn_at IS NULL AND revoked_at IS NULL", contribution_id))
 
     async def list_awards(
         self, *, contribution_id: int | None = None, guild_id: int | None = None,

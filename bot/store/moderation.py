@@ -79,15 +79,31 @@ class ModerationQueries(Backend):
             ArgumentRecord, f"no argument {argument_id}",
             "UPDATE arguments SET locked_at = COALESCE(locked_at, $2),"
             " locked_by = CASE WHEN locked_at IS NULL THEN $3 ELSE locked_by END,"
-            " lock_reason = CASE WHEN locked_at IS NULL THEN $4 ELSE lock_reason END"
+            " lock_reason = CASE WHEN locked_at IS NULL THEN $4 ELSE lock_reason END,"
+            " lock_version = CASE WHEN locked_at IS NULL THEN lock_version + 1"
+            " ELSE lock_version END"
             " WHERE id = $1 RETURNING *", argument_id, now_or(now), moderator_id, reason)
 
     async def unlock_argument(self, argument_id: int) -> ArgumentRecord:
         """Open a locked debate again; idempotent."""
         return await self._found(
             ArgumentRecord, f"no argument {argument_id}",
-            "UPDATE arguments SET locked_at = NULL, locked_by = NULL, lock_reason = NULL"
+            "UPDATE arguments SET lock_version = CASE WHEN locked_at IS NULL THEN lock_version"
+            " ELSE lock_version + 1 END, locked_at = NULL, locked_by = NULL, lock_reason = NULL"
             " WHERE id = $1 RETURNING *", argument_id)
+
+    async def locks_to_announce(self, *, limit: int = 50) -> list[ArgumentRecord]:
+        """Arguments whose latest lock or unlock is not announced in their thread yet."""
+        return await self._all(
+            ArgumentRecord,
+            "SELECT * FROM arguments WHERE lock_shown < lock_version AND thread_id IS NOT NULL"
+            f" ORDER BY id LIMIT {int(limit)}")
+
+    async def record_lock_announced(self, argument_id: int, version: int) -> None:
+        """The thread now shows lock or unlock number ``version`` (never moves back)."""
+        await self._run(
+            "UPDATE arguments SET lock_shown = $2 WHERE id = $1 AND lock_shown < $2",
+            argument_id, version)
 
     # --- the log -------------------------------------------------------------------------
 

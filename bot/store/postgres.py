@@ -106,6 +106,18 @@ class PostgresStore(Store):
     async def _has_table(self, conn: Conn, name: str) -> bool:
         return bool(await conn.fetchval("SELECT to_regclass($1) IS NOT NULL", name))
 
+    async def _catalog(self, conn: Conn) -> dict[str, tuple[str, ...]]:
+        rows = await conn.fetch(
+            "SELECT c.table_name, c.column_name FROM information_schema.columns c"
+            " JOIN information_schema.tables t ON t.table_schema = c.table_schema"
+            " AND t.table_name = c.table_name"
+            " WHERE c.table_schema = current_schema() AND t.table_type = 'BASE TABLE'"
+            " ORDER BY c.table_name, c.ordinal_position")
+        found: dict[str, list[str]] = {}
+        for row in rows:
+            found.setdefault(row["table_name"], []).append(row["column_name"])
+        return {name: tuple(columns) for name, columns in found.items()}
+
     async def close(self) -> None:
         if self._closed:
             return

@@ -6,7 +6,7 @@ Every timestamp is a timezone-aware UTC ``datetime``. Discord snowflakes are pla
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Literal
 
 PublishState = Literal["pending", "publishing", "published", "failed"]
@@ -78,6 +78,14 @@ class GuildSettings:
     moderators_channel_id: int | None = None
     #: Where each moderation log entry is also posted.
     modlog_channel_id: int | None = None
+    # Gates against brigading (all off by default) and the awards' explanation; read by
+    # bot.debate.gates. Durations in seconds.
+    gate_account_age_s: int | None = None
+    gate_membership_s: int | None = None
+    gate_role_id: int | None = None
+    gate_counter_rate: int | None = None  # counters + rebuttals per member and hour
+    established_s: int | None = None
+    award_min_reason: int | None = None
 
     def validate(self) -> None:
         """``ValueError`` naming the first setting out of its range (checked before saving)."""
@@ -93,6 +101,11 @@ class GuildSettings:
             raise ValueError("timezone must be an IANA name such as 'Europe/Paris'")
         if self.review_mode not in REVIEW_MODES:
             raise ValueError(f"review_mode must be one of {REVIEW_MODES}")
+        for name in ("gate_account_age_s", "gate_membership_s", "gate_counter_rate",
+                     "established_s", "award_min_reason"):
+            value = getattr(self, name)
+            if value is not None and value <= 0:
+                raise ValueError(f"{name} must be positive (or None: off / the default)")
 
 
 #: The settings a caller may change through ``Store.update_guild_settings``.
@@ -193,6 +206,9 @@ class ArgumentRecord:
     locked_at: datetime | None = None
     locked_by: int | None = None
     lock_reason: str | None = None
+    #: Locks and unlocks so far, and the last one announced in the thread.
+    lock_version: int = 0
+    lock_shown: int = 0
 
     @property
     def locked(self) -> bool:
@@ -268,6 +284,9 @@ class Contribution:
     #: Its message must be redrawn while ``shown_version < message_version``.
     message_version: int = 0
     shown_version: int = 0
+    #: When the author had their data erased (``/me delete``): the text and the author are
+    #: gone, the contribution stays as a tombstone (withdrawn too, so it counts nowhere).
+    erased_at: datetime | None = None
 
     @property
     def withdrawn(self) -> bool:
@@ -281,6 +300,10 @@ class Contribution:
     def live(self) -> bool:
         """Neither withdrawn by its author nor removed by a moderator."""
         return self.withdrawn_at is None and self.removed_at is None
+
+    @property
+    def erased(self) -> bool:
+        return self.erased_at is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -364,6 +387,53 @@ class Award:
     contribution_id: int
     reason: str | None
     created_at: datetime
+    #: The giver took it back (within a day of giving it).
+    withdrawn_at: datetime | None = None
+    #: A moderator revoked it, with a reason (also in the moderation log).
+    revoked_at: datetime | None = None
+    revoked_by: int | None = None
+    revoke_reason: str | None = None
+
+    @property
+    def active(self) -> bool:
+        """Counted: neither withdrawn by its giver nor revoked by a moderator."""
+        return self.withdrawn_at is None and self.revoked_at is None
+
+
+#: Discord's epoch (2015-01-01 UTC) in milliseconds: a snowflake's time is counted from it.
+DISCORD_EPOCH_MS = 1_420_070_400_000
+
+
+def snowflake_time(snowflake: int) -> datetime:
+    """When a Discord id was made (for a user id: when the account was created)."""
+    return datetime.fromtimestamp(((snowflake >> 22) + DISCORD_EPOCH_MS) / 1000, UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class MemberFacts:
+    """What every interaction says about the member acting: their id (hence their account's
+    age), when they joined the server (``None``: Discord did not say) and their roles.
+
+    Recorded with each vote, so tallies can apply the gates in force now to the votes as cast.
+    """
+
+    member_id: int
+    joined_at: datetime | None = None
+    role_ids: frozenset[int] = frozenset()
+
+    @property
+    def account_created_at(self) -> datetime:
+        return snowflake_time(self.member_id)
+
+
+@dataclass(frozen=True, slots=True)
+class BoardMember:
+    """A member who opted in to being named on public boards, with the name to show."""
+
+    guild_id: int
+    member_id: int
+    display_name: str
+    opted_in_at: datetime
 
 
 # --- moderation and summaries ---------------------------------------------------------------

@@ -22,6 +22,10 @@ class Row(Protocol):
 
     def __getitem__(self, key: Any, /) -> Any: ...
 
+    def keys(self) -> Any:
+        """The column names, in order."""
+        ...
+
 
 R = TypeVar("R")
 

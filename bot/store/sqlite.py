@@ -434,6 +434,13 @@ class SQLiteStore(Store):
         return await conn.fetchval(
             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = $1", name) is not None
 
+    async def _catalog(self, conn: Conn) -> dict[str, tuple[str, ...]]:
+        names = [row["name"] for row in await conn.fetch(
+            "SELECT name FROM sqlite_master WHERE type = 'table'"
+            " AND name NOT LIKE 'sqlite/_%' ESCAPE '/' ORDER BY name")]
+        return {name: tuple(row["name"] for row in await conn.fetch(
+            "SELECT name FROM pragma_table_info($1) ORDER BY cid", name)) for name in names}
+
     async def close(self) -> None:
         if self._closed:
             return

@@ -12,8 +12,11 @@ fills in what :class:`bot.store.base.Backend` leaves open.
 
 from __future__ import annotations
 
+from bot.store.boards import BoardQueries
+from bot.store.datarights import DataRightsQueries
 from bot.store.debate import DebateQueries
 from bot.store.feeds import FeedQueries
+from bot.store.gates import GateQueries
 from bot.store.moderation import ModerationQueries
 from bot.store.pieces import PieceQueries
 from bot.store.reviews import ReviewQueries
@@ -33,5 +36,8 @@ class Store(
     VoteQueries,
     ModerationQueries,
     SummaryQueries,
+    GateQueries,
+    BoardQueries,
+    DataRightsQueries,
 ):
     """Abstract store; :func:`bot.store.open_store` returns a SQLite or PostgreSQL one."""

@@ -10,6 +10,7 @@ import re
 from datetime import datetime, timedelta
 
 from bot.store.base import Backend
+from bot.store.gates import counted_vote
 from bot.store.records import ArgumentStats, ContributionStats, Participation, SummaryPost
 from bot.store.rows import now_or, utc
 
@@ -91,7 +92,8 @@ class SummaryQueries(Backend):
     ) -> list[ArgumentStats]:
         """Stats of every argument of the pieces published in ``[start, end)``.
 
-        Tallies count current vote rows cast before ``end``; counters / rebuttals count
+        Tallies count current vote rows cast before ``end`` that pass the guild's current gates
+        (:mod:`bot.store.gates`); counters / rebuttals count
         contributions made before ``end`` and not withdrawn. Ordered by piece, then number.
         Activity in the window on older pieces shows in ``contribution_stats`` and
         ``participation``.
@@ -107,11 +109,12 @@ class SummaryQueries(Backend):
                    AND p.published_at >= $2 AND p.published_at < $3
             ),
             vt AS (
-                SELECT target_id AS argument_id, COUNT(*) AS votes, SUM(value) AS net
-                  FROM votes
-                 WHERE target_kind = 'argument' AND target_id IN (SELECT id FROM scope)
-                   AND created_at < $3
-                 GROUP BY target_id
+                SELECT v.target_id AS argument_id, COUNT(*) AS votes, SUM(v.value) AS net
+                  FROM votes v
+                  LEFT JOIN guild_settings g ON g.guild_id = v.guild_id
+                 WHERE v.target_kind = 'argument' AND v.target_id IN (SELECT id FROM scope)
+                   AND v.created_at < $3 AND {counted}
+                 GROUP BY v.target_id
             ),
             ct AS (
                 SELECT argument_id,
@@ -132,7 +135,7 @@ class SummaryQueries(Backend):
               LEFT JOIN vt ON vt.argument_id = a.id
               LEFT JOIN ct ON ct.argument_id = a.id
              ORDER BY a.piece_id, a.number
-        """
+        """.replace("{counted}", counted_vote("v", "g"))
         return await self._all(ArgumentStats, sql, guild_id, utc(start), utc(end), read=True)
 
     async def contribution_stats(
@@ -157,8 +160,10 @@ class SummaryQueries(Backend):
                 SELECT c.id, c.created_at, COUNT(v.value) AS votes,
                        COALESCE(SUM(v.value), 0) AS net
                   FROM contributions c
+                  LEFT JOIN guild_settings g ON g.guild_id = c.guild_id
                   LEFT JOIN votes v ON v.target_kind = 'contribution' AND v.target_id = c.id
                                    AND v.created_at >= $4 AND v.created_at < $3
+                                   AND {counted_vote('v', 'g')}
                  WHERE c.guild_id = $1 AND c.withdrawn_at IS NULL
                    AND c.removed_at IS NULL
                    AND c.id BETWEEN (SELECT MIN(id) FROM w) AND (SELECT MAX(id) FROM w)
@@ -170,6 +175,7 @@ class SummaryQueries(Backend):
             aw AS MATERIALIZED (
                 SELECT contribution_id, COUNT(*) AS awards FROM awards
                  WHERE guild_id = $1 AND created_at >= $4 AND created_at < $3
+                   AND withdrawn_at IS NULL AND revoked_at IS NULL
                  GROUP BY contribution_id
             )
             SELECT c.id AS contribution_id, c.argument_id, a.piece_id, a.thread_id,
@@ -208,7 +214,8 @@ class SummaryQueries(Backend):
                                   AND c.created_at >= $2 AND c.created_at < $3)
                     OR EXISTS (SELECT 1 FROM awards w WHERE w.guild_id = $1
                                   AND w.member_id = p.member_id
-                                  AND w.created_at >= $2 AND w.created_at < $3))
+                                  AND w.created_at >= $2 AND w.created_at < $3
+                                  AND w.withdrawn_at IS NULL AND w.revoked_at IS NULL))
         """
         async with self._read_tx() as conn:
             rows = await conn.fetch(sql, guild_id, utc(start), utc(end))

@@ -12,9 +12,11 @@ from typing import Any
 
 from bot.store.base import Backend, Conn
 from bot.store.debate import note_participant
+from bot.store.gates import counted_vote, vote_facts
 from bot.store.records import (
     AGREE,
     DISAGREE,
+    MemberFacts,
     NotFound,
     Tally,
     VoteAction,
@@ -60,13 +62,27 @@ def _vote_action(before: int | None, after: int | None, counted: bool) -> VoteAc
 
 
 async def _tally(conn: Conn, target: VoteTarget) -> Tally:
+    return (await _tallies(conn, target))[0]
+
+
+async def _tallies(conn: Conn, target: VoteTarget) -> tuple[Tally, Tally]:
+    """The target's tally and its established members' tally, counted from the vote rows that
+    pass the guild's current gates (:func:`bot.store.gates.counted_vote`)."""
+    established = counted_vote("v", "g", established=True)
     row = await conn.fetchrow(
-        "SELECT COALESCE(SUM(CASE WHEN value = 1 THEN 1 ELSE 0 END), 0) AS agree,"
-        " COALESCE(SUM(CASE WHEN value = -1 THEN 1 ELSE 0 END), 0) AS disagree"
-        f" FROM votes v WHERE target_kind = $1 AND target_id = $2 AND {COUNTED_VOTE}",
+        "SELECT COALESCE(SUM(CASE WHEN v.value = 1 THEN 1 ELSE 0 END), 0) AS agree,"
+        " COALESCE(SUM(CASE WHEN v.value = -1 THEN 1 ELSE 0 END), 0) AS disagree,"
+        f" COALESCE(SUM(CASE WHEN v.value = 1 AND {established} THEN 1 ELSE 0 END), 0)"
+        " AS est_agree,"
+        f" COALESCE(SUM(CASE WHEN v.value = -1 AND {established} THEN 1 ELSE 0 END), 0)"
+        " AS est_disagree"
+        " FROM votes v LEFT JOIN guild_settings g ON g.guild_id = v.guild_id"
+        f" WHERE v.target_kind = $1 AND v.target_id = $2 AND {counted_vote('v', 'g')}"
+        f" AND {COUNTED_VOTE}",
         target.kind, target.id)
     assert row is not None
-    return Tally(int(row["agree"]), int(row["disagree"]))
+    return (Tally(int(row["agree"]), int(row["disagree"])),
+            Tally(int(row["est_agree"]), int(row["est_disagree"])))
 
 
 async def _vote_context(conn: Conn, target: VoteTarget) -> tuple[int, int]:
@@ -88,7 +104,7 @@ async def _vote_context(conn: Conn, target: VoteTarget) -> tuple[int, int]:
 class VoteQueries(Backend):
     async def cast_vote(
         self, target: VoteTarget, member_id: int, value: int, *, now: datetime | None = None,
-        click: VoteClick | None = None, debounce: float = 0.0,
+        click: VoteClick | None = None, debounce: float = 0.0, facts: MemberFacts | None = None,
     ) -> VoteOutcome:
         """Apply one click atomically: a new vote is added, the same value again withdraws,
         the other value switches. ``value`` is +1 (agree) or -1 (disagree); the outcome
@@ -99,6 +115,10 @@ class VoteQueries(Backend):
         vote folded again from there; a click already recorded (the same id) changes nothing.
         A click of the same value less than ``debounce`` seconds after the member's previous
         counted one is a double click and is not counted (``repeated``).
+
+        ``facts`` (the member's join time and roles from the interaction) are recorded with
+        the vote, with its account age, as they are at ``now``: tallies apply the gates in
+        force to them (:mod:`bot.store.gates`).
         """
         if value not in (AGREE, DISAGREE):
             raise ValueError(f"a vote is +1 or -1, not {value!r}")
@@ -124,7 +144,8 @@ class VoteQueries(Backend):
                     tally = await _tally(conn, target)
                     return VoteOutcome(target, member_id, "repeated", before, tally)
                 after, counted = folded
-            await _write_vote(conn, key, before, after, guild_id, argument_id, stamp)
+            await _write_vote(conn, key, before, after, guild_id, argument_id, stamp,
+                              vote_facts(facts, member_id, stamp))
             if after is not None:
                 await note_participant(conn, guild_id, member_id, stamp)
             tally = await _tally(conn, target)
@@ -167,9 +188,15 @@ class VoteQueries(Backend):
         return None if value is None else int(value)
 
     async def tally(self, target: VoteTarget) -> Tally:
-        """Agree / disagree counted from the vote rows."""
+        """Agree / disagree counted from the vote rows that pass the guild's current gates."""
         async with self._tx() as conn:
             return await _tally(conn, target)
+
+    async def tallies(self, target: VoteTarget) -> tuple[Tally, Tally]:
+        """(the tally, the established members' tally): equal when no ``established_s`` is
+        set, or when every counted vote comes from an established member."""
+        async with self._tx() as conn:
+            return await _tallies(conn, target)
 
 
 async def _fold_click(
@@ -228,6 +255,7 @@ async def _fold_click(
 async def _write_vote(
     conn: Conn, key: VoteKey, before: int | None, after: int | None,
     guild_id: int, argument_id: int, stamp: datetime,
+    facts: tuple[int, int | None, str | None],
 ) -> None:
     if after == before:
         return
@@ -238,9 +266,12 @@ async def _write_vote(
     elif before is None:
         await conn.execute(
             "INSERT INTO votes (target_kind, target_id, member_id, value, guild_id,"
-            " argument_id, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
-            *key, after, guild_id, argument_id, stamp)
+            " argument_id, created_at, updated_at, account_age_s, membership_s, role_ids)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9, $10)",
+            *key, after, guild_id, argument_id, stamp, *facts)
     else:
+        # A switched vote is cast anew: the facts of this moment replace the earlier ones.
         await conn.execute(
-            "UPDATE votes SET value = $4, updated_at = $5 WHERE target_kind = $1"
-            " AND target_id = $2 AND member_id = $3", *key, after, stamp)
+            "UPDATE votes SET value = $4, updated_at = $5, account_age_s = $6,"
+            " membership_s = $7, role_ids = $8 WHERE target_kind = $1"
+            " AND target_id = $2 AND member_id = $3", *key, after, stamp, *facts)

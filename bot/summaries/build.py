@@ -19,6 +19,8 @@ from bot.store import (
 )
 from bot.summaries.model import (
     ArgumentItem,
+    AwardsBoard,
+    BoardEntry,
     ContributionItem,
     MindChange,
     PieceItem,
@@ -127,6 +129,8 @@ async def build_summary(
         # The two weeks only: a guild's whole history of awards would grow without bound.
         store.list_awards(guild_id=guild_id, since=min(prev_start, start), until=end,
                          counted=True))
+    # Awards that count: neither withdrawn by their giver nor revoked by a moderator.
+    awards = [a for a in awards if a.active]
     week_awards = [a for a in awards if _in(a.created_at, start, end)]
     prev_awards = sum(1 for a in awards if _in(a.created_at, prev_start, prev_end))
 
@@ -156,7 +160,32 @@ async def build_summary(
         mind_changes=tuple([await lookup.mind_change(a)
                             for a in week_awards[:MAX_MIND_CHANGES]]),
         figures=_figures(str(week), pieces, arg_stats, people, len(week_awards)),
-        previous=_figures(str(prev_week), *previous_data, prev_awards))
+        previous=_figures(str(prev_week), *previous_data, prev_awards),
+        awards_board=await _awards_board(store, guild_id, week_awards, contrib_stats))
+
+
+async def _awards_board(store: Store, guild_id: int, awards: Sequence[Award],
+                        contributions: Sequence[ContributionStats]) -> AwardsBoard:
+    """The week's awards by the author of the contribution they went to: opted-in members
+    named (most awards first, then by name), everyone else only counted."""
+    if not awards:
+        return AwardsBoard()
+    authors = {c.contribution_id: c.author_id for c in contributions}
+    per_author: dict[int, int] = {}
+    for award in awards:
+        if award.contribution_id not in authors:
+            record = await store.get_contribution(award.contribution_id)
+            if record is None:
+                continue  # deleted with its argument since
+            authors[award.contribution_id] = record.author_id
+        author = authors[award.contribution_id]
+        per_author[author] = per_author.get(author, 0) + 1
+    names = await store.board_names(guild_id)
+    named = sorted((BoardEntry(names[m], n) for m, n in per_author.items() if m in names),
+                   key=lambda e: (-e.awards, e.name.casefold(), e.name))
+    others = {m: n for m, n in per_author.items() if m not in names}
+    return AwardsBoard(named=tuple(named), other_members=len(others),
+                       other_awards=sum(others.values()))
 
 
 def _piece_items(guild_id: int, pieces: Sequence[PieceRecord],

@@ -27,6 +27,7 @@ from bot.summaries.render import (
     EMPTY_MESSAGE,
     argument_line,
     as_of,
+    board_lines,
     comparison,
     contribution_line,
     headline,
@@ -54,6 +55,7 @@ FOOTER_RULES = (
 # Budgets for the lists in the overview embed; what is left of 6000 goes to the argument list.
 PIECES_BUDGET = 700
 MINDS_BUDGET = 700
+BOARD_BUDGET = 400
 UNANSWERED_BUDGET = 500
 LINK_URL_MAX = 200  # longer article URLs are shown without a link rather than eat the budget
 
@@ -152,6 +154,9 @@ def _overview(summary: WeeklySummary) -> EmbedSpec:
                  for m in summary.mind_changes]
         fields.append(EmbedField(f"Changed minds ({len(summary.mind_changes)})",
                                  fit_lines(lines, MINDS_BUDGET)))
+    if summary.awards_board.named:  # counts alone repeat "Changed minds"
+        fields.append(EmbedField("Awards board", fit_lines(
+            board_lines(summary.awards_board), BOARD_BUDGET)))
     if summary.arguments:
         lines = [f"{_thread(md(shorten(x.label, 70)), x.link)} · {plural(x.total, 'votes')}"
                  for x in summary.unanswered] or ["Every argument has a counterargument."]

@@ -1,7 +1,7 @@
 """The weekly summary as data: frozen dataclasses every rendering reads from.
 
-Nothing here names a member: the store records no opt-in to public boards, so participation
-is reported as counts only.
+Only members who opted in to public boards (``/boards opt-in``) are named, on the awards
+board, by the name they chose; everyone else is counted, never named.
 """
 
 from __future__ import annotations
@@ -24,8 +24,9 @@ STRONGEST_RULE = (
     "(agree − disagree) of at least +1; highest net wins, ties go to the earlier post."
 )
 
-#: Why no member is named anywhere in a summary.
-NAMES_NOTE = "Members are counted, never named: nobody has opted in to public boards."
+#: Who is named in a summary, and who is only counted.
+NAMES_NOTE = ("Members are counted, never named, unless they opted in to public boards "
+              "(/boards opt-in): then the awards board names them.")
 
 DISCORD_CHANNELS = "https://discord.com/channels"
 
@@ -110,6 +111,28 @@ class MindChange:
 
 
 @dataclass(frozen=True, slots=True)
+class BoardEntry:
+    """A member named on the awards board (they opted in), with the minds they changed."""
+
+    name: str
+    awards: int
+
+
+@dataclass(frozen=True, slots=True)
+class AwardsBoard:
+    """Whose points changed minds this week (awards that count, by the contribution's
+    author): the members who opted in by name, most awards first, everyone else counted."""
+
+    named: tuple[BoardEntry, ...] = ()
+    other_members: int = 0
+    other_awards: int = 0
+
+    @property
+    def empty(self) -> bool:
+        return not self.named and not self.other_members
+
+
+@dataclass(frozen=True, slots=True)
 class WeekFigures:
     """The headline numbers of one week, for the comparison with the week before.
 
@@ -164,6 +187,7 @@ class WeeklySummary:
     mind_changes: tuple[MindChange, ...]  # the first 50 quoted; figures count them all
     figures: WeekFigures
     previous: WeekFigures
+    awards_board: AwardsBoard = AwardsBoard()
 
     @property
     def empty(self) -> bool:

@@ -18,6 +18,7 @@ snowflakes are strings (JavaScript numbers cannot hold them), times ISO 8601 UTC
         link} or null),
     mind_changes [{award_id, contribution_id, kind, argument_label, piece_title, reason,
                    excerpt, created_at, link}],
+    awards_board {named [{name, awards}], others {members, awards}},
     participation {members, newcomers, regulars, names_shown},
     rules {most_contested, strongest, names}
 """
@@ -36,6 +37,7 @@ from bot.summaries.model import (
     NAMES_NOTE,
     STRONGEST_RULE,
     ArgumentItem,
+    AwardsBoard,
     ContributionItem,
     MindChange,
     WeekFigures,
@@ -142,6 +144,19 @@ def mind_change_reason(m: MindChange) -> str:
     return f"“{m.reason}”" if m.reason else "(no reason given)"
 
 
+def board_lines(board: AwardsBoard) -> list[str]:
+    """The awards board: named members (they opted in), then everyone else as a count."""
+    if board.empty:
+        return ["Nobody's point was credited with changing a mind this week."]
+    lines = [f"- **{md(e.name)}**: {plural(e.awards, 'mind_changes')}" for e in board.named]
+    if board.other_members:
+        who = "member" if board.other_members == 1 else "members"
+        lead = "Also" if board.named else "By"
+        lines.append(f"- {lead} {board.other_members} {who} not on public boards: "
+                     f"{plural(board.other_awards, 'mind_changes')}")
+    return lines
+
+
 def _link(text: str, url: str | None) -> str:
     return f"[{text}]({url})" if url else text
 
@@ -216,6 +231,8 @@ def to_markdown(summary: WeeklySummary) -> str:
                    f"{md(m.argument_label)} (*{md(m.piece_title)}*)"
                    + (f": “{md(m.excerpt)}”" if m.excerpt else ""))
     out.append("")
+
+    out += ["## Awards board", "", *board_lines(summary.awards_board), ""]
 
     out += ["## Not yet countered", ""]
     if not summary.unanswered:
@@ -323,9 +340,14 @@ def to_dict(summary: WeeklySummary) -> dict[str, Any]:
              "reason": m.reason, "excerpt": m.excerpt, "created_at": _iso(m.created_at),
              "link": m.link}
             for m in summary.mind_changes],
+        "awards_board": {
+            "named": [{"name": e.name, "awards": e.awards} for e in summary.awards_board.named],
+            "others": {"members": summary.awards_board.other_members,
+                       "awards": summary.awards_board.other_awards}},
         "participation": {"members": summary.figures.members,
                           "newcomers": summary.figures.newcomers,
-                          "regulars": summary.figures.regulars, "names_shown": False},
+                          "regulars": summary.figures.regulars,
+                          "names_shown": bool(summary.awards_board.named)},
         "rules": {"most_contested": CONTESTED_RULE, "strongest": STRONGEST_RULE,
                   "names": NAMES_NOTE},
     }

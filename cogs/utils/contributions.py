@@ -9,15 +9,22 @@ from bot.store import Contribution
 
 #: What a removed contribution's message says in place of its text.
 REMOVED = "removed by a moderator"
+#: What the message of a contribution whose author had their data erased says.
+ERASED = "removed at the author's request"
 
 
 def contribution_content(contribution: Contribution, parent: Contribution | None) -> str:
     """The message showing a counter or rebuttal: its author named (never pinged), its text;
     a tombstone naming the reason once a moderator removed it, or once its author withdrew
     it."""
+    if contribution.erased:  # /me delete: no text, no name
+        kind = "Counterargument" if contribution.kind == "counter" else "Rebuttal"
+        return f"**{kind}** · *{ERASED}*"
     author = f"<@{contribution.author_id}>"
     if contribution.kind == "counter":
         head = f"**Counterargument** by {author}"
+    elif parent is not None and parent.erased:
+        head = f"**Rebuttal** by {author} to a removed {noun(parent.kind)}"
     elif parent is not None:
         head = f"**Rebuttal** by {author} to <@{parent.author_id}>'s {noun(parent.kind)}"
     else:

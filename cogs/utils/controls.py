@@ -19,6 +19,7 @@ from bot.debate import (
     COUNTER_PATTERN,
     EDIT_PATTERN,
     REBUT_PATTERN,
+    UNAWARD_PATTERN,
     VOTE_PATTERN,
     WITHDRAW_PATTERN,
     Control,
@@ -79,16 +80,21 @@ class _ControlItem(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"cp
         await _route(interaction, self.control)
 
 
-def _count_label(word: str, count: int | None) -> str:
-    return word if count is None else f"{word} · {count}"
+def _count_label(word: str, count: int | None, established: int | None = None) -> str:
+    if count is None:
+        return word
+    if established is None or established == count:
+        return f"{word} · {count}"
+    return f"{word} · {count} ({established} established)"
 
 
 class VoteButton(_ControlItem, template=VOTE_PATTERN):
     @classmethod
-    def from_control(cls, control: Control, count: int | None = None) -> VoteButton:
+    def from_control(cls, control: Control, count: int | None = None,
+                     established: int | None = None) -> VoteButton:
         agree = control.value == AGREE
         return cls(control, discord.ui.Button(
-            label=_count_label("Agree" if agree else "Disagree", count),
+            label=_count_label("Agree" if agree else "Disagree", count, established),
             style=discord.ButtonStyle.success if agree else discord.ButtonStyle.danger,
             custom_id=control.custom_id))
 
@@ -106,6 +112,20 @@ class RebutButton(_ControlItem, template=REBUT_PATTERN):
 class AwardButton(_ControlItem, template=AWARD_PATTERN):
     label = "Changed my mind"
 
+    @classmethod
+    def counted(cls, control: Control, awards: int | None) -> AwardButton:
+        """The button with the contribution's awards that count, once there is one."""
+        return cls(control, discord.ui.Button(
+            label=_count_label(cls.label, awards or None), style=cls.style,
+            custom_id=control.custom_id))
+
+
+class UnawardButton(_ControlItem, template=UNAWARD_PATTERN):
+    """Under the private reply to a member who already credited a contribution."""
+
+    label = "Withdraw my credit"
+    style = discord.ButtonStyle.danger
+
 
 class EditButton(_ControlItem, template=EDIT_PATTERN):
     label = "Edit"
@@ -117,7 +137,8 @@ class WithdrawButton(_ControlItem, template=WITHDRAW_PATTERN):
 
 #: Registered with ``bot.add_dynamic_items`` in ``setup_hook``.
 DYNAMIC_ITEMS: tuple[type[_ControlItem], ...] = (
-    VoteButton, CounterButton, RebutButton, AwardButton, EditButton, WithdrawButton)
+    VoteButton, CounterButton, RebutButton, AwardButton, EditButton, WithdrawButton,
+    UnawardButton)
 
 
 def _view(*items: discord.ui.Item[Any]) -> discord.ui.View:
@@ -127,34 +148,67 @@ def _view(*items: discord.ui.Item[Any]) -> discord.ui.View:
     return view
 
 
-def _votes(target: VoteTarget, tally: Tally | None) -> tuple[VoteButton, VoteButton]:
+def _votes(target: VoteTarget, tally: Tally | None, established: Tally | None = None
+           ) -> tuple[VoteButton, VoteButton]:
+    """Agree · n and Disagree · n; with the established members' tally beside each count
+    where the two differ."""
     return (
         VoteButton.from_control(Control("vote", target, AGREE),
-                                tally.agree if tally is not None else 0),
+                                tally.agree if tally is not None else 0,
+                                established.agree if established is not None else None),
         VoteButton.from_control(Control("vote", target, DISAGREE),
-                                tally.disagree if tally is not None else 0),
+                                tally.disagree if tally is not None else 0,
+                                established.disagree if established is not None else None),
     )
 
 
-def argument_view(argument_id: int, tally: Tally | None = None) -> discord.ui.View:
+def argument_view(argument_id: int, tally: Tally | None = None,
+                  established: Tally | None = None) -> discord.ui.View:
     """Agree · n, Disagree · n, Counter: the controls under an argument's opening."""
     target = VoteTarget.argument(argument_id)
-    return _view(*_votes(target, tally),
+    return _view(*_votes(target, tally, established),
                  CounterButton.from_control(Control("counter", target)))
 
 
-def contribution_view(contribution_id: int, tally: Tally | None = None) -> discord.ui.View:
-    """Agree, Disagree, Rebut and Changed my mind, then the author's Edit / Withdraw (six
-    buttons: discord.py puts the sixth on a second row)."""
+def contribution_view(contribution_id: int, tally: Tally | None = None,
+                      awards: int | None = None) -> discord.ui.View:
+    """Agree, Disagree, Rebut and Changed my mind (· its awards), then the author's Edit /
+    Withdraw (six buttons: discord.py puts the sixth on a second row)."""
     target = VoteTarget.contribution(contribution_id)
     return _view(*_votes(target, tally),
                  RebutButton.from_control(Control("rebut", target)),
-                 AwardButton.from_control(Control("award", target)),
+                 AwardButton.counted(Control("award", target), awards),
                  EditButton.from_control(Control("edit", target)),
                  WithdrawButton.from_control(Control("withdraw", target)))
 
 
-def view_for(target: VoteTarget, tally: Tally | None = None) -> discord.ui.View:
+def unaward_view(contribution_id: int) -> discord.ui.View:
+    """The one button under the reply to a member who already credited a contribution."""
+    return _view(UnawardButton.from_control(
+        Control("unaward", VoteTarget.contribution(contribution_id))))
+
+
+def view_for(target: VoteTarget, tally: Tally | None = None, *,
+             established: Tally | None = None, awards: int | None = None) -> discord.ui.View:
     if target.kind == "argument":
-        return argument_view(target.id, tally)
-    return contribution_view(target.id, tally)
+        return argument_view(target.id, tally, established)
+    return contribution_view(target.id, tally, awards)
+
+
+@runtime_checkable
+class ButtonRefresher(Protocol):
+    """What the Debate cog offers other cogs: bring a message's buttons up to date (a revoked
+    award changes a contribution's count)."""
+
+    def refresh_buttons(self, channel_id: int, message_id: int, target: VoteTarget) -> None: ...
+
+
+def refresh_buttons(client: discord.Client, channel_id: int, message_id: int,
+                    target: VoteTarget) -> bool:
+    """Ask the Debate cog to refresh a message's buttons; ``False`` if it is not loaded."""
+    cog = (client.get_cog(DEBATE_COG)
+           if isinstance(client, (commands.Bot, commands.AutoShardedBot)) else None)
+    if not isinstance(cog, ButtonRefresher):
+        return False
+    cog.refresh_buttons(channel_id, message_id, target)
+    return True

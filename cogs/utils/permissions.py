@@ -11,6 +11,9 @@ from bot.publishing.port import PERMISSION_LABELS
 #: What the bot needs in the summary channel: a refusal is found before any request, so a
 #: broken channel costs no 403 per tick (Discord bans IPs that collect too many).
 SUMMARY_PERMISSIONS = ("send_messages", "embed_links", "attach_files")
+#: What the bot needs where pieces wait for review: the preview is embeds with buttons, and
+#: a reminder replies to it.
+REVIEW_PERMISSIONS = ("view_channel", "send_messages", "embed_links", "read_message_history")
 
 
 def permission_names(names: Iterable[str]) -> str:

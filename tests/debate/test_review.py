@@ -229,17 +229,11 @@ def test_review_controls_round_trip_through_their_custom_ids() -> None:
 
 
 def test_pieces_wait_in_the_review_channel_else_the_moderators_channel() -> None:
-    from dataclasses import dataclass
-
     from bot.publishing.review import review_channel
     from bot.store import GuildSettings
 
-    @dataclass(frozen=True, slots=True)
-    class WithModeratorsChannel(GuildSettings):
-        moderators_channel_id: int | None = None
-
     assert review_channel(GuildSettings(guild_id=1)) is None
     assert review_channel(GuildSettings(guild_id=1, review_channel_id=7)) == 7
-    assert review_channel(WithModeratorsChannel(guild_id=1, moderators_channel_id=5)) == 5
-    assert review_channel(WithModeratorsChannel(guild_id=1, review_channel_id=7,
-                                                moderators_channel_id=5)) == 7
+    assert review_channel(GuildSettings(guild_id=1, moderators_channel_id=5)) == 5
+    assert review_channel(GuildSettings(guild_id=1, review_channel_id=7,
+                                        moderators_channel_id=5)) == 7

@@ -49,6 +49,9 @@ async def posted(world: World, store: Store) -> list[Posted]:
     return result
 
 
+CREDIT = "The cross-street figures did it: fewer crashes wherever the lanes went in."
+
+
 def labels(message: Message) -> list[str]:
     found: list[str] = []
 
@@ -187,13 +190,16 @@ async def test_counter_rebuttal_tree_edit_and_withdraw(
     assert "can't credit your own contribution" in await click(
         world, world.carol, counter_msg, award)
     await open_form(world, world.bob, counter_msg, award)
-    assert (await submit(world, world.bob, thread, award, "The cross-street figures did it.")
+    assert (await submit(world, world.bob, thread, award, CREDIT)
             ).startswith("Noted: this counterargument changed your mind.")
-    await open_form(world, world.bob, counter_msg, award)
+    await shows(world, counter_msg, ["Agree · 1", "Disagree · 0", "Rebut",
+                                     "Changed my mind · 1", "Edit", "Withdraw"])
+    assert "You credited this with changing your mind" in await click(
+        world, world.bob, counter_msg, award)
     assert "already credited this contribution" in await submit(
-        world, world.bob, thread, award, "")
+        world, world.bob, thread, award, CREDIT)
     [credit] = await store.list_awards(contribution_id=counter.id)
-    assert (credit.member_id, credit.reason) == (world.bob.id, "The cross-street figures did it.")
+    assert (credit.member_id, credit.reason) == (world.bob.id, CREDIT)
 
     # A rebuttal, and a rebuttal of that rebuttal: a tree.
     rebut = f"cp:r:c:{counter.id}"

@@ -58,9 +58,11 @@ async def test_doctor_names_each_missing_permission_and_its_channel(
     lacking = {name: guild.add_text_channel(f"no-{name.replace('_', '-')}")
                for name in TEXT_PERMISSIONS}
     summary = guild.add_text_channel("summaries")
+    reviews = guild.add_text_channel("reviews")
     for name, channel in lacking.items():
         emu.deny_bot(channel, FLAGS[name])
     emu.deny_bot(summary, "ATTACH_FILES")
+    emu.deny_bot(reviews, "EMBED_LINKS")
     database_url = f"sqlite:///{tmp_path / 'doctor.db'}"
     store = await open_store(database_url)
     try:
@@ -68,6 +70,10 @@ async def test_doctor_names_each_missing_permission_and_its_channel(
             await store.add_subscription(guild.id, channel.id, f"https://feeds.example/{n}.xml",
                                          created_by=ADMIN)
         await store.update_guild_settings(guild.id, summary_channel_id=summary.id)
+        # One feed holds its pieces for review, in a channel the bot cannot embed in.
+        [first, *_] = await store.list_subscriptions(guild_id=guild.id)
+        await store.set_subscription_review_mode(first.id, "on")
+        await store.update_guild_settings(guild.id, review_channel_id=reviews.id)
         broken = await store.ensure_feed("https://feeds.example/0.xml")
         await store.record_fetch_failure(broken.id, error="HTTP 503 from feeds.example",
                                          next_poll_at=datetime.now(UTC) + timedelta(hours=1))
@@ -93,11 +99,13 @@ async def test_doctor_names_each_missing_permission_and_its_channel(
         in output
     assert "→ grant Attach Files to the bot's role in #summaries" in output
     assert "! Feed https://feeds.example/0.xml: failing (1 in a row): HTTP 503" in output
-    assert f"{len(lacking) + 2} problems found." in output
+    assert "✗ Debate Club #reviews: holds pieces for review, but is missing Embed Links" \
+        in output
+    assert f"{len(lacking) + 3} problems found." in output
 
     # Fixed: the commands registered and every permission granted, all is well.
     await register_commands(emu)
-    for channel in [*lacking.values(), summary]:
+    for channel in [*lacking.values(), summary, reviews]:
         channel.overwrites.clear()
     code, output = await doctor(emu, database_url, tmp_path)
     assert "✓ Commands: 1 registered for all servers: /feed" in output, output

@@ -71,7 +71,8 @@ async def test_the_export_is_a_private_file_of_the_whole_debate(
     arguments = await store.list_arguments(piece.id)
     assert len(discussion.thesis.children) == len(arguments) >= 2
     assert [c.text for c in discussion.thesis.children[0].children] == [COUNTER]
-    assert message.content is not None and "Members are numbered, not named." in message.content
+    assert message.content is not None
+    assert "Members are numbered, not named, unless they opted in" in message.content
     assert record.original_edits[-1]["allowed_mentions"] == {"parse": []}
     assert message not in world.emu.messages(world.general)
 
@@ -86,6 +87,20 @@ async def test_a_public_export_is_posted_for_everyone(world: World, piece: Piece
     assert data["piece"]["id"] == piece.id
     assert data["arguments"][0]["counterarguments"][0]["author"] == "Member 1"
     assert str(world.bob.id) not in message.attachments[0].data.decode()
+
+
+async def test_a_member_who_opted_in_is_named(world: World, piece: PieceRecord) -> None:
+    record = await world.emu.run_slash_command(world.bob, world.general, "boards opt-in",
+                                               {"name": "Bob the Builder"})
+    await record.wait_response(timeout=10)
+    try:
+        exported = await export(world, world.alice, {"piece": str(piece.id), "format": "json"})
+        assert exported.original is not None
+        data = json.loads(exported.original.attachments[0].data)
+        assert data["arguments"][0]["counterarguments"][0]["author"] == "Bob the Builder"
+    finally:
+        out = await world.emu.run_slash_command(world.bob, world.general, "boards opt-out", {})
+        await out.wait_response(timeout=10)
 
 
 async def test_a_piece_not_picked_from_the_list_is_refused_privately(

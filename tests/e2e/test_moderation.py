@@ -218,6 +218,10 @@ async def test_a_locked_debate_refuses_counters_and_rebuttals_but_takes_votes(
     assert locked.startswith("Locked")
     argument = await store.get_argument(debate.argument.id)
     assert argument is not None and argument.locked and argument.lock_reason == "Cooling off"
+    # The thread says so, once.
+    notice = "🔒 **A moderator locked this debate**: Cooling off."
+    await world.emu.wait_for(lambda: any(m.content.startswith(notice)
+                                         for m in world.emu.messages(debate.thread)), 15)
     refusal = "A moderator locked this debate (Cooling off)"
     assert refusal in await slash(world, world.alice, debate.thread, "counter",
                                   {"text": COUNTER + " Again."})
@@ -236,6 +240,9 @@ async def test_a_locked_debate_refuses_counters_and_rebuttals_but_takes_votes(
 
     assert (await slash(world, world.admin, debate.thread, "mod unlock", {})).startswith(
         "Unlocked")
+    await world.emu.wait_for(lambda: any(m.content.startswith("🔓 **This debate is open again")
+                                         for m in world.emu.messages(debate.thread)), 15)
+    assert sum(m.content.startswith(notice) for m in world.emu.messages(debate.thread)) == 1
     assert "posted" in await slash(world, world.alice, debate.thread, "counter",
                                    {"text": COUNTER + " Now open."})
     assert [e.action for e in await store.list_moderation(

@@ -190,6 +190,11 @@ async def test_a_feed_piece_waits_for_review_and_approval_posts_it(rw: ReviewWor
     assert "Approved" in after.content and after.components == []
     log = await rw.store.list_moderation(rw.world.guild.id)
     assert log[0].action == "review.approve" and log[0].actor_id == rw.world.admin.id
+    # Found by /modlog's piece filter, the piece being the one approval queued.
+    [piece] = [p for p in await rw.store.list_pieces(guild_id=rw.world.guild.id)
+               if p.channel_id == rw.opinion.id]
+    assert [e.action for e in await rw.store.list_moderation(
+        rw.world.guild.id, piece_id=piece.id)] == ["review.approve"]
     # A moderator's send-latest of a feed under review is held too, and says where.
     second = Item(guid="urn:review:2", title="Sent by hand", link=site.url("/by-hand"),
                   date=datetime.now(UTC))

@@ -50,8 +50,10 @@ async def make_debate(store: Store) -> Debate:
         await service.vote(VoteTarget.argument(first), member, value)
     await service.vote(VoteTarget.contribution(counter.id), BOB, DISAGREE)
     await service.vote(VoteTarget.contribution(counter.id), CAROL, AGREE)
-    await service.changed_my_mind(DAVE, counter.id, "The wage data moved me.")
-    await service.changed_my_mind(CAROL, chain[1].id, "Fair point on commuting.")
+    await service.changed_my_mind(DAVE, counter.id, "The wage data moved me: a decade of "
+                                  "rents tracking pay, city by city.")
+    await service.changed_my_mind(CAROL, chain[1].id, "Fair point on commuting: the cheap "
+                                  "flats are an hour further out.")
     # Where they are on Discord: a thread per argument, a message per contribution.
     for argument in world.arguments:
         await store.record_argument_thread(argument.id, THREAD_BASE + argument.number)

@@ -8,7 +8,7 @@ from pathlib import Path
 from bot.exports import parse_kialo
 from bot.store import Store
 from tests.cli.runner import run_cli_async
-from tests.debate.helpers import GUILD
+from tests.debate.helpers import ALICE, GUILD
 from tests.exports.debate import make_debate
 
 
@@ -43,3 +43,25 @@ async def test_export_writes_each_format_and_refuses_a_piece_of_another_server(
         "--piece", piece, emulator_token=None)
     assert (code, out) == (2, "")
     assert err.startswith(f"counterpoint: server {GUILD + 1} has no piece {piece} ")
+
+
+async def test_members_who_opted_in_are_named(store: Store, store_url: str,
+                                              tmp_path: Path) -> None:
+    debate = await make_debate(store)
+    await store.opt_in_boards(GUILD, ALICE, "Alice <Analyst>")
+    piece = str(debate.world.piece.id)
+    code, out, err = await run_cli_async(
+        tmp_path, "export", "--database", store_url, "--guild", str(GUILD), "--piece", piece,
+        "--format", "json", emulator_token=None)
+    assert (code, err) == (0, "")
+    authors = [c["author"] for c in json.loads(out)["arguments"][0]["counterarguments"]]
+    # Alice is named; Dave, who did not opt in, stays a number.
+    assert authors[0] == "Alice <Analyst>" and authors[1].startswith("Member ")
+
+    site = tmp_path / "site"
+    code, _, err = await run_cli_async(
+        tmp_path, "site", "--database", store_url, "--guild", str(GUILD), "--out", str(site),
+        emulator_token=None)
+    assert code == 0, err
+    page = (site / f"piece-{piece}.html").read_text(encoding="utf-8")
+    assert "Alice &lt;Analyst&gt;" in page and "Alice <Analyst>" not in page

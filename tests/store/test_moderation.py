@@ -113,8 +113,20 @@ async def test_locking_an_argument(store: Store) -> None:
     assert (again.locked_at, again.locked_by) == (at(1), 9)
     stored = await store.get_argument(argument.id)
     assert stored is not None and stored.locked
+    assert (again.lock_version, again.lock_shown) == (1, 0)  # a second lock is no change
+    assert [a.id for a in await store.locks_to_announce()] == []  # no thread yet
+    await store.record_argument_thread(argument.id, 4321)
+    assert [a.id for a in await store.locks_to_announce()] == [argument.id]
+    await store.record_lock_announced(argument.id, 1)
+    assert await store.locks_to_announce() == []
     opened = await store.unlock_argument(argument.id)
     assert not opened.locked and opened.locked_by is None
+    assert opened.lock_version == 2
+    assert [a.lock_version for a in await store.locks_to_announce()] == [2]
+    await store.record_lock_announced(argument.id, 2)
+    await store.record_lock_announced(argument.id, 1)  # late: does not move back
+    assert await store.locks_to_announce() == []
+    assert (await store.unlock_argument(argument.id)).lock_version == 2
     with pytest.raises(NotFound):
         await store.lock_argument(10_000, moderator_id=1)
 

@@ -81,7 +81,9 @@ async def test_markdown(store: Store) -> None:
     assert f"| 1 | [1\\. Supply lowers rents]({LINK}/7010) | 4 | 2 | 1 | 1 |" in lines
     assert "| 2 | 2\\. Access improves | 0 | 0 | 0 | 0 |" in lines
     assert "9 members took part: 6 new voices, 3 regulars." in lines
-    assert "Members are counted, never named: nobody has opted in to public boards." in lines
+    assert ("Members are counted, never named, unless they opted in to public boards "
+            "(/boards opt-in): then the awards board names them.") in lines
+    assert "- By 2 members not on public boards: 2 changed minds" in lines
     assert any(line.startswith("*Most contested: among arguments") for line in lines)
     assert any("ties go to the earlier post" in line for line in lines)
 
@@ -111,7 +113,7 @@ async def test_json(store: Store) -> None:
         "schema", "guild_id", "iso_week", "timezone", "start", "end", "generated_at",
         "complete", "empty", "message", "figures", "previous_week", "change", "pieces",
         "arguments", "most_contested", "unanswered", "strongest_counter",
-        "strongest_rebuttal", "mind_changes", "participation", "rules"]
+        "strongest_rebuttal", "mind_changes", "awards_board", "participation", "rules"]
     assert data["schema"] == "counterpoint.summary/1"
     assert data["guild_id"] == str(GUILD)  # snowflakes as strings
     assert (data["start"], data["end"]) == ("2026-11-16T00:00:00Z", "2026-11-23T00:00:00Z")
@@ -130,6 +132,7 @@ async def test_json(store: Store) -> None:
         "The zoning data convinced me.", None]
     assert data["participation"] == {"members": 9, "newcomers": 6, "regulars": 3,
                                      "names_shown": False}
+    assert data["awards_board"] == {"named": [], "others": {"members": 2, "awards": 2}}
 
 
 async def test_embeds_and_attachments(store: Store) -> None:
