@@ -91,6 +91,8 @@ class CycleReport:
     lease_lost: int = 0
     pruned: int = 0
     piece_ids: list[int] = field(default_factory=list)
+    #: Piece id → its channel, for publishing each channel's pieces in order.
+    piece_channels: dict[int, int] = field(default_factory=dict)
     notices: list[PauseNotice] = field(default_factory=list)
     #: Feed URL → error, for the feeds that failed this cycle.
     errors: dict[str, str] = field(default_factory=dict)
@@ -260,6 +262,7 @@ class FeedPoller:
             record = await queue_entry(self.store, sub, piece, entry, feed.url, now)
             if record is not None:
                 report.piece_ids.append(record.id)
+                report.piece_channels[record.id] = record.channel_id
 
     async def _record_failure(self, feed: Feed, owner: str, now: datetime, error: str,
                               retry_after: int | None, report: CycleReport) -> None:

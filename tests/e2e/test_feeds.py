@@ -93,7 +93,10 @@ class FeedWorld:
         return new
 
     async def poll(self, now: datetime) -> Any:
-        return await self.cog.poll_step(now=now)
+        report = await self.cog.poll_step(now=now)
+        # The cycle hands its pieces on without waiting for them: wait here.
+        await self.world.bot.publisher.drain()
+        return report
 
     async def line(self, subscription_id: int) -> FeedStatus:
         return await self.cog.service.status(self.guild_id, subscription_id)
@@ -585,6 +588,7 @@ async def test_two_bots_on_one_postgres_post_each_entry_once(fw: FeedWorld) -> N
         before = {path: fw.site.hits[path] for path in paths}
         at = soon()
         reports = await asyncio.gather(*(cog.poll_step(now=at) for cog in cogs_))
+        await asyncio.gather(*(cog.bot.publisher.drain() for cog in cogs_))
         assert sum(r.fetches for r in reports) == len(paths)  # one fetch per feed in all
         assert all(fw.site.hits[path] == before[path] + 1 for path in paths)
         assert sum(len(r.piece_ids) for r in reports) == len(paths)
@@ -593,6 +597,7 @@ async def test_two_bots_on_one_postgres_post_each_entry_once(fw: FeedWorld) -> N
         # Again, later: nothing new, nothing posted twice.
         reports = await asyncio.gather(*(cog.poll_step(now=at + timedelta(hours=1))
                                          for cog in cogs_))
+        await asyncio.gather(*(cog.bot.publisher.drain() for cog in cogs_))
         assert sum(len(r.piece_ids) for r in reports) == 0
         assert len(fw.cards("many")) == len(paths)
     finally:
