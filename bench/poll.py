@@ -155,7 +155,8 @@ async def control(fetcher: Fetcher, port: int, what: str) -> dict[str, int]:
     return json.loads(result.body)  # type: ignore[no-any-return]
 
 
-async def run(feeds: int, per_feed: int, directory: Path, port: int) -> dict[str, Any]:
+async def run(feeds: int, per_feed: int, directory: Path, port: int, memory: MemoryWatch
+              ) -> dict[str, Any]:
     store = await open_store(f"sqlite:///{directory / 'poll.db'}")
     figures: dict[str, Any] = {"feeds": feeds, "subscriptions": feeds * per_feed}
     try:
@@ -177,17 +178,21 @@ async def run(feeds: int, per_feed: int, directory: Path, port: int) -> dict[str
                 if action:
                     await control(fetcher, port, action)
                 await control(fetcher, port, "reset")
+                memory.mark()
                 started = time.perf_counter()
                 report = await service.poll_once("bench", now=now)
                 elapsed = time.perf_counter() - started
+                cycle_mb = memory.mark() / 1024
                 served = await control(fetcher, port, "stats")
                 print(f"cycle '{name}': claimed {report.claimed:,}, server hits "
                       f"{served['hits']:,} ({served['not_modified']:,} answered 304), "
                       f"failed {report.failed}, new entries {report.new_entries:,}, "
-                      f"pieces {len(report.piece_ids):,}, {elapsed:.2f} s")
+                      f"pieces {len(report.piece_ids):,}, {elapsed:.2f} s, "
+                      f"peak {cycle_mb:.0f} MB")
                 figures[name] = {"fetches": served["hits"], "cycle_s": round(elapsed, 2),
                                  "pieces": len(report.piece_ids), "failed": report.failed,
-                                 "not_modified": served["not_modified"]}
+                                 "not_modified": served["not_modified"],
+                                 "peak_mb": round(cycle_mb, 1)}
     finally:
         await store.close()
     return figures
@@ -202,7 +207,7 @@ class MemoryWatch:
 
     def __init__(self, exclude: set[int] | None = None) -> None:
         self.exclude = exclude or set()
-        self.peak_kb = 0
+        self.peak_kb = self.cycle_peak_kb = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -235,9 +240,16 @@ class MemoryWatch:
                 continue
         return [pid for pid in found if pid not in self.exclude]
 
+    def mark(self) -> int:
+        """The peak (kB) since the last mark, and start a new one."""
+        self.sample()
+        peak, self.cycle_peak_kb = self.cycle_peak_kb, 0
+        return peak
+
     def sample(self) -> None:
         total = self._rss_kb("self") + sum(self._rss_kb(pid) for pid in self._children())
         self.peak_kb = max(self.peak_kb, total)
+        self.cycle_peak_kb = max(self.cycle_peak_kb, total)
 
     def _run(self) -> None:
         while not self._stop.wait(0.02):
@@ -269,13 +281,15 @@ def run_reader(feeds: int, port: int, workers: int, directory: str, out: Any) ->
             if action:
                 _control_sync(port, action)
             _control_sync(port, "reset")
+            memory.mark()
             started = time.perf_counter()
             # scheduled=False: every feed now, as every feed is due in the poller's cycles.
             reader.update_feeds(workers=workers, scheduled=False)
             elapsed = time.perf_counter() - started
             served = _control_sync(port, "stats")
             figures[name] = {"cycle_s": round(elapsed, 2), "fetches": served["hits"],
-                             "not_modified": served["not_modified"]}
+                             "not_modified": served["not_modified"],
+                             "peak_mb": round(memory.mark() / 1024, 1)}
     reader.close()
     with sqlite3.connect(path) as db:
         figures["entries"] = db.execute("SELECT COUNT(*) FROM entries").fetchone()[0]
@@ -317,7 +331,7 @@ def main() -> None:
                 MemoryWatch(exclude={server.pid or 0}) as memory:
             directory = args.keep or Path(temp)
             directory.mkdir(parents=True, exist_ok=True)
-            figures = asyncio.run(run(args.feeds, args.per_feed, directory, port))
+            figures = asyncio.run(run(args.feeds, args.per_feed, directory, port, memory))
         if args.peer == "reader":
             _control_sync(port, "rewind")
             peer = peer_reader(args.feeds, port, args.peer_workers)
@@ -343,12 +357,16 @@ def main() -> None:
         for name in CYCLES:
             print(f"reader ({args.peer_workers} workers) cycle '{name}': server hits "
                   f"{peer[name]['fetches']:,} ({peer[name]['not_modified']:,} answered 304), "
-                  f"{peer[name]['cycle_s']:.2f} s")
+                  f"{peer[name]['cycle_s']:.2f} s, peak {peer[name]['peak_mb']:.0f} MB")
         print(f"reader: {peer['entries']:,} entries stored, peak RSS {peer['peak_mb']:.0f} MB")
         ratios = {key: round(figures[name]["cycle_s"] / peer[name]["cycle_s"], 3)
                   for key, name in zip(("first_update", "new_entries", "all_304"), CYCLES,
                                        strict=True)}
-        result = {"ratio_vs_reader": ratios, **result,
+        result = {"ratio_vs_reader": ratios,
+                  "cycle_peak_mb": {key: [figures[name]["peak_mb"], peer[name]["peak_mb"]]
+                                    for key, name in zip(("first_update", "new_entries",
+                                                          "all_304"), CYCLES, strict=True)},
+                  **result,
                   "reader": {"workers": args.peer_workers, "peak_mb": peer["peak_mb"],
                              **{f"{key}_s": peer[name]["cycle_s"] for key, name in zip(
                                  ("first_update", "new_entries", "all_304"), CYCLES,
