@@ -489,7 +489,7 @@ async def test_handed_on_pieces_go_out_side_by_side_in_order_per_channel(store: 
     assert all(publisher.is_busy(piece_id) for piece_id, _ in handed)
     await asyncio.wait_for(publisher.drain(), 30)  # bound against a hang only
     assert results == ["published"] * len(handed)
-    for piece_id, channel in handed:
+    for piece_id, _ in handed:
         record = await store.get_piece(piece_id)
         assert record is not None and record.state == "published"
         assert len(await store.list_arguments(piece_id)) == 3
@@ -511,3 +511,27 @@ async def test_a_stopping_publisher_takes_nothing_more_from_its_lanes(store: Sto
     for p in pieces:
         record = await store.get_piece(p.id)
         assert record is not None and record.state == "pending"
+
+
+async def test_paced_port_starts_no_more_calls_a_window_than_allowed(store: Store) -> None:
+    from bot.publishing.pacing import PacedPort, SlidingWindow
+
+    class Counted(SlidingWindow):
+        def __init__(self) -> None:
+            super().__init__(3)
+            self.held: list[int] = []
+
+        async def slot(self) -> None:
+            await super().slot()
+            self.held.append(len(self._starts))
+
+    d = FakeDiscord()
+    channel = new_channel(d)
+    port = PacedPort(FakePort(d))
+    port.pace = window = Counted()
+    publisher = Publisher(store, port)
+    piece = await queue(publisher, channel, "https://example.org/paced")
+    assert (await publisher.publish(piece.id)).outcome == "published"
+    await assert_complete(store, d, piece.id)
+    # Every call to Discord went through the window, which never held more than 3 starts.
+    assert len(window.held) == 10 and max(window.held) <= 3
