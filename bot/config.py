@@ -58,11 +58,15 @@ def _database_url(value: str | None) -> str:
     return value
 
 
-def _log_format(value: str | None) -> str:
-    lowered = (value or "").lower()
-    if lowered not in LOG_FORMATS:
-        raise ValueError(value)
-    return lowered
+def _one_of(choices: tuple[str, ...]) -> Callable[[str | None], str]:
+    """A parser accepting one of ``choices`` in any case, returned as the choice is written."""
+    by_key = {choice.casefold(): choice for choice in choices}
+
+    def convert(value: str | None) -> str:
+        if (value or "").casefold() not in by_key:
+            raise ValueError(value)
+        return by_key[(value or "").casefold()]
+    return convert
 
 
 def parse_address(text: str) -> tuple[str, int]:
@@ -79,13 +83,6 @@ def _metrics_address(value: str | None) -> str | None:
         return None
     parse_address(value)
     return value
-
-
-def _log_level(value: str | None) -> str:
-    upper = (value or "").upper()
-    if upper not in _LOG_LEVELS:
-        raise ValueError(value)
-    return upper
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,7 +143,7 @@ class Settings:
         _optional_snowflake, "a server id (digits only)")
     log_level: str = _setting(
         "COUNTERPOINT_LOG_LEVEL", "INFO", "DEBUG, INFO, WARNING, ERROR or CRITICAL.",
-        _log_level, " or ".join(_LOG_LEVELS))
+        _one_of(_LOG_LEVELS), " or ".join(_LOG_LEVELS))
     metrics_address: str | None = _setting(
         "COUNTERPOINT_METRICS_ADDRESS", None,
         "Serve /healthz and /metrics (Prometheus) here: host:port, or a port alone for "
@@ -156,7 +153,7 @@ class Settings:
         "COUNTERPOINT_LOG_FORMAT", "text",
         "text (default: one line a record) or json (one JSON object a line, for log "
         "collectors such as journald, Loki or a container platform).",
-        _log_format, "text or json")
+        _one_of(LOG_FORMATS), "text or json")
 
     @classmethod
     def specs(cls) -> list[tuple[str, Setting]]:

@@ -25,6 +25,7 @@ from .interactions import (
     InteractionRecord,
     base_payload,
     component_data,
+    message_command_data,
     modal_components,
     new_token,
     slash_data,
@@ -260,6 +261,17 @@ class TestAPI:
         data = slash_data(self.state, m, ch, name, options)
         return self._deliver(self._new_record(APPLICATION_COMMAND, m, ch, data))
 
+    async def run_message_command(
+        self, member: Member | int | Any, message: Message | int | Any, name: str
+    ) -> InteractionRecord:
+        """``member`` right-clicks ``message`` → Apps → ``name`` (a synced message command);
+        the interaction comes from the message's channel."""
+        msg = self.message(message)
+        ch = self.channel(msg.channel_id)
+        m = self._member(member, ch)
+        data = message_command_data(self.state, msg, name)
+        return self._deliver(self._new_record(APPLICATION_COMMAND, m, ch, data))
+
     async def run_autocomplete(
         self,
         member: Member | int | Any,
@@ -279,11 +291,7 @@ class TestAPI:
         self, member: Member | int | Any, message: Message | int | Any, custom_id: str
     ) -> InteractionRecord:
         """Click the button ``custom_id`` on ``message`` (it must be on the message)."""
-        msg = self.message(message)
-        ch = self.channel(msg.channel_id)
-        m = self._member(member, ch)
-        data = component_data(msg, custom_id, None)
-        return self._deliver(self._new_record(MESSAGE_COMPONENT, m, ch, data, message=msg))
+        return self._use_component(member, message, custom_id, None)
 
     async def choose(
         self,
@@ -293,6 +301,16 @@ class TestAPI:
         values: Sequence[str],
     ) -> InteractionRecord:
         """Pick ``values`` in the select menu ``custom_id`` on ``message``."""
+        return self._use_component(member, message, custom_id, values)
+
+    def _use_component(
+        self,
+        member: Member | int | Any,
+        message: Message | int | Any,
+        custom_id: str,
+        values: Sequence[str] | None,
+    ) -> InteractionRecord:
+        """A component interaction (type 3) on ``message``: a button, or a select's ``values``."""
         msg = self.message(message)
         ch = self.channel(msg.channel_id)
         m = self._member(member, ch)
