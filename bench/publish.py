@@ -64,6 +64,20 @@ sequential model over every call the bot made, progress edits included.
 
 Prints the figures; the last line is one JSON object with ``publish_ratio`` and the raw
 figures.
+
+    .venv/bin/python bench/publish.py --bulk [--pieces 200] [--channels 40]
+                                      [--bulk-latency-ms 50] [--verbose]
+
+``--bulk``: what a busy poll cycle leaves behind. The pieces (the seed, each under its own
+URL) are queued round-robin across fresh text channels, then handed to the publisher at once
+as a poll cycle hands them (``Publisher.hand_on``), at 50 ms of latency under the emulator's
+default limits. Wall time: from the hand-on to the emulator receiving the last required call.
+The floor is what those limits allow at that latency: the busiest bucket, or the global 50
+calls a second, over the required calls the publish made (``(n - 1) // limit`` windows, as
+``limits_floor``), plus the last call's round trip; never less than one piece's chain of
+dependent calls (card, each thread after the previous one, the last opening). Each channel
+must show its cards in the order its pieces were handed on, or the bench fails.
+``bulk_ratio`` = wall / floor (goal: at most 1.2).
 """
 
 from __future__ import annotations
