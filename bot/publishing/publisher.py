@@ -82,10 +82,9 @@ LEASE_SECONDS = 30.0
 #: compares the expiry with this process's clock, so a moment's margin avoids a wasted try.
 EXPIRY_MARGIN = 0.25
 #: Channels whose handed-on pieces are published side by side (:meth:`Publisher.hand_on`).
-#: A four-argument piece makes 11 calls in about 6 round trips; at 50 ms to Discord one lane
-#: makes about 30 calls a second and four keep Discord's global 50 a second busy, past which
-#: more lanes only meet 429s.
-LANES_AT_ONCE = 4
+#: Discord's global limit is kept by the port's pace (``bot.publishing.pacing``), not by this:
+#: a channel often waits on its own buckets (10 threads per 10 s), and others go on meanwhile.
+LANES_AT_ONCE = 50
 #: Why a piece was left half-posted by a shutdown; fit to show a moderator.
 STOPPED = ("the bot was shutting down; it finishes the piece when it starts again, without "
            "posting anything twice")
@@ -202,21 +201,21 @@ class Publisher:
     async def _run_lane(self, channel_id: int) -> None:
         lane = self._lanes[channel_id]
         try:
+            # One piece after another: the channel's order holds. The gate is taken per
+            # piece, so channels waiting their turn get in between.
             while lane and not self._stopping:
-                async with self._lane_gate:
-                    # One channel's pieces in a row while it holds the gate: its order holds.
-                    while lane and not self._stopping:
-                        piece_id = lane[0]
-                        try:
-                            result = await self.publish(piece_id)
-                        except Exception:
-                            log.exception("publishing piece %s failed", piece_id)
-                        else:
-                            if self.on_result is not None:
-                                self.on_result(result)
-                        finally:
-                            lane.popleft()
-                            self._queued.discard(piece_id)
+                piece_id = lane[0]
+                try:
+                    async with self._lane_gate:
+                        result = await self.publish(piece_id)
+                except Exception:
+                    log.exception("publishing piece %s failed", piece_id)
+                else:
+                    if self.on_result is not None:
+                        self.on_result(result)
+                finally:
+                    lane.popleft()
+                    self._queued.discard(piece_id)
         finally:
             for piece_id in lane:
                 self._queued.discard(piece_id)
