@@ -631,6 +631,10 @@ async def bulk(args: argparse.Namespace) -> dict[str, Any]:
                     assert record is not None
                     handed.append((record.id, channel.id))
                     urls[channel.id].append(url)
+                if args.lanes:
+                    # For comparison: fewer channels at a time (1: one piece at a time, as a
+                    # poll cycle published before pieces were handed on).
+                    bot.publisher._lane_gate = asyncio.Semaphore(args.lanes)
                 outcomes: Counter[str] = Counter()
                 bot.publisher.on_result = lambda result: outcomes.update([result.outcome])
                 await asyncio.sleep(1.2)  # a fresh global window
@@ -712,5 +716,7 @@ if __name__ == "__main__":
     parser.add_argument("--channels", type=int, default=40)
     parser.add_argument("--bulk-latency-ms", type=float, default=DEFAULT_LATENCY_MS)
     parser.add_argument("--verbose", action="store_true", help="--bulk: every call, timed")
+    parser.add_argument("--lanes", type=int, default=0,
+                        help="--bulk: channels published at a time (default: the bot's)")
     arguments = parser.parse_args()
     print(json.dumps(asyncio.run(bulk(arguments) if arguments.bulk else main(arguments))))
