@@ -256,6 +256,29 @@ async def test_add_marks_what_is_there_seen_then_posts_only_new_entries(fw: Feed
                                                                  "Piece number 5"]
 
 
+async def test_a_cycle_hands_its_pieces_on_without_waiting_for_them(fw: FeedWorld) -> None:
+    fw.site.feed("/handoff.xml", [item(1)])
+    record = await fw.run("feed add", {"url": fw.site.url("/handoff.xml"),
+                                       "channel": fw.channels["news"]})
+    assert reply_text(record).startswith("Following"), reply_text(record)
+    fw.site.feed("/handoff.xml", [item(2), item(1)])
+    # Discord takes the card but does not answer: a cycle that waited for its pieces would
+    # never end (the bound below only guards against that hang).
+    held = fw.emu.hold("/channels/{channel_id}/messages", method="POST", applied=True)
+    try:
+        report = await asyncio.wait_for(fw.cog.poll_step(now=soon() + timedelta(hours=1)), 60)
+        assert len(report.piece_ids) == 1
+        await fw.emu.wait_for(lambda: bool(held.waiting), 15)
+        piece = await fw.world.bot.store.get_piece(report.piece_ids[0])
+        assert piece is not None and piece.state != "published"
+    finally:
+        fw.emu.release("/channels/{channel_id}/messages")
+    await asyncio.wait_for(fw.world.bot.publisher.drain(), 60)
+    piece = await fw.world.bot.store.get_piece(report.piece_ids[0])
+    assert piece is not None and piece.state == "published"
+    assert [c.embeds[0]["title"] for c in fw.cards("news")][-1] == "Piece number 2"
+
+
 async def test_a_piece_posted_on_a_retry_still_pings_its_role_once(fw: FeedWorld) -> None:
     channel = fw.world.guild.add_text_channel("retried")
     fw.emu.deny_bot(channel, "CREATE_PUBLIC_THREADS")
