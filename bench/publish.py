@@ -64,6 +64,20 @@ sequential model over every call the bot made, progress edits included.
 
 Prints the figures; the last line is one JSON object with ``publish_ratio`` and the raw
 figures.
+
+    .venv/bin/python bench/publish.py --bulk [--pieces 200] [--channels 40]
+                                      [--bulk-latency-ms 50] [--verbose]
+
+``--bulk``: what a busy poll cycle leaves behind. The pieces (the seed, each under its own
+URL) are queued round-robin across fresh text channels, then handed to the publisher at once
+as a poll cycle hands them (``Publisher.hand_on``), at 50 ms of latency under the emulator's
+default limits. Wall time: from the hand-on to the emulator receiving the last required call.
+The floor is what those limits allow at that latency: the busiest bucket, or the global 50
+calls a second, over the required calls the publish made (``(n - 1) // limit`` windows, as
+``limits_floor``), plus the last call's round trip; never less than one piece's chain of
+dependent calls (card, each thread after the previous one, the last opening). Each channel
+must show its cards in the order its pieces were handed on, or the bench fails.
+``bulk_ratio`` = wall / floor (goal: at most 1.2).
 """
 
 from __future__ import annotations
@@ -575,6 +589,103 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
     return result
 
 
+
+# ------------------------------------------------------------------------------ --bulk
+
+
+async def bulk(args: argparse.Namespace) -> dict[str, Any]:
+    """``--bulk``: ``--pieces`` pieces queued across ``--channels`` text channels, handed to
+    the publisher at once as a poll cycle hands them (``Publisher.hand_on``), at
+    ``--bulk-latency-ms``; the wall time against the floor the emulator's limits allow."""
+    from dataclasses import replace
+
+    from bot.pipeline import read_file, split
+
+    quiet_logs()
+    path = args.piece or (SEED if SEED.exists() else FALLBACK)
+    latency = args.bulk_latency_ms / 1000
+    emu = await Emulator().start()
+    guild = emu.add_guild("Bench Club")
+    channels = [guild.add_text_channel(f"bulk-{n + 1}") for n in range(args.channels)]
+    piece = await split(read_file(path))
+    try:
+        with tempfile.TemporaryDirectory(prefix="counterpoint-bench-") as folder:
+            settings = Settings.from_env(
+                {"COUNTERPOINT_DATABASE_URL": f"sqlite:///{Path(folder) / 'bench.db'}",
+                 "DISCORD_TOKEN": emu.token, "COUNTERPOINT_LOG_LEVEL": "WARNING"},
+                dotenv=None)
+            pointer = emu.point_discord_py_here()
+            bot = create_bot(settings, guild_ready_timeout=0.05)
+            task = asyncio.create_task(bot.start(emu.token), name="counterpoint")
+            try:
+                await asyncio.wait_for(asyncio.shield(bot.resumed.wait()), TIMEOUT)
+                # Queued as a poll cycle queues them: channel after channel, round after
+                # round, each with its own URL (a channel takes a URL once).
+                handed: list[tuple[int, int]] = []
+                urls: dict[int, list[str]] = {c.id: [] for c in channels}
+                for n in range(args.pieces):
+                    channel = channels[n % len(channels)]
+                    url = f"https://bench.example/pieces/{n}"
+                    record = await bot.publisher.queue(guild.id, channel.id,
+                                                       replace(piece, url=url), url=url)
+                    assert record is not None
+                    handed.append((record.id, channel.id))
+                    urls[channel.id].append(url)
+                if args.lanes:
+                    # For comparison: fewer channels at a time (1: one piece at a time, as a
+                    # poll cycle published before pieces were handed on).
+                    bot.publisher._lane_gate = asyncio.Semaphore(args.lanes)
+                outcomes: Counter[str] = Counter()
+                bot.publisher.on_result = lambda result: outcomes.update([result.outcome])
+                await asyncio.sleep(1.2)  # a fresh global window
+                emu.set_latency(latency)
+                first = len(emu.requests)
+                started = time.time()
+                bot.publisher.hand_on(handed)
+                await asyncio.wait_for(bot.publisher.drain(), 3600)
+                emu.set_latency(0)
+                window = emu.requests[first:]
+            finally:
+                emu.set_latency(0)
+                await bot.close()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+                pointer.restore()
+        ours = {c.id for c in channels} | {t.id for c in channels for t in emu.threads(c)}
+        required = [r for r in window if _required(r, ours)]
+        wall = max(r.at for r in required) - started
+        if args.verbose:
+            for r in window:
+                print(f"  {r.at - started:7.3f} {r.status} {r.method} {r.route} {r.major}")
+        # Each channel reads its pieces in the order they were handed on.
+        in_order = all(
+            [m.embeds[0].get("url") for m in emu.messages(c) if m.embeds] == urls[c.id]
+            for c in channels)
+        if not in_order:
+            raise RuntimeError("a channel's pieces went out of order")
+        calls = calls_of(emu.limiter, required)
+        # The floor: the busiest bucket (or the global limit) at zero latency, plus the last
+        # call's own round trip; never less than one piece's chain of dependent calls (card,
+        # each thread after the last, then the last opening or the card edit).
+        chain = 2 + sum(1 for _ in piece.arguments)
+        floor = max(limits_floor(calls, emu.limiter.scale) + latency, chain * latency)
+        counts = Counter(c.bucket for c in calls)
+        busiest = max(counts, key=lambda key: counts[key])
+        retried = sum(r.status == 429 for r in window)
+    finally:
+        await emu.stop()
+    ratio = wall / floor
+    print(f"bulk: {args.pieces} pieces in {args.channels} channels at {latency * 1000:g} ms: "
+          f"{len(required)} required calls in {wall:.2f} s ({retried} × 429); floor "
+          f"{floor:.2f} s (global {sum(c.counts_global for c in calls)} calls; busiest bucket "
+          f"{busiest} with {counts[busiest]}); outcomes {dict(outcomes)}; each channel's "
+          f"pieces in order: {in_order}")
+    return {"bulk_ratio": round(ratio, 3), "wall_s": round(wall, 3), "floor_s": round(floor, 3),
+            "pieces": args.pieces, "channels": args.channels, "latency_ms": latency * 1000,
+            "calls": len(required), "retried_429": retried, "in_order": in_order,
+            "outcomes": dict(outcomes)}
+
+
 def _latencies(text: str) -> list[float]:
     values = [float(part) for part in text.split(",") if part.strip()]
     if not values or any(v < 0 for v in values):
@@ -599,4 +710,13 @@ if __name__ == "__main__":
                              "measure at (default: 0,50)")
     parser.add_argument("--headline-ms", type=float, default=None,
                         help="the latency whose figures head the JSON (default: the last)")
-    print(json.dumps(asyncio.run(main(parser.parse_args()))))
+    parser.add_argument("--bulk", action="store_true",
+                        help="many pieces across many channels, handed on at once")
+    parser.add_argument("--pieces", type=int, default=200)
+    parser.add_argument("--channels", type=int, default=40)
+    parser.add_argument("--bulk-latency-ms", type=float, default=DEFAULT_LATENCY_MS)
+    parser.add_argument("--verbose", action="store_true", help="--bulk: every call, timed")
+    parser.add_argument("--lanes", type=int, default=0,
+                        help="--bulk: channels published at a time (default: the bot's)")
+    arguments = parser.parse_args()
+    print(json.dumps(asyncio.run(bulk(arguments) if arguments.bulk else main(arguments))))

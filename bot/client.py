@@ -23,6 +23,7 @@ from bot.health import DiscordTraffic, HealthServer, interaction_kind
 from bot.metrics import MeteredStore, Metrics
 from bot.pace import Pace
 from bot.publishing import DiscordPort, Publisher
+from bot.publishing.pacing import PacedPort
 from bot.store import Store, open_store
 from cogs.utils.controls import DYNAMIC_ITEMS
 from cogs.utils.port import DiscordAdapter
@@ -115,7 +116,8 @@ class CounterpointBot(commands.AutoShardedBot):
             self.store = cast(Store, MeteredStore(self.store, self.metrics))
         self.fetcher = Fetcher(allow_private_addresses=self.settings.allow_private_addresses)
         self.port = DiscordAdapter(self)
-        self.publisher = Publisher(self.store, self.port,
+        # Paced under Discord's global limit: channels publish side by side.
+        self.publisher = Publisher(self.store, PacedPort(self.port),
                                    lease_seconds=self.pace.publish_lease_seconds)
         self.debate = DebateService(self.store, DebateRules.from_settings(self.settings))
         # Buttons on every message ever posted keep working: matched by custom-id template.

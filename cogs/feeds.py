@@ -254,7 +254,8 @@ class Feeds(commands.Cog):
         await self.bot.wait_until_ready()
 
     async def poll_step(self, now: datetime | None = None) -> CycleReport:
-        """One cycle: poll the due feeds, post their new pieces, post pause notices.
+        """One cycle: poll the due feeds, hand their new pieces on to publishing (without
+        waiting for them: ``bot.publisher.drain()`` does), post pause notices.
 
         ``now`` pins the service's clock (tests drive back-off and auto-pause with it).
         """
@@ -264,7 +265,10 @@ class Feeds(commands.Cog):
                 log.info("feed cycle: %d feeds, %d fetched, %d new pieces, %d failed, %d paused",
                          report.claimed, report.fetches, len(report.piece_ids), report.failed,
                          report.paused)
-            await self.publish(report.piece_ids)
+            # Handed on, not awaited: the publisher posts them channel by channel, side by
+            # side, while the next cycles poll (bot.publishing.Publisher.hand_on).
+            self.bot.publisher.hand_on(
+                (piece_id, report.piece_channels[piece_id]) for piece_id in report.piece_ids)
             # Every notice still owed, this cycle's and any an earlier cycle failed to post.
             for notice in await self.service.owed_pause_notices():
                 await self.service.deliver_pause_notice(notice, self._post_notice)

@@ -38,9 +38,69 @@ class NotAFeed(FeedParseError):
 # ------------------------------------------------------------------------------ data model
 
 
+class Markup:
+    """An entry's embedded HTML, made safe when first read.
+
+    feedparser can resolve relative links in, and sanitize, every entry's summary and content
+    while parsing; that is most of its time, and a poll needs the markup of the few entries
+    that are new, if any (a first read, and most reads, need none). So XML feeds are parsed
+    with both steps off and each body is resolved and sanitized here, by feedparser's own
+    functions with what the parser knew at that element (its ``xml:base``, its type, the
+    document's encoding), the first time :attr:`html` is read. Picklable, so a feed parsed in
+    a worker process crosses back with its bodies still raw.
+    """
+
+    __slots__ = ("_base", "_encoding", "_html", "_raw", "_type")
+
+    def __init__(self, html_text: str | None = None, *, raw: str | None = None,
+                 base: str | None = None, encoding: str | None = None,
+                 kind: str = "text/html") -> None:
+        self._html = html_text
+        self._raw = raw
+        self._base = base
+        self._encoding = encoding
+        self._type = kind
+
+    @property
+    def html(self) -> str:
+        if self._html is None:
+            self._html = _finish_markup(self._raw or "", self._base, self._encoding, self._type)
+            self._raw = None
+        return self._html
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Markup) and self.html == other.html
+
+    def __hash__(self) -> int:
+        return hash(self.html)
+
+    def __repr__(self) -> str:
+        return f"Markup({self.html!r})" if self._html is not None else "Markup(<raw>)"
+
+    def __getstate__(self) -> tuple[Any, ...]:
+        return self._html, self._raw, self._base, self._encoding, self._type
+
+    def __setstate__(self, state: tuple[Any, ...]) -> None:
+        self._html, self._raw, self._base, self._encoding, self._type = state
+
+
+def _finish_markup(raw: str, base: str | None, encoding: str | None, kind: str) -> str:
+    """What feedparser's own pass would have made of ``raw`` (``resolve_relative_uris``
+    then ``_sanitize_html``, as in its ``pop``)."""
+    resolve = getattr(getattr(feedparser, "urls", None), "resolve_relative_uris", None)
+    text = raw
+    if resolve is not None:
+        try:
+            text = str(resolve(text, base or "", encoding or "utf-8", kind))
+        except Exception:  # keep the links as written rather than lose the body
+            text = raw
+    return _sanitize(text, kind)
+
+
 @dataclass(frozen=True, slots=True)
 class FeedEntry:
-    """One feed item. ``published`` is UTC-aware; the HTML fields are sanitized markup."""
+    """One feed item. ``published`` is UTC-aware; the HTML fields are sanitized markup (made
+    so when first read: see :class:`Markup`)."""
 
     key: str
     alt_keys: tuple[str, ...]
@@ -49,8 +109,16 @@ class FeedEntry:
     link: str | None
     author: str | None
     published: datetime | None
-    summary_html: str | None
-    content_html: str | None
+    summary: Markup | None
+    content: Markup | None
+
+    @property
+    def summary_html(self) -> str | None:
+        return self.summary.html if self.summary is not None else None
+
+    @property
+    def content_html(self) -> str | None:
+        return self.content.html if self.content is not None else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,14 +279,22 @@ def _entry_keys(guid: str | None, link: str | None, title: str | None,
     return key, alt_keys
 
 
+def _markup(value: str | Markup | None) -> Markup | None:
+    return Markup(value) if isinstance(value, str) else value
+
+
 def _make_entry(*, guid: Any, title: str | None, link: str | None, author: str | None,
-                published: datetime | None, summary_html: str | None,
-                content_html: str | None) -> FeedEntry:
+                published: datetime | None, summary_html: str | Markup | None,
+                content_html: str | Markup | None) -> FeedEntry:
     guid_text = guid.strip() if isinstance(guid, str) and guid.strip() else None
-    key, alt_keys = _entry_keys(guid_text, link, title, published, content_html or summary_html)
+    summary, content = _markup(summary_html), _markup(content_html)
+    body: str | None = None
+    if not (guid_text or link or title or published):
+        # Only then does the key hash the body (see _entry_keys): read it now.
+        body = (content.html if content else None) or (summary.html if summary else None)
+    key, alt_keys = _entry_keys(guid_text, link, title, published, body)
     return FeedEntry(key=key, alt_keys=alt_keys, guid=guid_text, title=title, link=link,
-                     author=author, published=published, summary_html=summary_html,
-                     content_html=content_html)
+                     author=author, published=published, summary=summary, content=content)
 
 
 def _where(url: str | None) -> str:
@@ -312,12 +388,12 @@ def _json_author(*holders: Any) -> str | None:
     return None
 
 
-def _sanitize(markup: str) -> str:
+def _sanitize(markup: str, kind: str = "text/html") -> str:
     # JSON Feed HTML gets the same sanitizer feedparser applies to XML feeds.
     sanitize = getattr(getattr(feedparser, "sanitizer", None), "_sanitize_html", None)
     if sanitize is not None:
         try:
-            return str(sanitize(markup, "utf-8", "text/html"))
+            return str(sanitize(markup, "utf-8", kind))
         except Exception:  # fall back to the blunt filter below
             pass
     return re.sub(r"<(script|style|iframe|object|embed)\b.*?</\1\s*>", "", markup,
@@ -382,27 +458,45 @@ def _struct_to_datetime(value: Any) -> datetime | None:
         return None
 
 
-def _detail_html(detail: Any, fallback: Any = None) -> str | None:
+def _detail_html(detail: Any, encoding: str | None, fallback: Any = None) -> Markup | None:
+    """A summary's or content's markup (raw: see :class:`Markup`)."""
     value = detail.get("value") if isinstance(detail, dict) else fallback
     if not isinstance(value, str) or not value.strip():
         return None
     kind = detail.get("type") if isinstance(detail, dict) else "text/html"
     if kind in _HTML_TYPES:
-        return value
-    return _plain_to_html(value)
+        base = detail.get("base") if isinstance(detail, dict) else None
+        return Markup(raw=value, base=base if isinstance(base, str) else None,
+                      encoding=encoding, kind=kind)
+    return Markup(_plain_to_html(value))
 
 
-def _detail_text(detail: Any, fallback: Any) -> str | None:
+def _detail_text(detail: Any, fallback: Any, encoding: str | None) -> str | None:
     value = detail.get("value") if isinstance(detail, dict) else fallback
     if not isinstance(value, str):
         return None
     kind = detail.get("type") if isinstance(detail, dict) else "text/plain"
     if kind in _HTML_TYPES:
-        value = _html_to_text(value)
+        # A title is short: made safe now, as feedparser would have, then read as text.
+        base = detail.get("base") if isinstance(detail, dict) else None
+        value = _html_to_text(_finish_markup(
+            value, base if isinstance(base, str) else None, encoding, kind))
     return _text(value)
 
 
-def _fp_entry(entry: Any, base: str | None) -> FeedEntry:
+def _summary_detail(entry: Any, contents: list[Any]) -> Any:
+    """The summary's detail; for an entry with content and no summary, feedparser copies the
+    first content's value as the summary without one: that content's detail then (its type
+    and base say how to make it safe)."""
+    detail = entry.get("summary_detail")
+    summary = entry.get("summary")
+    if isinstance(detail, dict) or not isinstance(summary, str):
+        return detail
+    return next((c for c in contents if isinstance(c, dict) and c.get("value") == summary),
+                None)
+
+
+def _fp_entry(entry: Any, base: str | None, encoding: str | None) -> FeedEntry:
     contents = entry.get("content") or []
     html_contents = [c for c in contents if isinstance(c, dict) and c.get("type") in _HTML_TYPES]
     chosen = next(iter(html_contents or [c for c in contents if isinstance(c, dict)]), None)
@@ -418,12 +512,13 @@ def _fp_entry(entry: Any, base: str | None) -> FeedEntry:
             break
     return _make_entry(
         guid=entry.get("id"),
-        title=_detail_text(entry.get("title_detail"), entry.get("title")),
+        title=_detail_text(entry.get("title_detail"), entry.get("title"), encoding),
         link=_web_link(entry.get("link"), base),
         author=author,
         published=published,
-        summary_html=_detail_html(entry.get("summary_detail"), entry.get("summary")),
-        content_html=_detail_html(chosen) if chosen else None,
+        summary_html=_detail_html(_summary_detail(entry, contents), encoding,
+                                  entry.get("summary")),
+        content_html=_detail_html(chosen, encoding) if chosen else None,
     )
 
 
@@ -435,7 +530,9 @@ def _parse_xml_feed(body: bytes, url: str | None, content_type: str | None) -> P
     if content_type:
         headers["content-type"] = content_type
     try:
-        result = feedparser.parse(body, response_headers=headers)
+        # Bodies are resolved and sanitized when read (Markup), not all of them here.
+        result = feedparser.parse(body, response_headers=headers, resolve_relative_uris=False,
+                                  sanitize_html=False)
     except RecursionError:
         raise FeedParseError(f"{_where(url)}document nested too deeply to read") from None
     except Exception as error:  # feedparser must not leak its internals
@@ -448,11 +545,12 @@ def _parse_xml_feed(body: bytes, url: str | None, content_type: str | None) -> P
     if not version and not entries_raw:
         detail = f" ({_first_line(bozo)})" if bozo else ""
         raise NotAFeed(f"{_where(url)}not a feed: no RSS, Atom or JSON Feed found{detail}")
-    feed_title = _detail_text(feed.get("title_detail"), feed.get("title"))
+    encoding = result.get("encoding") if isinstance(result.get("encoding"), str) else None
+    feed_title = _detail_text(feed.get("title_detail"), feed.get("title"), encoding)
     if _is_fatal(bozo) and not entries_raw and not feed_title:
         raise FeedParseError(f"{_where(url)}malformed feed ({_first_line(bozo)})")
     base = url
-    entries = tuple(_fp_entry(entry, base) for entry in entries_raw)
+    entries = tuple(_fp_entry(entry, base, encoding) for entry in entries_raw)
     return ParsedFeed(title=feed_title, link=_web_link(feed.get("link"), base), entries=entries)
 
 

@@ -98,6 +98,8 @@ class CycleReport:
     lease_lost: int = 0
     pruned: int = 0
     piece_ids: list[int] = field(default_factory=list)
+    #: Piece id → its channel, for publishing each channel's pieces in order.
+    piece_channels: dict[int, int] = field(default_factory=dict)
     #: New pieces held for a moderator's review instead (not to be published).
     review_ids: list[int] = field(default_factory=list)
     notices: list[PauseNotice] = field(default_factory=list)
@@ -269,6 +271,7 @@ class FeedPoller:
             record = await queue_entry(self.store, sub, piece, entry, feed.url, now)
             if isinstance(record, PieceRecord):
                 report.piece_ids.append(record.id)
+                report.piece_channels[record.id] = record.channel_id
             elif record is not None:
                 report.review_ids.append(record.id)
 

@@ -80,6 +80,7 @@ async def test_credentials_never_leave_the_bot(world: World, site: FeedSite) -> 
                     date=datetime.now(UTC))
     site.feed("/private/feed.xml", [linkless, *items()], title="")
     await cog.poll_step(now=datetime.now(UTC) + timedelta(hours=1))
+    await cog.bot.publisher.drain()
     [card] = [m for m in world.emu.messages(channel) if m.embeds]
     # (A link carries no user information at all: a reader cannot see it.)
     assert card.embeds[0]["url"].startswith(

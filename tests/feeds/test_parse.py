@@ -382,3 +382,41 @@ def test_discover_honours_base_href_and_str_input() -> None:
 def test_discover_on_no_links_or_junk() -> None:
     assert discover_feed_links(b"<html><body>none</body></html>", "https://s.example/") == []
     assert discover_feed_links(b"\xff\xfe<<<>>>&&&", "https://s.example/") == []
+
+
+# --- bodies made safe when read (bot.feeds.parse.Markup) ----------------------------------
+
+_LAZY_ATOM = b"""<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom" xml:base="http://news.example/section/">
+  <title>Lazy</title>
+  <entry>
+    <id>urn:lazy:1</id>
+    <title type="html">Tolls &lt;script&gt;x()&lt;/script&gt;&lt;b&gt;now&lt;/b&gt;</title>
+    <link href="pieces/1"/>
+    <content type="html">&lt;p&gt;First, &lt;a href="notes/1"&gt;tolls&lt;/a&gt; pay.&lt;/p&gt;
+      &lt;script&gt;steal()&lt;/script&gt;</content>
+  </entry>
+  <entry>
+    <id>urn:lazy:2</id><title>Plain</title>
+    <content type="text">History of the &lt;blink&gt; tag</content>
+  </entry>
+</feed>"""
+
+
+def test_bodies_are_resolved_and_sanitized_when_read_even_after_pickling() -> None:
+    import pickle
+
+    feed = parse_feed(_LAZY_ATOM, url="http://news.example/feed.xml")
+    first, second = feed.entries
+    # Titles are made safe at once (they are part of the dedupe keys): script text dropped.
+    assert first.title == "Tolls now"
+    assert first.link == "http://news.example/section/pieces/1"
+    # A feed parsed in a worker process comes back with its bodies raw; reading makes them
+    # safe there, with the base the parser knew.
+    for entry in (first, pickle.loads(pickle.dumps(first))):
+        assert entry.content_html is not None
+        assert "steal" not in entry.content_html and "<script" not in entry.content_html
+        assert 'href="http://news.example/section/notes/1"' in entry.content_html
+    # A plain-text content copied as the summary is text, escaped, not markup.
+    assert second.content_html == "<p>History of the &lt;blink&gt; tag</p>"
+    assert second.summary_html == second.content_html

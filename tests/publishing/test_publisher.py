@@ -20,7 +20,7 @@ from bot.publishing import (
     Publisher,
     TransientError,
 )
-from bot.publishing.payloads import opening_chunks
+from bot.publishing.payloads import PieceCard, opening_chunks
 from bot.store import PieceRecord, Store
 from tests.publishing.fakeport import Crash, FakeDiscord, FakeMessage, FakePort, Mode
 from tests.publishing.samples import no_arguments, three_arguments
@@ -432,3 +432,95 @@ async def test_a_ping_that_fails_leaves_the_piece_to_retry_the_ping_alone(
     assert (await publisher.publish(piece.id)).outcome == "published"
     assert port.calls[steps:] == ["edit", "ping"]  # the card edit is redone; nothing posted twice
     assert len(pings(d)) == 1
+
+
+# --- handing pieces on (Publisher.hand_on) --------------------------------------------------
+
+
+class _SideBySidePort(FakePort):
+    """Holds each card until cards of ``together`` different channels are being sent at once:
+    a publisher that took one piece at a time would never get past the first."""
+
+    def __init__(self, d: FakeDiscord, together: int) -> None:
+        super().__init__(d)
+        self.together = together
+        self.in_flight: set[int] = set()
+        self.met = asyncio.Event()
+        self.cards: list[tuple[int, str | None]] = []
+
+    async def send_piece_card(self, channel_id: int, card: PieceCard, nonce: str) -> int:
+        self.in_flight.add(channel_id)
+        if len(self.in_flight) >= self.together:
+            self.met.set()
+        await self.met.wait()
+        self.in_flight.discard(channel_id)
+        self.cards.append((channel_id, card.url))
+        return await super().send_piece_card(channel_id, card, nonce)
+
+
+async def test_handed_on_pieces_go_out_side_by_side_in_order_per_channel(store: Store) -> None:
+    d = FakeDiscord()
+    channels = [new_channel(d) for _ in range(3)]
+    port = _SideBySidePort(d, together=3)
+    publisher = Publisher(store, port, lanes_at_once=3)
+    handed: list[tuple[int, int]] = []
+    urls: dict[int, list[str]] = {c: [] for c in channels}
+    for n in range(4):
+        for channel in channels:
+            url = f"https://example.org/{channel}/{n}"
+            handed.append(((await queue(publisher, channel, url)).id, channel))
+            urls[channel].append(url)
+    results: list[str] = []
+    publisher.on_result = lambda result: results.append(result.outcome)
+    publisher.hand_on(handed)
+    # Handing on again while they are queued does not publish anything twice.
+    publisher.hand_on(handed[:3])
+    assert all(publisher.is_busy(piece_id) for piece_id, _ in handed)
+    await asyncio.wait_for(publisher.drain(), 30)  # bound against a hang only
+    assert results == ["published"] * len(handed)
+    for piece_id, _ in handed:
+        record = await store.get_piece(piece_id)
+        assert record is not None and record.state == "published"
+        assert len(await store.list_arguments(piece_id)) == 3
+    for channel in channels:
+        # Each channel's cards in the order its pieces were handed on.
+        assert [u for c, u in port.cards if c == channel] == urls[channel]
+        assert [m.embed_url for m in d.in_channel(channel)] == urls[channel]
+
+
+async def test_a_stopping_publisher_takes_nothing_more_from_its_lanes(store: Store) -> None:
+    d = FakeDiscord()
+    channel = new_channel(d)
+    publisher = Publisher(store, FakePort(d))
+    pieces = [await queue(publisher, channel, f"https://example.org/s{n}") for n in range(3)]
+    await publisher.stop(grace=5)
+    publisher.hand_on((p.id, channel) for p in pieces)
+    await asyncio.wait_for(publisher.drain(), 30)
+    # Left pending for the next start.
+    for p in pieces:
+        record = await store.get_piece(p.id)
+        assert record is not None and record.state == "pending"
+
+
+async def test_paced_port_starts_no_more_calls_a_window_than_allowed(store: Store) -> None:
+    from bot.publishing.pacing import PacedPort, SlidingWindow
+
+    class Counted(SlidingWindow):
+        def __init__(self) -> None:
+            super().__init__(3)
+            self.held: list[int] = []
+
+        async def slot(self) -> None:
+            await super().slot()
+            self.held.append(len(self._starts))
+
+    d = FakeDiscord()
+    channel = new_channel(d)
+    port = PacedPort(FakePort(d))
+    port.pace = window = Counted()
+    publisher = Publisher(store, port)
+    piece = await queue(publisher, channel, "https://example.org/paced")
+    assert (await publisher.publish(piece.id)).outcome == "published"
+    await assert_complete(store, d, piece.id)
+    # Every call to Discord went through the window, which never held more than 3 starts.
+    assert len(window.held) == 10 and max(window.held) <= 3
