@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.publishing.publisher import LEASE_SECONDS
+from bot.shard_claims import LEASE_SECONDS as SHARD_LEASE_SECONDS
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,9 @@ class Pace:
     poll_seconds: float = 60.0
     #: Seconds a process holds a piece it is publishing before another may take it over.
     publish_lease_seconds: float = LEASE_SECONDS
+    #: Seconds a process's claim on its shards lasts unrenewed (``python -m bot run``): how
+    #: long a process that crashed on another host holds its shards from a restart.
+    shard_lease_seconds: float = SHARD_LEASE_SECONDS
 
     @classmethod
     def take_overrides(cls, options: dict[str, Any]) -> dict[str, Any]:

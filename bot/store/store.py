@@ -17,6 +17,7 @@ from bot.store.feeds import FeedQueries
 from bot.store.moderation import ModerationQueries
 from bot.store.pieces import PieceQueries
 from bot.store.settings import SettingsQueries
+from bot.store.shards import ShardQueries
 from bot.store.subscriptions import SubscriptionQueries
 from bot.store.summaries import SummaryQueries
 from bot.store.votes import VoteQueries
@@ -31,5 +32,6 @@ class Store(
     VoteQueries,
     ModerationQueries,
     SummaryQueries,
+    ShardQueries,
 ):
     """Abstract store; :func:`bot.store.open_store` returns a SQLite or PostgreSQL one."""
