@@ -16,7 +16,7 @@ from bot.config import ConfigError, Settings
 from bot.exports.cli import add_export_command, add_site_command
 from bot.logs import configure_logging
 from bot.redact import redact_text
-from bot.store.cli import add_backup_commands
+from bot.store.cli import add_backup_commands, add_copy_command
 from bot.summaries.cli import add_summary_command
 
 log = logging.getLogger("counterpoint")
@@ -76,6 +76,7 @@ def _parser() -> argparse.ArgumentParser:
     add_export_command(commands)
     add_site_command(commands)
     add_backup_commands(commands)
+    add_copy_command(commands)
     return parser
 
 
