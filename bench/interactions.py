@@ -44,7 +44,6 @@ import asyncio
 import cProfile
 import gc
 import json
-import logging
 import math
 import random
 import re
@@ -61,6 +60,7 @@ sys.path.insert(0, str(ROOT))
 
 import discord  # noqa: E402
 from discord.ext import commands  # noqa: E402
+from quiet import quiet_logs  # noqa: E402
 
 from bot.debate import VOTE_PATTERN  # noqa: E402
 from bot.emulator import Channel, Emulator, Member, Message  # noqa: E402
@@ -250,15 +250,6 @@ async def phase(emu: Emulator, name: str, clicks: Sequence[Click], warmup: Seque
 
 
 # --- the run ---------------------------------------------------------------------------------
-
-def quiet_logs() -> None:
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    for name in ("discord", "counterpoint", "bot", "cogs", "aiohttp"):
-        logging.getLogger(name).setLevel(logging.WARNING)
-    # Voice is never used; its missing-library warnings are noise here.
-    discord.VoiceClient.warn_nacl = False
-    discord.VoiceClient.warn_dave = False
-
 
 async def main(args: argparse.Namespace) -> dict[str, Any]:
     quiet_logs()

@@ -74,7 +74,6 @@ import contextlib
 import copy
 import itertools
 import json
-import logging
 import math
 import re
 import statistics
@@ -93,9 +92,9 @@ import aiohttp
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import discord  # noqa: E402
 from discord.http import Route  # noqa: E402
 from discord.utils import _to_json  # noqa: E402
+from quiet import quiet_logs  # noqa: E402
 
 from bot.client import CounterpointBot, create_bot  # noqa: E402
 from bot.config import Settings  # noqa: E402
@@ -445,15 +444,6 @@ async def round_trip(bot: CounterpointBot, count: int) -> float:
 
 
 # --- the run ---------------------------------------------------------------------------------
-
-def quiet_logs() -> None:
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    for name in ("discord", "counterpoint", "bot", "cogs", "aiohttp"):
-        logging.getLogger(name).setLevel(logging.WARNING)
-    # Voice is never used; its missing-library warnings are noise here.
-    discord.VoiceClient.warn_nacl = False
-    discord.VoiceClient.warn_dave = False
-
 
 def describe(calls: Sequence[Call]) -> str:
     counts = Counter(f"{c.method} {c.route}" for c in calls)

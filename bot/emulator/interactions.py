@@ -224,21 +224,22 @@ def _find_option(options: Iterable[dict[str, Any]] | None, name: str) -> dict[st
     return None
 
 
+# The option type of a Python value, tried in this order (a bool is an int too).
+_OPTION_TYPES: tuple[tuple[type | tuple[type, ...], int], ...] = (
+    (bool, OPT_BOOLEAN),
+    (int, OPT_INTEGER),
+    (float, OPT_NUMBER),
+    (str, OPT_STRING),
+    (Channel, OPT_CHANNEL),
+    (Role, OPT_ROLE),
+    ((Member, User), OPT_USER),
+)
+
+
 def _infer_type(state: State, guild_id: int, value: Any) -> int:
-    if isinstance(value, bool):
-        return OPT_BOOLEAN
-    if isinstance(value, int):
-        return OPT_INTEGER
-    if isinstance(value, float):
-        return OPT_NUMBER
-    if isinstance(value, str):
-        return OPT_STRING
-    if isinstance(value, Channel):
-        return OPT_CHANNEL
-    if isinstance(value, Role):
-        return OPT_ROLE
-    if isinstance(value, (Member, User)):
-        return OPT_USER
+    for kinds, option_type in _OPTION_TYPES:
+        if isinstance(value, kinds):
+            return option_type
     # discord.py objects and anything else with an id: look the id up.
     obj_id = _id(value)
     if obj_id in state.channels:

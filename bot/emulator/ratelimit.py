@@ -33,32 +33,31 @@ class BucketRule:
         return hashlib.sha1(self.name.encode()).hexdigest()[:32]
 
 
+_MESSAGES = "/channels/{channel_id}/messages"
+_MESSAGE = _MESSAGES + "/{message_id}"
+_WEBHOOK = "/webhooks/{webhook_id}/{webhook_token}"
+_COMMANDS = "/applications/{application_id}/commands"
+_GUILD_COMMANDS = "/applications/{application_id}/guilds/{guild_id}/commands"
+# Thread creation: 10 per 10 s per parent channel. Discord does not document it; it is
+# stricter than sends in practice, and opening one thread per argument must pace itself.
+_THREAD_CREATE = BucketRule("thread-create", 10, 10.0)
+
 # Keyed by (method, route template below /api/v10).
 DEFAULT_RULES: dict[tuple[str, str], BucketRule] = {
     # 5 per 5 s per channel: the long-standing message-create limit; threads are channels,
     # so every thread has its own bucket.
-    ("POST", "/channels/{channel_id}/messages"): BucketRule("message-create", 5, 5.0),
+    ("POST", _MESSAGES): BucketRule("message-create", 5, 5.0),
     # Edits and deletes share Discord's per-channel 5/5 s shape.
-    ("PATCH", "/channels/{channel_id}/messages/{message_id}"): BucketRule("message-edit", 5, 5.0),
-    ("DELETE", "/channels/{channel_id}/messages/{message_id}"): BucketRule(
-        "message-delete", 5, 5.0
-    ),
-    # Thread creation: 10 per 10 s per parent channel. Discord does not document it; it is
-    # stricter than sends in practice, and opening one thread per argument must pace itself.
-    ("POST", "/channels/{channel_id}/threads"): BucketRule("thread-create", 10, 10.0),
-    ("POST", "/channels/{channel_id}/messages/{message_id}/threads"): BucketRule(
-        "thread-create", 10, 10.0
-    ),
+    ("PATCH", _MESSAGE): BucketRule("message-edit", 5, 5.0),
+    ("DELETE", _MESSAGE): BucketRule("message-delete", 5, 5.0),
+    ("POST", "/channels/{channel_id}/threads"): _THREAD_CREATE,
+    ("POST", _MESSAGE + "/threads"): _THREAD_CREATE,
     # Webhook execution (interaction follow-ups): 5 per 2 s per webhook id + token.
-    ("POST", "/webhooks/{webhook_id}/{webhook_token}"): BucketRule("webhook-execute", 5, 2.0),
-    ("PATCH", "/webhooks/{webhook_id}/{webhook_token}/messages/{message_id}"): BucketRule(
-        "webhook-edit", 5, 2.0
-    ),
+    ("POST", _WEBHOOK): BucketRule("webhook-execute", 5, 2.0),
+    ("PATCH", _WEBHOOK + "/messages/{message_id}"): BucketRule("webhook-edit", 5, 2.0),
     # Command sync is deliberately tight (Discord caps creates per day); 2 per 10 s per scope.
-    ("PUT", "/applications/{application_id}/commands"): BucketRule("commands-put", 2, 10.0),
-    ("PUT", "/applications/{application_id}/guilds/{guild_id}/commands"): BucketRule(
-        "guild-commands-put", 2, 10.0
-    ),
+    ("PUT", _COMMANDS): BucketRule("commands-put", 2, 10.0),
+    ("PUT", _GUILD_COMMANDS): BucketRule("guild-commands-put", 2, 10.0),
 }
 
 # Any other route: its own bucket of 50 per second, roomy like Discord's read routes.
@@ -159,13 +158,7 @@ class RateLimiter:
         if retry_forced is not None:
             retry = retry_forced
             self._blocked_until[key] = now + retry
-            return Decision(
-                False,
-                self._headers(rule, 0, retry, scope="user"),
-                rule.bucket_hash,
-                scope="user",
-                retry_after=retry,
-            )
+            return self._refused(rule, retry)
 
         if self.enabled and counts_global:
             g = self._global
@@ -186,13 +179,7 @@ class RateLimiter:
             win = self._windows[key] = _Window(rule.limit, now + window_len)
         if self.enabled and win.remaining <= 0:
             retry = win.reset_at - now
-            return Decision(
-                False,
-                self._headers(rule, 0, retry, scope="user"),
-                rule.bucket_hash,
-                scope="user",
-                retry_after=retry,
-            )
+            return self._refused(rule, retry)
         if self.enabled:
             win.remaining -= 1
         remaining = win.remaining if self.enabled else rule.limit
@@ -200,6 +187,16 @@ class RateLimiter:
         if remaining == 0:
             self._blocked_until[key] = win.reset_at
         return Decision(True, self._headers(rule, remaining, reset_after), rule.bucket_hash)
+
+    def _refused(self, rule: BucketRule, retry: float) -> Decision:
+        """A 429 of the route's own bucket (scope ``user``), to retry after ``retry`` s."""
+        return Decision(
+            False,
+            self._headers(rule, 0, retry, scope="user"),
+            rule.bucket_hash,
+            scope="user",
+            retry_after=retry,
+        )
 
     @staticmethod
     def _headers(

@@ -177,55 +177,42 @@ class RestApi:
 
     def routes(self) -> list[web.RouteDef]:
         r = API_PREFIX
+        app = f"{r}/applications/{{application_id}}"
+        channel = f"{r}/channels/{{channel_id}}"
+        message = f"{channel}/messages/{{message_id}}"
+        guild = f"{r}/guilds/{{guild_id}}"
+        webhook = f"{r}/webhooks/{{webhook_id}}/{{webhook_token}}"
         return [
             web.get(f"{r}/gateway", self.get_gateway),
             web.get(f"{r}/gateway/bot", self.get_gateway_bot),
             web.get(f"{r}/users/@me", self.get_me),
             web.get(f"{r}/oauth2/applications/@me", self.get_application),
             web.get(f"{r}/applications/@me", self.get_application),
-            web.get(f"{r}/applications/{{application_id}}/commands", self.get_commands),
-            web.put(f"{r}/applications/{{application_id}}/commands", self.put_commands),
-            web.get(
-                f"{r}/applications/{{application_id}}/guilds/{{guild_id}}/commands",
-                self.get_commands,
-            ),
-            web.put(
-                f"{r}/applications/{{application_id}}/guilds/{{guild_id}}/commands",
-                self.put_commands,
-            ),
-            web.get(f"{r}/channels/{{channel_id}}", self.get_channel),
-            web.patch(f"{r}/channels/{{channel_id}}", self.modify_channel),
-            web.get(f"{r}/channels/{{channel_id}}/messages", self.list_messages),
-            web.post(f"{r}/channels/{{channel_id}}/messages", self.create_message),
-            web.get(f"{r}/channels/{{channel_id}}/messages/{{message_id}}", self.get_message),
-            web.patch(f"{r}/channels/{{channel_id}}/messages/{{message_id}}", self.edit_message),
-            web.delete(f"{r}/channels/{{channel_id}}/messages/{{message_id}}", self.delete_message),
-            web.post(
-                f"{r}/channels/{{channel_id}}/messages/{{message_id}}/threads",
-                self.thread_from_message,
-            ),
-            web.post(f"{r}/channels/{{channel_id}}/threads", self.thread_without_message),
-            web.get(f"{r}/guilds/{{guild_id}}", self.get_guild),
-            web.get(f"{r}/guilds/{{guild_id}}/channels", self.guild_channels),
-            web.get(f"{r}/guilds/{{guild_id}}/members/{{user_id}}", self.guild_member),
-            web.get(f"{r}/guilds/{{guild_id}}/roles", self.guild_roles),
+            web.get(f"{app}/commands", self.get_commands),
+            web.put(f"{app}/commands", self.put_commands),
+            web.get(f"{app}/guilds/{{guild_id}}/commands", self.get_commands),
+            web.put(f"{app}/guilds/{{guild_id}}/commands", self.put_commands),
+            web.get(channel, self.get_channel),
+            web.patch(channel, self.modify_channel),
+            web.get(f"{channel}/messages", self.list_messages),
+            web.post(f"{channel}/messages", self.create_message),
+            web.get(message, self.get_message),
+            web.patch(message, self.edit_message),
+            web.delete(message, self.delete_message),
+            web.post(f"{message}/threads", self.thread_from_message),
+            web.post(f"{channel}/threads", self.thread_without_message),
+            web.get(guild, self.get_guild),
+            web.get(f"{guild}/channels", self.guild_channels),
+            web.get(f"{guild}/members/{{user_id}}", self.guild_member),
+            web.get(f"{guild}/roles", self.guild_roles),
             web.post(
                 f"{r}/interactions/{{interaction_id}}/{{interaction_token}}/callback",
                 self.interaction_callback,
             ),
-            web.post(f"{r}/webhooks/{{webhook_id}}/{{webhook_token}}", self.execute_webhook),
-            web.get(
-                f"{r}/webhooks/{{webhook_id}}/{{webhook_token}}/messages/{{message_id}}",
-                self.get_webhook_message,
-            ),
-            web.patch(
-                f"{r}/webhooks/{{webhook_id}}/{{webhook_token}}/messages/{{message_id}}",
-                self.edit_webhook_message,
-            ),
-            web.delete(
-                f"{r}/webhooks/{{webhook_id}}/{{webhook_token}}/messages/{{message_id}}",
-                self.delete_webhook_message,
-            ),
+            web.post(webhook, self.execute_webhook),
+            web.get(f"{webhook}/messages/{{message_id}}", self.get_webhook_message),
+            web.patch(f"{webhook}/messages/{{message_id}}", self.edit_webhook_message),
+            web.delete(f"{webhook}/messages/{{message_id}}", self.delete_webhook_message),
             web.get("/attachments/{channel_id}/{attachment_id}/{filename}", self.get_attachment),
         ]
 
@@ -367,6 +354,13 @@ class RestApi:
 
     def _channel(self, request: web.Request) -> Channel:
         return self.state.channel(request.match_info["channel_id"])
+
+    def _message(self, request: web.Request, *names: str) -> tuple[Channel, Message]:
+        """The route's channel and message, once the bot is allowed ``names`` in the channel
+        (checked first, as Discord answers 403 before it says a message is unknown)."""
+        channel = self._channel(request)
+        self._need(channel, *names)
+        return channel, self.state.message(channel, request.match_info["message_id"])
 
     def _need(self, channel: Channel, *names: str) -> None:
         """403 unless the bot holds every permission in ``channel``: 50001 without
@@ -674,15 +668,11 @@ class RestApi:
         return None
 
     async def get_message(self, request: web.Request) -> web.Response:
-        channel = self._channel(request)
-        self._need(channel, "READ_MESSAGE_HISTORY")
-        msg = self.state.message(channel, request.match_info["message_id"])
+        _, msg = self._message(request, "READ_MESSAGE_HISTORY")
         return json_response(msg.to_dict(self.state))
 
     async def edit_message(self, request: web.Request) -> web.Response:
-        channel = self._channel(request)
-        self._need(channel)
-        msg = self.state.message(channel, request.match_info["message_id"])
+        channel, msg = self._message(request)
         if msg.author.id != self.state.bot_user.id:
             raise APIError(
                 403, CANNOT_EDIT_OTHERS_MESSAGE, "Cannot edit a message authored by another user"
@@ -695,9 +685,7 @@ class RestApi:
         return json_response(msg.to_dict(self.state))
 
     async def delete_message(self, request: web.Request) -> web.Response:
-        channel = self._channel(request)
-        self._need(channel)
-        msg = self.state.message(channel, request.match_info["message_id"])
+        channel, msg = self._message(request)
         if msg.author.id != self.state.bot_user.id:
             self._need(channel, "MANAGE_MESSAGES")
         self.state.delete_message(msg)

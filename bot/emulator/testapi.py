@@ -279,11 +279,7 @@ class TestAPI:
         self, member: Member | int | Any, message: Message | int | Any, custom_id: str
     ) -> InteractionRecord:
         """Click the button ``custom_id`` on ``message`` (it must be on the message)."""
-        msg = self.message(message)
-        ch = self.channel(msg.channel_id)
-        m = self._member(member, ch)
-        data = component_data(msg, custom_id, None)
-        return self._deliver(self._new_record(MESSAGE_COMPONENT, m, ch, data, message=msg))
+        return self._use_component(member, message, custom_id, None)
 
     async def choose(
         self,
@@ -293,6 +289,16 @@ class TestAPI:
         values: Sequence[str],
     ) -> InteractionRecord:
         """Pick ``values`` in the select menu ``custom_id`` on ``message``."""
+        return self._use_component(member, message, custom_id, values)
+
+    def _use_component(
+        self,
+        member: Member | int | Any,
+        message: Message | int | Any,
+        custom_id: str,
+        values: Sequence[str] | None,
+    ) -> InteractionRecord:
+        """A component interaction (type 3) on ``message``: a button, or a select's ``values``."""
         msg = self.message(message)
         ch = self.channel(msg.channel_id)
         m = self._member(member, ch)

@@ -43,6 +43,10 @@ def load(name: str, **meta: object) -> Article:
     return Article.from_paragraphs(paragraphs, **meta)  # type: ignore[arg-type]
 
 
+def _markers_of(*paragraphs: str) -> list[str | None]:
+    return [a.marker for a in segment(Article.from_paragraphs(paragraphs)).arguments]
+
+
 CASES = [
     Case(
         "announce_five_has_three_housing",
@@ -564,12 +568,11 @@ def test_long_title_is_clipped_at_a_word_with_an_ellipsis() -> None:
 
 
 def test_two_bare_ordinals_make_a_list() -> None:
-    piece = segment(Article.from_paragraphs((
+    assert _markers_of(
         "The stadium deal is bad for the city.",
         "First, the land was sold below its value.",
         "Second, the promised jobs are seasonal.",
-    )))
-    assert [a.marker for a in piece.arguments] == ["First", "Second"]
+    ) == ["First", "Second"]
 
 
 @pytest.mark.parametrize("text", [
@@ -589,25 +592,47 @@ def test_a_quoted_announcement_is_not_the_writers() -> None:
     assert piece.announced_count is None and piece.arguments == ()
 
 
-def test_steps_labelled_as_steps_are_a_procedure() -> None:
-    piece = segment(Article.from_paragraphs((
+# Lists that are something else: a procedure, a list of facts, someone else's list.
+NOT_ARGUMENTS = [
+    pytest.param((
         "Filing the form is simpler than it looks.",
         "Step 1: Download the form from the council website.",
         "Step 2: Fill in the boxes marked in blue.",
         "Step 3: Post it before the end of the month.",
-    )))
-    assert piece.arguments == ()
-
-
-def test_bullets_without_a_count_or_reason_intro_are_not_arguments() -> None:
-    piece = segment(Article.from_paragraphs((
+    ), id="steps_labelled_as_steps_are_a_procedure"),
+    pytest.param((
         "The market reopened on Saturday.",
         "Stalls this week included:",
         "- fresh bread from the mill;",
         "- cheese from the hill farms;",
         "- apples, the last of the season.",
-    )))
-    assert piece.arguments == ()
+    ), id="bullets_without_a_count_or_reason_intro_are_not_arguments"),
+    pytest.param((
+        "The author of a new book on groups talked to us about it.",
+        "Interviewer: What makes a group clever?",
+        "Ms Ortiz: Three things. First, members who read each other well. Second, turns "
+        "taken fairly. Third, a few women in the room.",
+        "Interviewer: Does size matter?",
+        "Ms Ortiz: Less than people think, once a group passes five.",
+    ), id="a_transcript_is_someone_elses_list"),
+    pytest.param((
+        "The sale of the ferry company will happen in two steps.",
+        "The first step will be the transfer of the vessels to a holding company.",
+        "Finally, the holding company will be sold to the highest bidder in March.",
+    ), id="a_list_counted_in_steps_describes_a_process"),
+    pytest.param((
+        "Before anyone writes another letter about the pool, here are the council's own "
+        "figures in one place:",
+        "1. The pool cost $612,000 to run last year.",
+        "2. It took $208,000 in fees.",
+        "3. Attendance was 71,300 visits.",
+    ), id="a_list_of_facts_is_not_a_list_of_arguments"),
+]
+
+
+@pytest.mark.parametrize("paragraphs", NOT_ARGUMENTS)
+def test_lists_that_are_not_arguments(paragraphs: tuple[str, ...]) -> None:
+    assert segment(Article.from_paragraphs(paragraphs)).arguments == ()
 
 
 def test_list_lines_inside_one_paragraph_are_split() -> None:
@@ -709,10 +734,6 @@ def test_long_piece_keeps_multi_paragraph_arguments_whole() -> None:
 # -- forms and decoys found in real pieces (issue 9) ----------------------------------------
 
 
-def _markers_of(*paragraphs: str) -> list[str | None]:
-    return [a.marker for a in segment(Article.from_paragraphs(paragraphs)).arguments]
-
-
 def test_numbers_as_words_count_points() -> None:
     assert _markers_of(
         "The privacy bill should go back to committee. Here is what can go wrong:",
@@ -742,27 +763,6 @@ def test_a_first_a_turn_and_a_last_make_three() -> None:
     ) == ["One", None, "Finally"]
 
 
-def test_a_transcript_is_someone_elses_list() -> None:
-    piece = segment(Article.from_paragraphs((
-        "The author of a new book on groups talked to us about it.",
-        "Interviewer: What makes a group clever?",
-        "Ms Ortiz: Three things. First, members who read each other well. Second, turns "
-        "taken fairly. Third, a few women in the room.",
-        "Interviewer: Does size matter?",
-        "Ms Ortiz: Less than people think, once a group passes five.",
-    )))
-    assert piece.arguments == ()
-
-
-def test_a_list_counted_in_steps_describes_a_process() -> None:
-    piece = segment(Article.from_paragraphs((
-        "The sale of the ferry company will happen in two steps.",
-        "The first step will be the transfer of the vessels to a holding company.",
-        "Finally, the holding company will be sold to the highest bidder in March.",
-    )))
-    assert piece.arguments == ()
-
-
 def test_subheadings_of_one_shape_are_the_points() -> None:
     blocks = (
         Block("The tram extension has its critics, and most of their claims are wrong."),
@@ -783,17 +783,6 @@ def test_subheadings_of_one_shape_are_the_points() -> None:
         '"It will take away all the parking!"', '"Nobody will use it!"',
         '"It will be too loud!"']
     assert piece.conclusion is not None and piece.conclusion.startswith("What now?")
-
-
-def test_a_list_of_facts_is_not_a_list_of_arguments() -> None:
-    piece = segment(Article.from_paragraphs((
-        "Before anyone writes another letter about the pool, here are the council's own "
-        "figures in one place:",
-        "1. The pool cost $612,000 to run last year.",
-        "2. It took $208,000 in fees.",
-        "3. Attendance was 71,300 visits.",
-    )))
-    assert piece.arguments == ()
 
 
 def test_explain_says_what_was_weighed_and_why() -> None:

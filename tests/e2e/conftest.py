@@ -7,6 +7,7 @@ the bot often only logs such a refusal, so the test's own assertions might not n
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Generator, Iterable
+from pathlib import Path
 
 import pytest
 import pytest_asyncio
@@ -14,6 +15,7 @@ import pytest_asyncio
 from bot.emulator import Emulator
 from bot.store import Store, open_store
 from tests.e2e.harness import World
+from tests.e2e.processes import Site
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
@@ -32,6 +34,17 @@ async def store(world: World) -> AsyncIterator[Store]:
     instance = await open_store(world.database_url)
     yield instance
     await instance.close()
+
+
+@pytest.fixture
+async def site(tmp_path: Path) -> AsyncIterator[Site]:
+    """An emulator and a piece server for bot processes a test starts (tests/e2e/processes.py);
+    the processes still running are killed after the test."""
+    opened = await Site.open(tmp_path)
+    try:
+        yield opened
+    finally:
+        await opened.close()
 
 
 def _emulators(values: Iterable[object]) -> list[Emulator]:

@@ -19,6 +19,7 @@ from bot.emulator import (
     Message,
     Thread,
 )
+from bot.store import PieceRecord, open_store
 from tests.feedsite import FeedSite
 
 
@@ -125,6 +126,17 @@ class World:
 
     def openings(self, thread: Thread) -> list[Message]:
         return [m for m in self.emu.messages(thread) if m.author.id == self.emu.bot_user.id]
+
+
+async def stored_piece(database_url: str, guild_id: int, channel_id: int) -> PieceRecord:
+    """The one piece the bot recorded for ``channel_id``, read from its database."""
+    store = await open_store(database_url)
+    try:
+        [piece] = [p for p in await store.list_pieces(guild_id=guild_id)
+                   if p.channel_id == channel_id]
+        return piece
+    finally:
+        await store.close()
 
 
 def _finished(record: InteractionRecord) -> bool:

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.emulator import Channel, Emulator, Guild, Member, Message, Thread
-from bot.store import PieceRecord, open_store
+from bot.store import PieceRecord
+from tests.e2e.harness import stored_piece
 from tests.feedsite import FeedSite
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -178,13 +179,7 @@ class Site:
         return [m for m in self.emu.messages(thread) if m.author.id == self.emu.bot_user.id]
 
     async def piece(self, database_url: str, channel: Channel) -> PieceRecord:
-        store = await open_store(database_url)
-        try:
-            [piece] = [p for p in await store.list_pieces(guild_id=self.guild.id)
-                       if p.channel_id == channel.id]
-            return piece
-        finally:
-            await store.close()
+        return await stored_piece(database_url, self.guild.id, channel.id)
 
     async def assert_published_once(self, database_url: str, channel: Channel,
                                     threads: int) -> None:

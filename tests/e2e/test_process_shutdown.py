@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import signal
 import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -21,19 +20,9 @@ from bot.store.sqlite import sqlite_path
 from tests.e2e.harness import reply_text
 from tests.e2e.processes import PATIENCE, BotProcess, Site
 from tests.feedsite import SAMPLES
-from tests.storefixtures import store_url  # noqa: F401
 
 BIKES = (SAMPLES / "city_bike_lanes.txt").read_text()
 THREADS = "/channels/{channel_id}/threads"
-
-
-@pytest.fixture
-async def site(tmp_path: Path) -> AsyncIterator[Site]:
-    opened = await Site.open(tmp_path)
-    try:
-        yield opened
-    finally:
-        await opened.close()
 
 
 def journal_files(database_url: str) -> list[Path]:
@@ -73,7 +62,7 @@ async def assert_discord_matches_the_store(site: Site, database_url: str,
     pytest.param("postgres", signal.SIGTERM, id="postgres-SIGTERM", marks=pytest.mark.postgres),
 ], indirect=["store_url"])
 async def test_a_signal_mid_publishing_records_the_step_in_flight_and_exits_0(
-    site: Site, store_url: str, sig: signal.Signals  # noqa: F811
+    site: Site, store_url: str, sig: signal.Signals
 ) -> None:
     emu = site.emu
     bot = await site.start_bot(store_url)
@@ -108,7 +97,7 @@ async def test_a_signal_mid_publishing_records_the_step_in_flight_and_exits_0(
 # One backend is enough: the grace is the publisher's, whatever the store.
 @pytest.mark.parametrize("store_url", ["sqlite"], indirect=True)
 async def test_a_stop_does_not_wait_for_discord_past_its_grace(
-    site: Site, store_url: str  # noqa: F811
+    site: Site, store_url: str
 ) -> None:
     emu = site.emu
     bot = await site.start_bot(store_url)

@@ -35,6 +35,14 @@ async def stored(world: World, channel: Channel, url: str) -> tuple[PieceRecord,
         await store.close()
 
 
+async def posted(world: World, channel: Channel, name: str, text: str) -> str:
+    """Serve ``text`` as ``name`` and post it in ``channel``, which must succeed; its URL."""
+    url = world.server.add(name, text)
+    record = await world.post(url, channel)
+    assert reply_text(record).startswith("Posted in"), reply_text(record)
+    return url
+
+
 def flat(text: str) -> str:
     return " ".join(text.split())
 
@@ -136,9 +144,7 @@ async def test_seed_in_a_text_channel(world: World, shared_dir: Path) -> None:
     if not seed.is_file():
         pytest.skip("the seed op-ed is not in ../shared")
     channel = world.guild.add_text_channel("seed-text")
-    url = world.server.add("seed.txt", seed.read_text())
-    record = await world.post(url, channel)
-    assert reply_text(record).startswith("Posted in"), reply_text(record)
+    url = await posted(world, channel, "seed.txt", seed.read_text())
     await check_text_channel(world, channel, url, 4)
     # The threads are the arguments `preview` shows for the seed, in order.
     expected = segment(read_file(seed))
@@ -199,9 +205,7 @@ async def test_piece_without_a_list_gets_one_thread(world: World) -> None:
             "an hour on the Saturdays they open late. Volunteers have offered to help.\n\n"
             "Opening on Sundays would cost less than the council's annual printing budget.")
     channel = world.guild.add_text_channel("no-list")
-    url = world.server.add("libraries.txt", text)
-    record = await world.post(url, channel)
-    assert reply_text(record).startswith("Posted in"), reply_text(record)
+    url = await posted(world, channel, "libraries.txt", text)
     piece, arguments = await stored(world, channel, url)
     [argument] = arguments
     assert argument.marker == WHOLE_PIECE_MARKER
@@ -223,9 +227,7 @@ async def test_a_long_argument_is_split_at_paragraphs(world: World) -> None:
             f"Third, they keep roads safer at night. {paragraph('the police')}\n\n"
             "That is why the council should keep them.")
     channel = world.guild.add_text_channel("long")
-    url = world.server.add("buses.txt", text)
-    record = await world.post(url, channel)
-    assert reply_text(record).startswith("Posted in"), reply_text(record)
+    url = await posted(world, channel, "buses.txt", text)
     _piece, arguments = await stored(world, channel, url)
     assert len(arguments) == 3
     first = next(t for t in world.emu.threads(channel) if t.id == arguments[0].thread_id)

@@ -18,7 +18,7 @@ import pytest
 from bot.emulator import Channel, Message
 from bot.publishing import DiscordPort
 from bot.store import PieceRecord, open_store
-from tests.e2e.harness import World, reply_text
+from tests.e2e.harness import World, reply_text, stored_piece
 from tests.feedsite import SAMPLES
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -75,13 +75,7 @@ async def hang() -> None:
 
 
 async def piece_in(world: World, channel: Channel) -> PieceRecord:
-    store = await open_store(world.database_url)
-    try:
-        [piece] = [p for p in await store.list_pieces(guild_id=world.guild.id)
-                   if p.channel_id == channel.id]
-        return piece
-    finally:
-        await store.close()
+    return await stored_piece(world.database_url, world.guild.id, channel.id)
 
 
 async def assert_complete(world: World, channel: Channel, threads: int) -> None:

@@ -24,7 +24,7 @@ from bot.client import CounterpointBot
 from bot.emulator import Channel, Guild, InteractionRecord, Member, Message
 from bot.store import AGREE, DISAGREE, GuildSettings, Store, VoteTarget
 from bot.summaries import LEASE, IsoWeek, due_summary, slot_for_week, summary_nonce
-from cogs.summaries import Summaries
+from cogs.summaries import PostResult, Summaries
 from tests.e2e.harness import World, settings_for, start_bot
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -349,8 +349,7 @@ async def test_a_due_summary_is_posted_once_across_steps_and_a_restart(
     [posted] = summaries_in(world, channel, due.iso_week)
     check_files(posted, due.iso_week)
     assert_within_embed_limits(posted.embeds)
-    record = await store.get_summary_post(world.guild.id, due.iso_week)
-    assert record is not None and record.message_id == posted.id
+    await assert_recorded(store, world.guild.id, due.iso_week, posted)
 
     await world.stop()
     await world.start()
@@ -364,14 +363,12 @@ async def test_a_pinned_slot_posts_that_weeks_summary(world: World, store: Store
     channel = world.guild.add_text_channel("pinned")
     await configure(world, channel, 0, 9)  # Mondays 09:00 UTC: the week just ended
     pinned = BIG_MONDAY + timedelta(days=7, hours=9, minutes=1)
-    results = [r for r in await cog(world.bot).post_due(pinned)
-               if r.due.guild_id == world.guild.id]
+    results = await step(world, world.guild, pinned)
     assert [(r.due.iso_week, r.error) for r in results] == [(BIG_WEEK, None)]
     [posted] = summaries_in(world, channel, BIG_WEEK)
     assert_within_embed_limits(posted.embeds)
     assert len(check_files(posted, BIG_WEEK)["pieces"]) == big_week
-    assert not [r for r in await cog(world.bot).post_due(pinned + timedelta(minutes=5))
-                if r.due.guild_id == world.guild.id]
+    assert not await step(world, world.guild, pinned + timedelta(minutes=5))
 
 
 async def test_a_missing_permission_keeps_the_week_for_a_retry(world: World, store: Store,
@@ -490,6 +487,17 @@ async def post_then_die(world: World, guild: Guild, channel: Channel, week: str,
     return sent
 
 
+async def step(world: World, guild: Guild, now: datetime) -> list[PostResult]:
+    """One scheduler step at ``now``: its results for ``guild`` (other tests share the bot)."""
+    return [r for r in await cog(world.bot).post_due(now) if r.due.guild_id == guild.id]
+
+
+async def assert_recorded(store: Store, guild_id: int, iso_week: str, message: Message) -> None:
+    """The store holds ``message`` as the week's summary post."""
+    record = await store.get_summary_post(guild_id, iso_week)
+    assert record is not None and record.message_id == message.id
+
+
 def posts_to(world: World, channel: Channel, since: int) -> list[str]:
     """Methods of the REST calls on ``channel``'s messages after the first ``since`` calls."""
     path = f"/channels/{channel.id}/messages"
@@ -505,8 +513,7 @@ async def test_a_claim_left_by_a_dead_process_is_posted_after_the_lease(
     # A process claimed the week and died before it reached Discord.
     assert await store.claim_summary(guild.id, week, now=claimed)
 
-    early = [r for r in await cog(world.bot).post_due(claimed + timedelta(minutes=5))
-             if r.due.guild_id == guild.id]
+    early = await step(world, guild, claimed + timedelta(minutes=5))
     assert early == [] and summaries_in(world, channel, week) == []
     # Someone shows that week publicly in the channel: the bot's message, titled alike, but
     # an answer to /summary, not the scheduled post the resumed claim looks for.
@@ -514,16 +521,14 @@ async def test_a_claim_left_by_a_dead_process_is_posted_after_the_lease(
                                  {"week": week, "public": True}, channel))
     assert summaries_in(world, channel, week) == [shown]
 
-    results = [r for r in await cog(world.bot).post_due(claimed + LEASE + timedelta(minutes=1))
-               if r.due.guild_id == guild.id]
+    results = await step(world, guild, claimed + LEASE + timedelta(minutes=1))
     assert [(r.due.iso_week, r.due.resuming, r.found, r.error) for r in results] == [
         (week, True, False, None)]
     assert world.emu.messages(channel)[0] == shown
     [posted] = world.emu.messages(channel)[1:]
     check_files(posted, week)
     assert posted.nonce == summary_nonce(guild.id, week)
-    record = await store.get_summary_post(guild.id, week)
-    assert record is not None and record.message_id == posted.id
+    await assert_recorded(store, guild.id, week, posted)
 
 
 async def test_a_post_the_dead_process_made_is_recorded_after_a_restart(
@@ -540,14 +545,12 @@ async def test_a_post_the_dead_process_made_is_recorded_after_a_restart(
     await world.stop()
     await world.start()
     since = len(world.emu.requests)
-    results = [r for r in await cog(world.bot).post_due(claimed + LEASE + timedelta(minutes=1))
-               if r.due.guild_id == guild.id]
+    results = await step(world, guild, claimed + LEASE + timedelta(minutes=1))
     assert [(r.due.resuming, r.found, r.error) for r in results] == [(True, True, None)]
     # Found by reading the channel back: nothing was sent again, not even a nonce repeat.
     assert posts_to(world, channel, since) == ["GET"]
     assert world.emu.messages(channel) == [sent]
-    record = await store.get_summary_post(guild.id, week)
-    assert record is not None and record.message_id == sent.id
+    await assert_recorded(store, guild.id, week, sent)
 
 
 async def test_without_message_history_the_nonce_still_prevents_a_second_post(
@@ -563,10 +566,8 @@ async def test_without_message_history_the_nonce_still_prevents_a_second_post(
     # Within Discord's nonce window (the emulator's clock is real): the resumed post cannot
     # look, sends again with the same nonce, and gets the first message back.
     since = len(world.emu.requests)
-    results = [r for r in await cog(world.bot).post_due(claimed + LEASE + timedelta(minutes=1))
-               if r.due.guild_id == guild.id]
+    results = await step(world, guild, claimed + LEASE + timedelta(minutes=1))
     assert [(r.due.resuming, r.found, r.error) for r in results] == [(True, False, None)]
     assert posts_to(world, channel, since) == ["POST"]  # no history read without the right
     assert world.emu.messages(channel) == [sent]
-    record = await store.get_summary_post(guild.id, week)
-    assert record is not None and record.message_id == sent.id
+    await assert_recorded(store, guild.id, week, sent)

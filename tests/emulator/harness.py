@@ -36,6 +36,20 @@ async def start_bot(
     return await sandbox.start_client(emu, bot, within=ready_within)
 
 
+class Setup:
+    """A started emulator with one guild, a text channel and a member (carol), and the HTTP
+    session a module's tests call it with."""
+
+    def __init__(
+        self, emu: Emulator, http: aiohttp.ClientSession, guild: str, channel: str
+    ) -> None:
+        self.emu = emu
+        self.http = http
+        self.guild = emu.add_guild(guild)
+        self.channel = self.guild.add_text_channel(channel)
+        self.member = self.guild.add_member("carol")
+
+
 class RawGateway:
     """A bare gateway client (no discord.py) for protocol-level tests."""
 

@@ -11,6 +11,7 @@ import pytest
 import pytest_asyncio
 
 from bot.emulator import Emulator
+from tests.emulator import harness
 from tests.emulator.harness import RawGateway
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -19,13 +20,9 @@ MESSAGES = "/channels/{channel_id}/messages"
 MESSAGE = "/channels/{channel_id}/messages/{message_id}"
 
 
-class Setup:
+class Setup(harness.Setup):
     def __init__(self, emu: Emulator, http: aiohttp.ClientSession) -> None:
-        self.emu = emu
-        self.http = http
-        self.guild = emu.add_guild("Fault Guild")
-        self.channel = self.guild.add_text_channel("faults")
-        self.member = self.guild.add_member("carol")
+        super().__init__(emu, http, "Fault Guild", "faults")
         self.auth = {"Authorization": f"Bot {emu.token}"}
 
     async def call(self, method: str, path: str, body: object = None) -> int:

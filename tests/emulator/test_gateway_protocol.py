@@ -11,6 +11,7 @@ import pytest
 import pytest_asyncio
 
 from bot.emulator import Emulator
+from tests.emulator import harness
 from tests.emulator.harness import RawGateway, start_bot
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -18,14 +19,10 @@ pytestmark = pytest.mark.asyncio(loop_scope="module")
 GUILDS = 1 << 0
 
 
-class Setup:
+class Setup(harness.Setup):
     def __init__(self, emu: Emulator, http: aiohttp.ClientSession) -> None:
-        self.emu = emu
-        self.http = http
-        self.guild = emu.add_guild("Wire Guild")
-        self.channel = self.guild.add_text_channel("wire")
+        super().__init__(emu, http, "Wire Guild", "wire")
         self.forum = self.guild.add_forum_channel("forum", tags=["one"])
-        self.member = self.guild.add_member("carol")
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
@@ -80,22 +77,24 @@ async def test_guild_members_intent_sends_all_members(setup: Setup) -> None:
     await gw.close()
 
 
-async def test_bad_token_closes_4004(setup: Setup) -> None:
+async def _close_code_after(setup: Setup, op: int, data: object) -> int | None:
+    """Send ``op`` right after HELLO; the gateway must close the connection: with what code."""
     gw = await RawGateway.connect(setup.http, setup.emu)
     await gw.recv()
-    await gw.send(2, {"token": "nope", "intents": GUILDS, "properties": {}})
+    await gw.send(op, data)
     with pytest.raises(ConnectionError):
         await gw.recv()
-    assert gw.ws.close_code == 4004
+    return gw.ws.close_code
+
+
+async def test_bad_token_closes_4004(setup: Setup) -> None:
+    identify = {"token": "nope", "intents": GUILDS, "properties": {}}
+    assert await _close_code_after(setup, 2, identify) == 4004
 
 
 async def test_op_before_identify_closes_4003(setup: Setup) -> None:
-    gw = await RawGateway.connect(setup.http, setup.emu)
-    await gw.recv()
-    await gw.send(8, {"guild_id": str(setup.guild.id), "query": "", "limit": 0})
-    with pytest.raises(ConnectionError):
-        await gw.recv()
-    assert gw.ws.close_code == 4003
+    chunk = {"guild_id": str(setup.guild.id), "query": "", "limit": 0}
+    assert await _close_code_after(setup, 8, chunk) == 4003
 
 
 async def test_unknown_session_is_invalidated(setup: Setup) -> None:

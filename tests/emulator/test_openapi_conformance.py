@@ -285,36 +285,35 @@ async def test_guild_routes(fx: Fixture) -> None:
     await c.call("GET", f"/guilds/{gid}/roles", expect=200)
 
 
+def action_row(*components: dict[str, Any]) -> dict[str, Any]:
+    return {"type": 1, "components": list(components)}
+
+
 async def test_interaction_routes(fx: Fixture) -> None:
     c = fx.client
     emu = fx.emu
     app = emu.application_id
+
+    async def respond(record: Any, body: dict[str, Any], *, expect: int = 200,
+                      with_response: bool = True) -> Any:
+        """POST ``record``'s interaction callback, asking for the response unless told not to."""
+        return await c.call(
+            "POST",
+            f"/interactions/{record.id}/{record.token}/callback",
+            expect=expect,
+            auth=False,
+            params={"with_response": "true"} if with_response else None,
+            json=body,
+        )
+
     cmd = await emu.run_slash_command(fx.member, fx.text, "summary")
-    callback = f"/interactions/{cmd.id}/{cmd.token}/callback"
-    answered = await c.call(
-        "POST",
-        callback,
-        expect=200,
-        auth=False,
-        params={"with_response": "true"},
-        json={
-            "type": 4,
-            "data": {
-                "content": "Here it is",
-                "components": [
-                    {
-                        "type": 1,
-                        "components": [
-                            {"type": 2, "style": 2, "label": "More", "custom_id": "more"}
-                        ],
-                    }
-                ],
-            },
-        },
+    more = {"type": 2, "style": 2, "label": "More", "custom_id": "more"}
+    answered = await respond(
+        cmd, {"type": 4, "data": {"content": "Here it is", "components": [action_row(more)]}}
     )
     assert answered["resource"]["message"]["content"] == "Here it is"
     assert cmd.callback_type == 4
-    await c.call("POST", callback, expect=400, auth=False, json={"type": 4, "data": {}})
+    await respond(cmd, {"type": 4, "data": {}}, expect=400, with_response=False)
 
     hook = f"/webhooks/{app}/{cmd.token}"
     follow = await c.call(
@@ -337,49 +336,17 @@ async def test_interaction_routes(fx: Fixture) -> None:
 
     # A button on that message: update it in place (type 7), answered with the message.
     click = await emu.click_button(fx.member, cmd.original_message_id, "more")
-    updated = await c.call(
-        "POST",
-        f"/interactions/{click.id}/{click.token}/callback",
-        expect=200,
-        auth=False,
-        params={"with_response": "true"},
-        json={"type": 7, "data": {"content": "expanded"}},
-    )
+    updated = await respond(click, {"type": 7, "data": {"content": "expanded"}})
     assert updated["resource"]["type"] == 7
     # Deferred (type 5) without with_response: 204 and a loading message.
     deferred = await emu.run_slash_command(fx.member, fx.text, "summary")
-    await c.call(
-        "POST",
-        f"/interactions/{deferred.id}/{deferred.token}/callback",
-        expect=204,
-        auth=False,
-        json={"type": 5},
-    )
+    await respond(deferred, {"type": 5}, expect=204, with_response=False)
     assert deferred.original is not None and deferred.original.flags & 128
     # A modal: with_response carries only the interaction.
     modal = await emu.run_slash_command(fx.member, fx.text, "summary")
-    opened = await c.call(
-        "POST",
-        f"/interactions/{modal.id}/{modal.token}/callback",
-        expect=200,
-        auth=False,
-        params={"with_response": "true"},
-        json={
-            "type": 9,
-            "data": {
-                "custom_id": "m",
-                "title": "T",
-                "components": [
-                    {
-                        "type": 1,
-                        "components": [
-                            {"type": 4, "custom_id": "text", "label": "Text", "style": 1}
-                        ],
-                    }
-                ],
-            },
-        },
-    )
+    text_input = {"type": 4, "custom_id": "text", "label": "Text", "style": 1}
+    form = {"custom_id": "m", "title": "T", "components": [action_row(text_input)]}
+    opened = await respond(modal, {"type": 9, "data": form})
     assert "resource" not in opened
     await c.call("DELETE", f"{hook}/messages/@original", expect=204, auth=False)
     await c.call("GET", f"{hook}/messages/@original", expect=404, auth=False)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field
 from typing import Literal
 
 from bot.publishing import (
@@ -66,6 +66,7 @@ class FakeDiscord:
 Mode = Literal["before", "after"]
 
 
+@dataclass(eq=False)
 class FakePort:
     """Implements ``DiscordPort``; side effects are counted so a test can crash at step K.
 
@@ -74,28 +75,17 @@ class FakePort:
     mimics Discord's few-minute nonce window; off, only reconciliation prevents duplicates.
     """
 
-    def __init__(
-        self,
-        discord: FakeDiscord,
-        *,
-        crash_at: int | None = None,
-        mode: Mode = "after",
-        nonce_dedupe: bool = True,
-        refuse_at: int | None = None,
-        refusal: PortError | None = None,
-        missing: Sequence[str] = (),
-        can_tag: bool = True,
-    ) -> None:
-        self.d = discord
-        self.crash_at = crash_at
-        self.mode = mode
-        self.nonce_dedupe = nonce_dedupe
-        self.refuse_at = refuse_at
-        self.refusal = refusal
-        self.missing = list(missing)
-        self.can_tag = can_tag
-        self.steps = 0
-        self.calls: list[str] = []
+    d: FakeDiscord
+    _: KW_ONLY
+    crash_at: int | None = None
+    mode: Mode = "after"
+    nonce_dedupe: bool = True
+    refuse_at: int | None = None
+    refusal: PortError | None = None
+    missing: Sequence[str] = ()
+    can_tag: bool = True
+    steps: int = field(default=0, init=False)
+    calls: list[str] = field(default_factory=list, init=False)
 
     def _step(self, name: str) -> bool:
         """Count a side effect; raise the injected refusal, or say whether to crash after."""

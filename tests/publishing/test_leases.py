@@ -41,9 +41,8 @@ class HeldPort(FakePort):
 
 
 async def test_concurrent_publishes_from_two_processes_post_once(
-    make_store: MakeStore,
+    make_store: MakeStore, d: FakeDiscord,
 ) -> None:
-    d = FakeDiscord()
     stores = [await make_store(), await make_store()]
     for kind in ("text", "forum"):
         for n in range(5):
@@ -60,9 +59,8 @@ async def test_concurrent_publishes_from_two_processes_post_once(
 
 
 async def test_retry_loops_of_two_processes_share_the_pending_pieces(
-    make_store: MakeStore,
+    make_store: MakeStore, d: FakeDiscord,
 ) -> None:
-    d = FakeDiscord()
     stores = [await make_store(), await make_store()]
     publishers = [Publisher(s, FakePort(d, nonce_dedupe=False)) for s in stores]
     pieces = [await queue(publishers[0], new_channel(d), f"https://example.org/loop-{n}")
@@ -75,10 +73,8 @@ async def test_retry_loops_of_two_processes_share_the_pending_pieces(
 
 
 async def test_a_piece_in_another_process_hands_is_busy_until_it_is_done(
-    make_store: MakeStore,
+    make_store: MakeStore, d: FakeDiscord, channel: int,
 ) -> None:
-    d = FakeDiscord()
-    channel = new_channel(d)
     first_port = HeldPort(d)
     # Renewed every second: the first process keeps it through any stall under two seconds.
     first = Publisher(await make_store(), first_port, lease_seconds=LEASE)
@@ -108,10 +104,8 @@ async def test_a_piece_in_another_process_hands_is_busy_until_it_is_done(
 
 
 async def test_a_lease_of_another_host_is_followed_and_the_piece_finished_when_it_runs_out(
-    make_store: MakeStore,
+    make_store: MakeStore, d: FakeDiscord, channel: int,
 ) -> None:
-    d = FakeDiscord()
-    channel = new_channel(d)
     store = await make_store()
     survivor = Publisher(await make_store(), FakePort(d))
     piece = await queue(survivor, channel, "https://example.org/dead")
@@ -130,10 +124,8 @@ async def test_a_lease_of_another_host_is_followed_and_the_piece_finished_when_i
 @pytest.mark.skipif(not sys.platform.startswith("linux"),
                     reason="process liveness is read from Linux's /proc")
 async def test_a_lease_held_by_a_killed_process_of_this_host_is_taken_over_at_once(
-    make_store: MakeStore,
+    make_store: MakeStore, d: FakeDiscord, channel: int,
 ) -> None:
-    d = FakeDiscord()
-    channel = new_channel(d)
     store = await make_store()
     restarted = Publisher(await make_store(), FakePort(d))
     piece = await queue(restarted, channel, "https://example.org/killed")
@@ -153,10 +145,8 @@ async def test_a_lease_held_by_a_killed_process_of_this_host_is_taken_over_at_on
 
 
 async def test_a_process_that_lost_its_lease_stops_before_posting_again(
-    make_store: MakeStore,
+    make_store: MakeStore, d: FakeDiscord, channel: int,
 ) -> None:
-    d = FakeDiscord()
-    channel = new_channel(d)
     store = await make_store()
     stalled_port = HeldPort(d)
     stalled = Publisher(await make_store(), stalled_port, lease_seconds=0.3)

@@ -71,9 +71,9 @@ async def queue(publisher: Publisher, channel_id: int, url: str) -> PieceRecord:
     return record
 
 
-async def test_text_channel_gets_one_card_and_a_thread_per_argument(store: Store) -> None:
-    d = FakeDiscord()
-    channel = new_channel(d)
+async def test_text_channel_gets_one_card_and_a_thread_per_argument(
+    store: Store, d: FakeDiscord, channel: int,
+) -> None:
     port = FakePort(d)
     publisher = Publisher(store, port)
     piece = await queue(publisher, channel, "https://example.org/a")
@@ -101,8 +101,7 @@ async def test_text_channel_gets_one_card_and_a_thread_per_argument(store: Store
     assert again.outcome == "skipped" and len(port.calls) == 10
 
 
-async def test_forum_gets_one_tagged_post_per_argument(store: Store) -> None:
-    d = FakeDiscord()
+async def test_forum_gets_one_tagged_post_per_argument(store: Store, d: FakeDiscord) -> None:
     forum = new_channel(d, "forum")
     port = FakePort(d)
     publisher = Publisher(store, port)
@@ -116,8 +115,7 @@ async def test_forum_gets_one_tagged_post_per_argument(store: Store) -> None:
             "[read the piece](<https://example.org/f>)") in first.content
 
 
-async def test_forum_without_tag_room_posts_untagged(store: Store) -> None:
-    d = FakeDiscord()
+async def test_forum_without_tag_room_posts_untagged(store: Store, d: FakeDiscord) -> None:
     forum = new_channel(d, "forum")
     publisher = Publisher(store, FakePort(d, can_tag=False))
     piece = await queue(publisher, forum, "https://example.org/untagged")
@@ -125,9 +123,9 @@ async def test_forum_without_tag_room_posts_untagged(store: Store) -> None:
     assert {t.tag_id for t in d.threads_of(forum)} == {None}
 
 
-async def test_piece_without_arguments_gets_one_thread(store: Store) -> None:
-    d = FakeDiscord()
-    channel = new_channel(d)
+async def test_piece_without_arguments_gets_one_thread(
+    store: Store, d: FakeDiscord, channel: int,
+) -> None:
     publisher = Publisher(store, FakePort(d))
     piece = await publisher.queue(GUILD, channel, no_arguments())
     assert piece is not None
@@ -141,9 +139,9 @@ async def test_piece_without_arguments_gets_one_thread(store: Store) -> None:
     assert card is not None and "**Discussion**" in card.description
 
 
-async def test_piece_stored_without_arguments_fails_clearly(store: Store) -> None:
-    d = FakeDiscord()
-    channel = new_channel(d)
+async def test_piece_stored_without_arguments_fails_clearly(
+    store: Store, d: FakeDiscord, channel: int,
+) -> None:
     publisher = Publisher(store, FakePort(d))
     raw = await store.create_piece(GUILD, channel, no_arguments())
     assert raw is not None
@@ -161,9 +159,8 @@ def steps_of_a_clean_run(kind: str) -> int:
 @pytest.mark.parametrize("mode", ["after", "before"])
 @pytest.mark.parametrize("nonce_dedupe", [True, False], ids=["nonce", "no-nonce"])
 async def test_a_crash_at_any_step_is_completed_by_a_restart_without_duplicates(
-    store: Store, make_store: MakeStore, kind: str, mode: Mode, nonce_dedupe: bool
+    store: Store, make_store: MakeStore, kind: str, mode: Mode, nonce_dedupe: bool, d: FakeDiscord
 ) -> None:
-    d = FakeDiscord()
     total = steps_of_a_clean_run(kind)
     for k in range(1, total + 1):
         channel = new_channel(d, kind)
@@ -182,9 +179,8 @@ async def test_a_crash_at_any_step_is_completed_by_a_restart_without_duplicates(
 
 @pytest.mark.parametrize("kind", ["text", "forum"])
 async def test_crashing_after_every_single_step_still_converges(
-    store: Store, make_store: MakeStore, kind: str
+    store: Store, make_store: MakeStore, kind: str, d: FakeDiscord
 ) -> None:
-    d = FakeDiscord()
     channel = new_channel(d, kind)
     piece = await queue(Publisher(store, FakePort(d)), channel, f"https://example.org/r-{kind}")
     for _ in range(30):
@@ -203,10 +199,8 @@ async def test_crashing_after_every_single_step_still_converges(
 
 
 async def test_missing_permissions_leave_the_piece_to_retry_and_notify_once(
-    store: Store,
+    store: Store, d: FakeDiscord, channel: int,
 ) -> None:
-    d = FakeDiscord()
-    channel = new_channel(d)
     port = FakePort(d, missing=["create_public_threads", "embed_links"])
     publisher = Publisher(store, port)
     piece = await queue(publisher, channel, "https://example.org/perm")
@@ -232,10 +226,8 @@ async def test_missing_permissions_leave_the_piece_to_retry_and_notify_once(
     "refusal", [MissingPermissions(["send_messages_in_threads"]), TransientError("502"),
                 ChannelGone("Unknown Channel")], ids=["forbidden", "5xx", "gone"])
 async def test_a_refusal_mid_way_keeps_what_was_posted_and_a_retry_finishes(
-    store: Store, refusal: Exception
+    store: Store, refusal: Exception, d: FakeDiscord, channel: int
 ) -> None:
-    d = FakeDiscord()
-    channel = new_channel(d)
     port = FakePort(d, refuse_at=3, refusal=refusal)  # type: ignore[arg-type]
     publisher = Publisher(store, port)
     piece = await queue(publisher, channel, f"https://example.org/mid-{type(refusal).__name__}")
@@ -249,8 +241,7 @@ async def test_a_refusal_mid_way_keeps_what_was_posted_and_a_retry_finishes(
     await assert_complete(store, d, piece.id)
 
 
-async def test_a_deleted_channel_is_reported(store: Store) -> None:
-    d = FakeDiscord()
+async def test_a_deleted_channel_is_reported(store: Store, d: FakeDiscord) -> None:
     publisher = Publisher(store, FakePort(d))
     piece = await queue(publisher, 999_999, "https://example.org/gone")
     result = await publisher.publish(piece.id)
@@ -258,8 +249,9 @@ async def test_a_deleted_channel_is_reported(store: Store) -> None:
     assert len(d.notices) == 1
 
 
-async def test_resume_takes_every_unfinished_piece_oldest_first(store: Store) -> None:
-    d = FakeDiscord()
+async def test_resume_takes_every_unfinished_piece_oldest_first(
+    store: Store, d: FakeDiscord,
+) -> None:
     port = FakePort(d)
     publisher = Publisher(store, port)
     first = await queue(publisher, new_channel(d), "https://example.org/1")
@@ -290,9 +282,9 @@ class GatedPort(FakePort):
         return await super().send_opening(thread_id, chunk)
 
 
-async def test_openings_go_out_while_the_next_threads_are_opened(store: Store) -> None:
-    d = FakeDiscord()
-    channel = new_channel(d)
+async def test_openings_go_out_while_the_next_threads_are_opened(
+    store: Store, d: FakeDiscord, channel: int,
+) -> None:
     port = GatedPort(d)
     publisher = Publisher(store, port)
     piece = await queue(publisher, channel, "https://example.org/pipelined")
@@ -304,10 +296,8 @@ async def test_openings_go_out_while_the_next_threads_are_opened(store: Store) -
 
 
 async def test_a_refused_thread_lets_the_opening_under_way_finish_and_be_recorded(
-    store: Store,
+    store: Store, d: FakeDiscord, channel: int,
 ) -> None:
-    d = FakeDiscord()
-    channel = new_channel(d)
     # Side effects: card, thread 1, then thread 2 refused while opening 1 waits for it.
     port = GatedPort(d, refuse_at=3, refusal=TransientError("502 Bad Gateway"))
     publisher = Publisher(store, port)
@@ -322,9 +312,9 @@ async def test_a_refused_thread_lets_the_opening_under_way_finish_and_be_recorde
     await assert_complete(store, d, piece.id)
 
 
-async def test_a_cancelled_publish_leaves_no_step_running(store: Store) -> None:
-    d = FakeDiscord()
-    channel = new_channel(d)
+async def test_a_cancelled_publish_leaves_no_step_running(
+    store: Store, d: FakeDiscord, channel: int,
+) -> None:
     port = GatedPort(d)
     publisher = Publisher(store, port)
     piece = await queue(publisher, channel, "https://example.org/cancelled")
@@ -372,9 +362,8 @@ def pings(d: FakeDiscord) -> list[FakeMessage]:
 
 @pytest.mark.parametrize("kind", ["text", "forum"])
 async def test_a_feed_piece_pings_its_role_once_everything_is_posted(
-    store: Store, kind: str
+    store: Store, kind: str, d: FakeDiscord
 ) -> None:
-    d = FakeDiscord()
     channel = new_channel(d, kind)
     port = FakePort(d)
     publisher = Publisher(store, port)
@@ -397,8 +386,9 @@ async def test_a_feed_piece_pings_its_role_once_everything_is_posted(
     assert len(pings(d)) == 1
 
 
-async def test_no_role_no_ping_and_hand_posted_pieces_never_ping(store: Store) -> None:
-    d = FakeDiscord()
+async def test_no_role_no_ping_and_hand_posted_pieces_never_ping(
+    store: Store, d: FakeDiscord,
+) -> None:
     publisher = Publisher(store, FakePort(d))
     quiet = await queue_from_feed(store, publisher, new_channel(d), "https://example.org/quiet",
                                   role=None)
@@ -410,9 +400,8 @@ async def test_no_role_no_ping_and_hand_posted_pieces_never_ping(store: Store) -
 
 @pytest.mark.parametrize("nonce_dedupe", [True, False], ids=["nonce", "no-nonce"])
 async def test_a_crash_around_the_ping_is_finished_by_a_restart_with_one_ping(
-    store: Store, make_store: MakeStore, nonce_dedupe: bool
+    store: Store, make_store: MakeStore, nonce_dedupe: bool, d: FakeDiscord
 ) -> None:
-    d = FakeDiscord()
     for mode in ("before", "after"):
         channel = new_channel(d)
         # Side effects: card, 3 threads, 5 openings, card edit, then the ping (11th).
@@ -430,9 +419,9 @@ async def test_a_crash_around_the_ping_is_finished_by_a_restart_with_one_ping(
         assert (await store.get_piece(piece.id)).ping_message_id == in_channel[0].id  # type: ignore[union-attr]
 
 
-async def test_a_ping_that_fails_leaves_the_piece_to_retry_the_ping_alone(store: Store) -> None:
-    d = FakeDiscord()
-    channel = new_channel(d)
+async def test_a_ping_that_fails_leaves_the_piece_to_retry_the_ping_alone(
+    store: Store, d: FakeDiscord, channel: int,
+) -> None:
     port = FakePort(d, refuse_at=11, refusal=TransientError("503"))
     publisher = Publisher(store, port)
     piece = await queue_from_feed(store, publisher, channel, "https://example.org/ping-retry")

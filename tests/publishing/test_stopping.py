@@ -15,10 +15,8 @@ MakeStore = Callable[..., Awaitable[Store]]
 
 
 async def test_a_stop_lets_the_step_in_flight_finish_and_starts_no_other(
-    make_store: MakeStore,
+    make_store: MakeStore, d: FakeDiscord, channel: int,
 ) -> None:
-    d = FakeDiscord()
-    channel = new_channel(d)
     store = await make_store()
     port = HeldPort(d)
     publisher = Publisher(await make_store(), port)
@@ -48,10 +46,8 @@ async def test_a_stop_lets_the_step_in_flight_finish_and_starts_no_other(
 
 
 async def test_a_call_discord_never_answers_is_cut_short_after_the_grace(
-    make_store: MakeStore,
+    make_store: MakeStore, d: FakeDiscord, channel: int,
 ) -> None:
-    d = FakeDiscord()
-    channel = new_channel(d)
     store = await make_store()
     port = HeldPort(d)  # never let go: its first thread waits forever
     publisher = Publisher(await make_store(), port)
@@ -71,8 +67,9 @@ async def test_a_call_discord_never_answers_is_cut_short_after_the_grace(
     await assert_complete(store, d, piece.id)
 
 
-async def test_a_stop_ends_waiting_for_other_processes_leases(make_store: MakeStore) -> None:
-    d = FakeDiscord()
+async def test_a_stop_ends_waiting_for_other_processes_leases(
+    make_store: MakeStore, d: FakeDiscord,
+) -> None:
     store = await make_store()
     publisher = Publisher(await make_store(), HeldPort(d))
     piece = await queue(publisher, new_channel(d), "https://example.org/followed")

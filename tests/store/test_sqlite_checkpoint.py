@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sqlite3
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -35,6 +37,33 @@ def driven(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sqlite_backend, "CHECKPOINT_INTERVAL", 3600.0)
     monkeypatch.setattr(sqlite_backend, "RESTART_FRAMES", 100)
     monkeypatch.setattr(sqlite_backend, "WAL_FRAME_LIMIT", 400)
+
+
+@contextlib.asynccontextmanager
+async def _voting(path: Path, argument: int = 0) -> AsyncIterator[tuple[SQLiteStore, VoteTarget]]:
+    """A store on ``path`` with a published piece, and its ``argument``-th argument to vote on;
+    closed after."""
+    store = await _sqlite_store(path)
+    try:
+        _, arguments = await published_piece(store)
+        yield store, VoteTarget("argument", arguments[argument].id)
+    finally:
+        await store.close()
+
+
+@contextlib.asynccontextmanager
+async def _pinned_by_a_reader(
+        path: Path) -> AsyncIterator[tuple[SQLiteStore, sqlite3.Connection, VoteTarget]]:
+    """:func:`_voting`, with another connection (another process's long read) holding a
+    snapshot of the WAL; closed first."""
+    async with _voting(path, 1) as (store, target):
+        other = sqlite3.connect(path, isolation_level=None)
+        try:
+            other.execute("BEGIN")
+            other.execute("SELECT COUNT(*) FROM votes").fetchone()  # holds this snapshot
+            yield store, other, target
+        finally:
+            other.close()
 
 
 def _checkpointer(store: SQLiteStore) -> _Checkpointer:
@@ -82,11 +111,8 @@ PAGES_PER_VOTE = 10
 async def test_wal_stays_bounded_under_a_steady_stream_of_votes(
         tmp_path: Path, driven: None) -> None:
     path = tmp_path / "b.db"
-    store = await _sqlite_store(path)
-    try:
-        _, arguments = await published_piece(store)
+    async with _voting(path) as (store, target):
         await _round(store)  # the piece's own pages out of the way
-        target = VoteTarget("argument", arguments[0].id)
         largest = 0
         running: asyncio.Task[tuple[int, int, int]] | None = None
         for n in range(1500):  # ~6 WAL pages each: ~37 MB of WAL if nothing restarted it
@@ -108,18 +134,12 @@ async def test_wal_stays_bounded_under_a_steady_stream_of_votes(
         assert largest <= bound < 8 * 1024 * 1024, (largest, bound)
         # A click on one's own vote withdraws it: members 100-199 clicked 7 times, 0-99 eight.
         assert (await store.tally(target)).agree == 100
-    finally:
-        await store.close()
 
 
 async def test_past_the_frame_limit_the_rest_is_copied_under_the_lock_and_the_wal_restarts(
         tmp_path: Path, driven: None) -> None:
     # Writes too dense for a quiet moment look like this to a round: a WAL past the limit.
-    path = tmp_path / "f.db"
-    store = await _sqlite_store(path)
-    try:
-        _, arguments = await published_piece(store)
-        target = VoteTarget("argument", arguments[0].id)
+    async with _voting(tmp_path / "f.db") as (store, target):
         for n in range(100):  # ~600 frames, past WAL_FRAME_LIMIT (400)
             await store.cast_vote(target, n, AGREE, now=at(1))
         busy, frames, done = await _round(store)
@@ -130,22 +150,13 @@ async def test_past_the_frame_limit_the_rest_is_copied_under_the_lock_and_the_wa
         _, frames_after, _ = await _round(store)
         assert frames_after < sqlite_backend.RESTART_FRAMES
         assert _checkpointer(store).locked_runs == 1
-    finally:
-        await store.close()
 
 
 async def test_a_reader_pinning_the_wal_gets_it_truncated_once_it_lets_go(
         tmp_path: Path, driven: None, monkeypatch: pytest.MonkeyPatch) -> None:
     # Long enough never to expire here: the reader lets go as soon as the truncation waits.
     monkeypatch.setattr(sqlite_backend, "TRUNCATE_WAIT_MS", 120_000)
-    path = tmp_path / "c.db"
-    store = await _sqlite_store(path)
-    other = sqlite3.connect(path, isolation_level=None)  # another process's long read
-    try:
-        _, arguments = await published_piece(store)
-        other.execute("BEGIN")
-        other.execute("SELECT COUNT(*) FROM votes").fetchone()  # holds this snapshot
-        target = VoteTarget("argument", arguments[1].id)
+    async with _pinned_by_a_reader(tmp_path / "c.db") as (store, other, target):
         for n in range(200):  # ~1,200 frames the reader keeps from being copied
             await store.cast_vote(target, n, AGREE, now=at(1))
         checkpointer = _checkpointer(store)
@@ -171,22 +182,12 @@ async def test_a_reader_pinning_the_wal_gets_it_truncated_once_it_lets_go(
         # It waited for the reader, then emptied the WAL; the vote waited and went through.
         assert checkpointer.truncations == [(0, 0, 0)]
         assert (await store.tally(target)).agree == 201
-    finally:
-        other.close()
-        await store.close()
 
 
 async def test_a_reader_that_never_lets_go_does_not_stall_every_write(
         tmp_path: Path, driven: None, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sqlite_backend, "TRUNCATE_WAIT_MS", 50)
-    path = tmp_path / "e.db"
-    store = await _sqlite_store(path)
-    other = sqlite3.connect(path, isolation_level=None)
-    try:
-        _, arguments = await published_piece(store)
-        other.execute("BEGIN")
-        other.execute("SELECT COUNT(*) FROM votes").fetchone()
-        target = VoteTarget("argument", arguments[1].id)
+    async with _pinned_by_a_reader(tmp_path / "e.db") as (store, _, target):
         for n in range(300):
             await store.cast_vote(target, n, AGREE, now=at(1))
             if n % 20 == 19:
@@ -198,9 +199,6 @@ async def test_a_reader_that_never_lets_go_does_not_stall_every_write(
         assert checkpointer.locked_runs > 1
         [(busy, frames, done)] = checkpointer.truncations
         assert busy == 1 and done < frames
-    finally:
-        other.close()
-        await store.close()
 
 
 async def test_close_stops_the_checkpointer_and_closes_its_connection(
