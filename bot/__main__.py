@@ -11,7 +11,7 @@ from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
 from typing import Any
 
-from bot.cliargs import add_database_option
+from bot.cliargs import add_database_option, command
 from bot.config import ConfigError, Settings
 from bot.exports.cli import add_export_command, add_site_command
 from bot.logs import configure_logging
@@ -30,8 +30,8 @@ def _parser() -> argparse.ArgumentParser:
                         help="show full tracebacks for unexpected errors")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    preview = commands.add_parser(
-        "preview", help="split a piece into its arguments without Discord",
+    preview = command(
+        commands, "preview", _preview, summary="split a piece into its arguments without Discord",
         description="Read SOURCE (an http(s) URL of an article or feed, an .html file or a "
                     "text file) and show how Counterpoint would split it.")
     preview.add_argument("source", metavar="SOURCE")
@@ -39,22 +39,20 @@ def _parser() -> argparse.ArgumentParser:
     preview.add_argument("--explain", action="store_true",
                          help="also show which series of markers was chosen, which were "
                               "rejected, and why")
-    preview.set_defaults(handler=_preview)
 
-    migrate = commands.add_parser(
-        "migrate", help="apply pending database migrations",
+    migrate = command(
+        commands, "migrate", _migrate, summary="apply pending database migrations",
         description="Apply pending migrations to COUNTERPOINT_DATABASE_URL (the bot also "
                     "does this at start).")
     add_database_option(migrate)
-    migrate.set_defaults(handler=_migrate)
 
-    run = commands.add_parser(
-        "run", help="run the bot (needs DISCORD_TOKEN)",
+    command(
+        commands, "run", _run, summary="run the bot (needs DISCORD_TOKEN)",
         description="Connect to Discord and run Counterpoint until stopped.")
-    run.set_defaults(handler=_run)
 
-    sandbox = commands.add_parser(
-        "sandbox", help="the real bot on a local Discord emulator, no token or network",
+    sandbox = command(
+        commands, "sandbox", _sandbox,
+        summary="the real bot on a local Discord emulator, no token or network",
         description="Run the real bot against the Discord emulator on 127.0.0.1 with a local "
                     "feed of sample pieces; post a piece, let simulated members vote, counter "
                     "and rebut, and print what a member would see.")
@@ -62,15 +60,14 @@ def _parser() -> argparse.ArgumentParser:
                          help="serve this piece (text or HTML) instead of the samples")
     sandbox.add_argument("--keep", action="store_true",
                          help="stay running afterwards and print the emulator's addresses")
-    sandbox.set_defaults(handler=_sandbox)
 
-    doctor = commands.add_parser(
-        "doctor", help="check the token, commands, channel permissions, database and feeds",
+    command(
+        commands, "doctor", _doctor,
+        summary="check the token, commands, channel permissions, database and feeds",
         description="Connect with DISCORD_TOKEN and check, as a checklist with the fix for "
                     "each failure: the database and its migrations, the token, the slash "
                     "commands, every channel's permissions for what the bot does there, the "
                     "feeds' last results and the summary schedule. Changes nothing.")
-    doctor.set_defaults(handler=_doctor)
 
     add_summary_command(commands)
     add_export_command(commands)

@@ -4,6 +4,8 @@ once so they read and fail alike."""
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
+from typing import Any
 
 
 def snowflake(text: str) -> int:
@@ -23,3 +25,13 @@ def add_server_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--guild", required=True, type=snowflake, metavar="ID",
                         help="the server (guild) id")
     add_database_option(parser)
+
+
+def command(subparsers: Any, name: str, handler: Callable[..., Any], *, summary: str,
+            description: str) -> argparse.ArgumentParser:
+    """A subcommand of ``python -m bot``: ``summary`` is its line in ``--help``, ``description``
+    the paragraph of its own help, ``handler`` the coroutine ``main`` runs for it."""
+    parser: argparse.ArgumentParser = subparsers.add_parser(name, help=summary,
+                                                            description=description)
+    parser.set_defaults(handler=handler)
+    return parser

@@ -39,7 +39,7 @@ ANSWER_GRACE_SECONDS = 2.0
 
 #: Extensions loaded at start, in order. Add new cogs here (e.g. "cogs.feeds").
 COGS: tuple[str, ...] = ("cogs.pieces", "cogs.debate", "cogs.feeds", "cogs.summaries",
-                         "cogs.exports", "cogs.admin")
+                         "cogs.exports", "cogs.admin", "cogs.review", "cogs.moderation")
 
 
 class StartupError(RuntimeError):
@@ -295,7 +295,8 @@ def _normalised(commands_: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
                 value = str(value)
             elif key == "contexts" and value:
                 value = sorted(value)
-            if value not in (None, False, []):
+            # Discord answers "" for a context menu's description, which the bot leaves out.
+            if value not in (None, False, [], ""):
                 entry[key] = value
         result.append(entry)
     return sorted(result, key=lambda c: (c.get("name", ""), c.get("type", 1)))

@@ -59,11 +59,15 @@ def _database_url(value: str | None) -> str:
     return value
 
 
-def _log_format(value: str | None) -> str:
-    lowered = (value or "").lower()
-    if lowered not in LOG_FORMATS:
-        raise ValueError(value)
-    return lowered
+def _one_of(choices: tuple[str, ...]) -> Callable[[str | None], str]:
+    """A parser accepting one of ``choices`` in any case, returned as the choice is written."""
+    by_key = {choice.casefold(): choice for choice in choices}
+
+    def convert(value: str | None) -> str:
+        if (value or "").casefold() not in by_key:
+            raise ValueError(value)
+        return by_key[(value or "").casefold()]
+    return convert
 
 
 def parse_address(text: str) -> tuple[str, int]:
@@ -90,13 +94,6 @@ def _optional_shard_count(value: str | None) -> int | None:
 
 def _optional_shard_ids(value: str | None) -> tuple[int, ...] | None:
     return None if value is None else parse_shard_ids(value)
-
-
-def _log_level(value: str | None) -> str:
-    upper = (value or "").upper()
-    if upper not in _LOG_LEVELS:
-        raise ValueError(value)
-    return upper
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,7 +154,7 @@ class Settings:
         _optional_snowflake, "a server id (digits only)")
     log_level: str = _setting(
         "COUNTERPOINT_LOG_LEVEL", "INFO", "DEBUG, INFO, WARNING, ERROR or CRITICAL.",
-        _log_level, " or ".join(_LOG_LEVELS))
+        _one_of(_LOG_LEVELS), " or ".join(_LOG_LEVELS))
     metrics_address: str | None = _setting(
         "COUNTERPOINT_METRICS_ADDRESS", None,
         "Serve /healthz and /metrics (Prometheus) here: host:port, or a port alone for "
@@ -167,7 +164,7 @@ class Settings:
         "COUNTERPOINT_LOG_FORMAT", "text",
         "text (default: one line a record) or json (one JSON object a line, for log "
         "collectors such as journald, Loki or a container platform).",
-        _log_format, "text or json")
+        _one_of(LOG_FORMATS), "text or json")
 
     shard_count: int | None = _setting(
         "COUNTERPOINT_SHARD_COUNT", None,

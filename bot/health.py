@@ -26,6 +26,7 @@ from prometheus_client import CONTENT_TYPE_LATEST
 
 from bot.config import parse_address
 from bot.metrics import Metrics
+from bot.webserve import serve
 
 if TYPE_CHECKING:
     from bot.client import CounterpointBot
@@ -97,14 +98,9 @@ class HealthServer:
         self._runner: web.AppRunner | None = None
 
     async def start(self) -> None:
-        app = web.Application()
-        app.router.add_get("/healthz", self._healthz)
-        app.router.add_get("/metrics", self._metrics)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, self.host, self.port).start()
-        # The port it got (an ephemeral one when asked for 0, as the tests do).
-        self.port = int(self._runner.addresses[0][1])
+        # The port it got is kept: an ephemeral one when asked for 0, as the tests do.
+        self._runner, self.port = await serve(
+            {"/healthz": self._healthz, "/metrics": self._metrics}, self.host, self.port)
         log.info("health and metrics on http://%s:%d/healthz and /metrics", self.host,
                  self.port)
 

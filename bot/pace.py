@@ -37,6 +37,12 @@ class Pace:
     #: Seconds between feed poll cycles. Each cycle fetches only the feeds that are due (each
     #: has its own schedule, 15 minutes by default), so this is only how late a due feed can be.
     poll_seconds: float = 60.0
+    #: Seconds between rounds of the review loop: review messages still owed are posted (a
+    #: feed cycle that holds a piece posts its message at once) and day-old reviews reminded.
+    review_seconds: float = 60.0
+    #: Seconds between catch-ups of moderation's Discord side: tombstones (and restores) not
+    #: yet shown, log entries not yet in the log channel (the first runs at start).
+    moderation_seconds: float = 60.0
     #: Seconds a process holds a piece it is publishing before another may take it over.
     publish_lease_seconds: float = LEASE_SECONDS
     #: Seconds a process's claim on its shards lasts unrenewed (``python -m bot run``): how

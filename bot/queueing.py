@@ -37,6 +37,13 @@ def threadable(piece: Piece) -> Piece:
     """
     if is_split_confidently(piece):
         return piece
+    return whole_piece(piece)
+
+
+def whole_piece(piece: Piece) -> Piece:
+    """The piece with one argument standing for all of it (:data:`WHOLE_PIECE_MARKER`): what
+    :func:`threadable` makes of a piece without a confident split, and what a moderator's
+    "no enumeration" makes of any piece."""
     body = [piece.thesis.strip()]
     if piece.conclusion and piece.conclusion.strip() not in body[0]:
         body.append(piece.conclusion.strip())

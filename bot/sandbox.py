@@ -38,13 +38,17 @@ from bot.emulator import (
     Message,
     Thread,
 )
+from bot.emulator.markup import render
 from bot.pipeline import read_file
 from bot.store import VoteTarget
 from bot.summaries import IsoWeek, build_summary, to_markdown
+from bot.webserve import serve
 
 SAMPLES = Path(__file__).resolve().parent / "samples"
 #: The newest piece first: it is the one the sandbox posts.
-SAMPLE_PIECES = ("city_bike_lanes.txt", "remote_exams.txt")
+SAMPLE_PIECES = ("city_bike_lanes.txt",)
+#: Published by the feed after the first is posted; it goes through review.
+REVIEWED_PIECES = ("remote_exams.txt",)
 #: How ``/piece post`` reports that it is done, one way or the other (see cogs/pieces.py).
 _FINAL_REPLIES = ("Posted in", "Not posted", "Already posted", "I could not", "That is not")
 _TIMEOUT = 45.0
@@ -194,16 +198,12 @@ class FeedSite:
     pieces: Sequence[SamplePiece]
     runner: web.AppRunner | None = None
     base: str = ""
+    #: Pieces the site publishes later (``publish``), newest first: held back until then.
+    later: list[SamplePiece] = field(default_factory=list)
 
     async def start(self) -> FeedSite:
-        app = web.Application()
-        app.router.add_get("/feed.xml", self._feed)
-        app.router.add_get("/pieces/{slug}", self._page)
-        self.runner = web.AppRunner(app, access_log=None)
-        await self.runner.setup()
-        site = web.TCPSite(self.runner, "127.0.0.1", 0)
-        await site.start()
-        self.base = f"http://127.0.0.1:{self.runner.addresses[0][1]}"
+        self.runner, port = await serve({"/feed.xml": self._feed, "/pieces/{slug}": self._page})
+        self.base = f"http://127.0.0.1:{port}"
         return self
 
     @property
@@ -212,6 +212,10 @@ class FeedSite:
 
     def page_url(self, piece: SamplePiece) -> str:
         return f"{self.base}/pieces/{piece.slug}"
+
+    def publish(self, piece: SamplePiece) -> None:
+        """``piece`` becomes the feed's newest entry (and its page is served)."""
+        self.pieces = [piece, *(p for p in self.pieces if p.slug != piece.slug)]
 
     async def _feed(self, request: web.Request) -> web.Response:
         now = datetime.now(UTC)
@@ -268,13 +272,14 @@ class Sandbox:
         await self.emu.stop()
 
 
-async def open_sandbox(pieces: Sequence[SamplePiece], database_url: str) -> Sandbox:
+async def open_sandbox(pieces: Sequence[SamplePiece], database_url: str,
+                       later: Sequence[SamplePiece] = ()) -> Sandbox:
     emu = await Emulator().start()
     guild = emu.add_guild("Counterpoint Sandbox")
     channel = guild.add_text_channel("debates")
     moderator = guild.add_member("Morgan", permissions=["ADMINISTRATOR"])
     members = [guild.add_member(name) for name in ("Ada", "Ben", "Cleo", "Dev")]
-    site = await FeedSite(pieces).start()
+    site = await FeedSite(pieces, later=list(later)).start()
     settings = emulator_settings(database_url, discord_token=emu.token, log_level="WARNING")
     try:
         running = await start_bot(emu, settings)
@@ -491,6 +496,7 @@ def render_card(box: Sandbox, message: Message) -> list[str]:
     return lines
 
 
+_TIMESTAMP = re.compile(r"<t:\d+:[tTdDfFR]>")
 _MENTION = re.compile(r"<(@!?|#|@&)(\d+)>")
 
 
@@ -584,6 +590,76 @@ def connection_details(box: Sandbox, threads: Sequence[Thread], client: BotIdent
     return "\n".join(lines)
 
 
+# --- review before posting ----------------------------------------------------------------------
+
+async def _command(box: Sandbox, path: str, options: dict[str, Any]) -> str:
+    """A moderator's slash command in #debates; its private reply."""
+    record = await box.emu.run_slash_command(box.moderator, box.channel, path, options)
+    await record.wait_response(timeout=_TIMEOUT)
+    await record.wait_for(lambda r: bool(_answer(r)), _TIMEOUT)
+    return _answer(record)
+
+
+def _answer(record: InteractionRecord) -> str:
+    """What a deferred or direct reply finally says."""
+    texts = [m.content for m in [record.original, *record.followups]
+             if m is not None and m.content]
+    return texts[-1] if texts else _reply(record)
+
+
+async def review_one(box: Sandbox) -> list[str]:
+    """The feed's next piece, held for review and approved, as the moderator sees it."""
+    if not box.site.later:
+        return []
+    guild = box.emu.channel(box.channel).guild
+    reviews = guild.add_text_channel("reviews")
+    policy = guild.add_text_channel("policy")
+    lines = ["", "Review before posting: the moderator turns review on and follows the feed "
+                 "into #policy; the feed's next piece waits in #reviews until approved.", ""]
+    said = await _command(box, "config review", {"mode": "on", "channel": reviews})
+    lines += _wrap(f"/config review mode:on channel:#reviews → {_named(box, said)}", "    ",
+                   first="  ")
+    said = await _command(box, "feed add", {"url": box.site.feed_url, "channel": policy})
+    lines += _wrap(f"/feed add channel:#policy → {_named(box, said.splitlines()[0])}", "    ",
+                   first="  ")
+    box.site.publish(box.site.later.pop(0))
+    feeds: Any = box.bot.get_cog("Feeds")
+    review: Any = box.bot.get_cog("Review")
+    # The next poll of the feed (its clock moved on to when it is due), and what the poll
+    # loop's cycle event then does: the held piece's review message is posted.
+    report = await feeds.poll_step(now=datetime.now(UTC) + timedelta(days=1))
+    await review.on_feed_cycle(report)
+
+    def shown() -> Message | None:
+        return next((m for m in bot_messages(box, reviews) if buttons(m)), None)
+
+    message = await box.emu.wait_for(shown, _TIMEOUT)
+    if message is None:  # wait_for returns once it is shown
+        raise SandboxError("the review message was not posted")
+    lines += ["", "#reviews (what the moderators see)"]
+    lines += _paragraphs(_named(box, message.content), "  ")
+    card, threads = message.embeds[0], message.embeds[1:]
+    lines += render_card(box, replace(message, embeds=[card]))
+    for embed in threads:
+        lines.append(f"  ┃ {embed.get('title', '')}:")
+        for item in embed.get("fields", []):
+            lines += _wrap(f"{render(item['name']).text} — {render(item['value']).text}",
+                           "  ┃     ", first="  ┃   ")
+    lines.append("  " + "  ".join(f"[{label}]" for label in labels(message)))
+    record = await box.emu.click_button(box.moderator, message, _button(message, "Approve"))
+    await record.wait_response(timeout=_TIMEOUT)
+    await record.wait_for(lambda r: _answer(r).startswith("Approved"), _TIMEOUT)
+    approved = _named(box, _answer(record))
+    lines += ["", *_wrap(f"{box.moderator.name} clicks Approve → {approved}", "    ",
+                         first="  ")]
+    decided = box.emu.message(message.id).content.splitlines()[0]
+    lines += _wrap("The review message now reads: " + _TIMESTAMP.sub(
+        "just now", _named(box, decided)), "    ", first="  ")
+    opened = sorted(box.emu.threads(policy), key=lambda t: t.id)
+    lines += ["", "#policy, as approved:"] + [f"  thread: {t.name}" for t in opened]
+    return lines
+
+
 # --- the command -----------------------------------------------------------------------------
 
 async def run_sandbox(piece: Path | None = None, *, keep: bool = False,
@@ -592,8 +668,10 @@ async def run_sandbox(piece: Path | None = None, *, keep: bool = False,
     """Run the whole flow and print the transcript; with ``keep``, stay up afterwards."""
     paths = [piece] if piece is not None else [SAMPLES / name for name in SAMPLE_PIECES]
     pieces = [sample_piece(path) for path in paths]
+    # The samples' second piece is published later, and goes through review.
+    later = [sample_piece(SAMPLES / name) for name in REVIEWED_PIECES] if piece is None else []
     with tempfile.TemporaryDirectory(prefix="counterpoint-sandbox-") as folder:
-        box = await open_sandbox(pieces, f"sqlite:///{Path(folder) / 'sandbox.db'}")
+        box = await open_sandbox(pieces, f"sqlite:///{Path(folder) / 'sandbox.db'}", later)
         try:
             reply = await post_piece(box, box.site.feed_url)
             if not reply.startswith("Posted in"):
@@ -605,13 +683,15 @@ async def run_sandbox(piece: Path | None = None, *, keep: bool = False,
             await settled(box, threads)
             summary = await build_summary(box.bot.store, box.channel.guild_id,
                                           IsoWeek.of(datetime.now(UTC), "UTC"), "UTC")
+            reviewed = await review_one(box)
             refused = box.emu.refused_bodies
             if refused:
                 # The bot logs and carries on past most refusals; real Discord would have
                 # refused these, so the run did not show what it would on a server.
                 raise SandboxError("Discord would have refused requests of the bot: " + "; ".join(
                     f"{r.method} {r.path}: {r.error}" for r in refused))
-            out(transcript(box, reply, threads, to_markdown(summary)))
+            out(transcript(box, reply, threads, to_markdown(summary))
+                + ("\n".join(reviewed) + "\n" if reviewed else ""))
             if keep:
                 out(connection_details(box, threads, box.emu.add_bot("Your client")))
                 await (wait_forever() if wait_forever else asyncio.Event().wait())

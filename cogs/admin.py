@@ -8,6 +8,7 @@ written to the guild's moderation log.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 import zoneinfo
@@ -19,6 +20,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.debate.rules import DEFAULT_MAX_LENGTH
+from bot.publishing.review import review_channel
 from bot.store import GuildSettings
 from bot.summaries import due_summary, next_slot
 from cogs.utils.checks import MODERATOR_DEFAULTS, ensure_moderator
@@ -86,6 +88,22 @@ def timestamp(moment: datetime, style: str = "F") -> str:
 def schedule_line(settings: GuildSettings) -> str:
     return (f"every {WEEKDAYS[settings.summary_weekday]} at {settings.summary_hour:02d}:00 "
             f"({settings.timezone})")
+
+
+#: /config review's and /feed review's modes, as offered.
+REVIEW_MODE_LABELS = {"off": "off: post new pieces at once",
+                      "on": "on: review every new piece",
+                      "unsure": "unsure: review when the splitter is unsure of the split"}
+#: What the bot needs in the review channel: the preview is embeds with buttons.
+REVIEW_PERMISSIONS = ("view_channel", "send_messages", "embed_links", "read_message_history")
+
+
+def review_line(settings: GuildSettings) -> str:
+    channel_id = review_channel(settings)
+    where = f"<#{channel_id}>" if channel_id is not None else "no review channel yet"
+    return (f"Review before posting: **{settings.review_mode}** for feeds without a mode of "
+            f"their own ({REVIEW_MODE_LABELS[settings.review_mode].split(': ', 1)[1]}); pieces "
+            f"wait in {where}. `/feed review` sets one feed's own mode.")
 
 
 class Admin(commands.Cog):
@@ -208,6 +226,97 @@ class Admin(commands.Cog):
         await reply(interaction, f"Counterarguments and rebuttals now need at least "
                                         f"{effective} characters{source}.")
 
+    # --- review before posting --------------------------------------------------------------
+
+    @config.command(name="review", description="Hold new feed pieces for a moderator's review "
+                                               "before they are posted")
+    @app_commands.describe(
+        mode="Feeds without a mode of their own: off (post at once), on (review every piece), "
+             "unsure (review when the splitter is unsure)",
+        channel="Where pieces wait for review (needed before review can be on)")
+    @app_commands.choices(mode=[app_commands.Choice(name=label, value=value)
+                                for value, label in REVIEW_MODE_LABELS.items()])
+    async def review(self, interaction: discord.Interaction,
+                     mode: app_commands.Choice[str] | None = None,
+                     channel: discord.TextChannel | None = None) -> None:
+        guild_id = self._guild_id(interaction)
+        current = await self.bot.store.get_guild_settings(guild_id)
+        changes: dict[str, Any] = {}
+        if channel is not None:
+            changes["review_channel_id"] = channel.id
+        if mode is not None:
+            changes["review_mode"] = mode.value
+        if not changes:
+            await reply(interaction, review_line(current))
+            return
+        if changes.get("review_mode", "off") != "off" and review_channel(
+                dataclasses.replace(current, **changes)) is None:
+            await reply(interaction, "Review needs a channel where pieces wait for the "
+                                     "moderators: run `/config review` again with `channel` "
+                                     "(a channel only moderators can see).")
+            return
+        settings = await self.bot.store.update_guild_settings(guild_id, **changes)
+        await self.bot.store.log_moderation(
+            guild_id, interaction.user.id, "config.review",
+            target=f"channel:{settings.review_channel_id}"
+            if settings.review_channel_id is not None else None,
+            details=f"mode={settings.review_mode}")
+        lines = [review_line(settings)]
+        if channel is not None:
+            missing = missing_permissions(channel, REVIEW_PERMISSIONS)
+            if missing:
+                lines.append(f"⚠️ I can't post there yet: I need {permission_names(missing)} "
+                             f"in <#{channel.id}>. Pieces wait until I can.")
+        await reply(interaction, "\n".join(lines))
+    # --- where moderators hear from the bot ------------------------------------------------
+
+    @config.command(name="moderators-channel",
+                    description="Where the bot tells moderators of paused feeds, missing "
+                                "permissions, reviews (empty: clear)")
+    @app_commands.describe(channel="A channel only moderators read; leave empty to clear it")
+    async def moderators_channel(self, interaction: discord.Interaction,
+                                 channel: discord.TextChannel | None = None) -> None:
+        text = await self._set_channel(
+            interaction, "moderators_channel_id", "config.moderators-channel", channel,
+            set_text="Notices for moderators (paused feeds, missing permissions, reviews) now "
+                     "go to {channel}.",
+            cleared="No moderators' channel: notices go where the feed posts, or to a channel "
+                    "the bot guesses moderators read.")
+        await reply(interaction, text)
+
+    @config.command(name="modlog-channel",
+                    description="Where each moderator action is also posted (leave empty to "
+                                "clear)")
+    @app_commands.describe(channel="The log channel; leave empty to stop posting the log")
+    async def modlog_channel(self, interaction: discord.Interaction,
+                             channel: discord.TextChannel | None = None) -> None:
+        text = await self._set_channel(
+            interaction, "modlog_channel_id", "config.modlog-channel", channel,
+            set_text="Every moderator action from now on is also posted in {channel} "
+                     "(`/modlog` shows the whole log).",
+            cleared="The moderation log is no longer posted in a channel; `/modlog` still "
+                    "shows it.")
+        await reply(interaction, text)
+
+    async def _set_channel(self, interaction: discord.Interaction, setting: str, action: str,
+                           channel: discord.TextChannel | None, *, set_text: str,
+                           cleared: str) -> str:
+        guild_id = self._guild_id(interaction)
+        change: dict[str, Any] = {setting: channel.id if channel is not None else None}
+        await self.bot.store.update_guild_settings(guild_id, **change)
+        await self.bot.store.log_moderation(
+            guild_id, interaction.user.id, action,
+            target=f"channel:{channel.id}" if channel is not None else None,
+            details=None if channel is not None else "cleared")
+        if channel is None:
+            return cleared
+        text = set_text.format(channel=f"<#{channel.id}>")
+        missing = missing_permissions(channel, ("view_channel", "send_messages"))
+        if missing:
+            text += (f"\n⚠️ I can't post there yet: I need {permission_names(missing)} in "
+                     f"<#{channel.id}>.")
+        return text
+
     # --- overview ---------------------------------------------------------------------------
 
     @config.command(name="show", description="This server's Counterpoint settings")
@@ -235,9 +344,17 @@ class Admin(commands.Cog):
         embed.add_field(name="Minimum counter length", value=(
             f"{rules.for_guild(settings).min_length} characters"
             + ("" if settings.min_counter_length is not None else " (bot default)")))
+        embed.add_field(name="Moderators' channel", value=(
+            f"<#{settings.moderators_channel_id}>" if settings.moderators_channel_id
+            is not None else "None (notices go where the feed posts)"))
+        embed.add_field(name="Moderation log channel", value=(
+            f"<#{settings.modlog_channel_id}>" if settings.modlog_channel_id is not None
+            else "None (/modlog only)"))
         feed_limit = (settings.feed_limit if settings.feed_limit is not None
                       else f"{self.bot.settings.feed_limit} (bot default)")
         embed.add_field(name="Feed limit", value=str(feed_limit))
+        embed.add_field(name="Review before posting", value=review_line(settings),
+                        inline=False)
         if settings.updated_at is not None:
             embed.set_footer(text="Last changed")
             embed.timestamp = settings.updated_at

@@ -30,6 +30,7 @@ from bot.debate.errors import noun
 from bot.debate.rules import DEFAULT_MAX_LENGTH
 from bot.debate.service import utc_now
 from bot.store import Contribution, Store, Tally, VoteClick, VoteTarget
+from cogs.utils.contributions import contribution_content
 from cogs.utils.controls import DEBATE_COG, contribution_view, view_for
 from cogs.utils.replies import NO_MENTIONS, answer_error, reply
 
@@ -125,8 +126,8 @@ class TallyRefresher:
         out of date again before it lands."""
         if target.kind == "contribution":
             contribution = await self.store.get_contribution(target.id)
-            if contribution is None or contribution.withdrawn:
-                raise _GiveUp  # its message has no tallies any more
+            if contribution is None or not contribution.live:
+                raise _GiveUp  # withdrawn or removed: its message has no tallies any more
         tally = await self.store.tally(target)
         if tally == shown:
             return tally
@@ -134,6 +135,13 @@ class TallyRefresher:
             message_id)
         try:
             await message.edit(view=view_for(target, tally), allowed_mentions=NO_MENTIONS)
+            if target.kind == "contribution":
+                # A moderator may have removed it while this edit was on its way: its
+                # tombstone then landed first, and must not keep these buttons.
+                now = await self.store.get_contribution(target.id)
+                if now is None or not now.live:
+                    await message.edit(view=None, allowed_mentions=NO_MENTIONS)
+                    raise _GiveUp
         except (discord.NotFound, discord.Forbidden) as exc:
             log.warning("cannot refresh the tally on message %s: %s", message_id, exc)
             raise _GiveUp from exc
@@ -212,21 +220,6 @@ class ContributionForm(discord.ui.Modal):
         self.stop()
 
 
-def contribution_content(contribution: Contribution, parent: Contribution | None) -> str:
-    """The message showing a counter or rebuttal: its author named (never pinged), its text."""
-    author = f"<@{contribution.author_id}>"
-    if contribution.kind == "counter":
-        head = f"**Counterargument** by {author}"
-    elif parent is not None:
-        head = f"**Rebuttal** by {author} to <@{parent.author_id}>'s {noun(parent.kind)}"
-    else:
-        head = f"**Rebuttal** by {author}"
-    if contribution.withdrawn:
-        return f"{head} · *withdrawn by its author*"
-    edited = "\n-# edited" if contribution.edited_at is not None else ""
-    return f"{head}\n\n{contribution.body}{edited}"
-
-
 class Debate(commands.Cog, name=DEBATE_COG):
     """Handles every Counterpoint control and ``/counter``."""
 
@@ -274,13 +267,13 @@ class Debate(commands.Cog, name=DEBATE_COG):
             interaction)
 
     async def _open_counter(self, interaction: discord.Interaction, control: Control) -> None:
-        argument = await self.debate.open_target(control.target)
+        argument = await self.debate.open_for_replies(control.target)
         number = getattr(argument, "number", None)
         title = f"Counter argument {number}" if number else "Your counterargument"
         await self._form(interaction, control, title, "Your counterargument")
 
     async def _open_rebuttal(self, interaction: discord.Interaction, control: Control) -> None:
-        parent = await self.debate.open_target(control.target)
+        parent = await self.debate.open_for_replies(control.target)
         kind = getattr(parent, "kind", "contribution")
         await self._form(interaction, control, f"Rebut this {noun(kind)}", "Your rebuttal")
 
@@ -423,7 +416,7 @@ class Debate(commands.Cog, name=DEBATE_COG):
         message = discord.PartialMessage(channel=thread, id=contribution.message_id)
         kwargs: dict[str, Any] = {"content": contribution_content(contribution, parent),
                                   "allowed_mentions": NO_MENTIONS}
-        if contribution.withdrawn:
+        if not contribution.live:
             kwargs["view"] = None
         await message.edit(**kwargs)
 

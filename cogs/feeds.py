@@ -42,7 +42,10 @@ from bot.publishing import (
     required_permissions,
 )
 from bot.publishing.payloads import channel_link, display_title, fit
+from bot.publishing.review import ReviewService, review_channel
 from bot.redact import redact_text, redact_url
+from bot.store import UNSET
+from bot.store.records import REVIEW_MODES
 from bot.text import shorten
 from cogs.utils.checks import MODERATOR_DEFAULTS, ensure_moderator, is_moderator
 from cogs.utils.options import IdOption
@@ -292,8 +295,11 @@ class Feeds(commands.Cog):
             f"⏸️ **Feed paused**: {notice.feed_url} failed too many times in a row. "
             f"Last error: {_code(notice.error, 300)}\n{notice.how_to_resume}")
         channel = self.bot.get_channel(notice.channel_id)
+        # With a moderators' channel configured, the notice goes there and nowhere else.
+        settings = await self.bot.store.get_guild_settings(notice.guild_id)
+        chosen = settings.moderators_channel_id
         try:
-            if isinstance(channel, discord.TextChannel):
+            if isinstance(channel, discord.TextChannel) and chosen is None:
                 granted = channel.permissions_for(channel.guild.me)
                 if granted.view_channel and granted.send_messages:
                     # Where the pieces stopped coming: members see why, moderators how to fix.
@@ -360,6 +366,10 @@ class Feeds(commands.Cog):
             self._guild_id(interaction), channel.id, url, created_by=interaction.user.id,
             mention_role_id=mention_role.id if mention_role is not None else None,
             include=include, exclude=exclude, backfill=backfill)
+        await self.bot.store.log_moderation(
+            self._guild_id(interaction), interaction.user.id, "feed.add",
+            target=f"subscription:{added.subscription.id}",
+            details=f"{redact_url(added.feed_url)} in <#{channel.id}>")
         text = await self._added_text(added, channel)
         await reply(interaction, text, replace=True)
         if added.backfilled:
@@ -417,11 +427,85 @@ class Feeds(commands.Cog):
         settings = await self.bot.store.get_guild_settings(guild_id)
         return settings.feed_limit or self.service.settings.feed_limit
 
+    @feed.command(name="edit", description="Change a feed's channel, mention role or filters "
+                                           "without removing it")
+    @app_commands.describe(
+        feed="The feed to change",
+        channel="Post its pieces here from now on",
+        mention_role="Ping this role when one of its pieces is posted",
+        no_mention="True: stop pinging a role",
+        include="New include filter (same syntax as /feed add); none clears it",
+        exclude="New exclude filter (same syntax as /feed add); none clears it")
+    async def edit(self, interaction: discord.Interaction, feed: FeedChoice,
+                   channel: discord.TextChannel | discord.ForumChannel | None = None,
+                   mention_role: discord.Role | None = None, no_mention: bool = False,
+                   include: str | None = None, exclude: str | None = None) -> None:
+        if mention_role is not None and mention_role.is_default():
+            raise FeedServiceError("Pick a role to mention other than @everyone.")
+        if mention_role is not None and no_mention:
+            raise FeedServiceError("Give a mention role or `no_mention`, not both.")
+        guild_id = self._guild_id(interaction)
+        role: int | None = UNSET
+        if mention_role is not None or no_mention:
+            role = mention_role.id if mention_role is not None else None
+        line = await self.service.edit(
+            guild_id, feed, channel_id=channel.id if channel is not None else None,
+            mention_role_id=role, include=include, exclude=exclude)
+        changed = [f"channel <#{line.channel_id}>" if channel is not None else "",
+                   ("no mention" if line.mention_role_id is None
+                    else f"mention <@&{line.mention_role_id}>")
+                   if mention_role is not None or no_mention else "",
+                   f"include {_code(', '.join(line.include), 200) if line.include else 'none'}"
+                   if include is not None else "",
+                   f"exclude {_code(', '.join(line.exclude), 200) if line.exclude else 'none'}"
+                   if exclude is not None else ""]
+        summary = "; ".join(c for c in changed if c)
+        await self.bot.store.log_moderation(guild_id, interaction.user.id, "feed.edit",
+                                            target=f"subscription:{line.subscription_id}",
+                                            details=summary)
+        text = f"Updated {redact_url(line.url)}: {summary}. Pieces already posted stay."
+        if channel is not None:
+            kind: ChannelKind = "forum" if isinstance(channel, discord.ForumChannel) else "text"
+            missing = await self.bot.port.missing_permissions(channel.id,
+                                                              required_permissions(kind))
+            if missing:
+                text += (f"\n⚠️ I can't post in <#{channel.id}> yet: I'm missing "
+                         f"{permission_names(missing)}. Pieces wait until that is fixed.")
+        await reply(interaction, text)
+
     @feed.command(name="remove", description="Stop following a feed in its channel")
     @app_commands.describe(feed="The feed to stop following")
     async def remove(self, interaction: discord.Interaction, feed: FeedChoice) -> None:
         url = await self.service.remove(self._guild_id(interaction), feed)
+        await self.bot.store.log_moderation(
+            self._guild_id(interaction), interaction.user.id, "feed.remove",
+            target=f"subscription:{feed}", details=redact_url(url))
         await reply(interaction, f"No longer following {url}. Pieces already posted stay.")
+
+    @feed.command(name="review", description="Hold this feed's new pieces for a moderator's "
+                                             "review before they are posted")
+    @app_commands.describe(feed="The feed", mode="default: the server's (/config review); off, "
+                                                "on, or unsure (when the split is uncertain)")
+    @app_commands.choices(mode=[
+        app_commands.Choice(name="default: the server's setting", value="default"),
+        app_commands.Choice(name="off: post new pieces at once", value="off"),
+        app_commands.Choice(name="on: review every new piece", value="on"),
+        app_commands.Choice(name="unsure: review when the split is uncertain", value="unsure")])
+    async def review(self, interaction: discord.Interaction, feed: FeedChoice,
+                     mode: app_commands.Choice[str]) -> None:
+        guild_id = self._guild_id(interaction)
+        own = None if mode.value == "default" else mode.value
+        result = await ReviewService(self.bot.store).set_feed_mode(
+            guild_id, feed, own if own in REVIEW_MODES else None)
+        await self.bot.store.log_moderation(
+            guild_id, interaction.user.id, "feed.review", target=f"subscription:{feed}",
+            details=f"mode={mode.value}")
+        where = review_channel(result.settings)
+        text = (f"New pieces of this feed in <#{result.subscription.channel_id}>: review "
+                f"**{result.effective}**" + (" (the server's default)" if own is None else ""))
+        if result.effective != "off":
+            text += f"; they wait in <#{where}> for a moderator."
+        await reply(interaction, text + ".")
 
     @feed.command(name="pause", description="Stop posting a feed's pieces until resumed")
     @app_commands.describe(feed="The feed to pause")
@@ -443,6 +527,9 @@ class Feeds(commands.Cog):
         else:
             line = await self.service.resume(guild_id, feed)
             text = f"Resumed {line.url} in <#{line.channel_id}>: I check it again within a minute."
+        await self.bot.store.log_moderation(
+            guild_id, interaction.user.id, "feed.pause" if pause else "feed.resume",
+            target=f"subscription:{feed}", details=redact_url(line.url))
         await reply(interaction, text)
 
     @feed.command(name="test", description="Show how a feed's newest entry would be split, "

@@ -200,3 +200,25 @@ async def test_a_stop_while_the_bot_starts_closes_what_it_opened(tmp_path: Path)
         await asyncio.to_thread(thread.join, 30)
         assert not thread.is_alive()
     assert discord.http.Route.BASE == "https://discord.com/api/v10"
+
+
+async def test_the_feeds_next_piece_goes_through_review() -> None:
+    text = await transcript_of()
+    review = text.split("Review before posting: the moderator", 1)[1]
+    # The review message as moderators see it: why, the preview, the buttons; nothing was
+    # posted in #policy before the click.
+    assert "Waiting for review** · to be posted in #policy" in review
+    assert "┃ Universities Are Learning the Wrong Lesson From Cheating Scandals" in review
+    assert "┃   1. It punishes the students who were never the problem. — To begin with" in review
+    assert "[Approve]  [Edit split]  [Reject]" in review
+    assert "Morgan clicks Approve → Approved. Posted in #policy:" in flat(review)
+    assert "Approved** by @Morgan just now" in review
+    assert re.findall(r"^  thread: (.+)$", review, flags=re.MULTILINE) == [
+        "1. It punishes the students who were never the problem.",
+        "2. The exam hall does not test what employers say they want."]
+    assert_links_whole(text)
+
+
+async def test_a_piece_of_ones_own_has_no_review() -> None:
+    text = await transcript_of(SAMPLES / "city_bike_lanes.txt")
+    assert "Review before posting" not in text

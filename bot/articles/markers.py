@@ -243,22 +243,21 @@ def ordinal_at(text: str, pos: int, para: int, nouns: frozenset[str]) -> Candida
     elif groups["theord"]:
         value, explicit = _position(groups["theord"].split()[-1])
         noun = True
-    elif groups["tord"]:
-        which = _noun_of(groups["t1"], groups["t2"], nouns)
+    elif groups["tord"] or groups["another"]:
+        # "the third big reason", "another reason": the counting noun is one of the next two
+        # words.
+        first, second = ("t1", "t2") if groups["tord"] else ("a1", "a2")
+        which = _noun_of(groups[first], groups[second], nouns)
         if which is None:
             return None
-        group = "t1" if which == "w1" else "t2"
+        group = first if which == "w1" else second
         end = m.end(group)
         word = groups["tord"]
-        value, explicit = (ORDINALS[word], True) if word in ORDINALS else (LAST, False)
+        if not word:
+            value, explicit = NEXT, False
+        else:
+            value, explicit = (ORDINALS[word], True) if word in ORDINALS else (LAST, False)
         noun, counted = True, singular(groups[group])
-    elif groups["another"]:
-        which = _noun_of(groups["a1"], groups["a2"], nouns)
-        if which is None:
-            return None
-        group = "a1" if which == "w1" else "a2"
-        end = m.end(group)
-        value, explicit, noun, counted = NEXT, False, True, singular(groups[group])
     else:  # "One reason"
         which = _noun_of(groups["o1"], groups["o2"], nouns)
         if which is None:

@@ -107,6 +107,28 @@ class Withdrawn(UnknownTarget):
             f"{what} any more.")
 
 
+class Removed(UnknownTarget):
+    """A moderator removed the contribution: it stays in the record, closed while removed."""
+
+    def __init__(self, contribution_kind: ContributionKind, contribution_id: int,
+                 what: str) -> None:
+        super().__init__(
+            "contribution", contribution_id,
+            f"This {noun(contribution_kind)} was removed by a moderator, so it can't take "
+            f"{what} while it is removed.")
+
+
+class Locked(DebateError):
+    """A moderator locked the argument's debate: no new counterarguments or rebuttals."""
+
+    def __init__(self, reason: str | None = None) -> None:
+        why = f" ({reason})" if reason else ""
+        super().__init__(
+            f"A moderator locked this debate{why}: it takes no new counterarguments or "
+            "rebuttals for now. You can still vote.")
+        self.reason = reason
+
+
 class NotYours(DebateError):
     """Only a contribution's author may edit or withdraw it."""
 

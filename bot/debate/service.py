@@ -20,9 +20,11 @@ from typing import Literal
 from bot.debate.errors import (
     AlreadyAwarded,
     EditWindowClosed,
+    Locked,
     NotAnArgumentThread,
     NotYours,
     OwnContribution,
+    Removed,
     TooDeep,
     UnknownTarget,
     Withdrawn,
@@ -127,7 +129,16 @@ class DebateService:
             raise UnknownTarget("contribution", contribution_id)
         if open_for is not None and contribution.withdrawn:
             raise Withdrawn(contribution.kind, contribution.id, open_for)
+        if open_for is not None and contribution.removed:
+            raise Removed(contribution.kind, contribution.id, open_for)
         return contribution
+
+    async def _open_argument(self, argument_id: int) -> ArgumentRecord:
+        """The argument, if its debate takes new counterarguments and rebuttals."""
+        argument = await self._argument(argument_id)
+        if argument.locked:
+            raise Locked(argument.lock_reason)
+        return argument
 
     async def open_target(self, target: VoteTarget) -> ArgumentRecord | Contribution:
         """The target if it can take votes and replies (an argument in the store, a
@@ -140,6 +151,17 @@ class DebateService:
         if target.kind == "contribution":
             return await self._contribution(target.id, open_for="votes or replies")
         raise ValueError(f"unknown target kind {target.kind!r}")
+
+    async def open_for_replies(self, target: VoteTarget) -> ArgumentRecord | Contribution:
+        """As :meth:`open_target`, and its debate not locked by a moderator (``Locked``):
+        checked before a Counter or Rebut form opens."""
+        found = await self.open_target(target)
+        if isinstance(found, ArgumentRecord):
+            if found.locked:
+                raise Locked(found.lock_reason)
+        else:
+            await self._open_argument(found.argument_id)
+        return found
 
     async def thread_context(self, thread_id: int | None, *, command: str = "/counter"
                              ) -> ThreadContext:
@@ -193,8 +215,8 @@ class DebateService:
     # --- counterarguments and rebuttals -----------------------------------------------------
 
     async def add_counter(self, argument_id: int, author_id: int, body: str) -> Contribution:
-        """A counterargument to an argument."""
-        argument = await self._argument(argument_id)
+        """A counterargument to an argument (not locked)."""
+        argument = await self._open_argument(argument_id)
         piece = await self.store.get_piece(argument.piece_id)
         if piece is None:
             raise UnknownTarget("argument", argument_id)
@@ -217,6 +239,7 @@ class DebateService:
         parent = await self._contribution(parent_contribution_id, open_for="rebuttals")
         if parent.author_id == author_id:
             raise OwnContribution.rebuttal(self.rules.edit_window)
+        await self._open_argument(parent.argument_id)
         rules = await self.rules_for(parent.guild_id)
         if await self._depth(parent) >= rules.max_depth:
             raise TooDeep(rules.max_depth)
@@ -255,6 +278,8 @@ class DebateService:
         now = self._check_author_window(contribution, member_id, "edit")
         if contribution.withdrawn:
             raise Withdrawn(contribution.kind, contribution.id, "edits")
+        if contribution.removed:
+            raise Removed(contribution.kind, contribution.id, "edits")
         rules = await self.rules_for(contribution.guild_id)
         text = rules.check_body(new_body, contribution.kind)
         return await self.store.edit_contribution(

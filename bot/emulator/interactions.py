@@ -36,6 +36,11 @@ UPDATE_MESSAGE = 7
 AUTOCOMPLETE_RESULT = 8
 MODAL = 9
 
+# Application command types.
+CHAT_INPUT = 1
+USER_COMMAND = 2
+MESSAGE_COMMAND = 3
+
 # Application command option types.
 OPT_SUB_COMMAND = 1
 OPT_SUB_COMMAND_GROUP = 2
@@ -144,8 +149,13 @@ class InteractionRecord:
         if self.original_message_id is not None:
             meta["original_response_message_id"] = str(self.original_message_id)
         if self.type == APPLICATION_COMMAND:
-            meta["name"] = self.payload["data"]["name"]
-            meta["command_type"] = 1
+            data = self.payload["data"]
+            meta["name"] = data["name"]
+            meta["command_type"] = data.get("type", CHAT_INPUT)
+            if data.get("type") == MESSAGE_COMMAND:
+                meta["target_message_id"] = data["target_id"]
+            elif data.get("type") == USER_COMMAND:
+                meta["target_user"] = self.state.users[int(data["target_id"])].to_dict()
         elif self.type == MESSAGE_COMPONENT and self.source_message_id is not None:
             meta["interacted_message_id"] = str(self.source_message_id)
         elif self.type == MODAL_SUBMIT:
@@ -209,10 +219,12 @@ def split_path(name: str | Sequence[str]) -> list[str]:
     return parts
 
 
-def find_command(state: State, guild_id: int, name: str) -> dict[str, Any] | None:
-    """The synced chat-input command called ``name`` (guild commands shadow global ones)."""
+def find_command(state: State, guild_id: int, name: str, kind: int = CHAT_INPUT
+                 ) -> dict[str, Any] | None:
+    """The synced command of type ``kind`` (chat input 1, user 2, message 3) called ``name``
+    (guild commands shadow global ones)."""
     for cmd in [*state.guild_commands.get(guild_id, []), *state.global_commands]:
-        if cmd["name"] == name and cmd.get("type", 1) == 1:
+        if cmd["name"] == name and cmd.get("type", 1) == kind:
             return cmd
     return None
 
@@ -340,6 +352,23 @@ def slash_data(
     if resolved:
         data["resolved"] = resolved
     if command is not None and command.get("guild_id"):
+        data["guild_id"] = command["guild_id"]
+    return data
+
+
+def message_command_data(state: State, message: Message, name: str) -> dict[str, Any]:
+    """``data`` of a message context-menu command (Apps → ``name`` on ``message``): the
+    command's id, name and type 3, ``target_id`` and the message in ``resolved.messages``."""
+    channel = state.channels[message.channel_id]
+    command = find_command(state, channel.guild.id, name, MESSAGE_COMMAND)
+    if command is None:
+        raise ValueError(f"no message command {name!r} is synced")
+    data: dict[str, Any] = {
+        "id": command["id"], "name": name, "type": MESSAGE_COMMAND,
+        "target_id": str(message.id),
+        "resolved": {"messages": {str(message.id): message.to_dict(state)}},
+    }
+    if command.get("guild_id"):
         data["guild_id"] = command["guild_id"]
     return data
 

@@ -25,6 +25,7 @@ from .interactions import (
     InteractionRecord,
     base_payload,
     component_data,
+    message_command_data,
     modal_components,
     new_token,
     slash_data,
@@ -258,6 +259,17 @@ class TestAPI:
         ch = self.channel(channel)
         m = self._member(member, ch)
         data = slash_data(self.state, m, ch, name, options)
+        return self._deliver(self._new_record(APPLICATION_COMMAND, m, ch, data))
+
+    async def run_message_command(
+        self, member: Member | int | Any, message: Message | int | Any, name: str
+    ) -> InteractionRecord:
+        """``member`` right-clicks ``message`` → Apps → ``name`` (a synced message command);
+        the interaction comes from the message's channel."""
+        msg = self.message(message)
+        ch = self.channel(msg.channel_id)
+        m = self._member(member, ch)
+        data = message_command_data(self.state, msg, name)
         return self._deliver(self._new_record(APPLICATION_COMMAND, m, ch, data))
 
     async def run_autocomplete(

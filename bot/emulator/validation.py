@@ -176,6 +176,26 @@ SUBCOMMAND, SUBCOMMAND_GROUP = 1, 2
 COMMAND_SIZE_MAX = 4000
 
 
+#: Context menu commands (user 2, message 3): at most five of each per application and scope.
+USER_MENU = 2
+MESSAGE_MENU = 3
+MENUS_PER_TYPE_MAX = 5
+
+
+def _check_menu(errors: FormErrors, command: dict[str, Any], i: int) -> None:
+    """A user or message command: any case and spaces in its name (the schema bounds its
+    length), an empty description and no options, as Discord requires."""
+    if command.get("description"):
+        errors.add((i, "description"), "APPLICATION_COMMAND_CONTEXT_MENU_DESCRIPTION",
+                   "Context menu commands cannot have description")
+    if command.get("options"):
+        errors.add((i, "options"), "APPLICATION_COMMAND_CONTEXT_MENU_OPTIONS",
+                   "Context menu commands cannot have options")
+    name = command.get("name")
+    if isinstance(name, str) and name != name.strip():
+        errors.add((i, "name"), "APPLICATION_COMMAND_INVALID_NAME", "Command name is invalid")
+
+
 def _valid_command_name(name: str) -> bool:
     """``^[-_\\p{L}\\p{N}\\p{sc=Deva}\\p{sc=Thai}]{1,32}$``, and lowercase where a lowercase
     form exists (the length is the schema's)."""
@@ -229,8 +249,20 @@ def check_commands(commands: list[Any]) -> None:
     names lowercase, descriptions present, option names unique, required options first,
     and at most 4,000 characters per command."""
     errors = FormErrors()
+    menus: dict[int, int] = {}
     for i, command in enumerate(commands):
-        if not isinstance(command, dict) or command.get("type", CHAT_INPUT) != CHAT_INPUT:
+        if not isinstance(command, dict):
+            continue
+        kind = command.get("type", CHAT_INPUT)
+        if kind in (USER_MENU, MESSAGE_MENU):
+            _check_menu(errors, command, i)
+            menus[kind] = menus.get(kind, 0) + 1
+            if menus[kind] == MENUS_PER_TYPE_MAX + 1:
+                errors.add((i,), "APPLICATION_COMMANDS_TOO_MANY",
+                           f"Maximum number of {'user' if kind == USER_MENU else 'message'} "
+                           f"context menu commands reached ({MENUS_PER_TYPE_MAX})")
+            continue
+        if kind != CHAT_INPUT:
             continue
         name = command.get("name")
         if isinstance(name, str) and not _valid_command_name(name):

@@ -8,15 +8,16 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bot.cliargs import add_server_options, snowflake
+from bot.cliargs import add_server_options, command, snowflake
 from bot.config import Settings
 from bot.exports import FORMATS
 
 
 def add_export_command(subparsers: Any) -> argparse.ArgumentParser:
     """Register ``export`` on the ``add_subparsers()`` object of the main parser."""
-    parser: argparse.ArgumentParser = subparsers.add_parser(
-        "export", help="export one debate (html, md, kialo or json)",
+    parser = command(
+        subparsers, "export", run_export_command,
+        summary="export one debate (html, md, kialo or json)",
         description="Write the whole debate on one piece, read from the database: the piece, "
                     "its arguments, every counterargument and rebuttal, tallies and minds "
                     "changed. Members are numbered, never named.")
@@ -29,14 +30,14 @@ def add_export_command(subparsers: Any) -> argparse.ArgumentParser:
                         + " (default: html)")
     parser.add_argument("--out", metavar="FILE", type=Path,
                         help="write to FILE instead of standard output")
-    parser.set_defaults(handler=run_export_command)
     return parser
 
 
 def add_site_command(subparsers: Any) -> argparse.ArgumentParser:
     """Register ``site`` on the ``add_subparsers()`` object of the main parser."""
-    parser: argparse.ArgumentParser = subparsers.add_parser(
-        "site", help="write a static site of a server's debates",
+    parser = command(
+        subparsers, "site", run_site_command,
+        summary="write a static site of a server's debates",
         description="Write an index of the server's debates by week and one page per debate "
                     "into DIR, ready for any static host. Run it again to bring the site up "
                     "to date: only pages whose content changed are rewritten.")
@@ -44,7 +45,6 @@ def add_site_command(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument("--out", required=True, type=Path, metavar="DIR",
                         help="the site's folder (created if needed)")
     parser.add_argument("--title", default="Our debates", help="the index page's title")
-    parser.set_defaults(handler=run_site_command)
     return parser
 
 

@@ -8,7 +8,8 @@ Members are never named unless they opted in to being named (``names``): everyon
 "Member N", numbered in the order they first took part in this debate, so one member keeps one
 number throughout a page and the numbers say nothing outside it. A withdrawn contribution stays
 in the tree as a tombstone (its replies stay reachable under it) but its text is not exported:
-its author took it back.
+its author took it back. So does one a moderator removed, its tombstone naming the reason
+("removed by a moderator: <reason>"); its votes are out of its tally while it is removed.
 """
 
 from __future__ import annotations
@@ -24,6 +25,16 @@ from bot.store.records import Contribution
 from bot.summaries.model import channel_link
 
 WITHDRAWN = "withdrawn by its author"
+REMOVED = "removed by a moderator"
+
+
+def _tombstone(contribution: Contribution) -> str | None:
+    """Why a contribution's text is not exported: a moderator removed it (and why), or its
+    author withdrew it; ``None`` for a live one."""
+    if contribution.removed:
+        reason = " ".join((contribution.removal_reason or "").split())
+        return f"{REMOVED}: {reason}" if reason else REMOVED
+    return WITHDRAWN if contribution.withdrawn else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,8 +140,8 @@ async def read_debate(store: Store, guild_id: int, piece_id: int, *,
         return ContributionNode(
             id=contribution.id, kind=contribution.kind,
             author=authors.label(contribution.author_id),
-            body=None if contribution.withdrawn else contribution.body,
-            tombstone=WITHDRAWN if contribution.withdrawn else None,
+            body=None if not contribution.live else contribution.body,
+            tombstone=_tombstone(contribution),
             created_at=contribution.created_at, edited_at=contribution.edited_at,
             tally=await store.tally(VoteTarget.contribution(contribution.id)),
             minds_changed=awards.get(contribution.id, 0), link=link, replies=tuple(replies))

@@ -12,6 +12,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from bot.articles.model import Article, Piece
+from bot.debate.review import Draft, effective_mode, piece_to_json, review_cause
 from bot.feeds.entries import piece_url, short_error
 from bot.feeds.fetch import Fetcher, FetchError, FetchResult
 from bot.feeds.filters import FilterFields
@@ -19,7 +20,7 @@ from bot.feeds.parse import FeedEntry, ParsedFeed, parse_feed
 from bot.pipeline import read_entry, split
 from bot.queueing import threadable
 from bot.store import Store
-from bot.store.records import PieceRecord, Subscription
+from bot.store.records import PieceRecord, ReviewRecord, Subscription
 
 log = logging.getLogger(__name__)
 
@@ -60,8 +61,17 @@ async def entry_piece(entry: FeedEntry, feed: ParsedFeed, feed_url: str, fetcher
 
 
 async def queue_entry(store: Store, subscription: Subscription, piece: Piece, entry: FeedEntry,
-                      feed_url: str, now: datetime) -> PieceRecord | None:
-    """Queue an entry's piece for a subscription's channel (``None``: already there)."""
+                      feed_url: str, now: datetime) -> PieceRecord | ReviewRecord | None:
+    """Queue an entry's piece for a subscription's channel, or hold it for review when the
+    feed's review mode says so (a :class:`ReviewRecord`: not to be published; the review cog
+    shows it to the moderators). ``None``: already there, queued or waiting."""
+    url = piece_url(entry, feed_url)
+    settings = await store.get_guild_settings(subscription.guild_id)
+    cause = review_cause(effective_mode(subscription.review_mode, settings.review_mode), piece)
+    if cause is not None:
+        return await store.create_review(
+            subscription.guild_id, subscription.channel_id, url, piece_to_json(piece),
+            Draft.from_piece(piece).to_json(), cause, subscription_id=subscription.id, now=now)
     return await store.create_piece(
         subscription.guild_id, subscription.channel_id, threadable(piece),
-        url=piece_url(entry, feed_url), subscription_id=subscription.id, now=now)
+        url=url, subscription_id=subscription.id, now=now)

@@ -25,7 +25,14 @@ from bot.feeds.filters import EntryFilter, FilterError, build_filter
 from bot.feeds.parse import FeedEntry, FeedParseError, ParsedFeed
 from bot.feeds.pieces import entry_piece, parse_fetched, queue_entry
 from bot.store import Store
-from bot.store.records import EntryKeys, Feed, LeaseLost, StoreError, Subscription
+from bot.store.records import (
+    EntryKeys,
+    Feed,
+    LeaseLost,
+    PieceRecord,
+    StoreError,
+    Subscription,
+)
 
 if TYPE_CHECKING:
     from bot.config import Settings
@@ -91,6 +98,8 @@ class CycleReport:
     lease_lost: int = 0
     pruned: int = 0
     piece_ids: list[int] = field(default_factory=list)
+    #: New pieces held for a moderator's review instead (not to be published).
+    review_ids: list[int] = field(default_factory=list)
     notices: list[PauseNotice] = field(default_factory=list)
     #: Feed URL → error, for the feeds that failed this cycle.
     errors: dict[str, str] = field(default_factory=dict)
@@ -258,8 +267,10 @@ class FeedPoller:
                 report.filtered_out += 1
                 continue
             record = await queue_entry(self.store, sub, piece, entry, feed.url, now)
-            if record is not None:
+            if isinstance(record, PieceRecord):
                 report.piece_ids.append(record.id)
+            elif record is not None:
+                report.review_ids.append(record.id)
 
     async def _record_failure(self, feed: Feed, owner: str, now: datetime, error: str,
                               retry_after: int | None, report: CycleReport) -> None:

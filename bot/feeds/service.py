@@ -12,7 +12,7 @@ import random
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Any, Literal
 
 from bot.articles.model import Piece
 from bot.errors import UserFacingError
@@ -38,7 +38,7 @@ from bot.feeds.pieces import entry_piece, parse_fetched, queue_entry
 from bot.feeds.poller import CycleReport, FeedPoller, PauseNotice, PollSettings, pause_notice
 from bot.liveness import ProcessIdentity
 from bot.pipeline import is_url
-from bot.store import Store
+from bot.store import UNSET, Store
 from bot.store.records import Conflict, Feed, PieceRecord, Subscription
 from bot.text import one_line
 
@@ -68,6 +68,10 @@ FeedState = Literal["ok", "failing", "paused"]
 class FeedServiceError(UserFacingError):
     """A /feed operation was refused; ``user_message`` (also ``str(error)``) is the message
     for the moderator."""
+
+
+class HeldForReview(FeedServiceError):
+    """The piece was not posted: it waits for a moderator's review (the message says where)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -343,6 +347,37 @@ class FeedService:
             await self.store.return_pause_notice(notice.subscription_id, taken)
         return delivered
 
+    async def edit(
+        self, guild_id: int, subscription_id: int, *, channel_id: int | None = None,
+        mention_role_id: int | None = UNSET, include: str | None = None,
+        exclude: str | None = None,
+    ) -> FeedStatus:
+        """Change a subscription in place: its channel, its mention role (``None`` clears
+        it) and its filters (``none`` clears them; other text is parsed as in ``add``).
+        What is not given stays. Its pieces, seen entries and pause state stay too."""
+        sub = await self._owned(guild_id, subscription_id)
+        changes: dict[str, Any] = {}
+        try:
+            for name, text in (("include", include), ("exclude", exclude)):
+                if text is not None:
+                    cleared = text.strip().casefold() in ("none", "-")
+                    changes[name] = () if cleared else parse_filter(text, what=name)
+        except FilterError as error:
+            raise FeedServiceError(str(error)) from None
+        if channel_id is not None and channel_id != sub.channel_id:
+            changes["channel_id"] = channel_id
+        if mention_role_id is not UNSET:
+            changes["mention_role_id"] = mention_role_id
+        if not changes:
+            raise FeedServiceError("Nothing to change: give a new channel, mention role or "
+                                   "filters (`none` clears a filter).")
+        try:
+            await self.store.update_subscription(sub.id, **changes)
+        except Conflict:
+            raise FeedServiceError(f"<#{channel_id}> already follows that feed; remove one of "
+                                   "the two first.") from None
+        return await self.status(guild_id, sub.id)
+
     async def pause(self, guild_id: int, subscription_id: int) -> FeedStatus:
         """Stop posting this feed to this channel (others following it are not affected)."""
         sub = await self._owned(guild_id, subscription_id)
@@ -383,7 +418,12 @@ class FeedService:
         if record is None:
             raise FeedServiceError(
                 f"The newest entry of {feed.url} ({entry.title or entry.link}) was already "
-                f"posted in <#{sub.channel_id}>.")
+                f"posted in <#{sub.channel_id}>, or is waiting for review.")
+        if not isinstance(record, PieceRecord):
+            raise HeldForReview(
+                f"The newest entry of {feed.url} ({entry.title or entry.link}) waits for a "
+                f"moderator's review ({record.cause}): it is posted in <#{sub.channel_id}> "
+                "once approved in the review channel.")
         return record
 
     async def backfill(self, guild_id: int, subscription_id: int, count: int
@@ -422,7 +462,7 @@ class FeedService:
         created = []
         for entry, piece in reversed(chosen):
             record = await queue_entry(self.store, sub, piece, entry, feed.url, now)
-            if record is not None:
+            if isinstance(record, PieceRecord):  # not one held for review
                 created.append(record)
         await self.store.mark_seen(feed.id, every_key([entry for entry, _ in chosen]), now=now)
         return created

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from bot.cliargs import add_database_option
+from bot.cliargs import add_database_option, command
 from bot.config import Settings
 from bot.redact import redact_url
 
@@ -18,23 +18,23 @@ _R = TypeVar("_R")
 
 def add_backup_commands(subparsers: Any) -> None:
     """Register ``backup`` and ``restore`` on the main parser's ``add_subparsers()`` object."""
-    backup = subparsers.add_parser(
-        "backup", help="copy the SQLite store to a file, safe while the bot runs",
+    backup = command(
+        subparsers, "backup", run_backup,
+        summary="copy the SQLite store to a file, safe while the bot runs",
         description="Copy the whole record to FILE as it is at one moment, while the bot "
                     "keeps running. On PostgreSQL, prints the pg_dump command to use instead.")
     backup.add_argument("--out", required=True, type=Path, metavar="FILE",
                         help="the backup file (replaced if it exists)")
     add_database_option(backup)
-    backup.set_defaults(handler=run_backup)
-    restore = subparsers.add_parser(
-        "restore", help="put a backup back as the SQLite store (stop the bot first)",
+    restore = command(
+        subparsers, "restore", run_restore,
+        summary="put a backup back as the SQLite store (stop the bot first)",
         description="Make the store the record kept in FILE. Refuses a damaged backup, and "
                     "a store that already holds a record unless --replace.")
     restore.add_argument("backup_file", type=Path, metavar="FILE", help="a file from backup")
     restore.add_argument("--replace", action="store_true",
                          help="overwrite a store that already holds a record")
     add_database_option(restore)
-    restore.set_defaults(handler=run_restore)
 
 
 async def run_backup(args: argparse.Namespace, settings: Settings) -> int:

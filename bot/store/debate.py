@@ -151,10 +151,15 @@ class DebateQueries(Backend):
     async def list_awards(
         self, *, contribution_id: int | None = None, guild_id: int | None = None,
         since: datetime | None = None, until: datetime | None = None,
+        counted: bool = False,
     ) -> list[Award]:
         """Awards matching the filters (given ``since`` <= created_at < ``until``), oldest
-        first."""
+        first; ``counted``: only those on contributions not removed by a moderator."""
         where = Where()
+        if counted:
+            where.terms.append("NOT EXISTS (SELECT 1 FROM contributions removed WHERE"
+                               " removed.id = awards.contribution_id"
+                               " AND removed.removed_at IS NOT NULL)")
         where.add_optional("contribution_id = {}", contribution_id)
         where.add_optional("guild_id = {}", guild_id)
         where.add_optional("created_at >= {}", None if since is None else utc(since))

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.articles.model import Piece
-from bot.store.base import Backend, Where
+from bot.store.base import Backend, Conn, Where
 from bot.store.records import (
     PUBLISH_STATES,
     ArgumentRecord,
@@ -44,6 +44,16 @@ class PieceQueries(Backend):
         is never queued twice for a channel. A piece without arguments is stored as given;
         the publisher decides how to thread it.
         """
+        async with self._tx() as conn:
+            return await self._insert_piece(conn, guild_id, channel_id, piece, url=url,
+                                            subscription_id=subscription_id, now=now)
+
+    async def _insert_piece(
+        self, conn: Conn, guild_id: int, channel_id: int, piece: Piece, *, url: str | None,
+        subscription_id: int | None, now: datetime | None,
+    ) -> PieceRecord | None:
+        """``create_piece`` within the caller's transaction (approving a review queues its
+        piece in the transaction that records the decision)."""
         source = url or piece.url
         if not source:
             raise ValueError("a piece needs a source URL (pass url= or set piece.url)")
@@ -51,21 +61,20 @@ class PieceQueries(Backend):
         if len(set(numbers)) != len(numbers):
             raise ValueError(f"argument numbers repeat: {numbers}")
         stamp = now_or(now)
-        async with self._tx() as conn:
-            row = await conn.fetchrow(
-                "INSERT INTO pieces (guild_id, channel_id, subscription_id, url, title, author,"
-                " outlet, thesis, conclusion, announced_count, state, attempts, created_at)"
-                " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pending', 0, $11)"
-                " ON CONFLICT (guild_id, channel_id, url) DO NOTHING RETURNING *",
-                guild_id, channel_id, subscription_id, source, piece.title, piece.author,
-                piece.outlet, piece.thesis, piece.conclusion, piece.announced_count, stamp)
-            if row is None:
-                return None
-            for argument in piece.arguments:
-                await conn.execute(
-                    "INSERT INTO arguments (piece_id, number, title, marker, text)"
-                    " VALUES ($1, $2, $3, $4, $5)",
-                    row["id"], argument.number, argument.title, argument.marker, argument.text)
+        row = await conn.fetchrow(
+            "INSERT INTO pieces (guild_id, channel_id, subscription_id, url, title, author,"
+            " outlet, thesis, conclusion, announced_count, state, attempts, created_at)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pending', 0, $11)"
+            " ON CONFLICT (guild_id, channel_id, url) DO NOTHING RETURNING *",
+            guild_id, channel_id, subscription_id, source, piece.title, piece.author,
+            piece.outlet, piece.thesis, piece.conclusion, piece.announced_count, stamp)
+        if row is None:
+            return None
+        for argument in piece.arguments:
+            await conn.execute(
+                "INSERT INTO arguments (piece_id, number, title, marker, text)"
+                " VALUES ($1, $2, $3, $4, $5)",
+                row["id"], argument.number, argument.title, argument.marker, argument.text)
         return from_row(PieceRecord, row)
 
     async def get_piece(self, piece_id: int) -> PieceRecord | None:

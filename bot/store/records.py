@@ -18,6 +18,11 @@ TargetKind = Literal["argument", "contribution"]
 VoteAction = Literal["added", "switched", "withdrawn", "repeated", "unchanged"]
 
 PUBLISH_STATES: tuple[PublishState, ...] = ("pending", "publishing", "published", "failed")
+ReviewState = Literal["pending", "approved", "rejected"]
+REVIEW_STATES: tuple[ReviewState, ...] = ("pending", "approved", "rejected")
+#: A subscription's or a server's review mode (see ``bot.debate.review``).
+ReviewMode = Literal["off", "on", "unsure"]
+REVIEW_MODES: tuple[ReviewMode, ...] = ("off", "on", "unsure")
 AGREE = 1
 DISAGREE = -1
 
@@ -64,7 +69,15 @@ class GuildSettings:
     summary_enabled: bool = True
     min_counter_length: int | None = None
     feed_limit: int | None = None
+    #: Review before posting: the default of feeds that have no mode of their own
+    #: (``off``, ``on``, ``unsure``), and the channel where pieces wait for review.
+    review_mode: ReviewMode = "off"
+    review_channel_id: int | None = None
     updated_at: datetime | None = None
+    #: Where moderators hear from the bot (pause, permission and review notices).
+    moderators_channel_id: int | None = None
+    #: Where each moderation log entry is also posted.
+    modlog_channel_id: int | None = None
 
     def validate(self) -> None:
         """``ValueError`` naming the first setting out of its range (checked before saving)."""
@@ -78,6 +91,8 @@ class GuildSettings:
             raise ValueError("feed_limit must not be negative (or None for the default)")
         if not self.timezone:
             raise ValueError("timezone must be an IANA name such as 'Europe/Paris'")
+        if self.review_mode not in REVIEW_MODES:
+            raise ValueError(f"review_mode must be one of {REVIEW_MODES}")
 
 
 #: The settings a caller may change through ``Store.update_guild_settings``.
@@ -133,6 +148,9 @@ class Subscription:
     created_at: datetime
     #: The error of an auto-pause this channel has not been told about yet.
     pause_notice: str | None = None
+    #: Review before posting for this feed: ``off``, ``on``, ``unsure``, or ``None`` for the
+    #: server's default.
+    review_mode: ReviewMode | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +189,14 @@ class ArgumentRecord:
     thread_id: int | None
     opening_message_id: int | None
     posted_at: datetime | None
+    #: A moderator locked the debate: no new counterarguments or rebuttals (votes go on).
+    locked_at: datetime | None = None
+    locked_by: int | None = None
+    lock_reason: str | None = None
+
+    @property
+    def locked(self) -> bool:
+        return self.locked_at is not None
 
     @property
     def posted(self) -> bool:
@@ -235,10 +261,26 @@ class Contribution:
     created_at: datetime
     edited_at: datetime | None
     withdrawn_at: datetime | None
+    #: Removed by a moderator (kept in the record; its votes leave the tallies meanwhile).
+    removed_at: datetime | None = None
+    removed_by: int | None = None
+    removal_reason: str | None = None
+    #: Its message must be redrawn while ``shown_version < message_version``.
+    message_version: int = 0
+    shown_version: int = 0
 
     @property
     def withdrawn(self) -> bool:
         return self.withdrawn_at is not None
+
+    @property
+    def removed(self) -> bool:
+        return self.removed_at is not None
+
+    @property
+    def live(self) -> bool:
+        """Neither withdrawn by its author nor removed by a moderator."""
+        return self.withdrawn_at is None and self.removed_at is None
 
 
 @dataclass(frozen=True, slots=True)
@@ -338,6 +380,13 @@ class ModerationEntry:
     target: str | None
     details: str | None
     created_at: datetime
+    #: The member the action concerns (a removed contribution's author), for the filters.
+    member_id: int | None = None
+    #: The piece the action is about, for the filters.
+    piece_id: int | None = None
+    #: The log channel it is owed to (set when it was written) and, once there, its message.
+    post_channel_id: int | None = None
+    posted_message_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -395,3 +444,41 @@ class Participation:
     @property
     def newcomers(self) -> frozenset[int]:
         return self.active - self.returning
+
+
+# --- review before posting ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewRecord:
+    """A feed's piece waiting for a moderator (``pending``), or the decision taken on it.
+
+    ``piece`` and ``draft`` are JSON kept for :mod:`bot.debate.review` (the piece without its
+    arguments, and its split as edited); ``version`` counts edits. ``review_channel_id`` /
+    ``review_message_id``: the preview with its buttons, once posted. ``reminded_at``: the one
+    reminder. ``decided_by`` / ``decided_at`` / ``note``: who approved or rejected it, when,
+    and why (a rejection's reason). ``piece_id``: the piece approval queued.
+    """
+
+    id: int
+    guild_id: int
+    channel_id: int
+    subscription_id: int | None
+    url: str
+    piece: str
+    draft: str
+    cause: str
+    state: ReviewState
+    version: int
+    review_channel_id: int | None
+    review_message_id: int | None
+    created_at: datetime
+    reminded_at: datetime | None
+    decided_by: int | None
+    decided_at: datetime | None
+    note: str | None
+    piece_id: int | None
+    #: What the review message shows: ``pending``, ``approved``, ``posted`` (its piece is
+    #: published) or ``rejected``, and the draft version its buttons carry.
+    shown_state: str | None = None
+    shown_version: int | None = None

@@ -16,6 +16,7 @@ from bot.store.debate import DebateQueries
 from bot.store.feeds import FeedQueries
 from bot.store.moderation import ModerationQueries
 from bot.store.pieces import PieceQueries
+from bot.store.reviews import ReviewQueries
 from bot.store.settings import SettingsQueries
 from bot.store.shards import ShardQueries
 from bot.store.subscriptions import SubscriptionQueries
@@ -27,6 +28,7 @@ class Store(
     SettingsQueries,
     FeedQueries,
     SubscriptionQueries,
+    ReviewQueries,
     PieceQueries,
     DebateQueries,
     VoteQueries,

@@ -90,10 +90,22 @@ class SubscriptionQueries(Backend):
     async def update_subscription(
         self, subscription_id: int, *, mention_role_id: int | None = UNSET,
         include: Sequence[str] = UNSET, exclude: Sequence[str] = UNSET, paused: bool = UNSET,
+        channel_id: int = UNSET,
     ) -> Subscription:
-        """Change the fields given (omitted ones stay); ``NotFound`` if missing."""
+        """Change the fields given (omitted ones stay); ``NotFound`` if missing, ``Conflict``
+        if the new channel already follows the same feed."""
         missing = f"no subscription {subscription_id}"
         changes: dict[str, Any] = {}
+        if channel_id is not UNSET:
+            changes["channel_id"] = channel_id
+            taken = await self._value(
+                "SELECT other.id FROM subscriptions sub JOIN subscriptions other"
+                " ON other.guild_id = sub.guild_id AND other.feed_id = sub.feed_id"
+                " AND other.channel_id = $2 AND other.id <> sub.id WHERE sub.id = $1",
+                subscription_id, channel_id)
+            if taken is not None:
+                raise Conflict(f"channel {channel_id} already follows that feed "
+                               f"(subscription {taken})")
         if mention_role_id is not UNSET:
             changes["mention_role_id"] = mention_role_id
         if include is not UNSET:

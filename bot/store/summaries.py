@@ -98,8 +98,8 @@ class SummaryQueries(Backend):
         """
         # One statement: the arguments in scope are materialised once, then votes and
         # contributions are aggregated per argument through covering indexes (votes_tally_idx,
-        # contributions_live_idx). Votes are ±1, so a count and a sum give both tallies with
-        # the least work per row: this scan reads every vote on the week's arguments.
+        # contributions_live_removed_idx). Votes are ±1, so a count and a sum give both tallies
+        # with the least work per row: this scan reads every vote on the week's arguments.
         sql = """
             WITH scope AS MATERIALIZED (
                 SELECT a.id FROM arguments a JOIN pieces p ON p.id = a.piece_id
@@ -120,6 +120,7 @@ class SummaryQueries(Backend):
                   FROM contributions
                  WHERE argument_id IN (SELECT id FROM scope)
                    AND withdrawn_at IS NULL AND created_at < $3
+                   AND removed_at IS NULL
                  GROUP BY argument_id
             )
             SELECT a.id AS argument_id, a.piece_id, a.number, a.title, a.thread_id,
@@ -137,8 +138,8 @@ class SummaryQueries(Backend):
     async def contribution_stats(
         self, guild_id: int, start: datetime, end: datetime, *, limit: int | None = None
     ) -> list[ContributionStats]:
-        """Contributions made in ``[start, end)`` (not withdrawn) with their votes and awards,
-        best net first, then oldest."""
+        """Contributions made in ``[start, end)`` (not withdrawn, not removed by a moderator)
+        with their votes and awards, best net first, then oldest."""
         tail = f" LIMIT {int(limit)}" if limit is not None else ""
         # ranked: the window's contributions are walked in id order, each joined to its votes
         # in votes_tally_idx, so the probes go forward through the index and the GROUP BY
@@ -159,6 +160,7 @@ class SummaryQueries(Backend):
                   LEFT JOIN votes v ON v.target_kind = 'contribution' AND v.target_id = c.id
                                    AND v.created_at >= $4 AND v.created_at < $3
                  WHERE c.guild_id = $1 AND c.withdrawn_at IS NULL
+                   AND c.removed_at IS NULL
                    AND c.id BETWEEN (SELECT MIN(id) FROM w) AND (SELECT MAX(id) FROM w)
                    AND c.created_at >= $2 AND c.created_at < $3
                  GROUP BY c.id, c.created_at

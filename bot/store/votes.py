@@ -28,6 +28,11 @@ from bot.store.rows import Row, now_or, required_ts, utc
 #: an interaction can be answered for 15 minutes, so no click arrives later than that.
 CLICK_HISTORY = timedelta(minutes=15)
 
+#: The one filter that keeps a removed contribution's votes out of a tally (``v``: the votes
+#: table's alias). Its votes stay recorded, so a restore puts them back.
+COUNTED_VOTE = ("NOT EXISTS (SELECT 1 FROM contributions removed WHERE v.target_kind ="
+                " 'contribution' AND removed.id = v.target_id AND removed.removed_at IS NOT NULL)")
+
 VoteKey = tuple[str, int, int]
 """(target kind, target id, member id): one member's vote on one target."""
 
@@ -58,7 +63,8 @@ async def _tally(conn: Conn, target: VoteTarget) -> Tally:
     row = await conn.fetchrow(
         "SELECT COALESCE(SUM(CASE WHEN value = 1 THEN 1 ELSE 0 END), 0) AS agree,"
         " COALESCE(SUM(CASE WHEN value = -1 THEN 1 ELSE 0 END), 0) AS disagree"
-        " FROM votes WHERE target_kind = $1 AND target_id = $2", target.kind, target.id)
+        f" FROM votes v WHERE target_kind = $1 AND target_id = $2 AND {COUNTED_VOTE}",
+        target.kind, target.id)
     assert row is not None
     return Tally(int(row["agree"]), int(row["disagree"]))
 

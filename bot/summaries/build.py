@@ -125,7 +125,8 @@ async def build_summary(
         _week_data(store, guild_id, prev_start, prev_end),
         _top_contributions(store, guild_id, start, end),
         # The two weeks only: a guild's whole history of awards would grow without bound.
-        store.list_awards(guild_id=guild_id, since=min(prev_start, start), until=end))
+        store.list_awards(guild_id=guild_id, since=min(prev_start, start), until=end,
+                         counted=True))
     week_awards = [a for a in awards if _in(a.created_at, start, end)]
     prev_awards = sum(1 for a in awards if _in(a.created_at, prev_start, prev_end))
 

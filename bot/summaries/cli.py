@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bot.cliargs import add_server_options
+from bot.cliargs import add_server_options, command
 from bot.config import Settings
 from bot.summaries.weeks import IsoWeek, WeekError, last_complete_week, zone
 
@@ -17,8 +17,9 @@ FORMATS = ("md", "csv", "json", "png")
 
 def add_summary_command(subparsers: Any) -> argparse.ArgumentParser:
     """Register ``summary`` on the ``add_subparsers()`` object of the main parser."""
-    parser: argparse.ArgumentParser = subparsers.add_parser(
-        "summary", help="print or save a guild's weekly summary",
+    parser = command(
+        subparsers, "summary", run_summary_command,
+        summary="print or save a guild's weekly summary",
         description="Build a guild's weekly summary from the database, exactly as the bot "
                     "posts it, and print it (Markdown by default) or write it to a file.")
     add_server_options(parser)
@@ -30,7 +31,6 @@ def add_summary_command(subparsers: Any) -> argparse.ArgumentParser:
                         help="write to FILE instead of standard output")
     parser.add_argument("--timezone", metavar="ZONE",
                         help="IANA time zone for the week (default: the guild's setting)")
-    parser.set_defaults(handler=run_summary_command)
     return parser
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.store.records import NetVotes
+
 #: How the most contested argument is chosen; repeated in every rendering.
 CONTESTED_RULE = (
     "Most contested: among arguments with at least 2 votes and at least half as many votes "
@@ -50,7 +52,7 @@ class PieceItem:
 
 
 @dataclass(frozen=True, slots=True)
-class ArgumentItem:
+class ArgumentItem(NetVotes):
     """One argument of a piece published this week, with its standing at the week's end."""
 
     argument_id: int
@@ -70,17 +72,13 @@ class ArgumentItem:
         return self.agree + self.disagree
 
     @property
-    def net(self) -> int:
-        return self.agree - self.disagree
-
-    @property
     def label(self) -> str:
         """``3. Title`` (``Whole piece`` for the single thread of an unnumbered piece)."""
         return self.title if self.number == 0 else f"{self.number}. {self.title}"
 
 
 @dataclass(frozen=True, slots=True)
-class ContributionItem:
+class ContributionItem(NetVotes):
     """A counterargument or rebuttal singled out by the summary."""
 
     contribution_id: int
@@ -94,10 +92,6 @@ class ContributionItem:
     awards: int
     created_at: datetime
     link: str | None  # the contribution's message, else its argument's thread
-
-    @property
-    def net(self) -> int:
-        return self.agree - self.disagree
 
 
 @dataclass(frozen=True, slots=True)

@@ -214,7 +214,8 @@ class DiscordAdapter:
 
     # --- moderators -------------------------------------------------------------------------
 
-    def _notice_channel(self, guild: discord.Guild, channel_id: int) -> Any:
+    def _notice_channel(self, guild: discord.Guild, channel_id: int,
+                        chosen: int | None = None) -> Any:
         me = guild.me
 
         def can_send(channel: Any) -> bool:
@@ -223,18 +224,32 @@ class DiscordAdapter:
             granted = channel.permissions_for(me)
             return bool(granted.view_channel and granted.send_messages)
 
-        candidates: list[Any] = [guild.public_updates_channel, guild.system_channel]
+        candidates: list[Any] = [guild.get_channel(chosen) if chosen is not None else None,
+                                 guild.public_updates_channel, guild.system_channel]
         candidates += [c for c in guild.text_channels
                        if any(h in c.name.lower() for h in _MOD_CHANNEL_HINTS)]
         candidates += [guild.get_channel(channel_id), *guild.text_channels]
         return next((c for c in candidates
                      if isinstance(c, discord.TextChannel) and can_send(c)), None)
 
+    async def moderators_channel(self, guild_id: int) -> int | None:
+        """The channel the guild's moderators chose for the bot's notices
+        (``/config moderators-channel``), if any."""
+        store = getattr(self.client, "store", None)
+        if store is None:
+            return None
+        settings = await store.get_guild_settings(guild_id)
+        channel_id: int | None = settings.moderators_channel_id
+        return channel_id
+
     async def notify_moderators(self, guild_id: int, channel_id: int, text: str) -> bool:
+        """Tell the guild's moderators: in their configured channel when the bot can post
+        there, otherwise where they are likely to read (see ``_notice_channel``)."""
         guild = self.client.get_guild(guild_id)
         if guild is None:
             return False
-        channel = self._notice_channel(guild, channel_id)
+        chosen = await self.moderators_channel(guild_id)
+        channel = self._notice_channel(guild, channel_id, chosen)
         if channel is None:
             return False
         await self._call(channel.id, lambda: channel.send(

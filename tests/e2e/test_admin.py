@@ -56,7 +56,8 @@ async def test_config_is_hidden_from_non_moderators_by_default(world: World) -> 
     assert int(command["default_member_permissions"]) == MANAGE_GUILD
     assert command.get("dm_permission") is False or command.get("contexts") == [0]
     names = {o["name"] for o in command["options"]}
-    assert names == {"summary", "summary-off", "moderator-role", "min-counter-length", "show"}
+    assert {"summary", "summary-off", "moderator-role", "min-counter-length", "show",
+            "review", "moderators-channel", "modlog-channel"} <= names
 
 
 async def test_show_lists_the_defaults(world: World) -> None:

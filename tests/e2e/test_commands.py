@@ -26,7 +26,7 @@ CHOICE_NAME_MAX = 100
 CHOICE_STRING_VALUE_MAX = 100
 COMMAND_SIZE_MAX = 4000  # names, descriptions and choices of a command, all levels together
 SUBCOMMAND, SUBCOMMAND_GROUP, STRING = 1, 2, 3
-CHAT_INPUT = 1
+CHAT_INPUT, USER_MENU, MESSAGE_MENU = 1, 2, 3
 
 
 def walk(node: dict[str, Any], path: str) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -43,7 +43,23 @@ def size(node: dict[str, Any]) -> int:
     return total + sum(size(option) for option in node.get("options") or [])
 
 
+def menu_faults(command: dict[str, Any]) -> list[str]:
+    """A user or message command: a name of 1-32 characters in any case, spaces allowed, an
+    empty description and no options."""
+    found: list[str] = []
+    name = command["name"]
+    if not 1 <= len(name) <= 32 or name != name.strip():
+        found.append(f"{name!r}: not a valid context menu name")
+    if command.get("description"):
+        found.append(f"{name!r}: a context menu command has no description")
+    if command.get("options"):
+        found.append(f"{name!r}: a context menu command has no options")
+    return found
+
+
 def faults(command: dict[str, Any]) -> list[str]:
+    if command.get("type", CHAT_INPUT) in (USER_MENU, MESSAGE_MENU):
+        return menu_faults(command)
     found: list[str] = []
     for path, node in walk(command, "/" + command["name"]):
         name, description = node["name"], node.get("description") or ""
@@ -93,16 +109,19 @@ def uploaded(world: World) -> list[dict[str, Any]]:
 
 async def test_every_command_option_and_choice_is_within_discords_limits(world: World) -> None:
     commands = uploaded(world)
-    assert {c["name"] for c in commands} >= {"feed", "piece", "config", "summary", "counter"}
+    assert {c["name"] for c in commands} >= {"feed", "piece", "config", "summary", "counter",
+                                             "mod", "modlog", "Remove contribution"}
     found = [fault for command in commands for fault in faults(command)]
     assert found == []
 
 
 async def test_the_emulator_holds_exactly_what_the_bot_uploaded(world: World) -> None:
-    registered = {c["name"]: c for c in world.emu.state.global_commands}
+    registered = {(c["name"], c["type"]): c for c in world.emu.state.global_commands}
     for command in uploaded(world):
-        assert registered[command["name"]]["description"] == command["description"]
-        assert registered[command["name"]].get("options") == (command.get("options") or None)
+        held = registered[command["name"], command.get("type", CHAT_INPUT)]
+        assert held["description"] == command.get("description", "")
+        assert held.get("options") == (command.get("options") or None)
+    assert len(registered) == len(uploaded(world))
 
 
 async def test_the_walk_finds_what_discord_refused() -> None:

@@ -70,6 +70,28 @@ async def test_a_withdrawn_contribution_is_a_tombstone_and_its_replies_stay(
         assert "Vacancy taxes answer that" in text
 
 
+async def test_a_removed_contribution_is_a_tombstone_naming_the_reason(store: Store) -> None:
+    debate = await make_debate(store)
+    counter = debate.first_counter
+    await store.remove_contribution(counter.id, moderator_id=ALICE, reason="Insults a member")
+    record = await read_debate(store, GUILD, debate.world.piece.id, now=T0)
+    tomb = by_id(record)[counter.id]
+    assert tomb.body is None
+    assert tomb.tombstone == "removed by a moderator: Insults a member"
+    assert (tomb.tally.agree, tomb.tally.disagree) == (0, 0)  # its votes are out meanwhile
+    assert [reply.id for reply in tomb.replies] == [debate.chain[1].id]
+    for text in (to_kialo(record), to_markdown(record), to_html(record),
+                 json.dumps(to_json(record))):
+        assert counter.body not in text and "removed by a moderator: Insults a member" in text
+        assert debate.chain[1].body.split("\n")[0][:30] in text
+    assert to_json(record)["arguments"][0]["counterarguments"][0]["removed"] == (
+        "removed by a moderator: Insults a member")
+    await store.restore_contribution(counter.id)
+    back = by_id(await read_debate(store, GUILD, debate.world.piece.id, now=T0))[counter.id]
+    assert back.body == counter.body and back.tombstone is None
+    assert (back.tally.agree, back.tally.disagree) == (1, 1)
+
+
 async def test_members_are_numbered_by_first_appearance_unless_named(store: Store) -> None:
     debate, record = await record_of(store)
     nodes = by_id(record)

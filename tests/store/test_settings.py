@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import types
 from dataclasses import dataclass, fields
-from typing import Any, Union, get_args, get_origin, get_type_hints
+from typing import Any, Literal, Union, get_args, get_origin, get_type_hints
 
 from bot.store import GUILD_SETTING_FIELDS, GuildSettings, Store
 from tests.store.helpers import GUILD, at
@@ -16,6 +16,8 @@ def _another_value(annotation: Any, default: Any) -> Any:
     args = get_args(annotation)
     if get_origin(annotation) in (Union, types.UnionType):
         annotation = next(a for a in args if a is not type(None))
+    if get_origin(annotation) is Literal:
+        return next(value for value in get_args(annotation) if value != default)
     if annotation is bool:
         return not default
     if annotation is int:  # 1 sits inside every range GuildSettings.validate checks

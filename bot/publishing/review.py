@@ -1,0 +1,317 @@
+"""Review before posting, over the store: opening, editing and deciding a held piece, and the
+preview a moderator sees (exactly the card and the threads the publisher would post).
+
+No ``discord`` here: the review cog turns these results into messages and buttons. Approval
+queues the piece in the store (``pending``) and the caller publishes it with
+:meth:`bot.publishing.Publisher.publish`, the same crash-resumable path as every piece: if the
+bot stops in between, the next start publishes it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from bot.articles.model import Piece
+from bot.debate.review import (
+    REMIND_AFTER_SECONDS,
+    Draft,
+    ReviewEditError,
+    effective_mode,
+    final_piece,
+    piece_from_json,
+)
+from bot.embeds import (
+    EMBED_FIELD_VALUE_LIMIT,
+    EMBED_FIELDS_LIMIT,
+    EMBED_TOTAL_LIMIT,
+    EmbedField,
+    EmbedSpec,
+)
+from bot.errors import UserFacingError
+from bot.publishing.payloads import build_card, fit, thread_name
+from bot.store import (
+    ArgumentRecord,
+    Conflict,
+    GuildSettings,
+    InvalidTransition,
+    NotFound,
+    PieceRecord,
+    ReviewRecord,
+    Store,
+    Subscription,
+)
+from bot.store.records import ReviewMode
+
+#: Colour of the preview's thread list (the card keeps its own).
+THREADS_COLOR = 0x9CA3AF
+#: Room left in a message's embeds for the threads' list after the card (titles, margins).
+_SLACK = 200
+
+
+class ReviewRefused(UserFacingError):
+    """A review action that cannot be taken (decided already, changed meanwhile, gone)."""
+
+
+@dataclass(frozen=True, slots=True)
+class OpenReview:
+    """A review with its piece and draft decoded: what the cog shows and edits."""
+
+    record: ReviewRecord
+    piece: Piece
+    draft: Draft
+
+    @property
+    def id(self) -> int:
+        return self.record.id
+
+    @property
+    def version(self) -> int:
+        return self.record.version
+
+    def final(self) -> Piece:
+        return final_piece(self.piece, self.draft)
+
+
+@dataclass(frozen=True, slots=True)
+class FeedReview:
+    """A feed's review setting after a change: its own mode, and the one in effect."""
+
+    subscription: Subscription
+    settings: GuildSettings
+    effective: ReviewMode
+
+
+def open_review(record: ReviewRecord) -> OpenReview:
+    return OpenReview(record, piece_from_json(record.piece), Draft.from_json(record.draft))
+
+
+def review_channel(settings: GuildSettings) -> int | None:
+    """Where a guild's pieces wait for review: the review channel, else the moderators'
+    channel (where the bot tells moderators everything else); ``None``: nowhere, so review
+    cannot be on."""
+    if settings.review_channel_id is not None:
+        return settings.review_channel_id
+    return settings.moderators_channel_id
+
+
+class ReviewService:
+    """Open, edit, approve and reject held pieces; find the reviews owed a reminder."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    async def get(self, review_id: int, guild_id: int | None = None) -> OpenReview:
+        record = await self.store.get_review(review_id)
+        if record is None or (guild_id is not None and record.guild_id != guild_id):
+            raise ReviewRefused("That review no longer exists.")
+        return open_review(record)
+
+    async def pending(self, review_id: int, *, guild_id: int | None = None,
+                      version: int | None = None) -> OpenReview:
+        """The review, still waiting and (given ``version``) as the moderator saw it;
+        otherwise :class:`ReviewRefused` saying what happened."""
+        return await self._pending(review_id, version, guild_id)
+
+    async def _pending(self, review_id: int, version: int | None,
+                       guild_id: int | None) -> OpenReview:
+        review = await self.get(review_id, guild_id)
+        if review.record.state != "pending":
+            raise ReviewRefused(_decided(review.record))
+        if version is not None and review.version != version:
+            raise ReviewRefused(
+                "The split changed since this was shown (another moderator edited it): look "
+                "at the review message again, then use its buttons.")
+        return review
+
+    async def edit(self, review_id: int, version: int, change: Callable[[Draft], Draft], *,
+                   guild_id: int | None = None) -> OpenReview:
+        """Apply one edit (a :class:`Draft` method) to the draft seen at ``version``; raises
+        :class:`ReviewEditError` / :class:`ReviewRefused` with the moderator's message."""
+        review = await self._pending(review_id, version, guild_id)
+        draft = change(review.draft)
+        try:
+            saved = await self.store.save_review_draft(review.id, draft.to_json(), version)
+        except Conflict:
+            raise ReviewRefused("Another moderator edited the split at the same moment: look "
+                                "at the review message again and redo your edit.") from None
+        except InvalidTransition:
+            raise ReviewRefused(_decided(await self._record(review_id))) from None
+        return open_review(saved)
+
+    async def approve(self, review_id: int, version: int, actor_id: int, *,
+                      guild_id: int | None = None) -> tuple[OpenReview, PieceRecord]:
+        """Approve the split seen at ``version``: the piece is queued for its channel (and
+        the moderation log says who approved it). Publish the returned piece next."""
+        review = await self._pending(review_id, version, guild_id)
+        try:
+            record, piece = await self.store.approve_review(review.id, actor_id, review.final())
+        except InvalidTransition:
+            raise ReviewRefused(_decided(await self._record(review_id))) from None
+        await self.store.log_moderation(
+            record.guild_id, actor_id, "review.approve", target=f"review:{record.id}",
+            details=f"piece:{piece.id} {_shape(review)} {record.url}")
+        return open_review(record), piece
+
+    async def reject(self, review_id: int, version: int, actor_id: int, reason: str | None,
+                     *, guild_id: int | None = None) -> OpenReview:
+        """Reject: never posted; the decision and its reason are kept and logged."""
+        review = await self.get(review_id, guild_id)
+        if review.record.state != "pending":
+            raise ReviewRefused(_decided(review.record))
+        note = " ".join(reason.split()) if reason and reason.strip() else None
+        try:
+            record = await self.store.reject_review(review.id, actor_id, note)
+        except InvalidTransition:
+            raise ReviewRefused(_decided(await self._record(review_id))) from None
+        await self.store.log_moderation(
+            record.guild_id, actor_id, "review.reject", target=f"review:{record.id}",
+            details=f"{record.url}" + (f" reason: {note}" if note else ""))
+        return open_review(record)
+
+    async def set_feed_mode(self, guild_id: int, subscription_id: int,
+                            mode: ReviewMode | None) -> FeedReview:
+        """A feed's own review mode (``None``: the server's default). Refused when it would
+        turn review on in a server with no review channel."""
+        sub = await self.store.get_subscription(subscription_id)
+        if sub is None or sub.guild_id != guild_id:
+            raise ReviewRefused("Pick a feed from the list that appears as you type (or see "
+                                "`/feed list`).")
+        settings = await self.store.get_guild_settings(guild_id)
+        effective = effective_mode(mode, settings.review_mode)
+        if effective != "off" and review_channel(settings) is None:
+            raise ReviewRefused("Review needs a channel where pieces wait for the moderators: "
+                                "set one first with `/config review channel:`.")
+        sub = await self.store.set_subscription_review_mode(sub.id, mode)
+        return FeedReview(sub, settings, effective)
+
+    async def owed_messages(self) -> list[OpenReview]:
+        """Pending reviews whose message is not posted yet (new, or a post that failed)."""
+        return [open_review(r) for r in await self.store.list_reviews(
+            states=["pending"], unposted=True)]
+
+    async def due_reminders(self, now: datetime | None = None) -> list[OpenReview]:
+        """Pending reviews shown a day ago or more and never reminded."""
+        moment = now or datetime.now(UTC)
+        return [open_review(r) for r in await self.store.reviews_to_remind(
+            moment - timedelta(seconds=REMIND_AFTER_SECONDS))]
+
+    async def _record(self, review_id: int) -> ReviewRecord:
+        record = await self.store.get_review(review_id)
+        if record is None:
+            raise NotFound(f"no review {review_id}")
+        return record
+
+
+def _decided(record: ReviewRecord) -> str:
+    who = f" by <@{record.decided_by}>" if record.decided_by is not None else ""
+    return f"This piece was already {record.state}{who}."
+
+
+def _shape(review: OpenReview) -> str:
+    final = review.final()
+    if len(final.arguments) == 1 and (review.draft.whole_piece or not review.draft.arguments):
+        return "as one thread"
+    return f"with {len(final.arguments)} threads"
+
+
+# --- the preview ----------------------------------------------------------------------------
+
+
+def preview_records(review: OpenReview) -> tuple[PieceRecord, list[ArgumentRecord]]:
+    """The piece and its arguments as the publisher will store them, not yet posted (ids 0)."""
+    record = review.record
+    final = review.final()
+    piece = PieceRecord(
+        id=0, guild_id=record.guild_id, channel_id=record.channel_id,
+        subscription_id=record.subscription_id, url=record.url, title=final.title,
+        author=final.author, outlet=final.outlet, thesis=final.thesis,
+        conclusion=final.conclusion, announced_count=final.announced_count, state="pending",
+        message_id=None, attempts=0, last_error=None, created_at=record.created_at,
+        published_at=None)
+    arguments = [ArgumentRecord(id=0, piece_id=0, number=a.number, title=a.title,
+                                marker=a.marker, text=a.text, anchor_message_id=None,
+                                thread_id=None, opening_message_id=None, posted_at=None)
+                 for a in final.arguments]
+    return piece, arguments
+
+
+def preview_embeds(review: OpenReview) -> list[EmbedSpec]:
+    """The card exactly as it will be posted, then each thread's name and the start of the
+    text it opens with, within Discord's 6,000 characters for a message's embeds."""
+    piece, arguments = preview_records(review)
+    card = build_card(piece, arguments)
+    names = [fit(thread_name(a), 256, links=False) for a in arguments]
+    title = "Threads it opens" if len(arguments) > 1 else "The one thread it opens"
+    room = EMBED_TOTAL_LIMIT - card.length() - len(title) - sum(len(n) for n in names) - _SLACK
+    each = min(EMBED_FIELD_VALUE_LIMIT, max(room // max(len(arguments), 1), 0))
+    fields = [
+        EmbedField(name, fit(a.text.strip() or a.title, each, links=False) if each >= 40
+                   else "…")
+        for name, a in zip(names, arguments, strict=True)]
+    if len(fields) > EMBED_FIELDS_LIMIT:
+        more = len(fields) - EMBED_FIELDS_LIMIT + 1
+        fields = [*fields[:EMBED_FIELDS_LIMIT - 1],
+                  EmbedField(f"… and {more} more threads", "Listed on the card above.")]
+    return [card, EmbedSpec(title=title, fields=tuple(fields), color=THREADS_COLOR)]
+
+
+def review_heading(review: OpenReview) -> str:
+    """The review message's text above the preview (no mentions; ids render as names)."""
+    record = review.record
+    head = (f"📝 **Waiting for review** · to be posted in <#{record.channel_id}>\n"
+            f"Why: {record.cause}.\n")
+    if record.state == "pending":
+        return head + ("**Approve** posts it exactly as previewed below; **Edit split** "
+                       "changes the arguments first; **Reject** drops it.")
+    when = (f" <t:{int(record.decided_at.timestamp())}:R>"
+            if record.decided_at is not None else "")
+    if record.state == "approved":
+        return (f"✅ **Approved** by <@{record.decided_by}>{when} · to be posted in "
+                f"<#{record.channel_id}>")
+    reason = f": {fit(record.note, 500, links=False)}" if record.note else ""
+    return f"🚫 **Rejected** by <@{record.decided_by}>{when}{reason}"
+
+
+def edit_panel(review: OpenReview) -> EmbedSpec:
+    """The split for a moderator editing it: each argument's number, title and paragraphs
+    (numbered, for Split), and how the piece is posted now."""
+    draft = review.draft
+    lines: list[str] = []
+    if draft.whole_piece:
+        lines.append("Posted now as **one thread for the whole piece** (no enumeration). "
+                     "**Use the split** posts the arguments below instead.\n")
+    budget = 3800
+    for number, argument in enumerate(draft.arguments, start=1):
+        paragraphs = argument.paragraphs()
+        head = f"**{number}. {fit(argument.title, 120, links=False)}**"
+        starts = " ".join(f"¶{i} {fit(p, 60, links=False)}"
+                          for i, p in enumerate(paragraphs, start=1))
+        line = f"{head} · {len(paragraphs)} ¶\n{starts}"
+        if len(line) > budget:
+            line = head
+        if len(line) > budget:
+            break
+        budget -= len(line) + 1
+        lines.append(line)
+    if not draft.arguments:
+        lines.append("The splitter found no arguments: the piece is one thread.")
+    return EmbedSpec(title="Edit the split", description="\n".join(lines),
+                     footer="Each change updates the review message; approve there.",
+                     color=THREADS_COLOR)
+
+
+__all__ = [
+    "FeedReview",
+    "OpenReview",
+    "ReviewEditError",
+    "ReviewRefused",
+    "ReviewService",
+    "edit_panel",
+    "open_review",
+    "preview_embeds",
+    "preview_records",
+    "review_channel",
+    "review_heading",
+]

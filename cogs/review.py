@@ -1,0 +1,486 @@
+"""Review before posting: the review messages, their buttons and forms, and the reminder loop.
+
+A thin adapter over :class:`bot.publishing.review.ReviewService`. A piece a feed holds for
+review (``bot.feeds.pieces.queue_entry``) is shown in the server's review channel as a preview
+of exactly what would be posted, with **Approve**, **Edit split** and **Reject**: persistent
+``DynamicItem`` buttons whose custom ids carry the review and the draft's version
+(``bot.debate.review.ReviewControl``), so they work after a restart, and a click made on a
+preview another moderator has changed since is refused rather than applied. Forms are
+stateless like the debate's: their submits are read back from the custom id in
+``on_interaction``.
+
+The loop posts the review messages owed (recorded once posted; a deterministic nonce covers a
+crash between Discord's answer and the record) and reminds a review nobody acted on once,
+after a day (claimed in the store before it is sent, so a restart never reminds twice).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, cast
+
+import discord
+from discord.ext import commands, tasks
+
+from bot.debate.review import (
+    REVIEW_PATTERN,
+    Draft,
+    ReviewAction,
+    ReviewControl,
+    parse_number,
+    parse_numbers,
+    parse_review_control,
+)
+from bot.embeds import EmbedSpec
+from bot.pace import Pace
+from bot.publishing import PublishResult
+from bot.publishing.payloads import channel_link, fit
+from bot.publishing.review import (
+    OpenReview,
+    ReviewService,
+    edit_panel,
+    open_review,
+    preview_embeds,
+    review_channel,
+    review_heading,
+)
+from bot.store import Conflict
+from cogs.utils.checks import ensure_moderator
+from cogs.utils.replies import NO_MENTIONS, answer_error, reply
+
+if TYPE_CHECKING:
+    from bot.client import CounterpointBot
+
+log = logging.getLogger(__name__)
+
+REVIEW_COG = "Review"
+_MODAL_TITLE_LIMIT = 45
+_ACTION = "review pieces before they are posted"
+
+
+def _embeds(specs: list[EmbedSpec]) -> list[discord.Embed]:
+    return [discord.Embed.from_dict(spec.to_dict()) for spec in specs]
+
+
+def nonce(review_id: int) -> str:
+    """The review message's nonce: the same on every try, so Discord posts it once."""
+    return f"cprv{review_id}"
+
+
+# --- buttons -----------------------------------------------------------------------------------
+
+_FACES: dict[str, tuple[str, discord.ButtonStyle]] = {
+    "approve": ("Approve", discord.ButtonStyle.success),
+    "edit": ("Edit split", discord.ButtonStyle.primary),
+    "reject": ("Reject", discord.ButtonStyle.danger),
+    "merge": ("Merge two", discord.ButtonStyle.secondary),
+    "split": ("Split one", discord.ButtonStyle.secondary),
+    "retitle": ("Retitle", discord.ButtonStyle.secondary),
+    "drop": ("Drop one", discord.ButtonStyle.secondary),
+    "reorder": ("Reorder", discord.ButtonStyle.secondary),
+    "whole": ("No enumeration", discord.ButtonStyle.secondary),
+    "unwhole": ("Use the split", discord.ButtonStyle.secondary),
+}
+
+
+class ReviewButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=REVIEW_PATTERN):
+    """Every review button; the click goes to the Review cog with its parsed control."""
+
+    def __init__(self, control: ReviewControl) -> None:
+        label, style = _FACES[control.action]
+        super().__init__(discord.ui.Button(label=label, style=style,
+                                           custom_id=control.custom_id))
+        self.control = control
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> ReviewButton:
+        control = parse_review_control(match.string)
+        if control is None:  # the template matched, so this cannot happen
+            raise ValueError(f"not a review control: {match.string!r}")
+        return cls(control)
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        client = interaction.client
+        cog = (client.get_cog(REVIEW_COG)
+               if isinstance(client, (commands.Bot, commands.AutoShardedBot)) else None)
+        if not isinstance(cog, Review):
+            await reply(interaction, "I'm still starting up; try again in a few seconds.")
+            return
+        try:
+            await cog.on_click(interaction, self.control)
+        except Exception as exc:
+            await answer_error(interaction, exc)
+
+
+def _view(review: OpenReview, actions: tuple[ReviewAction, ...]) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    for action in actions:
+        view.add_item(ReviewButton(ReviewControl(action, review.id, review.version)))
+    return view
+
+
+def review_view(review: OpenReview) -> discord.ui.View:
+    """Approve, Edit split, Reject: on the review message while it waits."""
+    return _view(review, ("approve", "edit", "reject"))
+
+
+def panel_view(review: OpenReview) -> discord.ui.View | None:
+    """The edits, on the private panel Edit split opens."""
+    draft = review.draft
+    if not draft.arguments:
+        return None
+    toggle: ReviewAction = "unwhole" if draft.whole_piece else "whole"
+    return _view(review, ("merge", "split", "retitle", "drop", "reorder", toggle))
+
+
+# --- forms -------------------------------------------------------------------------------------
+
+#: Each form's fields: (custom id, label, placeholder, max length, required).
+_FIELDS: dict[str, tuple[tuple[str, str, str, int, bool], ...]] = {
+    "merge": (("first", "First argument", "e.g. 2", 3, True),
+              ("second", "Second argument", "e.g. 3", 3, True)),
+    "split": (("number", "Argument to split", "e.g. 2", 3, True),
+              ("paragraph", "New argument starts at paragraph", "e.g. 3 (see ¶ numbers)", 3,
+               True)),
+    "retitle": (("number", "Argument", "e.g. 2", 3, True),
+                ("title", "New title", "A short title for its thread", 200, True)),
+    "drop": (("number", "Argument to drop", "e.g. 4", 3, True),),
+    "reorder": (("order", "New order", "e.g. 2 1 3: every number once", 100, True),),
+    "reject": (("reason", "Why (kept in the moderation log)", "Optional", 500, False),),
+}
+_TITLES = {"merge": "Merge two arguments", "split": "Split an argument",
+           "retitle": "Retitle an argument", "drop": "Drop an argument",
+           "reorder": "Reorder the arguments", "reject": "Reject this piece"}
+
+
+def review_form(control: ReviewControl) -> discord.ui.Modal:
+    """The form for an edit or a rejection; its custom id is the button's (see module doc)."""
+    modal = discord.ui.Modal(title=_TITLES[control.action][:_MODAL_TITLE_LIMIT],
+                             custom_id=control.custom_id)
+    for custom_id, label, placeholder, limit, required in _FIELDS[control.action]:
+        modal.add_item(discord.ui.TextInput(
+            label=label, custom_id=custom_id, placeholder=placeholder, max_length=limit,
+            required=required,
+            style=discord.TextStyle.paragraph if custom_id == "reason"
+            else discord.TextStyle.short))
+    return modal
+
+
+def submitted_values(data: Any) -> dict[str, str]:
+    """A modal submit's values by their inputs' custom ids (action rows or labels)."""
+    found: dict[str, str] = {}
+
+    def walk(components: Any) -> None:
+        for component in components or ():
+            if "value" in component and "custom_id" in component:
+                found[component["custom_id"]] = str(component["value"] or "")
+            walk(component.get("components"))
+            if isinstance(component.get("component"), dict):
+                walk([component["component"]])
+
+    walk(data.get("components"))
+    return found
+
+
+def _change(action: str, values: dict[str, str]) -> tuple[Callable[[Draft], Draft], str]:
+    """The draft edit a form asks for, and the line that tells the moderator it was made."""
+    if action == "merge":
+        first, second = parse_number(values.get("first", "")), parse_number(
+            values.get("second", ""))
+        return (lambda d: d.merge(first, second)), f"Merged arguments {first} and {second}."
+    if action == "split":
+        number = parse_number(values.get("number", ""))
+        at = parse_number(values.get("paragraph", ""), "a paragraph number")
+        return ((lambda d: d.split(number, at)),
+                f"Split argument {number}: a new argument starts at its paragraph {at}.")
+    if action == "retitle":
+        number = parse_number(values.get("number", ""))
+        title = values.get("title", "")
+        return (lambda d: d.retitle(number, title)), f"Retitled argument {number}."
+    if action == "drop":
+        number = parse_number(values.get("number", ""))
+        return (lambda d: d.drop(number)), f"Dropped argument {number}."
+    if action == "reorder":
+        order = parse_numbers(values.get("order", ""))
+        return (lambda d: d.reorder(order)), "Reordered the arguments."
+    if action == "whole":
+        return (lambda d: d.no_enumeration()), "Marked as no enumeration: one thread for the " \
+                                               "whole piece."
+    if action == "unwhole":
+        return (lambda d: d.use_split()), "Back to one thread per argument."
+    raise ValueError(f"not an edit: {action}")
+
+
+# --- the cog -----------------------------------------------------------------------------------
+
+
+class Review(commands.Cog, name=REVIEW_COG):
+    """Review messages, their buttons and forms, and the loop that posts and reminds."""
+
+    def __init__(self, bot: CounterpointBot) -> None:
+        self.bot = bot
+        self.service = ReviewService(bot.store)
+        # One pass over owed messages at a time (the loop and a feed cycle may both ask).
+        self._posting = asyncio.Lock()
+        self._redrawing = asyncio.Lock()
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(ReviewButton)
+        self.review_loop.change_interval(seconds=self.bot.pace.review_seconds)
+        self.review_loop.start()
+
+    async def cog_unload(self) -> None:
+        self.review_loop.cancel()
+        self.bot.remove_dynamic_items(ReviewButton)
+
+    # --- the loop ---------------------------------------------------------------------------
+
+    @tasks.loop(seconds=Pace.review_seconds)
+    async def review_loop(self) -> None:
+        try:
+            await self.review_step()
+        except Exception:
+            log.exception("review loop failed")
+
+    @review_loop.before_loop
+    async def _wait_until_ready(self) -> None:
+        await self.bot.wait_until_ready()
+
+    async def review_step(self, now: datetime | None = None) -> None:
+        """Post every review message owed, then send the reminders due (``now`` pins the
+        clock, for tests)."""
+        await self.post_owed()
+        await self.redraw()
+        await self.remind(now)
+        # ``on_review_step()``: for whoever waits on the loop going round.
+        self.bot.dispatch("review_step")
+
+    @commands.Cog.listener()
+    async def on_feed_cycle(self, report: object) -> None:
+        # A cycle may have held new pieces: show them now rather than at the next round.
+        try:
+            await self.post_owed()
+        except Exception:
+            log.exception("posting review messages after a feed cycle failed")
+
+    async def post_owed(self) -> int:
+        """Post the review messages not posted yet; how many were posted."""
+        posted = 0
+        async with self._posting:
+            for review in await self.service.owed_messages():
+                settings = await self.bot.store.get_guild_settings(review.record.guild_id)
+                channel_id = review_channel(settings)
+                if channel_id is None:
+                    log.warning("review %s waits, but guild %s has no review channel (set one "
+                                "with /config review)", review.id, review.record.guild_id)
+                    continue
+                channel = self.bot.get_partial_messageable(channel_id)
+                try:
+                    message = await channel.send(
+                        review_heading(review), embeds=_embeds(preview_embeds(review)),
+                        view=review_view(review), nonce=nonce(review.id),
+                        allowed_mentions=NO_MENTIONS)
+                except discord.HTTPException as exc:
+                    log.warning("could not post review %s in %s (tried again later): %s",
+                                review.id, channel_id, exc)
+                    continue
+                try:
+                    await self.bot.store.record_review_message(review.id, channel_id,
+                                                               message.id)
+                except Conflict:
+                    log.info("review %s was posted by another process", review.id)
+                    continue
+                posted += 1
+        return posted
+
+    async def remind(self, now: datetime | None = None) -> int:
+        """Remind each review a day old that nobody acted on, once; how many were sent."""
+        sent = 0
+        for review in await self.service.due_reminders(now):
+            record = review.record
+            if record.review_channel_id is None or record.review_message_id is None:
+                continue
+            if not await self.bot.store.claim_reminder(record.id, now=now):
+                continue  # another process took it, or it was decided meanwhile
+            link = channel_link(record.guild_id, record.review_channel_id,
+                                record.review_message_id)
+            title = fit(review.piece.title or record.url, 200, links=False)
+            channel = self.bot.get_partial_messageable(record.review_channel_id)
+            try:
+                await channel.send(
+                    f"⏰ **{title}** has waited a day for review: {link}. Approve, edit or "
+                    f"reject it there; until then it is not posted in <#{record.channel_id}>.",
+                    reference=discord.MessageReference(
+                        message_id=record.review_message_id,
+                        channel_id=record.review_channel_id, fail_if_not_exists=False),
+                    allowed_mentions=NO_MENTIONS)
+            except discord.HTTPException as exc:
+                # Claimed, so never sent twice; the review itself still waits to be seen.
+                log.warning("could not remind review %s: %s", record.id, exc)
+                continue
+            sent += 1
+        return sent
+
+    # --- clicks -----------------------------------------------------------------------------
+
+    async def on_click(self, interaction: discord.Interaction,
+                       control: ReviewControl) -> None:
+        await ensure_moderator(interaction, _ACTION)
+        if control.action == "approve":
+            await self._approve(interaction, control)
+        elif control.action == "edit":
+            await self._open_panel(interaction, control)
+        elif control.action in ("whole", "unwhole"):
+            await interaction.response.defer(ephemeral=True, thinking=True)
+            await self._edit(interaction, control, {})
+        else:
+            # Checked before the form opens, so nobody types into one that will be refused
+            # (a rejection does not depend on the split, so not on its version either).
+            await self.service.pending(control.review_id, guild_id=interaction.guild_id,
+                                       version=None if control.action == "reject"
+                                       else control.version)
+            modal = review_form(control)
+            await interaction.response.send_modal(modal)
+            # Stateless from here on: the submit is read in on_interaction, after a restart too.
+            modal.stop()
+
+    async def _open_panel(self, interaction: discord.Interaction,
+                          control: ReviewControl) -> None:
+        review = await self.service.get(control.review_id, interaction.guild_id)
+        if review.record.state != "pending":
+            await reply(interaction, review_heading(review))
+            return
+        if review.version != control.version:
+            await reply(interaction, "The split changed since this was shown: use the review "
+                                     "message's own buttons.")
+            return
+        await self._send_panel(interaction, review)
+
+    async def _send_panel(self, interaction: discord.Interaction, review: OpenReview,
+                          done: str | None = None) -> None:
+        kwargs: dict[str, Any] = {"embeds": _embeds([edit_panel(review)]), "ephemeral": True,
+                                  "allowed_mentions": NO_MENTIONS}
+        view = panel_view(review)
+        if view is not None:
+            kwargs["view"] = view
+        if done is not None:
+            kwargs["content"] = f"{done} The review message shows the result; approve there."
+        if interaction.response.is_done():
+            await interaction.followup.send(**kwargs)
+        else:
+            await interaction.response.send_message(**kwargs)
+
+    async def _edit(self, interaction: discord.Interaction, control: ReviewControl,
+                    values: dict[str, str]) -> None:
+        change, done = _change(control.action, values)
+        review = await self.service.edit(control.review_id, control.version, change,
+                                         guild_id=interaction.guild_id)
+        await self.refresh(review)
+        await self._send_panel(interaction, review, done)
+
+    async def _approve(self, interaction: discord.Interaction, control: ReviewControl) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        review, piece = await self.service.approve(
+            control.review_id, control.version, interaction.user.id,
+            guild_id=interaction.guild_id)
+        await self.refresh(review, "Posting it now …")
+        if piece.state == "published":
+            result = PublishResult(piece.id, "skipped", "already posted", piece)
+        else:
+            result = await self.bot.publisher.publish(piece.id)
+        outcome = self._outcome(result)
+        await self.refresh(review, outcome, shown="posted" if result.ok else None)
+        await reply(interaction, f"Approved. {outcome}")
+
+    def _outcome(self, result: PublishResult) -> str:
+        piece = result.piece
+        if result.ok and piece is not None:
+            where = channel_link(piece.guild_id, piece.channel_id, piece.message_id)
+            return f"Posted in <#{piece.channel_id}>: {where}"
+        if result.outcome == "busy":
+            return "Being posted right now."
+        return (f"Not posted yet: {result.detail}. The piece is kept and retried every "
+                f"{self.bot.pace.retry_minutes:g} minutes; nothing is posted twice.")
+
+    async def _reject(self, interaction: discord.Interaction, control: ReviewControl,
+                      values: dict[str, str]) -> None:
+        review = await self.service.reject(control.review_id, control.version,
+                                           interaction.user.id, values.get("reason"),
+                                           guild_id=interaction.guild_id)
+        await self.refresh(review)
+        await reply(interaction, "Rejected: it will not be posted. The decision is in the "
+                                 "moderation log.")
+
+    async def refresh(self, review: OpenReview, note: str | None = None, *,
+                      shown: str | None = None) -> bool:
+        """Show the review's current state on its message (buttons only while it waits) and
+        record what it shows (``shown``: ``posted`` once its piece is out; by default the
+        review's state). ``False`` if Discord refused: the review loop redraws it later."""
+        record = review.record
+        if record.review_channel_id is None or record.review_message_id is None:
+            return False
+        message = self.bot.get_partial_messageable(
+            record.review_channel_id).get_partial_message(record.review_message_id)
+        content = review_heading(review) + (f"\n{note}" if note else "")
+        try:
+            await message.edit(content=content, embeds=_embeds(preview_embeds(review)),
+                               view=review_view(review) if record.state == "pending" else None,
+                               allowed_mentions=NO_MENTIONS)
+        except discord.HTTPException as exc:
+            log.warning("could not update review message %s (redrawn later): %s",
+                        record.review_message_id, exc)
+            return False
+        await self.bot.store.record_review_shown(record.id, shown or record.state,
+                                                 record.version)
+        return True
+
+    async def redraw(self) -> int:
+        """Bring every review message that shows less than what happened up to date: an
+        edit or a decision whose message edit failed, a bot stopped in between, a piece
+        approved and posted since (by the retry loop, say). How many were redrawn."""
+        async with self._redrawing:
+            return await self._redraw()
+
+    async def _redraw(self) -> int:
+        redrawn = 0
+        for record in await self.bot.store.reviews_to_redraw():
+            note: str | None = None
+            shown: str = record.state
+            if record.state == "approved" and record.piece_id is not None:
+                piece = await self.bot.store.get_piece(record.piece_id)
+                if piece is not None and piece.state == "published":
+                    note, shown = self._outcome(PublishResult(
+                        piece.id, "published", "", piece)), "posted"
+            redrawn += await self.refresh(open_review(record), note, shown=shown)
+        return redrawn
+
+    # --- forms ------------------------------------------------------------------------------
+
+    @commands.Cog.listener()
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        if interaction.type != discord.InteractionType.modal_submit:
+            return
+        data = cast("dict[str, Any]", interaction.data)
+        control = parse_review_control(str(data.get("custom_id", "")))
+        if control is None:
+            return
+        try:
+            await ensure_moderator(interaction, _ACTION)
+            await interaction.response.defer(ephemeral=True, thinking=True)
+            values = submitted_values(data)
+            if control.action == "reject":
+                await self._reject(interaction, control, values)
+            else:
+                await self._edit(interaction, control, values)
+        except Exception as exc:
+            await answer_error(interaction, exc)
+
+
+async def setup(bot: CounterpointBot) -> None:
+    await bot.add_cog(Review(bot))
