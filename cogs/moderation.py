@@ -366,11 +366,15 @@ class Moderation(commands.Cog):
     async def catch_up(self) -> None:
         """Redraw contributions whose message shows an earlier state; post log entries owed
         to a log channel. One round at a time in this process."""
+        # Only this process's guilds (its shards'): another process's cannot be seen here.
+        owns = self.bot.shard_plan.owns
         async with self._catching_up:
             for contribution in await self.store.contributions_to_redraw():
-                await self.redraw(contribution)
+                if owns(contribution.guild_id):
+                    await self.redraw(contribution)
             for entry in await self.store.unposted_moderation():
-                await self._post_entry(entry)
+                if owns(entry.guild_id):
+                    await self._post_entry(entry)
         self.bot.dispatch("moderation_caught_up")
 
     async def redraw(self, contribution: Contribution) -> bool:
