@@ -17,7 +17,7 @@ from bot.datarights import add_export_data_command
 from bot.exports.cli import add_export_command, add_site_command
 from bot.logs import configure_logging
 from bot.redact import redact_text
-from bot.store.cli import add_backup_commands
+from bot.store.cli import add_backup_commands, add_copy_command
 from bot.summaries.cli import add_summary_command
 
 log = logging.getLogger("counterpoint")
@@ -75,6 +75,7 @@ def _parser() -> argparse.ArgumentParser:
     add_site_command(commands)
     add_backup_commands(commands)
     add_export_data_command(commands)
+    add_copy_command(commands)
     return parser
 
 

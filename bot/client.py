@@ -24,6 +24,7 @@ from bot.metrics import MeteredStore, Metrics
 from bot.pace import Pace
 from bot.publishing import DiscordPort, Publisher
 from bot.publishing.pacing import PacedPort
+from bot.shard_claims import ShardClaims, ShardConflict, ShardsLost
 from bot.store import Store, open_store
 from cogs.utils.controls import DYNAMIC_ITEMS
 from cogs.utils.port import DiscordAdapter
@@ -80,6 +81,7 @@ class CounterpointBot(commands.AutoShardedBot):
         store: Store | None = None,
         sync_commands: bool = True,
         pace: Pace | None = None,
+        claim_shards: bool = False,
         **options: Any,
     ) -> None:
         # Options naming a field of Pace (``tally_delay=0.2``) override that field.
@@ -92,6 +94,17 @@ class CounterpointBot(commands.AutoShardedBot):
         if self.traffic is not None:
             options.setdefault("http_trace", self.traffic.trace)
         self.health: HealthServer | None = None
+        #: This process's shards (``COUNTERPOINT_SHARD_COUNT`` / ``_IDS``): it connects those
+        #: only, and does the work (publishing, pause notices, summaries) of their guilds.
+        self.shard_plan = settings.shard_plan
+        if self.shard_plan.count is not None:
+            options.setdefault("shard_count", self.shard_plan.count)
+            options.setdefault("shard_ids", list(self.shard_plan.shard_ids or ()))
+        #: With ``claim_shards`` (``python -m bot run``), the shards are claimed in the store
+        #: before connecting, so a second process on the same shards refuses to start.
+        self._claim_shards = claim_shards
+        self.shard_claims: ShardClaims | None = None
+        self._shard_keeper: asyncio.Task[None] | None = None
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=intents(),
@@ -114,11 +127,16 @@ class CounterpointBot(commands.AutoShardedBot):
             # Counts the record's writes (votes, contributions, pieces, summaries) as they
             # happen; everything else of the store passes through untouched.
             self.store = cast(Store, MeteredStore(self.store, self.metrics))
+        if self._claim_shards:
+            await self._claim_my_shards()
         self.fetcher = Fetcher(allow_private_addresses=self.settings.allow_private_addresses)
         self.port = DiscordAdapter(self)
-        # Paced under Discord's global limit: channels publish side by side.
+        # Paced under Discord's global limit: channels publish side by side. Pieces of guilds
+        # on other processes' shards are theirs to post: this process cannot see those
+        # guilds' channels.
         self.publisher = Publisher(self.store, PacedPort(self.port),
-                                   lease_seconds=self.pace.publish_lease_seconds)
+                                   lease_seconds=self.pace.publish_lease_seconds,
+                                   owns=self.shard_plan.owns if self.shard_plan.partial else None)
         self.debate = DebateService(self.store, DebateRules.from_settings(self.settings))
         # Buttons on every message ever posted keep working: matched by custom-id template.
         self.add_dynamic_items(*DYNAMIC_ITEMS)
@@ -131,6 +149,24 @@ class CounterpointBot(commands.AutoShardedBot):
         if self.metrics is not None and self.settings.metrics_address:
             self.health = HealthServer(self, self.metrics, self.settings.metrics_address)
             await self.health.start()
+
+    async def _claim_my_shards(self) -> None:
+        claims = ShardClaims(self.store, self.shard_plan,
+                             lease_seconds=self.pace.shard_lease_seconds)
+        try:
+            await claims.claim()
+        except ShardConflict as conflict:
+            raise StartupError(str(conflict)) from None
+        self.shard_claims = claims
+        self._shard_keeper = asyncio.create_task(self._keep_shards(claims), name="shard-claims")
+
+    async def _keep_shards(self, claims: ShardClaims) -> None:
+        try:
+            await claims.keep()
+        except ShardsLost as lost:
+            # Another process now answers these guilds: going on would answer them twice.
+            log.critical("stopping: %s", lost)
+            asyncio.create_task(self.close(), name="stop-after-shards-lost")  # noqa: RUF006
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         if self.traffic is not None:
@@ -198,6 +234,11 @@ class CounterpointBot(commands.AutoShardedBot):
         finally:
             if self.health is not None:
                 await self.health.stop()
+            if self._shard_keeper is not None:
+                self._shard_keeper.cancel()
+            if self.shard_claims is not None:
+                # Given back last, once nothing of this process answers any more.
+                await self.shard_claims.release()
             fetcher = getattr(self, "fetcher", None)
             if fetcher is not None:
                 await fetcher.close()
@@ -284,7 +325,7 @@ async def run_bot(settings: Settings) -> None:
     token = settings.require_token()
     if not logging.getLogger().handlers:
         discord.utils.setup_logging(level=getattr(logging, settings.log_level, logging.INFO))
-    async with create_bot(settings) as bot:
+    async with create_bot(settings, claim_shards=True) as bot:
         try:
             await bot.start(token)
         except discord.LoginFailure:

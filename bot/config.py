@@ -15,6 +15,7 @@ from typing import Any
 from dotenv import dotenv_values
 
 from bot.debate.rules import DEFAULT_MAX_LENGTH, DEFAULT_MIN_LENGTH
+from bot.shards import MAX_SHARDS, ShardPlan, parse_shard_ids
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
@@ -83,6 +84,16 @@ def _metrics_address(value: str | None) -> str | None:
         return None
     parse_address(value)
     return value
+
+
+def _optional_shard_count(value: str | None) -> int | None:
+    if value is None:
+        return None
+    return _whole_number(1, MAX_SHARDS)(value)
+
+
+def _optional_shard_ids(value: str | None) -> tuple[int, ...] | None:
+    return None if value is None else parse_shard_ids(value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,6 +166,20 @@ class Settings:
         "collectors such as journald, Loki or a container platform).",
         _one_of(LOG_FORMATS), "text or json")
 
+    shard_count: int | None = _setting(
+        "COUNTERPOINT_SHARD_COUNT", None,
+        "How many shards the bot's gateway connection is split into, across all its "
+        "processes. Unset: Discord's recommendation, all in this process.",
+        _optional_shard_count, f"a whole number from 1 to {MAX_SHARDS}")
+    shard_ids: tuple[int, ...] | None = _setting(
+        "COUNTERPOINT_SHARD_IDS", None,
+        "The shards this process connects, e.g. 0-3 or 0,2 (needs COUNTERPOINT_SHARD_COUNT). "
+        "Unset: all of them.",
+        _optional_shard_ids, "shard numbers and ranges, such as 0-3 or 0,2,5-7")
+
+    def __post_init__(self) -> None:
+        check_shards(self)
+
     @classmethod
     def specs(cls) -> list[tuple[str, Setting]]:
         return [(f.name, f.metadata["setting"]) for f in fields(cls)]
@@ -177,6 +202,11 @@ class Settings:
 
         return cls(**{name: spec.read(raw(spec)) for name, spec in cls.specs()})
 
+    @property
+    def shard_plan(self) -> ShardPlan:
+        """The shards this process runs, and how it tells whether a guild is one of its own."""
+        return ShardPlan(self.shard_count, self.shard_ids)
+
     def require_token(self) -> str:
         if not self.discord_token:
             raise ConfigError(
@@ -184,3 +214,30 @@ class Settings:
                 "in the environment or in .env (see .env.example). `python -m bot sandbox` runs "
                 "without one.")
         return self.discord_token
+
+
+def check_shards(settings: Settings) -> None:
+    """The shard settings agree with each other and with the database, or ``ConfigError``."""
+    count, ids = settings.shard_count, settings.shard_ids
+    if ids is None:
+        return
+    if count is None:
+        raise ConfigError(
+            f"COUNTERPOINT_SHARD_IDS={_ranges(ids)} needs COUNTERPOINT_SHARD_COUNT: the total "
+            "number of shards across all the bot's processes.")
+    beyond = [shard for shard in ids if shard >= count]
+    if beyond:
+        raise ConfigError(
+            f"COUNTERPOINT_SHARD_IDS={_ranges(ids)} names shard {beyond[0]}, but "
+            f"COUNTERPOINT_SHARD_COUNT={count} means shards 0 to {count - 1}.")
+    if len(ids) < count and settings.database_url.startswith("sqlite:"):
+        raise ConfigError(
+            f"COUNTERPOINT_SHARD_IDS={_ranges(ids)} runs {len(ids)} of the {count} shards in "
+            "this process, so other processes must run the rest on the same database, and "
+            "SQLite (COUNTERPOINT_DATABASE_URL=sqlite:///...) is one process's file. Use "
+            "PostgreSQL for several processes (see \"Moving to PostgreSQL\" in the README), or "
+            "leave COUNTERPOINT_SHARD_IDS unset to run every shard here.")
+
+
+def _ranges(ids: tuple[int, ...]) -> str:
+    return ",".join(str(i) for i in ids)

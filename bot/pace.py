@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.publishing.publisher import LEASE_SECONDS
+from bot.shard_claims import LEASE_SECONDS as SHARD_LEASE_SECONDS
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,9 @@ class Pace:
     #: Minutes between looks for servers' data deletions that are due (30 days after the
     #: bot was removed) or were cut short by a restart.
     data_rights_minutes: float = 5.0
+    #: Seconds a process's claim on its shards lasts unrenewed (``python -m bot run``): how
+    #: long a process that crashed on another host holds its shards from a restart.
+    shard_lease_seconds: float = SHARD_LEASE_SECONDS
 
     @classmethod
     def take_overrides(cls, options: dict[str, Any]) -> dict[str, Any]:

@@ -269,9 +269,14 @@ class Feeds(commands.Cog):
             # side, while the next cycles poll (bot.publishing.Publisher.hand_on).
             self.bot.publisher.hand_on(
                 (piece_id, report.piece_channels[piece_id]) for piece_id in report.piece_ids)
-            # Every notice still owed, this cycle's and any an earlier cycle failed to post.
+            if self.bot.shard_plan.partial:
+                # Pieces another process's poller queued for this process's guilds.
+                await self.bot.publisher.resume(states=("pending",))
+            # Every notice still owed, this cycle's and any an earlier cycle failed to post
+            # (those of guilds on other processes' shards are theirs to post).
             for notice in await self.service.owed_pause_notices():
-                await self.service.deliver_pause_notice(notice, self._post_notice)
+                if self.bot.shard_plan.owns(notice.guild_id):
+                    await self.service.deliver_pause_notice(notice, self._post_notice)
             return report
 
     async def publish(self, piece_ids: Iterable[int]) -> list[PublishResult]:

@@ -367,13 +367,19 @@ class Moderation(commands.Cog):
     async def catch_up(self) -> None:
         """Redraw contributions whose message shows an earlier state; post log entries owed
         to a log channel. One round at a time in this process."""
+        # Only this process's guilds (its shards'): another process's cannot be seen here.
+        owns = self.bot.shard_plan.owns
         async with self._catching_up:
             for contribution in await self.store.contributions_to_redraw():
-                await self.redraw(contribution)
+                if owns(contribution.guild_id):
+                    await self.redraw(contribution)
             for argument in await self.store.locks_to_announce():
-                await self._announce_lock(argument)
+                piece = await self.store.get_piece(argument.piece_id)
+                if piece is not None and owns(piece.guild_id):
+                    await self._announce_lock(argument)
             for entry in await self.store.unposted_moderation():
-                await self._post_entry(entry)
+                if owns(entry.guild_id):
+                    await self._post_entry(entry)
         self.bot.dispatch("moderation_caught_up")
 
     async def redraw(self, contribution: Contribution) -> bool:

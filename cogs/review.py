@@ -274,6 +274,8 @@ class Review(commands.Cog, name=REVIEW_COG):
         posted = 0
         async with self._posting:
             for review in await self.service.owed_messages():
+                if not self.bot.shard_plan.owns(review.record.guild_id):
+                    continue  # the process holding that guild's shard posts it
                 settings = await self.bot.store.get_guild_settings(review.record.guild_id)
                 channel_id = review_channel(settings)
                 if channel_id is None:

@@ -118,7 +118,8 @@ class Summaries(commands.Cog):
         self._posting += 1
         try:
             results = await post_due_summaries(self.bot.store, now, self._post_scheduled,
-                                               self._own_messages)
+                                               self._own_messages,
+                                               owns=self.bot.shard_plan.owns)
         finally:
             self._posting -= 1
         for result in results:

@@ -177,6 +177,9 @@ class Gateway:
         #: Ids of the INTERACTION_CREATE dispatches written to a live connection: what the
         #: client received (a dispatch to an ended session never is).
         self.delivered_interactions: set[int] = set()
+        #: Interaction id → the shard ``(id, count)`` of each session it was written to, in
+        #: order: one entry per delivery, so a test sees an interaction reach two processes.
+        self.interaction_shards: dict[int, list[tuple[int, int]]] = {}
 
     # -- observation -------------------------------------------------------------------------
 
@@ -281,6 +284,9 @@ class Gateway:
         sid = conn.session.id if conn.session else None
         if frame.get("t") == "INTERACTION_CREATE":
             self.delivered_interactions.add(int(frame["d"]["id"]))
+            if conn.session is not None:
+                self.interaction_shards.setdefault(int(frame["d"]["id"]), []).append(
+                    conn.session.shard)
         d = frame.get("d") if frame.get("op") != OP_DISPATCH else None
         self.log.append(
             GatewayFrame("send", frame.get("op"), frame.get("t"), frame.get("s"), sid, d=d)

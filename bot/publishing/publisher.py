@@ -69,7 +69,7 @@ from bot.store.records import PublishState
 
 log = logging.getLogger(__name__)
 
-Outcome = Literal["published", "failed", "skipped", "busy", "stopped"]
+Outcome = Literal["published", "failed", "skipped", "busy", "stopped", "elsewhere"]
 Progress = Callable[[str], Awaitable[None]]
 # The last progress report of a publish that went through.
 PUBLISHED = "Published."
@@ -88,6 +88,8 @@ LANES_AT_ONCE = 50
 #: Why a piece was left half-posted by a shutdown; fit to show a moderator.
 STOPPED = ("the bot was shutting down; it finishes the piece when it starts again, without "
            "posting anything twice")
+#: Why a piece is left alone here: its guild is on a shard another process runs.
+ELSEWHERE = "its server is on a shard another bot process runs; that process posts it"
 # Pieces a restart (or the retry loop) picks up again.
 RESUMABLE: tuple[Literal["pending", "publishing", "failed"], ...] = (
     "pending", "publishing", "failed")
@@ -115,8 +117,12 @@ class Publisher:
 
     def __init__(self, store: Store, port: DiscordPort, *, owner: str | None = None,
                  lease_seconds: float = LEASE_SECONDS,
-                 lanes_at_once: int = LANES_AT_ONCE) -> None:
+                 lanes_at_once: int = LANES_AT_ONCE,
+                 owns: Callable[[int], bool] | None = None) -> None:
         self.store = store
+        #: Whether a guild's pieces are this process's to post (``None``: every guild's). A
+        #: process running some of the bot's shards sees only those shards' guilds.
+        self.owns = owns
         self._steps = PieceSteps(store, port, self._go_on)
         # The lock keeps this process's tasks apart; the store's lease, other processes.
         self._locks: dict[int, asyncio.Lock] = {}
@@ -297,6 +303,10 @@ class Publisher:
     async def _leased(self, piece_id: int, progress: Progress) -> PublishResult:
         """``_publish`` while holding the piece's lease in the store (``busy`` if another
         process holds it); should the lease be lost, publishing stops there."""
+        if self.owns is not None:
+            piece = await self.store.get_piece(piece_id)
+            if piece is not None and not self.owns(piece.guild_id):
+                return PublishResult(piece_id, "elsewhere", ELSEWHERE, piece)
         if not await self._claim(piece_id):
             return PublishResult(piece_id, "busy", "being published by another process",
                                  await self.store.get_piece(piece_id))
@@ -367,6 +377,8 @@ class Publisher:
         within the lease's length rather than at the next round of retries.
         """
         pieces = await self.store.list_pieces(states=list(states), guild_id=guild_id)
+        if self.owns is not None:
+            pieces = [piece for piece in pieces if self.owns(piece.guild_id)]
         results: list[PublishResult] = []
         for piece in pieces:
             if self.is_busy(piece.id):

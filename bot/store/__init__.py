@@ -9,8 +9,8 @@ Where things are, and where a change goes:
 - One module of queries per domain, each a class composed into :class:`Store` (``store.py``):
   ``settings``, ``feeds`` (and seen entries), ``subscriptions``, ``pieces`` (publishing,
   leases, side effects), ``debate`` (contributions, awards), ``votes``, ``moderation``,
-  ``summaries``, ``reviews`` (review before posting). A new query goes in its domain's
-  module, written once for both backends.
+  ``summaries``, ``reviews`` (review before posting), ``shards`` (which process runs which
+  shard). A new query goes in its domain's module, written once for both backends.
 - ``base.py``: what a backend provides (transactions, dialect SQL, locks) and the helpers
   every query uses (``_one`` / ``_all`` / ``_value`` / ``_run`` for one statement in one
   transaction); ``rows.py``: rows → records by the dataclasses' fields, and timestamps.
@@ -61,6 +61,7 @@ from bot.store.records import (
     VoteOutcome,
     VoteTarget,
 )
+from bot.store.shards import ShardClaim
 from bot.store.store import Store
 
 __all__ = [
@@ -87,6 +88,7 @@ __all__ = [
     "Participation",
     "PieceRecord",
     "ReviewRecord",
+    "ShardClaim",
     "Store",
     "StoreError",
     "Subscription",

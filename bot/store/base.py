@@ -129,6 +129,10 @@ class Backend(ABC):
         """Serialise votes of one member on one target (SQLite's BEGIN IMMEDIATE already does)."""
         return None
 
+    async def _lock_shards(self, conn: Conn) -> None:
+        """Serialise claims of shards (SQLite's BEGIN IMMEDIATE already does)."""
+        return None
+
     @abstractmethod
     def _migrations_table_sql(self) -> str: ...
 

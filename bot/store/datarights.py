@@ -76,6 +76,10 @@ TABLES: tuple[Table, ...] = (
     SharedTable("feeds", "a feed is fetched once for every server that follows its URL; the "
                 "server's subscriptions are its data, and a feed no subscription uses any "
                 "more is deleted with the last server's data"),
+    SharedTable("shard_claims", "which bot process holds which Discord shard: the processes' "
+                "bookkeeping, no server's data"),
+    SharedTable("store_copies", "the progress of `copy-store` between two databases, per "
+                "table: bookkeeping of the whole database"),
     SharedTable("seen_entries", "the entries of a shared feed already seen, so no server gets "
                 "a repost; deleted with their feed"),
     ServerTable("guild_settings", "guild_id", ("guild_id",)),

@@ -21,6 +21,7 @@ from bot.store.store import Store
 
 #: First half of the advisory lock key that serialises migrators (second: the schema's hash).
 _MIGRATION_LOCK = 0x43_50_4D_47  # "CPMG"
+_SHARD_LOCK = 0x43_50_53_48  # "CPSH"
 
 
 class _Conn:
@@ -98,6 +99,12 @@ class PostgresStore(Store):
     async def _lock_migrations(self, conn: Conn) -> None:
         await conn.execute(
             "SELECT pg_advisory_xact_lock($1, hashtext(current_schema()))", _MIGRATION_LOCK)
+
+    async def _lock_shards(self, conn: Conn) -> None:
+        # Claims are checked across rows (a shard count must agree with every other claim):
+        # one claimer at a time per schema.
+        await conn.execute(
+            "SELECT pg_advisory_xact_lock($1, hashtext(current_schema()))", _SHARD_LOCK)
 
     def _migrations_table_sql(self) -> str:
         return ("CREATE TABLE IF NOT EXISTS schema_migrations ("

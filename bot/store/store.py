@@ -21,6 +21,7 @@ from bot.store.moderation import ModerationQueries
 from bot.store.pieces import PieceQueries
 from bot.store.reviews import ReviewQueries
 from bot.store.settings import SettingsQueries
+from bot.store.shards import ShardQueries
 from bot.store.subscriptions import SubscriptionQueries
 from bot.store.summaries import SummaryQueries
 from bot.store.votes import VoteQueries
@@ -39,5 +40,6 @@ class Store(
     GateQueries,
     BoardQueries,
     DataRightsQueries,
+    ShardQueries,
 ):
     """Abstract store; :func:`bot.store.open_store` returns a SQLite or PostgreSQL one."""

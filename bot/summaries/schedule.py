@@ -182,11 +182,15 @@ def due_summary(settings: GuildSettings, now: datetime,
 
 
 async def pending_summaries(store: Store, now: datetime, *,
-                            lease: timedelta = LEASE) -> list[DueSummary]:
+                            lease: timedelta = LEASE,
+                            owns: Callable[[int], bool] | None = None) -> list[DueSummary]:
     """Every guild's summary due at ``now`` and not claimed yet, or claimed by a process that
-    never recorded a message within ``lease`` (``resuming``). Claim before posting."""
+    never recorded a message within ``lease`` (``resuming``). Claim before posting. ``owns``:
+    only the guilds it accepts (those on this process's shards)."""
     pending = []
     for settings in await store.list_guild_settings():
+        if owns is not None and not owns(settings.guild_id):
+            continue
         due = due_summary(settings, now)
         if due is None:
             continue
@@ -215,6 +219,7 @@ async def post_due_summaries(
     find: Callable[[DueSummary], Awaitable[Sequence[SeenMessage]]] | None = None,
     *,
     lease: timedelta = LEASE,
+    owns: Callable[[int], bool] | None = None,
 ) -> list[PostResult]:
     """Claim and post every due summary; ``post`` sends one (with ``due.nonce``) and returns
     its message id, ``find`` lists the bot's recent plain messages in ``due``'s channel.
@@ -224,10 +229,11 @@ async def post_due_summaries(
     ``post`` or ``find`` that raises is reported, not raised, so one guild's broken channel
     does not hold up the others: a new claim refused with :class:`NotPosted` is released for
     the next tick; any other failure, or a resumed week, keeps the claim until the lease
-    passes (then the week is looked for before it is posted again).
+    passes (then the week is looked for before it is posted again). ``owns``: only the guilds
+    it accepts are claimed (a process running some shards sees only their guilds).
     """
     results = []
-    for due in await pending_summaries(store, now, lease=lease):
+    for due in await pending_summaries(store, now, lease=lease, owns=owns):
         if due.resuming:
             won = await store.reclaim_summary(due.guild_id, due.iso_week,
                                               stale_before=now - lease, now=now)

@@ -10,8 +10,10 @@ process manager would (``SIGTERM``, ``SIGINT``).
 Environment, besides the bot's own settings (``DISCORD_TOKEN``, ``COUNTERPOINT_DATABASE_URL``):
 
 - ``COUNTERPOINT_TEST_REST``, ``COUNTERPOINT_TEST_GATEWAY``: the emulator's addresses;
-- ``COUNTERPOINT_TEST_LEASE_SECONDS``: the publishing lease, when a test needs a lease that
-  runs out quickly;
+- ``COUNTERPOINT_TEST_LEASE_SECONDS``: the publishing lease (and the claim on the shards),
+  when a test needs a lease that runs out quickly;
+- ``COUNTERPOINT_TEST_SHARD_LEASE_SECONDS``, ``COUNTERPOINT_TEST_POLL_SECONDS``: the claim
+  on the process's shards and the feed loop's period, when a test needs them short;
 - ``COUNTERPOINT_TEST_SPACE``: run as if on another host, whose processes no other can look
   up (the PID namespace a lease owner names), so only the lease's expiry frees its pieces.
 """
@@ -38,7 +40,13 @@ def _create_test_bot(settings: Settings, store: Store | None = None,
     options.setdefault("guild_ready_timeout", 0.05)
     lease = os.environ.get("COUNTERPOINT_TEST_LEASE_SECONDS")
     if lease:
+        # The process's claim on its shards too: a restart "on another host" waits it out.
         options.setdefault("publish_lease_seconds", float(lease))
+        options.setdefault("shard_lease_seconds", float(lease))
+    for variable, option in (("COUNTERPOINT_TEST_SHARD_LEASE_SECONDS", "shard_lease_seconds"),
+                             ("COUNTERPOINT_TEST_POLL_SECONDS", "poll_seconds")):
+        if os.environ.get(variable):
+            options.setdefault(option, float(os.environ[variable]))
     return _create_bot(settings, store, **options)
 
 

@@ -207,6 +207,8 @@ async def test_auto_sharded_bot_over_two_shards() -> None:
                 await record.wait_response()
                 assert record.message is not None
                 assert record.message.content == f"shard {expected}"
+                # Delivered once, on the shard that holds the guild.
+                assert emu.gateway.interaction_shards[record.id] == [(int(expected), 2)]
             shards = sorted(s.shard for s in emu.gateway.sessions.values())
             assert shards == [(0, 2), (1, 2)]
         finally:

@@ -447,3 +447,24 @@ def test_latest_slot_is_never_in_the_future() -> None:
                     _, slot = latest_slot(s, now)
                     assert slot <= now < next_slot(s, now)
                     assert next_slot(s, now) - slot <= timedelta(days=7, hours=1)
+
+
+async def test_a_process_claims_only_the_summaries_of_its_own_guilds(store: Store) -> None:
+    other = GUILD + 1
+    for guild in (GUILD, other):
+        await store.update_guild_settings(guild, summary_channel_id=CHANNEL,
+                                          summary_weekday=0, summary_hour=9)
+    posted: list[int] = []
+
+    async def post(due: DueSummary) -> int:
+        posted.append(due.guild_id)
+        return 2000 + len(posted)
+
+    now = utc(2026, 11, 23, 10)
+    mine = await post_due_summaries(store, now, post, owns=lambda guild: guild == GUILD)
+    assert [r.due.guild_id for r in mine] == [GUILD] and posted == [GUILD]
+    # The other guild's week is not claimed here: its own process posts it.
+    week = mine[0].due.iso_week
+    assert await store.get_summary_post(other, week) is None
+    theirs = await post_due_summaries(store, now, post, owns=lambda guild: guild == other)
+    assert [r.due.guild_id for r in theirs] == [other] and posted == [GUILD, other]
