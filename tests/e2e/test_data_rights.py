@@ -167,6 +167,9 @@ async def test_me_delete_turns_the_members_posts_in_the_threads_into_tombstones(
         await form.wait_response()
         sent = await world.emu.submit_modal(member, thread, custom_id, {"body": text})
         await sent.wait_response()
+        # The bot records which message shows the contribution before it says it is posted:
+        # the message alone can be seen a moment before the record has it.
+        await sent.wait_for(lambda r: "is posted" in reply_text(r), 30)
         await world.emu.wait_for(lambda: len(bot_messages()) == before + 1, 10)
         return bot_messages()[-1]
 
