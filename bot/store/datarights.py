@@ -16,6 +16,7 @@ ids (row ids or Discord snowflakes), exported as strings.
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -241,9 +242,9 @@ class DataRightsQueries(Backend):
         async with self._tx() as conn:
             return await self._catalog(conn)
 
+    @abstractmethod
     async def _catalog(self, conn: Conn) -> dict[str, tuple[str, ...]]:
         """Tables and their columns in order (each backend reads its own catalog)."""
-        raise NotImplementedError
 
     async def check_rights_map(self) -> None:
         """``RightsMapError`` unless the ownership map names every table and column it uses."""
