@@ -12,6 +12,7 @@ more instance on that database, closed at teardown).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -36,16 +37,14 @@ def _with_search_path(url: str, schema: str) -> str:
     return f"{url}{'&' if '?' in url else '?'}search_path={schema}"
 
 
-@pytest.fixture(params=BACKENDS)
-async def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
-    """The URL of an empty database of the parametrised backend, private to this test."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'counterpoint.db'}"
-        return
+@contextlib.asynccontextmanager
+async def postgres_schema(purpose: str) -> AsyncIterator[str]:
+    """The URL of a schema of its own on ``COUNTERPOINT_TEST_POSTGRES_URL``'s server, dropped
+    afterwards, so concurrent runs never see each other's rows."""
     import asyncpg
 
     assert POSTGRES_URL is not None
-    schema = f"counterpoint_test_{secrets.token_hex(6)}"
+    schema = f"counterpoint_{purpose}_{secrets.token_hex(6)}"
     admin = await asyncpg.connect(POSTGRES_URL)
     try:
         await admin.execute(f'CREATE SCHEMA "{schema}"')
@@ -53,6 +52,16 @@ async def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIter
     finally:
         await admin.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
         await admin.close()
+
+
+@pytest.fixture(params=BACKENDS)
+async def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """The URL of an empty database of the parametrised backend, private to this test."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'counterpoint.db'}"
+        return
+    async with postgres_schema("test") as url:
+        yield url
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ configured with shards another holds refuses to start.
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -24,7 +23,7 @@ from bot.shards import shard_of
 from bot.store import AGREE, DISAGREE, Store, VoteTarget, open_store
 from tests.e2e.processes import PATIENCE, BotProcess
 from tests.feedsite import FeedSite, Item
-from tests.storefixtures import POSTGRES_URL, _with_search_path
+from tests.storefixtures import postgres_schema
 
 pytestmark = [pytest.mark.postgres]
 
@@ -134,17 +133,8 @@ class Cluster:
 
 @pytest.fixture
 async def database() -> AsyncIterator[str]:
-    import asyncpg
-
-    assert POSTGRES_URL is not None
-    schema = f"counterpoint_shards_{secrets.token_hex(6)}"
-    admin = await asyncpg.connect(POSTGRES_URL)
-    try:
-        await admin.execute(f'CREATE SCHEMA "{schema}"')
-        yield _with_search_path(POSTGRES_URL, schema)
-    finally:
-        await admin.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-        await admin.close()
+    async with postgres_schema("shards") as url:
+        yield url
 
 
 @pytest.fixture

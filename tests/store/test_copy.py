@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import secrets
 import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -17,7 +16,7 @@ from bot.store import Store, VoteClick, VoteTarget, open_store
 from bot.store.copy import CopyError, CopyReport, copy_store
 from bot.store.rows import encode_ts
 from tests.store.helpers import GUILD, at, published_piece
-from tests.storefixtures import POSTGRES_URL, _with_search_path
+from tests.storefixtures import postgres_schema
 
 VOTES = 100_000
 
@@ -85,17 +84,8 @@ async def snapshot(url: str, ids: dict[str, Any]) -> tuple[Any, ...]:
 
 @pytest.fixture
 async def postgres_url() -> AsyncIterator[str]:
-    import asyncpg
-
-    assert POSTGRES_URL is not None
-    schema = f"counterpoint_copy_{secrets.token_hex(6)}"
-    admin = await asyncpg.connect(POSTGRES_URL)
-    try:
-        await admin.execute(f'CREATE SCHEMA "{schema}"')
-        yield _with_search_path(POSTGRES_URL, schema)
-    finally:
-        await admin.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-        await admin.close()
+    async with postgres_schema("copy") as url:
+        yield url
 
 
 async def test_a_copy_keeps_ids_verifies_and_refuses_a_record(
