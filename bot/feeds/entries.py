@@ -25,7 +25,8 @@ from datetime import UTC
 from urllib.parse import urlsplit, urlunsplit
 
 from bot.feeds.fetch import FetchError
-from bot.feeds.parse import FeedEntry, ParsedFeed, canonical_origin, normalize_link
+from bot.feeds.keys import canonical_origin, normalize_link
+from bot.feeds.parse import FeedEntry, ParsedFeed
 from bot.markup import web_url
 from bot.redact import redact_url
 from bot.store.records import EntryKeys

@@ -11,7 +11,6 @@ which was re-dated, or whose link gained tracking parameters is still recognised
 
 from __future__ import annotations
 
-import hashlib
 import html
 import json
 import re
@@ -20,9 +19,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 from typing import Any
-from urllib.parse import SplitResult, parse_qsl, quote, urljoin, urlsplit, urlunsplit
+from urllib.parse import urljoin, urlsplit
 
 import feedparser
+
+from bot.feeds.keys import entry_keys_of, web_link
+from bot.feeds.keys import normalize_link as normalize_link  # re-exported: the package's API
 
 # ---------------------------------------------------------------------------------- errors
 
@@ -128,88 +130,6 @@ class ParsedFeed:
     entries: tuple[FeedEntry, ...]
 
 
-# --------------------------------------------------------------------------- link handling
-
-# Query parameters that only say where a click came from; they never change the document.
-_TRACKING_PARAMS = frozenset({
-    "fbclid", "gclid", "gclsrc", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "twclid",
-    "ttclid", "li_fat_id", "igshid", "mc_cid", "mc_eid", "_hsenc", "_hsmi", "mkt_tok",
-    "vero_id", "vero_conv", "oly_anon_id", "oly_enc_id", "rb_clickid", "s_cid", "cmpid",
-    "ocid", "ncid", "smid", "smtyp", "soc_src", "soc_trk", "sr_share", "spm", "at_medium",
-    "at_campaign", "at_custom1", "at_custom2", "at_custom3", "at_custom4", "wt.mc_id",
-    "ref", "ref_src", "ref_url", "referrer", "src", "cmp", "feature", "__twitter_impression",
-})
-_TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hsa_", "itm_")
-_DEFAULT_PORTS = {"http": 80, "https": 443}
-
-
-def _is_tracking(name: str) -> bool:
-    lowered = name.lower()
-    return lowered in _TRACKING_PARAMS or lowered.startswith(_TRACKING_PREFIXES)
-
-
-def canonical_origin(parts: SplitResult) -> tuple[str, str] | None:
-    """Scheme and netloc written one way: lower-case, no default port, IPv6 in brackets,
-    user info kept. ``None`` when the URL has no parseable host."""
-    try:
-        port = parts.port
-        host = parts.hostname
-    except ValueError:
-        return None
-    if host is None:
-        return None
-    scheme = parts.scheme.lower()
-    netloc = f"[{host}]" if ":" in host else host
-    if port is not None and _DEFAULT_PORTS.get(scheme) != port:
-        netloc = f"{netloc}:{port}"
-    if parts.username is not None:
-        netloc = f"{parts.netloc.rpartition('@')[0]}@{netloc}"
-    return scheme, netloc
-
-
-def normalize_link(url: str) -> str:
-    """A canonical form of an article URL, for recognising the same link written differently.
-
-    Lowercases scheme and host, drops the fragment, default ports and tracking parameters
-    (utm_*, fbclid, gclid, ref, ...), sorts the remaining query parameters and trims a trailing
-    slash. Something that is not a parseable URL comes back stripped but otherwise unchanged.
-    """
-    text = url.strip()
-    try:
-        parts = urlsplit(text)
-        parts.port  # noqa: B018 - raises ValueError for a malformed port
-    except ValueError:
-        return text
-    scheme, netloc = canonical_origin(parts) or (parts.scheme.lower(), parts.netloc)
-    query_pairs = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-                   if not _is_tracking(k)]
-    query_pairs.sort()
-    query = "&".join(f"{quote(k, safe='')}={quote(v, safe='')}" if v else quote(k, safe='')
-                     for k, v in query_pairs)
-    path = parts.path.rstrip("/")
-    return urlunsplit((scheme, netloc, path, query, ""))
-
-
-def _web_link(link: Any, base: str | None) -> str | None:
-    """An absolute http(s) link, or None (javascript:, data: and the like are dropped)."""
-    if not isinstance(link, str) or not link.strip():
-        return None
-    text = link.strip()
-    if base:
-        try:
-            text = urljoin(base, text)
-        except ValueError:
-            return None
-    try:
-        scheme = urlsplit(text).scheme.lower()
-    except ValueError:
-        return None
-    if scheme in ("http", "https"):
-        return text
-    # A relative link with no base to resolve it against is still worth keeping.
-    return text if not scheme and not base else None
-
-
 # --------------------------------------------------------------------------------- helpers
 
 _TAG = re.compile(r"<[^>]*>")
@@ -250,35 +170,6 @@ def _author_name(value: Any) -> str | None:
     return name
 
 
-def _sha256(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-
-
-def _title_fingerprint(title: str) -> str:
-    return _sha256(_SPACE.sub(" ", title).strip().casefold())
-
-
-_MAX_GUID = 512
-
-
-def _entry_keys(guid: str | None, link: str | None, title: str | None,
-                published: datetime | None, body: str | None) -> tuple[str, tuple[str, ...]]:
-    link_key = f"link:{normalize_link(link)}" if link else None
-    title_key = f"title:{_title_fingerprint(title)}" if title else None
-    if guid:
-        # Some publishers put whole documents in the id; a digest keeps keys storable.
-        key = f"guid:{guid}" if len(guid) <= _MAX_GUID else f"guid-sha256:{_sha256(guid)}"
-    elif link_key:
-        key = link_key
-    else:
-        stamp = published.isoformat() if published else ""
-        # Body only when there is nothing else, so untitled undated items do not all collide.
-        extra = (body or "") if not (title or published) else ""
-        key = "hash:" + _sha256("\n".join((title or "", stamp, extra)))
-    alt_keys = tuple(k for k in (link_key, title_key) if k and k != key)
-    return key, alt_keys
-
-
 def _markup(value: str | Markup | None) -> Markup | None:
     return Markup(value) if isinstance(value, str) else value
 
@@ -290,9 +181,9 @@ def _make_entry(*, guid: Any, title: str | None, link: str | None, author: str |
     summary, content = _markup(summary_html), _markup(content_html)
     body: str | None = None
     if not (guid_text or link or title or published):
-        # Only then does the key hash the body (see _entry_keys): read it now.
+        # Only then does the key hash the body (see keys.entry_keys_of): read it now.
         body = (content.html if content else None) or (summary.html if summary else None)
-    key, alt_keys = _entry_keys(guid_text, link, title, published, body)
+    key, alt_keys = entry_keys_of(guid_text, link, title, published, body)
     return FeedEntry(key=key, alt_keys=alt_keys, guid=guid_text, title=title, link=link,
                      author=author, published=published, summary=summary, content=content)
 
@@ -414,13 +305,13 @@ def _parse_json_feed(body: bytes, url: str | None) -> ParsedFeed:
     if not isinstance(items, list):
         raise FeedParseError(f"{_where(url)}JSON Feed without an items list")
     home = data.get("home_page_url")
-    feed_link = _web_link(home, url)
+    feed_link = web_link(home, url)
     base = url or (data.get("feed_url") if isinstance(data.get("feed_url"), str) else None)
     entries: list[FeedEntry] = []
     for item in items:
         if not isinstance(item, dict):
             continue
-        link = _web_link(item.get("url"), base) or _web_link(item.get("external_url"), base)
+        link = web_link(item.get("url"), base) or web_link(item.get("external_url"), base)
         content_html: str | None = None
         if isinstance(item.get("content_html"), str) and item["content_html"].strip():
             content_html = _sanitize(item["content_html"])
@@ -513,7 +404,7 @@ def _fp_entry(entry: Any, base: str | None, encoding: str | None) -> FeedEntry:
     return _make_entry(
         guid=entry.get("id"),
         title=_detail_text(entry.get("title_detail"), entry.get("title"), encoding),
-        link=_web_link(entry.get("link"), base),
+        link=web_link(entry.get("link"), base),
         author=author,
         published=published,
         summary_html=_detail_html(_summary_detail(entry, contents), encoding,
@@ -551,7 +442,7 @@ def _parse_xml_feed(body: bytes, url: str | None, content_type: str | None) -> P
         raise FeedParseError(f"{_where(url)}malformed feed ({_first_line(bozo)})")
     base = url
     entries = tuple(_fp_entry(entry, base, encoding) for entry in entries_raw)
-    return ParsedFeed(title=feed_title, link=_web_link(feed.get("link"), base), entries=entries)
+    return ParsedFeed(title=feed_title, link=web_link(feed.get("link"), base), entries=entries)
 
 
 # Bozo reasons about HTTP headers and encodings, which feedparser recovers from fully.
