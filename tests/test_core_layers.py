@@ -1,8 +1,9 @@
 """The core's own layers point one way (what imports what, read from the source).
 
-Feed reading (fetch, parse, entries, filters, schedule, guard) is the bottom; the pipeline
-reads sources and entries with it; the feeds service and poller use the pipeline; nothing in
-``bot/feeds`` reaches up into publishing, and the pipeline never into the service.
+Feed reading (fetch, parse, keys, scan, entries, filters, schedule, guard) is the bottom;
+the pipeline reads sources and entries with it; the feeds service and poller use the
+pipeline; nothing in ``bot/feeds`` reaches up into publishing, and the pipeline never into
+the service.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import pytest
 from tests.test_layers import ROOT, imports
 
 #: The feed-reading modules below the pipeline.
-FEED_READING = ("fetch", "parse", "entries", "filters", "schedule", "guard")
+FEED_READING = ("fetch", "parse", "keys", "scan", "entries", "filters", "schedule", "guard")
 
 
 def module_path(module: str) -> Path:

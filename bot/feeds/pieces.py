@@ -17,6 +17,7 @@ from bot.feeds.entries import piece_url, short_error
 from bot.feeds.fetch import Fetcher, FetchError, FetchResult
 from bot.feeds.filters import FilterFields
 from bot.feeds.parse import FeedEntry, ParsedFeed, parse_feed
+from bot.feeds.scan import FeedKeys, scan_keys
 from bot.pipeline import read_entry, split
 from bot.queueing import threadable
 from bot.store import Store
@@ -32,6 +33,15 @@ async def parse_fetched(result: FetchResult, *, thread_above: int) -> ParsedFeed
         return await asyncio.to_thread(parse_feed, result.body, url=result.url,
                                        content_type=result.content_type)
     return parse_feed(result.body, url=result.url, content_type=result.content_type)
+
+
+async def scan_fetched(result: FetchResult, *, thread_above: int) -> FeedKeys | None:
+    """A fetched feed's keys and title when a quick scan can vouch for them (``scan``), off
+    the event loop as :func:`parse_fetched` for a large body."""
+    if len(result.body) > thread_above:
+        return await asyncio.to_thread(scan_keys, result.body, url=result.url,
+                                       content_type=result.content_type)
+    return scan_keys(result.body, url=result.url, content_type=result.content_type)
 
 
 async def _article(entry: FeedEntry, feed: ParsedFeed, fetcher: Fetcher) -> Article:

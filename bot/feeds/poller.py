@@ -23,7 +23,8 @@ from bot.feeds.entries import PRIMER_KEY, chronological, entry_keys, every_key, 
 from bot.feeds.fetch import Fetcher, FetchError, HTTPStatusError
 from bot.feeds.filters import EntryFilter, FilterError, build_filter
 from bot.feeds.parse import FeedEntry, FeedParseError, ParsedFeed
-from bot.feeds.pieces import entry_piece, parse_fetched, queue_entry
+from bot.feeds.pieces import entry_piece, parse_fetched, queue_entry, scan_fetched
+from bot.feeds.scan import FeedKeys
 from bot.store import Store
 from bot.store.records import (
     EntryKeys,
@@ -208,6 +209,13 @@ class FeedPoller:
                 last_modified=result.last_modified, owner=owner, now=now)
             return
         self._digests.pop(feed.id, None)
+        scanned = await scan_fetched(result, thread_above=self.settings.parse_in_thread_bytes)
+        if scanned is not None and await self._take_known(feed, scanned, now):
+            await self.store.record_fetch_success(
+                feed.id, next_poll_at=next_poll, etag=result.etag,
+                last_modified=result.last_modified, title=scanned.title, owner=owner, now=now)
+            self._remember(feed.id, digest)
+            return
         try:
             parsed = await parse_fetched(
                 result, thread_above=self.settings.parse_in_thread_bytes)
@@ -218,9 +226,24 @@ class FeedPoller:
         await self.store.record_fetch_success(
             feed.id, next_poll_at=next_poll, etag=result.etag,
             last_modified=result.last_modified, title=parsed.title, owner=owner, now=now)
+        self._remember(feed.id, digest)
+
+    def _remember(self, feed_id: int, digest: bytes) -> None:
         if len(self._digests) >= 100_000:
             self._digests.clear()
-        self._digests[feed.id] = digest
+        self._digests[feed_id] = digest
+
+    async def _take_known(self, feed: Feed, scanned: FeedKeys, now: datetime) -> bool:
+        """Record a read whose keys were scanned (``scan``) if it holds nothing new: a first
+        read, or every entry seen. ``False``: something is new, parse the feed in full."""
+        unseen = set(await self.store.filter_unseen(
+            feed.id, [EntryKeys(PRIMER_KEY), *scanned.keys]))
+        if unseen and PRIMER_KEY not in unseen:
+            return False
+        await self.store.mark_seen(
+            feed.id, [PRIMER_KEY, *(key for keys in scanned.keys for key in keys.all_keys())],
+            now=now)
+        return True
 
     async def _take_entries(self, feed: Feed, parsed: ParsedFeed, now: datetime,
                             report: CycleReport) -> None:

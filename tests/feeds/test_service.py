@@ -13,12 +13,14 @@ import html
 import random
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
+from bot.feeds import pieces
 from bot.feeds.entries import PRIMER_KEY, entry_keys
 from bot.feeds.fetch import Fetcher
-from bot.feeds.parse import parse_feed
+from bot.feeds.parse import ParsedFeed, parse_feed
 from bot.feeds.poller import PauseNotice, PollSettings
 from bot.feeds.service import FeedService, FeedServiceError
 from bot.pipeline import read_source
@@ -135,6 +137,47 @@ async def test_list_names_a_feed_by_its_title_right_after_add(
     assert status.title == "The Named Review" == added.feed_title
     assert (await store.get_feed(added.subscription.feed_id)).title == (  # type: ignore[union-attr]
         "The Named Review")
+
+
+async def test_only_reads_with_news_are_parsed_in_full(
+        service: FeedService, store: Store, publisher: FeedSite,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A first read and a read that finds nothing new are answered from the key scan
+    (bot.feeds.scan); feedparser builds entries only when something is new, or when the
+    scan cannot vouch for a feed."""
+    full_parses: list[str | None] = []
+    real_parse = pieces.parse_feed
+
+    def counting_parse(body: bytes, **kwargs: Any) -> ParsedFeed:
+        full_parses.append(kwargs.get("url"))
+        return real_parse(body, **kwargs)
+
+    monkeypatch.setattr(pieces, "parse_feed", counting_parse)
+    url = publisher.feed("/scan.xml", [item(1), item(2)])
+    sub = await store.add_subscription(GUILD, 10, url, created_by=MOD, now=T0)
+
+    report = await poll(service, T0)  # first read: history, recorded as seen
+    assert full_parses == [] and report.piece_ids == []
+    assert await store.filter_unseen(sub.feed_id, entry_keys(
+        parse_feed(rss([item(1), item(2)]), url=url).entries)) == []
+
+    publisher.feed("/scan.xml", [item(1), item(2)], title="Loopback Opinion Weekly")
+    report = await poll(service, T0 + timedelta(hours=1))  # new bytes, nothing new
+    assert full_parses == [] and report.piece_ids == [] and report.not_modified == 0
+    feed = await store.get_feed(sub.feed_id)
+    assert feed is not None and feed.title == "Loopback Opinion Weekly"
+
+    publisher.feed("/scan.xml", [item(3), item(1), item(2)])
+    report = await poll(service, T0 + timedelta(hours=2))  # news: parsed in full, posted
+    assert full_parses == [url] and len(report.piece_ids) == 1
+    assert await pending_titles(store) == ["Piece number 3"]
+
+    odd = publisher.raw("/based.xml", rss([item(5)]).replace(
+        b"<channel>", b'<channel xml:base="http://127.0.0.1/elsewhere/">'))
+    await store.add_subscription(GUILD, 11, odd, created_by=MOD, now=T0)
+    report = await poll(service, T0 + timedelta(hours=3))
+    assert full_parses == [url, odd]  # the scan declined xml:base; the full parse read it
+    assert report.failed == 0 and report.piece_ids == []
 
 
 async def test_304_path_and_list(service: FeedService, store: Store,
