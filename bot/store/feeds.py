@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.store.base import UNSET, Backend, Conn, Where
-from bot.store.records import EntryKeys, Feed, LeaseLost, NotFound
+from bot.store.records import EntryKeys, Feed, LeaseLost, NotFound, UnchangedFetch
 from bot.store.rows import from_row, now_or, strings, utc
 
 
@@ -164,6 +164,35 @@ class FeedQueries(Backend):
         if title is not UNSET:
             sets["title"] = title
         return await self._record_fetch(feed_id, owner, stamp, sets)
+
+    async def record_unchanged_fetches(
+        self, fetches: Sequence[UnchangedFetch], *, owner: str, now: datetime | None = None,
+    ) -> list[int]:
+        """Record many fetches that found their feed unchanged, in one statement, as
+        :meth:`record_fetch_success` records each (leases released, failures reset).
+
+        A cycle's 304s come by the thousand and each is worth one row's update: one trip to
+        the database for the lot rather than one transaction each, which under load cost
+        more than the fetches did. Returns the ids not written: another poller holds the
+        lease now, or the feed is gone.
+        """
+        if not fetches:
+            return []
+        stamp = now_or(now)
+        rows = self._rows(1, (("id", "bigint"), ("next_poll_at", "timestamptz"),
+                              ("etag", "text"), ("last_modified", "text")))
+        async with self._tx() as conn:
+            written = await conn.fetch(
+                "UPDATE feeds SET etag = t.etag, last_modified = t.last_modified,"
+                " next_poll_at = t.next_poll_at, consecutive_failures = 0, last_error = NULL,"
+                " last_attempt_at = $2, last_success_at = $2,"
+                " lease_owner = NULL, lease_expires_at = NULL"
+                f" FROM {rows} WHERE feeds.id = t.id AND (feeds.lease_owner IS NULL"
+                " OR feeds.lease_owner = $3 OR feeds.lease_expires_at <= $2) RETURNING feeds.id",
+                self._rows_arg([(f.feed_id, utc(f.next_poll_at), f.etag, f.last_modified)
+                                for f in fetches]), stamp, owner)
+        done = {row["id"] for row in written}
+        return [f.feed_id for f in fetches if f.feed_id not in done]
 
     async def record_fetch_failure(
         self, feed_id: int, *, error: str, next_poll_at: datetime, owner: str | None = None,

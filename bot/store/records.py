@@ -167,6 +167,17 @@ class Subscription:
 
 
 @dataclass(frozen=True, slots=True)
+class UnchangedFetch:
+    """A fetch that found a feed unchanged (a 304, or the same bytes again), to be recorded
+    with others of its cycle in one transaction (``record_unchanged_fetches``)."""
+
+    feed_id: int
+    next_poll_at: datetime
+    etag: str | None
+    last_modified: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class EntryKeys:
     """A feed entry's identity for de-duplication: its main key and alternatives.
 

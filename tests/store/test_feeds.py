@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 
 from bot.store import Conflict, EntryKeys, LeaseLost, NotFound, Store
+from bot.store.records import UnchangedFetch
 from tests.store.helpers import CHANNEL, GUILD, T0, at, sample_piece
 
 MakeStore = Callable[..., Awaitable[Store]]
@@ -130,6 +131,34 @@ async def test_fetch_success_and_failure(store: Store) -> None:
     with pytest.raises(NotFound):
         await store.record_fetch_failure(10_000, error="x", next_poll_at=at(1))
     assert feed.id == feed_id
+
+
+async def test_a_batch_of_unchanged_fetches_is_recorded_at_once(store: Store) -> None:
+    ids = [await _due_feed(store, f"https://u{n}.example/rss", at(0)) for n in range(4)]
+    failing, ours, theirs, _ = ids
+    await store.record_fetch_failure(failing, error="HTTP 503", next_poll_at=at(0), now=at(0))
+    await store.claim_due_feeds(at(1), "me", 60, 3)  # failing, ours, theirs
+    await store.release_feed_lease(theirs, "me")
+    await store.claim_due_feeds(at(1), "other", 30 * 86400, 1)  # theirs, now another poller's
+
+    lost = await store.record_unchanged_fetches([
+        UnchangedFetch(failing, at(5), '"v1"', None),
+        UnchangedFetch(ours, at(6), None, "Mon, 16 Nov 2026 09:00:00 GMT"),
+        UnchangedFetch(theirs, at(7), '"x"', None),
+    ], owner="me", now=at(2))
+    assert lost == [theirs]
+    first, second, third = [await store.get_feed(i) for i in (failing, ours, theirs)]
+    assert first is not None and second is not None and third is not None
+    assert first.consecutive_failures == 0 and first.last_error is None
+    assert first.etag == '"v1"' and first.next_poll_at == at(5)
+    assert first.last_success_at == first.last_attempt_at == at(2)
+    assert second.last_modified == "Mon, 16 Nov 2026 09:00:00 GMT" and second.etag is None
+    assert second.next_poll_at == at(6)
+    assert first.lease_owner is None and second.lease_owner is None
+    assert third.lease_owner == "other" and third.etag is None  # not ours: untouched
+    assert await store.record_unchanged_fetches([], owner="me", now=at(3)) == []
+    assert await store.record_unchanged_fetches(
+        [UnchangedFetch(10_000, at(5), None, None)], owner="me", now=at(3)) == [10_000]
 
 
 async def test_claims_across_instances_never_overlap(make_store) -> None:
