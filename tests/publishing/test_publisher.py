@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from bot.articles.model import Piece
 from bot.publishing import (
     ChannelGone,
     MissingPermissions,
@@ -66,18 +67,20 @@ async def assert_complete(store: Store, d: FakeDiscord, piece_id: int) -> None:
         assert a.posted
 
 
-async def queue(publisher: Publisher, channel_id: int, url: str) -> PieceRecord:
-    record = await publisher.queue(GUILD, channel_id, three_arguments(url))
+async def queue(publisher: Publisher, channel_id: int, piece: str | Piece) -> PieceRecord:
+    """``piece`` (a URL: the sample of three arguments at that URL) queued for ``channel_id``."""
+    record = await publisher.queue(
+        GUILD, channel_id, three_arguments(piece) if isinstance(piece, str) else piece)
     assert record is not None
     return record
 
 
-async def queued(store: Store, port: FakePort, channel_id: int, url: str,
+async def queued(store: Store, port: FakePort, channel_id: int, piece: str | Piece,
                  **options: Any) -> tuple[Publisher, PieceRecord]:
-    """A publisher on ``store`` and ``port`` (``options`` for its constructor), and the piece
-    of three arguments at ``url`` it queued for ``channel_id``."""
+    """A publisher on ``store`` and ``port`` (``options`` for its constructor), and ``piece``
+    (as :func:`queue` takes it) it queued for ``channel_id``."""
     publisher = Publisher(store, port, **options)
-    return publisher, await queue(publisher, channel_id, url)
+    return publisher, await queue(publisher, channel_id, piece)
 
 
 async def test_text_channel_gets_one_card_and_a_thread_per_argument(
@@ -133,9 +136,7 @@ async def test_forum_without_tag_room_posts_untagged(store: Store, d: FakeDiscor
 async def test_piece_without_arguments_gets_one_thread(
     store: Store, d: FakeDiscord, channel: int,
 ) -> None:
-    publisher = Publisher(store, FakePort(d))
-    piece = await publisher.queue(GUILD, channel, no_arguments())
-    assert piece is not None
+    publisher, piece = await queued(store, FakePort(d), channel, no_arguments())
     assert (await publisher.publish(piece.id)).outcome == "published"
     [thread] = d.threads_of(channel)
     assert thread.name == "Some Musings on Libraries"
