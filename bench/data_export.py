@@ -27,10 +27,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bot import datarights
 from bot.articles.model import Argument, Piece
 from bot.store import Store, open_store
+from tests.store.datarights_helpers import bulk_votes
 
 GUILD = 900_000_000_000_000_001
 CHANNEL = 900_000_000_000_000_002
-FIRST_MEMBER = 800_000_000_000_000_000
 NOW = datetime(2026, 11, 16, 9, tzinfo=UTC)
 
 
@@ -44,17 +44,7 @@ async def setup(store: Store, votes: int) -> None:
     await store.begin_publishing(record.id, now=NOW)
     await store.finish_publishing(record.id, now=NOW)
     arguments = [a.id for a in await store.list_arguments(record.id)]
-    per = -(-votes // len(arguments))
-    async with store._tx() as conn:
-        for index, argument_id in enumerate(arguments):
-            members = list(range(FIRST_MEMBER + index * per,
-                                 FIRST_MEMBER + min((index + 1) * per, votes)))
-            await conn.execute(
-                "INSERT INTO votes (target_kind, target_id, member_id, value, guild_id,"
-                " argument_id, created_at, updated_at)"
-                f" SELECT 'argument', $2, t.value, 1, $3, $2, {store._param(4, 'timestamptz')},"
-                f" {store._param(4, 'timestamptz')} FROM {store._array(1, 'bigint')}",
-                members, argument_id, GUILD, NOW)
+    await bulk_votes(store, GUILD, arguments, votes, NOW)
 
 
 async def measure(url: str, votes: int) -> dict[str, object]:

@@ -95,7 +95,7 @@ import sys
 import tempfile
 import time
 from collections import Counter, deque
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -459,6 +459,24 @@ async def round_trip(bot: CounterpointBot, count: int) -> float:
 
 # --- the run ---------------------------------------------------------------------------------
 
+@contextlib.asynccontextmanager
+async def running_bot(emu: Emulator, settings: Settings) -> AsyncIterator[CounterpointBot]:
+    """The real bot on ``emu`` for the block, once it has resumed its unfinished pieces; after
+    it, whatever happened, the latency back to 0, the bot closed and discord.py pointed back."""
+    pointer = emu.point_discord_py_here()
+    bot = create_bot(settings, guild_ready_timeout=0.05)
+    task = asyncio.create_task(bot.start(emu.token), name="counterpoint")
+    try:
+        await asyncio.wait_for(asyncio.shield(bot.resumed.wait()), TIMEOUT)
+        yield bot
+    finally:
+        emu.set_latency(0)
+        await bot.close()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        pointer.restore()
+
+
 def describe(calls: Sequence[Call]) -> str:
     counts = Counter(f"{c.method} {c.route}" for c in calls)
     return ", ".join(f"{n} × {name}" for name, n in counts.items())
@@ -487,11 +505,7 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
                 {"COUNTERPOINT_DATABASE_URL": f"sqlite:///{Path(folder) / 'bench.db'}",
                  "DISCORD_TOKEN": emu.token, "COUNTERPOINT_ALLOW_PRIVATE_ADDRESSES": "true",
                  "COUNTERPOINT_LOG_LEVEL": "WARNING"}, dotenv=None)
-            pointer = emu.point_discord_py_here()
-            bot = create_bot(settings, guild_ready_timeout=0.05)
-            task = asyncio.create_task(bot.start(emu.token), name="counterpoint")
-            try:
-                await asyncio.wait_for(asyncio.shield(bot.resumed.wait()), TIMEOUT)
+            async with running_bot(emu, settings) as bot:
                 recorder = Recorder(bot)
                 for latency, channel in plan:
                     # Start each repetition with the global window and the bot idle.
@@ -523,12 +537,6 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
                         "limits_floor_all_s": limits_floor(everything, scale),
                         "floor_all_s": round(sequential_floor(everything, rtt, scale), 4),
                     })
-            finally:
-                emu.set_latency(0)
-                await bot.close()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
-                pointer.restore()
         # The floor, with the bot gone: nothing but the perfect client talks to the emulator,
         # at the same network latency as the publish it is the floor of.
         for index, (run, calls, (latency, channel)) in enumerate(
@@ -614,11 +622,7 @@ async def bulk(args: argparse.Namespace) -> dict[str, Any]:
                 {"COUNTERPOINT_DATABASE_URL": f"sqlite:///{Path(folder) / 'bench.db'}",
                  "DISCORD_TOKEN": emu.token, "COUNTERPOINT_LOG_LEVEL": "WARNING"},
                 dotenv=None)
-            pointer = emu.point_discord_py_here()
-            bot = create_bot(settings, guild_ready_timeout=0.05)
-            task = asyncio.create_task(bot.start(emu.token), name="counterpoint")
-            try:
-                await asyncio.wait_for(asyncio.shield(bot.resumed.wait()), TIMEOUT)
+            async with running_bot(emu, settings) as bot:
                 # Queued as a poll cycle queues them: channel after channel, round after
                 # round, each with its own URL (a channel takes a URL once).
                 handed: list[tuple[int, int]] = []
@@ -645,12 +649,6 @@ async def bulk(args: argparse.Namespace) -> dict[str, Any]:
                 await asyncio.wait_for(bot.publisher.drain(), 3600)
                 emu.set_latency(0)
                 window = emu.requests[first:]
-            finally:
-                emu.set_latency(0)
-                await bot.close()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
-                pointer.restore()
         ours = {c.id for c in channels} | {t.id for c in channels for t in emu.threads(c)}
         required = [r for r in window if _required(r, ours)]
         wall = max(r.at for r in required) - started

@@ -75,18 +75,25 @@ def test_arbitrary_text_is_shown_as_written(text: str, links: bool) -> None:
 
 
 @pytest.mark.parametrize(("url", "safe"), [
-    ("https://news.example/2026/op-ed", "https://news.example/2026/op-ed"),
-    ("HTTP://News.Example", "http://news.example/"),
+    pytest.param("https://news.example/2026/op-ed", "https://news.example/2026/op-ed",
+                 id="already-safe"),
+    pytest.param("HTTP://News.Example", "http://news.example/", id="scheme-and-host-lowercased"),
     # The crafted URL of issue 10: nothing in it can end a masked link any more.
-    ("http://127.0.0.1:8080/art>)[phish](http://evil.example/x)",
-     "http://127.0.0.1:8080/art%3E%29%5Bphish%5D%28http://evil.example/x%29"),
-    ("https://ex.example/a b?q=1 2#f g", "https://ex.example/a%20b?q=1%202#f%20g"),
-    ("https://ex.example/100%25/%zz", "https://ex.example/100%25/%25zz"),
-    ("https://bücher.example/straße", "https://xn--bcher-kva.example/stra%C3%9Fe"),
-    ("http://[::1]:8080/x", "http://[::1]:8080/x"),
+    pytest.param("http://127.0.0.1:8080/art>)[phish](http://evil.example/x)",
+                 "http://127.0.0.1:8080/art%3E%29%5Bphish%5D%28http://evil.example/x%29",
+                 id="issue-10-masked-link-breakout"),
+    pytest.param("https://ex.example/a b?q=1 2#f g", "https://ex.example/a%20b?q=1%202#f%20g",
+                 id="spaces-encoded"),
+    pytest.param("https://ex.example/100%25/%zz", "https://ex.example/100%25/%25zz",
+                 id="stray-percent-encoded"),
+    pytest.param("https://bücher.example/straße", "https://xn--bcher-kva.example/stra%C3%9Fe",
+                 id="idna-host-utf8-path"),
+    pytest.param("http://[::1]:8080/x", "http://[::1]:8080/x", id="ipv6-with-port"),
     # What a reader cannot see in a link is dropped: it goes to evil.example.
-    ("https://trusted.example@evil.example/login", "https://evil.example/login"),
-    ("  https://padded.example/x  ", "https://padded.example/x"),
+    pytest.param("https://trusted.example@evil.example/login", "https://evil.example/login",
+                 id="userinfo-dropped"),
+    pytest.param("  https://padded.example/x  ", "https://padded.example/x",
+                 id="whitespace-stripped"),
 ])
 def test_web_urls_are_encoded(url: str, safe: str) -> None:
     assert web_url(url) == safe

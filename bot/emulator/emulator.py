@@ -152,15 +152,15 @@ class Emulator(TestAPI):
 
     @property
     def token(self) -> str:
-        return self.state.token
+        return self.state.primary.token
 
     @property
     def application_id(self) -> int:
-        return self.state.application_id
+        return self.state.acting.application_id
 
     @property
     def bot_user(self) -> User:
-        return self.state.bot_user
+        return self.state.acting.user
 
     def point_discord_py_here(self) -> DiscordPyPointer:
         """Set ``discord.http.Route.BASE`` and ``DiscordWebSocket.DEFAULT_GATEWAY`` to this

@@ -395,7 +395,7 @@ class Gateway:
         state = self.state
         guilds = [g for g in state.guilds.values()
                   if session.owns_guild(g.id) and session.bot.user.id in g.members]
-        user = state.bot_user.to_dict() | {
+        user = state.acting.user.to_dict() | {
             "verified": True,
             "mfa_enabled": False,
             "email": None,
@@ -410,7 +410,7 @@ class Gateway:
                 "session_type": "normal",
                 "resume_gateway_url": self.url,
                 "shard": list(shard),
-                "application": {"id": str(state.application_id), "flags": 0},
+                "application": {"id": str(state.acting.application_id), "flags": 0},
                 "private_channels": [],
                 "relationships": [],
                 "presences": [],

@@ -187,7 +187,7 @@ def base_payload(
     member_perms = guild.permissions_for(member, channel)
     return {
         "id": str(interaction_id),
-        "application_id": str(state.application_id),
+        "application_id": str(state.acting.application_id),
         "type": itype,
         "token": token,
         "version": 1,
@@ -223,7 +223,7 @@ def find_command(state: State, guild_id: int, name: str, kind: int = CHAT_INPUT
                  ) -> dict[str, Any] | None:
     """The synced command of type ``kind`` (chat input 1, user 2, message 3) called ``name``
     (guild commands shadow global ones)."""
-    for cmd in [*state.guild_commands.get(guild_id, []), *state.global_commands]:
+    for cmd in [*state.acting.guild_commands.get(guild_id, []), *state.acting.global_commands]:
         if cmd["name"] == name and cmd.get("type", 1) == kind:
             return cmd
     return None

@@ -153,13 +153,11 @@ class Role:
         return data
 
 
-@dataclass(eq=False)
-class Member:
+class UserBacked:
+    """Someone who is a user underneath (a guild member, a bot's identity): the id and the
+    name are the user's."""
+
     user: User
-    guild: Guild
-    role_ids: list[int] = field(default_factory=list)
-    joined_at: float = field(default_factory=time.time)
-    nick: str | None = None
 
     @property
     def id(self) -> int:
@@ -168,6 +166,15 @@ class Member:
     @property
     def name(self) -> str:
         return self.user.username
+
+
+@dataclass(eq=False)
+class Member(UserBacked):
+    user: User
+    guild: Guild
+    role_ids: list[int] = field(default_factory=list)
+    joined_at: float = field(default_factory=time.time)
+    nick: str | None = None
 
     def to_dict(self, *, with_user: bool = True) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -493,13 +500,13 @@ class Guild:
 
     @property
     def bot_member(self) -> Member:
-        return self.members[self.state.bot_user.id]
+        return self.members[self.state.acting.user.id]
 
     @property
     def bot_role(self) -> Role:
         """The managed role Discord gives a bot when it joins with permissions."""
         for role in self.roles.values():
-            if role.bot_id == self.state.bot_user.id:
+            if role.bot_id == self.state.acting.user.id:
                 return role
         raise LookupError("bot role missing")
 

@@ -423,7 +423,7 @@ class RestApi:
         )
 
     async def get_me(self, request: web.Request) -> web.Response:
-        user = self.state.bot_user.to_dict() | {
+        user = self.state.acting.user.to_dict() | {
             "verified": True,
             "mfa_enabled": False,
             "locale": "en-US",
@@ -436,13 +436,13 @@ class RestApi:
         state = self.state
         return json_response(
             {
-                "id": str(state.application_id),
-                "name": state.application_name,
+                "id": str(state.acting.application_id),
+                "name": state.acting.name,
                 "icon": None,
                 "description": "Counterpoint (emulated)",
                 "summary": "",
                 "type": None,
-                "bot": state.bot_user.to_dict(),
+                "bot": state.acting.user.to_dict(),
                 "bot_public": True,
                 "bot_require_code_grant": False,
                 "verify_key": "0" * 64,
@@ -464,15 +464,15 @@ class RestApi:
         )
 
     def _command_scope(self, request: web.Request) -> tuple[list[dict[str, Any]], int | None]:
-        if int(request.match_info["application_id"]) != self.state.application_id:
+        if int(request.match_info["application_id"]) != self.state.acting.application_id:
             raise not_found(UNKNOWN_APPLICATION, "Application")
         guild_id = request.match_info.get("guild_id")
         if guild_id is None:
-            return self.state.global_commands, None
+            return self.state.acting.global_commands, None
         gid = int(guild_id)
         if gid not in self.state.guilds:
             raise missing_access()
-        return self.state.guild_commands.setdefault(gid, []), gid
+        return self.state.acting.guild_commands.setdefault(gid, []), gid
 
     async def get_commands(self, request: web.Request) -> web.Response:
         commands, _ = self._command_scope(request)
@@ -490,7 +490,7 @@ class RestApi:
             old = by_key.get((cmd["name"], ctype))
             out = {
                 "id": old["id"] if old else str(self.state.ids.next()),
-                "application_id": str(self.state.application_id),
+                "application_id": str(self.state.acting.application_id),
                 "version": str(self.state.ids.next()),
                 "type": ctype,
                 "name": cmd["name"],
@@ -588,7 +588,7 @@ class RestApi:
         unlocking and touching a locked thread need MANAGE_THREADS."""
         self._need(thread)
         manage = bool(self.state.bot_permissions(thread) & P.FLAGS["MANAGE_THREADS"])
-        owner = thread.owner_id == self.state.bot_user.id
+        owner = thread.owner_id == self.state.acting.user.id
         if ("locked" in payload or thread.locked or not owner) and not manage:
             raise missing_permissions()
         if "applied_tags" in payload:
@@ -649,7 +649,7 @@ class RestApi:
             return json_response(repeat.to_dict(self.state))
         if isinstance(channel, Thread):
             self._open_thread_for_send(channel)
-        msg = self.state.create_message(channel, self.state.bot_user, payload, files)
+        msg = self.state.create_message(channel, self.state.acting.user, payload, files)
         return json_response(msg.to_dict(self.state))
 
     def _nonce_repeat(self, channel: Channel, payload: dict[str, Any]) -> Message | None:
@@ -663,7 +663,7 @@ class RestApi:
             msg = self.state.messages[message_id]
             if msg.created_at < horizon:
                 break
-            if msg.author.id == self.state.bot_user.id and str(msg.nonce) == str(nonce):
+            if msg.author.id == self.state.acting.user.id and str(msg.nonce) == str(nonce):
                 return msg
         return None
 
@@ -673,7 +673,7 @@ class RestApi:
 
     async def edit_message(self, request: web.Request) -> web.Response:
         channel, msg = self._message(request)
-        if msg.author.id != self.state.bot_user.id:
+        if msg.author.id != self.state.acting.user.id:
             raise APIError(
                 403, CANNOT_EDIT_OTHERS_MESSAGE, "Cannot edit a message authored by another user"
             )
@@ -686,7 +686,7 @@ class RestApi:
 
     async def delete_message(self, request: web.Request) -> web.Response:
         channel, msg = self._message(request)
-        if msg.author.id != self.state.bot_user.id:
+        if msg.author.id != self.state.acting.user.id:
             self._need(channel, "MANAGE_MESSAGES")
         self.state.delete_message(msg)
         return web.Response(status=204)
@@ -701,7 +701,7 @@ class RestApi:
         self._need(channel, "CREATE_PUBLIC_THREADS", "READ_MESSAGE_HISTORY")
         msg = self.state.message(channel, request.match_info["message_id"])
         payload, _ = await self._body(request)
-        thread = self.state.create_thread(channel, self.state.bot_user, payload, starter=msg)
+        thread = self.state.create_thread(channel, self.state.acting.user, payload, starter=msg)
         return json_response(thread.to_dict() | {"member": self._thread_member(thread)}, 201)
 
     async def thread_without_message(self, request: web.Request) -> web.Response:
@@ -724,7 +724,7 @@ class RestApi:
             channel,
             "CREATE_PUBLIC_THREADS" if kind == PUBLIC_THREAD else "CREATE_PRIVATE_THREADS",
         )
-        thread = self.state.create_thread(channel, self.state.bot_user, payload | {"type": kind})
+        thread = self.state.create_thread(channel, self.state.acting.user, payload | {"type": kind})
         return json_response(thread.to_dict() | {"member": self._thread_member(thread)}, 201)
 
     async def _forum_post(
@@ -760,10 +760,10 @@ class RestApi:
         check_message(message, file_count=len(files), operation=None)
         thread_id = self.state.ids.next()
         thread = self.state.create_thread(
-            forum, self.state.bot_user, payload | {"applied_tags": tags}, thread_id=thread_id
+            forum, self.state.acting.user, payload | {"applied_tags": tags}, thread_id=thread_id
         )
         first = self.state.create_message(
-            thread, self.state.bot_user, message, files, message_id=thread_id
+            thread, self.state.acting.user, message, files, message_id=thread_id
         )
         body = thread.to_dict() | {
             "member": self._thread_member(thread),
@@ -774,7 +774,7 @@ class RestApi:
     def _thread_member(self, thread: Thread) -> dict[str, Any]:
         return {
             "id": str(thread.id),
-            "user_id": str(self.state.bot_user.id),
+            "user_id": str(self.state.acting.user.id),
             "join_timestamp": thread.to_dict()["thread_metadata"]["create_timestamp"],
             "flags": 1,
         }
@@ -833,7 +833,7 @@ class RestApi:
         record = self.state.interactions_by_token.get(token)
         if (
             record is None
-            or webhook_id != str(self.state.application_id)
+            or webhook_id != str(self.state.acting.application_id)
             or time.monotonic() - record.created_at > TOKEN_LIFETIME
         ):
             raise not_found(UNKNOWN_WEBHOOK, "Webhook")
@@ -925,11 +925,11 @@ class RestApi:
         mtype = MT_CHAT_INPUT_COMMAND if record.type == APPLICATION_COMMAND else 0
         msg = self.state.create_message(
             channel,
-            self.state.bot_user,
+            self.state.acting.user,
             data,
             files,
             type=mtype,
-            webhook_id=self.state.application_id,
+            webhook_id=self.state.acting.application_id,
             interaction_metadata=record.metadata(),
             extra_flags=extra_flags,
         )
@@ -960,10 +960,10 @@ class RestApi:
             return web.Response(status=204)
         msg = self.state.create_message(
             channel,
-            self.state.bot_user,
+            self.state.acting.user,
             payload,
             files,
-            webhook_id=self.state.application_id,
+            webhook_id=self.state.acting.application_id,
             interaction_metadata=record.metadata(),
         )
         record.followup_ids.append(msg.id)

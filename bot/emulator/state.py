@@ -41,6 +41,7 @@ from .models import (
     Snowflakes,
     Thread,
     User,
+    UserBacked,
     _id,
 )
 
@@ -77,7 +78,7 @@ EmitHook = Callable[[str, dict[str, Any], "int | None", int], None]
 
 
 @dataclass(eq=False)
-class BotIdentity:
+class BotIdentity(UserBacked):
     """One application and its bot user, as a token stands for them on Discord: who a REST
     call or a gateway session acts as, and the commands that application registered."""
 
@@ -90,10 +91,6 @@ class BotIdentity:
     def application_id(self) -> int:
         # Modern applications share their id with their bot user.
         return self.user.id
-
-    @property
-    def name(self) -> str:
-        return self.user.username
 
 
 #: The bot the code running now acts for: set around each REST call (by its token, or by the
@@ -137,34 +134,6 @@ class State:
             yield bot
         finally:
             _acting.reset(reset)
-
-    @property
-    def token(self) -> str:
-        return self.primary.token
-
-    @property
-    def bot_user(self) -> User:
-        return self.acting.user
-
-    @property
-    def application_id(self) -> int:
-        return self.acting.application_id
-
-    @property
-    def application_name(self) -> str:
-        return self.acting.name
-
-    @property
-    def global_commands(self) -> list[dict[str, Any]]:
-        return self.acting.global_commands
-
-    @global_commands.setter
-    def global_commands(self, commands: list[dict[str, Any]]) -> None:
-        self.acting.global_commands = commands
-
-    @property
-    def guild_commands(self) -> dict[int, list[dict[str, Any]]]:
-        return self.acting.guild_commands
 
     def bot_for_token(self, token: str | None) -> BotIdentity | None:
         """The bot a token (``Bot `` prefix or not) authenticates, None if no bot's."""
@@ -218,7 +187,7 @@ class State:
         return msg
 
     def bot_permissions(self, channel: Channel) -> int:
-        return channel.guild.permissions_for(self.bot_user.id, channel)
+        return channel.guild.permissions_for(self.acting.user.id, channel)
 
     def member(self, guild: Guild, user_id: int) -> Member | None:
         return guild.members.get(user_id)
@@ -411,7 +380,7 @@ class State:
             mention_everyone=everyone,
             allowed_mentions=allowed,
             webhook_id=webhook_id,
-            application_id=self.application_id if webhook_id is not None else None,
+            application_id=self.acting.application_id if webhook_id is not None else None,
             interaction_metadata=interaction_metadata,
             nonce=payload.get("nonce"),
         )

@@ -172,7 +172,7 @@ class TestAPI:
 
     def deny_bot(self, channel: Channel | int | Any, *names: str) -> Overwrite:
         """Deny permissions to the bot alone, through a member overwrite."""
-        return self.deny(channel, *names, target=self.state.bot_user.id)
+        return self.deny(channel, *names, target=self.state.acting.user.id)
 
     def _adjust(
         self,

@@ -1,14 +1,17 @@
 """Argument segmentation against original pieces written for these tests, and the seed op-ed.
 
-Each piece in ``pieces/`` is plain text, paragraphs separated by blank lines. The table below is
-the reading a careful reader would give it: the announced count, the markers exactly as written
-(None for an unmarked argument), the argument titles, and how the conclusion and thesis begin.
+Each piece in ``pieces/`` is plain text, paragraphs separated by blank lines. ``readings.json``
+beside them holds the reading a careful reader would give each: the announced count, the
+markers exactly as written (None for an unmarked argument), the argument titles, and how the
+conclusion and thesis begin.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -18,6 +21,7 @@ from bot.articles.model import Article, Block, BlockKind, Piece
 from bot.articles.segment import TITLE_MAX, segment
 
 PIECES = Path(__file__).parent / "corpus" / "pieces"
+READINGS = PIECES.parent / "readings.json"
 
 
 @dataclass(frozen=True)
@@ -43,362 +47,25 @@ def load(name: str, **meta: object) -> Article:
     return Article.from_paragraphs(paragraphs, **meta)  # type: ignore[arg-type]
 
 
+def _read(*paragraphs: str, explain: bool = False) -> Piece:
+    """The splitter's reading of a piece given as its paragraphs."""
+    return segment(Article.from_paragraphs(paragraphs), explain=explain)
+
+
 def _markers_of(*paragraphs: str) -> list[str | None]:
-    return [a.marker for a in segment(Article.from_paragraphs(paragraphs)).arguments]
+    return [a.marker for a in _read(*paragraphs).arguments]
 
 
-CASES = [
-    Case(
-        "announce_five_has_three_housing",
-        announced=5,
-        markers=['First', 'Second', 'Third'],
-        titles=[
-            'There are not enough builders.',
-            'Interest rates have doubled since the plan was drawn up.',
-            Prefix('The councils that must approve the homes have no say in the '),
-        ],
-        conclusion=None,
-        thesis='The government says it will build a hund',
-    ),
-    Case(
-        "announce_three_has_four_space",
-        announced=3,
-        markers=['First', 'Second', 'Third', 'Fourth'],
-        titles=[
-            'The satellites pay for themselves.',
-            'The agency trains engineers the rest of the economy hires.',
-            'Partnerships abroad depend on reliability.',
-            'The cut would barely dent the deficit.',
-        ],
-        conclusion='For all these reasons, parliam',
-        thesis="The national space agency's budget is up",
-    ),
-    Case(
-        "bullets_daylight_saving",
-        announced=3,
-        markers=['•', '•', '•'],
-        titles=[
-            Prefix('The switch in spring is followed by a measurable rise in hea'),
-            Prefix('The energy savings that justified it a century ago have all '),
-            'Farmers, often cited as its champions, mostly never wanted it in the first place.',
-        ],
-        conclusion='Parliament can end the practic',
-        thesis='Twice a year we move the clocks and twic',
-    ),
-    Case(
-        "first_finally_narrative_trip",
-        announced=None,
-        markers=[],
-        conclusion=None,
-        thesis='Last summer my family tried to travel fr',
-    ),
-    Case(
-        "first_of_all_school_start",
-        announced=4,
-        markers=['First of all', 'Next', 'Another reason', 'Last but not least'],
-        titles=[
-            'The science is settled.',
-            'The grades tell the same story.',
-            'Another reason is safety.',
-            'The objections are about convenience, not children.',
-        ],
-        conclusion='The bottom line is simple: the',
-        thesis='Teenagers are not lazy. They are being a',
-    ),
-    Case(
-        "firstly_sunday_libraries",
-        announced=3,
-        markers=['Firstly', 'Secondly', 'Thirdly'],
-        titles=[
-            'Sunday is when working families are free.',
-            'The cost is smaller than the board admits.',
-            'Other counties have already shown that it works.',
-        ],
-        conclusion='In short, the board has the mo',
-        thesis='The county library board will decide nex',
-    ),
-    Case(
-        "footnotes_drug_pricing",
-        announced=3,
-        markers=['First', 'Second', 'Third'],
-        titles=[
-            'Research budgets are not what prices pay for.',
-            'Other rich countries already negotiate, and new drugs still reach their patients.',
-            'The savings are large enough to matter.',
-        ],
-        conclusion='In sum, negotiation is not a t',
-        thesis='Insulin that costs a few dollars to make',
-    ),
-    Case(
-        "hash_remote_work",
-        announced=4,
-        markers=['#1', '#2', '#3', '#4'],
-        titles=[
-            'Productivity did not collapse.',
-            'Commutes are unpaid work.',
-            'Offices are not where mentoring happens by default.',
-            'Flexibility is cheaper than raises.',
-        ],
-        conclusion='The bottom line is that a mand',
-        thesis='Companies calling their staff back to th',
-    ),
-    Case(
-        "inline_list_zoning",
-        announced=None,
-        markers=['First', 'Second', 'Third'],
-        titles=[
-            Prefix('It does not protect character: the houses being torn down ar'),
-            'It pushes young families out to the suburbs, where they drive back in every day.',
-            "It makes the city's own affordable housing targets impossible to meet.",
-        ],
-        conclusion='Councillors should vote to all',
-        thesis='The council wants to keep single-family ',
-    ),
-    Case(
-        "label_no_cruise_tourism",
-        announced=3,
-        markers=['No. 1:', 'No. 2:', 'No. 3:'],
-        titles=[
-            'The crowds arrive all at once.',
-            'The money leaves with the ship.',
-            'The air gets worse.',
-        ],
-        conclusion='For these reasons, the council',
-        thesis='The harbour authority wants to double th',
-    ),
-    Case(
-        "lone_second_concert_hall",
-        announced=None,
-        markers=[],
-        conclusion=None,
-        thesis='The new concert hall opened last week to',
-    ),
-    Case(
-        "long_farm_subsidies",
-        announced=4,
-        markers=['The first reason', 'The second reason', 'The third reason', 'Finally'],
-        titles=[
-            'The money follows land, not work.',
-            'The scheme rewards the past.',
-            'The environment, which the scheme was supposed to protect.',
-            'The question of who decides.',
-        ],
-        conclusion='To sum up, the scheme pays the',
-        thesis='Farm subsidies cost the country more tha',
-    ),
-    Case(
-        "missing_first_minimum_wage",
-        announced=3,
-        markers=[None, 'Second', 'Finally'],
-        titles=[
-            Prefix('The lowest-paid workers have lost a fifth of their buying po'),
-            'The predicted job losses did not follow the last increase.',
-            'Taxpayers are covering the gap.',
-        ],
-        conclusion='In the end, a raise is not cha',
-        thesis="The state's minimum wage has not risen i",
-    ),
-    Case(
-        "narration_mayor_profile",
-        announced=None,
-        markers=[],
-        conclusion=None,
-        thesis='Mayor Alvarez was first elected in 2011,',
-    ),
-    Case(
-        "noun_markers_four_day_week",
-        announced=3,
-        markers=['The first reason', 'The second reason', 'The third reason'],
-        titles=[
-            'Tired people make expensive errors.',
-            'The second reason is recruitment.',
-            'The budget cycle.',
-        ],
-        conclusion='Ultimately, a trial costs litt',
-        thesis='A four-day working week sounds like a pe',
-    ),
-    Case(
-        "numbered_paren_city_parks",
-        announced=5,
-        markers=['1)', '2)', '3)', '4)', '5)'],
-        titles=[
-            'People want shade more than lawns, and trees planted this year will matter in ten.',
-            "Toilets that are open after six o'clock are not a luxury.",
-            'The playground should be near the café, so parents can sit down.',
-            "Dogs need their own fenced space, or they will take everyone else's.",
-            'Lighting along the path decides whether anyone uses it in winter.',
-        ],
-        conclusion=None,
-        thesis='Our parks department asked residents wha',
-    ),
-    Case(
-        "ordinal_subheadings_olympics",
-        announced=3,
-        markers=['First', 'Second', 'Third'],
-        titles=[
-            'The money',
-            'The people',
-            'The timing',
-        ],
-        conclusion='Taken together, these are not ',
-        thesis='The city is preparing a bid to host the ',
-    ),
-    Case(
-        "paren_rural_broadband",
-        announced=3,
-        markers=['(1)', '(2)', '(3)'],
-        titles=[
-            'Fund the last mile directly instead of paying carriers to promise it.',
-            'Let towns build their own networks where carriers will not.',
-            Prefix('Publish the coverage data street by street, so residents can'),
-        ],
-        conclusion='None of this is new, and none ',
-        thesis="The state's plan for rural broadband has",
-    ),
-    Case(
-        "plain_essay_night_trains",
-        announced=None,
-        markers=[],
-        conclusion='In the end, the night train wi',
-        thesis='There was a time when you could board a ',
-    ),
-    Case(
-        "procedure_sourdough",
-        announced=None,
-        markers=[],
-        conclusion=None,
-        thesis='Bakeries have become luxury shops. A loa',
-    ),
-    Case(
-        "quoted_list_platform",
-        announced=None,
-        markers=[],
-        conclusion=None,
-        thesis='The new party launched its campaign on S',
-    ),
-    Case(
-        "reason_hash_nuclear",
-        announced=3,
-        markers=['Reason #1:', 'Reason #2:', 'Reason #3:'],
-        titles=[
-            'It runs when the wind does not',
-            'The replacement is gas',
-            'The money is already spent',
-        ],
-        conclusion='That is why the province shoul',
-        thesis='The province is about to close its last ',
-    ),
-    Case(
-        "reason_label_vaccination",
-        announced=None,
-        markers=['Reason 1:', 'Reason 2:', 'Reason 3:'],
-        titles=[
-            'Most families cannot take a morning off work to visit a clinic across town.',
-            Prefix("The school nurse already holds every child's records, so not"),
-            'Children vaccinated at school miss less class through illness later in the year.',
-        ],
-        conclusion='The clinic costs little, reach',
-        thesis='Some parents in our district want the sc',
-    ),
-    Case(
-        "roman_numerals_public_broadcaster",
-        announced=None,
-        markers=['I.', 'II.', 'III.'],
-        titles=[
-            'The budget becomes a political lever',
-            'Long-term planning ends',
-            'The public loses its stake',
-        ],
-        conclusion='That is why the reform should ',
-        thesis='The government wants to fund the public ',
-    ),
-    Case(
-        "seedlike_island_ferries",
-        announced=4,
-        markers=['For starters', None, 'The third reason', 'Finally'],
-        titles=[
-            'Its timetables cannot be believed.',
-            'But we do know that the company intends to keep the contract at any price.',
-            'The third reason the operator will not change concerns its contract.',
-            "The operator's view of itself.",
-        ],
-        conclusion='For the service to be reliable',
-        thesis='Put plainly, the island ferry service wi',
-    ),
-    Case(
-        "short_bridge_toll",
-        announced=2,
-        markers=['First', 'Second'],
-        titles=[
-            'It hits commuters who have no other way into the city.',
-            'It will raise far less than the ministry claims once drivers switch to the old road.',
-        ],
-        conclusion=None,
-        thesis='I oppose the new bridge toll for two rea',
-    ),
-    Case(
-        "subheadings_startup_lessons",
-        announced=3,
-        markers=['1.', '2.', '3.'],
-        titles=[
-            'Trust is gone',
-            'Growth is not a business model',
-            'Couriers are not a cost to be minimised',
-        ],
-        conclusion='In the end, the start-up did n',
-        thesis='When the delivery start-up collapsed las',
-    ),
-    Case(
-        "timeline_river",
-        announced=None,
-        markers=[],
-        conclusion='The lesson here is not that ri',
-        thesis='The Marlow River has been declared clean',
-    ),
-    Case(
-        "tiny_no_enumeration",
-        announced=None,
-        markers=[],
-        conclusion=None,
-        thesis='The festival should move back to the par',
-    ),
-    Case(
-        "to_begin_with_football_club",
-        announced=3,
-        markers=['To begin with', 'A second mistake', 'The final mistake'],
-        titles=[
-            'He sold the only midfielder who could keep the ball under pressure.',
-            'The insistence on a high defensive line with slow centre-backs.',
-            'The final mistake was in the dressing room.',
-        ],
-        conclusion='That is why the owners should ',
-        thesis='The club finished the season eleventh, i',
-    ),
-    Case(
-        "two_lessons_flood",
-        announced=2,
-        markers=['The first lesson', 'The second lesson'],
-        titles=[
-            'Warnings only work if people trust them.',
-            'Building on the flood plain has a price, and residents, not developers, pay it.',
-        ],
-        conclusion='None of this required hindsigh',
-        thesis='Three weeks after the river broke its ba',
-    ),
-    Case(
-        "unmarked_middle_plastic_bags",
-        announced=4,
-        markers=['First', None, 'Third', 'Finally'],
-        titles=[
-            'It has worked.',
-            'Worse for the lobby, the promised job losses never came.',
-            'The alternatives the lobby proposes have failed elsewhere.',
-            'The ban is popular.',
-        ],
-        conclusion='That is why the province shoul',
-        thesis="The province's ban on single-use plastic",
-    ),
-]
+def _case(reading: dict[str, Any]) -> Case:
+    titles = [Prefix(t["starts"]) if isinstance(t, dict) else t for t in reading["titles"]]
+    return Case(reading["piece"], reading["announced"], reading["markers"], titles,
+                reading["conclusion"], reading["thesis"])
+
+
+#: The reading of every tidy piece, kept beside the pieces (``corpus/readings.json``; a title
+#: given as ``{"starts": ...}`` is asserted by its beginning).
+CASES = [_case(reading) for reading in
+         json.loads(READINGS.read_text(encoding="utf-8"))["readings"]]
 
 
 def test_every_case_has_its_piece() -> None:
@@ -485,7 +152,7 @@ def test_seed_op_ed(shared_dir: Path) -> None:
 def test_seed_without_its_announcement_still_reads_four(shared_dir: Path) -> None:
     article = _seed_article(shared_dir)
     paragraphs = tuple(p for p in article.paragraphs if not p.startswith("There are four"))
-    piece = segment(Article.from_paragraphs(paragraphs))
+    piece = _read(*paragraphs)
     assert piece.announced_count is None
     assert [a.marker for a in piece.arguments] == ["For starters", None, "The third reason",
                                                    "Finally"]
@@ -583,7 +250,7 @@ def test_two_bare_ordinals_make_a_list() -> None:
     "Last year the council met twice. Next year it will meet once.",
 ])
 def test_narrated_ordinals_are_not_markers(text: str) -> None:
-    piece = segment(Article.from_paragraphs(("A column about the town.", text, text, text)))
+    piece = _read("A column about the town.", text, text, text)
     assert piece.arguments == ()
 
 
@@ -632,15 +299,15 @@ NOT_ARGUMENTS = [
 
 @pytest.mark.parametrize("paragraphs", NOT_ARGUMENTS)
 def test_lists_that_are_not_arguments(paragraphs: tuple[str, ...]) -> None:
-    assert segment(Article.from_paragraphs(paragraphs)).arguments == ()
+    assert _read(*paragraphs).arguments == ()
 
 
 def test_list_lines_inside_one_paragraph_are_split() -> None:
-    piece = segment(Article.from_paragraphs((
+    piece = _read(
         "The tram extension is worth its cost.",
         "There are three reasons:\n• it halves journey times;\n• it serves the hospital;\n"
         "• it frees the buses for the suburbs.",
-    )))
+    )
     assert [a.marker for a in piece.arguments] == ["•", "•", "•"]
     assert piece.arguments[1].title == "It serves the hospital;"
 
@@ -668,7 +335,7 @@ ODD_INPUTS = [
 
 @pytest.mark.parametrize("paragraphs", ODD_INPUTS, ids=range(len(ODD_INPUTS)))
 def test_odd_input_never_raises(paragraphs: tuple[str, ...]) -> None:
-    piece = segment(Article.from_paragraphs(paragraphs))
+    piece = _read(*paragraphs)
     _assert_well_formed(piece)
 
 
@@ -689,7 +356,7 @@ _PARAGRAPHS = st.lists(
 @settings(max_examples=300)
 @given(_PARAGRAPHS)
 def test_generated_pieces_are_always_well_formed(paragraphs: list[str]) -> None:
-    _assert_well_formed(segment(Article.from_paragraphs(paragraphs)))
+    _assert_well_formed(_read(*paragraphs))
 
 
 @pytest.mark.parametrize(("openings", "markers"), [
@@ -707,18 +374,18 @@ def test_generated_pieces_are_always_well_formed(paragraphs: list[str]) -> None:
     (["First, a.", "Second, b.", "And finally, c."], ["First", "Second", "And finally"]),
 ])
 def test_marker_families(openings: list[str], markers: list[str]) -> None:
-    piece = segment(Article.from_paragraphs(("The proposal should be dropped.", *openings)))
+    piece = _read("The proposal should be dropped.", *openings)
     assert [a.marker for a in piece.arguments] == markers
 
 
 def test_numbered_list_with_a_gap_in_ordinals_fills_one_unmarked() -> None:
-    piece = segment(Article.from_paragraphs((
+    piece = _read(
         "The merger should be blocked.",
         "First, prices will rise for shoppers in small towns.",
         "Shoppers in the cities will notice less, at least at first.",
         "Moreover, suppliers will lose their only alternative buyer.",
         "Third, the promised savings have never appeared after earlier mergers.",
-    )))
+    )
     assert [a.marker for a in piece.arguments] == ["First", None, "Third"]
     assert piece.arguments[1].title == "Suppliers will lose their only alternative buyer."
 
@@ -744,12 +411,12 @@ def test_numbers_as_words_count_points() -> None:
 
 
 def test_a_lone_secondly_after_announced_reasons_finds_its_first() -> None:
-    piece = segment(Article.from_paragraphs((
+    piece = _read(
         "The attacks on the depot will go on.",
         "They will go on for a range of reasons. Anger at the closures runs deep in the "
         "valley, and nobody on the council has tried to answer it.",
         "Secondly, the drivers' union has nothing to lose by striking again this winter.",
-    )))
+    )
     assert [a.marker for a in piece.arguments] == [None, "Secondly"]
     assert piece.arguments[0].text.startswith("Anger at the closures")
 
@@ -786,12 +453,12 @@ def test_subheadings_of_one_shape_are_the_points() -> None:
 
 
 def test_explain_says_what_was_weighed_and_why() -> None:
-    piece = segment(Article.from_paragraphs((
+    piece = _read(
         "The levy is a mistake, for three reasons.",
         "First, it falls on the wrong people.",
         "Second, it raises too little to matter.",
         "Third, it will cost more to collect than it brings in.",
-    )), explain=True)
+        explain=True)
     assert piece.explanation[0].startswith("ord series of 3")
     assert "chosen" in piece.explanation[0]
     assert any("announced 3, found 3" in line for line in piece.explanation)
@@ -799,7 +466,7 @@ def test_explain_says_what_was_weighed_and_why() -> None:
 
 
 def test_an_argument_under_its_crosshead_starts_at_the_crosshead() -> None:
-    piece = segment(Article.from_paragraphs((
+    piece = _read(
         "The new transit authority has had a difficult first year, and for three reasons.",
         "First, its budget was set before fuel prices doubled, and nobody has revisited it "
         "since the spring.",
@@ -807,7 +474,7 @@ def test_an_argument_under_its_crosshead_starts_at_the_crosshead() -> None:
         "Second, the authority stopped publishing its punctuality figures in March, which "
         "riders noticed at once.",
         "Third, the board meets in private, and its minutes appear months after the fact.",
-    )))
+    )
     assert [a.marker for a in piece.arguments] == ["First", "Second", "Third"]
     assert piece.arguments[1].text.startswith("Lost trust.\n\nSecond, the authority")
     assert piece.arguments[1].title == "Lost trust."

@@ -20,7 +20,7 @@ from bot.debate import (
 )
 from bot.debate.errors import EmptyText
 from bot.store import Award, Store
-from tests.debate.helpers import ALICE, BOB, CAROL, DAVE, FORTY, GUILD, T0, make_world
+from tests.debate.helpers import ALICE, BOB, CAROL, DAVE, FORTY, GUILD, T0, World
 
 #: A reason of 50 characters, the default minimum.
 REASON = "The rent data from three cities convinced me here."
@@ -28,8 +28,7 @@ assert len(REASON) == 50
 BOT = 999
 
 
-async def test_changed_my_mind_once_and_not_on_ones_own(store: Store) -> None:
-    world = await make_world(store)
+async def test_changed_my_mind_once_and_not_on_ones_own(store: Store, world: World) -> None:
     service = world.service
     counter = await service.add_counter(world.arguments[0].id, ALICE, FORTY)
 
@@ -53,8 +52,7 @@ async def test_changed_my_mind_once_and_not_on_ones_own(store: Store) -> None:
     assert await store.count_awards(counter.id) == 1
 
 
-async def test_an_explanation_is_required(store: Store) -> None:
-    world = await make_world(store)
+async def test_an_explanation_is_required(store: Store, world: World) -> None:
     service = world.service
     counter = await service.add_counter(world.arguments[0].id, ALICE, FORTY)
 
@@ -82,8 +80,7 @@ async def test_an_explanation_is_required(store: Store) -> None:
     assert (await service.changed_my_mind(CAROL, counter.id, "y" * 300)).reason == "y" * 300
 
 
-async def test_not_to_the_bot_and_not_on_closed_targets(store: Store) -> None:
-    world = await make_world(store)
+async def test_not_to_the_bot_and_not_on_closed_targets(world: World) -> None:
     service = world.service
     counter = await service.add_counter(world.arguments[0].id, ALICE, FORTY)
     by_bot = await service.add_counter(world.arguments[1].id, BOT, FORTY)
@@ -100,8 +97,7 @@ async def test_not_to_the_bot_and_not_on_closed_targets(store: Store) -> None:
         "This counterargument was withdrawn by its author, so it can't take awards any more.")
 
 
-async def test_the_giver_withdraws_within_a_day(store: Store) -> None:
-    world = await make_world(store)
+async def test_the_giver_withdraws_within_a_day(store: Store, world: World) -> None:
     service = world.service
     counter = await service.add_counter(world.arguments[0].id, ALICE, FORTY)
     with pytest.raises(NoAward):
@@ -130,8 +126,7 @@ async def test_the_giver_withdraws_within_a_day(store: Store) -> None:
     assert len(await store.list_awards(contribution_id=counter.id)) == 2
 
 
-async def test_a_moderator_revokes_with_a_reason(store: Store) -> None:
-    world = await make_world(store)
+async def test_a_moderator_revokes_with_a_reason(store: Store, world: World) -> None:
     service = world.service
     counter = await service.add_counter(world.arguments[0].id, ALICE, FORTY)
     award = await service.changed_my_mind(BOB, counter.id, REASON)

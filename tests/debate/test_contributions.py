@@ -16,11 +16,10 @@ from bot.debate import (
     Withdrawn,
 )
 from bot.store import Store, VoteTarget
-from tests.debate.helpers import ALICE, BOB, CAROL, DAVE, FORTY, GUILD, T0, make_world, text
+from tests.debate.helpers import ALICE, BOB, CAROL, DAVE, FORTY, GUILD, T0, World, make_world, text
 
 
-async def test_counter_length_rules_with_exact_messages(store: Store) -> None:
-    world = await make_world(store)
+async def test_counter_length_rules_with_exact_messages(store: Store, world: World) -> None:
     argument_id = world.arguments[0].id
     add = world.service.add_counter
 
@@ -65,8 +64,7 @@ async def test_counter_length_rules_with_exact_messages(store: Store) -> None:
     assert shortest.guild_id == GUILD and shortest.argument_id == argument_id
 
 
-async def test_stored_text_is_the_same_on_every_backend(store: Store) -> None:
-    world = await make_world(store)
+async def test_stored_text_is_the_same_on_every_backend(store: Store, world: World) -> None:
     # PostgreSQL can't store NUL; control characters are dropped, tabs and newlines kept.
     body = "Line one of the reply\x00 goes here,\r\nand\tline two\x07 finishes it."
     counter = await world.service.add_counter(world.arguments[0].id, ALICE, body)
@@ -74,8 +72,7 @@ async def test_stored_text_is_the_same_on_every_backend(store: Store) -> None:
     assert (await store.get_contribution(counter.id)) == counter
 
 
-async def test_guild_minimum_overrides_the_bot_wide_one(store: Store) -> None:
-    world = await make_world(store)
+async def test_guild_minimum_overrides_the_bot_wide_one(store: Store, world: World) -> None:
     assert (await world.service.rules_for(GUILD)).min_length == 40
     await store.update_guild_settings(GUILD, min_counter_length=10)
     assert await world.service.rules_for(GUILD) == DebateRules(min_length=10)
@@ -89,8 +86,7 @@ async def test_guild_minimum_overrides_the_bot_wide_one(store: Store) -> None:
     assert (await world.service.rules_for(GUILD + 1)).min_length == 40
 
 
-async def test_rebuttal_chain_is_stored_as_a_tree(store: Store) -> None:
-    world = await make_world(store)
+async def test_rebuttal_chain_is_stored_as_a_tree(store: Store, world: World) -> None:
     service, argument_id = world.service, world.arguments[0].id
 
     counter = await service.add_counter(argument_id, ALICE, FORTY)
@@ -115,8 +111,7 @@ async def test_rebuttal_chain_is_stored_as_a_tree(store: Store) -> None:
     assert third.created_at == T0.replace(minute=3)
 
 
-async def test_rebuttal_refusals(store: Store) -> None:
-    world = await make_world(store)
+async def test_rebuttal_refusals(store: Store, world: World) -> None:
     service = world.service
     counter = await service.add_counter(world.arguments[0].id, ALICE, FORTY)
 
@@ -169,8 +164,7 @@ async def test_depth_limit(store: Store) -> None:
     assert DebateRules().max_depth == 10
 
 
-async def test_counter_inside_an_argument_thread(store: Store) -> None:
-    world = await make_world(store)
+async def test_counter_inside_an_argument_thread(store: Store, world: World) -> None:
     argument = await store.record_argument_thread(world.arguments[1].id, 777_000)
 
     context = await world.service.thread_context(777_000)
@@ -190,8 +184,7 @@ async def test_counter_inside_an_argument_thread(store: Store) -> None:
     assert refused.value.user_message.startswith("Use /rebut inside an argument's thread.")
 
 
-async def test_contribution_for_message_and_open_target(store: Store) -> None:
-    world = await make_world(store)
+async def test_contribution_for_message_and_open_target(store: Store, world: World) -> None:
     counter = await world.service.add_counter(world.arguments[0].id, ALICE, FORTY)
     posted = await store.record_contribution_message(counter.id, 888_000)
     assert await world.service.contribution_for_message(888_000) == posted

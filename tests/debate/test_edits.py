@@ -15,11 +15,10 @@ from bot.debate import (
     Withdrawn,
 )
 from bot.store import AGREE, Store, Tally, VoteTarget
-from tests.debate.helpers import ALICE, BOB, CAROL, FORTY, T0, make_world, text
+from tests.debate.helpers import ALICE, BOB, CAROL, FORTY, T0, World, make_world, text
 
 
-async def test_edit_within_the_window_keeps_history(store: Store) -> None:
-    world = await make_world(store)
+async def test_edit_within_the_window_keeps_history(store: Store, world: World) -> None:
     counter = await world.service.add_counter(world.arguments[0].id, ALICE, FORTY)
 
     world.clock.advance(minutes=5)
@@ -39,8 +38,7 @@ async def test_edit_within_the_window_keeps_history(store: Store) -> None:
     assert await store.get_contribution(counter.id) == second
 
 
-async def test_edit_after_the_window_or_by_others_is_refused(store: Store) -> None:
-    world = await make_world(store)
+async def test_edit_after_the_window_or_by_others_is_refused(store: Store, world: World) -> None:
     counter = await world.service.add_counter(world.arguments[0].id, ALICE, FORTY)
     world.clock.advance(minutes=3)
     rebuttal = await world.service.add_rebuttal(counter.id, BOB, text(60))
@@ -77,8 +75,8 @@ async def test_edit_after_the_window_or_by_others_is_refused(store: Store) -> No
     assert (await store.get_contribution(counter.id)) == counter
 
 
-async def test_withdraw_keeps_rebuttals_and_closes_the_contribution(store: Store) -> None:
-    world = await make_world(store)
+async def test_withdraw_keeps_rebuttals_and_closes_the_contribution(
+        store: Store, world: World) -> None:
     service = world.service
     counter = await service.add_counter(world.arguments[0].id, ALICE, FORTY)
     rebuttal = await service.add_rebuttal(counter.id, BOB, text(50))

@@ -10,7 +10,7 @@ import pytest
 from bot.debate import GateClosed
 from bot.store import MemberFacts, Store, Tally, VoteTarget
 from bot.store.records import DISCORD_EPOCH_MS
-from tests.debate.helpers import FORTY, GUILD, T0, make_world
+from tests.debate.helpers import FORTY, GUILD, T0, World
 
 REASON = "The rent data from three cities convinced me here."
 
@@ -21,8 +21,7 @@ def facts(account_days: float, joined_days: float, n: int = 0) -> MemberFacts:
     return MemberFacts(member_id, T0 - timedelta(days=joined_days))
 
 
-async def test_every_action_is_gated(store: Store) -> None:
-    world = await make_world(store)
+async def test_every_action_is_gated(store: Store, world: World) -> None:
     service = world.service
     old, new = facts(400, 100, 1), facts(2, 1, 2)
     argument = world.arguments[0].id
@@ -53,8 +52,7 @@ async def test_every_action_is_gated(store: Store) -> None:
     assert await store.tally(target) == Tally(1, 1)
 
 
-async def test_the_counter_rate(store: Store) -> None:
-    world = await make_world(store)
+async def test_the_counter_rate(store: Store, world: World) -> None:
     service = world.service
     member = facts(400, 100)
     await store.update_guild_settings(GUILD, gate_counter_rate=2)
@@ -68,8 +66,7 @@ async def test_the_counter_rate(store: Store) -> None:
     await service.add_counter(world.arguments[1].id, member.member_id, FORTY, facts=member)
 
 
-async def test_gates_are_kept_briefly_and_forgotten_on_change(store: Store) -> None:
-    world = await make_world(store)
+async def test_gates_are_kept_briefly_and_forgotten_on_change(store: Store, world: World) -> None:
     service = world.service
     assert (await service.gates_for(GUILD)).off
     await store.update_guild_settings(GUILD, gate_counter_rate=3)

@@ -6,7 +6,15 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.debate.gates import ALLOWED, Gates, Refusal, check, discord_time, established
+from bot.debate.gates import (
+    ALLOWED,
+    GateAction,
+    Gates,
+    Refusal,
+    check,
+    discord_time,
+    established,
+)
 from bot.store import GuildSettings, MemberFacts
 from bot.store.records import DISCORD_EPOCH_MS, snowflake_time
 
@@ -19,6 +27,16 @@ def member_created(at: datetime, *, joined: datetime | None = None,
     """A member whose account (its id, a snowflake) was made at ``at``."""
     snowflake = (int(at.timestamp() * 1000) - DISCORD_EPOCH_MS) << 22
     return MemberFacts(snowflake, joined, roles)
+
+
+def refusal(gates: Gates, facts: MemberFacts, action: GateAction, rule: str,
+            qualifies_at: datetime | None, recent: list[datetime] | None = None) -> str:
+    """The message of the refusal ``check`` gives at ``NOW``, asserted to name ``rule`` and to
+    say the member qualifies at ``qualifies_at`` (None: it cannot say when)."""
+    decision = check(gates, facts, action, NOW, recent=recent or [])
+    assert isinstance(decision, Refusal)
+    assert (decision.rule, decision.qualifies_at) == (rule, qualifies_at)
+    return decision.message
 
 
 def unix(moment: datetime) -> int:
@@ -42,11 +60,8 @@ def test_snowflake_time_is_the_accounts_creation() -> None:
 def test_account_too_new_names_the_rule_and_when() -> None:
     gates = Gates(account_age=timedelta(days=7))
     facts = member_created(NOW - timedelta(days=2), joined=NOW - timedelta(days=1))
-    decision = check(gates, facts, "vote", NOW)
-    assert isinstance(decision, Refusal)
     ready = NOW + timedelta(days=5)
-    assert (decision.rule, decision.qualifies_at) == ("account_age", ready)
-    assert decision.message == (
+    assert refusal(gates, facts, "vote", "account_age", ready) == (
         "You can't vote here yet: this server counts only Discord accounts at least 7 days "
         f"old, and yours is 2 days. You'll qualify <t:{unix(ready)}:R> "
         f"(<t:{unix(ready)}:f>).")
@@ -57,11 +72,8 @@ def test_account_too_new_names_the_rule_and_when() -> None:
 def test_joined_too_recently() -> None:
     gates = Gates(account_age=timedelta(days=7), membership=timedelta(hours=24))
     facts = member_created(NOW - timedelta(days=400), joined=NOW - timedelta(hours=3))
-    decision = check(gates, facts, "counter", NOW)
-    assert isinstance(decision, Refusal)
     ready = NOW + timedelta(hours=21)
-    assert (decision.rule, decision.qualifies_at) == ("membership", ready)
-    assert decision.message == (
+    assert refusal(gates, facts, "counter", "membership", ready) == (
         "You can't post counterarguments or rebuttals here yet: this server counts only "
         "members who joined at least 24 hours ago, and you joined 3 hours ago. You'll qualify "
         f"{discord_time(ready)}.")
@@ -73,10 +85,7 @@ def test_missing_role_cannot_say_when() -> None:
     gates = Gates(role_id=ROLE)
     facts = member_created(NOW - timedelta(days=400), joined=NOW - timedelta(days=40),
                            roles=frozenset({1, 2}))
-    decision = check(gates, facts, "award", NOW)
-    assert isinstance(decision, Refusal)
-    assert (decision.rule, decision.qualifies_at) == ("role", None)
-    assert decision.message == (
+    assert refusal(gates, facts, "award", "role", None) == (
         "You can't credit a point with changing your mind here yet: this server counts only "
         f"members with the <@&{ROLE}> role. You'll qualify once the server's moderators give "
         "it to you; ask them how.")
@@ -88,11 +97,8 @@ def test_counter_rate_counts_the_last_hour_and_says_when_one_leaves_it() -> None
     gates = Gates(counter_rate=3)
     facts = member_created(NOW - timedelta(days=400), joined=NOW - timedelta(days=40))
     posts = [NOW - timedelta(minutes=m) for m in (70, 50, 20, 5)]  # the first is too old
-    decision = check(gates, facts, "counter", NOW, recent=posts)
-    assert isinstance(decision, Refusal)
     ready = NOW - timedelta(minutes=50) + timedelta(hours=1)
-    assert (decision.rule, decision.qualifies_at) == ("counter_rate", ready)
-    assert decision.message == (
+    assert refusal(gates, facts, "counter", "counter_rate", ready, recent=posts) == (
         "You've posted 3 counterarguments and rebuttals in the last hour; this server allows "
         f"3 per member per hour. You can post again {discord_time(ready)}.")
     assert check(gates, facts, "counter", ready, recent=posts) is ALLOWED

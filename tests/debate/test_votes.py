@@ -11,11 +11,10 @@ import pytest
 
 from bot.debate import DebateService, UnknownTarget, VoteResult, Withdrawn
 from bot.store import AGREE, DISAGREE, Store, Tally, VoteTarget
-from tests.debate.helpers import ALICE, BOB, CAROL, FORTY, make_world
+from tests.debate.helpers import ALICE, BOB, CAROL, FORTY, World, make_world
 
 
-async def test_cast_switch_withdraw_with_exact_tallies(store: Store) -> None:
-    world = await make_world(store)
+async def test_cast_switch_withdraw_with_exact_tallies(store: Store, world: World) -> None:
     target = VoteTarget.argument(world.arguments[0].id)
     vote = world.service.vote
 
@@ -39,8 +38,7 @@ async def test_cast_switch_withdraw_with_exact_tallies(store: Store) -> None:
     assert await store.tally(VoteTarget.argument(world.arguments[1].id)) == Tally(0, 0)
 
 
-async def test_votes_on_contributions(store: Store) -> None:
-    world = await make_world(store)
+async def test_votes_on_contributions(store: Store, world: World) -> None:
     counter = await world.service.add_counter(world.arguments[0].id, ALICE, FORTY)
     target = VoteTarget.contribution(counter.id)
     assert await world.service.vote(target, BOB, AGREE) == VoteResult(target, "cast", AGREE,
@@ -87,8 +85,8 @@ async def test_concurrent_clicks_from_one_member_make_at_most_one_vote(
     assert await store.tally(target) == Tally(len(bystanders) + (clicks % 2), 0)
 
 
-async def test_votes_on_unknown_or_withdrawn_targets_are_refused(store: Store) -> None:
-    world = await make_world(store)
+async def test_votes_on_unknown_or_withdrawn_targets_are_refused(
+        store: Store, world: World) -> None:
     service = world.service
 
     with pytest.raises(UnknownTarget) as refused:

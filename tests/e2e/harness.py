@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from bot import sandbox
 from bot.client import CounterpointBot
@@ -19,8 +20,8 @@ from bot.emulator import (
     Message,
     Thread,
 )
-from bot.store import PieceRecord, open_store
-from tests.feedsite import FeedSite
+from bot.store import ArgumentRecord, PieceRecord, Store, open_store
+from tests.feedsite import SAMPLES, FeedSite
 
 
 class RunningBot(sandbox.RunningBot[CounterpointBot]):
@@ -155,3 +156,66 @@ def reply_text(record: InteractionRecord) -> str:
         texts.append(record.callback_data["content"])
     texts += [m.content or "" for m in record.followups if m.id != record.original_message_id]
     return "\n".join(t for t in texts if t)
+
+
+@dataclass
+class Posted:
+    """One argument of a posted piece: its thread, its opening message and its record."""
+
+    thread: Thread
+    opening: Message
+    argument: ArgumentRecord
+
+
+async def post_arguments(world: World, store: Store, name: str,
+                         sample: str = "city_bike_lanes.txt") -> list[Posted]:
+    """``/piece post`` of a sample piece (served as ``name``) in #general, as a moderator;
+    its arguments in order, each with its thread and opening."""
+    url = world.server.add(name, (SAMPLES / sample).read_text())
+    record = await world.post(url, world.general)
+    assert reply_text(record).startswith("Posted in"), reply_text(record)
+    piece = await store.get_piece_by_url(world.guild.id, world.general.id, url)
+    assert piece is not None
+    threads = {t.id: t for t in world.emu.threads(world.general)}
+    result = []
+    for argument in await store.list_arguments(piece.id):
+        assert argument.thread_id is not None
+        thread = threads[argument.thread_id]
+        result.append(Posted(thread, world.openings(thread)[-1], argument))
+    return result
+
+
+def _buttons(message: Message) -> list[dict[str, Any]]:
+    """The message's buttons in order, however deep in its rows."""
+    found: list[dict[str, Any]] = []
+
+    def walk(items: list[dict[str, Any]]) -> None:
+        for item in items:
+            if item.get("type") == 2:
+                found.append(item)
+            walk(item.get("components", []))
+
+    walk(message.components)
+    return found
+
+
+def labels(message: Message) -> list[str]:
+    """The labels of the message's buttons, in order."""
+    return [item.get("label", "") for item in _buttons(message)]
+
+
+def buttons(message: Message) -> dict[str, str]:
+    """label → custom id of the message's buttons."""
+    return {item.get("label", ""): item.get("custom_id", "") for item in _buttons(message)}
+
+
+async def shows(world: World, message: Message, expected: list[str]) -> None:
+    """Waits until the message's buttons read ``expected``."""
+    await world.emu.wait_for(lambda: labels(message) == expected, 10)
+
+
+def ephemeral(record: InteractionRecord) -> bool:
+    """The interaction's answer is seen only by the member (flag 64 on the callback or on the
+    original response)."""
+    flags = int((record.callback_data or {}).get("flags") or 0)
+    return bool(flags & 64) or bool(record.original is not None and record.original.ephemeral)

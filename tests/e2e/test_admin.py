@@ -52,7 +52,7 @@ async def last_log(store: Store, world: World) -> tuple[str, str | None, str | N
 
 
 async def test_config_is_hidden_from_non_moderators_by_default(world: World) -> None:
-    [command] = [c for c in world.emu.state.global_commands if c["name"] == "config"]
+    [command] = [c for c in world.emu.state.acting.global_commands if c["name"] == "config"]
     assert int(command["default_member_permissions"]) == MANAGE_GUILD
     assert command.get("dm_permission") is False or command.get("contexts") == [0]
     names = {o["name"] for o in command["options"]}

@@ -116,7 +116,7 @@ async def test_every_command_option_and_choice_is_within_discords_limits(world: 
 
 
 async def test_the_emulator_holds_exactly_what_the_bot_uploaded(world: World) -> None:
-    registered = {(c["name"], c["type"]): c for c in world.emu.state.global_commands}
+    registered = {(c["name"], c["type"]): c for c in world.emu.state.acting.global_commands}
     for command in uploaded(world):
         held = registered[command["name"], command.get("type", CHAT_INPUT)]
         assert held["description"] == command.get("description", "")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import html
 import threading
-from dataclasses import dataclass
 from typing import Any
 
 import discord
@@ -14,10 +13,17 @@ import pytest_asyncio
 
 from bot import pipeline
 from bot.emulator import InteractionRecord, Member, Message, Thread
-from bot.store import ArgumentRecord, Store, VoteTarget
+from bot.store import Store, VoteTarget
 from cogs.utils.controls import argument_view, contribution_view
-from tests.e2e.harness import World, reply_text
-from tests.feedsite import SAMPLES
+from tests.e2e.harness import (
+    Posted,
+    World,
+    ephemeral,
+    labels,
+    post_arguments,
+    reply_text,
+    shows,
+)
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -27,42 +33,12 @@ REBUTTAL = ("The council's own survey counted both streets, and the combined tak
             "rose by six per cent in the year the lane opened.")
 
 
-@dataclass
-class Posted:
-    thread: Thread
-    opening: Message
-    argument: ArgumentRecord
-
-
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def posted(world: World, store: Store) -> list[Posted]:
-    url = world.server.add("bikes.txt", (SAMPLES / "city_bike_lanes.txt").read_text())
-    record = await world.post(url, world.general)
-    assert reply_text(record).startswith("Posted in"), reply_text(record)
-    piece = await store.get_piece_by_url(world.guild.id, world.general.id, url)
-    assert piece is not None
-    threads = {t.id: t for t in world.emu.threads(world.general)}
-    result = []
-    for argument in await store.list_arguments(piece.id):
-        thread = threads[argument.thread_id]  # type: ignore[index]
-        result.append(Posted(thread, world.openings(thread)[-1], argument))
-    return result
+    return await post_arguments(world, store, "bikes.txt")
 
 
 CREDIT = "The cross-street figures did it: fewer crashes wherever the lanes went in."
-
-
-def labels(message: Message) -> list[str]:
-    found: list[str] = []
-
-    def walk(items: list[dict[str, Any]]) -> None:
-        for item in items:
-            if item.get("type") == 2:
-                found.append(item.get("label", ""))
-            walk(item.get("components", []))
-
-    walk(message.components)
-    return found
 
 
 async def click(world: World, member: Member, message: Message, custom_id: str) -> str:
@@ -71,15 +47,6 @@ async def click(world: World, member: Member, message: Message, custom_id: str) 
     await record.wait_for(lambda r: bool(reply_text(r)) or r.callback_type == 9, 10)
     assert record.callback_type == 9 or ephemeral(record)
     return reply_text(record)
-
-
-def ephemeral(record: InteractionRecord) -> bool:
-    flags = int((record.callback_data or {}).get("flags") or 0)
-    return bool(flags & 64) or bool(record.original is not None and record.original.ephemeral)
-
-
-async def shows(world: World, message: Message, expected: list[str]) -> None:
-    await world.emu.wait_for(lambda: labels(message) == expected, 10)
 
 
 async def test_agree_switch_withdraw_with_tallies_following(

@@ -5,8 +5,10 @@ withdrawable for a day and revocable by a moderator."""
 
 from __future__ import annotations
 
+import contextlib
 import math
 import time
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -15,10 +17,9 @@ import pytest
 import pytest_asyncio
 
 from bot.emulator import InteractionRecord, Member, Message, Role, Thread
-from bot.store import ArgumentRecord, Store, Tally, VoteTarget
+from bot.store import Store, Tally, VoteTarget
 from bot.store.records import snowflake_time
-from tests.e2e.harness import World, reply_text
-from tests.feedsite import SAMPLES
+from tests.e2e.harness import Posted, World, post_arguments, reply_text, shows
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -26,13 +27,6 @@ DAY = 86_400.0
 COUNTER = ("Protected lanes shift trade between streets rather than create it: the takings "
            "on Harbour Street rose while the next street's fell by as much.")
 CREDIT = "The cross-street figures did it: fewer crashes wherever the lanes went in."
-
-
-@dataclass
-class Posted:
-    thread: Thread
-    opening: Message
-    argument: ArgumentRecord
 
 
 @dataclass
@@ -62,38 +56,10 @@ async def people(world: World) -> People:
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def posted(world: World, store: Store) -> list[Posted]:
-    url = world.server.add("bikes.txt", (SAMPLES / "city_bike_lanes.txt").read_text())
-    record = await world.post(url, world.general)
-    assert reply_text(record).startswith("Posted in"), reply_text(record)
-    piece = await store.get_piece_by_url(world.guild.id, world.general.id, url)
-    assert piece is not None
-    threads = {t.id: t for t in world.emu.threads(world.general)}
-    result = []
-    for argument in await store.list_arguments(piece.id):
-        assert argument.thread_id is not None
-        thread = threads[argument.thread_id]
-        result.append(Posted(thread, world.openings(thread)[-1], argument))
-    return result
+    return await post_arguments(world, store, "bikes.txt")
 
 
 # --- helpers --------------------------------------------------------------------------------
-
-
-def labels(message: Message) -> list[str]:
-    found: list[str] = []
-
-    def walk(items: list[dict[str, Any]]) -> None:
-        for item in items:
-            if item.get("type") == 2:
-                found.append(item.get("label", ""))
-            walk(item.get("components", []))
-
-    walk(message.components)
-    return found
-
-
-async def shows(world: World, message: Message, expected: list[str]) -> None:
-    await world.emu.wait_for(lambda: labels(message) == expected, 10)
 
 
 async def answered(record: InteractionRecord) -> InteractionRecord:
@@ -132,6 +98,17 @@ async def gate(world: World, name: str, **options: Any) -> None:
     assert text.startswith("Gates for this server now"), text
 
 
+@contextlib.asynccontextmanager
+async def gated(world: World, name: str, **options: Any) -> AsyncIterator[None]:
+    """The gate ``name`` set with ``options`` for the block, and lifted after it, however the
+    block ends (its numbers back to 0, its role cleared)."""
+    await gate(world, name, **options)
+    try:
+        yield
+    finally:
+        await gate(world, name, **{k: 0 for k, v in options.items() if isinstance(v, int)})
+
+
 def when(moment_ts: float) -> str:
     return f"<t:{math.ceil(moment_ts)}:R>"
 
@@ -143,8 +120,7 @@ async def test_account_too_new(world: World, posted: list[Posted], people: Peopl
                                store: Store) -> None:
     first = posted[0]
     agree = f"cp:v:a:{first.argument.id}:+"
-    await gate(world, "account-age", days=7)
-    try:
+    async with gated(world, "account-age", days=7):
         refused = await click(world, people.newbie, first.opening, agree)
         qualifies = (snowflake_time(people.newbie.id) + timedelta(days=7)).timestamp()
         assert refused == (
@@ -158,14 +134,11 @@ async def test_account_too_new(world: World, posted: list[Posted], people: Peopl
             world, people.newbie, first.opening, f"cp:c:a:{first.argument.id}")
         assert (await click(world, people.veteran, first.opening, agree)).startswith(
             "You agree.")
-    finally:
-        await gate(world, "account-age", days=0)
 
 
 async def test_joined_too_recently(world: World, posted: list[Posted], people: People) -> None:
     first = posted[0]
-    await gate(world, "time-in-server", hours=24)
-    try:
+    async with gated(world, "time-in-server", hours=24):
         refused = await click(world, people.joiner, first.opening,
                               f"cp:c:a:{first.argument.id}")
         qualifies = people.joiner.joined_at + DAY
@@ -179,15 +152,12 @@ async def test_joined_too_recently(world: World, posted: list[Posted], people: P
         assert "joined at least 24 hours ago" in reply_text(await answered(record))
         assert (await click(world, people.veteran, first.opening,
                             f"cp:v:a:{first.argument.id}:-")).startswith("You now disagree.")
-    finally:
-        await gate(world, "time-in-server", hours=0)
 
 
 async def test_missing_role(world: World, posted: list[Posted], people: People) -> None:
     second = posted[1]
     agree = f"cp:v:a:{second.argument.id}:+"
-    await gate(world, "role", role=people.verified)
-    try:
+    async with gated(world, "role", role=people.verified):
         refused = await click(world, people.veteran, second.opening, agree)
         assert refused == (
             "You can't vote here yet: this server counts only members with the "
@@ -195,8 +165,6 @@ async def test_missing_role(world: World, posted: list[Posted], people: People) 
             "it to you; ask them how.")
         assert (await click(world, people.elder, second.opening, agree)).startswith(
             "You agree.")
-    finally:
-        await gate(world, "role")
     # Cleared: the same click counts.
     assert (await click(world, people.veteran, second.opening, agree)).startswith("You agree.")
 
@@ -205,8 +173,7 @@ async def test_counter_rate(world: World, posted: list[Posted], people: People,
                             store: Store) -> None:
     third = posted[2]
     counter = f"cp:c:a:{third.argument.id}"
-    await gate(world, "counter-rate", per_hour=1)
-    try:
+    async with gated(world, "counter-rate", per_hour=1):
         await open_form(world, people.elder, third.opening, counter)
         assert (await submit(world, people.elder, third.thread, counter, COUNTER)).startswith(
             "Your counterargument is posted")
@@ -220,21 +187,16 @@ async def test_counter_rate(world: World, posted: list[Posted], people: People,
             f"(<t:{math.ceil(qualifies)}:f>).")
         # Others are not held back by the elder's posts.
         await open_form(world, people.veteran, third.opening, counter)
-    finally:
-        await gate(world, "counter-rate", per_hour=0)
 
 
 async def test_established_tally_beside_the_full_one(
         world: World, posted: list[Posted], people: People) -> None:
     second = posted[1]  # the elder and the veteran agree with it (test_missing_role)
     agree = f"cp:v:a:{second.argument.id}:+"
-    await gate(world, "established", days=30)
-    try:
+    async with gated(world, "established", days=30):
         await click(world, people.newbie, second.opening, agree)
         await shows(world, second.opening, ["Agree · 3 (2 established)", "Disagree · 0",
                                             "Counter"])
-    finally:
-        await gate(world, "established", days=0)
     # Off, the two tallies are one: the next refresh shows the full one alone.
     await click(world, people.joiner, second.opening, agree)
     await shows(world, second.opening, ["Agree · 4", "Disagree · 0", "Counter"])
@@ -248,15 +210,12 @@ async def test_a_setting_change_keeps_every_vote(
     await click(world, people.veteran, third.opening, f"cp:v:a:{third.argument.id}:+")
     await shows(world, third.opening, ["Agree · 1", "Disagree · 1", "Counter"])
 
-    await gate(world, "account-age", days=7)
-    try:
+    async with gated(world, "account-age", days=7):
         # The newbie's vote no longer counts, and this week's buttons say so at once.
         assert await store.tally(target) == Tally(1, 0)
         await shows(world, third.opening, ["Agree · 1", "Disagree · 0", "Counter"])
         await click(world, people.elder, third.opening, f"cp:v:a:{third.argument.id}:+")
         await shows(world, third.opening, ["Agree · 2", "Disagree · 0", "Counter"])
-    finally:
-        await gate(world, "account-age", days=0)
     # Lifted: the newbie's vote was kept all along.
     assert await store.tally(target) == Tally(2, 1)
     assert await store.get_vote(target, people.newbie.id) == -1

@@ -13,7 +13,7 @@ import pytest_asyncio
 
 from bot.emulator import InteractionRecord, Member, Message, Thread
 from bot.store import ArgumentRecord, Contribution, Store, Tally, VoteTarget
-from tests.e2e.harness import World, reply_text
+from tests.e2e.harness import World, buttons, labels, post_arguments, reply_text
 from tests.feedsite import SAMPLES, Item
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -37,33 +37,6 @@ class Debate:
     def message(self, world: World, contribution: Contribution) -> Message:
         assert contribution.message_id is not None
         return world.emu.message(contribution.message_id)
-
-
-def labels(message: Message) -> list[str]:
-    found: list[str] = []
-
-    def walk(items: list[dict[str, Any]]) -> None:
-        for item in items:
-            if item.get("type") == 2:
-                found.append(item.get("label", ""))
-            walk(item.get("components", []))
-
-    walk(message.components)
-    return found
-
-
-def buttons(message: Message) -> dict[str, str]:
-    """label → custom id of the message's buttons."""
-    found: dict[str, str] = {}
-
-    def walk(items: list[dict[str, Any]]) -> None:
-        for item in items:
-            if item.get("type") == 2:
-                found[item.get("label", "")] = item.get("custom_id", "")
-            walk(item.get("components", []))
-
-    walk(message.components)
-    return found
 
 
 async def answered(record: InteractionRecord, text: str = "") -> str:
@@ -95,13 +68,8 @@ def link(world: World, thread: Thread, message_id: int) -> str:
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def debate(world: World, store: Store) -> Debate:
-    url = world.server.add("moderation.txt", (SAMPLES / "city_bike_lanes.txt").read_text())
-    assert reply_text(await world.post(url, world.general)).startswith("Posted in")
-    piece = await store.get_piece_by_url(world.guild.id, world.general.id, url)
-    assert piece is not None
-    argument = (await store.list_arguments(piece.id))[0]
-    thread = next(t for t in world.emu.threads(world.general) if t.id == argument.thread_id)
-    opening = world.openings(thread)[-1]
+    first = (await post_arguments(world, store, "moderation.txt"))[0]
+    argument, thread, opening = first.argument, first.thread, first.opening
     await slash(world, world.bob, thread, "counter", {"text": COUNTER}, expect="posted")
     (counter,) = await store.list_contributions(argument.id)
     assert counter.message_id is not None
@@ -116,7 +84,7 @@ async def debate(world: World, store: Store) -> Debate:
         await click(world, member, counter_message, f"cp:v:c:{counter.id}:{sign}")
     await world.emu.wait_for(lambda: labels(counter_message)[:2] == ["Agree · 2",
                                                                      "Disagree · 1"], 15)
-    return Debate(piece.id, argument, thread, opening, counter, rebuttal)
+    return Debate(argument.piece_id, argument, thread, opening, counter, rebuttal)
 
 
 async def standing(store: Store, world: World, debate: Debate) -> tuple[object, ...]:

@@ -52,7 +52,7 @@ def leaves(command: dict[str, Any]) -> Iterator[Leaf]:
 def synced(world: World) -> list[dict[str, Any]]:
     """Every command the bot registered with Discord (the emulator), guild and global."""
     state = world.emu.state
-    return [*state.guild_commands.get(world.guild.id, []), *state.global_commands]
+    return [*state.acting.guild_commands.get(world.guild.id, []), *state.acting.global_commands]
 
 
 def moderator_commands(world: World) -> list[Leaf]:

@@ -12,6 +12,7 @@ configured with shards another holds refuses to start.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -52,15 +53,19 @@ class Server:
                                       for n in range(3)]
 
 
+@dataclass
 class Cluster:
-    def __init__(self, emu: Emulator, site: FeedSite, url: str, folder: Path) -> None:
-        self.emu = emu
-        self.site = site
-        self.url = url
-        self.folder = folder
-        self.servers = [Server(emu, shard) for shard in range(SHARDS)]
-        self.processes: dict[str, BotProcess] = {}
-        self.clicks: list[tuple[InteractionRecord, Server, Member, Message, int]] = []
+    emu: Emulator
+    site: FeedSite
+    url: str
+    folder: Path
+    servers: list[Server] = field(init=False)
+    processes: dict[str, BotProcess] = field(default_factory=dict)
+    clicks: list[tuple[InteractionRecord, Server, Member, Message, int]] = field(
+        default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.servers = [Server(self.emu, shard) for shard in range(SHARDS)]
 
     async def start(self, name: str, ids: str, *, ready: bool = True) -> BotProcess:
         process = await BotProcess.start(self.emu, self.url, self.folder, env={

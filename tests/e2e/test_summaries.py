@@ -25,7 +25,7 @@ from bot.emulator import Channel, Guild, InteractionRecord, Member, Message
 from bot.store import AGREE, DISAGREE, GuildSettings, Store, VoteTarget
 from bot.summaries import LEASE, IsoWeek, due_summary, slot_for_week, summary_nonce
 from cogs.summaries import PostResult, Summaries
-from tests.e2e.harness import World, settings_for, start_bot
+from tests.e2e.harness import World, ephemeral, settings_for, start_bot
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -78,11 +78,6 @@ async def summary(world: World, member: Member, options: dict[str, Any] | None =
 def answer(record: InteractionRecord) -> Message:
     assert record.original is not None
     return record.original
-
-
-def ephemeral(record: InteractionRecord) -> bool:
-    flags = int((record.callback_data or {}).get("flags") or 0)
-    return bool(flags & 64) or bool(record.original is not None and record.original.ephemeral)
 
 
 def refusal(record: InteractionRecord) -> str:

@@ -60,7 +60,7 @@ async def put(emu: Emulator, commands: list[dict[str, Any]]) -> tuple[int, Any]:
 async def test_a_member_uses_a_message_command_and_the_bot_gets_the_message(
     emu: Emulator, running: RunningBot,
 ) -> None:
-    synced = [c for c in emu.state.global_commands if c["type"] == 3]
+    synced = [c for c in emu.state.acting.global_commands if c["type"] == 3]
     assert [(c["name"], c["description"]) for c in synced] == [("Quote this message", "")]
     guild = next(iter(emu.state.guilds.values()))
     channel = next(c for c in guild.channels.values() if c.name == "general")
@@ -92,10 +92,10 @@ async def test_context_menus_are_refused_as_discord_refuses_them(
     emu: Emulator, running: RunningBot,
 ) -> None:
     # Through REST once: the whole list is refused, nothing registered.
-    before = list(emu.state.global_commands)
+    before = list(emu.state.acting.global_commands)
     status, body = await put(emu, [{"type": 3, "name": "Remove it", "description": "no"}])
     assert status == 400 and "APPLICATION_COMMAND_CONTEXT_MENU_DESCRIPTION" in str(body)
-    assert emu.state.global_commands == before
+    assert emu.state.acting.global_commands == before
     assert "APPLICATION_COMMAND_CONTEXT_MENU_OPTIONS" in refusal([
         {"type": 3, "name": "Remove it", "options": [
             {"type": 3, "name": "why", "description": "Why"}]}])

@@ -182,7 +182,7 @@ async def test_bot_sees_guild_channels_and_itself(world: World, running: Running
 
 
 async def test_tree_sync_assigns_ids(world: World, running: RunningBot) -> None:
-    synced = world.emu.state.global_commands
+    synced = world.emu.state.acting.global_commands
     names = {c["name"] for c in synced}
     assert {"ping", "feed", "admin", "vote", "counter", "slow", "think"} <= names
     assert all(c["application_id"] == str(world.emu.application_id) for c in synced)

@@ -116,7 +116,7 @@ async def test_a_101_character_subcommand_description_is_refused(world: World) -
     assert status == 400
     assert body == {"code": 50035, "message": "Invalid Form Body",
                     "errors": at(0, "options", 0, "description", errors=[BAD_LENGTH_100])}
-    assert world.emu.state.global_commands == []  # refused whole: nothing registered
+    assert world.emu.state.acting.global_commands == []  # refused whole: nothing registered
     status, _ = await world.put_commands([feed_command("d" * 100)])
     assert status == 200
 

@@ -14,10 +14,10 @@ from datetime import timedelta
 import pytest
 
 from bot.liveness import ProcessIdentity
-from bot.publishing import Publisher
+from bot.publishing import Publisher, PublishResult
 from bot.store import Store
 from tests.publishing.fakeport import FakeDiscord, FakePort
-from tests.publishing.test_publisher import assert_complete, new_channel, queue
+from tests.publishing.test_publisher import assert_complete, new_channel, queue, queued
 
 MakeStore = Callable[..., Awaitable[Store]]
 #: A lease that is renewed (every third of it) however busy this machine is.
@@ -38,6 +38,13 @@ class HeldPort(FakePort):
         self.waiting.set()
         await self.go.wait()
         return await super().create_thread(channel_id, name)
+
+    async def held(self, publisher: Publisher, piece_id: int) -> asyncio.Task[PublishResult]:
+        """``publisher.publish(piece_id)`` under way, returned once it waits here at its
+        first thread (the card is posted)."""
+        publishing = asyncio.create_task(publisher.publish(piece_id))
+        await self.waiting.wait()
+        return publishing
 
 
 async def test_concurrent_publishes_from_two_processes_post_once(
@@ -80,8 +87,7 @@ async def test_a_piece_in_another_process_hands_is_busy_until_it_is_done(
     first = Publisher(await make_store(), first_port, lease_seconds=LEASE)
     second = Publisher(await make_store(), FakePort(d), lease_seconds=LEASE)
     piece = await queue(first, channel, "https://example.org/held")
-    publishing = asyncio.create_task(first.publish(piece.id))
-    await first_port.waiting.wait()
+    publishing = await first_port.held(first, piece.id)
     held = await second.store.get_piece(piece.id)
     assert held is not None and held.lease_expires_at is not None
     # Until the first process has renewed its lease past a whole lease length (so past the
@@ -104,11 +110,10 @@ async def test_a_piece_in_another_process_hands_is_busy_until_it_is_done(
 
 
 async def test_a_lease_of_another_host_is_followed_and_the_piece_finished_when_it_runs_out(
-    make_store: MakeStore, d: FakeDiscord, channel: int,
+    store: Store, make_store: MakeStore, d: FakeDiscord, channel: int,
 ) -> None:
-    store = await make_store()
-    survivor = Publisher(await make_store(), FakePort(d))
-    piece = await queue(survivor, channel, "https://example.org/dead")
+    survivor, piece = await queued(await make_store(), FakePort(d),
+                                   channel, "https://example.org/dead")
     # A process on another host claimed it and died without giving it back: nothing here can
     # tell whether it still runs, so its lease has to run out.
     assert await store.claim_piece(piece.id, "dead-host:1:0", 0.3)
@@ -124,11 +129,10 @@ async def test_a_lease_of_another_host_is_followed_and_the_piece_finished_when_i
 @pytest.mark.skipif(not sys.platform.startswith("linux"),
                     reason="process liveness is read from Linux's /proc")
 async def test_a_lease_held_by_a_killed_process_of_this_host_is_taken_over_at_once(
-    make_store: MakeStore, d: FakeDiscord, channel: int,
+    store: Store, make_store: MakeStore, d: FakeDiscord, channel: int,
 ) -> None:
-    store = await make_store()
-    restarted = Publisher(await make_store(), FakePort(d))
-    piece = await queue(restarted, channel, "https://example.org/killed")
+    restarted, piece = await queued(await make_store(), FakePort(d),
+                                    channel, "https://example.org/killed")
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-c", "import time; time.sleep(600)")
     try:
@@ -145,14 +149,12 @@ async def test_a_lease_held_by_a_killed_process_of_this_host_is_taken_over_at_on
 
 
 async def test_a_process_that_lost_its_lease_stops_before_posting_again(
-    make_store: MakeStore, d: FakeDiscord, channel: int,
+    store: Store, make_store: MakeStore, d: FakeDiscord, channel: int,
 ) -> None:
-    store = await make_store()
     stalled_port = HeldPort(d)
-    stalled = Publisher(await make_store(), stalled_port, lease_seconds=0.3)
-    piece = await queue(stalled, channel, "https://example.org/stalled")
-    publishing = asyncio.create_task(stalled.publish(piece.id))
-    await stalled_port.waiting.wait()
+    stalled, piece = await queued(await make_store(), stalled_port,
+                                  channel, "https://example.org/stalled", lease_seconds=0.3)
+    publishing = await stalled_port.held(stalled, piece.id)
     # As if the stalled process had not renewed in time and another took the piece over.
     assert await store.release_piece(piece.id, stalled.owner)
     other = Publisher(store, FakePort(d), owner="other", lease_seconds=60)

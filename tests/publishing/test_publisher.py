@@ -10,9 +10,11 @@ from __future__ import annotations
 import asyncio
 import itertools
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 import pytest
 
+from bot.articles.model import Piece
 from bot.publishing import (
     ChannelGone,
     MissingPermissions,
@@ -65,18 +67,27 @@ async def assert_complete(store: Store, d: FakeDiscord, piece_id: int) -> None:
         assert a.posted
 
 
-async def queue(publisher: Publisher, channel_id: int, url: str) -> PieceRecord:
-    record = await publisher.queue(GUILD, channel_id, three_arguments(url))
+async def queue(publisher: Publisher, channel_id: int, piece: str | Piece) -> PieceRecord:
+    """``piece`` (a URL: the sample of three arguments at that URL) queued for ``channel_id``."""
+    record = await publisher.queue(
+        GUILD, channel_id, three_arguments(piece) if isinstance(piece, str) else piece)
     assert record is not None
     return record
+
+
+async def queued(store: Store, port: FakePort, channel_id: int, piece: str | Piece,
+                 **options: Any) -> tuple[Publisher, PieceRecord]:
+    """A publisher on ``store`` and ``port`` (``options`` for its constructor), and ``piece``
+    (as :func:`queue` takes it) it queued for ``channel_id``."""
+    publisher = Publisher(store, port, **options)
+    return publisher, await queue(publisher, channel_id, piece)
 
 
 async def test_text_channel_gets_one_card_and_a_thread_per_argument(
     store: Store, d: FakeDiscord, channel: int,
 ) -> None:
     port = FakePort(d)
-    publisher = Publisher(store, port)
-    piece = await queue(publisher, channel, "https://example.org/a")
+    publisher, piece = await queued(store, port, channel, "https://example.org/a")
     steps: list[str] = []
 
     async def progress(text: str) -> None:
@@ -104,8 +115,7 @@ async def test_text_channel_gets_one_card_and_a_thread_per_argument(
 async def test_forum_gets_one_tagged_post_per_argument(store: Store, d: FakeDiscord) -> None:
     forum = new_channel(d, "forum")
     port = FakePort(d)
-    publisher = Publisher(store, port)
-    piece = await queue(publisher, forum, "https://example.org/f")
+    publisher, piece = await queued(store, port, forum, "https://example.org/f")
     assert (await publisher.publish(piece.id)).outcome == "published"
     await assert_complete(store, d, piece.id)
     tag = d.tags[forum]["Our City Should…"]
@@ -117,8 +127,8 @@ async def test_forum_gets_one_tagged_post_per_argument(store: Store, d: FakeDisc
 
 async def test_forum_without_tag_room_posts_untagged(store: Store, d: FakeDiscord) -> None:
     forum = new_channel(d, "forum")
-    publisher = Publisher(store, FakePort(d, can_tag=False))
-    piece = await queue(publisher, forum, "https://example.org/untagged")
+    publisher, piece = await queued(store, FakePort(d, can_tag=False),
+                                    forum, "https://example.org/untagged")
     assert (await publisher.publish(piece.id)).outcome == "published"
     assert {t.tag_id for t in d.threads_of(forum)} == {None}
 
@@ -126,9 +136,7 @@ async def test_forum_without_tag_room_posts_untagged(store: Store, d: FakeDiscor
 async def test_piece_without_arguments_gets_one_thread(
     store: Store, d: FakeDiscord, channel: int,
 ) -> None:
-    publisher = Publisher(store, FakePort(d))
-    piece = await publisher.queue(GUILD, channel, no_arguments())
-    assert piece is not None
+    publisher, piece = await queued(store, FakePort(d), channel, no_arguments())
     assert (await publisher.publish(piece.id)).outcome == "published"
     [thread] = d.threads_of(channel)
     assert thread.name == "Some Musings on Libraries"
@@ -164,8 +172,8 @@ async def test_a_crash_at_any_step_is_completed_by_a_restart_without_duplicates(
     total = steps_of_a_clean_run(kind)
     for k in range(1, total + 1):
         channel = new_channel(d, kind)
-        dying = Publisher(store, FakePort(d, crash_at=k, mode=mode, nonce_dedupe=nonce_dedupe))
-        piece = await queue(dying, channel, f"https://example.org/crash-{kind}-{k}")
+        port = FakePort(d, crash_at=k, mode=mode, nonce_dedupe=nonce_dedupe)
+        dying, piece = await queued(store, port, channel, f"https://example.org/crash-{kind}-{k}")
         with pytest.raises(Crash):
             await dying.publish(piece.id)
         assert (await store.get_piece(piece.id)).state == "publishing"  # type: ignore[union-attr]
@@ -202,8 +210,7 @@ async def test_missing_permissions_leave_the_piece_to_retry_and_notify_once(
     store: Store, d: FakeDiscord, channel: int,
 ) -> None:
     port = FakePort(d, missing=["create_public_threads", "embed_links"])
-    publisher = Publisher(store, port)
-    piece = await queue(publisher, channel, "https://example.org/perm")
+    publisher, piece = await queued(store, port, channel, "https://example.org/perm")
     result = await publisher.publish(piece.id)
     assert result.outcome == "failed"
     assert result.detail == ("I am missing these permissions in that channel: "
@@ -229,8 +236,8 @@ async def test_a_refusal_mid_way_keeps_what_was_posted_and_a_retry_finishes(
     store: Store, refusal: Exception, d: FakeDiscord, channel: int
 ) -> None:
     port = FakePort(d, refuse_at=3, refusal=refusal)  # type: ignore[arg-type]
-    publisher = Publisher(store, port)
-    piece = await queue(publisher, channel, f"https://example.org/mid-{type(refusal).__name__}")
+    publisher, piece = await queued(store, port,
+                                    channel, f"https://example.org/mid-{type(refusal).__name__}")
     result = await publisher.publish(piece.id)
     assert result.outcome == "failed" and result.piece is not None
     assert result.piece.message_id is not None  # the card stays recorded
@@ -242,8 +249,7 @@ async def test_a_refusal_mid_way_keeps_what_was_posted_and_a_retry_finishes(
 
 
 async def test_a_deleted_channel_is_reported(store: Store, d: FakeDiscord) -> None:
-    publisher = Publisher(store, FakePort(d))
-    piece = await queue(publisher, 999_999, "https://example.org/gone")
+    publisher, piece = await queued(store, FakePort(d), 999_999, "https://example.org/gone")
     result = await publisher.publish(piece.id)
     assert result.outcome == "failed" and result.detail == "the channel is gone"
     assert len(d.notices) == 1
@@ -286,8 +292,7 @@ async def test_openings_go_out_while_the_next_threads_are_opened(
     store: Store, d: FakeDiscord, channel: int,
 ) -> None:
     port = GatedPort(d)
-    publisher = Publisher(store, port)
-    piece = await queue(publisher, channel, "https://example.org/pipelined")
+    publisher, piece = await queued(store, port, channel, "https://example.org/pipelined")
     # The bound only turns a deadlock (a sequential publisher) into a failure.
     result = await asyncio.wait_for(publisher.publish(piece.id), 30)
     assert result.outcome == "published"
@@ -300,8 +305,7 @@ async def test_a_refused_thread_lets_the_opening_under_way_finish_and_be_recorde
 ) -> None:
     # Side effects: card, thread 1, then thread 2 refused while opening 1 waits for it.
     port = GatedPort(d, refuse_at=3, refusal=TransientError("502 Bad Gateway"))
-    publisher = Publisher(store, port)
-    piece = await queue(publisher, channel, "https://example.org/refused-mid-way")
+    publisher, piece = await queued(store, port, channel, "https://example.org/refused-mid-way")
     result = await publisher.publish(piece.id)
     assert result.outcome == "failed" and result.retryable
     first, second, _ = await store.list_arguments(piece.id)
@@ -316,8 +320,7 @@ async def test_a_cancelled_publish_leaves_no_step_running(
     store: Store, d: FakeDiscord, channel: int,
 ) -> None:
     port = GatedPort(d)
-    publisher = Publisher(store, port)
-    piece = await queue(publisher, channel, "https://example.org/cancelled")
+    publisher, piece = await queued(store, port, channel, "https://example.org/cancelled")
     original = port.create_thread
     stuck = asyncio.Event()
 
@@ -518,8 +521,7 @@ async def test_paced_port_starts_no_more_calls_a_window_than_allowed(store: Stor
     channel = new_channel(d)
     port = PacedPort(FakePort(d))
     port.pace = window = Counted()
-    publisher = Publisher(store, port)
-    piece = await queue(publisher, channel, "https://example.org/paced")
+    publisher, piece = await queued(store, port, channel, "https://example.org/paced")
     assert (await publisher.publish(piece.id)).outcome == "published"
     await assert_complete(store, d, piece.id)
     # Every call to Discord went through the window, which never held more than 3 starts.

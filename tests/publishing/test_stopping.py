@@ -9,20 +9,18 @@ from bot.publishing import Publisher
 from bot.store import Store
 from tests.publishing.fakeport import FakeDiscord
 from tests.publishing.test_leases import HeldPort
-from tests.publishing.test_publisher import assert_complete, new_channel, queue
+from tests.publishing.test_publisher import assert_complete, new_channel, queued
 
 MakeStore = Callable[..., Awaitable[Store]]
 
 
 async def test_a_stop_lets_the_step_in_flight_finish_and_starts_no_other(
-    make_store: MakeStore, d: FakeDiscord, channel: int,
+    store: Store, make_store: MakeStore, d: FakeDiscord, channel: int,
 ) -> None:
-    store = await make_store()
     port = HeldPort(d)
-    publisher = Publisher(await make_store(), port)
-    piece = await queue(publisher, channel, "https://example.org/stopped")
-    publishing = asyncio.create_task(publisher.publish(piece.id))
-    await port.waiting.wait()  # the card is posted; the first thread is on its way
+    publisher, piece = await queued(await make_store(), port,
+                                    channel, "https://example.org/stopped")
+    publishing = await port.held(publisher, piece.id)  # the first thread is on its way
     stopping = asyncio.create_task(publisher.stop(grace=60))
     await asyncio.sleep(0)  # stop() has begun: nothing new may start from here
     port.go.set()
@@ -46,14 +44,12 @@ async def test_a_stop_lets_the_step_in_flight_finish_and_starts_no_other(
 
 
 async def test_a_call_discord_never_answers_is_cut_short_after_the_grace(
-    make_store: MakeStore, d: FakeDiscord, channel: int,
+    store: Store, make_store: MakeStore, d: FakeDiscord, channel: int,
 ) -> None:
-    store = await make_store()
     port = HeldPort(d)  # never let go: its first thread waits forever
-    publisher = Publisher(await make_store(), port)
-    piece = await queue(publisher, channel, "https://example.org/unanswered")
-    publishing = asyncio.create_task(publisher.publish(piece.id))
-    await port.waiting.wait()
+    publisher, piece = await queued(await make_store(), port,
+                                    channel, "https://example.org/unanswered")
+    publishing = await port.held(publisher, piece.id)
     await publisher.stop(grace=0.05)
     assert (await publishing).outcome == "stopped"
     after = await store.get_piece(piece.id)
@@ -68,11 +64,10 @@ async def test_a_call_discord_never_answers_is_cut_short_after_the_grace(
 
 
 async def test_a_stop_ends_waiting_for_other_processes_leases(
-    make_store: MakeStore, d: FakeDiscord,
+    store: Store, make_store: MakeStore, d: FakeDiscord,
 ) -> None:
-    store = await make_store()
-    publisher = Publisher(await make_store(), HeldPort(d))
-    piece = await queue(publisher, new_channel(d), "https://example.org/followed")
+    publisher, piece = await queued(await make_store(), HeldPort(d),
+                                    new_channel(d), "https://example.org/followed")
     assert await store.claim_piece(piece.id, "elsewhere:1:0", 600)
     [busy] = await publisher.resume()
     assert busy.outcome == "busy" and publisher.is_busy(piece.id)

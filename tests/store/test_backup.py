@@ -6,7 +6,7 @@ import asyncio
 import sqlite3
 from pathlib import Path
 
-from bot.store import AGREE, VoteTarget, open_store
+from bot.store import AGREE, Store, VoteTarget, open_store
 from tests.cli.runner import run_cli_async
 from tests.debate.helpers import make_world
 
@@ -24,6 +24,12 @@ def voters(path: Path, argument_id: int) -> list[int]:
             (argument_id,)))
 
 
+async def sqlite_store(path: Path) -> tuple[str, Store]:
+    """The URL of a SQLite store at ``path`` and the store, opened (created and migrated)."""
+    url = f"sqlite:///{path}"
+    return url, await open_store(url)
+
+
 async def cli(tmp_path: Path, *argv: str) -> tuple[int, str, str]:
     return await run_cli_async(tmp_path, *argv, emulator_token=None)
 
@@ -31,8 +37,7 @@ async def cli(tmp_path: Path, *argv: str) -> tuple[int, str, str]:
 async def test_a_backup_taken_while_votes_are_written_restores_to_one_moment(
         tmp_path: Path) -> None:
     source = tmp_path / "live.db"
-    url = f"sqlite:///{source}"
-    store = await open_store(url)
+    url, store = await sqlite_store(source)
     try:
         world = await make_world(store)
         argument = world.arguments[0].id
@@ -91,17 +96,16 @@ async def test_a_backup_taken_while_votes_are_written_restores_to_one_moment(
 async def test_restore_keeps_a_record_unless_told_and_refuses_what_is_not_a_backup(
         tmp_path: Path) -> None:
     live = tmp_path / "live.db"
-    live_url = f"sqlite:///{live}"
-    kept = await open_store(live_url)
+    live_url, kept = await sqlite_store(live)
     try:
         await make_world(kept)
     finally:
         await kept.close()
     before = dump(live)
     other = tmp_path / "other.db"
-    other_store = await open_store(f"sqlite:///{other}")
+    other_url, other_store = await sqlite_store(other)
     await other_store.close()
-    code, _, err = await cli(tmp_path, "backup", "--database", f"sqlite:///{other}",
+    code, _, err = await cli(tmp_path, "backup", "--database", other_url,
                              "--out", str(tmp_path / "empty-backup.db"))
     assert code == 0, err
 

@@ -8,22 +8,21 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.store import GuildSettings, Store
-from bot.summaries import (
-    CHART_FILENAME,
+from bot.summaries.embeds import CHART_FILENAME, summary_title
+from bot.summaries.schedule import (
     LEASE,
     DueSummary,
     NotPosted,
     SeenMessage,
     due_summary,
     find_posted,
+    latest_slot,
     next_slot,
     pending_summaries,
     post_due_summaries,
     slot_for_week,
     summary_nonce,
 )
-from bot.summaries.embeds import summary_title
-from bot.summaries.schedule import latest_slot
 
 GUILD = 42
 CHANNEL = 4242
