@@ -44,16 +44,16 @@ import urllib.request
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from aiohttp import web
-from aiohttp.abc import AbstractResolver, ResolveResult
+# Only the standard library at the top: a spawned child (the server, the reader peer)
+# imports this module again, and the peer's memory must be reader's own, not the bot's.
+if TYPE_CHECKING:
+    from aiohttp.abc import AbstractResolver
 
-from bot.feeds.fetch import Fetcher
-from bot.feeds.service import FeedService, PollSettings
-from bot.store import open_store
+    from bot.feeds.fetch import Fetcher
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 WORDS = ("council", "voters", "budget", "transit", "housing", "schools", "parks", "policy",
@@ -87,6 +87,8 @@ def _feed(feed: int, generation: int, entries: int) -> bytes:
 
 def serve(feeds: int, entries: int, ports: Any) -> None:
     """Child process: the feed server. Stops when the parent closes the pipe."""
+    from aiohttp import web
+
     state = {"generation": 0, "hits": 0, "not_modified": 0}
     cache: dict[tuple[int, int], bytes] = {}
 
@@ -133,18 +135,23 @@ def serve(feeds: int, entries: int, ports: Any) -> None:
     asyncio.run(main())
 
 
-class LoopbackResolver(AbstractResolver):
+def loopback_resolver() -> AbstractResolver:
     """Every ``*.bench.invalid`` name is 127.0.0.1; anything else does not exist."""
+    from aiohttp.abc import AbstractResolver, ResolveResult
 
-    async def resolve(self, host: str, port: int = 0,
-                      family: socket.AddressFamily = socket.AF_INET) -> list[ResolveResult]:
-        if not host.endswith(".bench.invalid"):
-            raise OSError(f"{host}: not a bench host")
-        return [{"hostname": host, "host": "127.0.0.1", "port": port,
-                 "family": socket.AF_INET, "proto": 0, "flags": socket.AI_NUMERICHOST}]
+    class LoopbackResolver(AbstractResolver):
+        async def resolve(self, host: str, port: int = 0,
+                          family: socket.AddressFamily = socket.AF_INET
+                          ) -> list[ResolveResult]:
+            if not host.endswith(".bench.invalid"):
+                raise OSError(f"{host}: not a bench host")
+            return [{"hostname": host, "host": "127.0.0.1", "port": port,
+                     "family": socket.AF_INET, "proto": 0, "flags": socket.AI_NUMERICHOST}]
 
-    async def close(self) -> None:
-        return None
+        async def close(self) -> None:
+            return None
+
+    return LoopbackResolver()
 
 
 # ------------------------------------------------------------------------------ the bench
@@ -157,6 +164,10 @@ async def control(fetcher: Fetcher, port: int, what: str) -> dict[str, int]:
 
 async def run(feeds: int, per_feed: int, directory: Path, port: int, memory: MemoryWatch
               ) -> dict[str, Any]:
+    from bot.feeds.fetch import Fetcher
+    from bot.feeds.service import FeedService, PollSettings
+    from bot.store import open_store
+
     store = await open_store(f"sqlite:///{directory / 'poll.db'}")
     figures: dict[str, Any] = {"feeds": feeds, "subscriptions": feeds * per_feed}
     try:
@@ -169,7 +180,7 @@ async def run(feeds: int, per_feed: int, directory: Path, port: int, memory: Mem
         print(f"setup: {feeds * per_feed:,} subscriptions over {feeds:,} URLs in "
               f"{time.perf_counter() - started:.1f} s")
         async with Fetcher(allow_private_addresses=True,
-                           resolver=LoopbackResolver()) as fetcher:
+                           resolver=loopback_resolver()) as fetcher:
             service = FeedService(store, fetcher, PollSettings(), rng=random.Random(1))
             cycles = [("first read", T0, None), ("one new entry per feed",
                                                  T0 + timedelta(hours=1), "advance"),

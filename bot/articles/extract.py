@@ -18,10 +18,8 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
-import trafilatura
 from lxml import etree
 from lxml import html as lxml_html
-from trafilatura.utils import detect_encoding
 
 from bot.articles.boilerplate import (
     author_from_boilerplate,
@@ -165,6 +163,10 @@ def _best_extraction(text: str, url: str | None) -> tuple[Any, list[TreeBlock]]:
     """trafilatura's balanced extraction, or its recall-favouring one when that finds clearly
     more prose: the balanced mode sometimes stops at the first container of a split body
     (paragraphs, then a quote, then the rest)."""
+    # Imported on the first page read, not with the bot: polling feeds that carry their
+    # text, and everything Discord asks of the bot, never need it (10 MB of the process).
+    import trafilatura
+
     best: tuple[Any, list[TreeBlock]] = (None, [])
     best_words = 0
     for favor_recall in (False, True):
@@ -490,6 +492,8 @@ def _decode(document: str | bytes, where: str) -> str:
         return document.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
+    from trafilatura.utils import detect_encoding  # see _best_extraction
+
     for encoding in detect_encoding(document):
         try:
             return document.decode(encoding)

@@ -311,8 +311,10 @@ class Fetcher:
             # No keep-alive: a feed's host is asked once a poll interval (minutes) and a kept
             # connection lives seconds, so each idle one only held memory and a descriptor
             # (2,000 feeds left 15 MB of them after a cycle, and closing them cost time).
+            # The total limit sits above the poller's feeds at once (50 by default), so that
+            # setting is what bounds a cycle, with room for the article pages read meanwhile.
             connector = aiohttp.TCPConnector(resolver=self._resolver, ttl_dns_cache=60,
-                                             limit=32, limit_per_host=4, force_close=True)
+                                             limit=64, limit_per_host=4, force_close=True)
             self._session = aiohttp.ClientSession(
                 connector=connector,
                 timeout=aiohttp.ClientTimeout(total=self._total_timeout,
