@@ -212,9 +212,19 @@ async def run(feeds: int, per_feed: int, directory: Path, port: int, memory: Mem
 # ------------------------------------------------------------------------------ memory
 
 
+def _is_tracker(pid: int) -> bool:
+    """multiprocessing's resource tracker: a process of the bench's own (spawning the server
+    starts it), not a worker of the poller."""
+    try:
+        return b"resource_tracker" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
+
+
 class MemoryWatch:
     """Peak resident memory of this process plus its children (a parse pool's workers),
-    sampled every 20 ms from /proc; ``exclude`` names children not to count (the server)."""
+    sampled every 20 ms from /proc; ``exclude`` names children not to count (the server;
+    multiprocessing's resource tracker is never counted)."""
 
     def __init__(self, exclude: set[int] | None = None) -> None:
         self.exclude = exclude or set()
@@ -249,7 +259,7 @@ class MemoryWatch:
                 found += [int(p) for p in (task / "children").read_text().split()]
             except OSError:
                 continue
-        return [pid for pid in found if pid not in self.exclude]
+        return [pid for pid in found if pid not in self.exclude and not _is_tracker(pid)]
 
     def mark(self) -> int:
         """The peak (kB) since the last mark, and start a new one."""
