@@ -28,7 +28,7 @@ from bot.debate.rules import (
 from bot.publishing.review import review_channel
 from bot.store import GuildSettings
 from bot.summaries import due_summary, next_slot
-from cogs.utils.checks import MODERATOR_DEFAULTS, ensure_moderator
+from cogs.utils.checks import ensure_moderator, moderator_group
 from cogs.utils.controls import refresh_buttons
 from cogs.utils.permissions import (
     REVIEW_PERMISSIONS,
@@ -120,9 +120,7 @@ def review_line(settings: GuildSettings) -> str:
 class Admin(commands.Cog):
     """Per-guild configuration commands."""
 
-    config = app_commands.Group(name="config", description="Counterpoint's settings for this "
-                                "server (moderators)", guild_only=True,
-                                default_permissions=MODERATOR_DEFAULTS)
+    config = moderator_group("config", "Counterpoint's settings for this server (moderators)")
 
     def __init__(self, bot: CounterpointBot) -> None:
         self.bot = bot

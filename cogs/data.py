@@ -30,7 +30,7 @@ from bot.markup import plain
 from bot.pace import Pace
 from bot.store import VoteTarget
 from bot.store.datarights import DataExport, ExportRunning
-from cogs.utils.checks import MODERATOR_DEFAULTS
+from cogs.utils.checks import moderator_group
 from cogs.utils.progress import ProgressReply
 from cogs.utils.replies import NO_MENTIONS, answer_error, reply
 
@@ -146,9 +146,7 @@ class EraseButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=ERASE
 class Data(commands.Cog):
     """Servers' and members' data: export and erase."""
 
-    admin = app_commands.Group(name="admin", description="This server's data in Counterpoint "
-                               "(Manage Server)", guild_only=True,
-                               default_permissions=MODERATOR_DEFAULTS)
+    admin = moderator_group("admin", "This server's data in Counterpoint (Manage Server)")
     me = app_commands.Group(name="me", description="Your own data in Counterpoint")
 
     def __init__(self, bot: CounterpointBot) -> None:

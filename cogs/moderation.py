@@ -40,7 +40,7 @@ from bot.moderation import (
 from bot.pace import Pace
 from bot.store import ArgumentRecord, Contribution, ModerationEntry, Store, VoteTarget
 from bot.text import shorten
-from cogs.utils.checks import MODERATOR_DEFAULTS, ensure_moderator, is_moderator
+from cogs.utils.checks import MODERATOR_DEFAULTS, ensure_moderator, is_moderator, moderator_group
 from cogs.utils.contributions import contribution_content
 from cogs.utils.controls import contribution_view
 from cogs.utils.options import IdOption
@@ -160,9 +160,7 @@ class RemoveForm(discord.ui.Modal):
 class Moderation(commands.Cog):
     """Removal, restore, locks and the moderation log."""
 
-    mod = app_commands.Group(name="mod", description="Remove, restore and lock debates "
-                             "(moderators)", guild_only=True,
-                             default_permissions=MODERATOR_DEFAULTS)
+    mod = moderator_group("mod", "Remove, restore and lock debates (moderators)")
 
     def __init__(self, bot: CounterpointBot) -> None:
         self.bot = bot

@@ -23,7 +23,7 @@ from bot.publishing import Publisher, PublishResult, is_split_confidently
 from bot.publishing.payloads import channel_link, fit
 from bot.publishing.publisher import PUBLISHED
 from bot.store import PieceRecord
-from cogs.utils.checks import MODERATOR_DEFAULTS, ensure_moderator
+from cogs.utils.checks import ensure_moderator, moderator_group
 from cogs.utils.progress import ProgressReply
 
 if TYPE_CHECKING:
@@ -36,9 +36,7 @@ log = logging.getLogger(__name__)
 class Pieces(commands.Cog):
     """Posting pieces by hand, and finishing whatever a crash or a refusal left pending."""
 
-    piece = app_commands.Group(
-        name="piece", description="Post pieces by hand", guild_only=True,
-        default_permissions=MODERATOR_DEFAULTS)
+    piece = moderator_group("piece", "Post pieces by hand")
 
     def __init__(self, bot: CounterpointBot) -> None:
         self.bot = bot
