@@ -30,6 +30,7 @@ from bot.markup import plain
 from bot.pace import Pace
 from bot.store import VoteTarget
 from bot.store.datarights import DataExport, ExportRunning
+from cogs.utils.buttons import hand_click
 from cogs.utils.checks import moderator_group
 from cogs.utils.progress import ProgressReply
 from cogs.utils.replies import NO_MENTIONS, answer_error, reply
@@ -132,15 +133,8 @@ class EraseButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=ERASE
         return cls(int(match["member"]), int(match["issued"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        cog = interaction.client.get_cog("Data") if isinstance(
-            interaction.client, commands.Bot | commands.AutoShardedBot) else None
-        if not isinstance(cog, Data):
-            await reply(interaction, "I'm still starting up; try again in a few seconds.")
-            return
-        try:
-            await cog.erase_confirmed(interaction, self.member_id, self.issued)
-        except Exception as exc:
-            await answer_error(interaction, exc)
+        await hand_click(interaction, "Data", Data,
+                         lambda cog: cog.erase_confirmed(interaction, self.member_id, self.issued))
 
 
 class Data(commands.Cog):

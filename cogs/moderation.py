@@ -40,6 +40,7 @@ from bot.moderation import (
 from bot.pace import Pace
 from bot.store import ArgumentRecord, Contribution, ModerationEntry, Store, VoteTarget
 from bot.text import shorten
+from cogs.utils.buttons import hand_click
 from cogs.utils.checks import MODERATOR_DEFAULTS, ensure_moderator, is_moderator, moderator_group
 from cogs.utils.contributions import contribution_content
 from cogs.utils.controls import contribution_view
@@ -113,16 +114,11 @@ class LogButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
         return cls(match["dir"], int(match["cursor"]), filters)
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        client = interaction.client
-        cog = (client.get_cog("Moderation")
-               if isinstance(client, (commands.Bot, commands.AutoShardedBot)) else None)
-        try:
-            if not isinstance(cog, Moderation):
-                raise ModerationError("I'm still starting up; try again in a few seconds.")
+        async def turn_page(cog: Moderation) -> None:
             await ensure_moderator(interaction, "read the moderation log")
             await cog.turn_page(interaction, self.direction, self.cursor, self.filters)
-        except Exception as exc:
-            await answer_error(interaction, exc)
+
+        await hand_click(interaction, "Moderation", Moderation, turn_page)
 
 
 def log_page_message(page: LogPage, filters: LogFilters) -> tuple[discord.Embed, discord.ui.View]:
