@@ -32,6 +32,7 @@ from bot.store import VoteTarget
 from bot.store.datarights import DataExport, ExportRunning
 from cogs.utils.buttons import hand_click
 from cogs.utils.checks import moderator_group
+from cogs.utils.loops import start_paced
 from cogs.utils.progress import ProgressReply
 from cogs.utils.replies import NO_MENTIONS, answer_error, reply
 
@@ -151,8 +152,7 @@ class Data(commands.Cog):
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(EraseButton)
-        self.deletions.change_interval(minutes=self.bot.pace.data_rights_minutes)
-        self.deletions.start()
+        start_paced(self.deletions, minutes=self.bot.pace.data_rights_minutes)
 
     async def cog_unload(self) -> None:
         self.deletions.cancel()

@@ -48,6 +48,7 @@ from bot.store import UNSET
 from bot.store.records import REVIEW_MODES
 from bot.text import shorten
 from cogs.utils.checks import ensure_moderator, is_moderator, moderator_group
+from cogs.utils.loops import start_paced
 from cogs.utils.options import IdOption
 from cogs.utils.permissions import permission_names
 from cogs.utils.replies import NO_MENTIONS, reply
@@ -216,8 +217,7 @@ class Feeds(commands.Cog):
         self._cycle = asyncio.Lock()
 
     async def cog_load(self) -> None:
-        self.poll_loop.change_interval(seconds=self.bot.pace.poll_seconds)
-        self.poll_loop.start()
+        start_paced(self.poll_loop, seconds=self.bot.pace.poll_seconds)
 
     async def cog_unload(self) -> None:
         cycle = self.poll_loop.get_task()

@@ -45,6 +45,7 @@ from cogs.utils.buttons import hand_click
 from cogs.utils.checks import MODERATOR_DEFAULTS, ensure_moderator, is_moderator, moderator_group
 from cogs.utils.contributions import contribution_content
 from cogs.utils.controls import contribution_view
+from cogs.utils.loops import start_paced
 from cogs.utils.options import IdOption
 from cogs.utils.replies import NO_MENTIONS, answer_error, reply
 
@@ -181,8 +182,7 @@ class Moderation(commands.Cog):
         for menu in self.menus:
             self.bot.tree.add_command(menu)
         self.bot.add_dynamic_items(LogButton)
-        self.catch_up_loop.change_interval(seconds=self.bot.pace.moderation_seconds)
-        self.catch_up_loop.start()
+        start_paced(self.catch_up_loop, seconds=self.bot.pace.moderation_seconds)
 
     async def cog_unload(self) -> None:
         self.catch_up_loop.cancel()

@@ -24,6 +24,7 @@ from bot.publishing.payloads import channel_link, fit
 from bot.publishing.publisher import PUBLISHED
 from bot.store import PieceRecord
 from cogs.utils.checks import ensure_moderator, moderator_group
+from cogs.utils.loops import start_paced
 from cogs.utils.progress import ProgressReply
 
 if TYPE_CHECKING:
@@ -48,8 +49,7 @@ class Pieces(commands.Cog):
         return await ensure_moderator(interaction, "post pieces")
 
     async def cog_load(self) -> None:
-        self.retry_loop.change_interval(minutes=self.bot.pace.retry_minutes)
-        self.retry_loop.start()
+        start_paced(self.retry_loop, minutes=self.bot.pace.retry_minutes)
 
     async def cog_unload(self) -> None:
         self.retry_loop.cancel()

@@ -50,6 +50,7 @@ from bot.publishing.review import (
 from bot.store import Conflict
 from cogs.utils.buttons import ControlButton, hand_click
 from cogs.utils.checks import ensure_moderator
+from cogs.utils.loops import start_paced
 from cogs.utils.replies import NO_MENTIONS, answer_error, reply
 
 if TYPE_CHECKING:
@@ -217,8 +218,7 @@ class Review(commands.Cog, name=REVIEW_COG):
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(ReviewButton)
-        self.review_loop.change_interval(seconds=self.bot.pace.review_seconds)
-        self.review_loop.start()
+        start_paced(self.review_loop, seconds=self.bot.pace.review_seconds)
 
     async def cog_unload(self) -> None:
         self.review_loop.cancel()
