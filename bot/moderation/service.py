@@ -166,11 +166,7 @@ class ModerationService:
                 "Restore it first to remove it with another reason.")
         removed = await self.store.remove_contribution(
             current.id, moderator_id=moderator_id, reason=text, now=self.clock())
-        entry = await self.store.log_moderation(
-            guild_id, moderator_id, "remove", target=f"{current.kind}:{current.id}",
-            details=text, member_id=current.author_id,
-            piece_id=await self._piece_of(current.argument_id), now=self.clock())
-        return Moderated(removed, None, entry)
+        return await self._logged(guild_id, moderator_id, "remove", removed, text)
 
     async def restore(self, guild_id: int, contribution_id: int, moderator_id: int,
                       reason: str | None = None) -> Moderated:
@@ -181,11 +177,16 @@ class ModerationService:
             raise ModerationError(f"That {_noun(current)} is not removed, so there is nothing "
                                   "to restore.")
         restored = await self.store.restore_contribution(current.id)
+        return await self._logged(guild_id, moderator_id, "restore", restored, text)
+
+    async def _logged(self, guild_id: int, moderator_id: int, action: str,
+                      changed: Contribution, text: str | None) -> Moderated:
+        """``changed`` as the moderation log records it: concerning its author, in its piece."""
         entry = await self.store.log_moderation(
-            guild_id, moderator_id, "restore", target=f"{current.kind}:{current.id}",
-            details=text, member_id=current.author_id,
-            piece_id=await self._piece_of(current.argument_id), now=self.clock())
-        return Moderated(restored, None, entry)
+            guild_id, moderator_id, action, target=f"{changed.kind}:{changed.id}",
+            details=text, member_id=changed.author_id,
+            piece_id=await self._piece_of(changed.argument_id), now=self.clock())
+        return Moderated(changed, None, entry)
 
     # --- locks ---------------------------------------------------------------------------
 
