@@ -192,32 +192,29 @@ class ModerationService:
 
     async def lock(self, guild_id: int, argument_id: int, moderator_id: int,
                    reason: str | None = None) -> Moderated:
-        text = _reason(reason, required=False)
-        argument = await self.store.get_argument(argument_id)
-        if argument is None:
-            raise ModerationError("That argument is not in this server's record.")
-        if argument.locked:
-            raise ModerationError("This debate is already locked. `/mod unlock` opens it.")
-        locked = await self.store.lock_argument(argument.id, moderator_id=moderator_id,
-                                                reason=text, now=self.clock())
-        entry = await self.store.log_moderation(
-            guild_id, moderator_id, "lock", target=f"argument:{argument.id}", details=text,
-            piece_id=argument.piece_id, now=self.clock())
-        return Moderated(None, locked, entry)
+        return await self._set_lock(guild_id, argument_id, moderator_id, reason, locked=True)
 
     async def unlock(self, guild_id: int, argument_id: int, moderator_id: int,
                      reason: str | None = None) -> Moderated:
+        return await self._set_lock(guild_id, argument_id, moderator_id, reason, locked=False)
+
+    async def _set_lock(self, guild_id: int, argument_id: int, moderator_id: int,
+                        reason: str | None, *, locked: bool) -> Moderated:
         text = _reason(reason, required=False)
         argument = await self.store.get_argument(argument_id)
         if argument is None:
             raise ModerationError("That argument is not in this server's record.")
-        if not argument.locked:
-            raise ModerationError("This debate is not locked.")
-        opened = await self.store.unlock_argument(argument.id)
+        if argument.locked == locked:
+            raise ModerationError("This debate is already locked. `/mod unlock` opens it."
+                                  if locked else "This debate is not locked.")
+        changed = (await self.store.lock_argument(argument.id, moderator_id=moderator_id,
+                                                  reason=text, now=self.clock())
+                   if locked else await self.store.unlock_argument(argument.id))
         entry = await self.store.log_moderation(
-            guild_id, moderator_id, "unlock", target=f"argument:{argument.id}", details=text,
-            piece_id=argument.piece_id, now=self.clock())
-        return Moderated(None, opened, entry)
+            guild_id, moderator_id, "lock" if locked else "unlock",
+            target=f"argument:{argument.id}", details=text, piece_id=argument.piece_id,
+            now=self.clock())
+        return Moderated(None, changed, entry)
 
     # --- the log -------------------------------------------------------------------------
 
