@@ -46,14 +46,14 @@ async def hand_click(interaction: discord.Interaction, cog_name: str, kind: type
         await answer_error(interaction, exc)
 
 
-class Control(Protocol):
+class ControlLike(Protocol):
     """One of the core's controls (a vote, a review action): what its button's id says."""
 
     @property
     def custom_id(self) -> str: ...
 
 
-ControlT = TypeVar("ControlT", bound=Control)
+ControlT = TypeVar("ControlT", bound=ControlLike)
 
 
 def count_label(word: str, count: int | None, established: int | None = None) -> str:
