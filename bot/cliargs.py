@@ -35,3 +35,12 @@ def command(subparsers: Any, name: str, handler: Callable[..., Any], *, summary:
                                                             description=description)
     parser.set_defaults(handler=handler)
     return parser
+
+
+def server_command(subparsers: Any, name: str, handler: Callable[..., Any], *, summary: str,
+                   description: str) -> argparse.ArgumentParser:
+    """A :func:`command` that reads one server's record: with ``--guild`` and ``--database``
+    (:func:`add_server_options`)."""
+    parser = command(subparsers, name, handler, summary=summary, description=description)
+    add_server_options(parser)
+    return parser

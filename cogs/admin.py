@@ -24,11 +24,12 @@ from bot.debate.rules import (
     DEFAULT_MAX_LENGTH,
     DEFAULT_MAX_REASON_LENGTH,
     DEFAULT_MIN_REASON_LENGTH,
+    DebateRules,
 )
 from bot.publishing.review import review_channel
 from bot.store import GuildSettings
 from bot.summaries import due_summary, next_slot
-from cogs.utils.checks import MODERATOR_DEFAULTS, ensure_moderator
+from cogs.utils.checks import ensure_moderator, moderator_group
 from cogs.utils.controls import refresh_buttons
 from cogs.utils.permissions import (
     REVIEW_PERMISSIONS,
@@ -120,9 +121,7 @@ def review_line(settings: GuildSettings) -> str:
 class Admin(commands.Cog):
     """Per-guild configuration commands."""
 
-    config = app_commands.Group(name="config", description="Counterpoint's settings for this "
-                                "server (moderators)", guild_only=True,
-                                default_permissions=MODERATOR_DEFAULTS)
+    config = moderator_group("config", "Counterpoint's settings for this server (moderators)")
 
     def __init__(self, bot: CounterpointBot) -> None:
         self.bot = bot
@@ -227,12 +226,9 @@ class Admin(commands.Cog):
             self, interaction: discord.Interaction,
             n: app_commands.Range[int, MIN_COUNTER_LENGTH, MAX_COUNTER_LENGTH] | None = None,
     ) -> None:
-        guild_id = self._guild_id(interaction)
-        settings = await self.bot.store.update_guild_settings(guild_id, min_counter_length=n)
-        await self.bot.store.log_moderation(
-            guild_id, interaction.user.id, "config.min-counter-length",
-            details=str(n) if n is not None else "default")
-        effective = self.bot.debate.rules.for_guild(settings).min_length
+        rules = await self._set_minimum(interaction, "min-counter-length", "min_counter_length",
+                                        n)
+        effective = rules.min_length
         source = "" if n is not None else " (the bot's default)"
         await reply(interaction, f"Counterarguments and rebuttals now need at least "
                                         f"{effective} characters{source}.")
@@ -406,14 +402,21 @@ class Admin(commands.Cog):
     async def award_reason(
             self, interaction: discord.Interaction,
             n: app_commands.Range[int, 1, DEFAULT_MAX_REASON_LENGTH] | None = None) -> None:
-        guild_id = self._guild_id(interaction)
-        settings = await self.bot.store.update_guild_settings(guild_id, award_min_reason=n)
-        await self.bot.store.log_moderation(
-            guild_id, interaction.user.id, "config.award-reason",
-            details=str(n) if n is not None else "default")
-        effective = self.bot.debate.rules.for_guild(settings).min_reason_length
+        rules = await self._set_minimum(interaction, "award-reason", "award_min_reason", n)
         await reply(interaction, f"\"Changed my mind\" now needs an explanation of at least "
-                                 f"{effective} characters.")
+                                 f"{rules.min_reason_length} characters.")
+
+    async def _set_minimum(self, interaction: discord.Interaction, command: str, setting: str,
+                           n: int | None) -> DebateRules:
+        """Save one of the server's minimum lengths (``None``: the bot's default again), log
+        ``config.<command>``, and return the rules now in force here."""
+        guild_id = self._guild_id(interaction)
+        change: dict[str, Any] = {setting: n}
+        settings = await self.bot.store.update_guild_settings(guild_id, **change)
+        await self.bot.store.log_moderation(
+            guild_id, interaction.user.id, f"config.{command}",
+            details=str(n) if n is not None else "default")
+        return self.bot.debate.rules.for_guild(settings)
 
     # --- overview ---------------------------------------------------------------------------
 

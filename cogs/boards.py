@@ -22,7 +22,7 @@ from bot.debate.gates import discord_time
 from bot.debate.rules import DEFAULT_MAX_REASON_LENGTH, clean_reason
 from bot.markup import plain
 from bot.store import Award, Contribution, VoteTarget
-from cogs.utils.checks import MODERATOR_DEFAULTS, moderator_only
+from cogs.utils.checks import moderator_group, moderator_only
 from cogs.utils.controls import refresh_buttons
 from cogs.utils.replies import reply
 
@@ -55,9 +55,7 @@ class Boards(commands.Cog):
 
     boards = app_commands.Group(name="boards", description="Be named, or not, on this "
                                 "server's public boards", guild_only=True)
-    awards = app_commands.Group(name="awards", description="\"Changed my mind\" awards "
-                                "(moderators)", guild_only=True,
-                                default_permissions=MODERATOR_DEFAULTS)
+    awards = moderator_group("awards", "\"Changed my mind\" awards (moderators)")
 
     def __init__(self, bot: CounterpointBot) -> None:
         self.bot = bot

@@ -30,7 +30,9 @@ from bot.markup import plain
 from bot.pace import Pace
 from bot.store import VoteTarget
 from bot.store.datarights import DataExport, ExportRunning
-from cogs.utils.checks import MODERATOR_DEFAULTS
+from cogs.utils.buttons import hand_click
+from cogs.utils.checks import moderator_group
+from cogs.utils.loops import start_paced
 from cogs.utils.progress import ProgressReply
 from cogs.utils.replies import NO_MENTIONS, answer_error, reply
 
@@ -132,23 +134,14 @@ class EraseButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=ERASE
         return cls(int(match["member"]), int(match["issued"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        cog = interaction.client.get_cog("Data") if isinstance(
-            interaction.client, commands.Bot | commands.AutoShardedBot) else None
-        if not isinstance(cog, Data):
-            await reply(interaction, "I'm still starting up; try again in a few seconds.")
-            return
-        try:
-            await cog.erase_confirmed(interaction, self.member_id, self.issued)
-        except Exception as exc:
-            await answer_error(interaction, exc)
+        await hand_click(interaction, "Data", Data,
+                         lambda cog: cog.erase_confirmed(interaction, self.member_id, self.issued))
 
 
 class Data(commands.Cog):
     """Servers' and members' data: export and erase."""
 
-    admin = app_commands.Group(name="admin", description="This server's data in Counterpoint "
-                               "(Manage Server)", guild_only=True,
-                               default_permissions=MODERATOR_DEFAULTS)
+    admin = moderator_group("admin", "This server's data in Counterpoint (Manage Server)")
     me = app_commands.Group(name="me", description="Your own data in Counterpoint")
 
     def __init__(self, bot: CounterpointBot) -> None:
@@ -159,8 +152,7 @@ class Data(commands.Cog):
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(EraseButton)
-        self.deletions.change_interval(minutes=self.bot.pace.data_rights_minutes)
-        self.deletions.start()
+        start_paced(self.deletions, minutes=self.bot.pace.data_rights_minutes)
 
     async def cog_unload(self) -> None:
         self.deletions.cancel()

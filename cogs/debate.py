@@ -33,7 +33,13 @@ from bot.debate.rules import DEFAULT_MAX_LENGTH
 from bot.debate.service import utc_now
 from bot.store import Award, Contribution, Store, Tally, VoteClick, VoteTarget
 from cogs.utils.contributions import contribution_content
-from cogs.utils.controls import DEBATE_COG, contribution_view, unaward_view, view_for
+from cogs.utils.controls import (
+    DEBATE_COG,
+    ControlHandler,
+    contribution_view,
+    unaward_view,
+    view_for,
+)
 from cogs.utils.members import member_facts
 from cogs.utils.replies import NO_MENTIONS, answer_error, reply
 
@@ -239,7 +245,7 @@ class ContributionForm(discord.ui.Modal):
         self.stop()
 
 
-class Debate(commands.Cog, name=DEBATE_COG):
+class Debate(commands.Cog, ControlHandler, name=DEBATE_COG):
     """Handles every Counterpoint control and ``/counter``."""
 
     def __init__(self, bot: CounterpointBot) -> None:

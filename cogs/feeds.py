@@ -47,7 +47,8 @@ from bot.redact import redact_text, redact_url
 from bot.store import UNSET
 from bot.store.records import REVIEW_MODES
 from bot.text import shorten
-from cogs.utils.checks import MODERATOR_DEFAULTS, ensure_moderator, is_moderator
+from cogs.utils.checks import ensure_moderator, is_moderator, moderator_group
+from cogs.utils.loops import start_paced
 from cogs.utils.options import IdOption
 from cogs.utils.permissions import permission_names
 from cogs.utils.replies import NO_MENTIONS, reply
@@ -206,9 +207,7 @@ def _plural(count: int, word: str) -> str:
 class Feeds(commands.Cog):
     """Moderators follow feeds into channels; the poll loop posts their new pieces."""
 
-    feed = app_commands.Group(
-        name="feed", description="Follow commentary feeds in this server (moderators)",
-        guild_only=True, default_permissions=MODERATOR_DEFAULTS)
+    feed = moderator_group("feed", "Follow commentary feeds in this server (moderators)")
 
     def __init__(self, bot: CounterpointBot) -> None:
         self.bot = bot
@@ -218,8 +217,7 @@ class Feeds(commands.Cog):
         self._cycle = asyncio.Lock()
 
     async def cog_load(self) -> None:
-        self.poll_loop.change_interval(seconds=self.bot.pace.poll_seconds)
-        self.poll_loop.start()
+        start_paced(self.poll_loop, seconds=self.bot.pace.poll_seconds)
 
     async def cog_unload(self) -> None:
         cycle = self.poll_loop.get_task()

@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, cast
 
 import discord
@@ -40,9 +41,11 @@ from bot.moderation import (
 from bot.pace import Pace
 from bot.store import ArgumentRecord, Contribution, ModerationEntry, Store, VoteTarget
 from bot.text import shorten
-from cogs.utils.checks import MODERATOR_DEFAULTS, ensure_moderator, is_moderator
+from cogs.utils.buttons import hand_click
+from cogs.utils.checks import MODERATOR_DEFAULTS, ensure_moderator, is_moderator, moderator_group
 from cogs.utils.contributions import contribution_content
 from cogs.utils.controls import contribution_view
+from cogs.utils.loops import start_paced
 from cogs.utils.options import IdOption
 from cogs.utils.replies import NO_MENTIONS, answer_error, reply
 
@@ -50,6 +53,10 @@ if TYPE_CHECKING:
     from discord.types.interactions import ModalSubmitInteractionData
 
     from bot.client import CounterpointBot
+    from bot.moderation import Moderated
+
+    #: A change of ModerationService: (guild, contribution or argument, moderator, reason).
+    Change = Callable[[int, int, int, str | None], Awaitable[Moderated]]
 
 log = logging.getLogger(__name__)
 
@@ -113,16 +120,11 @@ class LogButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
         return cls(match["dir"], int(match["cursor"]), filters)
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        client = interaction.client
-        cog = (client.get_cog("Moderation")
-               if isinstance(client, (commands.Bot, commands.AutoShardedBot)) else None)
-        try:
-            if not isinstance(cog, Moderation):
-                raise ModerationError("I'm still starting up; try again in a few seconds.")
+        async def turn_page(cog: Moderation) -> None:
             await ensure_moderator(interaction, "read the moderation log")
             await cog.turn_page(interaction, self.direction, self.cursor, self.filters)
-        except Exception as exc:
-            await answer_error(interaction, exc)
+
+        await hand_click(interaction, "Moderation", Moderation, turn_page)
 
 
 def log_page_message(page: LogPage, filters: LogFilters) -> tuple[discord.Embed, discord.ui.View]:
@@ -160,9 +162,7 @@ class RemoveForm(discord.ui.Modal):
 class Moderation(commands.Cog):
     """Removal, restore, locks and the moderation log."""
 
-    mod = app_commands.Group(name="mod", description="Remove, restore and lock debates "
-                             "(moderators)", guild_only=True,
-                             default_permissions=MODERATOR_DEFAULTS)
+    mod = moderator_group("mod", "Remove, restore and lock debates (moderators)")
 
     def __init__(self, bot: CounterpointBot) -> None:
         self.bot = bot
@@ -182,8 +182,7 @@ class Moderation(commands.Cog):
         for menu in self.menus:
             self.bot.tree.add_command(menu)
         self.bot.add_dynamic_items(LogButton)
-        self.catch_up_loop.change_interval(seconds=self.bot.pace.moderation_seconds)
-        self.catch_up_loop.start()
+        start_paced(self.catch_up_loop, seconds=self.bot.pace.moderation_seconds)
 
     async def cog_unload(self) -> None:
         self.catch_up_loop.cancel()
@@ -263,27 +262,27 @@ class Moderation(commands.Cog):
 
     async def _remove(self, interaction: discord.Interaction, contribution_id: int,
                       reason: str) -> None:
-        # Answer Discord first (3 seconds): the removal and the edit may take longer.
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        done = await self.service.remove(self._guild_id(interaction), contribution_id,
-                                         interaction.user.id, reason)
-        assert done.contribution is not None
-        shown = await self.redraw(done.contribution)
-        self.kick()
-        await reply(interaction, "Removed. Its message now says it was removed by a moderator "
-                                 "and why; its votes are out of the tallies until it is "
-                                 "restored, and its replies stay." + _later(shown))
+        await self._change_contribution(
+            interaction, self.service.remove, contribution_id, reason,
+            "Removed. Its message now says it was removed by a moderator and why; its votes "
+            "are out of the tallies until it is restored, and its replies stay.")
 
     async def _restore(self, interaction: discord.Interaction, contribution_id: int,
                        reason: str | None) -> None:
+        await self._change_contribution(interaction, self.service.restore, contribution_id,
+                                        reason, "Restored: its text, buttons and votes are back.")
+
+    async def _change_contribution(self, interaction: discord.Interaction, change: Change,
+                                   contribution_id: int, reason: str | None, done: str) -> None:
+        """Remove or restore, redraw the contribution's message, and say ``done``."""
+        # Answer Discord first (3 seconds): the change and the edit may take longer.
         await interaction.response.defer(ephemeral=True, thinking=True)
-        done = await self.service.restore(self._guild_id(interaction), contribution_id,
-                                          interaction.user.id, reason)
-        assert done.contribution is not None
-        shown = await self.redraw(done.contribution)
+        changed = await change(self._guild_id(interaction), contribution_id,
+                               interaction.user.id, reason)
+        assert changed.contribution is not None
+        shown = await self.redraw(changed.contribution)
         self.kick()
-        await reply(interaction, "Restored: its text, buttons and votes are back."
-                    + _later(shown))
+        await reply(interaction, done + _later(shown))
 
     # --- locks ----------------------------------------------------------------------------
 
@@ -292,24 +291,28 @@ class Moderation(commands.Cog):
     @app_commands.describe(reason="Why (optional: shown to members who try, and logged)")
     async def lock(self, interaction: discord.Interaction,
                    reason: app_commands.Range[str, 1, MAX_REASON_LENGTH] | None = None) -> None:
-        guild_id = self._guild_id(interaction)
-        argument = await self.service.argument_of_thread(guild_id, interaction.channel_id)
-        await self.service.lock(guild_id, argument.id, interaction.user.id, reason)
-        self.kick()
-        await reply(interaction, "Locked: members can still vote here, but new "
-                                 "counterarguments and rebuttals are refused until "
-                                 "`/mod unlock`. The thread says so.")
+        await self._change_lock(interaction, self.service.lock, reason,
+                                "Locked: members can still vote here, but new counterarguments "
+                                "and rebuttals are refused until `/mod unlock`. The thread "
+                                "says so.")
 
     @mod.command(name="unlock", description="Open this argument's debate again")
     @app_commands.describe(reason="Why (optional, kept in the moderation log)")
     async def unlock(self, interaction: discord.Interaction,
                      reason: app_commands.Range[str, 1, MAX_REASON_LENGTH] | None = None
                      ) -> None:
+        await self._change_lock(interaction, self.service.unlock, reason,
+                                "Unlocked: counterarguments and rebuttals are welcome again.")
+
+    async def _change_lock(self, interaction: discord.Interaction, change: Change,
+                           reason: str | None, done: str) -> None:
+        """Lock or unlock the debate of the thread the command was used in, and say ``done``
+        (the thread hears of it from the catch-up loop, kicked here)."""
         guild_id = self._guild_id(interaction)
         argument = await self.service.argument_of_thread(guild_id, interaction.channel_id)
-        await self.service.unlock(guild_id, argument.id, interaction.user.id, reason)
+        await change(guild_id, argument.id, interaction.user.id, reason)
         self.kick()
-        await reply(interaction, "Unlocked: counterarguments and rebuttals are welcome again.")
+        await reply(interaction, done)
 
     # --- the log --------------------------------------------------------------------------
 
@@ -400,15 +403,9 @@ class Moderation(commands.Cog):
                                          contribution.id)))
         message = self.bot.get_partial_messageable(argument.thread_id).get_partial_message(
             contribution.message_id)
-        try:
-            await message.edit(content=contribution_content(contribution, parent), view=view,
-                               allowed_mentions=NO_MENTIONS)
-        except (discord.NotFound, discord.Forbidden) as exc:
-            # Gone, or no longer the bot's to edit: asking again would fail the same way.
-            log.warning("cannot redraw contribution %s: %s", contribution.id, exc)
-        except (discord.HTTPException, OSError, TimeoutError) as exc:
-            log.info("redrawing contribution %s failed (%s); trying again later",
-                     contribution.id, exc)
+        if not await _settled(f"redraw contribution {contribution.id}", message.edit(
+                content=contribution_content(contribution, parent), view=view,
+                allowed_mentions=NO_MENTIONS)):
             return False
         await self.store.record_contribution_shown(contribution.id,
                                                    contribution.message_version)
@@ -425,16 +422,10 @@ class Moderation(commands.Cog):
             text = ("🔓 **This debate is open again**: counterarguments and rebuttals are "
                     "welcome.")
         thread = self.bot.get_partial_messageable(argument.thread_id)
-        try:
-            await thread.send(text, nonce=f"lk{argument.id}v{argument.lock_version}",
-                              allowed_mentions=NO_MENTIONS)
-        except (discord.NotFound, discord.Forbidden) as exc:
-            log.warning("cannot announce the lock of argument %s: %s", argument.id, exc)
-        except (discord.HTTPException, OSError, TimeoutError) as exc:
-            log.info("announcing the lock of argument %s failed (%s); trying again later",
-                     argument.id, exc)
-            return
-        await self.store.record_lock_announced(argument.id, argument.lock_version)
+        if await _settled(f"announce the lock of argument {argument.id}", thread.send(
+                text, nonce=f"lk{argument.id}v{argument.lock_version}",
+                allowed_mentions=NO_MENTIONS)):
+            await self.store.record_lock_announced(argument.id, argument.lock_version)
 
     async def _post_entry(self, entry: ModerationEntry) -> None:
         assert entry.post_channel_id is not None
@@ -455,6 +446,20 @@ class Moderation(commands.Cog):
                      entry.id, exc)
             return
         await self.store.record_moderation_posted(entry.id, message.id)
+
+
+async def _settled(what: str, request: Awaitable[object]) -> bool:
+    """Send ``request`` to Discord: ``True`` once that is settled, done or refused for good
+    (gone, or no longer the bot's to change: asking again would fail the same way), ``False``
+    when it failed for now and is owed a later try."""
+    try:
+        await request
+    except (discord.NotFound, discord.Forbidden) as exc:
+        log.warning("cannot %s: %s", what, exc)
+    except (discord.HTTPException, OSError, TimeoutError) as exc:
+        log.info("could not %s (%s); trying again later", what, exc)
+        return False
+    return True
 
 
 def _later(shown: bool) -> str:

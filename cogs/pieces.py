@@ -23,7 +23,8 @@ from bot.publishing import Publisher, PublishResult, is_split_confidently
 from bot.publishing.payloads import channel_link, fit
 from bot.publishing.publisher import PUBLISHED
 from bot.store import PieceRecord
-from cogs.utils.checks import MODERATOR_DEFAULTS, ensure_moderator
+from cogs.utils.checks import ensure_moderator, moderator_group
+from cogs.utils.loops import start_paced
 from cogs.utils.progress import ProgressReply
 
 if TYPE_CHECKING:
@@ -36,9 +37,7 @@ log = logging.getLogger(__name__)
 class Pieces(commands.Cog):
     """Posting pieces by hand, and finishing whatever a crash or a refusal left pending."""
 
-    piece = app_commands.Group(
-        name="piece", description="Post pieces by hand", guild_only=True,
-        default_permissions=MODERATOR_DEFAULTS)
+    piece = moderator_group("piece", "Post pieces by hand")
 
     def __init__(self, bot: CounterpointBot) -> None:
         self.bot = bot
@@ -50,8 +49,7 @@ class Pieces(commands.Cog):
         return await ensure_moderator(interaction, "post pieces")
 
     async def cog_load(self) -> None:
-        self.retry_loop.change_interval(minutes=self.bot.pace.retry_minutes)
-        self.retry_loop.start()
+        start_paced(self.retry_loop, minutes=self.bot.pace.retry_minutes)
 
     async def cog_unload(self) -> None:
         self.retry_loop.cancel()

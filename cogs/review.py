@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
@@ -49,7 +48,9 @@ from bot.publishing.review import (
     review_heading,
 )
 from bot.store import Conflict
+from cogs.utils.buttons import ControlButton, hand_click
 from cogs.utils.checks import ensure_moderator
+from cogs.utils.loops import start_paced
 from cogs.utils.replies import NO_MENTIONS, answer_error, reply
 
 if TYPE_CHECKING:
@@ -87,41 +88,26 @@ _FACES: dict[str, tuple[str, discord.ButtonStyle]] = {
 }
 
 
-class ReviewButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=REVIEW_PATTERN):
+class ReviewButton(ControlButton[ReviewControl], template=REVIEW_PATTERN):
     """Every review button; the click goes to the Review cog with its parsed control."""
 
-    def __init__(self, control: ReviewControl) -> None:
-        label, style = _FACES[control.action]
-        super().__init__(discord.ui.Button(label=label, style=style,
-                                           custom_id=control.custom_id))
-        self.control = control
+    @classmethod
+    def parse(cls, custom_id: str) -> ReviewControl | None:
+        return parse_review_control(custom_id)
 
     @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> ReviewButton:
-        control = parse_review_control(match.string)
-        if control is None:  # the template matched, so this cannot happen
-            raise ValueError(f"not a review control: {match.string!r}")
-        return cls(control)
+    def face(cls, control: ReviewControl) -> tuple[str, discord.ButtonStyle]:
+        return _FACES[control.action]
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        client = interaction.client
-        cog = (client.get_cog(REVIEW_COG)
-               if isinstance(client, (commands.Bot, commands.AutoShardedBot)) else None)
-        if not isinstance(cog, Review):
-            await reply(interaction, "I'm still starting up; try again in a few seconds.")
-            return
-        try:
-            await cog.on_click(interaction, self.control)
-        except Exception as exc:
-            await answer_error(interaction, exc)
+        await hand_click(interaction, REVIEW_COG, Review,
+                         lambda cog: cog.on_click(interaction, self.control))
 
 
 def _view(review: OpenReview, actions: tuple[ReviewAction, ...]) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
     for action in actions:
-        view.add_item(ReviewButton(ReviewControl(action, review.id, review.version)))
+        view.add_item(ReviewButton.from_control(ReviewControl(action, review.id, review.version)))
     return view
 
 
@@ -232,8 +218,7 @@ class Review(commands.Cog, name=REVIEW_COG):
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(ReviewButton)
-        self.review_loop.change_interval(seconds=self.bot.pace.review_seconds)
-        self.review_loop.start()
+        start_paced(self.review_loop, seconds=self.bot.pace.review_seconds)
 
     async def cog_unload(self) -> None:
         self.review_loop.cancel()

@@ -37,6 +37,7 @@ from bot.summaries import (
     to_embeds,
 )
 from bot.summaries.weeks import zone
+from cogs.utils.loops import start_paced
 from cogs.utils.permissions import (
     SUMMARY_PERMISSIONS,
     missing_permissions,
@@ -86,8 +87,7 @@ class Summaries(commands.Cog):
         self._posting = 0
 
     async def cog_load(self) -> None:
-        self.schedule_loop.change_interval(minutes=self.bot.pace.schedule_minutes)
-        self.schedule_loop.start()
+        start_paced(self.schedule_loop, minutes=self.bot.pace.schedule_minutes)
 
     async def cog_unload(self) -> None:
         # Cancelling mid-post would leave the week claimed but maybe unsent until its lease

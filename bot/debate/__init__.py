@@ -15,6 +15,7 @@ handler is one call and one rendering::
 
 from __future__ import annotations
 
+from bot.debate import errors
 from bot.debate.controls import (
     AWARD_PATTERN,
     COUNTER_PATTERN,
@@ -36,26 +37,7 @@ from bot.debate.controls import (
     vote_custom_id,
     withdraw_custom_id,
 )
-from bot.debate.errors import (
-    AlreadyAwarded,
-    AwardRevoked,
-    AwardWindowClosed,
-    DebateError,
-    EditWindowClosed,
-    EmptyText,
-    Locked,
-    NoAward,
-    NotAnArgumentThread,
-    NotYours,
-    OwnContribution,
-    Removed,
-    TooDeep,
-    TooLong,
-    TooShort,
-    UnknownAward,
-    UnknownTarget,
-    Withdrawn,
-)
+from bot.debate.errors import *  # noqa: F403 (every refusal, listed in errors.__all__)
 from bot.debate.gates import ALLOWED, GateClosed, Gates, Refusal
 from bot.debate.rules import DebateRules, clean_body, clean_reason
 from bot.debate.service import Clock, DebateService, ThreadContext, VoteResult, utc_now
@@ -71,34 +53,16 @@ __all__ = [
     "UNAWARD_PATTERN",
     "VOTE_PATTERN",
     "WITHDRAW_PATTERN",
-    "AlreadyAwarded",
-    "AwardRevoked",
-    "AwardWindowClosed",
     "Clock",
     "Control",
     "ControlAction",
-    "DebateError",
     "DebateRules",
     "DebateService",
-    "EditWindowClosed",
-    "EmptyText",
     "GateClosed",
     "Gates",
-    "Locked",
-    "NoAward",
-    "NotAnArgumentThread",
-    "NotYours",
-    "OwnContribution",
     "Refusal",
-    "Removed",
     "ThreadContext",
-    "TooDeep",
-    "TooLong",
-    "TooShort",
-    "UnknownAward",
-    "UnknownTarget",
     "VoteResult",
-    "Withdrawn",
     "award_custom_id",
     "clean_body",
     "clean_reason",
@@ -110,4 +74,5 @@ __all__ = [
     "utc_now",
     "vote_custom_id",
     "withdraw_custom_id",
+    *errors.__all__,
 ]

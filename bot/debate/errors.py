@@ -13,6 +13,28 @@ from datetime import timedelta
 from bot.errors import UserFacingError
 from bot.store.records import ContributionKind, TargetKind
 
+#: The refusals, as :mod:`bot.debate` exports them.
+__all__ = [
+    "AlreadyAwarded",
+    "AwardRevoked",
+    "AwardWindowClosed",
+    "DebateError",
+    "EditWindowClosed",
+    "EmptyText",
+    "Locked",
+    "NoAward",
+    "NotAnArgumentThread",
+    "NotYours",
+    "OwnContribution",
+    "Removed",
+    "TooDeep",
+    "TooLong",
+    "TooShort",
+    "UnknownAward",
+    "UnknownTarget",
+    "Withdrawn",
+]
+
 #: How each kind of text is named to members.
 NOUNS: dict[str, str] = {
     "counter": "counterargument",

@@ -137,31 +137,26 @@ def check(gates: Gates, facts: MemberFacts, action: GateAction, now: datetime, *
     now = now.astimezone(UTC)
     verb = VERBS[action]
     if gates.account_age is not None:
-        ready = facts.account_created_at + gates.account_age
-        if now < ready:
-            age = max(now - facts.account_created_at, timedelta(0))
-            return Refusal("account_age", ready, (
-                f"You can't {verb} here yet: this server counts only Discord accounts at "
-                f"least {duration(gates.account_age)} old, and yours is "
-                f"{_age(age)}. You'll qualify {discord_time(ready)}."))
+        wait = _wait(facts.account_created_at, gates.account_age, now)
+        if wait is not None:
+            ready, age = wait
+            return _counts_only("account_age", ready, verb, (
+                f"Discord accounts at least {duration(gates.account_age)} old, and yours is "
+                f"{age}. You'll qualify {discord_time(ready)}."))
     if gates.membership is not None:
+        joined = f"members who joined at least {duration(gates.membership)} ago"
         if facts.joined_at is None:
-            return Refusal("membership", None, (
-                f"You can't {verb} here yet: this server counts only members who joined at "
-                f"least {duration(gates.membership)} ago, and Discord didn't say when you "
-                "joined. Try again in a moment."))
-        ready = facts.joined_at.astimezone(UTC) + gates.membership
-        if now < ready:
-            since = max(now - facts.joined_at, timedelta(0))
-            return Refusal("membership", ready, (
-                f"You can't {verb} here yet: this server counts only members who joined at "
-                f"least {duration(gates.membership)} ago, and you joined {_age(since)} ago. "
-                f"You'll qualify {discord_time(ready)}."))
+            return _counts_only("membership", None, verb, (
+                f"{joined}, and Discord didn't say when you joined. Try again in a moment."))
+        wait = _wait(facts.joined_at, gates.membership, now)
+        if wait is not None:
+            ready, since = wait
+            return _counts_only("membership", ready, verb, (
+                f"{joined}, and you joined {since} ago. You'll qualify {discord_time(ready)}."))
     if gates.role_id is not None and gates.role_id not in facts.role_ids:
-        return Refusal("role", None, (
-            f"You can't {verb} here yet: this server counts only members with the "
-            f"<@&{gates.role_id}> role. You'll qualify once the server's moderators give it "
-            "to you; ask them how."))
+        return _counts_only("role", None, verb, (
+            f"members with the <@&{gates.role_id}> role. You'll qualify once the server's "
+            "moderators give it to you; ask them how."))
     if action == "counter" and gates.counter_rate is not None:
         window = sorted(t for t in recent if now - RATE_WINDOW < t <= now)
         if len(window) >= gates.counter_rate:
@@ -185,8 +180,20 @@ def established(gates: Gates, facts: MemberFacts, at: datetime) -> bool:
     return facts.joined_at is None or at - facts.joined_at >= gates.established
 
 
-def _age(span: timedelta) -> str:
-    return "less than a minute" if span < timedelta(minutes=1) else duration(span)
+def _wait(since: datetime, span: timedelta, now: datetime) -> tuple[datetime, str] | None:
+    """While ``span`` after ``since`` is still to come: that moment, and how long ago
+    ``since`` was, as a member reads it; ``None`` once it has come."""
+    ready = since.astimezone(UTC) + span
+    if now >= ready:
+        return None
+    age = max(now - since, timedelta(0))
+    return ready, "less than a minute" if age < timedelta(minutes=1) else duration(age)
+
+
+def _counts_only(rule: GateRule, ready: datetime | None, verb: str, whom: str) -> Refusal:
+    """The refusal of a gate on who the member is: ``whom`` the server counts, and when (or
+    how) this member will qualify."""
+    return Refusal(rule, ready, f"You can't {verb} here yet: this server counts only {whom}")
 
 
 def _posts(count: int) -> str:

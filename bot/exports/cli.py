@@ -8,20 +8,19 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bot.cliargs import add_server_options, command, snowflake
+from bot.cliargs import server_command, snowflake
 from bot.config import Settings
 from bot.exports import FORMATS
 
 
 def add_export_command(subparsers: Any) -> argparse.ArgumentParser:
     """Register ``export`` on the ``add_subparsers()`` object of the main parser."""
-    parser = command(
+    parser = server_command(
         subparsers, "export", run_export_command,
         summary="export one debate (html, md, kialo or json)",
         description="Write the whole debate on one piece, read from the database: the piece, "
                     "its arguments, every counterargument and rebuttal, tallies and minds "
                     "changed. Members are numbered, never named.")
-    add_server_options(parser)
     parser.add_argument("--piece", required=True, type=snowflake, metavar="ID",
                         help="the piece's id: in the name of its /debate export file "
                              "(debate-ID.html) and in the weekly summary's JSON and CSV")
@@ -35,13 +34,12 @@ def add_export_command(subparsers: Any) -> argparse.ArgumentParser:
 
 def add_site_command(subparsers: Any) -> argparse.ArgumentParser:
     """Register ``site`` on the ``add_subparsers()`` object of the main parser."""
-    parser = command(
+    parser = server_command(
         subparsers, "site", run_site_command,
         summary="write a static site of a server's debates",
         description="Write an index of the server's debates by week and one page per debate "
                     "into DIR, ready for any static host. Run it again to bring the site up "
                     "to date: only pages whose content changed are rewritten.")
-    add_server_options(parser)
     parser.add_argument("--out", required=True, type=Path, metavar="DIR",
                         help="the site's folder (created if needed)")
     parser.add_argument("--title", default="Our debates", help="the index page's title")

@@ -166,11 +166,7 @@ class ModerationService:
                 "Restore it first to remove it with another reason.")
         removed = await self.store.remove_contribution(
             current.id, moderator_id=moderator_id, reason=text, now=self.clock())
-        entry = await self.store.log_moderation(
-            guild_id, moderator_id, "remove", target=f"{current.kind}:{current.id}",
-            details=text, member_id=current.author_id,
-            piece_id=await self._piece_of(current.argument_id), now=self.clock())
-        return Moderated(removed, None, entry)
+        return await self._logged(guild_id, moderator_id, "remove", removed, text)
 
     async def restore(self, guild_id: int, contribution_id: int, moderator_id: int,
                       reason: str | None = None) -> Moderated:
@@ -181,42 +177,44 @@ class ModerationService:
             raise ModerationError(f"That {_noun(current)} is not removed, so there is nothing "
                                   "to restore.")
         restored = await self.store.restore_contribution(current.id)
+        return await self._logged(guild_id, moderator_id, "restore", restored, text)
+
+    async def _logged(self, guild_id: int, moderator_id: int, action: str,
+                      changed: Contribution, text: str | None) -> Moderated:
+        """``changed`` as the moderation log records it: concerning its author, in its piece."""
         entry = await self.store.log_moderation(
-            guild_id, moderator_id, "restore", target=f"{current.kind}:{current.id}",
-            details=text, member_id=current.author_id,
-            piece_id=await self._piece_of(current.argument_id), now=self.clock())
-        return Moderated(restored, None, entry)
+            guild_id, moderator_id, action, target=f"{changed.kind}:{changed.id}",
+            details=text, member_id=changed.author_id,
+            piece_id=await self._piece_of(changed.argument_id), now=self.clock())
+        return Moderated(changed, None, entry)
 
     # --- locks ---------------------------------------------------------------------------
 
     async def lock(self, guild_id: int, argument_id: int, moderator_id: int,
                    reason: str | None = None) -> Moderated:
-        text = _reason(reason, required=False)
-        argument = await self.store.get_argument(argument_id)
-        if argument is None:
-            raise ModerationError("That argument is not in this server's record.")
-        if argument.locked:
-            raise ModerationError("This debate is already locked. `/mod unlock` opens it.")
-        locked = await self.store.lock_argument(argument.id, moderator_id=moderator_id,
-                                                reason=text, now=self.clock())
-        entry = await self.store.log_moderation(
-            guild_id, moderator_id, "lock", target=f"argument:{argument.id}", details=text,
-            piece_id=argument.piece_id, now=self.clock())
-        return Moderated(None, locked, entry)
+        return await self._set_lock(guild_id, argument_id, moderator_id, reason, locked=True)
 
     async def unlock(self, guild_id: int, argument_id: int, moderator_id: int,
                      reason: str | None = None) -> Moderated:
+        return await self._set_lock(guild_id, argument_id, moderator_id, reason, locked=False)
+
+    async def _set_lock(self, guild_id: int, argument_id: int, moderator_id: int,
+                        reason: str | None, *, locked: bool) -> Moderated:
         text = _reason(reason, required=False)
         argument = await self.store.get_argument(argument_id)
         if argument is None:
             raise ModerationError("That argument is not in this server's record.")
-        if not argument.locked:
-            raise ModerationError("This debate is not locked.")
-        opened = await self.store.unlock_argument(argument.id)
+        if argument.locked == locked:
+            raise ModerationError("This debate is already locked. `/mod unlock` opens it."
+                                  if locked else "This debate is not locked.")
+        changed = (await self.store.lock_argument(argument.id, moderator_id=moderator_id,
+                                                  reason=text, now=self.clock())
+                   if locked else await self.store.unlock_argument(argument.id))
         entry = await self.store.log_moderation(
-            guild_id, moderator_id, "unlock", target=f"argument:{argument.id}", details=text,
-            piece_id=argument.piece_id, now=self.clock())
-        return Moderated(None, opened, entry)
+            guild_id, moderator_id, "lock" if locked else "unlock",
+            target=f"argument:{argument.id}", details=text, piece_id=argument.piece_id,
+            now=self.clock())
+        return Moderated(None, changed, entry)
 
     # --- the log -------------------------------------------------------------------------
 

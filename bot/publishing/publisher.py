@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections import deque
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -39,6 +38,7 @@ from typing import Literal
 
 from bot.articles.model import Piece
 from bot.liveness import ProcessIdentity, holder_is_gone
+from bot.publishing.lanes import Lanes
 from bot.publishing.payloads import (
     build_card,
     fit,
@@ -81,9 +81,8 @@ LEASE_SECONDS = 30.0
 #: Seconds after another process's lease runs out before trying its piece again: the store
 #: compares the expiry with this process's clock, so a moment's margin avoids a wasted try.
 EXPIRY_MARGIN = 0.25
-#: Channels whose handed-on pieces are published side by side (:meth:`Publisher.hand_on`).
-#: Discord's global limit is kept by the port's pace (``bot.publishing.pacing``), not by this:
-#: a channel often waits on its own buckets (10 threads per 10 s), and others go on meanwhile.
+#: Channels whose handed-on pieces are published side by side (:meth:`Publisher.hand_on`;
+#: see :mod:`bot.publishing.lanes`).
 LANES_AT_ONCE = 50
 #: Why a piece was left half-posted by a shutdown; fit to show a moderator.
 STOPPED = ("the bot was shutting down; it finishes the piece when it starts again, without "
@@ -137,12 +136,7 @@ class Publisher:
         self._stopping = False
         # Pieces handed on (hand_on): one lane per channel, published in the order handed
         # on; lanes run side by side, at most ``lanes_at_once`` of them publishing at a time.
-        self._lanes: dict[int, deque[int]] = {}
-        self._lane_tasks: dict[int, asyncio.Task[None]] = {}
-        self._queued: set[int] = set()
-        self._lane_gate = asyncio.Semaphore(lanes_at_once)
-        self._idle = asyncio.Event()
-        self._idle.set()
+        self._lanes = Lanes(self.publish, self._report, at_once=lanes_at_once)
         #: Called with each handed-on piece's result (metrics, logs).
         self.on_result: Callable[[PublishResult], None] | None = None
 
@@ -176,7 +170,7 @@ class Publisher:
         waiting here for another process's lease."""
         lock = self._locks.get(piece_id)
         return ((lock is not None and lock.locked()) or piece_id in self._following
-                or piece_id in self._queued)
+                or piece_id in self._lanes)
 
     # --- handing on -------------------------------------------------------------------------
 
@@ -191,48 +185,15 @@ class Publisher:
         published, is not handed on twice. Nothing starts once the publisher is stopping
         (the pieces stay pending for the next start).
         """
-        if self._stopping:
-            return
-        for piece_id, channel_id in pieces:
-            if piece_id in self._queued:
-                continue
-            self._queued.add(piece_id)
-            self._lanes.setdefault(channel_id, deque()).append(piece_id)
-            if channel_id not in self._lane_tasks:
-                self._idle.clear()
-                task = asyncio.create_task(self._run_lane(channel_id),
-                                           name=f"publish-lane-{channel_id}")
-                self._lane_tasks[channel_id] = task
+        self._lanes.hand_on(pieces)
 
-    async def _run_lane(self, channel_id: int) -> None:
-        lane = self._lanes[channel_id]
-        try:
-            # One piece after another: the channel's order holds. The gate is taken per
-            # piece, so channels waiting their turn get in between.
-            while lane and not self._stopping:
-                piece_id = lane[0]
-                try:
-                    async with self._lane_gate:
-                        result = await self.publish(piece_id)
-                except Exception:
-                    log.exception("publishing piece %s failed", piece_id)
-                else:
-                    if self.on_result is not None:
-                        self.on_result(result)
-                finally:
-                    lane.popleft()
-                    self._queued.discard(piece_id)
-        finally:
-            for piece_id in lane:
-                self._queued.discard(piece_id)
-            self._lanes.pop(channel_id, None)
-            self._lane_tasks.pop(channel_id, None)
-            if not self._lane_tasks:
-                self._idle.set()
+    def _report(self, result: PublishResult) -> None:
+        if self.on_result is not None:
+            self.on_result(result)
 
     async def drain(self) -> None:
         """Wait until every piece handed on so far is done (tests, benchmarks)."""
-        await self._idle.wait()
+        await self._lanes.drain()
 
     async def publish(self, piece_id: int, *, progress: Progress | None = None) -> PublishResult:
         """Publish (or finish publishing) one piece. Never raises for Discord's refusals: they
@@ -273,6 +234,7 @@ class Publisher:
         """
         self._stopping = True
         # Lanes start no further piece; the one each is publishing stops like any other.
+        self._lanes.stop()
         following = list(self._following.values())
         for task in following:
             task.cancel()

@@ -58,6 +58,11 @@ class Conn(Protocol):
         ...
 
 
+def one_of(column: str, values: Sequence[str]) -> str:
+    """``column IN (...)`` with the values as literals: only ever known ones (states, modes)."""
+    return f"{column} IN ({', '.join(repr(str(v)) for v in values)})"
+
+
 class Where:
     """A WHERE clause built from optional filters, numbering placeholders as it goes."""
 
@@ -78,6 +83,22 @@ class Where:
         """``add`` unless ``value`` is ``None`` (a filter not asked for)."""
         if value is not None:
             self.add(template, value)
+
+    def add_one_of(self, column: str, values: Sequence[str] | None, known: Sequence[str],
+                   what: str) -> bool:
+        """``column IN (...)`` with ``values`` as literals, unless ``values`` is ``None`` (a
+        filter not asked for); ``ValueError`` naming ``what`` for a value not in ``known`` (so
+        only those are ever written into the SQL). ``False`` when ``values`` is empty: no row
+        can match, and the caller need not ask."""
+        if values is None:
+            return True
+        bad = set(values) - set(known)
+        if bad:
+            raise ValueError(f"unknown {what} {sorted(bad)}")
+        if not values:
+            return False
+        self.terms.append(one_of(column, values))
+        return True
 
     def sql(self) -> str:
         return f"WHERE {' AND '.join(self.terms)}" if self.terms else ""

@@ -11,10 +11,43 @@ transaction, so the message showing the contribution is owed a redraw until
 from __future__ import annotations
 
 from datetime import datetime
+from typing import NamedTuple
 
 from bot.store.base import Backend, Where
 from bot.store.records import ArgumentRecord, Contribution, ModerationEntry
 from bot.store.rows import now_or
+
+
+class Mark(NamedTuple):
+    """A moderator's mark on a row (a removal, a lock): when, by whom and why, and the version
+    of the row's message, bumped by each change so the message is owed a redraw."""
+
+    table: str
+    at: str
+    by: str
+    reason: str
+    version: str
+
+    def set_once(self) -> str:
+        """``$1`` the id, ``$2`` when, ``$3`` who, ``$4`` why; a row marked already keeps its
+        first mark (and its version): marking it again changes nothing."""
+        first = f"CASE WHEN {self.at} IS NULL THEN"
+        return (f"UPDATE {self.table} SET {self.at} = COALESCE({self.at}, $2),"
+                f" {self.by} = {first} $3 ELSE {self.by} END,"
+                f" {self.reason} = {first} $4 ELSE {self.reason} END,"
+                f" {self.version} = {first} {self.version} + 1 ELSE {self.version} END"
+                " WHERE id = $1 RETURNING *")
+
+    def clear(self) -> str:
+        """``$1`` the id; a row not marked is left as it is."""
+        return (f"UPDATE {self.table} SET {self.version} = CASE WHEN {self.at} IS NULL"
+                f" THEN {self.version} ELSE {self.version} + 1 END,"
+                f" {self.at} = NULL, {self.by} = NULL, {self.reason} = NULL"
+                " WHERE id = $1 RETURNING *")
+
+
+REMOVAL = Mark("contributions", "removed_at", "removed_by", "removal_reason", "message_version")
+LOCK = Mark("arguments", "locked_at", "locked_by", "lock_reason", "lock_version")
 
 
 class ModerationQueries(Backend):
@@ -27,24 +60,14 @@ class ModerationQueries(Backend):
         """Remove a counter or rebuttal (kept in the record); removing it again changes
         nothing (the first removal's moderator and reason stay). ``NotFound`` if missing."""
         return await self._found(
-            Contribution, f"no contribution {contribution_id}",
-            "UPDATE contributions SET removed_at = COALESCE(removed_at, $2),"
-            " removed_by = CASE WHEN removed_at IS NULL THEN $3 ELSE removed_by END,"
-            " removal_reason = CASE WHEN removed_at IS NULL THEN $4 ELSE removal_reason END,"
-            " message_version = CASE WHEN removed_at IS NULL THEN message_version + 1"
-            " ELSE message_version END"
-            " WHERE id = $1 RETURNING *", contribution_id, now_or(now), moderator_id, reason)
+            Contribution, f"no contribution {contribution_id}", REMOVAL.set_once(),
+            contribution_id, now_or(now), moderator_id, reason)
 
     async def restore_contribution(self, contribution_id: int) -> Contribution:
         """Undo a removal (its votes count again); a contribution not removed is returned as
         it is. ``NotFound`` if missing."""
         return await self._found(
-            Contribution, f"no contribution {contribution_id}",
-            "UPDATE contributions SET"
-            " message_version = CASE WHEN removed_at IS NULL THEN message_version"
-            " ELSE message_version + 1 END,"
-            " removed_at = NULL, removed_by = NULL, removal_reason = NULL"
-            " WHERE id = $1 RETURNING *", contribution_id)
+            Contribution, f"no contribution {contribution_id}", REMOVAL.clear(), contribution_id)
 
     async def contributions_to_redraw(self, guild_id: int | None = None, *, limit: int = 50
                                       ) -> list[Contribution]:
@@ -76,21 +99,13 @@ class ModerationQueries(Backend):
     ) -> ArgumentRecord:
         """Lock an argument's debate (no new counters or rebuttals); idempotent."""
         return await self._found(
-            ArgumentRecord, f"no argument {argument_id}",
-            "UPDATE arguments SET locked_at = COALESCE(locked_at, $2),"
-            " locked_by = CASE WHEN locked_at IS NULL THEN $3 ELSE locked_by END,"
-            " lock_reason = CASE WHEN locked_at IS NULL THEN $4 ELSE lock_reason END,"
-            " lock_version = CASE WHEN locked_at IS NULL THEN lock_version + 1"
-            " ELSE lock_version END"
-            " WHERE id = $1 RETURNING *", argument_id, now_or(now), moderator_id, reason)
+            ArgumentRecord, f"no argument {argument_id}", LOCK.set_once(),
+            argument_id, now_or(now), moderator_id, reason)
 
     async def unlock_argument(self, argument_id: int) -> ArgumentRecord:
         """Open a locked debate again; idempotent."""
         return await self._found(
-            ArgumentRecord, f"no argument {argument_id}",
-            "UPDATE arguments SET lock_version = CASE WHEN locked_at IS NULL THEN lock_version"
-            " ELSE lock_version + 1 END, locked_at = NULL, locked_by = NULL, lock_reason = NULL"
-            " WHERE id = $1 RETURNING *", argument_id)
+            ArgumentRecord, f"no argument {argument_id}", LOCK.clear(), argument_id)
 
     async def locks_to_announce(self, *, limit: int = 50) -> list[ArgumentRecord]:
         """Arguments whose latest lock or unlock is not announced in their thread yet."""

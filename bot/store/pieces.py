@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.articles.model import Piece
-from bot.store.base import Backend, Conn, Where
+from bot.store.base import Backend, Conn, Where, one_of
 from bot.store.records import (
     PUBLISH_STATES,
     ArgumentRecord,
@@ -25,11 +25,6 @@ from bot.store.rows import from_row, now_or, utc
 
 #: SET clause giving a piece's publishing lease back.
 _NO_LEASE = "lease_owner = NULL, lease_expires_at = NULL"
-
-
-def _in_states(states: Sequence[PublishState]) -> str:
-    """``state IN (...)`` with the states as literals (only ever ones of ``PUBLISH_STATES``)."""
-    return f"state IN ({', '.join(repr(str(s)) for s in states)})"
 
 
 class PieceQueries(Backend):
@@ -101,13 +96,8 @@ class PieceQueries(Backend):
         """Pieces matching the filters, oldest first (e.g. ``states=("pending",
         "publishing")`` at start-up, to resume what a crash interrupted)."""
         where = Where()
-        if states is not None:
-            bad = set(states) - set(PUBLISH_STATES)
-            if bad:
-                raise ValueError(f"unknown publish states {sorted(bad)}")
-            if not states:
-                return []
-            where.terms.append(_in_states(states))
+        if not where.add_one_of("state", states, PUBLISH_STATES, "publish states"):
+            return []
         where.add_optional("guild_id = {}", guild_id)
         tail = f" LIMIT {int(limit)}" if limit is not None else ""
         return await self._all(
@@ -146,7 +136,8 @@ class PieceQueries(Backend):
     ) -> PieceRecord:
         return await self._guarded_update(
             PieceRecord, "pieces", piece_id, f"no piece {piece_id}",
-            f"UPDATE pieces SET {sets} WHERE id = $1 AND {_in_states(allowed_from)} RETURNING *",
+            f"UPDATE pieces SET {sets} WHERE id = $1 AND {one_of('state', allowed_from)}"
+            " RETURNING *",
             (piece_id, *args),
             lambda state: InvalidTransition(
                 f"piece {piece_id} is {state}; cannot move to {target}"), "state")

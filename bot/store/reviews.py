@@ -61,13 +61,8 @@ class ReviewQueries(PieceQueries):
         """Reviews matching the filters, oldest first; ``unposted``: only those whose review
         message is not recorded yet (still owed to the review channel)."""
         where = Where()
-        if states is not None:
-            bad = set(states) - set(REVIEW_STATES)
-            if bad:
-                raise ValueError(f"unknown review states {sorted(bad)}")
-            if not states:
-                return []
-            where.terms.append(f"state IN ({', '.join(repr(str(s)) for s in states)})")
+        if not where.add_one_of("state", states, REVIEW_STATES, "review states"):
+            return []
         where.add_optional("guild_id = {}", guild_id)
         if unposted:
             where.terms.append("review_message_id IS NULL")

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bot.cliargs import add_server_options, command
+from bot.cliargs import server_command
 from bot.config import Settings
 from bot.summaries.weeks import IsoWeek, WeekError, last_complete_week, zone
 
@@ -17,12 +17,11 @@ FORMATS = ("md", "csv", "json", "png")
 
 def add_summary_command(subparsers: Any) -> argparse.ArgumentParser:
     """Register ``summary`` on the ``add_subparsers()`` object of the main parser."""
-    parser = command(
+    parser = server_command(
         subparsers, "summary", run_summary_command,
         summary="print or save a guild's weekly summary",
         description="Build a guild's weekly summary from the database, exactly as the bot "
                     "posts it, and print it (Markdown by default) or write it to a file.")
-    add_server_options(parser)
     parser.add_argument("--week", metavar="YYYY-Www",
                         help="ISO week such as 2026-W47 (default: the last complete week)")
     parser.add_argument("--format", choices=FORMATS, default="md",

@@ -3,7 +3,8 @@
 A moderator is a member with **Manage Server** (Administrator implies it) or with the guild's
 configured moderator role (``GuildSettings.moderator_role_id`` in the store). Two layers:
 
-* ``default_permissions=MODERATOR_DEFAULTS`` on the command or group: Discord hides the
+* ``default_permissions=MODERATOR_DEFAULTS`` on the command or group (what
+  :func:`moderator_group` gives a group): Discord hides the
   command from members without Manage Server, unless the server overrides that under
   Server Settings → Integrations (which is how a server lets its moderator role see it).
 * This module's check, run on every invocation: it lets in Manage Server or the configured
@@ -12,11 +13,10 @@ configured moderator role (``GuildSettings.moderator_role_id`` in the store). Tw
 
 Use it in one of two ways::
 
-    from cogs.utils.checks import MODERATOR_DEFAULTS, ensure_moderator, moderator_only
+    from cogs.utils.checks import ensure_moderator, moderator_group, moderator_only
 
     class Config(commands.Cog):
-        config = app_commands.Group(name="config", description="...", guild_only=True,
-                                    default_permissions=MODERATOR_DEFAULTS)
+        config = moderator_group("config", "...")
 
         # Every command of the cog (what cogs/feeds.py does):
         async def interaction_check(self, interaction: discord.Interaction) -> bool:
@@ -47,6 +47,13 @@ T = TypeVar("T")
 
 #: ``default_permissions`` for moderator commands: hidden from members without Manage Server.
 MODERATOR_DEFAULTS = discord.Permissions(manage_guild=True)
+
+
+def moderator_group(name: str, description: str) -> app_commands.Group:
+    """A slash command group for moderators: in servers only, hidden from members without
+    Manage Server (``MODERATOR_DEFAULTS``). Its commands still need the check below."""
+    return app_commands.Group(name=name, description=description, guild_only=True,
+                              default_permissions=MODERATOR_DEFAULTS)
 
 
 class NotModerator(app_commands.CheckFailure):

@@ -8,11 +8,9 @@ the rules live in :class:`bot.debate.DebateService`.
 
 from __future__ import annotations
 
-import re
-from typing import Any, ClassVar, Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 import discord
-from discord.ext import commands
 
 from bot.debate import (
     AWARD_PATTERN,
@@ -26,77 +24,36 @@ from bot.debate import (
     parse_custom_id,
 )
 from bot.store import AGREE, DISAGREE, Tally, VoteTarget
-from cogs.utils.replies import answer_error, reply
+from cogs.utils.buttons import ControlButton, hand_click, loaded_cog
 
 DEBATE_COG = "Debate"
 
 
-@runtime_checkable
-class ControlHandler(Protocol):
-    """What the Debate cog offers the buttons."""
+class ControlHandler:
+    """What the Debate cog offers the buttons (it is one)."""
 
-    async def on_control(self, interaction: discord.Interaction, control: Control) -> None: ...
-
-
-async def _route(interaction: discord.Interaction, control: Control) -> None:
-    client = interaction.client
-    handler = (client.get_cog(DEBATE_COG)
-               if isinstance(client, (commands.Bot, commands.AutoShardedBot)) else None)
-    if not isinstance(handler, ControlHandler):
-        await reply(interaction, "I'm still starting up; try again in a few seconds.")
-        return
-    try:
-        await handler.on_control(interaction, control)
-    except Exception as exc:
-        await answer_error(interaction, exc)
+    async def on_control(self, interaction: discord.Interaction, control: Control) -> None:
+        raise NotImplementedError
 
 
-class _ControlItem(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"cp:(?!)"):
-    """Shared plumbing: the parsed control travels with the item."""
-
-    def __init__(self, control: Control, button: discord.ui.Button[Any]) -> None:
-        super().__init__(button)
-        self.control = control
+class _ControlItem(ControlButton[Control], template=r"cp:(?!)"):
+    """A debate control's button: the click goes to the Debate cog."""
 
     @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> _ControlItem:
-        control = parse_custom_id(match.string)
-        if control is None:  # the template matched, so this cannot happen; stay safe anyway
-            raise ValueError(f"not a Counterpoint control: {match.string!r}")
-        return cls.from_control(control)
-
-    #: The button's face; every control but a vote has a fixed one.
-    label: ClassVar[str] = ""
-    style: ClassVar[discord.ButtonStyle] = discord.ButtonStyle.secondary
-
-    @classmethod
-    def from_control(cls, control: Control) -> _ControlItem:
-        return cls(control, discord.ui.Button(label=cls.label, style=cls.style,
-                                              custom_id=control.custom_id))
+    def parse(cls, custom_id: str) -> Control | None:
+        return parse_custom_id(custom_id)
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        await _route(interaction, self.control)
-
-
-def _count_label(word: str, count: int | None, established: int | None = None) -> str:
-    if count is None:
-        return word
-    if established is None or established == count:
-        return f"{word} · {count}"
-    return f"{word} · {count} ({established} established)"
+        await hand_click(interaction, DEBATE_COG, ControlHandler,
+                         lambda handler: handler.on_control(interaction, self.control))
 
 
 class VoteButton(_ControlItem, template=VOTE_PATTERN):
     @classmethod
-    def from_control(cls, control: Control, count: int | None = None,
-                     established: int | None = None) -> VoteButton:
-        agree = control.value == AGREE
-        return cls(control, discord.ui.Button(
-            label=_count_label("Agree" if agree else "Disagree", count, established),
-            style=discord.ButtonStyle.success if agree else discord.ButtonStyle.danger,
-            custom_id=control.custom_id))
+    def face(cls, control: Control) -> tuple[str, discord.ButtonStyle]:
+        if control.value == AGREE:
+            return "Agree", discord.ButtonStyle.success
+        return "Disagree", discord.ButtonStyle.danger
 
 
 class CounterButton(_ControlItem, template=COUNTER_PATTERN):
@@ -111,13 +68,6 @@ class RebutButton(_ControlItem, template=REBUT_PATTERN):
 
 class AwardButton(_ControlItem, template=AWARD_PATTERN):
     label = "Changed my mind"
-
-    @classmethod
-    def counted(cls, control: Control, awards: int | None) -> AwardButton:
-        """The button with the contribution's awards that count, once there is one."""
-        return cls(control, discord.ui.Button(
-            label=_count_label(cls.label, awards or None), style=cls.style,
-            custom_id=control.custom_id))
 
 
 class UnawardButton(_ControlItem, template=UNAWARD_PATTERN):
@@ -177,7 +127,8 @@ def contribution_view(contribution_id: int, tally: Tally | None = None,
     target = VoteTarget.contribution(contribution_id)
     return _view(*_votes(target, tally),
                  RebutButton.from_control(Control("rebut", target)),
-                 AwardButton.counted(Control("award", target), awards),
+                 # The awards that count, once there is one.
+                 AwardButton.from_control(Control("award", target), awards or None),
                  EditButton.from_control(Control("edit", target)),
                  WithdrawButton.from_control(Control("withdraw", target)))
 
@@ -206,8 +157,7 @@ class ButtonRefresher(Protocol):
 def refresh_buttons(client: discord.Client, channel_id: int, message_id: int,
                     target: VoteTarget) -> bool:
     """Ask the Debate cog to refresh a message's buttons; ``False`` if it is not loaded."""
-    cog = (client.get_cog(DEBATE_COG)
-           if isinstance(client, (commands.Bot, commands.AutoShardedBot)) else None)
+    cog = loaded_cog(client, DEBATE_COG)
     if not isinstance(cog, ButtonRefresher):
         return False
     cog.refresh_buttons(channel_id, message_id, target)
