@@ -10,6 +10,7 @@ backend rewrites them).
 
 from __future__ import annotations
 
+import json
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
@@ -133,14 +134,29 @@ class Backend(ABC):
     def _array(self, n: int, sql_type: str) -> str:
         """A FROM item yielding one row per element of array parameter ``$n`` as ``t.value``."""
 
-    @abstractmethod
     def _rows(self, n: int, columns: Sequence[tuple[str, str]]) -> str:
         """A FROM item ``t`` yielding one row per element of parameter ``$n`` (made by
         :meth:`_rows_arg`), with these ``(name, SQL type)`` columns."""
+        fields = ", ".join(f"{self._json_item(i, sql_type)} AS {name}"
+                           for i, (name, sql_type) in enumerate(columns))
+        return f"(SELECT {fields} FROM {self._json_elements(n)}) AS t"
+
+    def _rows_arg(self, rows: Sequence[Sequence[Any]]) -> str:
+        """The value of a :meth:`_rows` parameter: ``rows`` of values in column order, as
+        one JSON array of arrays (both databases read JSON; neither takes a list of rows)."""
+        return json.dumps([[self._json_value(value) for value in row] for row in rows])
 
     @abstractmethod
-    def _rows_arg(self, rows: Sequence[Sequence[Any]]) -> Any:
-        """The value of a :meth:`_rows` parameter: ``rows`` of values in column order."""
+    def _json_elements(self, n: int) -> str:
+        """A FROM item yielding each element of the JSON array parameter ``$n`` as ``value``."""
+
+    @abstractmethod
+    def _json_item(self, index: int, sql_type: str) -> str:
+        """Item ``index`` of the JSON array ``value``, as ``sql_type``."""
+
+    def _json_value(self, value: Any) -> Any:
+        """How a value travels inside :meth:`_rows_arg`'s JSON."""
+        return value.isoformat() if isinstance(value, datetime) else value
 
     def _param(self, n: int, sql_type: str) -> str:
         """Placeholder ``$n`` with a type the planner cannot infer (INSERT ... SELECT)."""

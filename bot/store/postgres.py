@@ -8,10 +8,8 @@ Extra query parameters in the URL become server settings (``?search_path=myschem
 
 from __future__ import annotations
 
-import json
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import datetime
 from typing import Any
 
 import asyncpg
@@ -83,15 +81,11 @@ class PostgresStore(Store):
     def _array(self, n: int, sql_type: str) -> str:
         return f"unnest(${n}::{sql_type}[]) AS t(value)"
 
-    def _rows(self, n: int, columns: Sequence[tuple[str, str]]) -> str:
-        # One JSON array of arrays; jsonb_to_recordset wants objects, so number the fields.
-        fields = ", ".join(f"(value->>{i})::{sql_type} AS {name}"
-                           for i, (name, sql_type) in enumerate(columns))
-        return f"(SELECT {fields} FROM jsonb_array_elements(${n}::jsonb)) AS t"
+    def _json_elements(self, n: int) -> str:
+        return f"jsonb_array_elements(${n}::jsonb)"
 
-    def _rows_arg(self, rows: Sequence[Sequence[Any]]) -> Any:
-        return json.dumps([[value.isoformat() if isinstance(value, datetime) else value
-                            for value in row] for row in rows])
+    def _json_item(self, index: int, sql_type: str) -> str:
+        return f"(value->>{index})::{sql_type}"
 
     def _param(self, n: int, sql_type: str) -> str:
         return f"${n}::{sql_type}"

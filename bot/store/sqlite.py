@@ -423,13 +423,14 @@ class SQLiteStore(Store):
     def _array(self, n: int, sql_type: str) -> str:
         return f"json_each(${n}) AS t"
 
-    def _rows(self, n: int, columns: Sequence[tuple[str, str]]) -> str:
-        picks = ", ".join(f"json_extract(value, '$[{i}]') AS {name}"
-                          for i, (name, _) in enumerate(columns))
-        return f"(SELECT {picks} FROM json_each(${n})) AS t"
+    def _json_elements(self, n: int) -> str:
+        return f"json_each(${n})"
 
-    def _rows_arg(self, rows: Sequence[Sequence[Any]]) -> Any:
-        return json.dumps([[_sqlite_arg(value) for value in row] for row in rows])
+    def _json_item(self, index: int, sql_type: str) -> str:
+        return f"json_extract(value, '$[{index}]')"
+
+    def _json_value(self, value: Any) -> Any:
+        return _sqlite_arg(value)
 
     async def _lock_migrations(self, conn: Conn) -> None:
         """BEGIN IMMEDIATE already holds the database write lock."""

@@ -44,8 +44,8 @@ def test_a_backend_provides_only_what_differs_between_databases() -> None:
     # how a list reaches a query (arrays, rows), and how each database describes itself (its
     # catalog, read by the data-rights map).
     assert Store.__abstractmethods__ == {
-        "_tx", "_array", "_rows", "_rows_arg", "_lock_migrations", "_migrations_table_sql",
-        "_has_table", "_catalog", "close"}
+        "_tx", "_array", "_json_elements", "_json_item", "_lock_migrations",
+        "_migrations_table_sql", "_has_table", "_catalog", "close"}
 
 
 def test_both_dialects_have_the_same_versions() -> None:
