@@ -200,8 +200,8 @@ def preview_embed(piece: Piece) -> discord.Embed:
     return embed
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
+def _plural(count: int, word: str, words: str | None = None) -> str:
+    return f"{count} {word if count == 1 else words or word + 's'}"
 
 
 class Feeds(commands.Cog):
@@ -386,6 +386,8 @@ class Feeds(commands.Cog):
                  f"(ID {added.subscription.id})."]
         if added.discovered:
             lines.append(f"The address you gave is a page; I found its feed at {added.feed_url}.")
+        if added.held_for_review:
+            lines.append(_held_note(added.held_for_review))
         count = added.existing_entries
         lines.append(f"{count} {'entry' if count == 1 else 'entries'} already in the feed "
                      f"{'was' if count == 1 else 'were'} marked as seen: only entries published "
@@ -556,15 +558,25 @@ class Feeds(commands.Cog):
     @app_commands.describe(feed="The feed to backfill", count="How many entries (1-10)")
     async def backfill(self, interaction: discord.Interaction, feed: FeedChoice,
                        count: app_commands.Range[int, 1, MAX_BACKFILL]) -> None:
-        records = await self.service.backfill(self._guild_id(interaction), feed, count)
-        if not records:
-            await reply(interaction, "Nothing to backfill: every recent entry that passes the "
-                                     "filters is already in the channel.", replace=True)
+        done = await self.service.backfill(self._guild_id(interaction), feed, count)
+        held = _held_note(done.held_for_review)
+        if not done.pieces:
+            text = held or ("Nothing to backfill: every recent entry that passes the filters "
+                            "is already in the channel.")
+            await reply(interaction, text, replace=True)
             return
-        await reply(interaction, f"Posting {_plural(len(records), 'piece')} …", replace=True)
-        results = await self.publish(r.id for r in records)
-        await reply(interaction, f"Backfilled {_plural(len(records), 'piece')}:\n"
-                                 + self._posted_summary(results), replace=True)
+        await reply(interaction, f"Posting {_plural(len(done.pieces), 'piece')} …", replace=True)
+        results = await self.publish(r.id for r in done.pieces)
+        await reply(interaction, f"Backfilled {_plural(len(done.pieces), 'piece')}:\n"
+                                 + self._posted_summary(results)
+                                 + (f"\n{held}" if held else ""), replace=True)
+
+
+def _held_note(held: int) -> str:
+    if not held:
+        return ""
+    return (f"{_plural(held, 'entry', 'entries')} held for a moderator's review (this feed's "
+            "review mode): once approved in the review channel, they are posted here.")
 
 
 async def setup(bot: CounterpointBot) -> None:

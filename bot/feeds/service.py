@@ -85,6 +85,17 @@ class AddResult:
     existing_entries: int
     #: Pending pieces created by ``backfill`` (oldest first), for the publisher.
     backfilled: tuple[PieceRecord, ...] = ()
+    #: Backfilled entries held for a moderator's review instead (the review mode says so).
+    held_for_review: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Backfilled:
+    """What a backfill queued: pieces to publish (oldest first), and how many entries were
+    held for a moderator's review instead."""
+
+    pieces: tuple[PieceRecord, ...]
+    held_for_review: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,11 +249,11 @@ class FeedService:
                 now=now)
         except Conflict:
             raise FeedServiceError(f"<#{channel_id}> already follows {feed_url}.") from None
-        created: tuple[PieceRecord, ...] = ()
+        done = Backfilled(())
         if backfill:
-            created = tuple(await self._backfill(subscription, feed, fetched, backfill, now))
+            done = await self._backfill(subscription, feed, fetched, backfill, now)
         return AddResult(subscription, feed_url, fetched.feed.title, fetched.discovered,
-                         len(entries), created)
+                         len(entries), done.pieces, done.held_for_review)
 
     async def _actively_polled(self, feed: Feed) -> bool:
         if feed.paused:
@@ -426,10 +437,10 @@ class FeedService:
                 "once approved in the review channel.")
         return record
 
-    async def backfill(self, guild_id: int, subscription_id: int, count: int
-                       ) -> list[PieceRecord]:
+    async def backfill(self, guild_id: int, subscription_id: int, count: int) -> Backfilled:
         """Queue up to ``count`` (1-10) of the newest entries that pass the filters and are
-        not yet in the channel, oldest first."""
+        not yet in the channel, oldest first (or hold them for review, as the feed's review
+        mode says)."""
         if not 1 <= count <= MAX_BACKFILL:
             raise FeedServiceError(f"Backfill takes 1 to {MAX_BACKFILL} entries.")
         sub = await self._owned(guild_id, subscription_id)
@@ -444,28 +455,35 @@ class FeedService:
         return feed
 
     async def _backfill(self, sub: Subscription, feed: Feed, fetched: _Fetched, count: int,
-                        now: datetime) -> list[PieceRecord]:
+                        now: datetime) -> Backfilled:
         try:
             entry_filter = build_filter(sub.include, sub.exclude)
         except FilterError as error:
             raise FeedServiceError(str(error)) from None
         chosen: list[tuple[FeedEntry, Piece]] = []
+        # An entry already before the moderators (or turned down by them) is not new either.
+        reviewed = {review.url for review in await self.store.list_reviews(guild_id=sub.guild_id)
+                    if review.channel_id == sub.channel_id}
         for entry in reversed(chronological(fetched.feed.entries)):
             if len(chosen) >= count:
                 break
             url = piece_url(entry, feed.url)
-            if await self.store.get_piece_by_url(sub.guild_id, sub.channel_id, url):
+            if url in reviewed or await self.store.get_piece_by_url(
+                    sub.guild_id, sub.channel_id, url):
                 continue
             piece, fields = await entry_piece(entry, fetched.feed, feed.url, self.fetcher)
             if entry_filter.allows(fields):
                 chosen.append((entry, piece))
-        created = []
+        created: list[PieceRecord] = []
+        held = 0
         for entry, piece in reversed(chosen):
             record = await queue_entry(self.store, sub, piece, entry, feed.url, now)
-            if isinstance(record, PieceRecord):  # not one held for review
+            if isinstance(record, PieceRecord):
                 created.append(record)
+            elif record is not None:  # held for a moderator's review
+                held += 1
         await self.store.mark_seen(feed.id, every_key([entry for entry, _ in chosen]), now=now)
-        return created
+        return Backfilled(tuple(created), held)
 
     async def autocomplete(self, guild_id: int, current: str,
                            channel_names: Mapping[int, str] | None = None

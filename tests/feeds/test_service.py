@@ -621,6 +621,18 @@ async def test_two_processes_on_postgres_post_each_article_once(
 # ------------------------------------------------------------------ the other commands
 
 
+async def test_a_backfill_held_for_review_says_so(
+        service: FeedService, store: Store, publisher: FeedSite) -> None:
+    await store.update_guild_settings(GUILD, review_mode="on")
+    url = publisher.feed("/held.xml", [item(n) for n in range(5, 0, -1)])
+    added = await service.add(GUILD, 10, url, created_by=MOD, backfill=2)
+    assert added.backfilled == () and added.held_for_review == 2
+    more = await service.backfill(GUILD, added.subscription.id, 1)
+    assert more.pieces == () and more.held_for_review == 1
+    assert await store.list_pieces() == []
+    assert len(await store.list_reviews(guild_id=GUILD)) == 3
+
+
 async def test_backfill_creates_exactly_n_pending_pieces(
         service: FeedService, store: Store, publisher: FeedSite) -> None:
     url = publisher.feed("/back.xml", [item(n) for n in range(8, 0, -1)])
@@ -630,7 +642,8 @@ async def test_backfill_creates_exactly_n_pending_pieces(
     assert all(p.state == "pending" for p in await store.list_pieces())
     assert len(await store.list_pieces()) == 3
     more = await service.backfill(GUILD, added.subscription.id, 2)
-    assert [p.title for p in more] == ["Piece number 4", "Piece number 5"]
+    assert [p.title for p in more.pieces] == ["Piece number 4", "Piece number 5"]
+    assert more.held_for_review == 0 and added.held_for_review == 0
     assert len(await store.list_pieces()) == 5
     assert (await poll(service, T0)).piece_ids == []
     with pytest.raises(FeedServiceError, match="1 to 10"):
