@@ -20,6 +20,7 @@ feedparser's own test corpus and on generated feeds.
 from __future__ import annotations
 
 import contextlib
+import logging
 import re
 import time
 import xml.etree.ElementTree as ElementTree
@@ -42,6 +43,8 @@ from bot.feeds.parse import (
     _struct_to_datetime,
 )
 from bot.store.records import EntryKeys
+
+log = logging.getLogger(__name__)
 
 #: feedparser's own helpers, where this version has them; without one, nothing is scanned.
 _URLJOIN: Callable[[str, str], str] | None = getattr(
@@ -122,6 +125,9 @@ def scan_keys(body: bytes, *, url: str | None = None,
         if root.tag == f"{ATOM}feed":
             return _scan_atom(root, url or "")
     except (_Unsure, ElementTree.ParseError, ValueError, RecursionError):
+        return None
+    except Exception:  # a surprise here must cost a full parse, never the feed's poll
+        log.warning("the key scan failed on %s; parsing it in full", url, exc_info=True)
         return None
     return None
 

@@ -301,3 +301,17 @@ def test_plain_generated_feeds_are_scanned_not_declined() -> None:
     body = f'<rss version="2.0"><channel><title>Plain</title>{items}</channel></rss>'.encode()
     scanned = assert_agrees(body)
     assert scanned is not None and len(scanned.keys) == 20
+
+
+@settings(max_examples=300, derandomize=True, deadline=None)
+@given(cut=st.integers(0, len(WORDPRESS.encode())), noise=st.binary(max_size=12),
+       skip=st.integers(0, 40))
+def test_mangled_feeds_are_declined_or_read_as_parse_feed_reads_them(
+        cut: int, noise: bytes, skip: int) -> None:
+    """A feed damaged anywhere (bytes replaced, cut short) never makes the scan raise, and
+    whatever it still reads agrees with the full parse."""
+    body = WORDPRESS.encode()
+    mangled = body[:cut] + noise + body[cut + skip:]
+    scanned = scan_keys(mangled, url=URL, content_type=RSS_TYPE)
+    if scanned is not None:
+        assert scanned == full_keys(mangled)
