@@ -1,6 +1,15 @@
 """Discord-style rate limits: per-route buckets keyed by route + major parameter, a global
 limit for bot-token requests, the documented headers, and a record of early retries.
 
+Limits are counted for whoever a request presents itself as, as Discord counts them: a call
+made with a bot token is limited per token (each bot has its own bucket per route and major
+parameter, and its own global 50 per second), so two bots posting to one channel never spend
+each other's allowance. Interaction routes (``/interactions/{id}/{token}/callback`` and the
+follow-up webhooks ``/webhooks/{application_id}/{token}``) are authenticated by the
+interaction's token, not the bot's: their buckets are per webhook (or interaction) id + token,
+whatever bot the interaction belongs to, and they are not under the global limit. A call with
+no token at all (``GET /gateway``) is limited per IP address, which is loopback for everyone.
+
 Discord publishes the mechanism (headers, buckets, 429 body), not the numbers, and asks bots
 to read the headers instead of hard-coding limits. The numbers below are the ones Discord has
 long served for these routes (seen in response headers and cited in its developer community);
@@ -66,7 +75,13 @@ DEFAULT_WINDOW = 1.0
 # The documented global limit: 50 requests per second per bot.
 GLOBAL_LIMIT = 50
 GLOBAL_WINDOW = 1.0
-_GLOBAL_KEY = ("global", "")
+_GLOBAL = "global"
+
+#: Who a call's limits are counted for: the bot token it carried, or ``None`` for a call that
+#: carried none (an interaction route, limited by its own token in the major parameter, or an
+#: unauthenticated call, limited by IP address).
+Caller = str | None
+_Key = tuple[Caller, str, str]  # (caller, bucket hash or "global", major parameter)
 
 
 @dataclass
@@ -93,6 +108,8 @@ class EarlyRequest:
     path: str
     bucket: str
     early_by: float
+    #: The bot token the call carried (``None`` on interaction routes and public ones).
+    token: str | None = None
 
 
 @dataclass
@@ -101,14 +118,14 @@ class RateLimiter:
     scale: float = 1.0
     rules: dict[tuple[str, str], BucketRule] = field(default_factory=lambda: dict(DEFAULT_RULES))
     global_limit: int = GLOBAL_LIMIT
-    _windows: dict[tuple[str, str], _Window] = field(default_factory=dict)
-    _global: _Window | None = None
+    _windows: dict[_Key, _Window] = field(default_factory=dict)
+    _globals: dict[Caller, _Window] = field(default_factory=dict)
     # bucket key -> monotonic time before which the client was told not to call again.
-    _blocked_until: dict[tuple[str, str], float] = field(default_factory=dict)
-    _forced: int = 0
-    _forced_retry_after: float = 0.1
-    # (method or None, route template) -> [calls left to refuse, retry_after]
-    _forced_routes: dict[tuple[str | None, str], list[float]] = field(default_factory=dict)
+    _blocked_until: dict[_Key, float] = field(default_factory=dict)
+    # (bot token, method, route template), any of them None for "any" -> [calls left to
+    # refuse, retry_after]
+    _forced: dict[tuple[str | None, str | None, str | None], list[float]] = field(
+        default_factory=dict)
     early: list[EarlyRequest] = field(default_factory=list)
 
     def rule_for(self, method: str, template: str) -> BucketRule:
@@ -118,55 +135,66 @@ class RateLimiter:
         return rule
 
     def force_429(self, count: int, retry_after: float = 0.1, *, route: str | None = None,
-                  method: str | None = None) -> None:
-        """Refuse the next ``count`` calls (to ``route`` only, and ``method`` only, if given)."""
-        if route is None:
-            self._forced += count
-            self._forced_retry_after = retry_after
-            return
-        key = (method.upper() if method else None, route)
-        left = self._forced_routes.get(key, [0, retry_after])
-        self._forced_routes[key] = [left[0] + count, retry_after]
+                  method: str | None = None, token: str | None = None) -> None:
+        """Refuse the next ``count`` calls (to ``route`` only, and ``method`` only, if given;
+        only calls acting for the bot with ``token``, if given)."""
+        key = (token, method.upper() if method and route is not None else None, route)
+        left = self._forced.get(key, [0, retry_after])
+        self._forced[key] = [left[0] + count, retry_after]
 
-    def _forced_for(self, method: str, template: str) -> float | None:
-        """The retry_after of a 429 forced on this call, consuming it; ``None`` if none is."""
-        for key in ((method, template), (None, template)):
-            left = self._forced_routes.get(key)
-            if left is not None and left[0] > 0:
-                left[0] -= 1
-                return left[1]
-        if self._forced > 0:
-            self._forced -= 1
-            return self._forced_retry_after
+    def _forced_for(self, method: str, template: str, bot: str | None) -> float | None:
+        """The retry_after of a 429 forced on this call, consuming it; ``None`` if none is.
+        The most specific aim is used first: route and method, route, then any call; each
+        for this bot before any bot's."""
+        aims: list[tuple[str | None, str | None]] = [
+            (method, template), (None, template), (None, None)]
+        tokens = (bot, None) if bot is not None else (None,)
+        for aimed_method, route in aims:
+            for token in tokens:
+                left = self._forced.get((token, aimed_method, route))
+                if left is not None and left[0] > 0:
+                    left[0] -= 1
+                    return left[1]
         return None
 
     def check(
-        self, method: str, template: str, major: str, path: str, *, counts_global: bool
+        self, method: str, template: str, major: str, path: str, *, counts_global: bool,
+        token: Caller = None, bot: str | None = None,
     ) -> Decision:
+        """Count a call and say whether it may go ahead, with its headers.
+
+        ``token`` is the bot token the call carried (its buckets and global limit are that
+        token's); ``None`` for a call carrying none, whose buckets are shared by all such
+        calls (an interaction route's major parameter carries its own token). ``bot`` is the
+        token of the bot the call acts for, which forced 429s may aim at; the call's own
+        ``token`` if not given (an interaction route acts for the bot the interaction was
+        sent to without carrying its token)."""
         now = time.monotonic()
         rule = self.rule_for(method, template)
         window_len = rule.window * self.scale
-        key = (rule.bucket_hash, major)
+        key = (token, rule.bucket_hash, major)
+        global_key = (token, _GLOBAL, "")
 
         blocked = self._blocked_until.get(key)
         if counts_global:
-            blocked = max(blocked or 0.0, self._blocked_until.get(_GLOBAL_KEY, 0.0))
+            blocked = max(blocked or 0.0, self._blocked_until.get(global_key, 0.0))
         if blocked is not None and now < blocked:
-            self.early.append(EarlyRequest(method, path, rule.bucket_hash, blocked - now))
+            self.early.append(EarlyRequest(method, path, rule.bucket_hash, blocked - now, token))
 
-        retry_forced = self._forced_for(method, template)
+        retry_forced = self._forced_for(method, template, bot if bot is not None else token)
         if retry_forced is not None:
             retry = retry_forced
             self._blocked_until[key] = now + retry
             return self._refused(rule, retry)
 
         if self.enabled and counts_global:
-            g = self._global
+            g = self._globals.get(token)
             if g is None or now >= g.reset_at:
-                g = self._global = _Window(self.global_limit, now + GLOBAL_WINDOW * self.scale)
+                g = self._globals[token] = _Window(
+                    self.global_limit, now + GLOBAL_WINDOW * self.scale)
             if g.remaining <= 0:
                 retry = g.reset_at - now
-                self._blocked_until[_GLOBAL_KEY] = g.reset_at
+                self._blocked_until[global_key] = g.reset_at
                 headers = {
                     "X-RateLimit-Global": "true",
                     "X-RateLimit-Scope": "global",

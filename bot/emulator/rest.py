@@ -284,7 +284,7 @@ class RestApi:
         # Everything the call does (the author of what it posts, whose commands it reads or
         # replaces, whose permissions apply) is that bot's.
         with emu.state.acting_as(bot or emu.state.primary):
-            return await self._authorised(request, handler, record, token_route)
+            return await self._authorised(request, handler, record, token_route, bot)
 
     def _caller(self, request: web.Request, token_route: bool) -> BotIdentity | None:
         """The bot a call acts for: the one its ``Authorization`` names, or on an
@@ -299,7 +299,8 @@ class RestApi:
         return self.state.bot_for_application(record.payload.get("application_id"))
 
     async def _authorised(
-        self, request: web.Request, handler: Handler, record: RequestRecord, token_route: bool
+        self, request: web.Request, handler: Handler, record: RequestRecord, token_route: bool,
+        bot: BotIdentity | None,
     ) -> web.StreamResponse:
         emu = self.emu
         aimed = emu.faults.take("5xx", request.method, record.route)
@@ -313,8 +314,14 @@ class RestApi:
                 text=f"<html><body><h1>{status} Server Error</h1></body></html>",
                 content_type="text/html",
             )
+        # Limits are per bot token; an interaction route carries the interaction's token
+        # instead (its bucket is per webhook id + token, in the major parameter) and is not
+        # under the global limit.
         decision = emu.limiter.check(
-            request.method, record.route, record.major, record.path, counts_global=not token_route
+            request.method, record.route, record.major, record.path,
+            counts_global=not token_route,
+            token=None if token_route or bot is None else bot.token,
+            bot=bot.token if bot is not None else None,
         )
         record.bucket = decision.bucket
         if not decision.allowed:

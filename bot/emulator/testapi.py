@@ -399,7 +399,8 @@ class TestAPI:
     @property
     def early_requests(self) -> list[EarlyRequest]:
         """Calls made before a 429's retry_after or an exhausted bucket's reset had passed:
-        what a client that ignores rate limits does. A well-behaved bot leaves this empty."""
+        what a client that ignores rate limits does. A well-behaved bot leaves this empty.
+        Each names the token it was made with (its bot's buckets are the ones it ignored)."""
         return list(self.limiter.early)
 
     # -- waiting -----------------------------------------------------------------------------
@@ -460,10 +461,15 @@ class TestAPI:
         self.faults.aimed.append(AimedFault("5xx", route, _method(method), count, status))
 
     def force_429(self, count: int, retry_after: float = 0.1, *, route: str | None = None,
-                  method: str | None = None) -> None:
+                  method: str | None = None, bot: BotIdentity | str | None = None) -> None:
         """Answer the next ``count`` REST calls 429 (per-route, with ``retry_after``); with
-        ``route``, only calls to that route (and ``method``)."""
-        self.limiter.force_429(count, retry_after, route=route, method=_method(method))
+        ``route``, only calls to that route (and ``method``); with ``bot`` (a bot from
+        :meth:`add_bot`, the emulator's own ``state.primary``, or a token), only calls acting
+        for that bot: made with its token, or on the routes of an interaction sent to it.
+        Only that bot's bucket is then blocked, as on Discord, where limits are per token."""
+        token = bot.token if isinstance(bot, BotIdentity) else bot
+        self.limiter.force_429(count, retry_after, route=route, method=_method(method),
+                               token=token)
 
     def lose_responses(self, count: int, *, route: str, method: str | None = None) -> None:
         """Carry out the next ``count`` calls to ``route`` (and ``method``), then drop their

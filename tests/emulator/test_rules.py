@@ -225,3 +225,43 @@ def test_forced_429_then_recovers() -> None:
     assert forced[0].retry_after == 0.5
     # The second came before the first one's retry_after: an early retry.
     assert len(limiter.early) == 2
+
+
+def test_buckets_and_the_global_limit_are_per_token() -> None:
+    limiter = RateLimiter(scale=100.0, global_limit=3)
+    route = "/channels/{channel_id}/messages"
+    for token in ("a", "b"):
+        for _ in range(3):
+            assert limiter.check("POST", route, "channel:1", "/x", counts_global=True,
+                                 token=token).allowed
+        blocked = limiter.check("POST", route, "channel:1", "/x", counts_global=True,
+                                token=token)
+        assert not blocked.allowed and blocked.is_global
+    # Nobody's token (a public route) is a caller of its own, by IP address.
+    assert limiter.check("GET", "/gateway", "", "/gateway", counts_global=True).allowed
+    assert limiter.early == []
+
+
+def test_interaction_routes_are_keyed_by_their_own_token_whoever_the_bot() -> None:
+    limiter = RateLimiter(scale=100.0)
+    webhook = "/webhooks/{webhook_id}/{webhook_token}"
+    # The same webhook id + token: one bucket, whatever bot the interaction belongs to.
+    decisions = [limiter.check("POST", webhook, "webhook:1:t", "/w", counts_global=False,
+                               bot=bot) for bot in ("a", "b", "a", "b", "a", "b")]
+    assert [d.allowed for d in decisions] == [True] * 5 + [False]
+    assert limiter.check("POST", webhook, "webhook:1:u", "/w", counts_global=False,
+                         bot="a").allowed
+
+
+def test_forced_429_aimed_at_a_token() -> None:
+    limiter = RateLimiter()
+    limiter.force_429(1, retry_after=0.5, token="b")
+    limiter.force_429(1, retry_after=0.25, route="/g", method="get", token="b")
+    assert limiter.check("GET", "/g", "", "/g", counts_global=True, token="a").allowed
+    # The most specific aim first: route and method, then any call of that bot.
+    first = limiter.check("GET", "/g", "", "/g", counts_global=True, token="b")
+    assert not first.allowed and first.retry_after == 0.25
+    # On an interaction route the call carries no bot token; it is aimed at by its bot.
+    second = limiter.check("POST", "/i", "i:1", "/i", counts_global=False, bot="b")
+    assert not second.allowed and second.retry_after == 0.5
+    assert limiter.check("GET", "/h", "", "/h", counts_global=True, token="b").allowed

@@ -8,8 +8,10 @@ commands, and a token neither bot has is refused as Discord refuses it.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from typing import Any
 
 import aiohttp
 import discord
@@ -90,6 +92,28 @@ async def test_what_each_posts_is_its_own(bots: TwoBots) -> None:
                        "from the second": bots.other.user.id}
     callers = [r.bot_id for r in emu.requests_to(route, "POST")]
     assert callers == [emu.application_id, bots.other.application_id]
+
+
+async def test_each_bot_posts_under_its_own_rate_limits(bots: TwoBots) -> None:
+    emu = bots.emu
+    route = "/channels/{channel_id}/messages"
+
+    async def post(running: sandbox.RunningBot[Any], count: int) -> None:
+        channel = running.bot.get_channel(bots.channel.id)
+        assert isinstance(channel, discord.TextChannel)
+        for n in range(count):
+            await channel.send(f"{running.bot.user} {n}")
+
+    # Both bots post four messages to one channel at once, each under its own 5-per-5 s
+    # message bucket. On Discord buckets are per token, so neither is refused; each client
+    # paces itself on its own headers and cannot know of the other's calls, so one shared
+    # bucket would answer the sixth call 429.
+    await asyncio.gather(post(bots.first, 4), post(bots.second, 4))
+    sends = emu.requests_to(route, "POST")
+    assert [r.status for r in sends] == [200] * 8
+    assert sorted(r.bot_id or 0 for r in sends) == sorted(
+        [emu.application_id] * 4 + [bots.other.application_id] * 4)
+    assert emu.rate_limited == [] and emu.early_requests == []
 
 
 async def test_each_bot_has_its_own_commands_and_interactions(bots: TwoBots) -> None:
