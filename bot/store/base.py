@@ -1,8 +1,9 @@
 """What a storage backend provides, and the few helpers every query goes through.
 
 A backend (:mod:`bot.store.sqlite`, :mod:`bot.store.postgres`) gives the store its
-connections and transactions, its dialect's bits of SQL (array parameters, typed
-placeholders, row locks) and its locks (migrations, votes). Everything else, the queries of
+connections and transactions and its locks (migrations, votes); its dialect's bits of SQL
+(array and row parameters, typed placeholders, skipping locked rows) stand side by side in
+:data:`DIALECT_SQL`. Everything else, the queries of
 each domain, is written once in the domain modules and composed into
 :class:`bot.store.store.Store`. Queries use ``$n`` placeholders (asyncpg's style; the SQLite
 backend rewrites them).
@@ -105,11 +106,32 @@ class Where:
         return f"WHERE {' AND '.join(self.terms)}" if self.terms else ""
 
 
+#: The bits of query SQL that differ between the databases, side by side; the rest of every
+#: query is written once. Placeholders: ``{n}`` a parameter's number, ``{sql_type}`` its
+#: type, ``{index}`` an item of a JSON array, ``{alias}`` a table's alias.
+DIALECT_SQL: dict[str, dict[str, str]] = {
+    "sqlite": {
+        "array": "json_each(${n}) AS t",
+        "param": "${n}",  # SQLite infers nothing and needs nothing
+        "json_elements": "json_each(${n})",
+        "json_item": "json_extract(value, '$[{index}]')",
+        "skip_locked": "",  # writers run one at a time anyway
+    },
+    "postgres": {
+        "array": "unnest(${n}::{sql_type}[]) AS t(value)",
+        "param": "${n}::{sql_type}",
+        "json_elements": "jsonb_array_elements(${n}::jsonb)",
+        "json_item": "(value->>{index})::{sql_type}",
+        "skip_locked": " FOR UPDATE OF {alias} SKIP LOCKED",
+    },
+}
+
+
 class Backend(ABC):
     """A database the store runs on: what differs between SQLite and PostgreSQL."""
 
-    #: ``"sqlite"`` or ``"postgres"``: the dialect migrations are rendered in; informs
-    #: benchmarks and logs too (never for branching in queries: those use the hooks below).
+    #: ``"sqlite"`` or ``"postgres"``: the dialect migrations are rendered in and queries take
+    #: their bits of SQL from (:data:`DIALECT_SQL`); never for branching in query code.
     dialect: str
     #: Appended to a SELECT that must lock the rows it reads (empty where locks don't exist).
     _for_update = ""
@@ -130,29 +152,25 @@ class Backend(ABC):
         """
         return self._tx()
 
-    @abstractmethod
+    def _dialect_sql(self, name: str, **values: Any) -> str:
+        return DIALECT_SQL[self.dialect][name].format(**values)
+
     def _array(self, n: int, sql_type: str) -> str:
         """A FROM item yielding one row per element of array parameter ``$n`` as ``t.value``."""
+        return self._dialect_sql("array", n=n, sql_type=sql_type)
 
     def _rows(self, n: int, columns: Sequence[tuple[str, str]]) -> str:
         """A FROM item ``t`` yielding one row per element of parameter ``$n`` (made by
         :meth:`_rows_arg`), with these ``(name, SQL type)`` columns."""
-        fields = ", ".join(f"{self._json_item(i, sql_type)} AS {name}"
-                           for i, (name, sql_type) in enumerate(columns))
-        return f"(SELECT {fields} FROM {self._json_elements(n)}) AS t"
+        fields = ", ".join(
+            f"{self._dialect_sql('json_item', index=i, sql_type=sql_type)} AS {name}"
+            for i, (name, sql_type) in enumerate(columns))
+        return f"(SELECT {fields} FROM {self._dialect_sql('json_elements', n=n)}) AS t"
 
     def _rows_arg(self, rows: Sequence[Sequence[Any]]) -> str:
         """The value of a :meth:`_rows` parameter: ``rows`` of values in column order, as
         one JSON array of arrays (both databases read JSON; neither takes a list of rows)."""
         return json.dumps([[self._json_value(value) for value in row] for row in rows])
-
-    @abstractmethod
-    def _json_elements(self, n: int) -> str:
-        """A FROM item yielding each element of the JSON array parameter ``$n`` as ``value``."""
-
-    @abstractmethod
-    def _json_item(self, index: int, sql_type: str) -> str:
-        """Item ``index`` of the JSON array ``value``, as ``sql_type``."""
 
     def _json_value(self, value: Any) -> Any:
         """How a value travels inside :meth:`_rows_arg`'s JSON."""
@@ -160,12 +178,12 @@ class Backend(ABC):
 
     def _param(self, n: int, sql_type: str) -> str:
         """Placeholder ``$n`` with a type the planner cannot infer (INSERT ... SELECT)."""
-        return f"${n}"
+        return self._dialect_sql("param", n=n, sql_type=sql_type)
 
     def _skip_locked(self, alias: str) -> str:
         """Appended to a SELECT of rows to claim: rows another transaction is claiming are
-        skipped rather than waited for (empty where writers run one at a time anyway)."""
-        return ""
+        skipped rather than waited for."""
+        return self._dialect_sql("skip_locked", alias=alias)
 
     @abstractmethod
     async def _lock_migrations(self, conn: Conn) -> None:

@@ -78,22 +78,6 @@ class PostgresStore(Store):
         except asyncpg.IntegrityConstraintViolationError as exc:
             raise StoreError(str(exc)) from exc
 
-    def _array(self, n: int, sql_type: str) -> str:
-        return f"unnest(${n}::{sql_type}[]) AS t(value)"
-
-    def _json_elements(self, n: int) -> str:
-        return f"jsonb_array_elements(${n}::jsonb)"
-
-    def _json_item(self, index: int, sql_type: str) -> str:
-        return f"(value->>{index})::{sql_type}"
-
-    def _param(self, n: int, sql_type: str) -> str:
-        return f"${n}::{sql_type}"
-
-    def _skip_locked(self, alias: str) -> str:
-        # Rows another poller is claiming right now are skipped, not waited for.
-        return f" FOR UPDATE OF {alias} SKIP LOCKED"
-
     async def _lock_vote(self, conn: Conn, kind: str, target_id: int, member_id: int) -> None:
         # Row locks cannot cover a vote row that does not exist yet, and toggles insert and
         # delete it; a transaction-scoped advisory lock on the (target, member) key serialises

@@ -420,15 +420,6 @@ class SQLiteStore(Store):
         finally:
             self._readers.put_nowait(reader)
 
-    def _array(self, n: int, sql_type: str) -> str:
-        return f"json_each(${n}) AS t"
-
-    def _json_elements(self, n: int) -> str:
-        return f"json_each(${n})"
-
-    def _json_item(self, index: int, sql_type: str) -> str:
-        return f"json_extract(value, '$[{index}]')"
-
     def _json_value(self, value: Any) -> Any:
         return _sqlite_arg(value)
 
