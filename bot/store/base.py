@@ -13,14 +13,16 @@ from __future__ import annotations
 
 import json
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, Protocol, Self
+from typing import TYPE_CHECKING, Any, Protocol, Self, TypeVar
 
 from bot.store.records import Conflict, NotFound
 from bot.store.rows import R, Row, from_row
 from bot.store.schema import load_migrations
+
+_T = TypeVar("_T")
 
 if TYPE_CHECKING:
     from bot.store.store import Store
@@ -143,6 +145,12 @@ class Backend(ABC):
         On SQLite it takes the write lock up front (BEGIN IMMEDIATE) so a read-then-write
         never fails half-way on a lock.
         """
+
+    async def _transaction(self, body: Callable[[Conn], Awaitable[_T]]) -> _T:
+        """``await body(conn)`` in one transaction. For a hot path whose ``body`` awaits
+        nothing but ``conn``: SQLite runs it whole on its connection's thread."""
+        async with self._tx() as conn:
+            return await body(conn)
 
     def _read_tx(self) -> AbstractAsyncContextManager[Conn]:
         """``async with self._read_tx() as conn``: a read-only transaction.

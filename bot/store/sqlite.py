@@ -26,7 +26,7 @@ import json
 import logging
 import re
 import sqlite3
-from collections.abc import AsyncIterator, Awaitable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager, suppress
 from datetime import datetime
 from functools import lru_cache
@@ -161,6 +161,54 @@ class _Conn:
         count = cur.rowcount
         del cur
         return count
+
+
+class _ThreadConn:
+    """Statements of a transaction that runs whole on aiosqlite's worker thread
+    (:meth:`SQLiteStore._transaction`): each method runs at once and never suspends."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+
+    async def fetch(self, sql: str, *args: Any) -> list[Row]:
+        return list(self._db.execute(_sqlite_sql(sql), [_sqlite_arg(a) for a in args]))
+
+    async def fetchrow(self, sql: str, *args: Any) -> Row | None:
+        rows = await self.fetch(sql, *args)  # every row: RETURNING completes when drained
+        return rows[0] if rows else None
+
+    async def fetchval(self, sql: str, *args: Any) -> Any:
+        row = await self.fetchrow(sql, *args)
+        return None if row is None else row[0]
+
+    async def execute(self, sql: str, *args: Any) -> int:
+        return self._db.execute(_sqlite_sql(sql), [_sqlite_arg(a) for a in args]).rowcount
+
+
+def _run_whole(db: sqlite3.Connection, body: Callable[[Conn], Awaitable[_T]]) -> _T:
+    """On aiosqlite's thread: BEGIN, ``body`` driven to its end, COMMIT (ROLLBACK on error).
+
+    ``body`` only awaits its connection, whose methods never suspend, so one ``send`` runs
+    it through; one that suspended would be waiting for the event loop from the wrong
+    thread, and is refused."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        step = body(_ThreadConn(db)).__await__()
+        try:
+            step.send(None)
+        except StopIteration as done:
+            result: _T = done.value
+        else:
+            step.close()
+            raise RuntimeError("a one-trip transaction awaited something besides its connection")
+    except BaseException as exc:
+        if db.in_transaction:
+            db.execute("ROLLBACK")
+        if isinstance(exc, sqlite3.IntegrityError):
+            raise _translate(exc) from exc
+        raise
+    db.execute("COMMIT")
+    return result
 
 
 def _translate(exc: sqlite3.IntegrityError) -> StoreError:
@@ -387,6 +435,19 @@ class SQLiteStore(Store):
             except BaseException:
                 await _settle(self._rollback(self._db))
                 raise
+
+    async def _transaction(self, body: Callable[[Conn], Awaitable[_T]]) -> _T:
+        """``body`` in one transaction, as one trip to aiosqlite's thread instead of one per
+        statement: a click's vote is eight statements, and each trip costs a thread switch
+        and a wait for the busy event loop (a vote took 1.5 ms, most of it in trips)."""
+        if self._closed:
+            raise StoreError("the store is closed")
+        async with self._lock:
+            if self._closed:
+                raise StoreError("the store is closed")
+            # aiosqlite runs callables on its thread with _execute (its own methods use it);
+            # _conn is the sqlite3 connection it wraps.
+            return await _settle(self._db._execute(_run_whole, self._db._conn, body))
 
     @staticmethod
     async def _rollback(db: aiosqlite.Connection) -> None:

@@ -124,7 +124,9 @@ class VoteQueries(Backend):
             raise ValueError(f"a vote is +1 or -1, not {value!r}")
         stamp = now_or(now)
         key = (target.kind, target.id, member_id)
-        async with self._tx() as conn:
+
+        # Awaits nothing but ``conn``: SQLite runs it whole in one trip (Backend._transaction).
+        async def click_it(conn: Conn) -> VoteOutcome:
             guild_id, argument_id = await _vote_context(conn, target)
             # One member's clicks on one target, one at a time, in every process; within the
             # lock the vote row and the member's recent clicks are read and written alike.
@@ -149,8 +151,10 @@ class VoteQueries(Backend):
             if after is not None:
                 await note_participant(conn, guild_id, member_id, stamp)
             tally = await _tally(conn, target)
-        return VoteOutcome(target, member_id, _vote_action(before, after, counted), after,
-                           tally)
+            return VoteOutcome(target, member_id, _vote_action(before, after, counted), after,
+                               tally)
+
+        return await self._transaction(click_it)
 
     async def _vote_and_clicks(self, conn: Conn, key: VoteKey, *, clicks: bool
                                ) -> tuple[Any, list[Row]]:
