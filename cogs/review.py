@@ -12,6 +12,16 @@ stateless like the debate's: their submits are read back from the custom id in
 The loop posts the review messages owed (recorded once posted; a deterministic nonce covers a
 crash between Discord's answer and the record) and reminds a review nobody acted on once,
 after a day (claimed in the store before it is sent, so a restart never reminds twice).
+
+A review message can be deleted (by a moderator, or with its channel), and the bot is told
+nothing: it asks for no message events. ``/review list`` pages the waiting reviews with links
+to their messages, and ``/review show`` posts one again in the current review channel,
+recorded in place of the old message (``Store.replace_review_message``), so its buttons and
+restarts keep working. The loop notices on its own where it touches a message anyway: a
+redraw that Discord answers with 404 posts a waiting review again, once (a decided one is
+recorded as shown: nothing waits on it), and a reminder due reads its message first. Reading
+every review message each round to catch deletions sooner would cost a request per waiting
+review per minute; the list and the day's reminder are the cheaper net.
 """
 
 from __future__ import annotations
