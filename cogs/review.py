@@ -564,6 +564,10 @@ class Review(commands.Cog, name=REVIEW_COG):
         try:
             record, posted = await self.show_again(found)
         except discord.HTTPException as exc:
+            if isinstance(exc, discord.NotFound) and exc.code == 10003:
+                raise ReviewRefused(
+                    "The review channel no longer exists: choose another with `/config review "
+                    "channel:`, then show the review again.") from exc
             raise ReviewRefused(
                 f"Discord refused to post it in the review channel ({exc.status}: "
                 f"{exc.text or 'no reason given'}). Check my permissions there (`python -m bot "

@@ -580,6 +580,24 @@ async def test_a_review_shown_in_a_former_review_channel_moves_to_the_new_one(
         await rw.store.reject_review(review.id, rw.world.admin.id, "cleanup")
 
 
+async def test_a_review_channel_deleted_since_is_named_as_such(rw: ReviewWorld) -> None:
+    review, message = await rw.hold()
+    delete(rw, message)
+    # A review channel the server deleted: Discord knows no such channel any more.
+    await rw.store.update_guild_settings(rw.world.guild.id, review_channel_id=4242)
+    try:
+        refused = await rw.run("review show", {"review": str(review.id)})
+        assert refused.startswith("The review channel no longer exists: choose another with "
+                                  "`/config review channel:`"), refused
+        assert (await rw.store.get_review(review.id)).review_message_id == message.id
+        await rw.store.update_guild_settings(rw.world.guild.id, review_channel_id=None)
+        nowhere = await rw.run("review show", {"review": str(review.id)})
+        assert nowhere.startswith("This server has no review channel"), nowhere
+    finally:
+        await rw.store.update_guild_settings(rw.world.guild.id, review_channel_id=rw.reviews.id)
+        await rw.store.reject_review(review.id, rw.world.admin.id, "cleanup")
+
+
 async def test_a_long_list_of_waiting_reviews_is_paged(rw: ReviewWorld) -> None:
     from bot.publishing.review import WAITING_PAGE_SIZE
 
