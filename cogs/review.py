@@ -12,17 +12,30 @@ stateless like the debate's: their submits are read back from the custom id in
 The loop posts the review messages owed (recorded once posted; a deterministic nonce covers a
 crash between Discord's answer and the record) and reminds a review nobody acted on once,
 after a day (claimed in the store before it is sent, so a restart never reminds twice).
+
+A review message can be deleted (by a moderator, or with its channel), and the bot is told
+nothing: it asks for no message events. ``/review list`` pages the waiting reviews with links
+to their messages, and ``/review show`` posts one again in the current review channel,
+recorded in place of the old message (``Store.replace_review_message``), so its buttons and
+restarts keep working. The loop notices on its own where it touches a message anyway: a
+redraw that Discord answers with 404 posts a waiting review again, once (a decided one is
+recorded as shown: nothing waits on it), and a reminder due reads its message first. Reading
+every review message each round to catch deletions sooner would cost a request per waiting
+review per minute; the list and the day's reminder are the cheaper net.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections.abc import Callable
+from contextlib import suppress
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import discord
+from discord import app_commands
 from discord.ext import commands, tasks
 
 from bot.debate.review import (
@@ -40,17 +53,21 @@ from bot.publishing import PublishResult
 from bot.publishing.payloads import channel_link, fit
 from bot.publishing.review import (
     OpenReview,
+    ReviewRefused,
     ReviewService,
+    WaitingPage,
     edit_panel,
     open_review,
     preview_embeds,
     review_channel,
     review_heading,
+    waiting_line,
 )
-from bot.store import Conflict
+from bot.store import Conflict, InvalidTransition, ReviewRecord
 from cogs.utils.buttons import ControlButton, hand_click
-from cogs.utils.checks import ensure_moderator
+from cogs.utils.checks import ensure_moderator, is_moderator, moderator_group
 from cogs.utils.loops import start_paced
+from cogs.utils.options import IdOption
 from cogs.utils.replies import NO_MENTIONS, answer_error, reply
 
 if TYPE_CHECKING:
@@ -70,6 +87,24 @@ def _embeds(specs: list[EmbedSpec]) -> list[discord.Embed]:
 def nonce(review_id: int) -> str:
     """The review message's nonce: the same on every try, so Discord posts it once."""
     return f"cprv{review_id}"
+
+
+def repost_nonce(replaced_message_id: int) -> str:
+    """The nonce of a review message posted again in place of ``replaced_message_id``: the
+    same on every try of that one re-post, and another than the first post's (at most 23 of
+    Discord's 25 characters)."""
+    return f"cprr{replaced_message_id}"
+
+
+#: Discord's codes for a message that is gone: itself deleted, or its channel.
+_GONE = (10008, 10003)
+#: What showing a review on its message came to: shown, the message (or its channel) is
+#: gone, or Discord refused otherwise (tried again later).
+Shown = Literal["shown", "gone", "refused"]
+
+
+def _is_gone(exc: discord.HTTPException) -> bool:
+    return isinstance(exc, discord.NotFound) and exc.code in _GONE
 
 
 # --- buttons -----------------------------------------------------------------------------------
@@ -203,11 +238,94 @@ def _change(action: str, values: dict[str, str]) -> tuple[Callable[[Draft], Draf
     raise ValueError(f"not an edit: {action}")
 
 
+# --- /review list and /review show ------------------------------------------------------------
+
+_PICK_A_REVIEW = ("Pick a waiting review from the list that appears as you type (or see "
+                  "`/review list`).")
+_LIST_COLOUR = discord.Colour(0xF59E0B)
+
+
+class WaitingOption(IdOption):
+    """``/review show``'s ``review``: one of this server's waiting reviews, offered by number
+    and title as the moderator types, given to the command as its id."""
+
+    def refusal(self) -> ReviewRefused:
+        return ReviewRefused(_PICK_A_REVIEW)
+
+    async def autocomplete(self, interaction: discord.Interaction, value: int | float | str, /
+                           ) -> list[app_commands.Choice[int | float | str]]:
+        # Autocomplete skips checks in discord.py: others see no titles.
+        store = getattr(interaction.client, "store", None)
+        if interaction.guild_id is None or store is None or not await is_moderator(interaction):
+            return []
+        choices = await ReviewService(store).waiting_choices(interaction.guild_id, str(value))
+        return [app_commands.Choice(name=label, value=str(review_id))
+                for label, review_id in choices]
+
+
+WaitingChoice = app_commands.Transform[int, WaitingOption]
+
+
+class WaitingPageButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
+                        template=r"cp:rvl:(?P<page>[0-9]{1,6})"):
+    """◀ / ▶ under a page of ``/review list``: the page travels in the custom id, so they
+    work after a restart."""
+
+    def __init__(self, page: int, label: str = "", *, disabled: bool = False) -> None:
+        super().__init__(discord.ui.Button(label=label or f"Page {page}",
+                                           style=discord.ButtonStyle.secondary,
+                                           custom_id=f"cp:rvl:{page}", disabled=disabled))
+        self.page = page
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction,
+                             item: discord.ui.Item[Any], match: re.Match[str]
+                             ) -> WaitingPageButton:
+        return cls(int(match["page"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        async def turn(cog: Review) -> None:
+            await ensure_moderator(interaction, _ACTION)
+            await cog.turn_page(interaction, self.page)
+
+        await hand_click(interaction, REVIEW_COG, Review, turn)
+
+
+def waiting_message(page: WaitingPage, review_channel_id: int | None
+                    ) -> tuple[discord.Embed, discord.ui.View | None]:
+    """A page of ``/review list`` as an embed, with ◀ / ▶ when there is more than a page."""
+    if not page.entries:
+        return discord.Embed(title="Waiting for review", colour=_LIST_COLOUR,
+                             description="No piece waits for review in this server."), None
+    embed = discord.Embed(
+        title=f"Waiting for review ({page.total})", colour=_LIST_COLOUR,
+        # At most six lines of about 600 characters: within the 4,096 of a description.
+        description="\n\n".join(waiting_line(entry, review_channel_id)
+                                 for entry in page.entries))
+    where = (f"Reviews wait in <#{review_channel_id}>." if review_channel_id is not None
+             else "⚠️ This server has no review channel: set one with `/config review "
+                  "channel:`.")
+    embed.add_field(name="A review message is gone?",
+                    value=f"{where} `/review show` posts a waiting review there again.",
+                    inline=False)
+    embed.set_footer(text=f"Page {page.page} of {page.pages} · oldest first")
+    if page.pages == 1:
+        return embed, None
+    view = discord.ui.View(timeout=None)
+    view.add_item(WaitingPageButton(page.page - 1, "◀ Older", disabled=page.page <= 1))
+    view.add_item(WaitingPageButton(page.page + 1, "Newer ▶",
+                                    disabled=page.page >= page.pages))
+    return embed, view
+
+
 # --- the cog -----------------------------------------------------------------------------------
 
 
 class Review(commands.Cog, name=REVIEW_COG):
-    """Review messages, their buttons and forms, and the loop that posts and reminds."""
+    """Review messages, their buttons and forms, the loop that posts and reminds, and
+    ``/review list`` / ``/review show`` for reviews whose message is gone."""
+
+    review = moderator_group("review", "Pieces waiting for a moderator's review (moderators)")
 
     def __init__(self, bot: CounterpointBot) -> None:
         self.bot = bot
@@ -217,12 +335,16 @@ class Review(commands.Cog, name=REVIEW_COG):
         self._redrawing = asyncio.Lock()
 
     async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(ReviewButton)
+        self.bot.add_dynamic_items(ReviewButton, WaitingPageButton)
         start_paced(self.review_loop, seconds=self.bot.pace.review_seconds)
 
     async def cog_unload(self) -> None:
         self.review_loop.cancel()
-        self.bot.remove_dynamic_items(ReviewButton)
+        self.bot.remove_dynamic_items(ReviewButton, WaitingPageButton)
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        # The app commands (/review); buttons and forms check in on_click / on_interaction.
+        return await ensure_moderator(interaction, _ACTION)
 
     # --- the loop ---------------------------------------------------------------------------
 
@@ -295,6 +417,9 @@ class Review(commands.Cog, name=REVIEW_COG):
                 continue
             if not await self.bot.store.claim_reminder(record.id, now=now):
                 continue  # another process took it, or it was decided meanwhile
+            record = await self._still_there(review)
+            if record.review_channel_id is None or record.review_message_id is None:
+                continue
             link = channel_link(record.guild_id, record.review_channel_id,
                                 record.review_message_id)
             title = fit(review.piece.title or record.url, 200, links=False)
@@ -313,6 +438,149 @@ class Review(commands.Cog, name=REVIEW_COG):
                 continue
             sent += 1
         return sent
+
+    async def _still_there(self, review: OpenReview) -> ReviewRecord:
+        """The review's record once its message is known to be there: a message deleted (or
+        its channel) is posted again in the review channel first. One read per review, when
+        its reminder is due: the bot sees no deletions (it asks for no message events), so
+        this is where the loop notices a review message gone without an edit of its own."""
+        record = review.record
+        assert record.review_channel_id is not None and record.review_message_id is not None
+        channel = self.bot.get_partial_messageable(record.review_channel_id)
+        try:
+            await channel.fetch_message(record.review_message_id)
+        except discord.HTTPException as exc:
+            if not _is_gone(exc):
+                return record  # cannot tell (no Read Message History, say): remind as ever
+            try:
+                record, _ = await self.show_again(review, gone=True)
+            except (ReviewRefused, discord.HTTPException) as again:
+                log.warning("review %s: its message is gone and it could not be posted again "
+                            "(the review loop tries when it next edits it): %s",
+                            record.id, again)
+        return record
+
+    async def show_again(self, review: OpenReview, *, gone: bool = False
+                         ) -> tuple[ReviewRecord, bool]:
+        """Make sure a waiting review is shown in the review channel: its message if it is
+        there (brought up to date), else a new one recorded in its place, whose buttons work
+        as the old ones did. ``gone``: its message is known to be gone. Returns the record and
+        whether it was posted anew; :class:`ReviewRefused` if there is no review channel or
+        Discord refused the update; Discord's refusal of the new message as it came."""
+        record = review.record
+        settings = await self.bot.store.get_guild_settings(record.guild_id)
+        channel_id = review_channel(settings)
+        if channel_id is None:
+            raise ReviewRefused("This server has no review channel: set one with `/config "
+                                "review channel:`, then show the review again.")
+        if (not gone and record.review_message_id is not None
+                and record.review_channel_id == channel_id):
+            outcome = await self._show(review)
+            if outcome == "shown":
+                return record, False
+            if outcome == "refused":
+                raise ReviewRefused("Discord refused to update its review message: try again "
+                                    "in a moment.")
+        async with self._posting:
+            # Read again under the lock: shown again or decided meanwhile.
+            current = await self.service.waiting(record.id, record.guild_id)
+            if current.record.review_message_id != record.review_message_id:
+                return current.record, False
+            return await self._post_again(current, channel_id)
+
+    async def _post_again(self, review: OpenReview, channel_id: int
+                          ) -> tuple[ReviewRecord, bool]:
+        old = review.record
+        channel = self.bot.get_partial_messageable(channel_id)
+        message = await channel.send(
+            review_heading(review), embeds=_embeds(preview_embeds(review)),
+            view=review_view(review), allowed_mentions=NO_MENTIONS,
+            nonce=nonce(review.id) if old.review_message_id is None
+            else repost_nonce(old.review_message_id))
+        try:
+            if old.review_message_id is None:
+                saved = await self.bot.store.record_review_message(review.id, channel_id,
+                                                                   message.id)
+            else:
+                saved = await self.bot.store.replace_review_message(
+                    review.id, old.review_message_id, channel_id, message.id, review.version)
+        except (Conflict, InvalidTransition):
+            # Another process showed it again, or a moderator decided it, meanwhile: this
+            # message is one too many.
+            with suppress(discord.HTTPException):
+                await message.delete()
+            return (await self.service.waiting(review.id, old.guild_id)).record, False
+        if old.review_message_id is not None and old.review_channel_id not in (None,
+                                                                                channel_id):
+            await self._retire(old, saved)
+        return saved, True
+
+    async def _retire(self, old: ReviewRecord, new: ReviewRecord) -> None:
+        """The message a review was shown in before the review channel changed, if it is
+        still there: it points to the new one and loses its buttons (best effort)."""
+        assert old.review_channel_id is not None and old.review_message_id is not None
+        assert new.review_channel_id is not None
+        link = channel_link(new.guild_id, new.review_channel_id, new.review_message_id)
+        message = self.bot.get_partial_messageable(
+            old.review_channel_id).get_partial_message(old.review_message_id)
+        with suppress(discord.HTTPException):
+            await message.edit(content=f"📝 This review is shown in <#{new.review_channel_id}> "
+                                       f"now: {link}", view=None, allowed_mentions=NO_MENTIONS)
+
+    # --- /review ----------------------------------------------------------------------------
+
+    def _guild_id(self, interaction: discord.Interaction) -> int:
+        assert interaction.guild_id is not None  # guild-only commands
+        return interaction.guild_id
+
+    async def _waiting(self, guild_id: int, page: int
+                       ) -> tuple[discord.Embed, discord.ui.View | None]:
+        settings = await self.bot.store.get_guild_settings(guild_id)
+        return waiting_message(await self.service.waiting_page(guild_id, page),
+                               review_channel(settings))
+
+    @review.command(name="list", description="The pieces waiting for review, oldest first, "
+                                             "with links to their review messages")
+    async def list_(self, interaction: discord.Interaction) -> None:
+        embed, view = await self._waiting(self._guild_id(interaction), 1)
+        kwargs: dict[str, Any] = {"embed": embed, "ephemeral": True,
+                                  "allowed_mentions": NO_MENTIONS}
+        if view is not None:
+            kwargs["view"] = view
+        await interaction.response.send_message(**kwargs)
+
+    async def turn_page(self, interaction: discord.Interaction, page: int) -> None:
+        embed, view = await self._waiting(self._guild_id(interaction), page)
+        await interaction.response.edit_message(embed=embed, view=view,
+                                                allowed_mentions=NO_MENTIONS)
+
+    @review.command(name="show", description="Show a waiting review again in the review "
+                                             "channel (when its message is gone)")
+    @app_commands.describe(review="The waiting review (type to search by title; see "
+                                  "/review list)")
+    async def show(self, interaction: discord.Interaction, review: WaitingChoice) -> None:
+        found = await self.service.waiting(review, self._guild_id(interaction))
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        try:
+            record, posted = await self.show_again(found)
+        except discord.HTTPException as exc:
+            if isinstance(exc, discord.NotFound) and exc.code == 10003:
+                raise ReviewRefused(
+                    "The review channel no longer exists: choose another with `/config review "
+                    "channel:`, then show the review again.") from exc
+            raise ReviewRefused(
+                f"Discord refused to post it in the review channel ({exc.status}: "
+                f"{exc.text or 'no reason given'}). Check my permissions there (`python -m bot "
+                "doctor` lists them), then try again.") from exc
+        assert record.review_channel_id is not None
+        link = channel_link(record.guild_id, record.review_channel_id,
+                            record.review_message_id)
+        if posted:
+            await reply(interaction, f"Posted again in <#{record.review_channel_id}>: {link}. "
+                                     "Approve, edit or reject it there.")
+        else:
+            await reply(interaction, f"It is shown in <#{record.review_channel_id}>: {link} "
+                                     "(brought up to date; nothing was posted again).")
 
     # --- clicks -----------------------------------------------------------------------------
 
@@ -409,9 +677,15 @@ class Review(commands.Cog, name=REVIEW_COG):
         """Show the review's current state on its message (buttons only while it waits) and
         record what it shows (``shown``: ``posted`` once its piece is out; by default the
         review's state). ``False`` if Discord refused: the review loop redraws it later."""
+        return await self._show(review, note, shown=shown) == "shown"
+
+    async def _show(self, review: OpenReview, note: str | None = None, *,
+                    shown: str | None = None) -> Shown:
+        """:meth:`refresh`, telling a message that is gone (deleted, or its channel) from
+        another refusal."""
         record = review.record
         if record.review_channel_id is None or record.review_message_id is None:
-            return False
+            return "refused"
         message = self.bot.get_partial_messageable(
             record.review_channel_id).get_partial_message(record.review_message_id)
         content = review_heading(review) + (f"\n{note}" if note else "")
@@ -420,12 +694,16 @@ class Review(commands.Cog, name=REVIEW_COG):
                                view=review_view(review) if record.state == "pending" else None,
                                allowed_mentions=NO_MENTIONS)
         except discord.HTTPException as exc:
+            if _is_gone(exc):
+                log.info("review %s: its message %s is gone", record.id,
+                         record.review_message_id)
+                return "gone"
             log.warning("could not update review message %s (redrawn later): %s",
                         record.review_message_id, exc)
-            return False
+            return "refused"
         await self.bot.store.record_review_shown(record.id, shown or record.state,
                                                  record.version)
-        return True
+        return "shown"
 
     async def redraw(self) -> int:
         """Bring every review message that shows less than what happened up to date: an
@@ -444,8 +722,32 @@ class Review(commands.Cog, name=REVIEW_COG):
                 if piece is not None and piece.state == "published":
                     note, shown = self._outcome(PublishResult(
                         piece.id, "published", "", piece)), "posted"
-            redrawn += await self.refresh(open_review(record), note, shown=shown)
+            outcome = await self._show(open_review(record), note, shown=shown)
+            if outcome == "gone":
+                outcome = await self._gone(record, shown)
+            redrawn += outcome == "shown"
         return redrawn
+
+    async def _gone(self, record: ReviewRecord, shown: str) -> Shown:
+        """A review message the loop found deleted (or its channel) when it edited it.
+
+        Still waiting: posted again in the review channel, once (recorded in its place, so
+        the next round edits the new one); until that works it is tried each round, as a
+        message never posted is. Decided: nothing waits on it any more, so there is nothing
+        to show again; what it would have shown is recorded, so it is not tried every round
+        (the decision is in the record and the moderation log)."""
+        if record.state != "pending":
+            await self.bot.store.record_review_shown(record.id, shown, record.version)
+            return "refused"
+        if not self.bot.shard_plan.owns(record.guild_id):
+            return "refused"  # the process holding that guild's shard posts it
+        try:
+            await self.show_again(open_review(record), gone=True)
+        except (ReviewRefused, discord.HTTPException) as exc:
+            log.warning("review %s: its message is gone and it could not be posted again "
+                        "(tried again later): %s", record.id, exc)
+            return "refused"
+        return "shown"
 
     # --- forms ------------------------------------------------------------------------------
 

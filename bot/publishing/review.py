@@ -30,7 +30,8 @@ from bot.embeds import (
     EmbedSpec,
 )
 from bot.errors import UserFacingError
-from bot.publishing.payloads import build_card, fit, thread_name
+from bot.publishing.payloads import build_card, channel_link, fit, thread_name
+from bot.redact import redact_url
 from bot.store import (
     ArgumentRecord,
     Conflict,
@@ -43,11 +44,18 @@ from bot.store import (
     Subscription,
 )
 from bot.store.records import ReviewMode
+from bot.text import shorten
 
 #: Colour of the preview's thread list (the card keeps its own).
 THREADS_COLOR = 0x9CA3AF
 #: Room left in a message's embeds for the threads' list after the card (titles, margins).
 _SLACK = 200
+#: Waiting reviews on a page of ``/review list`` (each line at most about 600 characters, so
+#: a page stays within an embed's 4,096-character description).
+WAITING_PAGE_SIZE = 6
+#: Discord's limits on autocomplete: 25 choices, 100 characters each.
+_CHOICES = 25
+_CHOICE_LABEL = 100
 
 
 class ReviewRefused(UserFacingError):
@@ -81,6 +89,26 @@ class FeedReview:
     subscription: Subscription
     settings: GuildSettings
     effective: ReviewMode
+
+
+@dataclass(frozen=True, slots=True)
+class Waiting:
+    """A review waiting for a moderator, with the name of the feed that held it (``None``:
+    the feed was removed since)."""
+
+    review: OpenReview
+    feed: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class WaitingPage:
+    """One page (``page`` of ``pages``, from 1) of a server's waiting reviews, oldest first;
+    ``total`` in all."""
+
+    entries: tuple[Waiting, ...]
+    page: int
+    pages: int
+    total: int
 
 
 def open_review(record: ReviewRecord) -> OpenReview:
@@ -186,6 +214,53 @@ class ReviewService:
         sub = await self.store.set_subscription_review_mode(sub.id, mode)
         return FeedReview(sub, settings, effective)
 
+    async def waiting_page(self, guild_id: int, page: int = 1) -> WaitingPage:
+        """A page of the guild's waiting reviews, oldest first (a page past the last is the
+        last: reviews decided meanwhile shorten the list)."""
+        records = await self.store.list_reviews(guild_id=guild_id, states=["pending"])
+        size = WAITING_PAGE_SIZE
+        pages = max(1, -(-len(records) // size))
+        page = min(max(page, 1), pages)
+        feeds: dict[int | None, str | None] = {None: None}
+        entries = []
+        for record in records[(page - 1) * size:page * size]:
+            if record.subscription_id not in feeds:
+                feeds[record.subscription_id] = await self._feed_name(record.subscription_id)
+            entries.append(Waiting(open_review(record), feeds[record.subscription_id]))
+        return WaitingPage(tuple(entries), page, pages, len(records))
+
+    async def _feed_name(self, subscription_id: int | None) -> str | None:
+        sub = None if subscription_id is None else await self.store.get_subscription(
+            subscription_id)
+        feed = None if sub is None else await self.store.get_feed(sub.feed_id)
+        return None if feed is None else feed.title or redact_url(feed.url)
+
+    async def waiting_choices(self, guild_id: int, typed: str) -> list[tuple[str, int]]:
+        """Up to 25 ``(label, review id)`` of the guild's waiting reviews whose title, URL or
+        number contains ``typed``, oldest first: what ``/review show`` offers."""
+        needle = typed.strip().lstrip("#").casefold()
+        choices: list[tuple[str, int]] = []
+        for record in await self.store.list_reviews(guild_id=guild_id, states=["pending"]):
+            title = piece_from_json(record.piece).title or redact_url(record.url)
+            if needle and not any(needle in text.casefold()
+                                  for text in (title, record.url, str(record.id))):
+                continue
+            choices.append((shorten(f"#{record.id} {title}", _CHOICE_LABEL), record.id))
+            if len(choices) >= _CHOICES:
+                break
+        return choices
+
+    async def waiting(self, review_id: int, guild_id: int) -> OpenReview:
+        """The guild's review ``review_id``, still waiting; otherwise :class:`ReviewRefused`
+        saying what became of it (or that this server has no such review)."""
+        record = await self.store.get_review(review_id)
+        if record is None or record.guild_id != guild_id:
+            raise ReviewRefused(f"This server has no review #{review_id}. Pick one from the "
+                                "list that appears as you type (or see `/review list`).")
+        if record.state != "pending":
+            raise ReviewRefused(_decided(record))
+        return open_review(record)
+
     async def owed_messages(self) -> list[OpenReview]:
         """Pending reviews whose message is not posted yet (new, or a post that failed)."""
         return [open_review(r) for r in await self.store.list_reviews(
@@ -274,6 +349,30 @@ def review_heading(review: OpenReview) -> str:
     return f"🚫 **Rejected** by <@{record.decided_by}>{when}{reason}"
 
 
+def waiting_line(entry: Waiting, review_channel_id: int | None) -> str:
+    """One waiting review in ``/review list``: its number and title, where it would be posted
+    and from which feed, how long it has waited, why, and where its review message is
+    (``review_channel_id``: where reviews wait now). Mentions render as names, never ping."""
+    review = entry.review
+    record = review.record
+    title = fit(review.piece.title or redact_url(record.url), 120, links=False)
+    feed = (f" from **{fit(entry.feed, 80, links=False)}**" if entry.feed is not None
+            else "")
+    since = int(record.created_at.timestamp())
+    if record.review_channel_id is None or record.review_message_id is None:
+        shown = "⚠️ not shown yet (no review channel, or Discord refused the message)"
+    else:
+        link = channel_link(record.guild_id, record.review_channel_id,
+                            record.review_message_id)
+        shown = f"[review message]({link})"
+        if record.review_channel_id != review_channel_id:
+            shown += (f" in <#{record.review_channel_id}>, which is not the review channel "
+                      "now")
+    return (f"**#{record.id} · {title}**\n"
+            f"For <#{record.channel_id}>{feed} · waiting since <t:{since}:R>\n"
+            f"Why: {fit(record.cause, 120, links=False)} · {shown}")
+
+
 def edit_panel(review: OpenReview) -> EmbedSpec:
     """The split for a moderator editing it: each argument's number, title and paragraphs
     (numbered, for Split), and how the piece is posted now."""
@@ -303,15 +402,19 @@ def edit_panel(review: OpenReview) -> EmbedSpec:
 
 
 __all__ = [
+    "WAITING_PAGE_SIZE",
     "FeedReview",
     "OpenReview",
     "ReviewEditError",
     "ReviewRefused",
     "ReviewService",
+    "Waiting",
+    "WaitingPage",
     "edit_panel",
     "open_review",
     "preview_embeds",
     "preview_records",
     "review_channel",
     "review_heading",
+    "waiting_line",
 ]

@@ -80,6 +80,35 @@ class ReviewQueries(PieceQueries):
             ", review_channel_id = $3, shown_state = COALESCE(shown_state, 'pending'),"
             " shown_version = COALESCE(shown_version, version)", (channel_id,))
 
+    async def replace_review_message(
+        self, review_id: int, replaces: int, channel_id: int, message_id: int, version: int
+    ) -> ReviewRecord:
+        """Record a waiting review shown again (its message ``replaces`` was deleted, or is in
+        a channel that is no longer the review channel): the new message, showing draft
+        ``version``. Only while the review waits and still records ``replaces`` (one of
+        two processes or moderators showing it again at once wins; the same new id again is
+        fine): otherwise ``Conflict``, or ``InvalidTransition`` once decided; ``NotFound`` if
+        missing."""
+        async with self._tx() as conn:
+            row = await conn.fetchrow(
+                "UPDATE reviews SET review_message_id = $3, review_channel_id = $4,"
+                " shown_state = 'pending', shown_version = $5"
+                " WHERE id = $1 AND state = 'pending' AND review_message_id = $2"
+                " RETURNING *", review_id, replaces, message_id, channel_id, version)
+            current = None if row is not None else await conn.fetchrow(
+                "SELECT * FROM reviews WHERE id = $1", review_id)
+        if row is not None:
+            return from_row(ReviewRecord, row)
+        if current is None:
+            raise NotFound(f"no review {review_id}")
+        record = from_row(ReviewRecord, current)
+        if record.state != "pending":
+            raise InvalidTransition(f"review {review_id} is {record.state}")
+        if record.review_message_id == message_id and record.review_channel_id == channel_id:
+            return record
+        raise Conflict(f"review {review_id} shows message {record.review_message_id}, "
+                       f"not {replaces}")
+
     async def record_review_shown(self, review_id: int, state: str, version: int) -> None:
         """The review message was redrawn to show ``state`` at draft ``version``."""
         if state not in (*REVIEW_STATES, "posted"):

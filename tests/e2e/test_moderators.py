@@ -159,7 +159,7 @@ async def test_every_moderator_command_refuses_a_member_and_changes_nothing(
 
 async def test_every_moderator_command_is_hidden_from_members_by_default(world: World) -> None:
     uploaded = {c["name"]: c for c in synced(world)}
-    for name in ("piece", "feed", "config", "mod", "modlog", "Remove contribution",
+    for name in ("piece", "feed", "config", "mod", "modlog", "review", "Remove contribution",
                  "Restore contribution"):
         assert str(uploaded[name]["default_member_permissions"]) == MANAGE_GUILD, name
     for name in ("summary", "counter"):  # for everyone

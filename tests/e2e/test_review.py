@@ -419,3 +419,205 @@ async def test_an_approval_cut_short_is_posted_by_the_next_start(rw: ReviewWorld
     edits = len(rw.emu.message_history(message))
     await rw.cog.review_step()
     assert len(rw.emu.message_history(message)) == edits
+
+
+# ---------------------------------------------------------------------- messages that are gone
+
+
+def delete(rw: ReviewWorld, message: Message) -> None:
+    """A moderator deletes the message (Discord tells the bot nothing: it has no message
+    intents)."""
+    rw.emu.state.delete_message(rw.emu.message(message.id))
+
+
+def link(rw: ReviewWorld, channel: Channel, message_id: int) -> str:
+    return f"https://discord.com/channels/{rw.world.guild.id}/{channel.id}/{message_id}"
+
+
+async def waiting_list(rw: ReviewWorld, member: Member | None = None) -> InteractionRecord:
+    record = await rw.emu.run_slash_command(member or rw.world.admin, rw.world.general,
+                                            "review list", {})
+    await record.wait_response(timeout=WITHIN)
+    return record
+
+
+async def test_a_review_whose_message_was_deleted_is_listed_shown_again_and_approved(
+        rw: ReviewWorld) -> None:
+    review, message = await rw.hold()
+    delete(rw, message)
+    # /review list: private, no pings, the review with its (now dead) link.
+    listed = await waiting_list(rw)
+    assert listed.callback_type == 4
+    data = listed.callback_data or {}
+    assert int(data.get("flags") or 0) & 64 and data.get("allowed_mentions") == {"parse": []}
+    [embed] = data["embeds"]
+    assert embed["title"].startswith("Waiting for review (")
+    title = "Our City Should Stop Apologising for Bike Lanes"
+    assert f"**#{review.id} · {title}**" in embed["description"], embed["description"]
+    assert link(rw, rw.reviews, message.id) in embed["description"]
+    assert f"For <#{rw.opinion.id}>" in embed["description"]
+    assert "Why: every new piece of this feed is reviewed" in embed["description"]
+    # /review show offers it as the moderator types, and posts it again.
+    typed = await rw.emu.run_autocomplete(rw.world.admin, rw.world.general, "review show",
+                                          {"review": "bike"}, focused="review")
+    await typed.wait_response(timeout=WITHIN)
+    assert {"name": f"#{review.id} {title}", "value": str(review.id)} in (
+        typed.choices or []), typed.choices
+    shown = await rw.run("review show", {"review": str(review.id)})
+    again = await rw.review_message(review.id)
+    assert again.id != message.id
+    assert shown == (f"Posted again in <#{rw.reviews.id}>: {link(rw, rw.reviews, again.id)}. "
+                     "Approve, edit or reject it there."), shown
+    assert labels(again) == ["Approve", "Edit split", "Reject"]
+    assert again.allowed_mentions == {"parse": []}
+    assert (await rw.store.get_review(review.id)).review_message_id == again.id
+    # Shown, so showing it again posts nothing more.
+    twice = await rw.run("review show", {"review": str(review.id)})
+    assert twice.startswith(f"It is shown in <#{rw.reviews.id}>: "
+                            f"{link(rw, rw.reviews, again.id)}"), twice
+    assert [m.id for m in rw.emu.messages(rw.reviews) if buttons(m)
+            and any(f":{review.id}:" in str(b.get("custom_id")) for b in buttons(m))] == [
+        again.id]
+    # Its buttons work as the old ones did, after a restart too; approval redraws it.
+    await rw.world.stop()
+    await rw.world.start()
+    before = len(cards(rw))
+    approved = await rw.click(again, "Approve")
+    await approved.wait_for(lambda r: "Posted in" in reply_text(r), WITHIN)
+    assert len(cards(rw)) == before + 1
+    after = rw.current(again)
+    assert "Approved" in after.content and after.components == []
+    # Decided, it is no longer listed nor offered.
+    assert f"#{review.id} ·" not in ((await waiting_list(rw)).callback_data or {})[
+        "embeds"][0].get("description", "")
+    refused = await rw.run("review show", {"review": str(review.id)})
+    assert refused == f"This piece was already approved by <@{rw.world.admin.user.id}>.", \
+        refused
+
+
+async def test_review_show_refuses_unknown_reviews_and_members(rw: ReviewWorld) -> None:
+    review, _ = await rw.hold()
+    unknown = await rw.run("review show", {"review": "987654"})
+    assert unknown.startswith("This server has no review #987654."), unknown
+    typed = await rw.run("review show", {"review": "Bike lanes"})
+    assert typed.startswith("Pick a waiting review from the list"), typed
+    for path, options in (("review list", {}), ("review show", {"review": str(review.id)})):
+        record = await rw.emu.run_slash_command(rw.world.alice, rw.world.general, path,
+                                                options)
+        await record.wait_response(timeout=WITHIN)
+        assert reply_text(record).startswith("Only moderators can review pieces"), path
+        assert int((record.callback_data or {}).get("flags") or 0) & 64
+    nothing = await rw.emu.run_autocomplete(rw.world.alice, rw.world.general, "review show",
+                                            {"review": ""}, focused="review")
+    await nothing.wait_response(timeout=WITHIN)
+    assert nothing.choices == []
+    await rw.store.reject_review(review.id, rw.world.admin.id, "cleanup")
+
+
+async def test_the_loop_posts_again_a_review_whose_message_it_finds_deleted(
+        rw: ReviewWorld) -> None:
+    """Editing the split updates the review message; if that message was deleted, Discord
+    answers 404 and the loop's redraw posts the review again, once."""
+    from bot.publishing.review import open_review
+
+    review, message = await rw.hold()
+    delete(rw, message)
+    edited = await rw.cog.service.edit(review.id, review.version,
+                                       lambda d: d.retitle(1, "Lanes pay"))
+    assert not await rw.cog.refresh(edited)  # what the Retitle form does: the edit fails
+    await rw.cog.review_step()
+    again = await rw.review_message(review.id)
+    assert again.id != message.id
+    assert rw.threads_shown(again)[0] == "1. Lanes pay"
+    stored = await rw.store.get_review(review.id)
+    assert (stored.review_message_id, stored.shown_version) == (again.id, edited.version)
+    await rw.cog.review_step()
+    assert [m.id for m in rw.emu.messages(rw.reviews) if labels(m)[:1] == ["Approve"]
+            and any(f":{review.id}:" in str(b.get("custom_id")) for b in buttons(m))] == [
+        again.id]
+    # A decided review's message gone: nothing waits on it, so nothing is posted; the loop
+    # stops trying to redraw it.
+    await rw.store.reject_review(review.id, rw.world.admin.id, "cleanup")
+    delete(rw, again)
+    await rw.cog.review_step()
+    assert await rw.store.reviews_to_redraw() == []
+    assert not any(f":{review.id}:" in str(b.get("custom_id"))
+                   for m in rw.emu.messages(rw.reviews) for b in buttons(m))
+    assert open_review(await rw.store.get_review(review.id)).record.state == "rejected"
+
+
+async def test_a_reminder_due_on_a_deleted_review_message_posts_the_review_again(
+        rw: ReviewWorld) -> None:
+    review, message = await rw.hold()
+    delete(rw, message)
+    await rw.cog.review_step(now=review.created_at + timedelta(hours=25))
+    again = await rw.review_message(review.id)
+    assert again.id != message.id
+    [reminder] = [m for m in rw.emu.messages(rw.reviews) if m.message_reference is not None
+                  and str(m.message_reference.get("message_id")) == str(again.id)]
+    assert link(rw, rw.reviews, again.id) in reminder.content
+    await rw.store.reject_review(review.id, rw.world.admin.id, "cleanup")
+
+
+async def test_a_review_shown_in_a_former_review_channel_moves_to_the_new_one(
+        rw: ReviewWorld) -> None:
+    review, message = await rw.hold()
+    moved_to = rw.world.guild.add_text_channel("reviews-new")
+    await rw.store.update_guild_settings(rw.world.guild.id, review_channel_id=moved_to.id)
+    try:
+        listed = await waiting_list(rw)
+        description = (listed.callback_data or {})["embeds"][0]["description"]
+        assert f"in <#{rw.reviews.id}>, which is not the review channel now" in description
+        shown = await rw.run("review show", {"review": str(review.id)})
+        [again] = [m for m in rw.emu.messages(moved_to) if labels(m)]
+        assert shown.startswith(f"Posted again in <#{moved_to.id}>"), shown
+        assert (await rw.store.get_review(review.id)).review_channel_id == moved_to.id
+        # The old one points to it and has no buttons left.
+        old = rw.current(message)
+        assert old.components == [] and link(rw, moved_to, again.id) in old.content
+    finally:
+        await rw.store.update_guild_settings(rw.world.guild.id, review_channel_id=rw.reviews.id)
+        await rw.store.reject_review(review.id, rw.world.admin.id, "cleanup")
+
+
+async def test_a_review_channel_deleted_since_is_named_as_such(rw: ReviewWorld) -> None:
+    review, message = await rw.hold()
+    delete(rw, message)
+    # A review channel the server deleted: Discord knows no such channel any more.
+    await rw.store.update_guild_settings(rw.world.guild.id, review_channel_id=4242)
+    try:
+        refused = await rw.run("review show", {"review": str(review.id)})
+        assert refused.startswith("The review channel no longer exists: choose another with "
+                                  "`/config review channel:`"), refused
+        assert (await rw.store.get_review(review.id)).review_message_id == message.id
+        await rw.store.update_guild_settings(rw.world.guild.id, review_channel_id=None)
+        nowhere = await rw.run("review show", {"review": str(review.id)})
+        assert nowhere.startswith("This server has no review channel"), nowhere
+    finally:
+        await rw.store.update_guild_settings(rw.world.guild.id, review_channel_id=rw.reviews.id)
+        await rw.store.reject_review(review.id, rw.world.admin.id, "cleanup")
+
+
+async def test_a_long_list_of_waiting_reviews_is_paged(rw: ReviewWorld) -> None:
+    from bot.publishing.review import WAITING_PAGE_SIZE
+
+    held = [(await rw.hold())[0] for _ in range(WAITING_PAGE_SIZE + 1)]
+    try:
+        listed = await waiting_list(rw)
+        page = listed.original
+        assert page is not None
+        total = len(await rw.store.list_reviews(guild_id=rw.world.guild.id,
+                                                states=["pending"]))
+        assert page.embeds[0]["title"] == f"Waiting for review ({total})"
+        pages = -(-total // WAITING_PAGE_SIZE)
+        assert page.embeds[0]["footer"]["text"].startswith(f"Page 1 of {pages}")
+        assert labels(page) == ["◀ Older", "Newer ▶"]
+        newer = await rw.click(page, "Newer ▶")
+        assert newer.callback_type == 7  # the page itself is edited
+        turned = rw.current(page)
+        assert turned.embeds[0]["footer"]["text"].startswith(f"Page 2 of {pages}")
+        refused = await rw.click(turned, "◀ Older", rw.world.alice)
+        assert reply_text(refused).startswith("Only moderators can review pieces")
+    finally:
+        for review in held:
+            await rw.store.reject_review(review.id, rw.world.admin.id, "cleanup")

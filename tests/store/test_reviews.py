@@ -170,3 +170,46 @@ async def test_messages_behind_their_review_are_found_to_redraw(store: Store) ->
     assert [r.id for r in await store.reviews_to_redraw()] == [other.id]
     with pytest.raises(ValueError):
         await store.record_review_shown(other.id, "lost", 0)
+
+
+async def test_a_review_shown_again_records_its_new_message_once(store: Store) -> None:
+    review = await held(store)
+    await store.record_review_message(review.id, REVIEWS, 42)
+    edited = await store.save_review_draft(review.id, '{"draft": 1}', review.version)
+    # Posted again (its message was deleted), showing the draft as edited, in another channel.
+    again = await store.replace_review_message(review.id, 42, REVIEWS + 1, 43, edited.version)
+    assert (again.review_channel_id, again.review_message_id) == (REVIEWS + 1, 43)
+    assert (again.shown_state, again.shown_version) == ("pending", edited.version)
+    assert await store.reviews_to_redraw() == []
+    # The same new message again is fine (a retry); a second re-post of the old one is not.
+    assert await store.replace_review_message(review.id, 42, REVIEWS + 1, 43, 1) == again
+    with pytest.raises(Conflict):
+        await store.replace_review_message(review.id, 42, REVIEWS, 44, edited.version)
+    assert (await store.get_review(review.id)).review_message_id == 43
+    # A message showing an older draft is recorded as such: the loop redraws it.
+    await store.replace_review_message(review.id, 43, REVIEWS, 45, review.version)
+    assert [r.id for r in await store.reviews_to_redraw()] == [review.id]
+    with pytest.raises(NotFound):
+        await store.replace_review_message(9999, 42, REVIEWS, 46, 0)
+
+
+async def test_a_decided_review_is_not_shown_again(store: Store) -> None:
+    review = await held(store)
+    await store.record_review_message(review.id, REVIEWS, 42)
+    await store.reject_review(review.id, 7, "off topic")
+    with pytest.raises(InvalidTransition):
+        await store.replace_review_message(review.id, 42, REVIEWS, 43, review.version)
+    assert (await store.get_review(review.id)).review_message_id == 42
+
+
+async def test_two_processes_showing_a_review_again_at_once_record_one_message(
+    store: Store,
+) -> None:
+    review = await held(store)
+    await store.record_review_message(review.id, REVIEWS, 42)
+    results = await asyncio.gather(
+        *(store.replace_review_message(review.id, 42, REVIEWS, message_id, review.version)
+          for message_id in (50, 51)), return_exceptions=True)
+    assert sorted(type(r).__name__ for r in results) == ["Conflict", "ReviewRecord"]
+    [won] = [r for r in results if not isinstance(r, BaseException)]
+    assert (await store.get_review(review.id)).review_message_id == won.review_message_id
