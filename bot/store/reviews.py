@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from bot.articles.model import Piece
 from bot.store.base import Where
@@ -89,25 +90,34 @@ class ReviewQueries(PieceQueries):
         two processes or moderators showing it again at once wins; the same new id again is
         fine): otherwise ``Conflict``, or ``InvalidTransition`` once decided; ``NotFound`` if
         missing."""
-        async with self._tx() as conn:
-            row = await conn.fetchrow(
-                "UPDATE reviews SET review_message_id = $3, review_channel_id = $4,"
-                " shown_state = 'pending', shown_version = $5"
-                " WHERE id = $1 AND state = 'pending' AND review_message_id = $2"
-                " RETURNING *", review_id, replaces, message_id, channel_id, version)
-            current = None if row is not None else await conn.fetchrow(
-                "SELECT * FROM reviews WHERE id = $1", review_id)
-        if row is not None:
-            return from_row(ReviewRecord, row)
-        if current is None:
-            raise NotFound(f"no review {review_id}")
-        record = from_row(ReviewRecord, current)
-        if record.state != "pending":
-            raise InvalidTransition(f"review {review_id} is {record.state}")
-        if record.review_message_id == message_id and record.review_channel_id == channel_id:
+        changed, record = await self._change_pending(
+            review_id, "review_message_id = $3, review_channel_id = $4,"
+            " shown_state = 'pending', shown_version = $5", "review_message_id = $2",
+            replaces, message_id, channel_id, version)
+        if changed or (record.review_message_id == message_id
+                       and record.review_channel_id == channel_id):
             return record
         raise Conflict(f"review {review_id} shows message {record.review_message_id}, "
                        f"not {replaces}")
+
+    async def _change_pending(self, review_id: int, change: str, guard: str, *args: Any
+                              ) -> tuple[bool, ReviewRecord]:
+        """``UPDATE reviews SET change`` on a waiting review whose row passes ``guard``
+        (``$2``... are ``args``), in one transaction: ``(True, the row now)``, or ``(False,
+        the row as it is)`` when the guard refused. ``NotFound`` if missing,
+        ``InvalidTransition`` once decided."""
+        async with self._tx() as conn:
+            row = await conn.fetchrow(
+                f"UPDATE reviews SET {change} WHERE id = $1 AND state = 'pending' AND {guard}"
+                " RETURNING *", review_id, *args)
+            current = row or await conn.fetchrow("SELECT * FROM reviews WHERE id = $1",
+                                                 review_id)
+        if current is None:
+            raise NotFound(f"no review {review_id}")
+        record = from_row(ReviewRecord, current)
+        if row is None and record.state != "pending":
+            raise InvalidTransition(f"review {review_id} is {record.state}")
+        return row is not None, record
 
     async def record_review_shown(self, review_id: int, state: str, version: int) -> None:
         """The review message was redrawn to show ``state`` at draft ``version``."""
@@ -133,20 +143,11 @@ class ReviewQueries(PieceQueries):
         """Store an edited split. ``version`` is the one the edit started from: if another
         edit was saved meanwhile, ``Conflict`` (nothing is overwritten); a review already
         decided, ``InvalidTransition``; ``NotFound`` if missing."""
-        async with self._tx() as conn:
-            row = await conn.fetchrow(
-                "UPDATE reviews SET draft = $2, version = version + 1"
-                " WHERE id = $1 AND state = 'pending' AND version = $3 RETURNING *",
-                review_id, draft, version)
-            current = None if row is not None else await conn.fetchrow(
-                "SELECT state, version FROM reviews WHERE id = $1", review_id)
-        if row is not None:
-            return from_row(ReviewRecord, row)
-        if current is None:
-            raise NotFound(f"no review {review_id}")
-        if current["state"] != "pending":
-            raise InvalidTransition(f"review {review_id} is {current['state']}")
-        raise Conflict(f"review {review_id} is at version {current['version']}, not {version}")
+        changed, record = await self._change_pending(
+            review_id, "draft = $2, version = version + 1", "version = $3", draft, version)
+        if changed:
+            return record
+        raise Conflict(f"review {review_id} is at version {record.version}, not {version}")
 
     async def approve_review(
         self, review_id: int, actor_id: int, piece: Piece, *, now: datetime | None = None,
