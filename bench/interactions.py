@@ -29,12 +29,14 @@ receiving the interaction callback (the ``at`` stamp of the emulator's request r
 ``POST /interactions/{id}/{token}/callback``, taken when the request reaches its middleware).
 
     .venv/bin/python bench/interactions.py [--clicks 1000] [--members 200] [--seconds 10]
-        [--seed 7] [--rounds 2] [--profile FILE]
+        [--seed 7] [--rounds 2] [--profile FILE] [--timeline]
 
 Prints p50/p99 (ms) per bot and round; the last line is one JSON object with ``p99_ratio``
 (Counterpoint's p99 over the bare bot's, all rounds pooled; goal: at most 1.3) and the raw
 figures. ``--profile FILE`` writes a cProfile of Counterpoint's measured clicks (it slows the
-bot down a lot: use it for where the time goes, not for latencies).
+bot down a lot: use it for where the time goes, not for latencies). ``--timeline`` adds each
+bot's stages (gateway frame parsed, the vote, the reply handed to discord.py, its arrival at
+the emulator), p50 and p99 in ms, under ``timeline``.
 """
 
 from __future__ import annotations
@@ -96,6 +98,7 @@ class PhaseResult:
     debounced: int
     dispatch_span_s: float
     max_dispatch_lag_ms: float
+    stages: dict[str, list[float]] | None = None
 
     def figures(self) -> dict[str, Any]:
         return {
@@ -129,6 +132,65 @@ def percentile(values: Sequence[float], pct: float) -> float:
     ordered = sorted(values)
     rank = max(1, math.ceil(pct / 100 * len(ordered)))
     return ordered[rank - 1]
+
+
+class Timeline:
+    """``--timeline``: where each click's time goes inside the bot. Marks, by interaction id:
+    the gateway frame parsed by discord.py (``parse``), the debate service's vote begun and
+    done (Counterpoint only), the reply handed to discord.py (``reply``); the emulator's
+    receipt of the callback closes it. Patches discord.py and the service for this run only."""
+
+    def __init__(self) -> None:
+        self.marks: dict[int, dict[str, float]] = {}
+
+    def mark(self, interaction_id: int, name: str) -> None:
+        self.marks.setdefault(interaction_id, {})[name] = time.time()
+
+    def install(self) -> None:
+        from discord.interactions import InteractionResponse
+        from discord.state import ConnectionState
+
+        from bot.debate.service import DebateService
+
+        timeline = self
+        parse = ConnectionState.parse_interaction_create
+        send = InteractionResponse.send_message
+        vote = DebateService.vote
+
+        def parsed(state: Any, data: Any) -> None:
+            timeline.mark(int(data["id"]), "parse")
+            parse(state, data)
+
+        async def sent(response: Any, *args: Any, **kwargs: Any) -> Any:
+            timeline.mark(response._parent.id, "reply")
+            return await send(response, *args, **kwargs)
+
+        async def voted(service: Any, *args: Any, click: Any = None, **kwargs: Any) -> Any:
+            if click is not None:
+                timeline.mark(click.id, "vote")
+            result = await vote(service, *args, click=click, **kwargs)
+            if click is not None:
+                timeline.mark(click.id, "voted")
+            return result
+
+        ConnectionState.parse_interaction_create = parsed  # type: ignore[method-assign]
+        InteractionResponse.send_message = sent  # type: ignore[method-assign]
+        DebateService.vote = voted  # type: ignore[method-assign]
+
+    def stages(self, answered: dict[int, float]) -> dict[str, list[float]]:
+        """Milliseconds per stage (p50, p99) over the clicks ``answered`` (id -> when the
+        emulator got the callback); then forget them."""
+        spans: dict[str, list[float]] = {}
+        steps = (("parse", "vote", "to the vote"), ("vote", "voted", "the vote"),
+                 ("voted", "reply", "to the reply"), ("parse", "reply", "parse to reply"))
+        for interaction_id, at in answered.items():
+            marks = self.marks.pop(interaction_id, {})
+            marks["callback"] = at
+            for start, end, name in (*steps, ("reply", "callback", "reply to emulator")):
+                if start in marks and end in marks:
+                    spans.setdefault(name, []).append((marks[end] - marks[start]) * 1000)
+        return {name: [round(percentile(values, 50), 3), round(percentile(values, 99), 3)]
+                for name, values in spans.items()}
 
 
 # --- the two bots ----------------------------------------------------------------------------
@@ -196,7 +258,7 @@ def plan(rng: random.Random, members: Sequence[Member], targets: Sequence[tuple[
 
 
 async def run_clicks(emu: Emulator, name: str, clicks: Sequence[Click],
-                     interval: float) -> PhaseResult:
+                     interval: float, timeline: Timeline | None = None) -> PhaseResult:
     """Dispatch ``clicks`` one per ``interval`` seconds, then read when each was answered."""
     loop = asyncio.get_running_loop()
     sent: list[tuple[Any, float]] = []
@@ -227,12 +289,20 @@ async def run_clicks(emu: Emulator, name: str, clicks: Sequence[Click],
         latencies.append((at - stamp) * 1000)
         content = str((record.callback_data or {}).get("content") or "")
         debounced += content.startswith(DEBOUNCED_REPLY)
-    return PhaseResult(name, latencies, len(sent) - len(latencies), debounced, span, lag * 1000)
+    stages = None
+    if timeline is not None:
+        stages = timeline.stages({
+            record.id: arrived[f"/interactions/{record.id}/{record.token}/callback"]
+            for record, _ in sent
+            if f"/interactions/{record.id}/{record.token}/callback" in arrived})
+    return PhaseResult(name, latencies, len(sent) - len(latencies), debounced, span, lag * 1000,
+                       stages)
 
 
 async def phase(emu: Emulator, name: str, clicks: Sequence[Click], warmup: Sequence[Click],
-                interval: float, profile: cProfile.Profile | None = None) -> PhaseResult:
-    await run_clicks(emu, f"{name} warm-up", warmup, interval)
+                interval: float, profile: cProfile.Profile | None = None,
+                timeline: Timeline | None = None) -> PhaseResult:
+    await run_clicks(emu, f"{name} warm-up", warmup, interval, timeline)
     # Let the warm-up's tally edits and debounce windows pass before measuring.
     await asyncio.sleep(2.5)
     # The emulator keeps every request and interaction it saw, which a bot's own process never
@@ -243,7 +313,7 @@ async def phase(emu: Emulator, name: str, clicks: Sequence[Click], warmup: Seque
     if profile is not None:
         profile.enable()
     try:
-        return await run_clicks(emu, name, clicks, interval)
+        return await run_clicks(emu, name, clicks, interval, timeline)
     finally:
         if profile is not None:
             profile.disable()
@@ -262,6 +332,9 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
     site = await FeedSite([piece]).start()
     interval = args.seconds / args.clicks
     profile = cProfile.Profile() if args.profile else None
+    timeline = Timeline() if args.timeline else None
+    if timeline is not None:
+        timeline.install()
     ours: list[PhaseResult] = []
     bare: list[PhaseResult] = []
     try:
@@ -284,12 +357,13 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
                         warmup = plan(rng, members, targets, WARMUP_CLICKS)
                         clicks = plan(rng, members, targets, args.clicks)
                     ours.append(await phase(emu, "counterpoint", clicks, warmup, interval,
-                                            profile))
+                                            profile, timeline))
                 finally:
                     await running.stop()
                 running = await start_client(emu, bare_bot(), within=READY_TIMEOUT)
                 try:
-                    bare.append(await phase(emu, "bare", clicks, warmup, interval))
+                    bare.append(await phase(emu, "bare", clicks, warmup, interval,
+                                            timeline=timeline))
                 finally:
                     await running.stop()
                 gc.unfreeze()
@@ -317,6 +391,11 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
     result["round_p99_ratios"] = [
         ratio(mine.figures(), theirs.figures(), "p99_ms") for mine, theirs in zip(ours, bare,
                                                                                   strict=True)]
+    if timeline is not None:
+        result["timeline"] = {run.name: run.stages for run in (*ours, *bare)}
+        for run in (*ours, *bare):
+            print(f"timeline {run.name} (ms, p50 / p99): " + "; ".join(
+                f"{stage} {p50} / {p99}" for stage, (p50, p99) in (run.stages or {}).items()))
     result["p50_ratio"] = ratio(result["counterpoint"], result["bare"], "p50_ms")
     result["p99_ratio"] = ratio(result["counterpoint"], result["bare"], "p99_ms")
     print(f"p99 ratio (Counterpoint / bare, all rounds): {result['p99_ratio']:.2f} "
@@ -332,4 +411,6 @@ if __name__ == "__main__":
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--profile", type=Path, metavar="FILE")
+    parser.add_argument("--timeline", action="store_true",
+                        help="where each click's time goes inside the bot, by stage")
     print(json.dumps(asyncio.run(main(parser.parse_args()))))
