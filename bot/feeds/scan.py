@@ -34,6 +34,7 @@ import feedparser
 from bot.feeds.entries import entry_keys
 from bot.feeds.keys import web_link
 from bot.feeds.parse import (
+    _HTML_TYPES,
     FeedEntry,
     _detail_text,
     _looks_like_html,
@@ -50,10 +51,9 @@ log = logging.getLogger(__name__)
 _URLJOIN: Callable[[str, str], str] | None = getattr(
     getattr(feedparser, "urls", None), "_urljoin", None)
 _CP1252: dict[int, str] | None = getattr(getattr(feedparser, "html", None), "_cp1252", None)
+#: feedparser's strict (expat) parser, whose handlers and namespaces say what it reads.
 _FEEDPARSER_CLASS: type | None = getattr(
-    getattr(getattr(feedparser, "parsers", None), "strict", None), "StrictFeedParser", None)
-if _FEEDPARSER_CLASS is None:  # feedparser 6 defines it in api
-    _FEEDPARSER_CLASS = getattr(getattr(feedparser, "api", None), "StrictFeedParser", None)
+    getattr(feedparser, "api", None), "StrictFeedParser", None)
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 _CONTENT = "{http://purl.org/rss/1.0/modules/content/}"
@@ -93,7 +93,6 @@ _XML_TYPES = frozenset({"application/rss+xml", "application/atom+xml", "applicat
 _DECLARED_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([\w.:-]+)["']""")
 _HTML_HINT = re.compile(r"</(\w+)>|&#?\w+;")
 _LINK_REFERENCE = re.compile("&([A-Za-z0-9_]+);")
-_HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
 @dataclass(frozen=True, slots=True)
