@@ -185,6 +185,8 @@ async def run(feeds: int, per_feed: int, directory: Path, port: int, memory: Mem
             cycles = [("first read", T0, None), ("one new entry per feed",
                                                  T0 + timedelta(hours=1), "advance"),
                       ("unchanged (304)", T0 + timedelta(hours=2), None)]
+            figures["start_mb"] = round(MemoryWatch._rss_kb("self") / 1024, 1)
+            print(f"before the first cycle: {figures['start_mb']:.0f} MB resident")
             for name, now, action in cycles:
                 if action:
                     await control(fetcher, port, action)
