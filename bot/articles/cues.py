@@ -37,6 +37,14 @@ CONCLUSION_RE: Final = re.compile(
     r"|For [\w’'-]+(?: [\w’'-]+){0,3} to (?:be|become|have|happen|work|succeed|last|hold"
     r"|matter|begin|come|return|end|stand|take|stick|mean)\b[^.,]*,)"
 )
+# Openings that step back when they open one of the body's last two paragraphs ("So yes,
+# buy the shares", "What follows for the council?"), though in the middle of a piece they
+# as often carry an argument on.
+CLOSING_RE: Final = re.compile(
+    r"(?:So(?:,|\s+(?:yes|no|what|where|let|here|roll|before|when|the\s+next|for\s+now))"
+    r"|What\s+(?:follows|now|next|should|can|must|would)|Where\s+(?:now|next)"
+    r"|Here(?:[’']s|\s+is)\s+(?:the|my|what)|Which\s+brings|Whatever\s+(?:happens|the)"
+    r"|None\s+of\s+(?:these|those)|The\s+upshot)\b")
 # Openings of an unmarked argument. Strong cues turn to a new point; weak ones may not.
 STRONG_CUE_RE: Final = re.compile(
     r"(?:More importantly|Most importantly|Even more importantly|Perhaps more importantly"
@@ -172,7 +180,7 @@ CONCLUSION_HEADING_RE: Final = re.compile(
     r"|what(?:[’']s| is) next|what now|next steps|the way forward|(?:key )?takeaways?"
     r"|what happens (?:now|next)|what (?:we|you) can do|overall|the verdict|verdict"
     r"|where do we go from here\??|(?:so )?where does (?:this|that|it) leave (?:us|things)\??"
-    r"|the road ahead|looking ahead|so what\??)\s*(?:[:.!?]?\s*$|:\s)",
+    r"|the road ahead|looking ahead|so what\??|the upshot)\s*(?:[:.!?]?\s*$|:\s)",
     re.IGNORECASE)
 # Openings that turn to a new point between two markers ("To begin with ... Also, the bank
 # ... Last but not least"), unlike "Moreover" or "Worse", which as often go on with one.
@@ -184,6 +192,15 @@ NEW_POINT_CUE_RE: Final = re.compile(
     r"|(?:Some|Other|Many)\s+(?:people|critics|opponents|commentators|economists)\s+(?:have\s+)?"
     r"(?:argue|argued|say|said|claim|claimed|suggest|suggested|worry|worried)"
     r"|(?:Others|Critics|Opponents)\s+(?:argue|say|claim|suggest|worry))\b")
+# Turns that add one more point after a first that opened a paragraph ("For one thing ...
+# For another ... And then there is ..."; "Take the families first ... Then there are the
+# employers ... Add to that ... Worse, ..."). Broader than NEW_POINT_CUE_RE: after such a
+# first, a reader takes "Worse," or "Then there are" as the next point.
+ADDED_POINT_RE: Final = re.compile(
+    r"(?:And\s+)?(?:" + NEW_POINT_CUE_RE.pattern.removeprefix("(?:").removesuffix(")\\b")
+    + r"|[Tt]hen\s+there(?:\s+is|\s+are|\s+was|\s+were|[’']s)"
+    r"|Add\s+to\s+(?:that|this|all\s+this)|Worse(?:\s+still)?(?=\s*,)|Even\s+worse"
+    r"|For\s+another|As\s+for|A\s+further|(?:The\s+)?[Ll]ast(?:ly)?(?=\s*,)|Finally)\b")
 # Words that argue: a claim, a judgement, a should. A list whose items have none of them is a
 # list of facts, aims or news, however it is numbered.
 ARGUING_RE: Final = re.compile(

@@ -115,6 +115,11 @@ _ORD_MARKER = re.compile(
     rf"(?P<adv>(?:{_ORD_CAP})ly)\b"
     r"|(?P<first>First of all|First and foremost|First off|First things first|For starters"
     r"|For a start|To begin with|To start with|For one thing|In the first place)\b"
+    # "Start with trade.", "Take the families first.": a first point opened by an
+    # imperative; only at a paragraph's start (inside one it is an instruction).
+    r"|(?P<opener>(?:Let(?:[’']s|\s+us|\s+me)\s+)?(?:[Ss]tart|[Bb]egin)\s+with"
+    r"|The\s+list\s+(?:begins|starts|opens)\s+with|First\s+up"
+    r"|Take\s+(?:[\w’'-]+\s+){1,4}?first)\b"
     rf"|In the (?P<place>{_ORD_ALT}) place\b"
     rf"|(?P<bare>{_ORD_CAP})(?=\s*[,:;—–])"
     rf"|And\s+(?P<andbare>{_ORD_ALT})(?=\s*[,:;—–])"
@@ -155,7 +160,7 @@ _BULLET_MARKER = re.compile(r"(?P<m>[•●▪◦‣∙*-]|::)(?=\s+\S)")
 
 # The first two letters of every ordinal marker: a cheap test before the full pattern.
 _OPENINGS: Final = frozenset({"An", "A ", "Fi", "Se", "Th", "Fo", "Si", "Ei", "Ni", "Te", "To",
-                              "Bu", "Ye", "Tw", "Nu",
+                              "Bu", "Ye", "Tw", "Nu", "Le", "Be", "Ta",
                               "In", "La", "Ne", "My", "Ou", "On", "Hi", "He", "It", "St"})
 
 
@@ -210,6 +215,10 @@ def ordinal_at(text: str, pos: int, para: int, nouns: frozenset[str]) -> Candida
     if groups["adv"]:
         value = ORDINALS[groups["adv"][:-2].lower()]
     elif groups["first"]:
+        value = 1
+    elif groups["opener"]:
+        if pos != 0:
+            return None
         value = 1
     elif groups["place"]:
         value = ORDINALS[groups["place"]]

@@ -29,6 +29,7 @@ things).
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import replace
 from itertools import pairwise
 
@@ -71,6 +72,7 @@ _PROCEDURE_NOUNS = frozenset({"step", "stage", "phase", "requirement", "conditio
 _PICK_WINDOW = 16  # paragraphs searched for an unmarked argument next to a marker
 _RUN_ON_WINDOW = 3  # paragraphs after a one-paragraph list where it may go on
 _CHOICES = 40  # the best series compared with each other (a hostile piece has thousands)
+_ADDED_GAP = 4  # paragraphs a point opened by a turn may run to before the next one
 
 
 class _Reader(Layout):
@@ -215,14 +217,54 @@ class _Reader(Layout):
                   and sum(c.noun for c in cands) >= 2)
         # "One, ... There's also the question ... Finally, ...": a first, a turn, a last.
         closed = bool(explicit) and chain[-1][0].value == LAST and len(starts) >= 3
+        added = False
         if not (enough or single or same_noun or nouned or closed or lone_second):
-            return None
+            turned = self._added_points(chain)
+            if turned is None:
+                return None
+            starts, added = turned, True
         ev = self._evidence("ord", cands, len(starts), len(cands), count)
+        if added:
+            ev.notes.append("a first, then paragraphs that each open with a turn adding a point")
         ev.buried = not any(c.at_start for c in cands)
         counted = [c.value for c in cands if c.explicit]
         ev.sequence = (first.at_start and first.value == 1 and len(counted) >= 2
                        and counted == sorted(set(counted)))
         return self._split("ord", tuple(starts), count, cands, ev, None)
+
+    def _added_points(self, chain: list[tuple[Candidate, int]]) -> list[Start] | None:
+        """"For one thing ... For another ... And then there is ...", "Take the families
+        first ... Then there are the employers ... Add to that ...": a first that opens a
+        paragraph, then paragraphs that each open with a turn adding a point (or with the
+        noun the markers count: "Another lesson ... A harder lesson"). Three points at least,
+        each within a few paragraphs of the one before, none past the conclusion; ``None``
+        when the piece does not read that way."""
+        cands = [c for c, _ in chain]
+        first = cands[0]
+        if not (first.explicit and first.value == 1 and first.at_start and first.start == 0):
+            return None
+        if any(c.explicit or not c.at_start for c in cands[1:]):
+            return None
+        marked = {c.para: c for c in cands[1:]}
+        nouns = sorted({c.counted for c in cands if c.counted})
+        same_noun = re.compile(
+            r"(?:A|An|The|One|Our|My)\s+(?:[\w’'-]+\s+){0,2}(?:"
+            + "|".join(map(re.escape, nouns)) + r")s?\b") if nouns else None
+        starts = [Start(first.para, first.start, first.end, first.marker, first.noun)]
+        last = first.para
+        for index in range(first.para + 1, self.conclusion_after(first.para) or self.body_end):
+            if index - last > _ADDED_GAP:
+                break
+            text = self.paras[index]
+            if index in marked:
+                cand = marked.pop(index)
+                starts.append(Start(cand.para, cand.start, cand.end, cand.marker, cand.noun))
+            elif cues.ADDED_POINT_RE.match(text) or (same_noun and same_noun.match(text)):
+                starts.append(self._unmarked(index))
+            else:
+                continue
+            last = index
+        return starts if len(starts) >= 3 and not marked else None
 
     def _split(self, fam: str, starts: tuple[Start, ...], count: int | None,
                cands: list[Candidate], ev: Evidence, end: int | None) -> Split | None:
@@ -375,6 +417,11 @@ class _Reader(Layout):
         # A list inside one argument of another list belongs to that argument (when the
         # outer list is numbered, or no less sure than the inner one).
         accepted = [s for s in accepted if not any(suppresses(outer, s) for outer in accepted)]
+        # Points run together in one paragraph, then taken up one by one in the paragraphs
+        # after it: the first was a preview (a summary, a lead), the second is the argument.
+        accepted = [s for s in accepted if not (s.family == "inline" and any(
+            o.family != "inline" and len(o.starts) == len(s.starts)
+            and o.starts[0].para > s.starts[-1].para for o in accepted))]
         if not accepted:
             return [], splits
         best = accepted[0]
@@ -448,6 +495,9 @@ class _Reader(Layout):
         if (compact and (all(s.marker for s in starts) or split.family == "alike")
                 and split.family != "inline"):
             return last.para + 1  # a tight list: what follows it steps back from it
+        for index in range(max(last.para + 1, self.body_end - 2), self.body_end):
+            if cues.CLOSING_RE.match(self.paras[index]):
+                return index  # "So yes, ...": the writer steps back at the end
         return self.body_end
 
     def _flat(self, article: Article, considered: list[Split],

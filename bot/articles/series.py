@@ -212,9 +212,20 @@ def _lone_second(chain: list[tuple[Candidate, int]]) -> bool:
 
 
 def numbered_runs(cands: Sequence[Candidate]) -> list[list[Candidate]]:
-    """Runs of numbers counting up by one from 1 (a restart at 1 begins another run)."""
-    return _runs(cands, lambda last, cand: cand.value == last.value + 1,
-                 lambda cand: cand.value == 1)
+    """Runs of numbers counting up by one from 1 (a restart at 1 begins another run); a
+    countdown to 1 ("7." ... "1.", the listicle's order, most important last); and three or
+    more items all numbered "1." close together (a list whose numbering was lost on its way
+    out of a word processor or a Markdown source)."""
+    up = _runs(cands, lambda last, cand: cand.value == last.value + 1,
+               lambda cand: cand.value == 1)
+    down = [run for run in _runs(cands, lambda last, cand: cand.value == last.value - 1,
+                                 lambda cand: cand.value >= 3)
+            if run[-1].value == 1 and len(run) >= 3]
+    ones = [run for run in _runs(cands, lambda last, cand: (cand.value == last.value == 1
+                                                            and cand.para - last.para <= 8),
+                                 lambda cand: cand.value == 1)
+            if len(run) >= 3]
+    return up + down + ones
 
 
 def adjacent_runs(cands: Sequence[Candidate], *, max_gap: int = 1) -> list[list[Candidate]]:
