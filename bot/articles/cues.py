@@ -88,6 +88,17 @@ DATE_OPENING_RE: Final = re.compile(
     r"|Mid)\b[\s-]+)?(?:(?:early|late|mid)[\s-]+)?"
     rf"(?:(?:1[5-9]\d\d|20\d\d)s?\b|{MONTHS}\s+\d{{1,2}}\b|{MONTHS},?\s+(?:1[5-9]|20)\d\d\b"
     rf"|\d{{1,2}}\s+{MONTHS}\s)")
+# A label that is a day, a date or a time ("Monday.", "March 3:", "Day two —", "9.30am"): a
+# diary's or a timeline's entries, not points.
+WHEN_LABEL_RE: Final = re.compile(
+    r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|(?:Day|Week|Night)\s+\w+"
+    rf"|{MONTHS}(?:\s+\d{{1,2}})?|\d{{1,2}}(?:[.:]\d\d)?\s*(?:am|pm|a\.m\.|p\.m\.)|(?:Mid)?night|Dawn"
+    r"|Morning|Noon|Midday|Afternoon|Evening)\b")
+# A reader's signature closing a letter on a letters page: "Priya Sandhu, Mill Cross",
+# "— Mick Ayres, by email".
+SIGNATURE_RE: Final = re.compile(
+    r"[—–-]?\s*(?:(?:Dr|Mr|Mrs|Ms|Prof|Rev|Cllr)\.?\s+)?[A-Z][\w’'.-]+(?:\s+[A-Z][\w’'.-]+){1,3}"
+    r"\s*,\s*(?:by email|[A-Z][\w’'.-]+(?:[ ,]+[A-Z][\w’'.-]+){0,3})\.?\s*$")
 PROCEDURE_INTRO_RE: Final = re.compile(
     r"\b(?:recipe|ingredients|instructions|directions|steps|step-by-step|procedure"
     r"|how to(?! (?:fix|solve|improve|repair|save|stop|end|reform|change|mend|rescue))"

@@ -393,6 +393,14 @@ class _Reader(Layout):
         if first.kind == "lead" and sum(
                 1 for c in cands if cues.YEAR_RE.search(self.lead(c.para) or "")) >= half:
             return "years in most labels (a timeline)"
+        if family(first.kind) in ("heading", "lead") and sum(
+                1 for c, after in pairwise([*cands, None])
+                if cues.SIGNATURE_RE.match(self._last_words(
+                    c.para, after.para if after else self.body_end))) > half:
+            return "each section signed by its writer (a page of letters)"
+        if family(first.kind) in ("heading", "lead") and sum(
+                1 for c in cands if cues.WHEN_LABEL_RE.match(self._head_text(c))) > half:
+            return "days, dates or times as labels (a diary or a timeline)"
         if sum(1 for b in bodies if cues.cited(b)) >= half:
             return "items read as citations (notes)"
         lead_in = last_sentence(intro)
@@ -407,6 +415,13 @@ class _Reader(Layout):
                 and not cues.REASON_WORDS_RE.search(lead_in)):
             return "led in as a procedure"
         return None
+
+    def _last_words(self, lo: int, hi: int) -> str:
+        """The last paragraph in [lo, hi) with words in it (a rule, "---", has none)."""
+        for index in range(hi - 1, lo - 1, -1):
+            if any(ch.isalpha() for ch in self.paras[index]):
+                return self.paras[index]
+        return ""
 
     def choose(self) -> tuple[list[Split], list[Split]]:
         """The chosen series (none, one, or several of a kind that do not overlap) and all

@@ -130,3 +130,32 @@ def test_a_preview_in_one_paragraph_gives_way_to_the_points_argued_after_it() ->
         "What follows for the council? Set charges by demand.")
     assert _openings(piece, 2) == ["Start with", "Jobs are", "Then there", "Fourth, there",
                                    "Finally, fairness."]
+
+
+def test_days_as_bold_labels_are_a_diary_not_points() -> None:
+    piece = _read(
+        "A week of the heat, as it went.",
+        f"Monday. The thermometer passed thirty by ten. {_BODY}",
+        f"Tuesday. The library opened as a cool room. {_BODY}",
+        f"Wednesday. My neighbour kept her windows shut. {_BODY}",
+        f"Thursday. A main burst on the high street. {_BODY}",
+        "Then the storm came.")
+    assert piece.arguments == ()
+
+
+def test_a_page_of_signed_letters_is_not_one_writer_s_points() -> None:
+    letter = ("I have stood on that terrace for twenty years and the price has doubled in five. "
+              "The club should think about who it is for before the next rise, not after it.")
+    piece = _read(
+        "Your letters on ticket prices. We edit for length.",
+        "PRICED OUT AT FORTY", letter, "Gary Tolland, Eastfield", "---",
+        "THE CINEMA TEST", letter, "Priya Sandhu, Mill Cross", "---",
+        "THE AWAY END", letter, "Mick Ayres, by email",
+        "Next week: your letters on the new kit.")
+    assert piece.arguments == ()
+    # The same sections unsigned are one writer's points under headings in capitals.
+    unsigned = _read(
+        "Three reasons the club has lost its fans.",
+        "PRICED OUT AT FORTY", letter, "THE CINEMA TEST", letter, "THE AWAY END", letter,
+        "In short, the club must listen.")
+    assert len(unsigned.arguments) == 3
