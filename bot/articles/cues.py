@@ -181,7 +181,7 @@ STRUCTURAL_HEADING_RE: Final = re.compile(
     r"|epilogue|postscript|p\.?s\.?|why|what|how|who|when|where|the small print"
     r"|this (?:week|fortnight|month|issue)|in this issue|housekeeping|(?:table of )?contents"
     r"|article details|full text|updates?|related posts|more from .*|latest|recent posts"
-    r"|until next time|thanks|thank you|acknowledg.*|credits)"
+    r"|until next time|thanks|thank you|acknowledg.*|credits|the upshot|key points|in brief)"
     r"\s*(?:[:.!?]?\s*$|:\s)",
     re.IGNORECASE)
 # Of those, the ones after which the writer steps back: the conclusion starts there.
@@ -212,6 +212,13 @@ ADDED_POINT_RE: Final = re.compile(
     + r"|[Tt]hen\s+there(?:\s+is|\s+are|\s+was|\s+were|[’']s)"
     r"|Add\s+to\s+(?:that|this|all\s+this)|Worse(?:\s+still)?(?=\s*,)|Even\s+worse"
     r"|For\s+another|As\s+for|A\s+further|(?:The\s+)?[Ll]ast(?:ly)?(?=\s*,)|Finally)\b")
+# A heading that states a claim has a verb: "Price is not what keeps riders away", "The
+# fares pay for buses", "Help the riders who need it" (topics, "The economy", have none).
+CLAIM_VERB_RE: Final = re.compile(
+    r"\b(?:is|are|was|were|isn[’']t|aren[’']t|wasn[’']t|has|have|hasn[’']t|haven[’']t|do|does"
+    r"|did|don[’']t|doesn[’']t|didn[’']t|can|can[’']t|cannot|will|won[’']t|would|should|must"
+    r"|need|needs|not|never|pays?|makes?|keeps?|costs?|works?|fails?|helps?|hurts?|matters?"
+    r"|means?|gets?|takes?|gives?|stops?|starts?|settles?|belongs?|deserves?|misses)\b")
 # Words that argue: a claim, a judgement, a should. A list whose items have none of them is a
 # list of facts, aims or news, however it is numbered.
 ARGUING_RE: Final = re.compile(

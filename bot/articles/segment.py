@@ -44,7 +44,7 @@ from bot.articles.markers import (
     VAGUE_ANNOUNCE_RE,
     Candidate,
 )
-from bot.articles.model import Article, Block, Piece
+from bot.articles.model import Article, Block, BlockKind, Piece
 from bot.articles.naming import argument, thesis
 from bot.articles.sentences import TITLE_MAX, sentence_end, shorten, word_count
 from bot.articles.series import (
@@ -363,6 +363,9 @@ class _Reader(Layout):
             ev.parallel = max(sizes) <= HEADING_WORDS and max(sizes) - min(sizes) <= 8
             ev.alike = open_alike(heads)
             ev.title_noun = self.title_noun
+            ev.claims = (not ev.questions and min(sizes) >= 3 and sum(
+                1 for h in heads if cues.CLAIM_VERB_RE.search(h)) * 4 >= len(heads) * 3)
+            ev.previewed = self._previewed(first.para, len(cands))
         if fam == "heading" and sum(word_count(self.paras[c.para]) <= 2 for c in cands) * 2 > len(
                 cands) and not ev.alike:
             ev.notes.append("mostly one- or two-word headings (sections, not claims)")
@@ -415,6 +418,16 @@ class _Reader(Layout):
                 and not cues.REASON_WORDS_RE.search(lead_in)):
             return "led in as a procedure"
         return None
+
+    def _previewed(self, para: int, count: int) -> bool:
+        """Whether a list before ``para`` has ``count`` items: "Key points" summing up the
+        subheadings that follow, one item each."""
+        sizes: dict[int, int] = {}
+        for index in range(max(0, para - 12), para):
+            block = self.blocks[index]
+            if block.kind is BlockKind.ITEM and block.level == 0 and block.list_id is not None:
+                sizes[block.list_id] = sizes.get(block.list_id, 0) + 1
+        return count in sizes.values()
 
     def _last_words(self, lo: int, hi: int) -> str:
         """The last paragraph in [lo, hi) with words in it (a rule, "---", has none)."""

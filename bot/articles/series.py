@@ -77,6 +77,8 @@ class Evidence:
     arguing: float = 1.0  # share of items with words that argue
     sequence: bool = False  # explicit positions counted from one, opening paragraphs
     fragments: bool = False  # items continue the lead-in's sentence ("savings of £2m;")
+    claims: bool = False  # most subheadings state a claim ("Price is not what keeps riders away")
+    previewed: bool = False  # a list before the series sums up as many points ("Key points")
     decoy: str | None = None  # why it is no list of arguments at all
     notes: list[str] = field(default_factory=list)
 
@@ -143,6 +145,10 @@ def weigh(ev: Evidence) -> tuple[float, list[str]]:
             add(-0.6, "mostly one- or two-word headings")
         if ev.title_noun:
             add(0.8, "the headline says what is counted")
+        if ev.claims:
+            add(0.6, "headings that state claims")
+        if ev.previewed:
+            add(0.8, "a list before them sums up as many points")
     if ev.buried and ev.announced is None and not (ev.intro_reasons or ev.intro_concerns):
         add(-0.8, "every marker inside a paragraph, unannounced (exposition)")
     if ev.family == "alike" and ev.count == 2 and ev.announced is None:

@@ -6,7 +6,7 @@ argues them. Each form is held here on short original pieces, with the traps bes
 
 from __future__ import annotations
 
-from bot.articles.model import Article, Piece
+from bot.articles.model import Article, Block, BlockKind, Piece
 from bot.articles.segment import segment
 
 _BODY = ("The evidence from the last three budgets points the same way, and the council's own "
@@ -159,3 +159,44 @@ def test_a_page_of_signed_letters_is_not_one_writer_s_points() -> None:
         "PRICED OUT AT FORTY", letter, "THE CINEMA TEST", letter, "THE AWAY END", letter,
         "In short, the club must listen.")
     assert len(unsigned.arguments) == 3
+
+
+def _sections(headings: list[str], *, preview: int = 0) -> Piece:
+    """A commentary whose points are subheadings, each over a paragraph of its own, after a
+    "Key points" list of ``preview`` items."""
+    blocks = [Block("Making buses free sounds generous, but riders would gain more from "
+                    "buses that come often, and the money is better spent there.")]
+    if preview:
+        blocks.append(Block("Key points", BlockKind.HEADING, level=2))
+        summary = ["Lapsed riders rank frequency far above cost.",
+                   "Fares pay for a real share of service hours.",
+                   "Targeted passes help low-income riders for less.",
+                   "The evidence from pilots elsewhere is mixed."]
+        blocks += [Block(text, BlockKind.ITEM, list_id=1) for text in summary[:preview]]
+    blocks.append(Block(_BODY))
+    for heading in headings:
+        blocks += [Block(heading, BlockKind.HEADING, level=3), Block(_BODY)]
+    blocks += [Block("The upshot", BlockKind.HEADING, level=3),
+               Block("Spend the money on service, and the riders will come.")]
+    return segment(Article(blocks=tuple(blocks)))
+
+
+_CLAIMS = ["Price is not what keeps riders away", "The fares pay for the buses",
+           "Help the riders who need it", "The pilots do not settle it"]
+
+
+def test_claims_as_subheadings_summed_up_first_are_the_points() -> None:
+    piece = _sections(_CLAIMS, preview=4)
+    assert [a.text.split("\n\n")[0] for a in piece.arguments] == _CLAIMS
+    assert piece.conclusion is not None and piece.conclusion.startswith("The upshot")
+
+
+def test_topic_subheadings_without_a_summary_are_sections() -> None:
+    piece = _sections(["Fares", "Service", "Pilots", "Funding"])
+    assert piece.arguments == ()
+
+
+def test_claims_alone_are_points_but_less_surely_than_when_summed_up() -> None:
+    alone, summed = _sections(_CLAIMS), _sections(_CLAIMS, preview=4)
+    assert len(alone.arguments) == len(summed.arguments) == 4
+    assert alone.confidence < summed.confidence
