@@ -396,10 +396,10 @@ class _Reader(Layout):
         if first.kind == "lead" and sum(
                 1 for c in cands if cues.YEAR_RE.search(self.lead(c.para) or "")) >= half:
             return "years in most labels (a timeline)"
+        ends = [c.para for c in cands[1:]] + [self.body_end]
         if family(first.kind) in ("heading", "lead") and sum(
-                1 for c, after in pairwise([*cands, None])
-                if cues.SIGNATURE_RE.match(self._last_words(
-                    c.para, after.para if after else self.body_end))) > half:
+                1 for c, end in zip(cands, ends, strict=True)
+                if cues.SIGNATURE_RE.match(self._last_words(c.para, end))) > half:
             return "each section signed by its writer (a page of letters)"
         if family(first.kind) in ("heading", "lead") and sum(
                 1 for c in cands if cues.WHEN_LABEL_RE.match(self._head_text(c))) > half:
