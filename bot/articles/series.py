@@ -129,6 +129,8 @@ def weigh(ev: Evidence) -> tuple[float, list[str]]:
             add(-1.0, "items too short to argue (a list of things)")
         elif ev.item_words >= 12 and ev.arguing >= 0.5:
             add(0.3, "items that argue at length")
+    elif ev.family == "lead" and ev.item_words >= 12 and ev.arguing >= 0.5:
+        add(0.3, "labelled paragraphs that argue at length")
     if ev.family == "inline" and ev.announced is None and not (ev.intro_reasons
                                                                or ev.intro_concerns):
         add(-1.0, "numbers inside a sentence, unannounced (a detail, not the points)")
@@ -137,8 +139,10 @@ def weigh(ev: Evidence) -> tuple[float, list[str]]:
     if ev.family in ("heading", "lead"):
         if ev.parallel:
             add(0.5, "items of a similar length")
-        if ev.questions:
+        if ev.questions * 2 >= ev.count:
             add(-0.8 * ev.questions, "questions as headings (an explainer)")
+        elif ev.questions:  # "No students?" among statements: a rhetorical label
+            add(-0.3 * ev.questions, "a question among the headings")
         if ev.alike:
             add(1.0, "items of one shape (opening alike, quoted, in capitals)")
         if ev.terse:

@@ -200,3 +200,19 @@ def test_claims_alone_are_points_but_less_surely_than_when_summed_up() -> None:
     alone, summed = _sections(_CLAIMS), _sections(_CLAIMS, preview=4)
     assert len(alone.arguments) == len(summed.arguments) == 4
     assert alone.confidence < summed.confidence
+
+
+def test_bold_labels_that_argue_with_one_rhetorical_question_among_them() -> None:
+    labels = ["No debt.", "No students?", "Too many dropouts.", "The cost."]
+    body = ("The critics have this wrong, and the figures show why: enrolment is up, "
+            "borrowing is down, and the program should not be judged on one bad year.")
+    blocks = [Block("The free college program had a rough week in the papers. Some of the "
+                    "criticism is fair; most of it is not. Take the charges one at a time.")]
+    blocks += [Block(f"{label} {body}", lead=label) for label in labels]
+    blocks.append(Block("You might say the program is a victim of its popularity."))
+    piece = segment(Article(blocks=tuple(blocks)))
+    assert [a.text.split(" ")[0] for a in piece.arguments] == ["No", "No", "Too", "The"]
+    # Mostly questions, the same labels are an explainer's headings.
+    asked = [Block(f"{label.rstrip('.?')}? {body}", lead=f"{label.rstrip('.?')}?")
+             for label in labels]
+    assert segment(Article(blocks=(blocks[0], *asked))).arguments == ()
