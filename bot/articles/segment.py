@@ -396,6 +396,16 @@ class _Reader(Layout):
         if first.kind == "lead" and sum(
                 1 for c in cands if cues.YEAR_RE.search(self.lead(c.para) or "")) >= half:
             return "years in most labels (a timeline)"
+        if family(first.kind) in ("heading", "lead"):
+            heads = [" ".join(self._head_text(c).split()).rstrip(":.—–- ").lower()
+                     for c in cands]
+            if len(set(heads)) < len(heads):
+                return "the same label more than once (speakers or a recurring field)"
+            # A number counting the points ("Recommendation 2") is not a figure; two numbers
+            # ("Wild 4, Sabres 1", "(1-0)") or a long one ("60,000") are.
+            if sum(1 for h in heads if len(numbers := re.findall(r"\d+", h)) >= 2
+                   or any(len(n) >= 3 for n in numbers)) > half:
+                return "figures in most labels (scores, prices or records)"
         ends = [c.para for c in cands[1:]] + [self.body_end]
         if family(first.kind) in ("heading", "lead") and sum(
                 1 for c, end in zip(cands, ends, strict=True)

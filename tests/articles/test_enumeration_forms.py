@@ -216,3 +216,25 @@ def test_bold_labels_that_argue_with_one_rhetorical_question_among_them() -> Non
     asked = [Block(f"{label.rstrip('.?')}? {body}", lead=f"{label.rstrip('.?')}?")
              for label in labels]
     assert segment(Article(blocks=(blocks[0], *asked))).arguments == ()
+
+
+def _labelled(labels: list[str]) -> Piece:
+    body = ("It was a night the club should remember, and the coach said the win should not "
+            "hide how much the side still needs to improve before the new year.")
+    blocks = [Block("Last night's results around the league, in brief.")]
+    blocks += [Block(f"{label} {body}", lead=label) for label in labels]
+    return segment(Article(blocks=tuple(blocks)))
+
+
+def test_labels_carrying_scores_or_prices_are_results_not_points() -> None:
+    assert _labelled(["Wild 4, Sabres 1:", "Bruins 5, Devils 1:", "Panthers 5, Flyers 2:",
+                      "Jets 3, Kings 2:"]).arguments == ()
+    assert _labelled(["Front stalls: 60,000:", "Circle: 50,000:", "Balcony: 40,000:"]
+                     ).arguments == ()
+    # A number that counts the points is no figure.
+    assert len(_labelled(["Message 1: patience.", "Message 2: depth.", "Message 3: fitness."]
+                         ).arguments) == 3
+
+
+def test_the_same_label_again_and_again_is_a_recurring_field() -> None:
+    assert _labelled(["Pro tip:", "Menu:", "Pro tip:", "Menu:"]).arguments == ()
