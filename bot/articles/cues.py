@@ -88,6 +88,14 @@ DATE_OPENING_RE: Final = re.compile(
     r"|Mid)\b[\s-]+)?(?:(?:early|late|mid)[\s-]+)?"
     rf"(?:(?:1[5-9]\d\d|20\d\d)s?\b|{MONTHS}\s+\d{{1,2}}\b|{MONTHS},?\s+(?:1[5-9]|20)\d\d\b"
     rf"|\d{{1,2}}\s+{MONTHS}\s)")
+# A step of a process or a timeline, told by when it happens: "in early November, each
+# principal ...", "on the third Tuesday in May, voters ...".
+TIME_OPENING_RE: Final = re.compile(
+    r"[\W_]{0,3}(?:[Ii]n|[Bb]y|[Oo]n|[Dd]uring|[Ff]rom|[Uu]ntil|[Aa]fter|[Bb]efore|[Ee]arly|[Ll]ate)\s+"
+    r"(?:(?:early|late|mid)[\s-]+)?(?:the\s+(?:first|second|third|fourth|last)\s+\w+\s+(?:of|in)\s+)?"
+    rf"(?:{MONTHS}|spring|summer|autumn|fall|winter|the\s+(?:spring|summer|autumn|fall|winter))\b"
+    r"|[\W_]{0,3}(?:[Oo]n|[Bb]y)\s+the\s+(?:first|second|third|fourth|last)\s+"
+    r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
 # A label that is a day, a date or a time ("Monday.", "March 3:", "Day two —", "9.30am"): a
 # diary's or a timeline's entries, not points.
 WHEN_LABEL_RE: Final = re.compile(
@@ -191,7 +199,8 @@ CONCLUSION_HEADING_RE: Final = re.compile(
     r"|what(?:[’']s| is) next|what now|next steps|the way forward|(?:key )?takeaways?"
     r"|what happens (?:now|next)|what (?:we|you) can do|overall|the verdict|verdict"
     r"|where do we go from here\??|(?:so )?where does (?:this|that|it) leave (?:us|things)\??"
-    r"|the road ahead|looking ahead|so what\??|the upshot)\s*(?:[:.!?]?\s*$|:\s)",
+    r"|the road ahead|looking ahead|so what\??|the upshot|where (?:that|this) leaves us)"
+    r"\s*(?:[:.!?]?\s*$|:\s)",
     re.IGNORECASE)
 # Openings that turn to a new point between two markers ("To begin with ... Also, the bank
 # ... Last but not least"), unlike "Moreover" or "Worse", which as often go on with one.
@@ -211,7 +220,10 @@ ADDED_POINT_RE: Final = re.compile(
     r"(?:And\s+)?(?:" + NEW_POINT_CUE_RE.pattern.removeprefix("(?:").removesuffix(")\\b")
     + r"|[Tt]hen\s+there(?:\s+is|\s+are|\s+was|\s+were|[’']s)"
     r"|Add\s+to\s+(?:that|this|all\s+this)|Worse(?:\s+still)?(?=\s*,)|Even\s+worse"
-    r"|For\s+another|As\s+for|A\s+further|(?:The\s+)?[Ll]ast(?:ly)?(?=\s*,)|Finally)\b")
+    r"|For\s+another|As\s+for|A\s+further|(?:The\s+)?[Ll]ast(?:ly)?(?=\s*,)|Finally"
+    r"|(?:Most|More|Just\s+as|Equally)\s+important(?=\s*,)|(?:The\s+)?(?:bigger|biggest|deeper|real)"
+    r"\s+(?:problem|worry|issue|concern|question|objection|reason|flaw|danger|risk)"
+    r"(?:,\s*though,)?\s+is)\b")
 # A heading that states a claim has a verb: "Price is not what keeps riders away", "The
 # fares pay for buses", "Help the riders who need it" (topics, "The economy", have none).
 CLAIM_VERB_RE: Final = re.compile(

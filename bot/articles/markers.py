@@ -117,7 +117,7 @@ _ORD_MARKER = re.compile(
     r"|For a start|To begin with|To start with|For one thing|In the first place)\b"
     # "Start with trade.", "Take the families first.": a first point opened by an
     # imperative; only at a paragraph's start (inside one it is an instruction).
-    r"|(?P<opener>(?:Let(?:[’']s|\s+us|\s+me)\s+)?(?:[Ss]tart|[Bb]egin)\s+with"
+    r"|(?P<opener>(?:Let(?:[’']s|\s+us|\s+me)\s+)?(?:[Ss]tart|[Bb]egin)\s+with|Consider"
     r"|The\s+list\s+(?:begins|starts|opens)\s+with|First\s+up"
     r"|Take\s+(?:[\w’'-]+\s+){1,4}?first)\b"
     rf"|In the (?P<place>{_ORD_ALT}) place\b"
@@ -134,7 +134,7 @@ _ORD_MARKER = re.compile(
     r"(?P<also>\s+and\s+(?:final|last|most\s+important|biggest|best|perhaps\s+most\s+important))?"
     r"\s+(?P<w1>[a-z]+)(?:,?\s+(?P<w2>[a-z]+))?"
     rf"|(?P<theord>The\s+(?:{_ORD_ALT}|final|last|other))"
-    r"(?=\s+(?:is|concerns|involves|has\s+to\s+do\s+with)\b)"
+    r"(?=\s+(?:is|concerns|involves|has\s+to\s+do\s+with)\b|\s*,\s+and\b)"
     r"|(?P<another>(?:Yet\s+|Still\s+)?Another"
     r"|(?:(?:But|And|Yet)\s+)?[Tt]here(?:[’']s|\s+is)\s+(?:also\s+)?(?:one\s+more|another|a\s+further))"
     r"\s+(?P<a1>[a-z]+)(?:,?\s+(?P<a2>[a-z]+))?"
@@ -160,7 +160,7 @@ _BULLET_MARKER = re.compile(r"(?P<m>[•●▪◦‣∙*-]|::)(?=\s+\S)")
 
 # The first two letters of every ordinal marker: a cheap test before the full pattern.
 _OPENINGS: Final = frozenset({"An", "A ", "Fi", "Se", "Th", "Fo", "Si", "Ei", "Ni", "Te", "To",
-                              "Bu", "Ye", "Tw", "Nu", "Le", "Be", "Ta",
+                              "Bu", "Ye", "Tw", "Nu", "Le", "Be", "Ta", "Co",
                               "In", "La", "Ne", "My", "Ou", "On", "Hi", "He", "It", "St"})
 
 

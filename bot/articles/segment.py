@@ -41,12 +41,13 @@ from bot.articles.markers import (
     ARGUMENT_NOUNS,
     LAST,
     MARKER_NOUNS,
+    NEXT,
     VAGUE_ANNOUNCE_RE,
     Candidate,
 )
 from bot.articles.model import Article, Block, BlockKind, Piece
 from bot.articles.naming import argument, thesis
-from bot.articles.sentences import TITLE_MAX, sentence_end, shorten, word_count
+from bot.articles.sentences import TITLE_MAX, first_sentence, sentence_end, shorten, word_count
 from bot.articles.series import (
     ACCEPT,
     Evidence,
@@ -73,6 +74,7 @@ _PICK_WINDOW = 16  # paragraphs searched for an unmarked argument next to a mark
 _RUN_ON_WINDOW = 3  # paragraphs after a one-paragraph list where it may go on
 _CHOICES = 40  # the best series compared with each other (a hostile piece has thousands)
 _ADDED_GAP = 4  # paragraphs a point opened by a turn may run to before the next one
+_FIGURE_RE = re.compile(r"\d[\d,.]*\s*(?:%|percent|per cent)?")
 
 
 class _Reader(Layout):
@@ -120,7 +122,8 @@ class _Reader(Layout):
         unique: dict[tuple[str, tuple[tuple[int, int], ...]], Split] = {}
         for split in found:
             key = (split.family, tuple((s.para, s.start) for s in split.starts))
-            if key not in unique or split.confidence > unique[key].confidence:
+            if key not in unique or ((split.confidence, split.marked)
+                                     > (unique[key].confidence, unique[key].marked)):
                 unique[key] = split
         return list(unique.values())
 
@@ -168,6 +171,7 @@ class _Reader(Layout):
                 starts.append(self._unmarked(index))
         previous: Candidate | None = None
         previous_value = 0
+        opening = sum(c.at_start for c in cands) * 2 > len(cands)
         for cand, value in chain:
             if previous is not None:
                 missing = value - previous_value - 1
@@ -183,7 +187,14 @@ class _Reader(Layout):
                     # the writer opened with a turn rather than a number.
                     starts.extend(self._unmarked(i) for i in range(previous.para + 1, cand.para)
                                   if cues.NEW_POINT_CUE_RE.match(self.paras[i]))
-            starts.append(Start(cand.para, cand.start, cand.end, cand.marker, cand.noun))
+            if (opening and not cand.at_start and (previous is None or previous.para < cand.para)
+                    and _sentences_before(self.paras[cand.para], cand.start) <= 2):
+                # "Uptake has been uneven. ... First, that total hides ...": in a list whose
+                # markers open paragraphs, a point whose marker comes a sentence or two in
+                # begins with its topic sentence, at the paragraph's start.
+                starts.append(Start(cand.para, 0, 0, cand.marker, cand.noun))
+            else:
+                starts.append(Start(cand.para, cand.start, cand.end, cand.marker, cand.noun))
             previous, previous_value = cand, value
         if count and count > len(starts) and chain[-1][0].value != LAST:
             # Announced "two ways", marked one, and the rest open with strong cues.
@@ -215,10 +226,15 @@ class _Reader(Layout):
         # markers opening paragraphs, counted with nouns.
         nouned = (len(cands) >= 3 and all(c.at_start for c in cands)
                   and sum(c.noun for c in cands) >= 2)
+        # "One reason the closure is wrong ... Another reason is ...": two points counted
+        # with one noun, each opening a paragraph.
+        paired = (len(cands) == 2 and all(c.at_start and c.noun for c in cands)
+                  and first.value == 1 and cands[1].value == NEXT
+                  and first.counted is not None and first.counted == cands[1].counted)
         # "One, ... There's also the question ... Finally, ...": a first, a turn, a last.
         closed = bool(explicit) and chain[-1][0].value == LAST and len(starts) >= 3
         added = False
-        if not (enough or single or same_noun or nouned or closed or lone_second):
+        if not (enough or single or same_noun or nouned or closed or lone_second or paired):
             turned = self._added_points(chain)
             if turned is None:
                 return None
@@ -354,6 +370,9 @@ class _Reader(Layout):
             texts = [self._item_text(c) for c in cands]
             ev.item_words = sum(word_count(t) for t in texts) / len(cands)
             ev.arguing = sum(1 for t in texts if cues.ARGUING_RE.search(t[:400])) / len(cands)
+            ev.figures = fam in ("item", "bullet") and sum(
+                1 for t in texts if len(_FIGURE_RE.findall(first_sentence(t))) >= 2
+            ) * 2 > len(cands)
         if fam == "alike" and first.kind.split("#", 1)[1].split(" ", 1)[0] in ("i", "we", "you"):
             ev.personal = True  # "I entrust you with ...": a writer speaking, not counting
         if fam in ("heading", "lead"):
@@ -391,7 +410,8 @@ class _Reader(Layout):
         if first.kind.startswith("label:step") or staged * 2 >= len(cands):
             return "labelled as steps or phases (a procedure)"
         half = len(bodies) / 2
-        if sum(1 for b in bodies if cues.DATE_OPENING_RE.match(b)) >= half:
+        if sum(1 for b in bodies
+               if cues.DATE_OPENING_RE.match(b) or cues.TIME_OPENING_RE.match(b)) >= half:
             return "dates open most items (a timeline)"
         if first.kind == "lead" and sum(
                 1 for c in cands if cues.YEAR_RE.search(self.lead(c.para) or "")) >= half:
@@ -576,6 +596,17 @@ class _Reader(Layout):
         if not considered:
             lines.append("no series of markers found")
         return tuple(lines)
+
+
+def _sentences_before(text: str, pos: int) -> int:
+    """How many sentences of ``text`` end before ``pos``."""
+    count, at = 0, 0
+    while at < pos:
+        end = sentence_end(text, at)
+        if end <= at or end > pos:
+            break
+        count, at = count + 1, end
+    return count
 
 
 def _with_meta(piece: Piece, article: Article) -> Piece:

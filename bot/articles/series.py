@@ -77,6 +77,7 @@ class Evidence:
     arguing: float = 1.0  # share of items with words that argue
     sequence: bool = False  # explicit positions counted from one, opening paragraphs
     fragments: bool = False  # items continue the lead-in's sentence ("savings of £2m;")
+    figures: bool = False  # most items state figures ("at 31 percent of capacity, down from 44")
     claims: bool = False  # most subheadings state a claim ("Price is not what keeps riders away")
     previewed: bool = False  # a list before the series sums up as many points ("Key points")
     decoy: str | None = None  # why it is no list of arguments at all
@@ -125,6 +126,8 @@ def weigh(ev: Evidence) -> tuple[float, list[str]]:
         if ev.arguing < 0.5 and not (ev.intro_reasons or ev.intro_concerns
                                      or (ev.announced is not None and ev.argument_noun)):
             add(-1.2, "nothing says the items argue (facts, aims or news)")
+        if ev.figures:
+            add(-1.0, "figures in most items (a box of data)")
         if ev.item_words and ev.item_words < 6:
             add(-1.0, "items too short to argue (a list of things)")
         elif ev.item_words >= 12 and ev.arguing >= 0.5:

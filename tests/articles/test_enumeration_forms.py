@@ -238,3 +238,71 @@ def test_labels_carrying_scores_or_prices_are_results_not_points() -> None:
 
 def test_the_same_label_again_and_again_is_a_recurring_field() -> None:
     assert _labelled(["Pro tip:", "Menu:", "Pro tip:", "Menu:"]).arguments == ()
+
+
+def test_the_third_and_most_important_is_a_marker() -> None:
+    piece = _read(
+        "There are three reasons to vote the levy down.",
+        f"The first reason is the cost. {_BODY}",
+        f"The second is the timing. {_BODY}",
+        f"The third, and in our view the most serious, is the lack of a plan. {_BODY}",
+        "That is why we say no.")
+    assert _openings(piece, 2) == ["The first", "The second", "The third,"]
+
+
+def test_one_reason_and_another_reason_are_two_points() -> None:
+    piece = _read(
+        "I write about the plan to close the library on Sundays.",
+        f"One reason the closure is a mistake is who uses it. {_BODY}",
+        f"Another reason is that the savings are small. {_BODY}",
+        "I understand the county faces hard choices.")
+    assert _openings(piece, 2) == ["One reason", "Another reason"]
+    # "One reason" alone, with "another" counting something else, is no pair.
+    single = _read(
+        "I write about the plan to close the library on Sundays.",
+        f"One reason the closure is a mistake is who uses it. {_BODY}",
+        f"Another week went by without an answer. {_BODY}")
+    assert single.arguments == ()
+
+
+def test_loose_markers_after_consider() -> None:
+    piece = _read(
+        "The arena deal is a bad bargain for the city.",
+        f"Consider the promise of new jobs. {_BODY}",
+        f"Then there's the question of who carries the debt. {_BODY}",
+        f"What's more, the land itself has a better use. {_BODY}",
+        f"Most important, the threat to leave is empty. {_BODY}",
+        "In the end, a budget is a statement of values.")
+    assert _openings(piece, 2) == ["Consider the", "Then there's", "What's more,",
+                                   "Most important,"]
+
+
+def test_a_topic_sentence_before_the_marker_belongs_to_the_point() -> None:
+    piece = _read(
+        "Six months in, the leave program has lessons for the state.",
+        f"Uptake has been uneven. First, the total hides large gaps. {_BODY}",
+        f"Second, small firms have coped. {_BODY}",
+        f"Third, the trust fund is healthy for now. {_BODY}",
+        "None of this means the work is done.")
+    assert _openings(piece, 3) == ["Uptake has been", "Second, small firms", "Third, the trust"]
+    assert piece.arguments[0].marker == "First"
+
+
+def test_steps_told_by_when_they_happen_are_a_process() -> None:
+    piece = _read(
+        "How the school budget gets made, from the first spreadsheet to the vote.",
+        f"First, in early November, each principal drafts a request. {_BODY}",
+        f"Next, in January, the superintendent proposes a budget. {_BODY}",
+        f"Finally, on the third Tuesday in May, voters go to the polls. {_BODY}")
+    assert piece.arguments == ()
+
+
+def test_a_box_of_figures_is_data_not_points() -> None:
+    blocks = [Block("The drought is real, and these are the reasons to worry:")]
+    figures = ["The lake is at 31 percent of capacity, down from 44 percent last year.",
+               "Snowpack peaked at 58 percent of normal, against 97 percent in 2023.",
+               "The district delivered 412,000 acre-feet, above its 380,000 average.",
+               "Farms took 71 percent of deliveries and towns 29 percent."]
+    blocks += [Block(text, BlockKind.ITEM, list_id=1) for text in figures]
+    blocks.append(Block("The board meets on Thursday and should act."))
+    assert segment(Article(blocks=tuple(blocks))).arguments == ()
