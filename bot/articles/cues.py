@@ -184,6 +184,7 @@ STRUCTURAL_HEADING_RE: Final = re.compile(
     r"|further reading|sources|footnotes|endnotes|acknowledge?ments?|methodology|about the"
     r" authors?|about us|update\b.*|editor[’']s note.*|correction.*|disclosure.*|read more.*"
     r"|share this.*|comments?|faq|questions?|resources|links|see also|the facts|the data"
+    r"|don[’']t miss.*|must read.*|recommended.*|trending.*|most (?:read|popular).*"
     r"|the numbers|timeline|how (?:we|it) got here|where (?:we|things) stand"
     r"|where do we go from here\??|(?:so )?where does (?:this|that|it) leave (?:us|things)\??"
     r"|epilogue|postscript|p\.?s\.?|why|what|how|who|when|where|the small print"

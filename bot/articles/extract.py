@@ -75,6 +75,11 @@ _FULL_DOCUMENT_RE = re.compile(r"<\s*(?:!doctype|html|body|head)\b", re.IGNORECA
 _SCRIPT_STYLE_RE = re.compile(r"<(script|style|noscript|svg|template)\b[^>]*>.*?</\1\s*>",
                               re.IGNORECASE | re.DOTALL)
 _DOUBLE_BR_RE = re.compile(r"(?:<br\s*/?>\s*(?:&nbsp;|\u00a0)?\s*){2,}", re.IGNORECASE)
+# A paragraph that is nothing but a link to another page, bold or not: a related article's
+# headline set in the text ("SPICER ELIMINATED FROM 'DANCING WITH THE STARS'"), not the piece.
+_LINK_PARAGRAPH_RE = re.compile(
+    r"<p\b[^>]*>\s*(?:<(?:strong|b|em|i|span)\b[^>]*>\s*)*<a\b[^>]*\bhref=[^>]*>"
+    r"(?P<text>[^<]{12,240})</a>\s*(?:</(?:strong|b|em|i|span)>\s*)*</p>", re.IGNORECASE)
 # Said by the <title> or <h1> of an error page; only believed when the page is short.
 _NOT_FOUND_RE = re.compile(r"\b(?:404|410)\b|page not found|^not found\b|no longer available|"
                            r"page (?:does(?:n[’']t| not) exist|is unavailable)|^error\b|"
@@ -122,6 +127,9 @@ def extract_html(html: str | bytes, url: str | None = None) -> Article:
     # A CMS writing "para<br><br>para" means two paragraphs; trafilatura would fold the pair
     # into one line break.
     text = _DOUBLE_BR_RE.sub("</p><p>", text)
+    promos = [" ".join(html_lib.unescape(m["text"]).split())
+              for m in _LINK_PARAGRAPH_RE.finditer(text)]
+    text = _LINK_PARAGRAPH_RE.sub("", text)
     signals = _page_signals(text)
     if not signals.visible_text:
         raise EmptyDocument(f"{where}the page has no text")
@@ -140,7 +148,7 @@ def extract_html(html: str | bytes, url: str | None = None) -> Article:
         url=url or _clean_inline(getattr(document, "url", None)),
         outlet=_clean_inline(getattr(document, "sitename", None)),
         published=_parse_date(getattr(document, "date", None)),
-        removed_boilerplate=removed,
+        removed_boilerplate=(*removed, *promos),
         notes=(*notes, *cut),
     )
 

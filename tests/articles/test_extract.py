@@ -526,3 +526,17 @@ def test_an_overlong_body_is_cut_with_a_note() -> None:
     assert sum(len(p) for p in article.paragraphs) <= BODY_CHAR_LIMIT
     assert article.paragraphs[-1].endswith("comes from.")
     assert len(article.notes) >= 1 and "characters" in article.notes[-1]
+
+
+def test_a_paragraph_that_is_only_a_link_is_a_related_headline_not_the_piece() -> None:
+    promo = '<p><strong><a href="/news/depot-fire">DEPOT FIRE CLOSES TWO ROUTES</a></strong></p>'
+    cited = ('<p>The <a href="/report">council\'s own report</a> counted riders at night, '
+             'and found more of them than the committee admits.</p>')
+    source = page("night_buses.html").decode().replace(
+        "<p>The committee should protect", f"{promo}{cited}<p>The committee should protect")
+    article = extract_html(source)
+    assert not any("DEPOT FIRE" in p for p in article.paragraphs)
+    assert "DEPOT FIRE CLOSES TWO ROUTES" in article.removed_boilerplate
+    # A link inside a sentence is the writer's citation, kept with its text.
+    assert any(p.startswith("The council's own report counted riders") for p in article.paragraphs)
+    assert article.paragraphs[-1].startswith("The committee should protect")
