@@ -45,6 +45,17 @@ CLOSING_RE: Final = re.compile(
     r"|What\s+(?:follows|now|next|should|can|must|would)|Where\s+(?:now|next)"
     r"|Here(?:[’']s|\s+is)\s+(?:the|my|what)|Which\s+brings|Whatever\s+(?:happens|the)"
     r"|None\s+of\s+(?:these|those)|The\s+upshot)\b")
+# Openings with which a writer steps back from the points to the whole ("I want to be fair
+# to ...", "We are not opposed to ...", "None of these fixes is radical", "You might say
+# ..."): believed only after the last point has run longer than any point before it.
+STEP_BACK_RE: Final = re.compile(
+    r"(?:(?:I|We)\s+(?:am|are|want|would|do|don[’']t|understand|know|have|will|hope|urge|ask"
+    r"|recogni[sz]e|accept|agree|realise|realize|think|believe|admit|should\s+say)\b"
+    r"|None\s+of\s+(?:this|these|those|it)|Neither|You\s+(?:might|may|could)\s+(?:say|think|ask)"
+    r"|Taken\s+together|Between\s+them|All\s+of\s+(?:this|these)|Whatever|If\s+(?:the|this)"
+    r"\s+(?:council|board|government|city|county|committee|minister|state)\s+(?:wants|is\s+serious)"
+    r"|(?:The|This)\s+(?:council|board|government|city|county|committee|minister|state|school"
+    r"|club|bank)\s+should\b)")
 # Openings of an unmarked argument. Strong cues turn to a new point; weak ones may not.
 STRONG_CUE_RE: Final = re.compile(
     r"(?:More importantly|Most importantly|Even more importantly|Perhaps more importantly"

@@ -556,7 +556,19 @@ class _Reader(Layout):
         for index in range(max(last.para + 1, self.body_end - 2), self.body_end):
             if cues.CLOSING_RE.match(self.paras[index]):
                 return index  # "So yes, ...": the writer steps back at the end
-        return self.body_end
+        stepped = self._step_back(starts, self.body_end)
+        return stepped if stepped is not None else self.body_end
+
+    def _step_back(self, starts: tuple[Start, ...], stop: int) -> int | None:
+        """Where the writer steps back from the points ("I want to be fair ...", "None of
+        these fixes is radical"), when the last point would otherwise run on longer than any
+        point before it; ``None`` if it does not, or nothing there steps back."""
+        last = starts[-1]
+        longest = max((b.para - a.para for a, b in pairwise(starts)), default=0)
+        if len(starts) < 2 or stop - last.para < longest + 1:
+            return None
+        return next((index for index in range(last.para + max(longest, 1), stop)
+                     if cues.STEP_BACK_RE.match(self.paras[index])), None)
 
     def _flat(self, article: Article, considered: list[Split],
               explanation: tuple[str, ...]) -> Piece:

@@ -306,3 +306,25 @@ def test_a_box_of_figures_is_data_not_points() -> None:
     blocks += [Block(text, BlockKind.ITEM, list_id=1) for text in figures]
     blocks.append(Block("The board meets on Thursday and should act."))
     assert segment(Article(blocks=tuple(blocks))).arguments == ()
+
+
+def test_the_writer_stepping_back_after_the_last_point_is_the_conclusion() -> None:
+    piece = _read(
+        "The arena deal is a bad bargain, for three reasons.",
+        f"First, the jobs are seasonal. {_BODY}",
+        f"Second, the debt falls on the city. {_BODY}",
+        f"Third, the land has better uses. {_BODY}",
+        "I want to be fair to the people who negotiated this deal.",
+        "But the council should send it back.")
+    assert piece.arguments[-1].text.startswith("Third, the land")
+    assert "I want to be fair" not in piece.arguments[-1].text
+    assert piece.conclusion is not None and piece.conclusion.startswith("I want to be fair")
+
+
+def test_a_last_point_no_longer_than_the_others_keeps_its_own_paragraphs() -> None:
+    piece = _read(
+        "The arena deal is a bad bargain, for three reasons.",
+        f"First, the jobs are seasonal. {_BODY}", "We have seen this before, in 2009.",
+        f"Second, the debt falls on the city. {_BODY}", "The bonds run for thirty years.",
+        f"Third, the land has better uses. {_BODY}", "We have a housing list to clear.")
+    assert piece.arguments[-1].text.endswith("We have a housing list to clear.")
