@@ -33,6 +33,7 @@ CONCLUSION_RE: Final = re.compile(
     r"|(?:The )?[Bb]ottom line|That is why|That[’']s why|This is why|Which is why|In the end"
     r"|Ultimately|All of this|All this|Taken together|Put together|In other words|Until then"
     r"|For (?:all )?(?:of )?(?:these|those|all the above) reasons|None of this"
+    r"|Put (?:all )?(?:of )?(?:that|this|those|these|them)(?: \w+)? together"
     r"|Where does (?:this|that) leave|It is time|It[’']s time|The lesson here"
     r"|For [\w’'-]+(?: [\w’'-]+){0,3} to (?:be|become|have|happen|work|succeed|last|hold"
     r"|matter|begin|come|return|end|stand|take|stick|mean)\b[^.,]*,)"
@@ -56,6 +57,11 @@ STEP_BACK_RE: Final = re.compile(
     r"\s+(?:council|board|government|city|county|committee|minister|state)\s+(?:wants|is\s+serious)"
     r"|(?:The|This)\s+(?:council|board|government|city|county|committee|minister|state|school"
     r"|club|bank)\s+should\b)")
+# Openings that sum the points up ("None of these changes is expensive", "Taken together"):
+# under a last subheading, they make it the conclusion's.
+SUMMING_UP_RE: Final = re.compile(
+    r"(?:None\s+of\s+(?:this|these|those|it)|Neither|Taken\s+together|Between\s+them"
+    r"|All\s+of\s+(?:this|these)|Put\s+together)\b")
 # Openings of an unmarked argument. Strong cues turn to a new point; weak ones may not.
 STRONG_CUE_RE: Final = re.compile(
     r"(?:More importantly|Most importantly|Even more importantly|Perhaps more importantly"
@@ -107,6 +113,10 @@ TIME_OPENING_RE: Final = re.compile(
     rf"(?:{MONTHS}|spring|summer|autumn|fall|winter|the\s+(?:spring|summer|autumn|fall|winter))\b"
     r"|[\W_]{0,3}(?:[Oo]n|[Bb]y)\s+the\s+(?:first|second|third|fourth|last)\s+"
     r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
+# "Three things happened this week that ...": what follows is news, told, not points argued.
+EVENTS_INTRO_RE: Final = re.compile(
+    r"\b(?:things|events|developments)\s+(?:have\s+)?(?:happened|occurred|took\s+place"
+    r"|unfolded)\b", re.IGNORECASE)
 # A label that is a day, a date or a time ("Monday.", "March 3:", "Day two —", "9.30am"): a
 # diary's or a timeline's entries, not points.
 WHEN_LABEL_RE: Final = re.compile(
@@ -230,10 +240,12 @@ NEW_POINT_CUE_RE: Final = re.compile(
 # first, a reader takes "Worse," or "Then there are" as the next point.
 ADDED_POINT_RE: Final = re.compile(
     r"(?:And\s+)?(?:" + NEW_POINT_CUE_RE.pattern.removeprefix("(?:").removesuffix(")\\b")
-    + r"|[Tt]hen\s+there(?:\s+is|\s+are|\s+was|\s+were|[’']s)"
+    + r"|[Tt]hen\s+there(?:\s+is|\s+are|[’']s)"
     r"|Add\s+to\s+(?:that|this|all\s+this)|Worse(?:\s+still)?(?=\s*,)|Even\s+worse"
     r"|For\s+another|As\s+for|A\s+further|(?:The\s+)?[Ll]ast(?:ly)?(?=\s*,)|Finally"
-    r"|(?:Most|More|Just\s+as|Equally)\s+important(?=\s*,)|(?:The\s+)?(?:bigger|biggest|deeper|real)"
+    r"|(?:Most|More|Just\s+as|Equally)\s+important(?:\s+of\s+all)?(?=\s*,)"
+    r"|[Tt]here(?:[’']s|\s+is)\s+(?:also\s+)?(?:a|an)\s+(?:[\w-]+\s+){1,3}(?:too|as\s+well)"
+    r"|(?:The\s+)?(?:bigger|biggest|deeper|real)"
     r"\s+(?:problem|worry|issue|concern|question|objection|reason|flaw|danger|risk)"
     r"(?:,\s*though,)?\s+is)\b")
 # A heading that states a claim has a verb: "Price is not what keeps riders away", "The

@@ -122,12 +122,15 @@ class Layout:
         if block.lead is not None and block.lead == text and words <= HEADING_WORDS:
             return True
         following = self.paras[index + 1] if index + 1 < len(self.paras) else ""
-        if not (words <= 10 and text[:1].isupper() and word_count(following) > 2 * words
-                and word_count(following) >= 15):
+        unpunctuated = text[-1:] not in ".,;:!?…\"”’)"
+        if not (words <= (HEADING_WORDS if unpunctuated else 10) and text[:1].isupper()
+                and word_count(following) > 2 * words and word_count(following) >= 15):
             return False
-        # Unpunctuated, or a Title Case line closed by a full stop ("The Economic
-        # Imperative for Ijebu State."), or an editor's crosshead ("Tarnished credibility.").
-        if text[-1:] not in ".,;:!?…\"”’)":
+        # Unpunctuated (a sentence always ends with a stop; "The plan has to be written by
+        # the regions, not for them" is a crosshead), or a Title Case line closed by a full
+        # stop ("The Economic Imperative for Ijebu State."), or an editor's crosshead
+        # ("Tarnished credibility.").
+        if unpunctuated:
             return True
         return text[-1] == "." and (title_case(text) or (
             words <= 3 and text.split()[0] not in _SENTENCE_OPENERS))

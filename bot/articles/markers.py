@@ -41,6 +41,7 @@ COUNT_NOUNS: Final = frozenset({
     "condition", "precondition", "prerequisite", "stage", "phase", "policy", "measure",
     "solution", "proposal", "recommendation", "pillar", "option", "remedy", "fix", "harm",
     "downside", "drawback", "disadvantage", "consequence", "shortcoming", "failing",
+    "element", "direction", "plank", "dimension", "aspect",
 })
 # Nouns that count arguments and nothing else; "things", "ways" or "steps" count anything.
 ARGUMENT_NOUNS: Final = frozenset({
@@ -72,7 +73,7 @@ _BARE_ORDINAL_VERBS: Final = frozenset({"is", "concerns", "involves", "was"})
 
 def singular(noun: str) -> str:
     noun = noun.lower()
-    if noun.endswith("ies"):
+    if noun.endswith("ies") and len(noun) > 4:  # "priorities", not "lies"
         return noun[:-3] + "y"
     if noun.endswith(("sses", "xes")):
         return noun[:-2]
@@ -84,9 +85,19 @@ def singular(noun: str) -> str:
 _ORD_ALT = "|".join(ORDINALS)
 _ORD_CAP = "|".join(word.capitalize() for word in ORDINALS)
 _NUM_ALT = "|".join(NUMBER_WORDS)
-_PLURALS = "|".join(sorted({n + "s" for n in COUNT_NOUNS} | {"mistakes", "fallacies",
-                                                             "priorities", "lies", "policies",
-                                                             "remedies", "fixes"}))
+
+
+def _plural(noun: str) -> str:
+    """The plural of a counting noun ("weakness" -> "weaknesses", "priority" -> "priorities");
+    :func:`singular` reads them back."""
+    if noun.endswith(("s", "x", "ch", "sh")):
+        return noun + "es"
+    if noun.endswith("y") and noun[-2:-1] not in "aeiou":
+        return noun[:-1] + "ies"
+    return noun + "s"
+
+
+_PLURALS = "|".join(sorted({_plural(n) for n in COUNT_NOUNS} | {"mistakes", "lies"}))
 
 # "There are four reasons", "for three reasons", "5 things", "two hard lessons".
 ANNOUNCE_RE: Final = re.compile(
@@ -135,6 +146,7 @@ _ORD_MARKER = re.compile(
     r"\s+(?P<w1>[a-z]+)(?:,?\s+(?P<w2>[a-z]+))?"
     rf"|(?P<theord>The\s+(?:{_ORD_ALT}|final|last|other))"
     r"(?=\s+(?:is|concerns|involves|has\s+to\s+do\s+with)\b|\s*,\s+and\b)"
+    r"|(?P<anotheris>(?:(?:And|Yet|Still)\s+)?[Aa]nother)(?=\s+(?:is|was|concerns|has\s+to\s+do)\b)"
     r"|(?P<another>(?:Yet\s+|Still\s+)?Another"
     r"|(?:(?:But|And|Yet)\s+)?[Tt]here(?:[’']s|\s+is)\s+(?:also\s+)?(?:one\s+more|another|a\s+further))"
     r"\s+(?P<a1>[a-z]+)(?:,?\s+(?P<a2>[a-z]+))?"
@@ -234,6 +246,9 @@ def ordinal_at(text: str, pos: int, para: int, nouns: frozenset[str]) -> Candida
         value, explicit = LAST, False
     elif groups["next"]:
         value, explicit = NEXT, False
+    elif groups["anotheris"]:
+        # "Another is that the savings are small": the noun is the one counted before it.
+        value, explicit, noun = NEXT, False, True
     elif groups["det"]:
         which = _noun_of(groups["w1"], groups["w2"], nouns)
         if which is None and groups["w1"] in _BARE_ORDINAL_VERBS and groups["det"] == "The":

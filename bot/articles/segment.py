@@ -119,6 +119,7 @@ class _Reader(Layout):
                 split = self._layout_list(run, fam)
                 if split is not None:
                     found.append(split)
+        found.extend(self._turn_chains())
         unique: dict[tuple[str, tuple[tuple[int, int], ...]], Split] = {}
         for split in found:
             key = (split.family, tuple((s.para, s.start) for s in split.starts))
@@ -138,6 +139,12 @@ class _Reader(Layout):
             # shape of the others, closes the list rather than continuing it.
             heads = [self.paras[c.para] for c in run]
             if open_alike(heads[:-1]) and not open_alike([*heads[:2], heads[-1]]):
+                run = run[:-1]
+        if fam == "heading" and len(run) >= 3 and run[-1].para + 1 < self.body_end:
+            # "A hazard hiding in plain sight" over "None of these changes is expensive":
+            # the last subheading heads the writer's step back, not a point.
+            after = self.paras[run[-1].para + 1]
+            if cues.SUMMING_UP_RE.match(after) or cues.CONCLUSION_RE.match(after):
                 run = run[:-1]
         first = run[0]
         announced = self.announcement_before(first.para, first.start)
@@ -230,15 +237,17 @@ class _Reader(Layout):
         # with one noun, each opening a paragraph.
         paired = (len(cands) == 2 and all(c.at_start and c.noun for c in cands)
                   and first.value == 1 and cands[1].value == NEXT
-                  and first.counted is not None and first.counted == cands[1].counted)
+                  and first.counted is not None and cands[1].counted in (None, first.counted))
         # "One, ... There's also the question ... Finally, ...": a first, a turn, a last.
         closed = bool(explicit) and chain[-1][0].value == LAST and len(starts) >= 3
-        added = False
-        if not (enough or single or same_noun or nouned or closed or lone_second or paired):
-            turned = self._added_points(chain)
-            if turned is None:
-                return None
+        accepted = enough or single or same_noun or nouned or closed or lone_second
+        turned = None if accepted else self._added_points(chain)
+        if turned is not None and len(turned) > len(starts):
             starts, added = turned, True
+        elif accepted or paired:
+            added = False
+        else:
+            return None
         ev = self._evidence("ord", cands, len(starts), len(cands), count)
         if added:
             ev.notes.append("a first, then paragraphs that each open with a turn adding a point")
@@ -247,6 +256,39 @@ class _Reader(Layout):
         ev.sequence = (first.at_start and first.value == 1 and len(counted) >= 2
                        and counted == sorted(set(counted)))
         return self._split("ord", tuple(starts), count, cands, ev, None)
+
+    def _turn_chains(self) -> list[Split]:
+        """"The staff report projects ... / Add to that ... / Worse, ... / The bigger
+        problem, though, is ...": paragraphs close together that each open with a turn
+        adding a point, with no marker before them. The first point is the stretch the
+        turns follow on from, as long as the shortest gap between two turns."""
+        turns = [i for i in range(2, self.body_end) if i not in self.section_set
+                 and cues.ADDED_POINT_RE.match(self.paras[i])
+                 and not self.paras[i].startswith(("As for", "Finally", "Last"))]
+        splits: list[Split] = []
+        run: list[int] = []
+        for index in [*turns, -1]:
+            if run and index - run[-1] <= _ADDED_GAP - 1 and index != -1:
+                run.append(index)
+                continue
+            if len(run) >= 2:
+                gap = min(b - a for a, b in pairwise(run))
+                first = run[0] - gap
+                if first >= 1 and first not in self.section_set:
+                    cands = [Candidate(first, 0, 0, "", "ord", 1, False)] + [
+                        Candidate(i, 0, 0, "", "ord", NEXT, False) for i in run]
+                    starts = tuple(self._unmarked(c.para) for c in cands)
+                    announced = self.announcement_before(first, 0)
+                    count = announced.count if announced else None
+                    ev = self._evidence("ord", cands, len(starts), len(starts) - 1, count)
+                    ev.loose = True
+                    # Two turns make a list only where the piece says it counts reasons.
+                    if len(run) >= 3 or count or ev.vague or ev.intro_concerns:
+                        split = self._split("ord", starts, count, cands, ev, None)
+                        if split is not None:
+                            splits.append(split)
+            run = [index]
+        return splits
 
     def _added_points(self, chain: list[tuple[Candidate, int]]) -> list[Start] | None:
         """"For one thing ... For another ... And then there is ...", "Take the families
@@ -257,7 +299,7 @@ class _Reader(Layout):
         when the piece does not read that way."""
         cands = [c for c, _ in chain]
         first = cands[0]
-        if not (first.explicit and first.value == 1 and first.at_start and first.start == 0):
+        if not (first.value == 1 and first.at_start and (first.explicit or first.counted)):
             return None
         if any(c.explicit or not c.at_start for c in cands[1:]):
             return None
@@ -437,11 +479,15 @@ class _Reader(Layout):
         if sum(1 for b in bodies if cues.cited(b)) >= half:
             return "items read as citations (notes)"
         lead_in = last_sentence(intro)
+        if cues.EVENTS_INTRO_RE.search(lead_in):
+            return "led in as things that happened (news, not points)"
         if intro.rstrip().endswith(":") and cues.QUOTED_INTRO_RE.search(intro):
             return "led in as a quotation (someone else's list)"
         verbs = sum(1 for b in bodies
                     if b.split(" ", 1)[0].lower().strip(",") in cues.IMPERATIVES)
-        if verbs > half:
+        announced = self.announcement_before(first.para, first.start)
+        proposed = announced is not None and announced.noun in ARGUMENT_NOUNS
+        if verbs > half and not proposed:  # "my three priorities: Keep ... Make ..."
             return "items are instructions (a procedure)"
         if ((first.kind != "ord" or verbs >= half)
                 and cues.PROCEDURE_INTRO_RE.search(lead_in)

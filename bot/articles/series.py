@@ -78,6 +78,7 @@ class Evidence:
     sequence: bool = False  # explicit positions counted from one, opening paragraphs
     fragments: bool = False  # items continue the lead-in's sentence ("savings of £2m;")
     figures: bool = False  # most items state figures ("at 31 percent of capacity, down from 44")
+    loose: bool = False  # points opened only by turns ("Add to that", "Worse,"), no marker
     claims: bool = False  # most subheadings state a claim ("Price is not what keeps riders away")
     previewed: bool = False  # a list before the series sums up as many points ("Key points")
     decoy: str | None = None  # why it is no list of arguments at all
@@ -164,6 +165,8 @@ def weigh(ev: Evidence) -> tuple[float, list[str]]:
         add(-1.5, "the items tell what was done (narration)")
     if ev.procedural:
         add(-1.5, "counted in steps or stages (a process described)")
+    if ev.loose:
+        add(-0.5, "points opened only by turns that add one (no marker)")
     if ev.sequence:
         add(0.5, "positions counted up from a first that opens a paragraph")
     if ev.family == "alike":

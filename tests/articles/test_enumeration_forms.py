@@ -328,3 +328,87 @@ def test_a_last_point_no_longer_than_the_others_keeps_its_own_paragraphs() -> No
         f"Second, the debt falls on the city. {_BODY}", "The bonds run for thirty years.",
         f"Third, the land has better uses. {_BODY}", "We have a housing list to clear.")
     assert piece.arguments[-1].text.endswith("We have a housing list to clear.")
+
+
+def test_one_reason_another_is_and_then_there_is() -> None:
+    piece = _read(
+        "The county should not cut the rural bus routes.",
+        f"One reason is that the passenger figures are wrong. {_BODY}",
+        f"Another is that the savings are small. {_BODY}",
+        f"And then there is the matter of the school runs. {_BODY}",
+        "What should happen now is straightforward.")
+    assert _openings(piece, 2) == ["One reason", "Another is", "And then"]
+
+
+def test_turns_with_no_marker_before_them_follow_an_unmarked_first_point() -> None:
+    piece = _read(
+        "To the editor: paid parking on Front Street is a mistake.",
+        "I have run a shop on the street for twenty years, and I understand the pressure on "
+        "the council's budget; but meters are the wrong answer.",
+        f"The staff report assumes drivers will keep coming. {_BODY}",
+        f"Add to that the cost of the machines. {_BODY}",
+        f"Worse, the meters hit the shops that struggle most. {_BODY}",
+        f"The bigger problem, though, is what this says about the council. {_BODY}",
+        "Yours sincerely, a shopkeeper.")
+    assert _openings(piece, 2) == ["The staff", "Add to", "Worse, the", "The bigger"]
+    # Two turns far apart in an essay are no list.
+    essay = _read(
+        "A walk through the old town.", f"The square is quiet in the morning. {_BODY}",
+        f"Worse, the cafe has closed. {_BODY}", *[f"The river runs past. {_BODY}"] * 4,
+        f"Add to that the rain. {_BODY}")
+    assert essay.arguments == ()
+
+
+def test_more_turns_that_add_a_point() -> None:
+    piece = _read(
+        "The payroll tax rise will hurt hiring, for reasons the Treasurer should weigh.",
+        f"Consider the small firms on the threshold. {_BODY}",
+        f"What's more, the rise lands in a slow quarter. {_BODY}",
+        f"There's a regional dimension too. {_BODY}",
+        f"Most important of all, the revenue is overstated. {_BODY}",
+        "We would ask the Treasurer to think again.")
+    assert _openings(piece, 2) == ["Consider the", "What's more,", "There's a",
+                                   "Most important"]
+
+
+def test_a_count_of_weaknesses_is_announced() -> None:
+    piece = _read(
+        "The transit plan deserves a yes vote, but it has three weaknesses to fix first.",
+        f"The oversight problem is the most serious. {_BODY}",
+        f"The second problem follows from the first. {_BODY}",
+        f"The third is about sequencing. {_BODY}",
+        "None of these changes would cost much.")
+    assert piece.announced_count == 3
+    assert _openings(piece, 2) == ["The oversight", "The second", "The third"]
+
+
+def test_a_candidate_s_priorities_are_points_though_each_is_an_imperative() -> None:
+    piece = _read(
+        "If elected, these are my three priorities for the ward.",
+        f"1. Keep our streets and pipes in working order. {_BODY}",
+        f"2. Make room for the people who keep the town running. {_BODY}",
+        f"3. Open up City Hall. {_BODY}",
+        "I hope to earn your vote.")
+    assert [a.marker for a in piece.arguments] == ["1.", "2.", "3."]
+
+
+def test_things_that_happened_are_news_not_points() -> None:
+    piece = _read(
+        "In six days three things happened that tell us where we stand: (i) the worst rain in "
+        "forty years flooded two thousand homes; (ii) the southern power line failed for a "
+        "day; and (iii) the exam results came out on schedule as if nothing were amiss.",
+        f"The government has said little. {_BODY}")
+    assert piece.arguments == ()
+
+
+def test_a_last_subheading_over_a_step_back_heads_the_conclusion() -> None:
+    blocks = [Block("Heatwaves kill quietly, and the warnings we issue are not reaching the "
+                    "people most at risk. Four changes would help.")]
+    for heading in ["Warn earlier, in plain words", "Call the people who live alone",
+                    "Open cool rooms at night", "Count the deaths properly"]:
+        blocks += [Block(heading, BlockKind.HEADING, level=3), Block(_BODY)]
+    blocks += [Block("A hazard hiding in plain sight", BlockKind.HEADING, level=3),
+               Block("None of these changes is expensive by the standards of health budgets.")]
+    piece = segment(Article(blocks=tuple(blocks)))
+    assert len(piece.arguments) == 4
+    assert piece.conclusion is not None and piece.conclusion.startswith("A hazard")
