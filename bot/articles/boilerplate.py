@@ -123,6 +123,9 @@ _PROMPTS = [
         (r"^(?:leave|post|add|view|show|read) (?:a |the |all )?(?:\d+ )?comments?\b", 10),
         (r"^(?:we use cookies|this (?:site|website) uses cookies)\b", 60),
         (r"^(?:tags?|topics?|filed under|categories|category|keywords)\s*:", 50),
+        # A newsletter platform's buttons as text: "[Like] [Comment] [Restack]".
+        (r"^(?:\[?\s*(?:like|comment|restack|share|reply|save|repost|retweet|subscribe)\s*\]?"
+         r"\s*[·|/•]?\s*){2,}$", 10),
     )
 ]
 # "See also ..." lines: these openers are prompts whatever follows.
@@ -312,8 +315,12 @@ def _is_boilerplate(paragraph: str, index: int, count: int, *, title: str | None
         return True
     if any(words <= limit and p.search(paragraph) for p, limit in _PROMPTS):
         return True
-    if (words <= 12 and _SEE_ALSO_OPEN.match(paragraph)) or (
-            words <= 15 and _SEE_ALSO_LABEL.match(paragraph)):
+    see_also = _SEE_ALSO_OPEN.match(paragraph)
+    # "Read more: <a headline> · <another>": a label and a colon carry a few titles.
+    if see_also and (words <= 12 or (
+            words <= 30 and paragraph[see_also.end():].lstrip().startswith(":"))):
+        return True
+    if words <= 15 and _SEE_ALSO_LABEL.match(paragraph):
         return True
     if words <= 8 and _ADVERTISEMENT.match(paragraph):
         return True

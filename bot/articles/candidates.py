@@ -100,7 +100,7 @@ def repeated_nouns(cands: list[Candidate]) -> set[str]:
     straw"): its own count noun, whatever the word."""
     seen: dict[str, set[int]] = {}
     for cand in cands:
-        if cand.counted is not None and cand.counted not in COUNT_NOUNS and cand.at_start:
+        if cand.counted is not None and cand.at_start:
             seen.setdefault(cand.counted, set()).add(cand.value)
     return {noun for noun, values in seen.items() if len(values) >= 2}
 

@@ -57,6 +57,21 @@ STEP_BACK_RE: Final = re.compile(
     r"\s+(?:council|board|government|city|county|committee|minister|state)\s+(?:wants|is\s+serious)"
     r"|(?:The|This)\s+(?:council|board|government|city|county|committee|minister|state|school"
     r"|club|bank)\s+should\b)")
+# Of those, the ones no point opens with: a concession or a turn to what should be done
+# ends the last point wherever it comes after that point's first paragraph.
+CONCEDING_RE: Final = re.compile(
+    # Conceding before closing: "There are legitimate concerns.", "Defenders of the decision
+    # will say ...", "I know the counterarguments."
+    r"(?:There\s+(?:is|are)\s+(?:a\s+|some\s+)?(?:fair|legitimate|honest|real|reasonable|serious)"
+    r"\s+(?:objections?|concerns?|reasons?|criticisms?|worries|questions?|points?)"
+    r"|(?:Defenders|Critics|Supporters|Opponents|Skeptics|Sceptics)\b[^.]{0,60}?\b(?:will|would"
+    r"|may|might)\s+(?:say|argue|object|reply|respond)"
+    r"|I\s+know\s+the\s+(?:counter-?arguments|objections|arguments)"
+    # Turning to what should be done: "What should districts do instead?"
+    r"|What\s+(?:should|would|can|must|could)\b[^.?]{1,100}\?"
+    r"|Add\s+(?:these|those|this|it\s+all|them)\s+up|Put\s+(?:the|these|those)\b[^.]{1,40}"
+    r"\b(?:side\s+by\s+side|together)|Nothing\s+(?:here|in\s+this|of\s+this)\s+means"
+    r"|The\s+lesson\s+(?:for|here|of))")
 # Openings that sum the points up ("None of these changes is expensive", "Taken together"):
 # under a last subheading, they make it the conclusion's.
 SUMMING_UP_RE: Final = re.compile(
@@ -117,6 +132,11 @@ TIME_OPENING_RE: Final = re.compile(
 EVENTS_INTRO_RE: Final = re.compile(
     r"\b(?:things|events|developments)\s+(?:have\s+)?(?:happened|occurred|took\s+place"
     r"|unfolded)\b", re.IGNORECASE)
+# A headline or lead-in that says the piece answers objections ("Four objections to the
+# four-day week, answered", "the myths"): its questions are the objections, not an FAQ's.
+REBUTTAL_RE: Final = re.compile(
+    r"\b(?:objections?|myths?|complaints|criticisms?|misconceptions?|worries|arguments\s+against"
+    r"|what\s+(?:the\s+)?(?:critics|skeptics|sceptics)\s+(?:say|get))\b", re.IGNORECASE)
 # A label that is a day, a date or a time ("Monday.", "March 3:", "Day two —", "9.30am"): a
 # diary's or a timeline's entries, not points.
 WHEN_LABEL_RE: Final = re.compile(
@@ -244,7 +264,7 @@ ADDED_POINT_RE: Final = re.compile(
     r"|Add\s+to\s+(?:that|this|all\s+this)|Worse(?:\s+still)?(?=\s*,)|Even\s+worse"
     r"|For\s+another|As\s+for|A\s+further|(?:The\s+)?[Ll]ast(?:ly)?(?=\s*,)|Finally"
     r"|(?:Most|More|Just\s+as|Equally)\s+important(?:\s+of\s+all)?(?=\s*,)"
-    r"|[Tt]here(?:[’']s|\s+is)\s+(?:also\s+)?(?:a|an)\s+(?:[\w-]+\s+){1,3}(?:too|as\s+well)"
+    r"|[Tt]here(?:[’']s|\s+is)\s+(?:also\s+)?(?:a|an)\s+(?:[\w-]+\s+){0,2}[\w-]+,?\s+(?:too|as\s+well)"
     r"|(?:The\s+)?(?:bigger|biggest|deeper|real)"
     r"\s+(?:problem|worry|issue|concern|question|objection|reason|flaw|danger|risk)"
     r"(?:,\s*though,)?\s+is)\b")

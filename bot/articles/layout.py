@@ -108,6 +108,7 @@ class Layout:
             len(questions) >= 2 and len(questions) * 2 >= len(self.sections)
             and bool(cues.INTERVIEW_RE.search(" ".join([title or "", *self.paras[:2]]))))
         self.title_noun = bool(title and _TITLE_NOUN_RE.search(title))
+        self.rebuttal = bool(title and cues.REBUTTAL_RE.search(title))
 
     def heading_like(self, index: int) -> bool:
         """A subheading: marked up as one, a short bold line, or a short unpunctuated line

@@ -147,7 +147,7 @@ _ORD_MARKER = re.compile(
     rf"|(?P<theord>The\s+(?:{_ORD_ALT}|final|last|other))"
     r"(?=\s+(?:is|concerns|involves|has\s+to\s+do\s+with)\b|\s*,\s+and\b)"
     r"|(?P<anotheris>(?:(?:And|Yet|Still)\s+)?[Aa]nother)(?=\s+(?:is|was|concerns|has\s+to\s+do)\b)"
-    r"|(?P<another>(?:Yet\s+|Still\s+)?Another"
+    r"|(?P<another>(?:(?:Yet|Still)\s+[Aa]nother|Another)"
     r"|(?:(?:But|And|Yet)\s+)?[Tt]here(?:[’']s|\s+is)\s+(?:also\s+)?(?:one\s+more|another|a\s+further))"
     r"\s+(?P<a1>[a-z]+)(?:,?\s+(?P<a2>[a-z]+))?"
     r"|(?:(?:And|But|Yet)\s+)?(?:[Tt]hen\s+)?[Tt]here(?:[’']s|\s+is|\s+was)\s+(?:also\s+)?(?:a|the)\s+"

@@ -178,7 +178,13 @@ class _Reader(Layout):
                 starts.append(self._unmarked(index))
         previous: Candidate | None = None
         previous_value = 0
-        opening = sum(c.at_start for c in cands) * 2 > len(cands)
+        # Markers that open their paragraphs, or each a sentence or two into a paragraph of
+        # its own after a count announced before them ("for three reasons."): a point's topic
+        # sentence before its marker belongs to it. Unannounced, a buried marker as often
+        # follows the last of the previous point's evidence.
+        opening = (sum(c.at_start for c in cands) * 2 > len(cands)
+                   or (len({c.para for c in cands}) == len(cands) >= 2
+                       and announced is not None and announced.para < first.para))
         for cand, value in chain:
             if previous is not None:
                 missing = value - previous_value - 1
@@ -189,11 +195,12 @@ class _Reader(Layout):
                     for index in self._pick(previous.para + 1, cand.para, missing,
                                             strong_only=strong_only):
                         starts.append(self._unmarked(index))
-                elif cand.value == LAST and missing <= 0 and previous.para < cand.para:
-                    # "To begin with ... Also, the bank ... Last but not least": a point
-                    # the writer opened with a turn rather than a number.
+                elif cand.value in (LAST, NEXT) and missing <= 0 and previous.para < cand.para:
+                    # "To begin with ... Also, the bank ... Last but not least", "A second
+                    # cost ... Worse, ... Yet another cost": a point the writer opened with a
+                    # turn rather than a number.
                     starts.extend(self._unmarked(i) for i in range(previous.para + 1, cand.para)
-                                  if cues.NEW_POINT_CUE_RE.match(self.paras[i]))
+                                  if cues.ADDED_POINT_RE.match(self.paras[i]))
             if (opening and not cand.at_start and (previous is None or previous.para < cand.para)
                     and _sentences_before(self.paras[cand.para], cand.start) <= 2):
                 # "Uptake has been uneven. ... First, that total hides ...": in a list whose
@@ -419,7 +426,9 @@ class _Reader(Layout):
             ev.personal = True  # "I entrust you with ...": a writer speaking, not counting
         if fam in ("heading", "lead"):
             heads = [self._head_text(c) for c in cands]
-            ev.questions = sum(1 for h in heads if h.rstrip().endswith("?"))
+            # Objections the piece says it answers, asked as questions, are its points.
+            rebutted = self.rebuttal or bool(cues.REBUTTAL_RE.search(intro[-200:]))
+            ev.questions = 0 if rebutted else sum(1 for h in heads if h.rstrip().endswith("?"))
             sizes = [word_count(h) for h in heads]
             ev.parallel = max(sizes) <= HEADING_WORDS and max(sizes) - min(sizes) <= 8
             ev.alike = open_alike(heads)
@@ -592,9 +601,12 @@ class _Reader(Layout):
         if conclusion_at is not None:
             return conclusion_at
         if split.sectioned:
-            # Subheadings as the points: the last one's section ends at the next subheading.
+            # Subheadings as the points: the last one's section ends at the next subheading,
+            # or where the writer concedes or turns to what should be done inside it.
             at = bisect.bisect_right(self.sections, last.para)
-            return self.sections[at] if at < len(self.sections) else self.body_end
+            end = self.sections[at] if at < len(self.sections) else self.body_end
+            return next((index for index in range(last.para + 2, end)
+                         if cues.CONCEDING_RE.match(self.paras[index])), end)
         compact = all(b.para - a.para <= 1 for a, b in pairwise(starts))
         if (compact and (all(s.marker for s in starts) or split.family == "alike")
                 and split.family != "inline"):
@@ -610,6 +622,10 @@ class _Reader(Layout):
         these fixes is radical"), when the last point would otherwise run on longer than any
         point before it; ``None`` if it does not, or nothing there steps back."""
         last = starts[-1]
+        conceding = next((index for index in range(last.para + 1, stop)
+                          if cues.CONCEDING_RE.match(self.paras[index])), None)
+        if conceding is not None:
+            return conceding  # "Defenders of the decision will say ...", "What should ...?"
         longest = max((b.para - a.para for a, b in pairwise(starts)), default=0)
         if len(starts) < 2 or stop - last.para < longest + 1:
             return None

@@ -361,3 +361,17 @@ def test_pull_quote_echo_is_removed() -> None:
 )
 def test_byline_name(line: str, name: str | None) -> None:
     assert byline_name(line) == name
+
+
+def test_read_more_titles_and_platform_buttons_are_boilerplate() -> None:
+    kept, removed = strip_boilerplate([
+        "The museums trust would start life with less money than it needs, and the council "
+        "knows it: the savings it promises are all in the first year.",
+        "Read more: Why the library hubs are emptying · The arts budget, line by line · "
+        "A gallery's last summer",
+        "The collections are not a cost to be cut; they are what the town is for.",
+        "[Like] [Comment] [Restack]",
+    ])
+    assert removed == ("Read more: Why the library hubs are emptying · The arts budget, line "
+                       "by line · A gallery's last summer", "[Like] [Comment] [Restack]")
+    assert len(kept) == 2

@@ -212,10 +212,12 @@ def test_bold_labels_that_argue_with_one_rhetorical_question_among_them() -> Non
     blocks.append(Block("You might say the program is a victim of its popularity."))
     piece = segment(Article(blocks=tuple(blocks)))
     assert [a.text.split(" ")[0] for a in piece.arguments] == ["No", "No", "Too", "The"]
-    # Mostly questions, the same labels are an explainer's headings.
+    # Mostly questions, after a lead-in that explains rather than answers critics, the same
+    # labels are an explainer's headings.
     asked = [Block(f"{label.rstrip('.?')}? {body}", lead=f"{label.rstrip('.?')}?")
              for label in labels]
-    assert segment(Article(blocks=(blocks[0], *asked))).arguments == ()
+    intro = Block("The free college program is in its third year. Here is how it works.")
+    assert segment(Article(blocks=(intro, *asked))).arguments == ()
 
 
 def _labelled(labels: list[str]) -> Piece:
@@ -412,3 +414,72 @@ def test_a_last_subheading_over_a_step_back_heads_the_conclusion() -> None:
     piece = segment(Article(blocks=tuple(blocks)))
     assert len(piece.arguments) == 4
     assert piece.conclusion is not None and piece.conclusion.startswith("A hazard")
+
+
+def test_a_noun_the_piece_counts_twice_is_its_marker_and_turns_between_are_points() -> None:
+    piece = _read(
+        "Tariffs are a tax, and Americans pay it four ways.",
+        f"The first cost falls on consumers. {_BODY}",
+        f"A second cost lands on manufacturers. {_BODY}",
+        f"Worse, other countries retaliate. {_BODY}",
+        f"Yet another cost is harder to measure. {_BODY}",
+        "Add these up and the picture is not pretty.")
+    assert _openings(piece, 2) == ["The first", "A second", "Worse, other", "Yet another"]
+    assert piece.conclusion is not None and piece.conclusion.startswith("Add these up")
+
+
+def test_a_turn_between_the_second_and_the_last_is_a_point() -> None:
+    piece = _read(
+        "The clinic's closure worries me, as its last doctor.",
+        f"My first worry is the drive. {_BODY}",
+        f"My second worry is the night calls. {_BODY}",
+        f"There is a quieter loss, too. {_BODY}",
+        f"Last, the town loses a meeting place. {_BODY}",
+        "I do not want to be only a critic.")
+    assert _openings(piece, 2) == ["My first", "My second", "There is", "Last, the"]
+
+
+def test_objections_the_headline_promises_to_answer_are_the_points() -> None:
+    questions = ["Won't people get less done?", "What about customers?",
+                 "Isn't this a perk for the well paid?", "Won't it collapse in a year?"]
+    blocks = [Block("I ran a trial of the four-day week. Here is what the sceptics miss.")]
+    for question in questions:
+        blocks += [Block(question, lead=question), Block(_BODY)]
+    blocks.append(Block("There are honest reasons not to do this, but these are not them."))
+    answered = segment(Article(blocks=tuple(blocks),
+                               title="Four objections to the four-day week, answered"))
+    assert [a.title for a in answered.arguments] == questions
+    assert answered.conclusion is not None
+    assert answered.conclusion.startswith("There are honest reasons")
+    # Under a headline that promises answers to questions, it is an explainer.
+    explainer = segment(Article(blocks=tuple(blocks), title="The four-day week explained"))
+    assert explainer.arguments == ()
+
+
+def test_a_topic_sentence_before_each_buried_marker_after_a_count() -> None:
+    paragraphs = [
+        "The council should raise water rates, for three reasons.",
+        "The pipes are old. The first reason is that they are failing fast. " + _BODY,
+        "Federal rules have changed. The second reason is that the utility cannot meet "
+        "them. " + _BODY,
+        "Our rates are low. The third reason is that cheap water deferred costs. " + _BODY,
+        "The council should attach conditions.",
+    ]
+    assert _openings(_read(*paragraphs), 3) == ["The pipes are", "Federal rules have",
+                                                "Our rates are"]
+    # Unannounced, a marker after a sentence may follow the last of the previous point.
+    unannounced = _read(paragraphs[0].replace(", for three reasons", ""), *paragraphs[1:])
+    assert _openings(unannounced, 3) == ["The first reason", "The second reason",
+                                         "The third reason"]
+
+
+def test_a_concession_ends_the_last_point() -> None:
+    piece = _read(
+        "The ruling on standing was wrong, for three reasons.",
+        f"The first problem is textual. {_BODY}", _BODY,
+        f"The second problem is history. {_BODY}", _BODY,
+        f"The third problem is practical. {_BODY}",
+        "Defenders of the decision will say that courts must be cautious.",
+        "They are right about caution, and wrong about this case.")
+    assert piece.conclusion is not None
+    assert piece.conclusion.startswith("Defenders of the decision")
