@@ -67,6 +67,7 @@ CONCEDING_RE: Final = re.compile(
     r"|(?:Defenders|Critics|Supporters|Opponents|Skeptics|Sceptics)\b[^.]{0,60}?\b(?:will|would"
     r"|may|might)\s+(?:say|argue|object|reply|respond)"
     r"|I\s+know\s+the\s+(?:counter-?arguments|objections|arguments)"
+    r"|I\s+(?:do\s+not|don[’']t)\s+doubt|I\s+can\s+(?:already\s+)?hear\s+(?:the|you|them|my)"
     # Turning to what should be done: "What should districts do instead?"
     r"|What\s+(?:should|would|can|must|could)\b[^.?]{1,100}\?"
     r"|Add\s+(?:these|those|this|it\s+all|them)\s+up|Put\s+(?:the|these|those)\b[^.]{1,40}"
@@ -137,6 +138,11 @@ EVENTS_INTRO_RE: Final = re.compile(
 REBUTTAL_RE: Final = re.compile(
     r"\b(?:objections?|myths?|complaints|criticisms?|misconceptions?|worries|arguments\s+against"
     r"|what\s+(?:the\s+)?(?:critics|skeptics|sceptics)\s+(?:say|get))\b", re.IGNORECASE)
+# A day of the week or a clock time anywhere in a label ("The lantern procession, Friday
+# 9pm"): a programme of events.
+WHEN_IN_LABEL_RE: Final = re.compile(
+    r"\b(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|\d{1,2}(?:[.:]\d\d)?\s*(?:am|pm|a\.m\.|p\.m\.)"
+    r"|noon|midnight)\b")
 # A label that is a day, a date or a time ("Monday.", "March 3:", "Day two —", "9.30am"): a
 # diary's or a timeline's entries, not points.
 WHEN_LABEL_RE: Final = re.compile(
@@ -160,7 +166,8 @@ IMPERATIVES: Final = wordset(
     " restart reboot save attach tighten loosen unscrew screw measure fill turn set repeat wait"
     " insert connect disconnect copy paste run scroll fry roast grill toss stir-fry bring put"
     " take keep store dry peel grate blend spread top lay cut find check look search verify"
-    " go visit scan compare double-check")
+    " go visit scan compare double-check get pick choose buy book drink eat sleep rest stretch"
+    " warm train")
 QUOTED_INTRO_RE: Final = lead_in(
     r"reads?|said|says|wrote|writes|declared|declares|states|stated|promised|promises"
     r"|proclaimed|announced|listed|lists|told|tells|pledged|vowed|argued|argues|insisted"
@@ -261,7 +268,8 @@ NEW_POINT_CUE_RE: Final = re.compile(
 ADDED_POINT_RE: Final = re.compile(
     r"(?:And\s+)?(?:" + NEW_POINT_CUE_RE.pattern.removeprefix("(?:").removesuffix(")\\b")
     + r"|[Tt]hen\s+there(?:\s+is|\s+are|[’']s)"
-    r"|Add\s+to\s+(?:that|this|all\s+this)|Worse(?:\s+still)?(?=\s*,)|Even\s+worse"
+    r"|Add\s+to\s+(?:that|this|all\s+this)|Worse(?:\s+still|\s+yet)?(?=\s*,)|Even\s+worse"
+    r"|Additionally|On\s+top\s+of\s+(?:that|this|all\s+that)"
     r"|For\s+another|As\s+for|A\s+further|(?:The\s+)?[Ll]ast(?:ly)?(?=\s*,)|Finally"
     r"|(?:Most|More|Just\s+as|Equally)\s+important(?:\s+of\s+all)?(?=\s*,)"
     r"|[Tt]here(?:[’']s|\s+is)\s+(?:also\s+)?(?:a|an)\s+(?:[\w-]+\s+){0,2}[\w-]+,?\s+(?:too|as\s+well)"
@@ -289,7 +297,7 @@ INTERVIEW_RE: Final = re.compile(
     r"\b(?:interview(?:ed|s)?|q ?& ?a|in conversation with|spoke (?:to|with)|talked (?:to|with)"
     r"|sat down with|asked (?:him|her|them))\b", re.IGNORECASE)
 REASON_WORDS_RE: Final = re.compile(
-    r"\b(?:reasons?|because|arguments?|objections?|concerns?|problems?|grounds|flaws?"
+    r"\b(?:reasons?|because|here[’']s\s+why|here\s+is\s+why|arguments?|objections?|concerns?|problems?|grounds|flaws?"
     r"|worries|myths?|mistakes?|lessons?|demands?|recommendations?|calls? for"
     r"|calling for|we (?:want|propose|recommend|urge|call)|request(?:s|ed)? that"
     r"|urges?|urged)\b", re.IGNORECASE)

@@ -140,7 +140,7 @@ _ORD_MARKER = re.compile(
     r"|(?P<final2>Lastly|Last but not least|Last of all|And\s+lastly|And\s+last\s+of\s+all"
     r"|And\s+last\s+but\s+not\s+least)\b"
     r"|(?P<next>Next|For another)(?=\s*[,:;—–])"
-    r"|(?P<det>The|A|An|My|Our|One|His|Her|Their|Its)\s+(?:very\s+)?"
+    r"|(?P<det>The|A|An|My|Our|One|His|Her|Their|Its)\s+(?:[\w-]+[’']s\s+)?(?:very\s+)?"
     rf"(?P<ord>{_ORD_ALT}|final|last|next|other|further|more|additional)"
     r"(?P<also>\s+and\s+(?:final|last|most\s+important|biggest|best|perhaps\s+most\s+important))?"
     r"\s+(?P<w1>[a-z]+)(?:,?\s+(?P<w2>[a-z]+))?"

@@ -143,9 +143,10 @@ class _Reader(Layout):
         if fam == "heading" and len(run) >= 3 and run[-1].para + 1 < self.body_end:
             # "A hazard hiding in plain sight" over "None of these changes is expensive":
             # the last subheading heads the writer's step back, not a point.
-            after = self.paras[run[-1].para + 1]
-            if cues.SUMMING_UP_RE.match(after) or cues.CONCLUSION_RE.match(after):
-                run = run[:-1]
+            after, heading = self.paras[run[-1].para + 1], self.paras[run[-1].para]
+            if (cues.SUMMING_UP_RE.match(after) or cues.CONCLUSION_RE.match(after)
+                    or cues.CLOSING_RE.match(heading) or cues.CONCEDING_RE.match(heading)):
+                run = run[:-1]  # ... or it asks "So what should the government do?"
         first = run[0]
         announced = self.announcement_before(first.para, first.start)
         count = announced.count if announced else None
@@ -271,14 +272,18 @@ class _Reader(Layout):
         turns follow on from, as long as the shortest gap between two turns."""
         turns = [i for i in range(2, self.body_end) if i not in self.section_set
                  and cues.ADDED_POINT_RE.match(self.paras[i])
-                 and not self.paras[i].startswith(("As for", "Finally", "Last"))]
+                 and not self.paras[i].startswith("As for")]
+        # A real first marker just before the turns makes them its chain's (_added_points).
+        firsts = {c.para for c in self.cands if c.kind == "ord" and c.value == 1 and c.at_start}
         splits: list[Split] = []
         run: list[int] = []
         for index in [*turns, -1]:
             if run and index - run[-1] <= _ADDED_GAP - 1 and index != -1:
                 run.append(index)
                 continue
-            if len(run) >= 2:
+            if run and self.paras[run[0]].startswith(("Finally", "Last")):
+                run = run[1:]  # a last point opens no list
+            if len(run) >= 2 and not firsts & set(range(run[0] - _ADDED_GAP, run[0])):
                 gap = min(b - a for a, b in pairwise(run))
                 first = run[0] - gap
                 if first >= 1 and first not in self.section_set:
@@ -382,7 +387,8 @@ class _Reader(Layout):
             chosen.append(options[skip])
             options = options[skip + 1:]
             count -= 1
-        ranked = sorted(options, key=lambda i: (-self.start_score(i), i))
+        # A subheading between two marked points is where an unmarked one begins.
+        ranked = sorted(options, key=lambda i: (i not in self.section_set, -self.start_score(i), i))
         chosen.extend(ranked[:count])
         return sorted(chosen)
 
@@ -482,9 +488,10 @@ class _Reader(Layout):
                 1 for c, end in zip(cands, ends, strict=True)
                 if cues.SIGNATURE_RE.match(self._last_words(c.para, end))) > half:
             return "each section signed by its writer (a page of letters)"
-        if family(first.kind) in ("heading", "lead") and sum(
-                1 for c in cands if cues.WHEN_LABEL_RE.match(self._head_text(c))) > half:
-            return "days, dates or times as labels (a diary or a timeline)"
+        if family(first.kind) in ("heading", "lead", "num") and sum(
+                1 for c in cands if cues.WHEN_LABEL_RE.match(self._head_text(c))
+                or cues.WHEN_IN_LABEL_RE.search(self._head_text(c))) > half:
+            return "days, dates or times as labels (a diary, a timeline, a programme)"
         if sum(1 for b in bodies if cues.cited(b)) >= half:
             return "items read as citations (notes)"
         lead_in = last_sentence(intro)

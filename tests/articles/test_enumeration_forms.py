@@ -483,3 +483,61 @@ def test_a_concession_ends_the_last_point() -> None:
         "They are right about caution, and wrong about this case.")
     assert piece.conclusion is not None
     assert piece.conclusion.startswith("Defenders of the decision")
+
+
+def test_additionally_worse_yet_lastly_after_an_unmarked_first_point() -> None:
+    piece = _read(
+        "To the editor: the rent cap will not do what the council promised.",
+        "I have rented in this city for fifteen years, and I want the council to succeed.",
+        f"The cap was sold as a way to keep families in their homes. {_BODY}",
+        f"Additionally, the council gave the public one week to comment. {_BODY}",
+        f"Worse yet, the plan does nothing about repairs. {_BODY}",
+        f"Lastly, the ordinance treats a tenant of thirty years like a new one. {_BODY}",
+        "Sincerely, a renter.")
+    assert _openings(piece, 2) == ["The cap", "Additionally, the", "Worse yet,", "Lastly, the"]
+
+
+def test_here_s_why_announces_the_points_that_follow() -> None:
+    piece = _read(
+        "A higher minimum wage would help my shop, not hurt it. Here's why.",
+        f"The big chains already set the price of labour. {_BODY}",
+        f"What's more, my customers are minimum-wage workers. {_BODY}",
+        f"Most important, turnover is killing us. {_BODY}",
+        "I know not every owner agrees.")
+    assert _openings(piece, 2) == ["The big", "What's more,", "Most important,"]
+
+
+def test_a_programme_of_events_is_no_list_of_points() -> None:
+    events = ["1. The lantern procession, Friday 9pm", "2. The open studios, Saturday and Sunday",
+              "3. Poetry at the library, Saturday 3pm", "4. The orchestra in the park, Saturday 7pm"]
+    blocks = [Block("Our picks for the festival weekend, in order.")]
+    for heading in events:
+        blocks += [Block(heading, BlockKind.HEADING, level=3), Block(_BODY)]
+    assert segment(Article(blocks=tuple(blocks))).arguments == ()
+
+
+def test_training_advice_in_imperatives_is_a_procedure() -> None:
+    piece = _read(
+        "Your first marathon, in sixteen weeks.",
+        "First, get your shoes sorted at a running shop before the first long run.",
+        "Second, pick your target time honestly, and then add ten minutes to it.",
+        "The plan below takes you from there to the start line.")
+    assert piece.arguments == ()
+
+
+def test_a_closing_question_heading_is_not_a_point_and_subheadings_carry_unmarked_ones() -> None:
+    claims = ["Most of the money goes to people who would buy anyway",
+              "It mostly helps people with driveways", "It is expensive per tonne",
+              "The real bottleneck is chargers"]
+    blocks = [Block("The electric car subsidy has four problems.")]
+    texts = ["The first problem is who claims it. " + _BODY,
+             "The second problem is who can charge at home. " + _BODY,
+             "Meanwhile, the people most exposed to fuel costs gain nothing. " + _BODY,
+             "The fourth point is the grid. " + _BODY]
+    for heading, text in zip(claims, texts, strict=True):
+        blocks += [Block(heading, BlockKind.HEADING, level=2), Block(text)]
+    blocks += [Block("So what should the government do instead?", BlockKind.HEADING, level=2),
+               Block("Spend the money on chargers where people rent.")]
+    piece = segment(Article(blocks=tuple(blocks)))
+    assert [a.text.split("\n\n")[0] for a in piece.arguments] == claims
+    assert piece.conclusion is not None and piece.conclusion.startswith("So what should")
