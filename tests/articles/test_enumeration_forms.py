@@ -508,8 +508,10 @@ def test_here_s_why_announces_the_points_that_follow() -> None:
 
 
 def test_a_programme_of_events_is_no_list_of_points() -> None:
-    events = ["1. The lantern procession, Friday 9pm", "2. The open studios, Saturday and Sunday",
-              "3. Poetry at the library, Saturday 3pm", "4. The orchestra in the park, Saturday 7pm"]
+    events = ["1. The lantern procession, Friday 9pm",
+              "2. The open studios, Saturday and Sunday",
+              "3. Poetry at the library, Saturday 3pm",
+              "4. The orchestra in the park, Saturday 7pm"]
     blocks = [Block("Our picks for the festival weekend, in order.")]
     for heading in events:
         blocks += [Block(heading, BlockKind.HEADING, level=3), Block(_BODY)]
