@@ -248,7 +248,8 @@ CONCLUSION_HEADING_RE: Final = re.compile(
     r"|what(?:[’']s| is) next|what now|next steps|the way forward|(?:key )?takeaways?"
     r"|what happens (?:now|next)|what (?:we|you) can do|overall|the verdict|verdict"
     r"|where do we go from here\??|(?:so )?where does (?:this|that|it) leave (?:us|things)\??"
-    r"|the road ahead|looking ahead|so what\??|the upshot|where (?:that|this) leaves us)"
+    r"|the road ahead|looking ahead|so what\??|the upshot|where (?:that|this) leaves us"
+    r"|what\s+(?:[\w’'-]+\s+){0,4}(?:should|can|must|needs?\s+to)\s+do(?:\s+now|\s+next)?\??)"
     r"\s*(?:[:.!?]?\s*$|:\s)",
     re.IGNORECASE)
 # Openings that turn to a new point between two markers ("To begin with ... Also, the bank
@@ -283,6 +284,13 @@ CLAIM_VERB_RE: Final = re.compile(
     r"|did|don[’']t|doesn[’']t|didn[’']t|can|can[’']t|cannot|will|won[’']t|would|should|must"
     r"|need|needs|not|never|pays?|makes?|keeps?|costs?|works?|fails?|helps?|hurts?|matters?"
     r"|means?|gets?|takes?|gives?|stops?|starts?|settles?|belongs?|deserves?|misses)\b")
+# Verbs that open a proposal addressed to those in charge ("Stop paying for desilting by the
+# truckload", "Let the wards do the small work"): a subheading that proposes is a point.
+PROPOSAL_VERBS: Final = wordset(
+    "stop start end ban cut raise fix fund build make give let keep put protect invest scrap"
+    " reform require publish pay hire tax open close listen trust restore expand limit cap map"
+    " enforce count measure treat teach tell ask spend save share move bring drop rethink"
+    " reinstate repeal abolish regulate license cut")
 # Words that argue: a claim, a judgement, a should. A list whose items have none of them is a
 # list of facts, aims or news, however it is numbered.
 ARGUING_RE: Final = re.compile(

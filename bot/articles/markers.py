@@ -41,7 +41,7 @@ COUNT_NOUNS: Final = frozenset({
     "condition", "precondition", "prerequisite", "stage", "phase", "policy", "measure",
     "solution", "proposal", "recommendation", "pillar", "option", "remedy", "fix", "harm",
     "downside", "drawback", "disadvantage", "consequence", "shortcoming", "failing",
-    "element", "direction", "plank", "dimension", "aspect",
+    "element", "direction", "plank", "dimension", "aspect", "claim", "assumption", "excuse",
 })
 # Nouns that count arguments and nothing else; "things", "ways" or "steps" count anything.
 ARGUMENT_NOUNS: Final = frozenset({

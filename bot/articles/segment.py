@@ -140,12 +140,16 @@ class _Reader(Layout):
             heads = [self.paras[c.para] for c in run]
             if open_alike(heads[:-1]) and not open_alike([*heads[:2], heads[-1]]):
                 run = run[:-1]
+        if fam == "lead" and len(run) >= 3 and cues.CONCLUSION_HEADING_RE.match(
+                self._head_text(run[-1])):
+            run = run[:-1]  # "The bottom line. None of this ...": the close, not a point
         if fam == "heading" and len(run) >= 3 and run[-1].para + 1 < self.body_end:
             # "A hazard hiding in plain sight" over "None of these changes is expensive":
             # the last subheading heads the writer's step back, not a point.
             after, heading = self.paras[run[-1].para + 1], self.paras[run[-1].para]
             if (cues.SUMMING_UP_RE.match(after) or cues.CONCLUSION_RE.match(after)
-                    or cues.CLOSING_RE.match(heading) or cues.CONCEDING_RE.match(heading)):
+                    or cues.CLOSING_RE.match(heading) or cues.CONCEDING_RE.match(heading)
+                    or cues.CONCLUSION_HEADING_RE.match(heading)):
                 run = run[:-1]  # ... or it asks "So what should the government do?"
         first = run[0]
         announced = self.announcement_before(first.para, first.start)
@@ -215,7 +219,7 @@ class _Reader(Layout):
             # Announced "two ways", marked one, and the rest open with strong cues.
             stop = self.conclusion_after(cands[-1].para) or self.body_end
             cued = [i for i in range(cands[-1].para + 1, min(stop, cands[-1].para + _PICK_WINDOW))
-                    if cues.NEW_POINT_CUE_RE.match(self.paras[i])]
+                    if cues.ADDED_POINT_RE.match(self.paras[i])]
             starts.extend(self._unmarked(i) for i in cued[:count - len(starts)])
         elif (len(cands) >= 2 and len({c.para for c in cands}) == 1
               and chain[-1][0].value != LAST):
@@ -440,7 +444,8 @@ class _Reader(Layout):
             ev.alike = open_alike(heads)
             ev.title_noun = self.title_noun
             ev.claims = (not ev.questions and min(sizes) >= 3 and sum(
-                1 for h in heads if cues.CLAIM_VERB_RE.search(h)) * 4 >= len(heads) * 3)
+                1 for h in heads if cues.CLAIM_VERB_RE.search(h)
+                or h.split(" ", 1)[0].lower() in cues.PROPOSAL_VERBS) * 4 >= len(heads) * 3)
             ev.previewed = self._previewed(first.para, len(cands))
         if fam == "heading" and sum(word_count(self.paras[c.para]) <= 2 for c in cands) * 2 > len(
                 cands) and not ev.alike:
@@ -488,6 +493,12 @@ class _Reader(Layout):
                 1 for c, end in zip(cands, ends, strict=True)
                 if cues.SIGNATURE_RE.match(self._last_words(c.para, end))) > half:
             return "each section signed by its writer (a page of letters)"
+        # Points under subheadings that are years ("2003: The bypass scheme"): a history.
+        heads_above = [self.paras[c.para - 1] for c in cands
+                       if c.para - 1 in self.section_set]
+        if len(heads_above) * 2 > len(cands) and sum(
+                1 for h in heads_above if cues.YEAR_RE.match(h)) * 2 > len(cands):
+            return "years head most items (a timeline)"
         if family(first.kind) in ("heading", "lead", "num") and sum(
                 1 for c in cands if cues.WHEN_LABEL_RE.match(self._head_text(c))
                 or cues.WHEN_IN_LABEL_RE.search(self._head_text(c))) > half:

@@ -543,3 +543,60 @@ def test_a_closing_question_heading_is_not_a_point_and_subheadings_carry_unmarke
     piece = segment(Article(blocks=tuple(blocks)))
     assert [a.text.split("\n\n")[0] for a in piece.arguments] == claims
     assert piece.conclusion is not None and piece.conclusion.startswith("So what should")
+
+
+def _headed(headings: list[str], texts: list[str], *, lead: str, close: list[Block]) -> Piece:
+    blocks = [Block(lead)]
+    for heading, text in zip(headings, texts, strict=True):
+        blocks += [Block(heading, BlockKind.HEADING, level=3), Block(text)]
+    return segment(Article(blocks=(*blocks, *close)))
+
+
+def test_subheadings_that_propose_are_points_and_what_should_be_done_closes() -> None:
+    proposals = ["Stop paying for desilting by the truckload", "Map the drains that exist",
+                 "Enforce the buffer zones", "Let the wards do the small work"]
+    close = [Block("What the city should do now", BlockKind.HEADING, level=3),
+             Block("Start before the monsoon, not after it.")]
+    piece = _headed(proposals, [_BODY] * 4, close=close,
+                    lead="The city floods every year, and four changes would stop it.")
+    assert [a.text.split("\n\n")[0] for a in piece.arguments] == proposals
+    assert piece.conclusion is not None and piece.conclusion.startswith("What the city")
+
+
+def test_points_under_year_subheadings_are_a_history() -> None:
+    piece = _headed(["2003: The bypass scheme", "2014: The community bid",
+                     "2021: The Parkside plan"],
+                    [f"The first plan was a ground by the bypass. {_BODY}",
+                     f"The second plan was the supporters' own. {_BODY}",
+                     f"The third plan was the council's. {_BODY}"],
+                    lead="Four plans for a stadium in twenty years; none was built.", close=[])
+    assert piece.arguments == ()
+
+
+def test_a_bold_bottom_line_is_the_close_and_claims_are_counted() -> None:
+    labels = ["Fares are not the barrier.", "Fares pay for service.",
+              "Passes for the poor cost less.", "The pilots prove little."]
+    blocks = [Block("Free buses sound generous. They are the wrong priority.")]
+    blocks += [Block(f"{label} {_BODY}", lead=label) for label in labels]
+    blocks.append(Block("The bottom line. None of this argues for high fares.",
+                        lead="The bottom line."))
+    piece = segment(Article(blocks=tuple(blocks)))
+    assert len(piece.arguments) == 4
+    assert piece.conclusion is not None and piece.conclusion.startswith("The bottom line")
+    claims = _read(
+        "The hotel levy's defenders make three claims.",
+        f"Start with the claim that tourists pay it. {_BODY}",
+        f"The second claim is that the money goes to promotion. {_BODY}",
+        f"Finally, there is the claim that rivals charge more. {_BODY}",
+        "None of the three survives a look at the numbers.")
+    assert _openings(claims, 2) == ["Start with", "The second", "Finally, there"]
+
+
+def test_a_turn_after_the_numbered_points_completes_the_count() -> None:
+    piece = _read(
+        "The meters are a mistake. There are three reasons.",
+        f"The first reason is the shops. {_BODY}",
+        f"A second problem is the enforcement. {_BODY}",
+        f"And then there's the question nobody asked. {_BODY}",
+        "The council should think again.")
+    assert _openings(piece, 2) == ["The first", "A second", "And then"]
