@@ -103,7 +103,11 @@ class Layout:
                     if uses >= 2 and _SPEAKER_RE.fullmatch(label)]
         # A transcript: two speakers named again and again. Every list in it is someone's
         # answer, and the names are no points either.
-        self.transcript = len(speakers) >= 2
+        # "Q: How hot are classrooms? / A: Hotter than most parents realise.": a Q&A
+        # printed as one, whatever its speakers are called.
+        asked = sum(1 for p in self.paras if p.startswith(("Q:", "Q.", "Question:")))
+        answered = sum(1 for p in self.paras if p.startswith(("A:", "A.", "Answer:")))
+        self.transcript = len(speakers) >= 2 or (asked >= 2 and answered >= 2)
         self.interview = self.transcript or (
             len(questions) >= 2 and len(questions) * 2 >= len(self.sections)
             and bool(cues.INTERVIEW_RE.search(" ".join([title or "", *self.paras[:2]]))))

@@ -247,9 +247,12 @@ class _Reader(Layout):
                   and sum(c.noun for c in cands) >= 2)
         # "One reason the closure is wrong ... Another reason is ...": two points counted
         # with one noun, each opening a paragraph.
-        paired = (len(cands) == 2 and all(c.at_start and c.noun for c in cands)
+        paired = (len(cands) == 2 and all(c.at_start for c in cands)
                   and first.value == 1 and cands[1].value == NEXT
-                  and first.counted is not None and cands[1].counted in (None, first.counted))
+                  and ((cands[1].noun and first.counted is not None
+                        and cands[1].counted in (None, first.counted))
+                       or (first.marker.startswith("For one thing")
+                           and cands[1].marker.startswith("For another"))))
         # "One, ... There's also the question ... Finally, ...": a first, a turn, a last.
         closed = bool(explicit) and chain[-1][0].value == LAST and len(starts) >= 3
         accepted = enough or single or same_noun or nouned or closed or lone_second
@@ -260,7 +263,8 @@ class _Reader(Layout):
             added = False
         else:
             return None
-        ev = self._evidence("ord", cands, len(starts), len(cands), count)
+        ev = self._evidence("ord", cands, len(starts), len(starts) if added else len(cands),
+                            count)
         if added:
             ev.notes.append("a first, then paragraphs that each open with a turn adding a point")
         ev.buried = not any(c.at_start for c in cands)
@@ -503,6 +507,9 @@ class _Reader(Layout):
                 1 for c in cands if cues.WHEN_LABEL_RE.match(self._head_text(c))
                 or cues.WHEN_IN_LABEL_RE.search(self._head_text(c))) > half:
             return "days, dates or times as labels (a diary, a timeline, a programme)"
+        if family(first.kind) in ("num", "item", "bullet") and sum(
+                1 for b in bodies if b[:1] in "£$€¥" or b[:1].isdigit()) > half:
+            return "figures open most items (a list of numbers)"
         if sum(1 for b in bodies if cues.cited(b)) >= half:
             return "items read as citations (notes)"
         lead_in = last_sentence(intro)
@@ -553,6 +560,12 @@ class _Reader(Layout):
         accepted = [s for s in accepted if not (s.family == "inline" and any(
             o.family != "inline" and len(o.starts) == len(s.starts)
             and o.starts[0].para > s.starts[-1].para for o in accepted))]
+        # "Defenders of the system have two good arguments. The first is ...": after the
+        # writer's own list, a list led in as the other side's is answered, not argued.
+        conceded = [s for s in accepted
+                    if cues.CONCEDING_RE.search(last_sentence(self.intro(s.starts[0])))]
+        accepted = [s for s in accepted if s not in conceded or not any(
+            o.starts[-1].para < s.starts[0].para for o in accepted if o not in conceded)]
         if not accepted:
             return [], splits
         best = accepted[0]

@@ -600,3 +600,56 @@ def test_a_turn_after_the_numbered_points_completes_the_count() -> None:
         f"And then there's the question nobody asked. {_BODY}",
         "The council should think again.")
     assert _openings(piece, 2) == ["The first", "A second", "And then"]
+
+
+def test_a_q_and_a_s_lists_are_the_answerer_s() -> None:
+    piece = _read(
+        "A climate scientist on heat in schools.",
+        "Q: Why has this become worse?",
+        "A: Two things are happening at once. The first is simply the climate. "
+        "The second is the buildings, which trap heat.",
+        "Q: What can a school do now?",
+        "A: Quite a lot. The first step is to measure which rooms get hot.")
+    assert piece.arguments == ()
+
+
+def test_a_numbered_list_of_figures_is_data() -> None:
+    piece = _read(
+        "The county budget in ten numbers.",
+        "1. £1.14 billion. The total budget, up 4.8 per cent.",
+        "2. 4.99 per cent. The rise in the council's share of the tax.",
+        "3. £2,118. What a typical household will pay.",
+        "4. 58 per cent. The share spent on adult social care.",
+        "Next week: what the opposition would cut.")
+    assert piece.arguments == ()
+
+
+def test_for_one_thing_and_for_another_are_two_points() -> None:
+    piece = _read(
+        "The waiting-list plan will not work.",
+        f"For one thing, the target depends on staff the service does not have. {_BODY}",
+        f"For another, the plan says almost nothing about social care. {_BODY}",
+        "Ministers should start again.")
+    assert _openings(piece, 3) == ["For one thing,", "For another, the"]
+
+
+def test_perhaps_most_important_is_a_turn() -> None:
+    piece = _read(
+        "Singapore's older workers are held back, and not by age.",
+        f"One reason is the way pay is set. {_BODY}",
+        f"Add to that the question of health. {_BODY}",
+        f"Perhaps most important is the matter of attitude. {_BODY}",
+        "None of this needs new law.")
+    assert _openings(piece, 2) == ["One reason", "Add to", "Perhaps most"]
+
+
+def test_the_other_side_s_arguments_after_the_writer_s_are_answered_not_argued() -> None:
+    piece = _read(
+        "Betting advertising should be banned.",
+        f"Consider, to start with, who loses the money. {_BODY}",
+        f"Then there's the product, redesigned for speed. {_BODY}",
+        f"What's more, the tax windfall has not come. {_BODY}",
+        "Defenders of the current system have two good arguments. The first is that "
+        "prohibition does not work. The second is that most people bet without harm.",
+        "Neither survives the evidence.")
+    assert _openings(piece, 2) == ["Consider, to", "Then there's", "What's more,"]
