@@ -159,6 +159,8 @@ def weigh(ev: Evidence) -> tuple[float, list[str]]:
             add(0.8, "a list before them sums up as many points")
     if ev.buried and ev.announced is None and not (ev.intro_reasons or ev.intro_concerns):
         add(-0.8, "every marker inside a paragraph, unannounced (exposition)")
+        if ev.count == 2 and not ev.vague:
+            add(-0.5, "only two, and both inside paragraphs (remarks, not the points)")
     if ev.family == "alike" and ev.count == 2 and ev.announced is None:
         add(-0.5, "two paragraphs opening alike are a coincidence as often as a list")
     if ev.narrated:

@@ -653,3 +653,12 @@ def test_the_other_side_s_arguments_after_the_writer_s_are_answered_not_argued()
         "prohibition does not work. The second is that most people bet without harm.",
         "Neither survives the evidence.")
     assert _openings(piece, 2) == ["Consider, to", "Then there's", "What's more,"]
+
+
+def test_two_remarks_inside_paragraphs_are_not_a_list() -> None:
+    piece = _read(
+        "Six festivals worth the trip this summer.",
+        "A few things are worth saying about this list as a whole. The first is that none "
+        "of these events existed a decade ago. The second is how fragile many of them are.",
+        f"The jazz sessions run on rooftops through July. {_BODY}")
+    assert piece.arguments == ()
