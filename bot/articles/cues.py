@@ -59,16 +59,18 @@ STEP_BACK_RE: Final = re.compile(
     r"|club|bank)\s+should\b)")
 # Of those, the ones no point opens with: a concession or a turn to what should be done
 # ends the last point wherever it comes after that point's first paragraph.
-CONCEDING_RE: Final = re.compile(
-    # Conceding before closing: "There are legitimate concerns.", "Defenders of the decision
-    # will say ...", "I know the counterarguments."
-    r"(?:There\s+(?:is|are)\s+(?:a\s+|some\s+)?(?:fair|legitimate|honest|real|reasonable|serious)"
+# The other side's case, named before it is answered: a list it leads into is theirs.
+_OTHER_SIDE = (
+    r"There\s+(?:is|are)\s+(?:a\s+|some\s+)?(?:fair|legitimate|honest|real|reasonable|serious)"
     r"\s+(?:objections?|concerns?|reasons?|criticisms?|worries|questions?|points?)"
     r"|(?:Defenders|Critics|Supporters|Opponents|Skeptics|Sceptics|Proponents)\b[^.]{0,60}?\b"
     r"(?:(?:will|would|may|might)\s+(?:say|argue|object|reply|respond)|(?:have|make|offer|raise)"
     r"\s+(?:\w+\s+){0,3}(?:arguments?|points?|objections?|case))"
     r"|I\s+know\s+the\s+(?:counter-?arguments|objections|arguments)"
-    r"|I\s+(?:do\s+not|don[’']t)\s+doubt|I\s+can\s+(?:already\s+)?hear\s+(?:the|you|them|my)"
+    r"|I\s+(?:do\s+not|don[’']t)\s+doubt|I\s+can\s+(?:already\s+)?hear\s+(?:the|you|them|my)")
+OTHER_SIDE_RE: Final = re.compile(_OTHER_SIDE)
+CONCEDING_RE: Final = re.compile(
+    r"(?:" + _OTHER_SIDE +
     # Turning to what should be done: "What should districts do instead?"
     r"|What\s+(?:should|would|can|must|could)\b[^.?]{1,100}\?"
     r"|Add\s+(?:these|those|this|it\s+all|them)\s+up|Put\s+(?:the|these|those)\b[^.]{1,40}"
@@ -83,7 +85,8 @@ SUMMING_UP_RE: Final = re.compile(
 STRONG_CUE_RE: Final = re.compile(
     r"(?:More importantly|Most importantly|Even more importantly|Perhaps more importantly"
     r"|Perhaps most importantly|Just as important(?:ly)?|Equally important(?:ly)?"
-    r"|Beyond (?:that|this)|Worse(?: still)?|Even worse|Moreover|Furthermore|Another"
+    r"|Beyond (?:that|this)|Worse(?: still| yet)?|Even worse|Moreover|Furthermore|Another"
+    r"|Additionally"
     r"|What[’']s more|In addition|On top of (?:that|this)|Add to (?:that|this)"
     r"|Then there(?: is|[’']s)|There(?: is|[’']s) also|Besides|Also)\b"
 )
@@ -179,6 +182,12 @@ REASON_INTRO_RE: Final = re.compile(
     r"\b(?:reasons?|why|because|arguments?|problems?|grounds|objections?|lessons?|mistakes?"
     r"|myths?|flaws?|concerns?|points?|worries|failures?|costs|risks|dangers|questions"
     r"|assumptions?|wrong|fails?)\b[^.!?]*:\s*$", re.IGNORECASE)
+# "The claim sets out the members' demands in six numbered points. I reproduce them here":
+# someone else's list, reported.
+REPORTED_INTRO_RE: Final = re.compile(
+    r"\b(?:(?:I|we)\s+(?:reproduce|summari[sz]e|quote|repeat)\s+(?:them|it|its|their|the)\b"
+    r"|sets?\s+out\s+(?:the|its|their|his|her)\s+(?:[\w’'-]+\s+){0,3}(?:demands|points|proposals"
+    r"|pledges|principles|findings|recommendations|priorities))", re.IGNORECASE)
 # A list of examples, members or cases illustrates a point; it is not the points.
 EXAMPLES_INTRO_RE: Final = re.compile(
     r"\b(?:examples?|for instance|such as|among them|case studies|cases"

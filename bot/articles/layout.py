@@ -57,6 +57,9 @@ _TITLE_NOUN_RE = re.compile(
     r"\b(?:reasons|ways|lessons|myths|misconceptions|mistakes|things|rules|arguments"
     r"|objections|problems|truths|fallacies|failures|flaws|questions|takeaways|steps|tips"
     r"|issues|priorities|causes|ideas|why|case (?:for|against))\b", re.IGNORECASE)
+_TITLE_ARGUES_RE = re.compile(
+    r"\b(?:reasons|lessons|myths|misconceptions|mistakes|arguments|objections|problems"
+    r"|fallacies|failures|flaws|why|case (?:for|against))\b", re.IGNORECASE)
 _TITLE_COUNT_RE = re.compile(
     r"(?<![\w.,-])(?P<num>two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2})"
     r"\s+(?:[A-Za-z’'-]+\s+){0,2}?[A-Za-z’'-]*[a-z]s\b(?!\s+(?:ago|old|later|on)\b)",
@@ -113,6 +116,8 @@ class Layout:
             and bool(cues.INTERVIEW_RE.search(" ".join([title or "", *self.paras[:2]]))))
         self.title_noun = bool(title and _TITLE_NOUN_RE.search(title))
         self.rebuttal = bool(title and cues.REBUTTAL_RE.search(title))
+        # "Five reasons ...", "Three myths ...": a headline that counts arguments, not things.
+        self.title_argues = bool(title and _TITLE_ARGUES_RE.search(title))
 
     def heading_like(self, index: int) -> bool:
         """A subheading: marked up as one, a short bold line, or a short unpunctuated line

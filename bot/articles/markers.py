@@ -42,6 +42,7 @@ COUNT_NOUNS: Final = frozenset({
     "solution", "proposal", "recommendation", "pillar", "option", "remedy", "fix", "harm",
     "downside", "drawback", "disadvantage", "consequence", "shortcoming", "failing",
     "element", "direction", "plank", "dimension", "aspect", "claim", "assumption", "excuse",
+    "front",
 })
 # Nouns that count arguments and nothing else; "things", "ways" or "steps" count anything.
 ARGUMENT_NOUNS: Final = frozenset({

@@ -74,6 +74,7 @@ _PICK_WINDOW = 16  # paragraphs searched for an unmarked argument next to a mark
 _RUN_ON_WINDOW = 3  # paragraphs after a one-paragraph list where it may go on
 _CHOICES = 40  # the best series compared with each other (a hostile piece has thousands)
 _ADDED_GAP = 4  # paragraphs a point opened by a turn may run to before the next one
+_ASKING = frozenset({"What", "How", "Where", "When", "Who", "Which"})
 _FIGURE_RE = re.compile(r"\d[\d,.]*\s*(?:%|percent|per cent)?")
 
 
@@ -342,7 +343,9 @@ class _Reader(Layout):
             else:
                 continue
             last = index
-        return starts if len(starts) >= 3 and not marked else None
+        announced = self.announcement_before(first.para, first.start)
+        enough = 2 if announced is not None and announced.count == 2 else 3
+        return starts if len(starts) >= enough and not marked else None
 
     def _split(self, fam: str, starts: tuple[Start, ...], count: int | None,
                cands: list[Candidate], ev: Evidence, end: int | None) -> Split | None:
@@ -442,7 +445,9 @@ class _Reader(Layout):
             heads = [self._head_text(c) for c in cands]
             # Objections the piece says it answers, asked as questions, are its points.
             rebutted = self.rebuttal or bool(cues.REBUTTAL_RE.search(intro[-200:]))
-            ev.questions = 0 if rebutted else sum(1 for h in heads if h.rstrip().endswith("?"))
+            # "What the study did", "How it has been used": an explainer's sections.
+            ev.questions = 0 if rebutted else sum(
+                1 for h in heads if h.rstrip().endswith("?") or h.split(" ", 1)[0] in _ASKING)
             sizes = [word_count(h) for h in heads]
             ev.parallel = max(sizes) <= HEADING_WORDS and max(sizes) - min(sizes) <= 8
             ev.alike = open_alike(heads)
@@ -457,6 +462,15 @@ class _Reader(Layout):
             ev.terse = True
         if all(c.para in self.section_set for c in cands):
             ev.bare_headings = sum(1 for c in cands if self.bare(c.para))
+            if fam == "num":
+                heads = [self.paras[c.para][c.end:].strip() for c in cands]
+                # A heading that names a thing, not an action ("Dropping batters after one
+                # bad match") nor a claim or a proposal.
+                firsts = [h.split(" ", 1)[0].lower() for h in heads]
+                ev.named = not self.title_argues and sum(
+                    1 for h, w in zip(heads, firsts, strict=True)
+                    if not cues.CLAIM_VERB_RE.search(h) and w not in cues.PROPOSAL_VERBS
+                    and not w.endswith("ing")) * 2 > len(heads)
         return ev
 
     def _item_text(self, cand: Candidate) -> str:
@@ -513,6 +527,8 @@ class _Reader(Layout):
         if sum(1 for b in bodies if cues.cited(b)) >= half:
             return "items read as citations (notes)"
         lead_in = last_sentence(intro)
+        if cues.REPORTED_INTRO_RE.search(intro):
+            return "led in as someone else's list, reported"
         if cues.EVENTS_INTRO_RE.search(lead_in):
             return "led in as things that happened (news, not points)"
         if intro.rstrip().endswith(":") and cues.QUOTED_INTRO_RE.search(intro):
@@ -563,7 +579,7 @@ class _Reader(Layout):
         # "Defenders of the system have two good arguments. The first is ...": after the
         # writer's own list, a list led in as the other side's is answered, not argued.
         conceded = [s for s in accepted
-                    if cues.CONCEDING_RE.search(last_sentence(self.intro(s.starts[0])))]
+                    if cues.OTHER_SIDE_RE.search(last_sentence(self.intro(s.starts[0])))]
         accepted = [s for s in accepted if s not in conceded or not any(
             o.starts[-1].para < s.starts[0].para for o in accepted if o not in conceded)]
         if not accepted:

@@ -78,6 +78,7 @@ class Evidence:
     sequence: bool = False  # explicit positions counted from one, opening paragraphs
     fragments: bool = False  # items continue the lead-in's sentence ("savings of £2m;")
     figures: bool = False  # most items state figures ("at 31 percent of capacity, down from 44")
+    named: bool = False  # numbered subheadings that name things ("2. Coldharbour Edge")
     loose: bool = False  # points opened only by turns ("Add to that", "Worse,"), no marker
     claims: bool = False  # most subheadings state a claim ("Price is not what keeps riders away")
     previewed: bool = False  # a list before the series sums up as many points ("Key points")
@@ -138,6 +139,9 @@ def weigh(ev: Evidence) -> tuple[float, list[str]]:
     if ev.family == "inline" and ev.announced is None and not (ev.intro_reasons
                                                                or ev.intro_concerns):
         add(-1.0, "numbers inside a sentence, unannounced (a detail, not the points)")
+    if ev.named and ev.announced is None and ev.title_count is not None:
+        # "Ten things we saw at the festival": a headline's count of things named below.
+        add(-3.0, "numbered subheadings that name things, counted by the headline (a listicle)")
     if ev.bare_headings:
         add(-1.5, "headings without text of their own (a table of contents)")
     if ev.family in ("heading", "lead"):

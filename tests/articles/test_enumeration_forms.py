@@ -662,3 +662,69 @@ def test_two_remarks_inside_paragraphs_are_not_a_list() -> None:
         "of these events existed a decade ago. The second is how fragile many of them are.",
         f"The jazz sessions run on rooftops through July. {_BODY}")
     assert piece.arguments == ()
+
+
+def test_a_list_reproduced_from_someone_else_is_reported_not_argued() -> None:
+    piece = _read(
+        "The nurses' strike is not about pay.",
+        "Their union's claim sets out the members' demands in six numbered points. I "
+        "reproduce them here in summary:",
+        "1. A pay rise of 20 per cent over three years.",
+        "2. Enforceable nurse-to-patient ratios on every ward.",
+        "3. An end to mandatory overtime, except in emergencies.",
+        "Only the first is about pay.")
+    assert piece.arguments == ()
+
+
+def test_sections_headed_what_and_how_are_an_explainer() -> None:
+    heads = ["What the study did", "What it found", "What it does not tell us",
+             "How the study has been used"]
+    piece = _headed(heads, [_BODY] * 4, lead="A new study of the four-day school week, read "
+                    "closely.", close=[])
+    assert piece.arguments == ()
+
+
+def test_things_named_under_a_headline_count_are_a_listicle() -> None:
+    heads = ["1. The opening procession", "2. Niamh Carolan at the customs house",
+             "3. The rain", "4. The grain store late nights"]
+    texts = [f"The parade was the best start the festival has had. {_BODY}"] * 4
+    blocks: list[Block] = [Block("Harbour Lights was wetter than ever and better for it.")]
+    for heading, text in zip(heads, texts, strict=True):
+        blocks += [Block(heading, BlockKind.HEADING, level=3), Block(text)]
+    review = segment(Article(blocks=tuple(blocks), title="Four things we saw at the festival"))
+    assert review.arguments == ()
+    argued = segment(Article(blocks=tuple(blocks), title="Four reasons the festival worked"))
+    assert len(argued.arguments) == 4
+
+
+def test_additionally_between_firstly_and_lastly_fills_the_count() -> None:
+    piece = _read(
+        "I have three concerns about the arena and the rates that will pay for it.",
+        f"Firstly, the attendance forecast is optimistic. {_BODY}",
+        f"Additionally, the operating costs are underestimated. {_BODY}",
+        f"Lastly, the land could house four hundred families. {_BODY}",
+        "I urge the council to think again.")
+    assert _openings(piece, 2) == ["Firstly, the", "Additionally, the", "Lastly, the"]
+
+
+def test_a_question_about_what_to_do_leads_the_writer_s_own_proposals() -> None:
+    piece = _read(
+        "The sugar levy's critics make two claims, and both are wrong.",
+        f"The first claim is that the levy hits the poor. {_BODY}",
+        f"The second claim is that it does not work. {_BODY}",
+        "So what should ministers do?",
+        f"First, they should give manufacturers time to reformulate. {_BODY}",
+        f"Second, they should treat milk drinks honestly. {_BODY}",
+        f"Third, they should spend the money on school sport. {_BODY}",
+        "None of this is radical.")
+    assert _openings(piece, 2) == ["The first", "The second", "First, they", "Second, they",
+                                   "Third, they"]
+
+
+def test_two_fronts_opened_by_start_with_and_then_there_s() -> None:
+    piece = _read(
+        "The fuel levy fails on two fronts.",
+        f"Start with the price signal, which is too weak to change behaviour. {_BODY}",
+        f"Then there's the question of where the money goes. {_BODY}",
+        "The minister should send it back.")
+    assert _openings(piece, 2) == ["Start with", "Then there's"]
