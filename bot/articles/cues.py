@@ -185,7 +185,7 @@ REASON_INTRO_RE: Final = re.compile(
 # "The claim sets out the members' demands in six numbered points. I reproduce them here":
 # someone else's list, reported.
 REPORTED_INTRO_RE: Final = re.compile(
-    r"\b(?:(?:I|we)\s+(?:reproduce|summari[sz]e|quote|repeat)\s+(?:them|it|its|their|the)\b"
+    r"\b(?:(?:I|we)\s+(?:reproduce|summari[sz]e|quote|repeat)\b"
     r"|sets?\s+out\s+(?:the|its|their|his|her)\s+(?:[\w’'-]+\s+){0,3}(?:demands|points|proposals"
     r"|pledges|principles|findings|recommendations|priorities))", re.IGNORECASE)
 # A list of examples, members or cases illustrates a point; it is not the points.
@@ -248,7 +248,8 @@ STRUCTURAL_HEADING_RE: Final = re.compile(
     r"|epilogue|postscript|p\.?s\.?|why|what|how|who|when|where|the small print"
     r"|this (?:week|fortnight|month|issue)|in this issue|housekeeping|(?:table of )?contents"
     r"|article details|full text|updates?|related posts|more from .*|latest|recent posts"
-    r"|until next time|thanks|thank you|acknowledg.*|credits|the upshot|key points|in brief)"
+    r"|until next time|thanks|thank you|acknowledg.*|credits|the upshot|key points|in brief"
+    r"|what to watch(?: for)?|next week.*|coming up.*)"
     r"\s*(?:[:.!?]?\s*$|:\s)",
     re.IGNORECASE)
 # Of those, the ones after which the writer steps back: the conclusion starts there.
@@ -259,6 +260,7 @@ CONCLUSION_HEADING_RE: Final = re.compile(
     r"|what happens (?:now|next)|what (?:we|you) can do|overall|the verdict|verdict"
     r"|where do we go from here\??|(?:so )?where does (?:this|that|it) leave (?:us|things)\??"
     r"|the road ahead|looking ahead|so what\??|the upshot|where (?:that|this) leaves us"
+    r"|what to watch(?: for)?|next week|coming up"
     r"|what\s+(?:[\w’'-]+\s+){0,4}(?:should|can|must|needs?\s+to)\s+do(?:\s+now|\s+next)?\??)"
     r"\s*(?:[:.!?]?\s*$|:\s)",
     re.IGNORECASE)
@@ -282,6 +284,7 @@ ADDED_POINT_RE: Final = re.compile(
     r"|Add\s+to\s+(?:that|this|all\s+this)|Worse(?:\s+still|\s+yet)?(?=\s*,)|Even\s+worse"
     r"|Additionally|On\s+top\s+of\s+(?:that|this|all\s+that)"
     r"|For\s+another|As\s+for|A\s+further|(?:The\s+)?[Ll]ast(?:ly)?(?=\s*,)|Finally"
+    r"|Worst\s+of\s+all|One\s+(?:last|final|more)\s+(?:point|thing|word|concern|problem)"
     r"|(?:Perhaps\s+)?(?:(?:Most|More|Just\s+as|Equally)\s+important(?:\s+of\s+all)?(?=\s*,)"
     r"|(?:most|more)\s+important\s+(?:of\s+all\s+)?is\b)"
     r"|[Tt]here(?:[’']s|\s+is)\s+(?:also\s+)?(?:a|an)\s+(?:[\w-]+\s+){0,2}[\w-]+,?\s+(?:too|as\s+well)"

@@ -467,6 +467,8 @@ class _Reader(Layout):
                 # A heading that names a thing, not an action ("Dropping batters after one
                 # bad match") nor a claim or a proposal.
                 firsts = [h.split(" ", 1)[0].lower() for h in heads]
+                ev.questions = 0 if self.rebuttal else sum(
+                    1 for h in heads if h.rstrip().endswith("?"))
                 ev.named = not self.title_argues and sum(
                     1 for h, w in zip(heads, firsts, strict=True)
                     if not cues.CLAIM_VERB_RE.search(h) and w not in cues.PROPOSAL_VERBS
@@ -527,8 +529,11 @@ class _Reader(Layout):
         if sum(1 for b in bodies if cues.cited(b)) >= half:
             return "items read as citations (notes)"
         lead_in = last_sentence(intro)
-        if cues.REPORTED_INTRO_RE.search(intro):
+        before = self.paras[first.para - 2] if first.start == 0 and first.para >= 2 else ""
+        if cues.REPORTED_INTRO_RE.search(intro) or cues.REPORTED_INTRO_RE.search(before[-300:]):
             return "led in as someone else's list, reported"
+        if intro.lstrip().startswith(('"', "“")) and intro.rstrip().endswith(":"):
+            return "led in by a quotation (someone else's list)"
         if cues.EVENTS_INTRO_RE.search(lead_in):
             return "led in as things that happened (news, not points)"
         if intro.rstrip().endswith(":") and cues.QUOTED_INTRO_RE.search(intro):

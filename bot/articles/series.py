@@ -139,6 +139,8 @@ def weigh(ev: Evidence) -> tuple[float, list[str]]:
     if ev.family == "inline" and ev.announced is None and not (ev.intro_reasons
                                                                or ev.intro_concerns):
         add(-1.0, "numbers inside a sentence, unannounced (a detail, not the points)")
+    if ev.family == "num" and ev.questions * 2 > ev.count:
+        add(-0.6 * ev.questions, "numbered questions as headings (a Q&A or an explainer)")
     if ev.named and ev.announced is None and ev.title_count is not None:
         # "Ten things we saw at the festival": a headline's count of things named below.
         add(-3.0, "numbered subheadings that name things, counted by the headline (a listicle)")

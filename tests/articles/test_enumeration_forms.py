@@ -728,3 +728,44 @@ def test_two_fronts_opened_by_start_with_and_then_there_s() -> None:
         f"Then there's the question of where the money goes. {_BODY}",
         "The minister should send it back.")
     assert _openings(piece, 2) == ["Start with", "Then there's"]
+
+
+def test_worst_of_all_and_one_last_point_close_a_chain_of_turns() -> None:
+    piece = _read(
+        "The betting-ad caps are a half-measure.",
+        "I welcome any limit on gambling ads, but this one was drafted to fail.",
+        f"The caps will leave the industry's biggest channel untouched. {_BODY}",
+        f"Then there's the online loophole. {_BODY}",
+        f"What's more, the package leaves inducements alone. {_BODY}",
+        f"Worst of all, the half-measure may stall a full ban. {_BODY}",
+        "Parliament should start again.")
+    assert _openings(piece, 2) == ["The caps", "Then there's", "What's more,", "Worst of"]
+
+
+def test_a_numbered_q_and_a_and_a_quoted_charter_are_not_points() -> None:
+    qa = ["1. What did the pilot involve?", "2. Did productivity fall?",
+          "3. What happened to sickness?", "4. What does it cost?"]
+    blocks: list[Block] = [Block("Your questions about the four-day-week pilot, answered.")]
+    for heading in qa:
+        blocks += [Block(heading, BlockKind.HEADING, level=3), Block(_BODY)]
+    assert segment(Article(blocks=tuple(blocks))).arguments == ()
+    charter = _read(
+        "The nurses' charter is worth reading before it is shouted down.",
+        "It sets out what the union calls its five commitments, which I reproduce here in "
+        "full, as the union published them:",
+        '"We call on the government to commit to:',
+        "1. Minimum nurse-to-patient ratios on every ward.",
+        "2. An end to mandatory overtime.",
+        '3. Pay parity with the neighbouring provinces."',
+        "Read that way, it is a modest document.")
+    assert charter.arguments == ()
+
+
+def test_the_third_and_biggest_came_is_narration_not_a_marker() -> None:
+    piece = _read(
+        "Two years of this newsletter: some notes.",
+        f"First, the numbers, because people always ask. {_BODY}",
+        "There have been three big jumps in readers. The third, and biggest, came last "
+        "spring during the school board elections.",
+        "Thank you for reading.")
+    assert piece.arguments == ()
