@@ -269,6 +269,7 @@ class _Reader(Layout):
         if added:
             ev.notes.append("a first, then paragraphs that each open with a turn adding a point")
         ev.buried = not any(c.at_start for c in cands)
+        ev.prefatory = len(self.sections) >= 3 and len({c.para for c in cands}) == 1
         counted = [c.value for c in cands if c.explicit]
         ev.sequence = (first.at_start and first.value == 1 and len(counted) >= 2
                        and counted == sorted(set(counted)))

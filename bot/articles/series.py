@@ -78,6 +78,7 @@ class Evidence:
     sequence: bool = False  # explicit positions counted from one, opening paragraphs
     fragments: bool = False  # items continue the lead-in's sentence ("savings of £2m;")
     figures: bool = False  # most items state figures ("at 31 percent of capacity, down from 44")
+    prefatory: bool = False  # run together in one paragraph of a piece built on subheadings
     named: bool = False  # numbered subheadings that name things ("2. Coldharbour Edge")
     loose: bool = False  # points opened only by turns ("Add to that", "Worse,"), no marker
     claims: bool = False  # most subheadings state a claim ("Price is not what keeps riders away")
@@ -165,8 +166,8 @@ def weigh(ev: Evidence) -> tuple[float, list[str]]:
             add(0.8, "a list before them sums up as many points")
     if ev.buried and ev.announced is None and not (ev.intro_reasons or ev.intro_concerns):
         add(-0.8, "every marker inside a paragraph, unannounced (exposition)")
-        if ev.count == 2 and not ev.vague:
-            add(-0.5, "only two, and both inside paragraphs (remarks, not the points)")
+        if ev.count == 2 and not ev.vague and ev.prefatory:
+            add(-0.5, "only two, in one paragraph of a piece built on subheadings (remarks)")
     if ev.family == "alike" and ev.count == 2 and ev.announced is None:
         add(-0.5, "two paragraphs opening alike are a coincidence as often as a list")
     if ev.narrated:

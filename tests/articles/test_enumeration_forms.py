@@ -655,13 +655,18 @@ def test_the_other_side_s_arguments_after_the_writer_s_are_answered_not_argued()
     assert _openings(piece, 2) == ["Consider, to", "Then there's", "What's more,"]
 
 
-def test_two_remarks_inside_paragraphs_are_not_a_list() -> None:
-    piece = _read(
-        "Six festivals worth the trip this summer.",
-        "A few things are worth saying about this list as a whole. The first is that none "
-        "of these events existed a decade ago. The second is how fragile many of them are.",
-        f"The jazz sessions run on rooftops through July. {_BODY}")
-    assert piece.arguments == ()
+def test_two_remarks_in_a_piece_built_on_subheadings_are_not_a_list() -> None:
+    blocks = [Block("Six festivals worth the trip this summer.")]
+    for heading in ["Rooftop jazz, Cape Town", "Market puppets, Lagos", "Lake books, Kisumu"]:
+        blocks += [Block(heading, BlockKind.HEADING, level=3), Block(_BODY)]
+    blocks.append(Block("A few things are worth saying about this list as a whole. The first "
+                        "is that none of these events existed a decade ago. The second is how "
+                        "fragile many of them are."))
+    assert segment(Article(blocks=tuple(blocks))).arguments == ()
+    # In a short piece of one paragraph, the same two markers are its two points.
+    teaser = _read("The harbour board wants a toll. First, the bridge is paid for. Second, "
+                   "the toll would cost more to collect than it raises.")
+    assert [a.marker for a in teaser.arguments] == ["First", "Second"]
 
 
 def test_a_list_reproduced_from_someone_else_is_reported_not_argued() -> None:
