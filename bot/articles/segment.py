@@ -21,7 +21,8 @@ no ``discord``.
 The parts, in the order a piece goes through them: ``layout`` (the piece's shape: body,
 subheadings, labels, counts, transcripts), ``candidates`` (where an argument could start, from
 ``markers`` and the layout), this module (series laid out from the candidates, weighed by
-``series``, chosen), and ``naming`` (thesis, argument texts, thread titles). Vocabulary lives
+``series`` on the evidence ``evidence`` gathers, chosen), and ``naming`` (thesis, argument
+texts, thread titles). Vocabulary lives
 in ``markers`` (how writers enumerate) and ``cues`` (how they turn, step back, or list other
 things).
 """
@@ -35,19 +36,19 @@ from itertools import pairwise
 
 from bot.articles import cues
 from bot.articles.candidates import find_candidates, repeated_nouns
-from bot.articles.layout import HEADING_WORDS, Layout, last_sentence, normalise
+from bot.articles.evidence import EvidenceReader
+from bot.articles.layout import last_sentence, normalise
 from bot.articles.markers import (
     ANNOUNCE_RE,
-    ARGUMENT_NOUNS,
     LAST,
     MARKER_NOUNS,
     NEXT,
     VAGUE_ANNOUNCE_RE,
     Candidate,
 )
-from bot.articles.model import Article, Block, BlockKind, Piece
+from bot.articles.model import Article, Block, Piece
 from bot.articles.naming import argument, thesis
-from bot.articles.sentences import TITLE_MAX, first_sentence, sentence_end, shorten, word_count
+from bot.articles.sentences import TITLE_MAX, sentence_end, shorten, word_count
 from bot.articles.series import (
     ACCEPT,
     Evidence,
@@ -67,18 +68,13 @@ __all__ = ["TITLE_MAX", "segment"]
 
 _SECOND_SERIES = 0.65  # a further list is kept only when this sure of it
 _UNMARKED_SHARE = 0.75  # an unmarked argument is less certain than its list
-# "Two steps", "two requirements": a process or its preconditions, described, not argued.
-_PROCEDURE_NOUNS = frozenset({"step", "stage", "phase", "requirement", "condition",
-                              "precondition", "prerequisite"})
 _PICK_WINDOW = 16  # paragraphs searched for an unmarked argument next to a marker
 _RUN_ON_WINDOW = 3  # paragraphs after a one-paragraph list where it may go on
 _CHOICES = 40  # the best series compared with each other (a hostile piece has thousands)
 _ADDED_GAP = 4  # paragraphs a point opened by a turn may run to before the next one
-_ASKING = frozenset({"What", "How", "Where", "When", "Who", "Which"})
-_FIGURE_RE = re.compile(r"\d[\d,.]*\s*(?:%|percent|per cent)?")
 
 
-class _Reader(Layout):
+class _Reader(EvidenceReader):
     """One pass over one piece: its candidates grouped into series, weighed, chosen, named."""
 
     def __init__(self, blocks: list[Block], title: str | None) -> None:
@@ -403,170 +399,6 @@ class _Reader(Layout):
         ranked = sorted(options, key=lambda i: (i not in self.section_set, -self.start_score(i), i))
         chosen.extend(ranked[:count])
         return sorted(chosen)
-
-    def _evidence(self, fam: str, cands: list[Candidate], count: int, marked: int,
-                  announced: int | None) -> Evidence:
-        first = cands[0]
-        intro = self.intro(first)
-        stripped = intro.rstrip()
-        noun = self.announcement_before(first.para, first.start)
-        procedural = (noun is not None and noun.noun in _PROCEDURE_NOUNS) or any(
-            c.counted in _PROCEDURE_NOUNS for c in cands)
-        ev = Evidence(fam, count, marked, announced=announced, procedural=procedural,
-                      argument_noun=noun is None or noun.noun in ARGUMENT_NOUNS,
-                      intro_concerns=bool(cues.REASON_WORDS_RE.search(intro[-160:])
-                                          or cues.CONSEQUENCE_INTRO_RE.search(
-                                              last_sentence(intro))),
-                      vague=announced is None and bool(VAGUE_ANNOUNCE_RE.search(intro)),
-                      title_count=self.title_count if announced is None else None,
-                      intro_colon=stripped.endswith(":"),
-                      intro_reasons=bool(stripped.endswith(":")
-                                         and cues.REASON_INTRO_RE.search(intro)),
-                      intro_question=stripped.endswith("?"))
-        bodies = [self.paras[c.para][c.end:c.end + 120].lstrip(cues.LEAD_PUNCT) for c in cands]
-        ev.narrated = sum(1 for b in bodies if cues.NARRATION_RE.match(b)) * 2 >= len(bodies)
-        ev.decoy = self._decoy(cands, bodies, intro)
-        ev.examples = bool(stripped.endswith(":") and cues.EXAMPLES_INTRO_RE.search(intro))
-        if self.interview and (self.transcript or fam not in ("heading", "lead")):
-            ev.decoy = "the piece is an interview (its lists are the answers')"
-        ev.fragments = fam in ("item", "bullet") and sum(
-            1 for b in bodies if b[:1].islower() or b[:1].isdigit() or b[:1] in "£$€¥%"
-        ) > len(bodies) / 2
-        if fam in ("item", "bullet", "num", "inline", "lead") and not all(
-                c.para in self.section_set for c in cands):
-            texts = [self._item_text(c) for c in cands]
-            ev.item_words = sum(word_count(t) for t in texts) / len(cands)
-            ev.arguing = sum(1 for t in texts if cues.ARGUING_RE.search(t[:400])) / len(cands)
-            ev.figures = fam in ("item", "bullet") and sum(
-                1 for t in texts if len(_FIGURE_RE.findall(first_sentence(t))) >= 2
-            ) * 2 > len(cands)
-        if fam == "alike" and first.kind.split("#", 1)[1].split(" ", 1)[0] in ("i", "we", "you"):
-            ev.personal = True  # "I entrust you with ...": a writer speaking, not counting
-        if fam in ("heading", "lead"):
-            heads = [self._head_text(c) for c in cands]
-            # Objections the piece says it answers, asked as questions, are its points.
-            rebutted = self.rebuttal or bool(cues.REBUTTAL_RE.search(intro[-200:]))
-            # "What the study did", "How it has been used": an explainer's sections.
-            ev.questions = 0 if rebutted else sum(
-                1 for h in heads if h.rstrip().endswith("?") or h.split(" ", 1)[0] in _ASKING)
-            sizes = [word_count(h) for h in heads]
-            ev.parallel = max(sizes) <= HEADING_WORDS and max(sizes) - min(sizes) <= 8
-            ev.alike = open_alike(heads)
-            ev.title_noun = self.title_noun
-            ev.claims = (not ev.questions and min(sizes) >= 3 and sum(
-                1 for h in heads if cues.CLAIM_VERB_RE.search(h)
-                or h.split(" ", 1)[0].lower() in cues.PROPOSAL_VERBS) * 4 >= len(heads) * 3)
-            ev.previewed = self._previewed(first.para, len(cands))
-        if fam == "heading" and sum(word_count(self.paras[c.para]) <= 2 for c in cands) * 2 > len(
-                cands) and not ev.alike:
-            ev.notes.append("mostly one- or two-word headings (sections, not claims)")
-            ev.terse = True
-        if all(c.para in self.section_set for c in cands):
-            ev.bare_headings = sum(1 for c in cands if self.bare(c.para))
-            if fam == "num":
-                heads = [self.paras[c.para][c.end:].strip() for c in cands]
-                # A heading that names a thing, not an action ("Dropping batters after one
-                # bad match") nor a claim or a proposal.
-                firsts = [h.split(" ", 1)[0].lower() for h in heads]
-                ev.questions = 0 if self.rebuttal else sum(
-                    1 for h in heads if h.rstrip().endswith("?"))
-                ev.named = not self.title_argues and sum(
-                    1 for h, w in zip(heads, firsts, strict=True)
-                    if not cues.CLAIM_VERB_RE.search(h) and w not in cues.PROPOSAL_VERBS
-                    and not w.endswith("ing")) * 2 > len(heads)
-        return ev
-
-    def _item_text(self, cand: Candidate) -> str:
-        if cand.kind.startswith("inline"):
-            return self.paras[cand.para][cand.end:cand.end + 200]
-        return self.paras[cand.para][cand.end:]
-
-    def _head_text(self, cand: Candidate) -> str:
-        if cand.kind == "lead":
-            return self.lead(cand.para) or self.paras[cand.para]
-        return self.paras[cand.para]
-
-    def _decoy(self, cands: list[Candidate], bodies: list[str], intro: str) -> str | None:
-        """Why a list is not the writer's arguments (quoted, dated, procedural, cited)."""
-        first = cands[0]
-        staged = sum(1 for c in cands if cues.STAGE_LABEL_RE.match(self.paras[c.para]))
-        if first.kind.startswith("label:step") or staged * 2 >= len(cands):
-            return "labelled as steps or phases (a procedure)"
-        half = len(bodies) / 2
-        if sum(1 for b in bodies
-               if cues.DATE_OPENING_RE.match(b) or cues.TIME_OPENING_RE.match(b)) >= half:
-            return "dates open most items (a timeline)"
-        if first.kind == "lead" and sum(
-                1 for c in cands if cues.YEAR_RE.search(self.lead(c.para) or "")) >= half:
-            return "years in most labels (a timeline)"
-        if family(first.kind) in ("heading", "lead"):
-            heads = [" ".join(self._head_text(c).split()).rstrip(":.—–- ").lower()
-                     for c in cands]
-            if len(set(heads)) < len(heads):
-                return "the same label more than once (speakers or a recurring field)"
-            # A number counting the points ("Recommendation 2") is not a figure; two numbers
-            # ("Wild 4, Sabres 1", "(1-0)") or a long one ("60,000") are.
-            if sum(1 for h in heads if len(numbers := re.findall(r"\d+", h)) >= 2
-                   or any(len(n) >= 3 for n in numbers)) > half:
-                return "figures in most labels (scores, prices or records)"
-        ends = [c.para for c in cands[1:]] + [self.body_end]
-        if family(first.kind) in ("heading", "lead") and sum(
-                1 for c, end in zip(cands, ends, strict=True)
-                if cues.SIGNATURE_RE.match(self._last_words(c.para, end))) > half:
-            return "each section signed by its writer (a page of letters)"
-        # Points under subheadings that are years ("2003: The bypass scheme"): a history.
-        heads_above = [self.paras[c.para - 1] for c in cands
-                       if c.para - 1 in self.section_set]
-        if len(heads_above) * 2 > len(cands) and sum(
-                1 for h in heads_above if cues.YEAR_RE.match(h)) * 2 > len(cands):
-            return "years head most items (a timeline)"
-        if family(first.kind) in ("heading", "lead", "num") and sum(
-                1 for c in cands if cues.WHEN_LABEL_RE.match(self._head_text(c))
-                or cues.WHEN_IN_LABEL_RE.search(self._head_text(c))) > half:
-            return "days, dates or times as labels (a diary, a timeline, a programme)"
-        if family(first.kind) in ("num", "item", "bullet") and sum(
-                1 for b in bodies if b[:1] in "£$€¥" or b[:1].isdigit()) > half:
-            return "figures open most items (a list of numbers)"
-        if sum(1 for b in bodies if cues.cited(b)) >= half:
-            return "items read as citations (notes)"
-        lead_in = last_sentence(intro)
-        before = self.paras[first.para - 2] if first.start == 0 and first.para >= 2 else ""
-        if cues.REPORTED_INTRO_RE.search(intro) or cues.REPORTED_INTRO_RE.search(before[-300:]):
-            return "led in as someone else's list, reported"
-        if intro.lstrip().startswith(('"', "“")) and intro.rstrip().endswith(":"):
-            return "led in by a quotation (someone else's list)"
-        if cues.EVENTS_INTRO_RE.search(lead_in):
-            return "led in as things that happened (news, not points)"
-        if intro.rstrip().endswith(":") and cues.QUOTED_INTRO_RE.search(intro):
-            return "led in as a quotation (someone else's list)"
-        verbs = sum(1 for b in bodies
-                    if b.split(" ", 1)[0].lower().strip(",") in cues.IMPERATIVES)
-        announced = self.announcement_before(first.para, first.start)
-        proposed = announced is not None and announced.noun in ARGUMENT_NOUNS
-        if verbs > half and not proposed:  # "my three priorities: Keep ... Make ..."
-            return "items are instructions (a procedure)"
-        if ((first.kind != "ord" or verbs >= half)
-                and cues.PROCEDURE_INTRO_RE.search(lead_in)
-                and not cues.REASON_WORDS_RE.search(lead_in)):
-            return "led in as a procedure"
-        return None
-
-    def _previewed(self, para: int, count: int) -> bool:
-        """Whether a list before ``para`` has ``count`` items: "Key points" summing up the
-        subheadings that follow, one item each."""
-        sizes: dict[int, int] = {}
-        for index in range(max(0, para - 12), para):
-            block = self.blocks[index]
-            if block.kind is BlockKind.ITEM and block.level == 0 and block.list_id is not None:
-                sizes[block.list_id] = sizes.get(block.list_id, 0) + 1
-        return count in sizes.values()
-
-    def _last_words(self, lo: int, hi: int) -> str:
-        """The last paragraph in [lo, hi) with words in it (a rule, "---", has none)."""
-        for index in range(hi - 1, lo - 1, -1):
-            if any(ch.isalpha() for ch in self.paras[index]):
-                return self.paras[index]
-        return ""
 
     def choose(self) -> tuple[list[Split], list[Split]]:
         """The chosen series (none, one, or several of a kind that do not overlap) and all
