@@ -248,8 +248,9 @@ class _Reader(EvidenceReader):
                   and first.value == 1 and cands[1].value == NEXT
                   and ((cands[1].noun and first.counted is not None
                         and cands[1].counted in (None, first.counted))
-                       or (first.marker.startswith("For one thing")
-                           and cands[1].marker.startswith("For another"))))
+                       # "For one thing ... For another", "First ... Next": a first and a
+                       # marker that says only "one more".
+                       or (first.explicit and not first.noun and not cands[1].noun)))
         # "One, ... There's also the question ... Finally, ...": a first, a turn, a last.
         closed = bool(explicit) and chain[-1][0].value == LAST and len(starts) >= 3
         accepted = enough or single or same_noun or nouned or closed or lone_second
