@@ -48,7 +48,7 @@ from bot.articles.markers import (
 )
 from bot.articles.model import Article, Block, Piece
 from bot.articles.naming import argument, thesis
-from bot.articles.sentences import TITLE_MAX, sentence_end, shorten, word_count
+from bot.articles.sentences import TITLE_MAX, sentence_end, sentences_before, shorten, word_count
 from bot.articles.series import (
     ACCEPT,
     Evidence,
@@ -204,7 +204,7 @@ class _Reader(EvidenceReader):
                     starts.extend(self._unmarked(i) for i in range(previous.para + 1, cand.para)
                                   if cues.ADDED_POINT_RE.match(self.paras[i]))
             if (opening and not cand.at_start and (previous is None or previous.para < cand.para)
-                    and _sentences_before(self.paras[cand.para], cand.start) <= 2):
+                    and sentences_before(self.paras[cand.para], cand.start) <= 2):
                 # "Uptake has been uneven. ... First, that total hides ...": in a list whose
                 # markers open paragraphs, a point whose marker comes a sentence or two in
                 # begins with its topic sentence, at the paragraph's start.
@@ -556,17 +556,6 @@ class _Reader(EvidenceReader):
         if not considered:
             lines.append("no series of markers found")
         return tuple(lines)
-
-
-def _sentences_before(text: str, pos: int) -> int:
-    """How many sentences of ``text`` end before ``pos``."""
-    count, at = 0, 0
-    while at < pos:
-        end = sentence_end(text, at)
-        if end <= at or end > pos:
-            break
-        count, at = count + 1, end
-    return count
 
 
 def _with_meta(piece: Piece, article: Article) -> Piece:

@@ -41,6 +41,17 @@ def sentence_end(text: str, start: int = 0, limit: int | None = None) -> int:
     return stop
 
 
+def sentences_before(text: str, pos: int) -> int:
+    """How many sentences of ``text`` end before ``pos``."""
+    count, at = 0, 0
+    while at < pos:
+        end = sentence_end(text, at)
+        if end <= at or end > pos:
+            break
+        count, at = count + 1, end
+    return count
+
+
 def first_sentence(text: str) -> str:
     return text[:sentence_end(text, 0, 2000)].strip()
 
