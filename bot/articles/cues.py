@@ -46,19 +46,22 @@ CLOSING_RE: Final = re.compile(
     r"|What\s+(?:follows|now|next|should|can|must|would)|Where\s+(?:now|next)"
     r"|Here(?:[’']s|\s+is)\s+(?:the|my|what)|Which\s+brings|Whatever\s+(?:happens|the)"
     r"|None\s+of\s+(?:these|those)|The\s+upshot)\b")
+# Openings that sum the points up ("None of these changes is expensive", "Taken together"):
+# under a last subheading, they make it the conclusion's.
+SUMMING_UP_RE: Final = re.compile(
+    r"(?:None\s+of\s+(?:this|these|those|it)|Neither|Taken\s+together|Between\s+them"
+    r"|All\s+of\s+(?:this|these)|Put\s+together)\b")
 # Openings with which a writer steps back from the points to the whole ("I want to be fair
 # to ...", "We are not opposed to ...", "None of these fixes is radical", "You might say
 # ..."): believed only after the last point has run longer than any point before it.
 STEP_BACK_RE: Final = re.compile(
     r"(?:(?:I|We)\s+(?:am|are|want|would|do|don[’']t|understand|know|have|will|hope|urge|ask"
     r"|recogni[sz]e|accept|agree|realise|realize|think|believe|admit|should\s+say)\b"
-    r"|None\s+of\s+(?:this|these|those|it)|Neither|You\s+(?:might|may|could)\s+(?:say|think|ask)"
-    r"|Taken\s+together|Between\s+them|All\s+of\s+(?:this|these)|Whatever|If\s+(?:the|this)"
+    r"|" + SUMMING_UP_RE.pattern + r"|You\s+(?:might|may|could)\s+(?:say|think|ask)"
+    r"|Whatever|If\s+(?:the|this)"
     r"\s+(?:council|board|government|city|county|committee|minister|state)\s+(?:wants|is\s+serious)"
     r"|(?:The|This)\s+(?:council|board|government|city|county|committee|minister|state|school"
     r"|club|bank)\s+should\b)")
-# Of those, the ones no point opens with: a concession or a turn to what should be done
-# ends the last point wherever it comes after that point's first paragraph.
 # The other side's case, named before it is answered: a list it leads into is theirs.
 _OTHER_SIDE = (
     r"There\s+(?:is|are)\s+(?:a\s+|some\s+)?(?:fair|legitimate|honest|real|reasonable|serious)"
@@ -69,6 +72,8 @@ _OTHER_SIDE = (
     r"|I\s+know\s+the\s+(?:counter-?arguments|objections|arguments)"
     r"|I\s+(?:do\s+not|don[’']t)\s+doubt|I\s+can\s+(?:already\s+)?hear\s+(?:the|you|them|my)")
 OTHER_SIDE_RE: Final = re.compile(_OTHER_SIDE)
+# Openings no point opens with: a concession or a turn to what should be done ends the last
+# point wherever it comes after that point's first paragraph.
 CONCEDING_RE: Final = re.compile(
     r"(?:" + _OTHER_SIDE +
     # Turning to what should be done: "What should districts do instead?"
@@ -76,11 +81,6 @@ CONCEDING_RE: Final = re.compile(
     r"|Add\s+(?:these|those|this|it\s+all|them)\s+up|Put\s+(?:the|these|those)\b[^.]{1,40}"
     r"\b(?:side\s+by\s+side|together)|Nothing\s+(?:here|in\s+this|of\s+this)\s+means"
     r"|The\s+lesson\s+(?:for|here|of))")
-# Openings that sum the points up ("None of these changes is expensive", "Taken together"):
-# under a last subheading, they make it the conclusion's.
-SUMMING_UP_RE: Final = re.compile(
-    r"(?:None\s+of\s+(?:this|these|those|it)|Neither|Taken\s+together|Between\s+them"
-    r"|All\s+of\s+(?:this|these)|Put\s+together)\b")
 # Openings of an unmarked argument. Strong cues turn to a new point; weak ones may not.
 STRONG_CUE_RE: Final = re.compile(
     r"(?:More importantly|Most importantly|Even more importantly|Perhaps more importantly"
