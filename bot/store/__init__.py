@@ -18,8 +18,8 @@ Where things are, and where a change goes:
 - ``backup.py`` / ``cli.py``: the SQLite store copied out and back (``python -m bot backup``,
   ``restore``).
 - ``migrations/NNNN_name.sql``: the schema, written once, rendered per dialect by
-  ``schema.py``. A new server setting is a field of ``GuildSettings`` (its range in
-  ``GuildSettings.validate``) and a column added by a migration; no store code changes.
+  ``schema.py``. A new server setting is a field of ``GuildSettings`` (its range declared
+  with it by ``setting(...)``) and a column added by a migration; no store code changes.
   A new table, or a column holding member ids, also gets its entry in the ownership map of
   ``datarights.py`` (how its rows belong to a server, which columns name members): the
   data-rights tests read every table from the database and fail without it.

@@ -5,9 +5,10 @@ Every timestamp is a timezone-aware UTC ``datetime``. Discord snowflakes are pla
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Any, Literal
 
 PublishState = Literal["pending", "publishing", "published", "failed"]
 ContributionKind = Literal["counter", "rebuttal"]
@@ -50,28 +51,41 @@ class LeaseLost(StoreError):
 # --- guild settings -------------------------------------------------------------------------
 
 
+def setting(default: Any = None, *, least: int | None = None, most: int | None = None,
+            choices: tuple[str, ...] = (), meaning: str = "") -> Any:
+    """A guild setting's default and range, declared beside its field.
+
+    ``GuildSettings.validate`` reads these, so a new setting is one field here (and its
+    column in a migration), not a field plus a check elsewhere. ``None`` is always allowed
+    where the default is ``None``: it means "off" or "the bot-wide default".
+    """
+    return field(default=default, metadata={"least": least, "most": most, "choices": choices,
+                                            "meaning": meaning})
+
+
 @dataclass(frozen=True, slots=True)
 class GuildSettings:
     """Per-guild configuration; a guild never configured reads as these defaults.
 
     ``None`` in ``feed_limit`` / ``min_counter_length`` means "use the bot-wide setting"
     (``bot.config.Settings``), so operators can change the default for everyone at once.
-    ``summary_weekday`` counts like ``datetime.weekday()`` (0 = Monday); ``summary_hour`` is
-    in the guild's ``timezone`` (an IANA name).
+    Each field made with :func:`setting` carries its range; the others take any value.
     """
 
     guild_id: int
     moderator_role_id: int | None = None
-    timezone: str = "UTC"
+    #: An IANA name; the weekly summary's hour is read in it.
+    timezone: str = setting("UTC", meaning="an IANA name such as 'Europe/Paris'")
     summary_channel_id: int | None = None
-    summary_weekday: int = 6
-    summary_hour: int = 18
+    #: Counted like ``datetime.weekday()``.
+    summary_weekday: int = setting(6, least=0, most=6, meaning="0 (Monday) to 6 (Sunday)")
+    summary_hour: int = setting(18, least=0, most=23)
     summary_enabled: bool = True
-    min_counter_length: int | None = None
-    feed_limit: int | None = None
-    #: Review before posting: the default of feeds that have no mode of their own
-    #: (``off``, ``on``, ``unsure``), and the channel where pieces wait for review.
-    review_mode: ReviewMode = "off"
+    min_counter_length: int | None = setting(least=1)
+    feed_limit: int | None = setting(least=0)
+    #: Review before posting: the default of feeds that have no mode of their own, and the
+    #: channel where pieces wait for review.
+    review_mode: ReviewMode = setting("off", choices=REVIEW_MODES)
     review_channel_id: int | None = None
     updated_at: datetime | None = None
     #: Where moderators hear from the bot (pause, permission and review notices).
@@ -80,32 +94,40 @@ class GuildSettings:
     modlog_channel_id: int | None = None
     # Gates against brigading (all off by default) and the awards' explanation; read by
     # bot.debate.gates. Durations in seconds.
-    gate_account_age_s: int | None = None
-    gate_membership_s: int | None = None
+    gate_account_age_s: int | None = setting(least=1)
+    gate_membership_s: int | None = setting(least=1)
     gate_role_id: int | None = None
-    gate_counter_rate: int | None = None  # counters + rebuttals per member and hour
-    established_s: int | None = None
-    award_min_reason: int | None = None
+    #: Counterarguments plus rebuttals per member and hour.
+    gate_counter_rate: int | None = setting(least=1)
+    established_s: int | None = setting(least=1)
+    award_min_reason: int | None = setting(least=1)
 
     def validate(self) -> None:
         """``ValueError`` naming the first setting out of its range (checked before saving)."""
-        if not 0 <= self.summary_weekday <= 6:
-            raise ValueError("summary_weekday must be 0 (Monday) to 6 (Sunday)")
-        if not 0 <= self.summary_hour <= 23:
-            raise ValueError("summary_hour must be 0 to 23")
-        if self.min_counter_length is not None and self.min_counter_length <= 0:
-            raise ValueError("min_counter_length must be positive (or None for the default)")
-        if self.feed_limit is not None and self.feed_limit < 0:
-            raise ValueError("feed_limit must not be negative (or None for the default)")
-        if not self.timezone:
-            raise ValueError("timezone must be an IANA name such as 'Europe/Paris'")
-        if self.review_mode not in REVIEW_MODES:
-            raise ValueError(f"review_mode must be one of {REVIEW_MODES}")
-        for name in ("gate_account_age_s", "gate_membership_s", "gate_counter_rate",
-                     "established_s", "award_min_reason"):
-            value = getattr(self, name)
-            if value is not None and value <= 0:
-                raise ValueError(f"{name} must be positive (or None: off / the default)")
+        for spec in fields(self):
+            value = getattr(self, spec.name)
+            if spec.metadata and not (value is None and spec.default is None) \
+                    and not _fits(value, spec.metadata):
+                raise ValueError(f"{spec.name} must be {_allowed(spec.metadata)}, not {value!r}")
+
+
+def _fits(value: Any, rule: Mapping[str, Any]) -> bool:
+    if rule["choices"]:
+        return value in rule["choices"]
+    if isinstance(value, str):
+        return bool(value)
+    return ((rule["least"] is None or value >= rule["least"])
+            and (rule["most"] is None or value <= rule["most"]))
+
+
+def _allowed(rule: Mapping[str, Any]) -> str:
+    if rule["meaning"]:
+        return str(rule["meaning"])
+    if rule["choices"]:
+        return "one of " + ", ".join(rule["choices"])
+    if rule["most"] is not None:
+        return f"{rule['least']} to {rule['most']}"
+    return "positive" if rule["least"] == 1 else f"at least {rule['least']}"
 
 
 #: The settings a caller may change through ``Store.update_guild_settings``.

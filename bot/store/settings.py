@@ -1,6 +1,6 @@
 """Per-guild settings, read and written by the fields of :class:`GuildSettings`.
 
-A new setting is a field of the dataclass (with its range in ``GuildSettings.validate``) and a
+A new setting is a field of the dataclass (with its range, ``setting(least=...)``) and a
 column of the same name in a migration; nothing here changes.
 """
 

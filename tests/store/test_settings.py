@@ -3,11 +3,15 @@ and its column, no store code."""
 
 from __future__ import annotations
 
+import re
 import types
 from dataclasses import dataclass, fields
 from typing import Any, Literal, Union, get_args, get_origin, get_type_hints
 
+import pytest
+
 from bot.store import GUILD_SETTING_FIELDS, GuildSettings, Store
+from bot.store.records import setting
 from tests.store.helpers import GUILD, at
 
 
@@ -20,7 +24,7 @@ def _another_value(annotation: Any, default: Any) -> Any:
         return next(value for value in get_args(annotation) if value != default)
     if annotation is bool:
         return not default
-    if annotation is int:  # 1 sits inside every range GuildSettings.validate checks
+    if annotation is int:  # 1 sits inside every range a setting declares
         return 2 if default == 1 else 1
     if annotation is str:
         return "Asia/Tokyo" if default != "Asia/Tokyo" else "Europe/Paris"
@@ -41,6 +45,36 @@ async def test_every_setting_round_trips(store: Store) -> None:
     assert saved == expected
     assert await store.get_guild_settings(GUILD) == expected
     assert await store.list_guild_settings() == [expected]
+
+
+@pytest.mark.parametrize(("changes", "message"), [
+    ({"summary_weekday": 7}, "summary_weekday must be 0 (Monday) to 6 (Sunday), not 7"),
+    ({"summary_hour": 24}, "summary_hour must be 0 to 23, not 24"),
+    ({"min_counter_length": 0}, "min_counter_length must be positive, not 0"),
+    ({"feed_limit": -1}, "feed_limit must be at least 0, not -1"),
+    ({"timezone": ""}, "timezone must be an IANA name"),
+    ({"review_mode": "later"}, "review_mode must be one of off, on, unsure, not 'later'"),
+    ({"gate_membership_s": 0}, "gate_membership_s must be positive, not 0"),
+])
+async def test_a_setting_out_of_its_range_is_refused_and_nothing_is_saved(
+        store: Store, changes: dict[str, Any], message: str) -> None:
+    await store.update_guild_settings(GUILD, now=at(1), summary_hour=9)
+    with pytest.raises(ValueError, match=re.escape(message)):
+        await store.update_guild_settings(GUILD, now=at(2), **changes)
+    kept = await store.get_guild_settings(GUILD)
+    assert kept == GuildSettings(guild_id=GUILD, summary_hour=9, updated_at=at(1))
+
+
+def test_a_new_setting_brings_its_range_with_its_field() -> None:
+    @dataclass(frozen=True, slots=True)
+    class WithQuorum(GuildSettings):
+        quorum: int | None = setting(least=2, most=9)
+
+    WithQuorum(guild_id=GUILD).validate()  # None: off
+    WithQuorum(guild_id=GUILD, quorum=9).validate()
+    for value in (1, 10):
+        with pytest.raises(ValueError, match=f"quorum must be 2 to 9, not {value}"):
+            WithQuorum(guild_id=GUILD, quorum=value).validate()
 
 
 @dataclass(frozen=True, slots=True)
