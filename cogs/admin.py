@@ -34,8 +34,7 @@ from cogs.utils.controls import refresh_buttons
 from cogs.utils.permissions import (
     REVIEW_PERMISSIONS,
     SUMMARY_PERMISSIONS,
-    missing_permissions,
-    permission_names,
+    cannot_post_warning,
 )
 from cogs.utils.replies import reply
 
@@ -171,11 +170,9 @@ class Admin(commands.Cog):
                 guild_id, due.iso_week) is None:
             lines.append(f"The summary of {due.iso_week} was due {timestamp(due.slot, 'R')}: "
                          f"I'll post it within {self.bot.pace.schedule_minutes:g} minutes.")
-        missing = missing_permissions(channel, SUMMARY_PERMISSIONS)
-        if missing:
-            lines.append(f"⚠️ I can't post there yet: I need {permission_names(missing)} in "
-                         f"<#{channel.id}>. I'll keep trying once it's granted.")
-        await reply(interaction, "\n".join(lines))
+        warning = cannot_post_warning(channel, SUMMARY_PERMISSIONS,
+                                      "I'll keep trying once it's granted.")
+        await reply(interaction, "\n".join([*lines, warning] if warning else lines))
 
     @config.command(name="summary-off", description="Stop posting the weekly summary "
                                                     "(/summary keeps working)")
@@ -269,12 +266,9 @@ class Admin(commands.Cog):
             if settings.review_channel_id is not None else None,
             details=f"mode={settings.review_mode}")
         lines = [review_line(settings)]
-        if channel is not None:
-            missing = missing_permissions(channel, REVIEW_PERMISSIONS)
-            if missing:
-                lines.append(f"⚠️ I can't post there yet: I need {permission_names(missing)} "
-                             f"in <#{channel.id}>. Pieces wait until I can.")
-        await reply(interaction, "\n".join(lines))
+        warning = (cannot_post_warning(channel, REVIEW_PERMISSIONS, "Pieces wait until I can.")
+                   if channel is not None else None)
+        await reply(interaction, "\n".join([*lines, warning] if warning else lines))
 
     # --- where moderators hear from the bot ------------------------------------------------
 
@@ -319,11 +313,9 @@ class Admin(commands.Cog):
         if channel is None:
             return cleared
         text = set_text.format(channel=f"<#{channel.id}>")
-        missing = missing_permissions(channel, ("view_channel", "send_messages"))
-        if missing:
-            text += (f"\n⚠️ I can't post there yet: I need {permission_names(missing)} in "
-                     f"<#{channel.id}>.")
-        return text
+        warning = cannot_post_warning(channel, ("view_channel", "send_messages"),
+                                      "Nothing is posted there until then.")
+        return f"{text}\n{warning}" if warning else text
 
     # --- gates against brigading and awards ------------------------------------------------
 

@@ -50,7 +50,7 @@ from bot.text import shorten
 from cogs.utils.checks import ensure_moderator, is_moderator, moderator_group
 from cogs.utils.loops import start_paced
 from cogs.utils.options import IdOption
-from cogs.utils.permissions import permission_names
+from cogs.utils.permissions import cannot_post_warning
 from cogs.utils.replies import NO_MENTIONS, reply
 
 if TYPE_CHECKING:
@@ -404,13 +404,9 @@ class Feeds(commands.Cog):
             lines.append(f"Each new piece pings <@&{sub.mention_role_id}>.")
         interval = self.service.settings.interval.total_seconds() / 60
         lines.append(f"I check it about every {interval:g} minutes; see `/feed list`.")
-        kind: ChannelKind = "forum" if isinstance(channel, discord.ForumChannel) else "text"
-        missing = await self.bot.port.missing_permissions(channel.id,
-                                                          required_permissions(kind))
-        if missing:
-            lines.append(f"⚠️ I can't post in <#{channel.id}> yet: I'm missing "
-                         f"{permission_names(missing)}. "
-                         "Pieces wait until that is fixed.")
+        warning = _cannot_post_pieces(channel)
+        if warning:
+            lines.append(warning)
         return "\n".join(lines)
 
     @feed.command(name="list", description="The feeds this server follows, with their status")
@@ -468,14 +464,8 @@ class Feeds(commands.Cog):
                                             target=f"subscription:{line.subscription_id}",
                                             details=summary)
         text = f"Updated {redact_url(line.url)}: {summary}. Pieces already posted stay."
-        if channel is not None:
-            kind: ChannelKind = "forum" if isinstance(channel, discord.ForumChannel) else "text"
-            missing = await self.bot.port.missing_permissions(channel.id,
-                                                              required_permissions(kind))
-            if missing:
-                text += (f"\n⚠️ I can't post in <#{channel.id}> yet: I'm missing "
-                         f"{permission_names(missing)}. Pieces wait until that is fixed.")
-        await reply(interaction, text)
+        warning = _cannot_post_pieces(channel) if channel is not None else None
+        await reply(interaction, f"{text}\n{warning}" if warning else text)
 
     @feed.command(name="remove", description="Stop following a feed in its channel")
     @app_commands.describe(feed="The feed to stop following")
@@ -570,6 +560,12 @@ class Feeds(commands.Cog):
         await reply(interaction, f"Backfilled {_plural(len(done.pieces), 'piece')}:\n"
                                  + self._posted_summary(results)
                                  + (f"\n{held}" if held else ""), replace=True)
+
+
+def _cannot_post_pieces(channel: discord.TextChannel | discord.ForumChannel) -> str | None:
+    kind: ChannelKind = "forum" if isinstance(channel, discord.ForumChannel) else "text"
+    return cannot_post_warning(channel, required_permissions(kind),
+                               "Pieces wait until that is fixed.")
 
 
 def _held_note(held: int) -> str:

@@ -23,7 +23,21 @@ def permission_names(names: Iterable[str]) -> str:
                      for name in names)
 
 
-def missing_permissions(channel: discord.TextChannel, needed: Iterable[str]) -> list[str]:
+def missing_permissions(channel: discord.abc.GuildChannel, needed: Iterable[str]) -> list[str]:
     """Which of ``needed`` the bot lacks in ``channel``, by the guild cache."""
     granted = channel.permissions_for(channel.guild.me)
     return [name for name in needed if not getattr(granted, name)]
+
+
+def cannot_post_warning(channel: discord.abc.GuildChannel, needed: Iterable[str],
+                        meanwhile: str) -> str | None:
+    """What a moderator who just pointed the bot at ``channel`` must fix first, or ``None``.
+
+    Said when the setting is saved rather than refused: the moderator may be granting the
+    permission next, and ``meanwhile`` tells them what waits until they do.
+    """
+    missing = missing_permissions(channel, needed)
+    if not missing:
+        return None
+    return (f"⚠️ I can't post in <#{channel.id}> yet: I need {permission_names(missing)}. "
+            f"{meanwhile}")

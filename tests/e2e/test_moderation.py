@@ -304,7 +304,15 @@ async def test_notices_go_to_the_moderators_channel(world: World, store: Store) 
     quiet = world.guild.add_text_channel("quiet-room")
     answer = await slash(world, world.admin, world.general, "config moderators-channel",
                          {"channel": quiet})
-    assert f"<#{quiet.id}>" in answer
+    assert f"<#{quiet.id}>" in answer and "⚠️" not in answer
+    mute = world.guild.add_text_channel("mute-room")
+    world.emu.deny_bot(mute, "SEND_MESSAGES")
+    warned = await slash(world, world.admin, world.general, "config moderators-channel",
+                         {"channel": mute})
+    assert warned.endswith(f"\n⚠️ I can't post in <#{mute.id}> yet: I need Send Messages. "
+                           "Nothing is posted there until then."), warned
+    answer = await slash(world, world.admin, world.general, "config moderators-channel",
+                         {"channel": quiet})
     show = await world.emu.run_slash_command(world.admin, world.general, "config show", {})
     await show.wait_response()
     await show.wait_for(lambda r: r.original is not None and bool(r.original.embeds))
@@ -388,5 +396,14 @@ async def test_feed_edit_changes_channel_filters_and_mention_in_place(
     unchanged = await store.get_subscription(sub.id)
     assert unchanged is not None and unchanged.channel_id == second.id
     assert unchanged.exclude == ()
+    # Moved where the bot can't open threads: saved, with what to fix before pieces post.
+    walled = world.guild.add_text_channel("walled-off")
+    world.emu.deny_bot(walled, "CREATE_PUBLIC_THREADS")
+    moved = await slash(world, world.admin, world.general, "feed edit",
+                        {"feed": str(sub.id), "channel": walled})
+    assert moved.endswith(f"\n⚠️ I can't post in <#{walled.id}> yet: I need Create Public "
+                          "Threads. Pieces wait until that is fixed."), moved
+    now_in = await store.get_subscription(sub.id)
+    assert now_in is not None and now_in.channel_id == walled.id
     [entry, *_] = await store.list_moderation(world.guild.id, action="feed")
     assert entry.action in ("feed.add", "feed.edit")
