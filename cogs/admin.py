@@ -130,7 +130,7 @@ class Admin(commands.Cog):
 
     # --- summaries --------------------------------------------------------------------------
 
-    @config.command(name="summary", description="Where and when the weekly summary is posted")
+    @config.command(name="summary")
     @app_commands.describe(
         channel="The text channel for the weekly summary",
         weekday="The day it is posted (default: as before, Sunday at first)",
@@ -142,6 +142,7 @@ class Admin(commands.Cog):
                       weekday: app_commands.Choice[int] | None = None,
                       hour: app_commands.Range[int, 0, 23] | None = None,
                       timezone: str | None = None) -> None:
+        """Where and when the weekly summary is posted"""
         guild_id = self._guild_id(interaction)
         changes: dict[str, Any] = {"summary_channel_id": channel.id, "summary_enabled": True}
         if weekday is not None:
@@ -174,9 +175,9 @@ class Admin(commands.Cog):
                                       "I'll keep trying once it's granted.")
         await reply(interaction, "\n".join([*lines, warning] if warning else lines))
 
-    @config.command(name="summary-off", description="Stop posting the weekly summary "
-                                                    "(/summary keeps working)")
+    @config.command(name="summary-off")
     async def summary_off(self, interaction: discord.Interaction) -> None:
+        """Stop posting the weekly summary (/summary keeps working)"""
         guild_id = self._guild_id(interaction)
         await self.bot.store.update_guild_settings(guild_id, summary_enabled=False)
         await self.bot.store.log_moderation(guild_id, interaction.user.id, "config.summary-off")
@@ -185,12 +186,11 @@ class Admin(commands.Cog):
 
     # --- moderators and debate rules --------------------------------------------------------
 
-    @config.command(name="moderator-role",
-                    description="The role that may use moderator commands besides Manage "
-                                "Server (leave empty to clear)")
+    @config.command(name="moderator-role")
     @app_commands.describe(role="The moderator role; leave empty to clear it")
     async def moderator_role(self, interaction: discord.Interaction,
                              role: discord.Role | None = None) -> None:
+        """The role that may use moderator commands besides Manage Server (leave empty to clear)"""
         guild_id = self._guild_id(interaction)
         granted = interaction.permissions
         if not (granted.administrator or granted.manage_guild):
@@ -214,15 +214,14 @@ class Admin(commands.Cog):
                     "anyone with Manage Server.")
         await reply(interaction, text)
 
-    @config.command(name="min-counter-length",
-                    description="Shortest counterargument or rebuttal accepted (leave empty "
-                                "for the bot's default)")
+    @config.command(name="min-counter-length")
     @app_commands.describe(n=f"Characters, {MIN_COUNTER_LENGTH}-{MAX_COUNTER_LENGTH}; leave "
                              "empty for the bot's default")
     async def min_counter_length(
             self, interaction: discord.Interaction,
             n: app_commands.Range[int, MIN_COUNTER_LENGTH, MAX_COUNTER_LENGTH] | None = None,
     ) -> None:
+        """Shortest counterargument or rebuttal accepted (leave empty for the bot's default)"""
         rules = await self._set_minimum(interaction, "min-counter-length", "min_counter_length",
                                         n)
         effective = rules.min_length
@@ -232,8 +231,7 @@ class Admin(commands.Cog):
 
     # --- review before posting --------------------------------------------------------------
 
-    @config.command(name="review", description="Hold new feed pieces for a moderator's review "
-                                               "before they are posted")
+    @config.command(name="review")
     @app_commands.describe(
         mode="Feeds without a mode of their own: off (post at once), on (review every piece), "
              "unsure (review when the splitter is unsure)",
@@ -243,6 +241,7 @@ class Admin(commands.Cog):
     async def review(self, interaction: discord.Interaction,
                      mode: app_commands.Choice[str] | None = None,
                      channel: discord.TextChannel | None = None) -> None:
+        """Hold new feed pieces for a moderator's review before they are posted"""
         guild_id = self._guild_id(interaction)
         current = await self.bot.store.get_guild_settings(guild_id)
         changes: dict[str, Any] = {}
@@ -272,37 +271,35 @@ class Admin(commands.Cog):
 
     # --- where moderators hear from the bot ------------------------------------------------
 
-    @config.command(name="moderators-channel",
-                    description="Where the bot tells moderators of paused feeds, missing "
-                                "permissions, reviews (empty: clear)")
+    @config.command(name="moderators-channel")
     @app_commands.describe(channel="A channel only moderators read; leave empty to clear it")
     async def moderators_channel(self, interaction: discord.Interaction,
                                  channel: discord.TextChannel | None = None) -> None:
-        text = await self._set_channel(
+        """Where the bot tells moderators of paused feeds, missing permissions, reviews (empty:
+        clear)"""
+        await self._set_channel(
             interaction, "moderators_channel_id", "config.moderators-channel", channel,
             set_text="Notices for moderators (paused feeds, missing permissions, reviews) now "
                      "go to {channel}.",
             cleared="No moderators' channel: notices go where the feed posts, or to a channel "
                     "the bot guesses moderators read.")
-        await reply(interaction, text)
 
-    @config.command(name="modlog-channel",
-                    description="Where each moderator action is also posted (leave empty to "
-                                "clear)")
+    @config.command(name="modlog-channel")
     @app_commands.describe(channel="The log channel; leave empty to stop posting the log")
     async def modlog_channel(self, interaction: discord.Interaction,
                              channel: discord.TextChannel | None = None) -> None:
-        text = await self._set_channel(
+        """Where each moderator action is also posted (leave empty to clear)"""
+        await self._set_channel(
             interaction, "modlog_channel_id", "config.modlog-channel", channel,
             set_text="Every moderator action from now on is also posted in {channel} "
                      "(`/modlog` shows the whole log).",
             cleared="The moderation log is no longer posted in a channel; `/modlog` still "
                     "shows it.")
-        await reply(interaction, text)
 
     async def _set_channel(self, interaction: discord.Interaction, setting: str, action: str,
                            channel: discord.TextChannel | None, *, set_text: str,
-                           cleared: str) -> str:
+                           cleared: str) -> None:
+        """Save (or clear) one of the channels moderators hear in, log it and say so."""
         guild_id = self._guild_id(interaction)
         change: dict[str, Any] = {setting: channel.id if channel is not None else None}
         await self.bot.store.update_guild_settings(guild_id, **change)
@@ -311,11 +308,12 @@ class Admin(commands.Cog):
             target=f"channel:{channel.id}" if channel is not None else None,
             details=None if channel is not None else "cleared")
         if channel is None:
-            return cleared
+            await reply(interaction, cleared)
+            return
         text = set_text.format(channel=f"<#{channel.id}>")
         warning = cannot_post_warning(channel, ("view_channel", "send_messages"),
                                       "Nothing is posted there until then.")
-        return f"{text}\n{warning}" if warning else text
+        await reply(interaction, f"{text}\n{warning}" if warning else text)
 
     # --- gates against brigading and awards ------------------------------------------------
 
@@ -342,58 +340,57 @@ class Admin(commands.Cog):
                                  "tallies count them by the rules in force):\n" + lines
                     + refreshed)
 
-    @gates.command(name="account-age", description="Minimum age of a Discord account to vote, "
-                                                   "counter or award (0: off)")
+    @gates.command(name="account-age")
     @app_commands.describe(days=f"Days, 0-{MAX_GATE_DAYS}; 0 turns the gate off")
     async def gate_account_age(self, interaction: discord.Interaction,
                                days: app_commands.Range[int, 0, MAX_GATE_DAYS]) -> None:
+        """Minimum age of a Discord account to vote, counter or award (0: off)"""
         await self._set_gate(interaction, "account-age", f"days={days}",
                              gate_account_age_s=days * DAY_SECONDS or None)
 
-    @gates.command(name="time-in-server", description="Minimum time in this server to vote, "
-                                                      "counter or award (0: off)")
+    @gates.command(name="time-in-server")
     @app_commands.describe(hours=f"Hours, 0-{MAX_GATE_HOURS}; 0 turns the gate off")
     async def gate_membership(self, interaction: discord.Interaction,
                               hours: app_commands.Range[int, 0, MAX_GATE_HOURS]) -> None:
+        """Minimum time in this server to vote, counter or award (0: off)"""
         await self._set_gate(interaction, "time-in-server", f"hours={hours}",
                              gate_membership_s=hours * 3600 or None)
 
-    @gates.command(name="role", description="A role members need to vote, counter or award "
-                                            "(leave empty: none)")
+    @gates.command(name="role")
     @app_commands.describe(role="The required role; leave empty to require none")
     async def gate_role(self, interaction: discord.Interaction,
                         role: discord.Role | None = None) -> None:
+        """A role members need to vote, counter or award (leave empty: none)"""
         if role is not None and role.is_default():
             role = None  # @everyone: every member has it, so no gate
         await self._set_gate(interaction, "role",
                              f"role:{role.id}" if role is not None else "none",
                              gate_role_id=role.id if role is not None else None)
 
-    @gates.command(name="counter-rate", description="Most counterarguments and rebuttals a "
-                                                    "member may post per hour (0: no limit)")
+    @gates.command(name="counter-rate")
     @app_commands.describe(per_hour="Posts per member per hour, 0-100; 0 removes the limit")
     async def gate_counter_rate(self, interaction: discord.Interaction,
                                 per_hour: app_commands.Range[int, 0, 100]) -> None:
+        """Most counterarguments and rebuttals a member may post per hour (0: no limit)"""
         await self._set_gate(interaction, "counter-rate", f"per_hour={per_hour}",
                              gate_counter_rate=per_hour or None)
 
-    @gates.command(name="established", description="Show an established members' tally "
-                                                   "beside the full one (0: off)")
+    @gates.command(name="established")
     @app_commands.describe(days="Account age and time in the server, in days, that make a "
                                 f"member established (0-{MAX_GATE_DAYS}; 0 turns it off)")
     async def gate_established(self, interaction: discord.Interaction,
                                days: app_commands.Range[int, 0, MAX_GATE_DAYS]) -> None:
+        """Show an established members' tally beside the full one (0: off)"""
         await self._set_gate(interaction, "established", f"days={days}",
                              established_s=days * DAY_SECONDS or None)
 
-    @config.command(name="award-reason",
-                    description="Shortest explanation a \"changed my mind\" needs (leave "
-                                "empty for the default)")
+    @config.command(name="award-reason")
     @app_commands.describe(n=f"Characters, 1-{DEFAULT_MAX_REASON_LENGTH}; leave empty for "
                              f"{DEFAULT_MIN_REASON_LENGTH}")
     async def award_reason(
             self, interaction: discord.Interaction,
             n: app_commands.Range[int, 1, DEFAULT_MAX_REASON_LENGTH] | None = None) -> None:
+        """Shortest explanation a "changed my mind" needs (leave empty for the default)"""
         rules = await self._set_minimum(interaction, "award-reason", "award_min_reason", n)
         await reply(interaction, f"\"Changed my mind\" now needs an explanation of at least "
                                  f"{rules.min_reason_length} characters.")
@@ -412,8 +409,9 @@ class Admin(commands.Cog):
 
     # --- overview ---------------------------------------------------------------------------
 
-    @config.command(name="show", description="This server's Counterpoint settings")
+    @config.command(name="show")
     async def show(self, interaction: discord.Interaction) -> None:
+        """This server's Counterpoint settings"""
         settings = await self.bot.store.get_guild_settings(self._guild_id(interaction))
         await reply(interaction, embeds=[self.settings_embed(settings)])
 

@@ -62,11 +62,11 @@ class Boards(commands.Cog):
 
     # --- /boards ----------------------------------------------------------------------------
 
-    @boards.command(name="opt-in", description="Be named on the weekly awards board and in "
-                                               "debate exports")
+    @boards.command(name="opt-in")
     @app_commands.describe(name="The name to show (default: your name in this server)")
     async def opt_in(self, interaction: discord.Interaction,
                      name: app_commands.Range[str, 1, MAX_BOARD_NAME] | None = None) -> None:
+        """Be named on the weekly awards board and in debate exports"""
         assert interaction.guild_id is not None
         shown = clean_reason(name) or clean_reason(interaction.user.display_name) or \
             interaction.user.name
@@ -78,9 +78,9 @@ class Boards(commands.Cog):
                                  "show this name instead of \"Member N\". /boards opt-out "
                                  "takes you off.")
 
-    @boards.command(name="opt-out", description="Stop being named on this server's public "
-                                                "boards")
+    @boards.command(name="opt-out")
     async def opt_out(self, interaction: discord.Interaction) -> None:
+        """Stop being named on this server's public boards"""
         assert interaction.guild_id is not None
         removed = await self.bot.store.opt_out_boards(interaction.guild_id, interaction.user.id)
         await reply(interaction, "You're off the public boards: from now on you're counted, "
@@ -90,11 +90,12 @@ class Boards(commands.Cog):
 
     # --- /awards ----------------------------------------------------------------------------
 
-    @awards.command(name="list", description="A contribution's \"changed my mind\" awards")
+    @awards.command(name="list")
     @app_commands.describe(message="The contribution's message: a link (Copy Message Link) "
                                    "or its id")
     @moderator_only(MANAGE_AWARDS)
     async def list_awards(self, interaction: discord.Interaction, message: str) -> None:
+        """A contribution's "changed my mind" awards"""
         assert interaction.guild_id is not None
         contribution = await self._contribution(interaction.guild_id, message)
         awards = await self.bot.store.list_awards(contribution_id=contribution.id)
@@ -109,14 +110,14 @@ class Boards(commands.Cog):
             text = "\n".join(lines) + f"\n… and {len(awards) - len(lines)} more"
         await reply(interaction, text)
 
-    @awards.command(name="revoke", description="Revoke a \"changed my mind\" award, with a "
-                                               "reason (kept in the record)")
+    @awards.command(name="revoke")
     @app_commands.describe(award="The award's number (from /awards list)",
                            reason="Why: shown to moderators in the moderation log")
     @moderator_only(MANAGE_AWARDS)
     async def revoke(self, interaction: discord.Interaction,
                      award: app_commands.Range[int, 1, 2**53 - 1],
                      reason: app_commands.Range[str, 1, DEFAULT_MAX_REASON_LENGTH]) -> None:
+        """Revoke a "changed my mind" award, with a reason (kept in the record)"""
         assert interaction.guild_id is not None
         revoked = await self.bot.debate.revoke_award(interaction.guild_id, award,
                                                      interaction.user.id, reason)

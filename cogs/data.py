@@ -162,10 +162,9 @@ class Data(commands.Cog):
 
     # --- /admin export-data ------------------------------------------------------------------
 
-    @admin.command(name="export-data",
-                   description="Every row Counterpoint keeps for this server, as a compressed "
-                               "JSON file")
+    @admin.command(name="export-data")
     async def export_data(self, interaction: discord.Interaction) -> None:
+        """Every row Counterpoint keeps for this server, as a compressed JSON file"""
         _require_manage_server(interaction)
         assert interaction.guild_id is not None
         await interaction.response.defer(ephemeral=True, thinking=True)
@@ -203,10 +202,10 @@ class Data(commands.Cog):
 
     # --- /admin delete-data ------------------------------------------------------------------
 
-    @admin.command(name="delete-data",
-                   description="Delete everything Counterpoint keeps for this server (asks "
-                               "you to type the server's name)")
+    @admin.command(name="delete-data")
     async def delete_data(self, interaction: discord.Interaction) -> None:
+        """Delete everything Counterpoint keeps for this server (asks you to type the server's
+        name)"""
         _require_manage_server(interaction)
         guild = interaction.guild
         name = guild.name if guild is not None else str(interaction.guild_id)
@@ -332,9 +331,9 @@ class Data(commands.Cog):
 
     # --- /me ---------------------------------------------------------------------------------
 
-    @me.command(name="export", description="Your contributions, votes and awards, as a file "
-                                           "only you see")
+    @me.command(name="export")
     async def me_export(self, interaction: discord.Interaction) -> None:
+        """Your contributions, votes and awards, as a file only you see"""
         await interaction.response.defer(ephemeral=True, thinking=True)
         data = await datarights.export_member(self.bot.store, interaction.user.id)
         if len(data) > MAX_FILE_BYTES:
@@ -348,9 +347,9 @@ class Data(commands.Cog):
                                       filename=f"counterpoint-member-{interaction.user.id}.json")],
             allowed_mentions=NO_MENTIONS)
 
-    @me.command(name="delete", description="Erase your contributions, votes and awards (asks "
-                                           "you to confirm)")
+    @me.command(name="delete")
     async def me_delete(self, interaction: discord.Interaction) -> None:
+        """Erase your contributions, votes and awards (asks you to confirm)"""
         counts = await datarights.count_member_rows(self.bot.store, interaction.user.id)
         if not counts:
             await reply(interaction, "Counterpoint keeps nothing that names you.")

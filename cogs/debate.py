@@ -434,12 +434,12 @@ class Debate(commands.Cog, ControlHandler, name=DEBATE_COG):
 
     # --- /counter ---------------------------------------------------------------------------
 
-    @app_commands.command(name="counter",
-                          description="Post a counterargument to this thread's argument")
+    @app_commands.command(name="counter")
     @app_commands.describe(text=f"Your counterargument, at most {DEFAULT_MAX_LENGTH:,} characters")
     @app_commands.guild_only()
     async def counter(self, interaction: discord.Interaction,
                       text: app_commands.Range[str, 1, DEFAULT_MAX_LENGTH]) -> None:
+        """Post a counterargument to this thread's argument"""
         await interaction.response.defer(ephemeral=True, thinking=True)
         contribution = await self.debate.counter_in_thread(
             interaction.channel_id, interaction.user.id, text, facts=member_facts(interaction))

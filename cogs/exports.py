@@ -55,8 +55,7 @@ class Exports(commands.Cog):
     debate = app_commands.Group(name="debate", description="A debate's whole record",
                                 guild_only=True)
 
-    @debate.command(name="export", description="One debate's whole record as a file: web "
-                                               "page, Markdown, Kialo or JSON")
+    @debate.command(name="export")
     @app_commands.describe(
         piece="The piece whose debate to export (type to search by title)",
         format="The file's format (default: a web page)",
@@ -67,6 +66,7 @@ class Exports(commands.Cog):
     async def export(self, interaction: discord.Interaction,
                      piece: app_commands.Transform[int, PieceOption],
                      format: str = "html", public: bool = False) -> None:
+        """One debate's whole record as a file: web page, Markdown, Kialo or JSON"""
         assert interaction.guild_id is not None  # guild_only
         chosen = FORMATS[format]
         try:

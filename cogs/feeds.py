@@ -347,8 +347,7 @@ class Feeds(commands.Cog):
     # step by step (``reply(..., replace=True)``). A refusal (FeedServiceError) is the command
     # tree's to show.
 
-    @feed.command(name="add", description="Follow a feed (or a page that links to one); only "
-                                          "entries published from now on are posted")
+    @feed.command(name="add")
     @app_commands.describe(
         url="The feed's address, or a page that links to its feed (http or https)",
         channel="The text channel or forum to post its pieces in",
@@ -362,6 +361,8 @@ class Feeds(commands.Cog):
                   mention_role: discord.Role | None = None, include: str | None = None,
                   exclude: str | None = None,
                   backfill: app_commands.Range[int, 0, MAX_BACKFILL] = 0) -> None:
+        """Follow a feed (or a page that links to one); only entries published from now on are
+        posted"""
         if mention_role is not None and mention_role.is_default():
             raise FeedServiceError("Pick a role to mention other than @everyone.")
         added = await self.service.add(
@@ -409,8 +410,9 @@ class Feeds(commands.Cog):
             lines.append(warning)
         return "\n".join(lines)
 
-    @feed.command(name="list", description="The feeds this server follows, with their status")
+    @feed.command(name="list")
     async def list_(self, interaction: discord.Interaction) -> None:
+        """The feeds this server follows, with their status"""
         guild_id = self._guild_id(interaction)
         lines = await self.service.statuses(guild_id)
         if not lines:
@@ -427,8 +429,7 @@ class Feeds(commands.Cog):
         settings = await self.bot.store.get_guild_settings(guild_id)
         return settings.feed_limit or self.service.settings.feed_limit
 
-    @feed.command(name="edit", description="Change a feed's channel, mention role or filters "
-                                           "without removing it")
+    @feed.command(name="edit")
     @app_commands.describe(
         feed="The feed to change",
         channel="Post its pieces here from now on",
@@ -440,6 +441,7 @@ class Feeds(commands.Cog):
                    channel: discord.TextChannel | discord.ForumChannel | None = None,
                    mention_role: discord.Role | None = None, no_mention: bool = False,
                    include: str | None = None, exclude: str | None = None) -> None:
+        """Change a feed's channel, mention role or filters without removing it"""
         if mention_role is not None and mention_role.is_default():
             raise FeedServiceError("Pick a role to mention other than @everyone.")
         if mention_role is not None and no_mention:
@@ -467,17 +469,17 @@ class Feeds(commands.Cog):
         warning = _cannot_post_pieces(channel) if channel is not None else None
         await reply(interaction, f"{text}\n{warning}" if warning else text)
 
-    @feed.command(name="remove", description="Stop following a feed in its channel")
+    @feed.command(name="remove")
     @app_commands.describe(feed="The feed to stop following")
     async def remove(self, interaction: discord.Interaction, feed: FeedChoice) -> None:
+        """Stop following a feed in its channel"""
         url = await self.service.remove(self._guild_id(interaction), feed)
         await self.bot.store.log_moderation(
             self._guild_id(interaction), interaction.user.id, "feed.remove",
             target=f"subscription:{feed}", details=redact_url(url))
         await reply(interaction, f"No longer following {url}. Pieces already posted stay.")
 
-    @feed.command(name="review", description="Hold this feed's new pieces for a moderator's "
-                                             "review before they are posted")
+    @feed.command(name="review")
     @app_commands.describe(feed="The feed", mode="default: the server's (/config review); off, "
                                                 "on, or unsure (when the split is uncertain)")
     @app_commands.choices(mode=[
@@ -487,6 +489,7 @@ class Feeds(commands.Cog):
         app_commands.Choice(name="unsure: review when the split is uncertain", value="unsure")])
     async def review(self, interaction: discord.Interaction, feed: FeedChoice,
                      mode: app_commands.Choice[str]) -> None:
+        """Hold this feed's new pieces for a moderator's review before they are posted"""
         guild_id = self._guild_id(interaction)
         own = None if mode.value == "default" else mode.value
         result = await ReviewService(self.bot.store).set_feed_mode(
@@ -501,14 +504,16 @@ class Feeds(commands.Cog):
             text += f"; they wait in <#{where}> for a moderator."
         await reply(interaction, text + ".")
 
-    @feed.command(name="pause", description="Stop posting a feed's pieces until resumed")
+    @feed.command(name="pause")
     @app_commands.describe(feed="The feed to pause")
     async def pause(self, interaction: discord.Interaction, feed: FeedChoice) -> None:
+        """Stop posting a feed's pieces until resumed"""
         await self._pause_or_resume(interaction, feed, pause=True)
 
-    @feed.command(name="resume", description="Post a paused feed again (also after failures)")
+    @feed.command(name="resume")
     @app_commands.describe(feed="The feed to resume")
     async def resume(self, interaction: discord.Interaction, feed: FeedChoice) -> None:
+        """Post a paused feed again (also after failures)"""
         await self._pause_or_resume(interaction, feed, pause=False)
 
     async def _pause_or_resume(self, interaction: discord.Interaction, feed: int, *,
@@ -526,28 +531,29 @@ class Feeds(commands.Cog):
             target=f"subscription:{feed}", details=redact_url(line.url))
         await reply(interaction, text)
 
-    @feed.command(name="test", description="Show how a feed's newest entry would be split, "
-                                           "posting nothing")
+    @feed.command(name="test")
     @app_commands.describe(url="The feed's address, or a page that links to its feed")
     async def test(self, interaction: discord.Interaction, url: str) -> None:
+        """Show how a feed's newest entry would be split, posting nothing"""
         piece = await self.service.test(url)
         await reply(interaction, "The newest entry, as it would be posted (nothing was posted):",
                     embeds=[preview_embed(piece)], replace=True)
 
-    @feed.command(name="send-latest", description="Post a feed's newest entry now")
+    @feed.command(name="send-latest")
     @app_commands.describe(feed="The feed whose newest entry to post")
     async def send_latest(self, interaction: discord.Interaction, feed: FeedChoice) -> None:
+        """Post a feed's newest entry now"""
         record = await self.service.send_latest(self._guild_id(interaction), feed)
         await reply(interaction, f"Posting **{fit(display_title(record), 300, links=False)}** …",
                     replace=True)
         await reply(interaction, self._posted_summary(await self.publish([record.id])),
                     replace=True)
 
-    @feed.command(name="backfill", description="Post up to 10 of a feed's newest entries that "
-                                               "were not posted yet")
+    @feed.command(name="backfill")
     @app_commands.describe(feed="The feed to backfill", count="How many entries (1-10)")
     async def backfill(self, interaction: discord.Interaction, feed: FeedChoice,
                        count: app_commands.Range[int, 1, MAX_BACKFILL]) -> None:
+        """Post up to 10 of a feed's newest entries that were not posted yet"""
         done = await self.service.backfill(self._guild_id(interaction), feed, count)
         held = _held_note(done.held_for_review)
         if not done.pieces:

@@ -240,22 +240,23 @@ class Moderation(commands.Cog):
         except Exception as exc:
             await answer_error(interaction, exc)
 
-    @mod.command(name="remove", description="Remove a counterargument or rebuttal, with a "
-                                            "reason (kept in the record)")
+    @mod.command(name="remove")
     @app_commands.describe(message="The contribution's message link (Copy Message Link) or ID",
                            reason="Why: shown on the message and kept in the moderation log")
     async def remove(self, interaction: discord.Interaction, message: str,
                      reason: app_commands.Range[str, 1, MAX_REASON_LENGTH]) -> None:
+        """Remove a counterargument or rebuttal, with a reason (kept in the record)"""
         contribution = await self.service.contribution_by_message(
             self._guild_id(interaction), parse_message_reference(message))
         await self._remove(interaction, contribution.id, reason)
 
-    @mod.command(name="restore", description="Put back a removed counterargument or rebuttal")
+    @mod.command(name="restore")
     @app_commands.describe(message="The contribution's message link (Copy Message Link) or ID",
                            reason="Why (optional, kept in the moderation log)")
     async def restore(self, interaction: discord.Interaction, message: str,
                       reason: app_commands.Range[str, 1, MAX_REASON_LENGTH] | None = None
                       ) -> None:
+        """Put back a removed counterargument or rebuttal"""
         contribution = await self.service.contribution_by_message(
             self._guild_id(interaction), parse_message_reference(message))
         await self._restore(interaction, contribution.id, reason)
@@ -286,21 +287,22 @@ class Moderation(commands.Cog):
 
     # --- locks ----------------------------------------------------------------------------
 
-    @mod.command(name="lock", description="Lock this argument's debate: no new "
-                                          "counterarguments or rebuttals (votes go on)")
+    @mod.command(name="lock")
     @app_commands.describe(reason="Why (optional: shown to members who try, and logged)")
     async def lock(self, interaction: discord.Interaction,
                    reason: app_commands.Range[str, 1, MAX_REASON_LENGTH] | None = None) -> None:
+        """Lock this argument's debate: no new counterarguments or rebuttals (votes go on)"""
         await self._change_lock(interaction, self.service.lock, reason,
                                 "Locked: members can still vote here, but new counterarguments "
                                 "and rebuttals are refused until `/mod unlock`. The thread "
                                 "says so.")
 
-    @mod.command(name="unlock", description="Open this argument's debate again")
+    @mod.command(name="unlock")
     @app_commands.describe(reason="Why (optional, kept in the moderation log)")
     async def unlock(self, interaction: discord.Interaction,
                      reason: app_commands.Range[str, 1, MAX_REASON_LENGTH] | None = None
                      ) -> None:
+        """Open this argument's debate again"""
         await self._change_lock(interaction, self.service.unlock, reason,
                                 "Unlocked: counterarguments and rebuttals are welcome again.")
 
@@ -316,8 +318,7 @@ class Moderation(commands.Cog):
 
     # --- the log --------------------------------------------------------------------------
 
-    @app_commands.command(name="modlog", description="The moderation log: who did what, when "
-                                                     "and why (moderators)")
+    @app_commands.command(name="modlog")
     @app_commands.describe(member="Only actions by or concerning this member",
                            action="Only this kind of action",
                            piece="Only actions about this piece")
@@ -327,6 +328,7 @@ class Moderation(commands.Cog):
     async def modlog(self, interaction: discord.Interaction, member: discord.User | None = None,
                      action: app_commands.Choice[str] | None = None,
                      piece: PieceChoice | None = None) -> None:
+        """The moderation log: who did what, when and why (moderators)"""
         filters = LogFilters(member_id=member.id if member is not None else None,
                              action=action.value if action is not None else None,
                              piece_id=piece)

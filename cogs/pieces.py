@@ -78,8 +78,7 @@ class Pieces(commands.Cog):
     async def _wait_until_ready(self) -> None:
         await self.bot.wait_until_ready()
 
-    @piece.command(name="post", description="Read a piece from a URL and post it, one thread "
-                                            "per argument")
+    @piece.command(name="post")
     @app_commands.describe(url="The piece's web address (http or https)",
                            channel="The text channel or forum to post it in")
     async def post(self, interaction: discord.Interaction, url: str,
@@ -88,6 +87,7 @@ class Pieces(commands.Cog):
         # round trip is as long as reading a piece, and nothing but the reply needs it done.
         # Should it fail, the piece is still posted: the moderator asked for it, and running
         # the command again answers "Already posted".
+        """Read a piece from a URL and post it, one thread per argument"""
         acknowledged = asyncio.ensure_future(
             interaction.response.defer(ephemeral=True, thinking=True))
         try:

@@ -328,9 +328,9 @@ class Review(commands.Cog, ReviewClicks, name=REVIEW_COG):
         return waiting_message(await self.service.waiting_page(guild_id, page),
                                review_channel(settings))
 
-    @review.command(name="list", description="The pieces waiting for review, oldest first, "
-                                             "with links to their review messages")
+    @review.command(name="list")
     async def list_(self, interaction: discord.Interaction) -> None:
+        """The pieces waiting for review, oldest first, with links to their review messages"""
         embed, view = await self._waiting(self._guild_id(interaction), 1)
         kwargs: dict[str, Any] = {"embed": embed, "ephemeral": True,
                                   "allowed_mentions": NO_MENTIONS}
@@ -343,11 +343,11 @@ class Review(commands.Cog, ReviewClicks, name=REVIEW_COG):
         await interaction.response.edit_message(embed=embed, view=view,
                                                 allowed_mentions=NO_MENTIONS)
 
-    @review.command(name="show", description="Show a waiting review again in the review "
-                                             "channel (when its message is gone)")
+    @review.command(name="show")
     @app_commands.describe(review="The waiting review (type to search by title; see "
                                   "/review list)")
     async def show(self, interaction: discord.Interaction, review: WaitingChoice) -> None:
+        """Show a waiting review again in the review channel (when its message is gone)"""
         found = await self.service.waiting(review, self._guild_id(interaction))
         await interaction.response.defer(ephemeral=True, thinking=True)
         try:

@@ -195,7 +195,7 @@ class Summaries(commands.Cog):
 
     # --- /summary ---------------------------------------------------------------------------
 
-    @app_commands.command(name="summary", description="This server's weekly debate summary")
+    @app_commands.command(name="summary")
     @app_commands.describe(
         week="An ISO week like 2026-W47 (default: this week so far, or last week if this "
              "week is still quiet)",
@@ -204,6 +204,7 @@ class Summaries(commands.Cog):
     @app_commands.checks.cooldown(4, 60.0, key=lambda i: (i.guild_id, i.user.id))
     async def summary(self, interaction: discord.Interaction, week: str | None = None,
                       public: bool = False) -> None:
+        """This server's weekly debate summary"""
         assert interaction.guild_id is not None  # guild_only
         guild_id = interaction.guild_id
         now = datetime.now(UTC)
