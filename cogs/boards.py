@@ -42,9 +42,12 @@ def message_id_of(text: str) -> int | None:
 
 
 def award_line(award: Award) -> str:
-    state = ("" if award.active else
-             " · withdrawn by its giver" if award.withdrawn_at is not None else
-             f" · revoked: {plain(award.revoke_reason or '')}")
+    if award.withdrawn_at is not None:
+        state = " · withdrawn by its giver"
+    elif award.revocation is not None:
+        state = f" · revoked: {plain(award.revocation.reason or '')}"
+    else:
+        state = ""
     reason = plain(award.reason) if award.reason else "(no reason given)"
     return (f"**#{award.id}** by <@{award.member_id}> {discord_time(award.created_at)}"
             f"{state}\n> {reason}")
@@ -127,9 +130,11 @@ class Boards(commands.Cog):
             if argument is not None and argument.thread_id is not None:
                 refresh_buttons(self.bot, argument.thread_id, contribution.message_id,
                                 VoteTarget.contribution(contribution.id))
+        # Revoked before: the first revocation's reason stands.
+        why = revoked.revocation.reason if revoked.revocation is not None else reason
         await reply(interaction, f"Award #{revoked.id} is revoked: it stays in the record and "
-                                 "no longer counts. Reason (in the moderation log): "
-                                 f"{plain(revoked.revoke_reason or '')}")
+                                 f"no longer counts. Reason (in the moderation log): "
+                                 f"{plain(why or '')}")
 
     async def _contribution(self, guild_id: int, message: str) -> Contribution:
         message_id = message_id_of(message)

@@ -315,8 +315,8 @@ class Debate(commands.Cog, ControlHandler, name=DEBATE_COG):
         if given is not None and given.active:
             await self._already_awarded(interaction, given)
             return
-        if given is not None and given.revoked_at is not None:
-            raise AwardRevoked(given.revoke_reason)
+        if given is not None and given.revocation is not None:
+            raise AwardRevoked(given.revocation.reason)
         target = await self.debate.award_target(
             interaction.user.id, control.target.id, facts=member_facts(interaction),
             bot_id=self.bot.user.id if self.bot.user else None)

@@ -206,10 +206,10 @@ class Moderation(commands.Cog):
         await ensure_moderator(interaction, ACTION)
         contribution = await self.service.contribution_by_message(self._guild_id(interaction),
                                                                   message.id)
-        if contribution.removed:
+        if contribution.removal is not None:
             raise ModerationError(
                 "That contribution is already removed (reason: "
-                f"{plain(contribution.removal_reason or '')}). "
+                f"{plain(contribution.removal.reason or '')}). "
                 "Restore it first to remove it with another reason.")
         await interaction.response.send_modal(RemoveForm(contribution.id))
 
@@ -416,8 +416,8 @@ class Moderation(commands.Cog):
     async def _announce_lock(self, argument: ArgumentRecord) -> None:
         """Say in the thread that its debate is locked (and why) or open again."""
         assert argument.thread_id is not None
-        if argument.locked:
-            why = f": {plain(argument.lock_reason)}" if argument.lock_reason else ""
+        if argument.lock is not None:
+            why = f": {plain(argument.lock.reason)}" if argument.lock.reason else ""
             text = (f"🔒 **A moderator locked this debate**{why}. Votes go on; new "
                     "counterarguments and rebuttals wait until it is unlocked.")
         else:

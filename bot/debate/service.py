@@ -187,8 +187,8 @@ class DebateService:
     async def _open_argument(self, argument_id: int) -> ArgumentRecord:
         """The argument, if its debate takes new counterarguments and rebuttals."""
         argument = await self._argument(argument_id)
-        if argument.locked:
-            raise Locked(argument.lock_reason)
+        if argument.lock is not None:
+            raise Locked(argument.lock.reason)
         return argument
 
     async def open_target(self, target: VoteTarget) -> ArgumentRecord | Contribution:
@@ -208,8 +208,8 @@ class DebateService:
         checked before a Counter or Rebut form opens."""
         found = await self.open_target(target)
         if isinstance(found, ArgumentRecord):
-            if found.locked:
-                raise Locked(found.lock_reason)
+            if found.lock is not None:
+                raise Locked(found.lock.reason)
         else:
             await self._open_argument(found.argument_id)
         return found
@@ -383,8 +383,8 @@ class DebateService:
         contribution = await self.award_target(member_id, contribution_id, facts=facts,
                                                bot_id=bot_id)
         existing = await self.store.get_member_award(member_id, contribution.id)
-        if existing is not None and existing.revoked_at is not None:
-            raise AwardRevoked(existing.revoke_reason)
+        if existing is not None and existing.revocation is not None:
+            raise AwardRevoked(existing.revocation.reason)
         if existing is not None and existing.active:
             raise AlreadyAwarded()
         text = (await self.rules_for(contribution.guild_id)).check_reason(reason)
@@ -402,8 +402,8 @@ class DebateService:
         award = await self.store.get_member_award(member_id, contribution_id)
         if award is None or award.withdrawn_at is not None:
             raise NoAward()
-        if award.revoked_at is not None:
-            raise AwardRevoked(award.revoke_reason)
+        if award.revocation is not None:
+            raise AwardRevoked(award.revocation.reason)
         age = self.clock() - award.created_at
         if age > self.rules.award_window:
             raise AwardWindowClosed(self.rules.award_window, age)
@@ -424,7 +424,7 @@ class DebateService:
         award = await self.store.get_award(award_id)
         if award is None or award.guild_id != guild_id:
             raise UnknownAward(award_id)
-        if award.revoked_at is not None:
+        if award.revocation is not None:
             return award
         revoked = await self.store.revoke_award(award.id, moderator_id, why, now=self.clock())
         await self.store.log_moderation(

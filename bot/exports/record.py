@@ -170,8 +170,8 @@ def _tombstone(contribution: Contribution) -> str | None:
     moderator removed it (and why), or its author withdrew it; ``None`` for a live one."""
     if contribution.erased:
         return ERASED
-    if contribution.removed:
-        reason = " ".join((contribution.removal_reason or "").split())
+    if contribution.removal is not None:
+        reason = " ".join((contribution.removal.reason or "").split())
         return f"{REMOVED}: {reason}" if reason else REMOVED
     return WITHDRAWN if contribution.withdrawn else None
 

@@ -159,10 +159,10 @@ class ModerationService:
         text = _reason(reason, required=True)
         assert text is not None
         current = await self.contribution(guild_id, contribution_id)
-        if current.removed:
+        if current.removal is not None:
             raise ModerationError(
                 f"That {_noun(current)} is already removed (reason: "
-                f"{plain(current.removal_reason or '')}). "
+                f"{plain(current.removal.reason or '')}). "
                 "Restore it first to remove it with another reason.")
         removed = await self.store.remove_contribution(
             current.id, moderator_id=moderator_id, reason=text, now=self.clock())

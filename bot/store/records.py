@@ -48,6 +48,22 @@ class LeaseLost(StoreError):
     """A feed's lease is held by another owner; the caller's fetch result is not recorded."""
 
 
+@dataclass(frozen=True, slots=True)
+class ModeratorAction:
+    """A moderator's mark on a record (a debate locked, a contribution removed, an award
+    revoked): when, by whom (``0`` once that moderator's data was erased), and why."""
+
+    at: datetime
+    by: int
+    reason: str | None
+
+
+def marked_by_moderator(at: str, by: str, reason: str) -> Any:
+    """A record's ``ModeratorAction | None`` field, read from these three columns; ``None``
+    while ``at`` is NULL (the store writes the three together: ``bot.store.moderation``)."""
+    return field(default=None, metadata={"columns": (at, by, reason)})
+
+
 # --- guild settings -------------------------------------------------------------------------
 
 
@@ -236,16 +252,14 @@ class ArgumentRecord:
     opening_message_id: int | None
     posted_at: datetime | None
     #: A moderator locked the debate: no new counterarguments or rebuttals (votes go on).
-    locked_at: datetime | None = None
-    locked_by: int | None = None
-    lock_reason: str | None = None
+    lock: ModeratorAction | None = marked_by_moderator("locked_at", "locked_by", "lock_reason")
     #: Locks and unlocks so far, and the last one announced in the thread.
     lock_version: int = 0
     lock_shown: int = 0
 
     @property
     def locked(self) -> bool:
-        return self.locked_at is not None
+        return self.lock is not None
 
     @property
     def posted(self) -> bool:
@@ -291,12 +305,13 @@ class PieceRecord:
 # --- contributions, votes, awards -----------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Contribution:
     """A counterargument (answers an argument) or a rebuttal (answers a contribution).
 
     A counter has ``parent_id None``; a rebuttal's ``parent_id`` is the counter or rebuttal it
-    answers, always under the same argument.
+    answers, always under the same argument. Built by keyword only, so the fields can stand
+    in the order of the contribution's life rather than defaults last.
     """
 
     id: int
@@ -306,17 +321,17 @@ class Contribution:
     kind: ContributionKind
     author_id: int
     body: str
-    message_id: int | None
     created_at: datetime
     edited_at: datetime | None
     withdrawn_at: datetime | None
-    #: Removed by a moderator (kept in the record; its votes leave the tallies meanwhile).
-    removed_at: datetime | None = None
-    removed_by: int | None = None
-    removal_reason: str | None = None
-    #: Its message must be redrawn while ``shown_version < message_version``.
+    #: Its message in the thread, which must be redrawn while
+    #: ``shown_version < message_version``.
+    message_id: int | None
     message_version: int = 0
     shown_version: int = 0
+    #: Removed by a moderator (kept in the record; its votes leave the tallies meanwhile).
+    removal: ModeratorAction | None = marked_by_moderator("removed_at", "removed_by",
+                                                          "removal_reason")
     #: When the author had their data erased (``/me delete``): the text and the author are
     #: gone, the contribution stays as a tombstone (withdrawn too, so it counts nowhere).
     erased_at: datetime | None = None
@@ -327,12 +342,12 @@ class Contribution:
 
     @property
     def removed(self) -> bool:
-        return self.removed_at is not None
+        return self.removal is not None
 
     @property
     def live(self) -> bool:
         """Neither withdrawn by its author nor removed by a moderator."""
-        return self.withdrawn_at is None and self.removed_at is None
+        return self.withdrawn_at is None and self.removal is None
 
     @property
     def erased(self) -> bool:
@@ -423,14 +438,13 @@ class Award:
     #: The giver took it back (within a day of giving it).
     withdrawn_at: datetime | None = None
     #: A moderator revoked it, with a reason (also in the moderation log).
-    revoked_at: datetime | None = None
-    revoked_by: int | None = None
-    revoke_reason: str | None = None
+    revocation: ModeratorAction | None = marked_by_moderator("revoked_at", "revoked_by",
+                                                             "revoke_reason")
 
     @property
     def active(self) -> bool:
         """Counted: neither withdrawn by its giver nor revoked by a moderator."""
-        return self.withdrawn_at is None and self.revoked_at is None
+        return self.withdrawn_at is None and self.revocation is None
 
 
 #: Discord's epoch (2015-01-01 UTC) in milliseconds: a snowflake's time is counted from it.

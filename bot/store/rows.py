@@ -2,7 +2,8 @@
 
 Rows become the frozen dataclasses of :mod:`bot.store.records` by the dataclass's own fields:
 each field reads the column of its name (or the ``column`` its metadata names) and is
-converted by its annotation, so a new field needs no mapping code, only its column.
+converted by its annotation, so a new field needs no mapping code, only its column. A
+moderator's mark (``ModeratorAction``) is one field read from the three columns it names.
 """
 
 from __future__ import annotations
@@ -106,17 +107,40 @@ def _converter(annotation: Any) -> Convert | None:
     return None
 
 
-Plan = tuple[tuple[str, str, Convert | None], ...]
+#: How one field is read: its name, its columns, and the function of their values.
+Plan = tuple[tuple[str, tuple[str, ...], Callable[..., Any]], ...]
 _PLANS: dict[type, Plan] = {}
 
 
+def _as_is(value: Any) -> Any:
+    return value
+
+
+def _field_reader(annotation: Any, spread: tuple[str, ...] | None) -> Callable[..., Any]:
+    """A plain field converts its one column; a field whose metadata spreads it over
+    ``columns`` (a :class:`~bot.store.records.ModeratorAction`, say) is built from them, and
+    is ``None`` while the first of them is NULL."""
+    if spread is None:
+        return _converter(annotation) or _as_is
+    [inner] = [a for a in get_args(annotation) if a is not type(None)]
+    hints = get_type_hints(inner)
+    parts = [_converter(hints[f.name]) or _as_is for f in fields(inner)]
+
+    def build(*values: Any) -> Any:
+        if values[0] is None:
+            return None
+        return inner(*(convert(value) for convert, value in zip(parts, values, strict=True)))
+    return build
+
+
 def _plan(record: type) -> Plan:
-    """(field, column, conversion) for every field of ``record``, worked out once."""
+    """(field, columns, reader) for every field of ``record``, worked out once."""
     plan = _PLANS.get(record)
     if plan is None:
         hints = get_type_hints(record)
         plan = _PLANS[record] = tuple(
-            (f.name, f.metadata.get("column", f.name), _converter(hints[f.name]))
+            (f.name, f.metadata.get("columns") or (f.metadata.get("column", f.name),),
+             _field_reader(hints[f.name], f.metadata.get("columns")))
             for f in fields(record)
         )
     return plan
@@ -124,13 +148,9 @@ def _plan(record: type) -> Plan:
 
 def from_row(record: type[R], row: Row) -> R:
     """The ``record`` dataclass read from ``row`` by its fields (see the module docstring)."""
-    values: dict[str, Any] = {}
-    for name, column, convert in _plan(record):
-        value = row[column]
-        values[name] = value if convert is None else convert(value)
-    return record(**values)
+    return record(**{name: read(*(row[c] for c in cols)) for name, cols, read in _plan(record)})
 
 
 def columns(record: type) -> list[str]:
     """The columns ``from_row`` reads for ``record``, in field order."""
-    return [column for _, column, _ in _plan(record)]
+    return [column for _, cols, _ in _plan(record) for column in cols]

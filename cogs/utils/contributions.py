@@ -29,8 +29,8 @@ def contribution_content(contribution: Contribution, parent: Contribution | None
         head = f"**Rebuttal** by {author} to <@{parent.author_id}>'s {noun(parent.kind)}"
     else:
         head = f"**Rebuttal** by {author}"
-    if contribution.removed:
-        reason = plain(contribution.removal_reason or "no reason given")
+    if contribution.removal is not None:
+        reason = plain(contribution.removal.reason or "no reason given")
         return f"{head} · *{REMOVED}*\n-# Reason: {reason}"
     if contribution.withdrawn:
         return f"{head} · *withdrawn by its author*"

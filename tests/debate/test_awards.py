@@ -136,8 +136,9 @@ async def test_a_moderator_revokes_with_a_reason(store: Store, world: World) -> 
     with pytest.raises(UnknownAward):
         await service.revoke_award(GUILD + 1, award.id, DAVE, "Another server's award")
     revoked = await service.revoke_award(GUILD, award.id, DAVE, "Alt account of the author")
-    assert (revoked.revoked_by, revoked.revoke_reason, revoked.active) == (
-        DAVE, "Alt account of the author", False)
+    assert revoked.revocation is not None and not revoked.active
+    assert (revoked.revocation.by, revoked.revocation.reason) == (
+        DAVE, "Alt account of the author")
     assert await store.count_awards(counter.id) == 0
     assert await service.revoke_award(GUILD, award.id, CAROL, "again") == revoked
     log = await store.list_moderation(GUILD)

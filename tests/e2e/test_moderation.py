@@ -185,7 +185,8 @@ async def test_a_locked_debate_refuses_counters_and_rebuttals_but_takes_votes(
                          {"reason": "Cooling off"})
     assert locked.startswith("Locked")
     argument = await store.get_argument(debate.argument.id)
-    assert argument is not None and argument.locked and argument.lock_reason == "Cooling off"
+    assert argument is not None and argument.lock is not None
+    assert argument.lock.reason == "Cooling off"
     # The thread says so, once.
     notice = "🔒 **A moderator locked this debate**: Cooling off."
     await world.emu.wait_for(lambda: any(m.content.startswith(notice)

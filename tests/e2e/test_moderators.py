@@ -118,9 +118,9 @@ async def snapshot(world: World, store: Store) -> tuple[object, ...]:
         [entry.id for entry in await store.list_moderation(guild)],
         await store.list_subscriptions(guild_id=guild),
         [piece.id for piece in await store.list_pieces(guild_id=guild)],
-        [(a.id, a.locked_at) for piece in await store.list_pieces(guild_id=guild)
+        [(a.id, a.lock) for piece in await store.list_pieces(guild_id=guild)
          for a in await store.list_arguments(piece.id)],
-        [(c.id, c.removed_at, c.body) for piece in await store.list_pieces(guild_id=guild)
+        [(c.id, c.removal, c.body) for piece in await store.list_pieces(guild_id=guild)
          for a in await store.list_arguments(piece.id)
          for c in await store.list_contributions(a.id)],
         [m.content for m in world.emu.messages(world.general)],

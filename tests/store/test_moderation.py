@@ -10,6 +10,7 @@ from bot.store import (
     DISAGREE,
     ArgumentRecord,
     Contribution,
+    ModeratorAction,
     NotFound,
     Store,
     Tally,
@@ -56,8 +57,7 @@ async def test_removal_takes_votes_out_of_tallies_and_summaries_and_restore_puts
 
     removed = await store.remove_contribution(counter.id, moderator_id=99,
                                               reason="personal attack", now=at(6))
-    assert (removed.removed, removed.removed_by, removed.removal_reason) == (
-        True, 99, "personal attack")
+    assert removed.removed and removed.removal == ModeratorAction(at(6), 99, "personal attack")
     assert removed.message_version == counter.message_version + 1
     assert await standing() == (
         Tally(0, 0), {rebuttal.id: (1, 0, 0), other.id: (0, 1, 0)}, (1, 1), [])
@@ -71,11 +71,10 @@ async def test_removal_takes_votes_out_of_tallies_and_summaries_and_restore_puts
 
     # A second removal changes nothing: the first moderator and reason stay.
     again = await store.remove_contribution(counter.id, moderator_id=98, reason="other")
-    assert (again.removed_by, again.removal_reason, again.message_version) == (
-        99, "personal attack", removed.message_version)
+    assert (again.removal, again.message_version) == (removed.removal, removed.message_version)
 
     restored = await store.restore_contribution(counter.id)
-    assert not restored.removed and restored.removal_reason is None
+    assert not restored.removed and restored.removal is None
     assert restored.message_version == removed.message_version + 1
     assert await standing() == before
     # Restoring what is not removed changes nothing.
@@ -108,9 +107,9 @@ async def test_locking_an_argument(store: Store) -> None:
     _, (argument, *_rest) = await published_piece(store)
     locked = await store.lock_argument(argument.id, moderator_id=9, reason="cooling off",
                                        now=at(1))
-    assert locked.locked and (locked.locked_by, locked.lock_reason) == (9, "cooling off")
+    assert locked.locked and locked.lock == ModeratorAction(at(1), 9, "cooling off")
     again = await store.lock_argument(argument.id, moderator_id=8, now=at(2))
-    assert (again.locked_at, again.locked_by) == (at(1), 9)
+    assert again.lock == locked.lock
     stored = await store.get_argument(argument.id)
     assert stored is not None and stored.locked
     assert (again.lock_version, again.lock_shown) == (1, 0)  # a second lock is no change
@@ -120,7 +119,7 @@ async def test_locking_an_argument(store: Store) -> None:
     await store.record_lock_announced(argument.id, 1)
     assert await store.locks_to_announce() == []
     opened = await store.unlock_argument(argument.id)
-    assert not opened.locked and opened.locked_by is None
+    assert not opened.locked and opened.lock is None
     assert opened.lock_version == 2
     assert [a.lock_version for a in await store.locks_to_announce()] == [2]
     await store.record_lock_announced(argument.id, 2)
