@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,8 @@ from bot.articles.boilerplate import (
     strip_boilerplate,
 )
 
+# Each kind of boilerplate, and the paragraphs that only look like it, as data.
+LINES = tomllib.loads((Path(__file__).parent / "boilerplate.toml").read_text(encoding="utf-8"))
 # Filler argument paragraphs, long enough to look like prose.
 ARGUMENT = [
     "The council's plan rests on a forecast nobody outside the planning office has been "
@@ -70,22 +73,7 @@ def test_seed_bio_without_heading_is_removed_at_the_end_only(shared_dir: Path) -
 
 # --- each kind of boilerplate -------------------------------------------------------------
 
-@pytest.mark.parametrize(
-    "notice",
-    [
-        "We support our Publishers and Content Creators. You can view this story on their "
-        "website by CLICKING HERE.",
-        "This article originally appeared in The Harbour Review.",
-        "This piece was first published by The Conversation.",
-        "Originally published at example.org.",
-        "Republished with permission from the Northfield Ledger.",
-        "Reprinted from The Valley Dispatch with the author's permission.",
-        "This essay is adapted from a lecture given at the Town Hall in May.",
-        "Editor's note: This column was updated to correct the date of the vote.",
-        "The views expressed in this article are those of the author alone.",
-        "The post Bridges appeared first on Town Talk.",
-    ],
-)
+@pytest.mark.parametrize("notice", LINES["notices"])
 def test_syndication_notices(notice: str) -> None:
     for paragraphs in ([notice, *ARGUMENT], [*ARGUMENT, notice]):
         kept, removed = kept_and_removed(paragraphs)
@@ -93,83 +81,21 @@ def test_syndication_notices(notice: str) -> None:
         assert removed == [notice]
 
 
-@pytest.mark.parametrize(
-    "caption",
-    [
-        "Russian President Putin testing a new sniper rifle. Image Credit: Russian State Media.",
-        "Photo: Jane Smith/Reuters",
-        "Photo by Alex Doe on Unsplash",
-        "Image: Shutterstock",
-        "Credit: Reuters",
-        "Illustration by Sam Lee for The Ledger",
-        "Protesters gather outside the town hall on Tuesday. (Getty Images)",
-        "Commuters board a tram in the city centre. (AP Photo/Jane Smith)",
-        "The bridge at dusk. Photo: City Archive",
-        "Pictured: the old bridge in 1950.",
-    ],
-)
+@pytest.mark.parametrize("caption", LINES["captions"])
 def test_image_credits_and_captions(caption: str) -> None:
     kept, removed = kept_and_removed([ARGUMENT[0], caption, *ARGUMENT[1:]])
     assert kept == ARGUMENT
     assert removed == [caption]
 
 
-@pytest.mark.parametrize(
-    "prompt",
-    [
-        "Subscribe to our newsletter for the best opinion writing every week.",
-        "Sign up for The Ledger's daily briefing, free in your inbox.",
-        "Subscribe now",
-        "Share this article",
-        "Share on Facebook",
-        "Follow us on Twitter and Instagram.",
-        "Click here to read the full report.",
-        "Support independent journalism: become a member today.",
-        "Become a member and read without limits.",
-        "Enjoyed this piece? Tell a friend!",
-        "Leave a comment",
-        "Read more: The council's other broken promises",
-        "Read more",
-        "Related: Bridge vote delayed again",
-        "Related stories",
-        "See also: Why roads never get cheaper",
-        "More from this author",
-        "You might also like",
-        "Continue reading",
-        "Advertisement",
-        "ADVERTISEMENT",
-        "Story continues below advertisement",
-        "Advertisement - scroll to continue reading",
-        "ADVERTISEMENT: Story continues below",
-        "Scroll to continue reading",
-        "© 2026 The Northfield Ledger. All rights reserved.",
-        "Copyright 2026 Harbour City Media",
-        "Tags: bridges, council, transport",
-        "We use cookies to improve your experience on our site.",
-    ],
-)
+@pytest.mark.parametrize("prompt", LINES["prompts"])
 def test_prompts_links_ads_and_copyright(prompt: str) -> None:
     kept, removed = kept_and_removed([*ARGUMENT[:2], prompt, *ARGUMENT[2:]])
     assert kept == ARGUMENT
     assert removed == [prompt]
 
 
-@pytest.mark.parametrize(
-    "byline",
-    [
-        "By Jane Doe",
-        "BY JANE DOE",
-        "By Jane Doe, Staff Writer",
-        "By Jane Doe and John Roe",
-        "By: Jane Doe | June 3, 2026",
-        "Jane Doe | June 3, 2026",
-        "Jane Doe · 3 June 2026 · 5 min read",
-        "June 3, 2026",
-        "Updated June 3, 2026 at 10:04 a.m. ET",
-        "Published: 2026-06-03",
-        "5 min read",
-    ],
-)
+@pytest.mark.parametrize("byline", LINES["bylines"])
 def test_bylines_and_datelines_at_the_top(byline: str) -> None:
     kept, removed = kept_and_removed([byline, *ARGUMENT])
     assert kept == ARGUMENT
@@ -209,20 +135,8 @@ def test_about_the_author_early_removes_only_the_heading() -> None:
     assert kept == ARGUMENT
 
 
-@pytest.mark.parametrize(
-    ("bio", "author"),
-    [
-        ("Jane Doe is a senior fellow at the Institute for Town Planning.", None),
-        ("Jane Doe writes about cities and transport.", None),
-        ("Jane Doe (@janedoe) is a columnist for the Ledger and the author of Spans.", None),
-        ("Dr. Jane Doe teaches civil engineering at Northfield University.", None),
-        ("Jane Doe is the author of Bridges and Their Enemies (2024).", None),
-        ("Doe has covered the council for a decade.", "Jane Doe"),
-        ("Jane Doe lives in Northfield.", "Jane Doe"),
-        ("*Jane Doe is a professor of history at Northfield University.", None),
-        ("Jane Doe writes about cities. Follow her on Bluesky.", None),
-    ],
-)
+@pytest.mark.parametrize(("bio", "author"),
+                         [(e["bio"], e.get("author")) for e in LINES["bios"]])
 def test_author_bio_at_the_end(bio: str, author: str | None) -> None:
     kwargs = {"author": author} if author else {}
     kept, removed = kept_and_removed([*ARGUMENT, bio], **kwargs)
@@ -240,36 +154,7 @@ def test_bio_then_prompt_both_go_in_document_order() -> None:
 
 # --- precision: real paragraphs that only look like boilerplate --------------------------
 
-@pytest.mark.parametrize(
-    "paragraph",
-    [
-        "The council's own photo archive shows the bridge carrying twice today's traffic in "
-        "1960, which rather undermines the claim that it cannot cope.",
-        "Residents who subscribe to the view that the bridge is unsafe should read the "
-        "engineers' report, which says the opposite.",
-        "Photographs of the cracks have circulated widely, but a photo is not a survey.",
-        "Related to this is the question of who pays for maintenance once the new bridge is "
-        "built.",
-        "More importantly, the money is already committed.",
-        "Read more carefully, the report says the opposite of what the council claims.",
-        "By contrast, the repair option would take eighteen months.",
-        "By 2030, traffic on the old bridge will have fallen by a fifth.",
-        "Copyright law does not protect an idea, only its expression.",
-        "Like the railways before them, bridges outlast the arguments about them.",
-        "Share the burden fairly and the cost falls to a few pounds a household.",
-        "Follow the money and the picture changes.",
-        "Advertisements for the scheme have run in every local paper since March.",
-        "The story ran counter to everything the council had said before.",
-        "Subscribers to the old toll scheme were promised refunds that never came.",
-        "Getting this right matters more than getting it done quickly.",
-        "Love this plan or hate it, the council must decide by Friday!",
-        "Share this burden fairly and nobody pays much.",
-        "About the authors of this bill, little needs saying: they wrote it in a hurry.",
-        "The council's own survey, reproduced with permission in the appendix to the report, "
-        "shows that most residents use the old bridge every week and want it repaired rather "
-        "than replaced.",
-    ],
-)
+@pytest.mark.parametrize("paragraph", LINES["kept"])
 def test_argument_paragraphs_that_mention_boilerplate_words_stay(paragraph: str) -> None:
     for paragraphs in ([paragraph, *ARGUMENT], [*ARGUMENT[:2], paragraph, *ARGUMENT[2:]],
                        [*ARGUMENT, paragraph]):
@@ -278,16 +163,7 @@ def test_argument_paragraphs_that_mention_boilerplate_words_stay(paragraph: str)
         assert kept == paragraphs
 
 
-@pytest.mark.parametrize(
-    "ending",
-    [
-        "Vladimir Putin is the author of this war, and he will not end it willingly.",
-        "Vladimir Putin is a former intelligence officer who trusts nobody.",
-        "Jane Doe is right about one thing: the bridge is old.",
-        "The mayor is a lawyer by training, and it shows in the small print.",
-        "John Roe was the council's last engineer to resign over the scheme.",
-    ],
-)
+@pytest.mark.parametrize("ending", LINES["endings"])
 def test_last_paragraphs_about_people_are_not_bios(ending: str) -> None:
     kept, removed = kept_and_removed([*ARGUMENT, ending])
     assert removed == []
@@ -346,19 +222,8 @@ def test_pull_quote_echo_is_removed() -> None:
     assert removed == [ARGUMENT[0]]
 
 
-@pytest.mark.parametrize(
-    ("line", "name"),
-    [
-        ("By Jane Doe", "Jane Doe"),
-        ("By Dr. Jane Doe, Contributing Writer", "Jane Doe"),
-        ("Tomasz Wiśniewski | June 3, 2026", "Tomasz Wiśniewski"),
-        ("By Ludwig van Beethoven", "Ludwig van Beethoven"),
-        ("By contrast, it works", None),
-        ("By 2030, traffic will fall", None),
-        ("Jane Doe", None),
-        ("The bridge is old | June 3, 2026", None),
-    ],
-)
+@pytest.mark.parametrize(("line", "name"),
+                         [(e["line"], e.get("name")) for e in LINES["byline_names"]])
 def test_byline_name(line: str, name: str | None) -> None:
     assert byline_name(line) == name
 
