@@ -280,7 +280,7 @@ NEW_POINT_CUE_RE: Final = re.compile(
 # first, a reader takes "Worse," or "Then there are" as the next point.
 ADDED_POINT_RE: Final = re.compile(
     r"(?:And\s+)?(?:" + NEW_POINT_CUE_RE.pattern.removeprefix("(?:").removesuffix(")\\b")
-    + r"|[Tt]hen\s+there(?:\s+is|\s+are|[’']s)"
+    + r"|[Tt]hen\s+there(?:\s+is|\s+are|\s+was|\s+were|[’']s)"
     r"|Add\s+to\s+(?:that|this|all\s+this)|Worse(?:\s+still|\s+yet)?(?=\s*,)|Even\s+worse"
     r"|Additionally|On\s+top\s+of\s+(?:that|this|all\s+that)"
     r"|For\s+another|As\s+for|A\s+further|(?:The\s+)?[Ll]ast(?:ly)?(?=\s*,)|Finally"

@@ -90,6 +90,34 @@ def test_numbered_subheadings_are_their_own_paragraphs() -> None:
     assert article.paragraphs[3].startswith("Transport and utilities")
 
 
+def _newsletter(headings: list[str]) -> str:
+    """A newsletter page whose body sits in a plain ``div``, as some platforms write it:
+    trafilatura finds no article box in it and recovers its paragraphs one by one."""
+    paras = [f"Paragraph {i}: the figures the council published in spring number {i} tell the "
+             f"same story from ward {i}, and nobody at meeting {i} disputed them when the clerk "
+             "read them out." for i in range(1 + 3 * len(headings))]
+    body = f"<p>{paras[0]}</p>" + "".join(
+        f"<h3>{heading}</h3>" + "".join(f"<p>{text}</p>" for text in paras[1 + 3 * n:4 + 3 * n])
+        for n, heading in enumerate(headings))
+    return ("<!DOCTYPE html><html><head><title>Why I changed my mind</title></head><body>"
+            "<div class='post-header'><h1>Why I changed my mind</h1>"
+            "<h3>Three things that moved me</h3></div>"
+            f"<div class='body markup'>{body}<p>So where does that leave me? Elsewhere.</p></div>"
+            "<div class='footer'><h4>Discussion about this post</h4>"
+            "<p>Comments are for subscribers.</p></div></body></html>")
+
+
+def test_subheadings_between_paragraphs_are_kept_where_the_page_has_no_article_box() -> None:
+    article = extract_html(_newsletter(["1. The supply story was too tidy",
+                                        "2. Moving is not a market", "3. The evidence improved"]))
+    headings = [(b.text, b.level) for b in article.blocks if b.kind is BlockKind.HEADING]
+    assert headings == [("1. The supply story was too tidy", 3),
+                        ("2. Moving is not a market", 3), ("3. The evidence improved", 3)]
+    texts = [b.text for b in article.blocks]
+    assert texts[texts.index("2. Moving is not a market") + 1].startswith("Paragraph 4:")
+    assert not any("Discussion" in text or "Three things" in text for text in texts)
+
+
 def test_list_items_are_paragraphs_and_ordered_ones_keep_their_numbers() -> None:
     article = extract_html(page("transit_fares.html"))
     assert article.paragraphs[2].startswith("Fare collection costs almost a third")
