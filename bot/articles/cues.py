@@ -287,6 +287,9 @@ ADDED_POINT_RE: Final = re.compile(
     r"|Worst\s+of\s+all|One\s+(?:last|final|more)\s+(?:point|thing|word|concern|problem)"
     r"|(?:Perhaps\s+)?(?:(?:Most|More|Just\s+as|Equally)\s+important(?:\s+of\s+all)?(?=\s*,)"
     r"|(?:most|more)\s+important\s+(?:of\s+all\s+)?is\b)"
+    # "More troubling is what has happened to ...", "Even more worrying,": a graver point.
+    r"|(?:Even\s+)?(?:More|Most)\s+(?:troubling|worrying|serious|damaging|alarming|telling"
+    r"|striking|concerning|fundamental|basic|pressing)(?:\s+(?:still|of\s+all))?(?:\s+is|(?=\s*,))"
     r"|[Tt]here(?:[’']s|\s+is)\s+(?:also\s+)?(?:a|an)\s+(?:[\w-]+\s+){0,2}[\w-]+,?\s+(?:too|as\s+well)"
     r"|(?:The\s+)?(?:bigger|biggest|deeper|real)"
     r"\s+(?:problem|worry|issue|concern|question|objection|reason|flaw|danger|risk)"

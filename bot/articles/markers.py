@@ -42,7 +42,7 @@ COUNT_NOUNS: Final = frozenset({
     "solution", "proposal", "recommendation", "pillar", "option", "remedy", "fix", "harm",
     "downside", "drawback", "disadvantage", "consequence", "shortcoming", "failing",
     "element", "direction", "plank", "dimension", "aspect", "claim", "assumption", "excuse",
-    "front",
+    "front", "task", "challenge", "imperative",
 })
 # Nouns that count arguments and nothing else; "things", "ways" or "steps" count anything.
 ARGUMENT_NOUNS: Final = frozenset({
@@ -149,6 +149,8 @@ _ORD_MARKER = re.compile(
     r"(?=\s+(?:is|concerns|involves|has\s+to\s+do\s+with)\b"
     r"|\s*,\s+and\s+[^,.]{1,50},\s+(?:is|concerns|involves|has\s+to\s+do\s+with|[a-z]+\s+is)\b)"
     r"|(?P<anotheris>(?:(?:And|Yet|Still)\s+)?[Aa]nother)(?=\s+(?:is|was|concerns|has\s+to\s+do)\b)"
+    # "One is the price. ... The other is the lease.": the first of points counted before.
+    r"|(?P<oneis>One)(?=\s+(?:is|concerns|involves)\s+(?:the|that|a|an|its|our|their|how|what)\b)"
     r"|(?P<another>(?:(?:Yet|Still)\s+[Aa]nother|Another)"
     r"|(?:(?:But|And|Yet)\s+)?[Tt]here(?:[’']s|\s+is)\s+(?:also\s+)?(?:one\s+more|another|a\s+further))"
     r"\s+(?P<a1>[a-z]+)(?:,?\s+(?P<a2>[a-z]+))?"
@@ -248,6 +250,8 @@ def ordinal_at(text: str, pos: int, para: int, nouns: frozenset[str]) -> Candida
         value, explicit = LAST, False
     elif groups["next"]:
         value, explicit = NEXT, False
+    elif groups["oneis"]:
+        value, explicit, noun = 1, False, True
     elif groups["anotheris"]:
         # "Another is that the savings are small": the noun is the one counted before it.
         value, explicit, noun = NEXT, False, True

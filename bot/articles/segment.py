@@ -82,7 +82,8 @@ class _Reader(EvidenceReader):
         found = find_candidates(self)
         # A count is announced in the lead, so only the lead is searched for one (this also
         # keeps "for two reasons" inside the fourth argument from counting).
-        first = next((c.para for c in found if c.explicit), None)
+        # The lead runs to the first marker that numbers a point, or says it is the first.
+        first = next((c.para for c in found if c.explicit or c.value == 1), None)
         limit = max(first + 1 if first is not None else len(self.paras) // 4,
                     min(3, len(self.paras)))
         self.announcements = self.find_announcements(min(limit, self.body_end))
