@@ -327,6 +327,11 @@ REASON_WORDS_RE: Final = re.compile(
     r"|calling for|we (?:want|propose|recommend|urge|call)|request(?:s|ed)? that"
     r"|urges?|urged)\b", re.IGNORECASE)
 YEAR_RE: Final = re.compile(r"\b(?:1[5-9]\d\d|20\d\d)s?\b")
+# An item dated right after its marker: "The second flood, in 2016, was different", "the
+# third flood came, in 2020", "The fourth, this February": the entries of a chronicle.
+DATED_SOON_RE: Final = re.compile(
+    r"[^.;:!?]{0,25}?\b(?:in|of|this|last|that|since|by)\s+(?:(?:early|late|mid)[\s-]+)?"
+    rf"(?:(?:1[5-9]|20)\d\d|{MONTHS}(?!\w)|spring|summer|autumn|fall|winter)\b")
 # "Phase One:", "Stage 2 —", "Step three:": the parts of a procedure or a plan.
 STAGE_LABEL_RE: Final = re.compile(
     r"(?:Phase|Stage|Step|Week|Day|Month|Year|Part|Chapter|Round|Level|Tier)\s+(?:\d{1,2}|One|Two"

@@ -26,6 +26,10 @@ _ASKING = frozenset({"What", "How", "Where", "When", "Who", "Which"})
 _FIGURE_RE = re.compile(r"\d[\d,.]*\s*(?:%|percent|per cent)?")
 
 
+# A heading that names someone else's piece: '"Cooling centres aren't a plan" — Dev Rao, on
+# his Substack', '"The heat is a labour story", by Rosa Tembe'.
+_CITED_RE = re.compile(r"[\"“‘'].{3,200}?[\"”’']\s*(?:[—–-]|,?\s+by\s)\s*[A-Z]")
+
 class EvidenceReader(Layout):
     """A piece's layout, read for the evidence on each series laid out in it."""
 
@@ -51,6 +55,10 @@ class EvidenceReader(Layout):
         bodies = [self.paras[c.para][c.end:c.end + 120].lstrip(cues.LEAD_PUNCT) for c in cands]
         ev.narrated = sum(1 for b in bodies if cues.NARRATION_RE.match(b)) * 2 >= len(bodies)
         ev.decoy = self._decoy(cands, bodies, intro)
+        if ev.decoy is None and fam == "inline" and noun is not None and noun.noun == "fact":
+            # "Three facts stand out: 1) sugar content has halved; 2) ...": evidence set out
+            # inside a sentence, which the piece then argues from.
+            ev.decoy = "facts numbered inside a sentence (the evidence, not the points)"
         ev.examples = bool(stripped.endswith(":") and cues.EXAMPLES_INTRO_RE.search(intro))
         if self.interview and (self.transcript or fam not in ("heading", "lead")):
             ev.decoy = "the piece is an interview (its lists are the answers')"
@@ -121,6 +129,9 @@ class EvidenceReader(Layout):
         if sum(1 for b in bodies
                if cues.DATE_OPENING_RE.match(b) or cues.TIME_OPENING_RE.match(b)) >= half:
             return "dates open most items (a timeline)"
+        if first.kind == "ord" and first.noun and sum(
+                1 for b in bodies if cues.DATED_SOON_RE.match(b)) > half:
+            return "dated right after each marker (a chronicle of events)"
         if first.kind == "lead" and sum(
                 1 for c in cands if cues.YEAR_RE.search(self.lead(c.para) or "")) >= half:
             return "years in most labels (a timeline)"
@@ -129,6 +140,10 @@ class EvidenceReader(Layout):
                      for c in cands]
             if len(set(heads)) < len(heads):
                 return "the same label more than once (speakers or a recurring field)"
+            if sum(1 for c in cands if _CITED_RE.match(self._head_text(c))) > half:
+                return "headings that cite other writers' pieces (a reading list)"
+            if self.title_people == len(cands):
+                return "a section for each of the people the headline counts (a symposium)"
             # A number counting the points ("Recommendation 2") is not a figure; two numbers
             # ("Wild 4, Sabres 1", "(1-0)") or a long one ("60,000") are.
             if sum(1 for h in heads if len(numbers := re.findall(r"\d+", h)) >= 2

@@ -99,6 +99,7 @@ class Layout:
                                  and cues.CONCLUSION_HEADING_RE.match(self.paras[i]))]
         self.announcements: list[Announcement] = []
         self.title_count = _title_count(title)
+        self.title_people = title_people(title)
         # Questions set as subheadings or bold lines, answered below: an interview or a Q&A,
         # whose lists are the answerer's.
         questions = [i for i in self.sections if self.paras[i].rstrip().endswith("?")]
@@ -275,9 +276,28 @@ def announcements_in(text: str) -> list[re.Match[str]]:
     return found
 
 
+# Headlines that count people count contributors, not points: "Six critics confess".
+_TITLE_PEOPLE_RE = re.compile(
+    r"(?<![\w.,-])(?P<num>two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2})"
+    r"\s+(?:[A-Za-z’'-]+\s+)?(?:critics|writers|experts|readers|voices|people|economists"
+    r"|leaders|women|men|thinkers|authors|columnists|contributors|students|teachers|doctors"
+    r"|scientists|players|artists|musicians|parents|residents|historians|editors|reporters"
+    r"|journalists|commentators|analysts|scholars|academics|judges|lawyers|founders)\b",
+    re.IGNORECASE)
+
+
+def title_people(title: str | None) -> int | None:
+    """How many people a headline says speak in the piece ("Six critics confess")."""
+    m = _TITLE_PEOPLE_RE.search(title or "")
+    if m is None:
+        return None
+    raw = m["num"].lower()
+    return int(raw) if raw.isdigit() else NUMBER_WORDS[raw]
+
+
 def _title_count(title: str | None) -> int | None:
     """The count a headline gives ("Five reasons to ..."), if it gives one."""
-    if not title:
+    if not title or title_people(title) is not None:
         return None
     for m in announcements_in(title):
         raw = m["num"].lower()

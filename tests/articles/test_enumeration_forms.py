@@ -452,6 +452,30 @@ def test_a_numbered_q_and_a_and_a_quoted_charter_are_not_points() -> None:
     assert charter.arguments == ()
 
 
+def _headed_piece(title: str, headings: list[str]) -> Piece:
+    blocks = [Block("This week's question, put to the people who write for us.")]
+    for n, heading in enumerate(headings):
+        blocks += [Block(heading, BlockKind.HEADING, level=2),
+                   Block(f"Answer {n}: I have tried for years. {_BODY}")]
+    return segment(Article(blocks=tuple(blocks), title=title))
+
+
+def test_a_section_for_each_person_the_headline_counts_is_a_symposium() -> None:
+    names = ["Nadia Berg", "Pieter Anand", "Carys Mwangi", "Tomasz Eze"]
+    assert _headed_piece("The classic I can't love: four critics confess", names).arguments == ()
+    # Four things the headline counts, each a heading: a list.
+    claims = ["The tempo never changes", "The words say nothing", "The sound has dated",
+              "The legend outgrew the songs"]
+    assert len(_headed_piece("Four reasons the classic is overrated", claims).arguments) == 4
+
+
+def test_headings_that_cite_other_writers_pieces_are_a_reading_list() -> None:
+    cited = ['"Our cities were built for another climate" — Anna Borg, in the Review',
+             '"Cooling centres are not a plan" — Dev Rao, on his Substack',
+             '"The heat is a labour story" — Rosa Tembe, in the Ledger']
+    assert _headed_piece("Weekend reading: pieces on heat", cited).arguments == ()
+
+
 # The forms read right and the traps beside them, as data (forms.toml).
 FORMS = tomllib.loads((Path(__file__).parent / "forms.toml").read_text(encoding="utf-8"))
 
