@@ -75,6 +75,8 @@ _SYNDICATION_EDGES = [
         r"(?:in|on|at|by|from|with|as|courtesy)\b",
         r"^(?:originally|first) (?:published|appeared|posted|ran) (?:in|on|at|by)\b[^!?]{0,120}$",
         r"^(?:republished|reprinted|syndicated|reposted) (?:from|with|by|courtesy|under)\b",
+        # "Published in the Wexmoor Post, 2 October": a syndication line naming the outlet.
+        r"^published (?:in|by) (?:the )?(?-i:[A-Z])[^.!?]{0,100}$",
         r"^(?:editor'?s|editors'?)\s+note\s*:",
         r"^(?:the )?(?:views|opinions) expressed (?:in this \w+ |here )?(?:are|do not)\b",
     )
@@ -113,6 +115,9 @@ _PROMPTS = [
         (r"^(?:share|tweet|email|print) this(?: article| story| post| page| piece| column|"
          r" essay)?\s*[:!.]?$", 6),
         (r"^share (?:on|via)\s", 12),
+        # "Share this: Twitter | LinkedIn | Email": the buttons, as text.
+        (r"^share(?: this(?: \w+)?)?\s*[:—–-]\s*(?:twitter|x|facebook|linkedin|e-?mail|whatsapp"
+         r"|reddit|bluesky|threads|mastodon|copy link)\b", 14),
         (r"^(?:follow|like) (?:us|me|him|her|them)\b(?:\s+on\b|\s*@|\s*$)", 20),
         (r"^(?:click|tap) (?:here|to)\b", 30),
         (r"^(?:support|fund) (?:our|independent|quality|this) (?:journalism|reporting|work)\b",
@@ -134,6 +139,7 @@ _SEE_ALSO_OPEN = re.compile(
     r"see also|more from|further reading|recommended for you|you (?:may|might) also "
     r"(?:like|enjoy))\b",
     _FLAGS)
+_LABEL_COLON = re.compile(r"(?:\s+[\w’'-]+){0,4}\s*\*{0,2}\s*:")
 # These are common words too, so only with a separator after them or standing alone.
 _SEE_ALSO_LABEL = re.compile(
     r"^(?:related(?: stories| articles| reading| coverage| content| posts| links)?|more|"
@@ -316,9 +322,10 @@ def _is_boilerplate(paragraph: str, index: int, count: int, *, title: str | None
     if any(words <= limit and p.search(paragraph) for p, limit in _PROMPTS):
         return True
     see_also = _SEE_ALSO_OPEN.match(paragraph)
-    # "Read more: <a headline> · <another>": a label and a colon carry a few titles.
+    # "Read more: <a headline> · <another>", "Read more from the archive: ...": a label and
+    # a colon carry a few titles.
     if see_also and (words <= 12 or (
-            words <= 30 and paragraph[see_also.end():].lstrip().startswith(":"))):
+            words <= 30 and _LABEL_COLON.match(paragraph, see_also.end()))):
         return True
     if words <= 15 and _SEE_ALSO_LABEL.match(paragraph):
         return True

@@ -235,8 +235,12 @@ def test_read_more_titles_and_platform_buttons_are_boilerplate() -> None:
         "Read more: Why the library hubs are emptying · The arts budget, line by line · "
         "A gallery's last summer",
         "The collections are not a cost to be cut; they are what the town is for.",
+        "Read more from the archive: The benefits algorithm nobody could explain · Why "
+        "councils keep buying the same system",
         "[Like] [Comment] [Restack]",
     ])
     assert removed == ("Read more: Why the library hubs are emptying · The arts budget, line "
-                       "by line · A gallery's last summer", "[Like] [Comment] [Restack]")
+                       "by line · A gallery's last summer",
+                       "Read more from the archive: The benefits algorithm nobody could explain"
+                       " · Why councils keep buying the same system", "[Like] [Comment] [Restack]")
     assert len(kept) == 2
