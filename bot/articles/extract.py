@@ -28,7 +28,14 @@ from bot.articles.boilerplate import (
 )
 from bot.articles.markdown import looks_like_markdown, markdown_to_html, split_front_matter
 from bot.articles.model import Article, Block, BlockKind
-from bot.articles.tree import HTML_TAGS, XML_TAGS, TreeBlock, split_lines, walk
+from bot.articles.tree import (
+    HTML_TAGS,
+    XML_TAGS,
+    TreeBlock,
+    restore_headings,
+    split_lines,
+    walk,
+)
 
 __all__ = ["BODY_CHAR_LIMIT", "MARKUP_CHAR_LIMIT", "EmptyDocument", "ExtractionError",
            "NotAnArticle", "extract_entry", "extract_html", "extract_markdown", "extract_text"]
@@ -135,7 +142,7 @@ def extract_html(html: str | bytes, url: str | None = None) -> Article:
         raise EmptyDocument(f"{where}the page has no text")
 
     document, blocks = _best_extraction(text, url)
-    blocks = _restore_headings(text, blocks)
+    blocks = restore_headings(text, blocks)
     title = _clean_inline(getattr(document, "title", None)) or signals.title
     author = _clean_author(getattr(document, "author", None))
     blocks, title = _drop_title_heading(blocks, title)
@@ -194,55 +201,6 @@ def _best_extraction(text: str, url: str | None) -> tuple[Any, list[TreeBlock]]:
         if best_words >= _RECALL_SKIP_WORDS:
             break  # plenty of piece already; a second pass on a huge page costs seconds
     return best
-
-
-# A subheading is a line, not a paragraph: longer "headings" are page furniture or titles.
-_RESTORED_HEADING_WORDS = 20
-_HEADING_TAGS = ("h2", "h3", "h4")
-
-
-def _restore_headings(page: str, blocks: list[TreeBlock]) -> list[TreeBlock]:
-    """The subheadings trafilatura dropped, put back before the paragraphs they head.
-
-    When no container of the page looks like an article body (a newsletter's ``div``, say),
-    trafilatura recovers the paragraphs one by one and leaves the headings between them
-    out, though they carry a piece's points ("1. The supply story was too tidy"). A heading
-    of the page is put back only where the paragraph right after it was extracted, and not
-    before the first one (a headline or standfirst). Where trafilatura kept any heading, its
-    reading stands.
-    """
-    if not blocks or any(b.heading for b in blocks):
-        return blocks
-    try:
-        root = lxml_html.fromstring(page)
-    except (etree.ParserError, ValueError):
-        return blocks
-    opening = {_opening(b.text): i for i, b in enumerate(blocks) if not b.heading}
-    before: dict[int, TreeBlock] = {}
-    for heading in root.iter(*_HEADING_TAGS):
-        text = " ".join(heading.text_content().split())
-        if not text or len(text.split()) > _RESTORED_HEADING_WORDS:
-            continue
-        following = next((e for e in heading.itersiblings() if isinstance(e.tag, str)
-                          and e.text_content().strip()), None)
-        if following is None:
-            continue
-        index = opening.get(_opening(following.text_content()))
-        if index is not None and index > 0 and index not in before:
-            before[index] = TreeBlock(Block(text, BlockKind.HEADING, level=int(heading.tag[1])))
-    if not before:
-        return blocks
-    restored: list[TreeBlock] = []
-    for index, block in enumerate(blocks):
-        if index in before:
-            restored.append(before[index])
-        restored.append(block)
-    return restored
-
-
-def _opening(text: str) -> str:
-    """A paragraph's first words, to find the extracted block of a page's element."""
-    return " ".join(text.split()[:12])
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,12 +12,12 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
-from lxml import etree
+from lxml import etree, html
 
 from bot.articles.boilerplate import byline_name
 from bot.articles.model import Block, BlockKind
 
-__all__ = ["HTML_TAGS", "XML_TAGS", "TreeBlock", "split_lines", "walk"]
+__all__ = ["HTML_TAGS", "XML_TAGS", "TreeBlock", "restore_headings", "split_lines", "walk"]
 
 _LIST_MARKER_RE = re.compile(r"^(?:[-*•–·▪◦]\s+|\(?\d{1,2}[.)]\s+|\(?[a-z][.)]\s+)")
 _NUMBERED_RE = re.compile(r"^\(?\d{1,3}[.)]\s")
@@ -296,3 +296,52 @@ def split_lines(lines: Iterable[str]) -> list[str]:
         else:
             paragraphs[-1].append(line)
     return [text for text in (" ".join(group).strip() for group in paragraphs) if text]
+
+
+# A subheading is a line, not a paragraph: longer "headings" are page furniture or titles.
+_RESTORED_HEADING_WORDS = 20
+_HEADING_TAGS = ("h2", "h3", "h4")
+
+
+def restore_headings(page: str, blocks: list[TreeBlock]) -> list[TreeBlock]:
+    """The subheadings trafilatura dropped, put back before the paragraphs they head.
+
+    When no container of the page looks like an article body (a newsletter's ``div``, say),
+    trafilatura recovers the paragraphs one by one and leaves the headings between them
+    out, though they carry a piece's points ("1. The supply story was too tidy"). A heading
+    of the page is put back only where the paragraph right after it was extracted, and not
+    before the first one (a headline or standfirst). Where trafilatura kept any heading, its
+    reading stands.
+    """
+    if not blocks or any(b.heading for b in blocks):
+        return blocks
+    try:
+        root = html.fromstring(page)
+    except (etree.ParserError, ValueError):
+        return blocks
+    opening = {_opening(b.text): i for i, b in enumerate(blocks) if not b.heading}
+    before: dict[int, TreeBlock] = {}
+    for heading in root.iter(*_HEADING_TAGS):
+        text = " ".join(heading.text_content().split())
+        if not text or len(text.split()) > _RESTORED_HEADING_WORDS:
+            continue
+        following = next((e for e in heading.itersiblings() if isinstance(e.tag, str)
+                          and e.text_content().strip()), None)
+        if following is None:
+            continue
+        index = opening.get(_opening(following.text_content()))
+        if index is not None and index > 0 and index not in before:
+            before[index] = TreeBlock(Block(text, BlockKind.HEADING, level=int(heading.tag[1])))
+    if not before:
+        return blocks
+    restored: list[TreeBlock] = []
+    for index, block in enumerate(blocks):
+        if index in before:
+            restored.append(before[index])
+        restored.append(block)
+    return restored
+
+
+def _opening(text: str) -> str:
+    """A paragraph's first words, to find the extracted block of a page's element."""
+    return " ".join(text.split()[:12])
