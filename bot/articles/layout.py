@@ -86,6 +86,7 @@ class Layout:
 
     def __init__(self, blocks: list[Block], title: str | None) -> None:
         self.blocks = blocks
+        self.title = title
         self.paras = [block.text for block in blocks]
         self.body_end = signoff_start(self.paras, notes_start(self.paras))
         self._words: dict[int, frozenset[str]] = {}

@@ -36,7 +36,6 @@ from itertools import pairwise
 
 from bot.articles import cues
 from bot.articles.candidates import find_candidates, repeated_nouns
-from bot.articles.evidence import EvidenceReader
 from bot.articles.layout import last_sentence, normalise
 from bot.articles.markers import (
     ANNOUNCE_RE,
@@ -51,7 +50,6 @@ from bot.articles.naming import argument, thesis
 from bot.articles.sentences import TITLE_MAX, sentence_end, sentences_before, shorten, word_count
 from bot.articles.series import (
     ACCEPT,
-    Evidence,
     Split,
     Start,
     adjacent_runs,
@@ -61,8 +59,9 @@ from bot.articles.series import (
     ordinal_chains,
     split_at,
     suppresses,
-    weigh,
 )
+from bot.articles.unmarked import ADDED_GAP as _ADDED_GAP
+from bot.articles.unmarked import UnmarkedSeries
 
 __all__ = ["TITLE_MAX", "segment"]
 
@@ -71,10 +70,9 @@ _UNMARKED_SHARE = 0.75  # an unmarked argument is less certain than its list
 _PICK_WINDOW = 16  # paragraphs searched for an unmarked argument next to a marker
 _RUN_ON_WINDOW = 3  # paragraphs after a one-paragraph list where it may go on
 _CHOICES = 40  # the best series compared with each other (a hostile piece has thousands)
-_ADDED_GAP = 4  # paragraphs a point opened by a turn may run to before the next one
 
 
-class _Reader(EvidenceReader):
+class _Reader(UnmarkedSeries):
     """One pass over one piece: its candidates grouped into series, weighed, chosen, named."""
 
     def __init__(self, blocks: list[Block], title: str | None) -> None:
@@ -118,6 +116,7 @@ class _Reader(EvidenceReader):
                 if split is not None:
                     found.append(split)
         found.extend(self._turn_chains())
+        found.extend(self._question_points())
         unique: dict[tuple[str, tuple[tuple[int, int], ...]], Split] = {}
         for split in found:
             key = (split.family, tuple((s.para, s.start) for s in split.starts))
@@ -273,43 +272,6 @@ class _Reader(EvidenceReader):
                        and counted == sorted(set(counted)))
         return self._split("ord", tuple(starts), count, cands, ev, None)
 
-    def _turn_chains(self) -> list[Split]:
-        """"The staff report projects ... / Add to that ... / Worse, ... / The bigger
-        problem, though, is ...": paragraphs close together that each open with a turn
-        adding a point, with no marker before them. The first point is the stretch the
-        turns follow on from, as long as the shortest gap between two turns."""
-        turns = [i for i in range(2, self.body_end) if i not in self.section_set
-                 and cues.ADDED_POINT_RE.match(self.paras[i])
-                 and not self.paras[i].startswith("As for")]
-        # A real first marker just before the turns makes them its chain's (_added_points).
-        firsts = {c.para for c in self.cands if c.kind == "ord" and c.value == 1 and c.at_start}
-        splits: list[Split] = []
-        run: list[int] = []
-        for index in [*turns, -1]:
-            if run and index - run[-1] <= _ADDED_GAP - 1 and index != -1:
-                run.append(index)
-                continue
-            if run and self.paras[run[0]].startswith(("Finally", "Last")):
-                run = run[1:]  # a last point opens no list
-            if len(run) >= 2 and not firsts & set(range(run[0] - _ADDED_GAP, run[0])):
-                gap = min(b - a for a, b in pairwise(run))
-                first = run[0] - gap
-                if first >= 1 and first not in self.section_set:
-                    cands = [Candidate(first, 0, 0, "", "ord", 1, False)] + [
-                        Candidate(i, 0, 0, "", "ord", NEXT, False) for i in run]
-                    starts = tuple(self._unmarked(c.para) for c in cands)
-                    announced = self.announcement_before(first, 0)
-                    count = announced.count if announced else None
-                    ev = self._evidence("ord", cands, len(starts), len(starts) - 1, count)
-                    ev.loose = True
-                    # Two turns make a list only where the piece says it counts reasons.
-                    if len(run) >= 3 or count or ev.vague or ev.intro_concerns:
-                        split = self._split("ord", starts, count, cands, ev, None)
-                        if split is not None:
-                            splits.append(split)
-            run = [index]
-        return splits
-
     def _added_points(self, chain: list[tuple[Candidate, int]]) -> list[Start] | None:
         """"For one thing ... For another ... And then there is ...", "Take the families
         first ... Then there are the employers ... Add to that ...": a first that opens a
@@ -346,15 +308,6 @@ class _Reader(EvidenceReader):
         enough = 2 if announced is not None and announced.count == 2 else 3
         return starts if len(starts) >= enough and not marked else None
 
-    def _split(self, fam: str, starts: tuple[Start, ...], count: int | None,
-               cands: list[Candidate], ev: Evidence, end: int | None) -> Split | None:
-        if len(starts) < 2:
-            return None
-        confidence, reasons = weigh(ev)
-        sectioned = all(s.para in self.section_set and s.start == 0 for s in starts)
-        return Split(fam, starts, count, len(cands), sum(c.at_start for c in cands),
-                      confidence, tuple(reasons), end, sectioned)
-
     def _lone_second(self, chain: list[tuple[Candidate, int]]) -> Start | None:
         """"... for a range of reasons. Anger at ... / Secondly, ...": a second with no
         first, right after a sentence announcing reasons; the first is what follows that
@@ -371,9 +324,6 @@ class _Reader(EvidenceReader):
             offset = len(before) - len(before[after:].lstrip())
             return Start(first.para - 1, offset, offset, None, kind="unmarked")
         return None
-
-    def _unmarked(self, index: int) -> Start:
-        return Start(index, 0, 0, None, kind="unmarked")
 
     def _pick(self, lo: int, hi: int, count: int, *, leading: bool = False,
               strong_only: bool = False) -> list[int]:

@@ -1,0 +1,118 @@
+"""Series whose points carry no marker of their own: paragraphs that each open with a turn
+adding a point ("Add to that ...", "Worse, ...", "Then there is ..."), and the questions a
+piece says it asks ("Three questions the district hasn't answered"), each opening a
+paragraph. A layer of the reader between the evidence and the reader itself (``segment``)."""
+
+from __future__ import annotations
+
+import re
+from itertools import pairwise
+
+from bot.articles import cues
+from bot.articles.evidence import EvidenceReader
+from bot.articles.markers import NEXT, Candidate
+from bot.articles.sentences import sentence_end, word_count
+from bot.articles.series import Evidence, Split, Start, weigh
+
+ADDED_GAP = 4  # paragraphs a point opened by a turn may run to before the next one
+# "Three questions the district still hasn't answered", "I have two questions for the board".
+_QUESTIONS_COUNTED_RE = re.compile(
+    r"\b(?P<num>two|three|four|five|six|seven|\d)\s+(?:[\w’'-]+\s+)?questions\b", re.IGNORECASE)
+_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
+_QUESTION_WORDS = 40  # a question that opens a point is one sentence, not a paragraph
+_ANSWER_WORDS = 12  # ... and the writer's answer follows it in the same paragraph
+
+
+class UnmarkedSeries(EvidenceReader):
+    """The series a piece lays out without markers, weighed like the others."""
+
+    cands: list[Candidate]
+
+    def _split(self, fam: str, starts: tuple[Start, ...], count: int | None,
+               cands: list[Candidate], ev: Evidence, end: int | None) -> Split | None:
+        if len(starts) < 2:
+            return None
+        confidence, reasons = weigh(ev)
+        sectioned = all(s.para in self.section_set and s.start == 0 for s in starts)
+        return Split(fam, starts, count, len(cands), sum(c.at_start for c in cands),
+                      confidence, tuple(reasons), end, sectioned)
+
+    def _unmarked(self, index: int) -> Start:
+        return Start(index, 0, 0, None, kind="unmarked")
+
+    def _turn_chains(self) -> list[Split]:
+        """"The staff report projects ... / Add to that ... / Worse, ... / The bigger
+        problem, though, is ...": paragraphs close together that each open with a turn
+        adding a point, with no marker before them. The first point is the stretch the
+        turns follow on from, as long as the shortest gap between two turns."""
+        turns = [i for i in range(2, self.body_end) if i not in self.section_set
+                 and cues.ADDED_POINT_RE.match(self.paras[i])
+                 and not self.paras[i].startswith("As for")]
+        # A real first marker just before the turns makes them its chain's (_added_points).
+        firsts = {c.para for c in self.cands if c.kind == "ord" and c.value == 1 and c.at_start}
+        splits: list[Split] = []
+        run: list[int] = []
+        for index in [*turns, -1]:
+            if run and index - run[-1] <= ADDED_GAP - 1 and index != -1:
+                run.append(index)
+                continue
+            if run and self.paras[run[0]].startswith(("Finally", "Last")):
+                run = run[1:]  # a last point opens no list
+            if len(run) >= 2 and not firsts & set(range(run[0] - ADDED_GAP, run[0])):
+                gap = min(b - a for a, b in pairwise(run))
+                first = run[0] - gap
+                if first >= 1 and first not in self.section_set:
+                    cands = [Candidate(first, 0, 0, "", "ord", 1, False)] + [
+                        Candidate(i, 0, 0, "", "ord", NEXT, False) for i in run]
+                    starts = tuple(self._unmarked(c.para) for c in cands)
+                    announced = self.announcement_before(first, 0)
+                    count = announced.count if announced else None
+                    ev = self._evidence("ord", cands, len(starts), len(starts) - 1, count)
+                    ev.loose = True
+                    # Two turns make a list only where the piece says it counts reasons.
+                    if len(run) >= 3 or count or ev.vague or ev.intro_concerns:
+                        split = self._split("ord", starts, count, cands, ev, None)
+                        if split is not None:
+                            splits.append(split)
+            run = [index]
+        return splits
+
+
+    def _question_points(self) -> list[Split]:
+        """"Three questions the district still hasn't answered ... Who pays for the pipeline
+        ...? And who gets the water first ...? What happens to the wells ...?": where the
+        headline or the lead counts the questions the piece asks, the paragraphs that open
+        with one are its points. Never in an interview, whose questions are the asker's."""
+        if self.interview:
+            return []
+        lead = " ".join(self.paras[:3])
+        counted = _QUESTIONS_COUNTED_RE.search(lead) or _QUESTIONS_COUNTED_RE.search(
+            self.title or "")
+        if counted is None:
+            return []
+        raw = counted["num"].lower()
+        count = int(raw) if raw.isdigit() else _NUMBERS[raw]
+        asked = [i for i in range(1, self.body_end) if i not in self.section_set
+                 and self._opens_with_question(self.paras[i])]
+        for at in range(len(asked) - count + 1):
+            run = asked[at:at + count]
+            if any(b - a > ADDED_GAP for a, b in pairwise(run)):
+                continue
+            cands = [Candidate(i, 0, 0, "", "ord", NEXT, False) for i in run]
+            starts = tuple(self._unmarked(i) for i in run)
+            announced = self.announcement_before(run[0], 0)
+            ev = self._evidence("ord", cands, count, 0,
+                                announced.count if announced is not None else None)
+            ev.notes.append(f"{count} questions counted, each opening a paragraph")
+            split = self._split("ord", starts, ev.announced, cands, ev, None)
+            return [split] if split is not None else []
+        return []
+
+    @staticmethod
+    def _opens_with_question(text: str) -> bool:
+        """A paragraph that asks, then answers: a question standing alone is a heading (a
+        news explainer's "WHO IS THE FRONT-RUNNER?"), not a point the writer argues."""
+        end = sentence_end(text, 0, 600)
+        first = text[:end].rstrip()
+        return (first.endswith("?") and word_count(first) <= _QUESTION_WORDS
+                and word_count(text[end:]) >= _ANSWER_WORDS)
