@@ -139,6 +139,10 @@ EVENTS_INTRO_RE: Final = re.compile(
     r"|unfolded)\b", re.IGNORECASE)
 # A headline or lead-in that says the piece answers objections ("Four objections to the
 # four-day week, answered", "the myths"): its questions are the objections, not an FAQ's.
+# "Three questions the district still hasn't answered", "I have two questions for the board":
+# the questions a piece asks, counted.
+QUESTIONS_COUNTED_RE: Final = re.compile(
+    r"\b(?P<num>two|three|four|five|six|seven|\d)\s+(?:[\w’'-]+\s+)?questions\b", re.IGNORECASE)
 REBUTTAL_RE: Final = re.compile(
     r"\b(?:objections?|myths?|complaints|criticisms?|misconceptions?|worries|arguments\s+against"
     r"|what\s+(?:the\s+)?(?:critics|skeptics|sceptics)\s+(?:say|get))\b", re.IGNORECASE)
@@ -282,6 +286,8 @@ ADDED_POINT_RE: Final = re.compile(
     r"(?:And\s+)?(?:" + NEW_POINT_CUE_RE.pattern.removeprefix("(?:").removesuffix(")\\b")
     + r"|[Tt]hen\s+there(?:\s+is|\s+are|\s+was|\s+were|[’']s)"
     r"|Add\s+to\s+(?:that|this|all\s+this)|Worse(?:\s+still|\s+yet)?(?=\s*,)|Even\s+worse"
+    # "Take wages next.", "Turn now to the currency.": the next point, after "Consider X first".
+    r"|Take\s+(?:[\w’'-]+\s+){1,4}?next|Turn\s+(?:now\s+)?to"
     r"|Additionally|On\s+top\s+of\s+(?:that|this|all\s+that)"
     r"|For\s+another|As\s+for|A\s+further|(?:The\s+)?[Ll]ast(?:ly)?(?=\s*,)|Finally"
     r"|Worst\s+of\s+all|One\s+(?:last|final|more)\s+(?:point|thing|word|concern|problem)"

@@ -30,6 +30,8 @@ _FIGURE_RE = re.compile(r"\d[\d,.]*\s*(?:%|percent|per cent)?")
 # his Substack', '"The heat is a labour story", by Rosa Tembe'.
 _CITED_RE = re.compile(r"[\"“‘'].{3,200}?[\"”’']\s*(?:[—–-]|,?\s+by\s)\s*[A-Z]")
 
+_NUMBER_NAMES = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven"}
+
 class EvidenceReader(Layout):
     """A piece's layout, read for the evidence on each series laid out in it."""
 
@@ -79,6 +81,10 @@ class EvidenceReader(Layout):
             heads = [self._head_text(c) for c in cands]
             # Objections the piece says it answers, asked as questions, are its points.
             rebutted = self.rebuttal or bool(cues.REBUTTAL_RE.search(intro[-200:]))
+            # "The three questions that mattered" over three question headings: the points.
+            counted = cues.QUESTIONS_COUNTED_RE.search(self.title or "")
+            rebutted = rebutted or (counted is not None and counted["num"].lower() in (
+                str(len(cands)), _NUMBER_NAMES.get(len(cands))))
             # "What the study did", "How it has been used": an explainer's sections.
             ev.questions = 0 if rebutted else sum(
                 1 for h in heads if h.rstrip().endswith("?") or h.split(" ", 1)[0] in _ASKING)

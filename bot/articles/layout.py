@@ -64,6 +64,11 @@ _TITLE_COUNT_RE = re.compile(
     r"(?<![\w.,-])(?P<num>two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2})"
     r"\s+(?:[A-Za-z’'-]+\s+){0,2}?[A-Za-z’'-]*[a-z]s\b(?!\s+(?:ago|old|later|on)\b)",
     re.IGNORECASE)
+# Labels that say what a paragraph argues, not who speaks: "Myth: ... / Fact: ...".
+_POINT_LABELS = frozenset({
+    "myth", "fact", "facts", "the myth", "the fact", "the facts", "claim", "the claim",
+    "reality", "the reality", "truth", "the truth", "objection", "response", "rebuttal",
+    "reply", "verdict", "the verdict", "our view", "my view"})
 # A speaker's tag in a transcript: "Q", "A", "Mr Malone", "The Economist", "Jane Doe".
 _SPEAKER_RE = re.compile(r"(?:Q|A|(?:(?:Mr|Mrs|Ms|Dr|Prof)\.?\s+)?(?:The\s+)?[A-Z][\w’'.-]*"
                          r"(?:\s+[A-Z][\w’'.-]*){0,2})")
@@ -105,7 +110,8 @@ class Layout:
         # whose lists are the answerer's.
         questions = [i for i in self.sections if self.paras[i].rstrip().endswith("?")]
         speakers = [label for label, uses in self.label_uses.items()
-                    if uses >= 2 and _SPEAKER_RE.fullmatch(label)]
+                    if uses >= 2 and _SPEAKER_RE.fullmatch(label)
+                    and label.lower() not in _POINT_LABELS]
         # A transcript: two speakers named again and again. Every list in it is someone's
         # answer, and the names are no points either.
         # "Q: How hot are classrooms? / A: Hotter than most parents realise.": a Q&A

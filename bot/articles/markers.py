@@ -104,7 +104,9 @@ _PLURALS = "|".join(sorted({_plural(n) for n in COUNT_NOUNS} | {"mistakes", "lie
 ANNOUNCE_RE: Final = re.compile(
     rf"(?<![\w.,-])(?P<num>{_NUM_ALT}|\d{{1,2}})\s+"
     rf"(?:(?!of\b|and\b|the\b|in\b|or\b|years?\b)[A-Za-z’'-]+\s+){{0,2}}?"
-    rf"(?P<noun>{_PLURALS})\b",
+    rf"(?P<noun>{_PLURALS})\b"
+    # "eight points ahead": a poll's lead, not a count of the writer's points.
+    r"(?!\s+(?:ahead|behind|clear|higher|lower|down|up|lead|swing)\b)",
     re.IGNORECASE,
 )
 # "for a couple of reasons", "several problems": a list announced without its count.

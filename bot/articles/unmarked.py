@@ -5,7 +5,6 @@ paragraph. A layer of the reader between the evidence and the reader itself (``s
 
 from __future__ import annotations
 
-import re
 from itertools import pairwise
 
 from bot.articles import cues
@@ -15,12 +14,21 @@ from bot.articles.sentences import sentence_end, word_count
 from bot.articles.series import Evidence, Split, Start, weigh
 
 ADDED_GAP = 4  # paragraphs a point opened by a turn may run to before the next one
-# "Three questions the district still hasn't answered", "I have two questions for the board".
-_QUESTIONS_COUNTED_RE = re.compile(
-    r"\b(?P<num>two|three|four|five|six|seven|\d)\s+(?:[\w’'-]+\s+)?questions\b", re.IGNORECASE)
 _NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
 _QUESTION_WORDS = 40  # a question that opens a point is one sentence, not a paragraph
 _ANSWER_WORDS = 12  # ... and the writer's answer follows it in the same paragraph
+_OBJECTION_GAP = 2  # objections answered one after another, a paragraph or two each
+
+
+def _runs(indexes: list[int], gap: int) -> list[list[int]]:
+    """``indexes`` cut where two are more than ``gap`` apart."""
+    runs: list[list[int]] = []
+    for index in indexes:
+        if runs and index - runs[-1][-1] <= gap:
+            runs[-1].append(index)
+        else:
+            runs.append([index])
+    return runs
 
 
 class UnmarkedSeries(EvidenceReader):
@@ -82,28 +90,35 @@ class UnmarkedSeries(EvidenceReader):
         """"Three questions the district still hasn't answered ... Who pays for the pipeline
         ...? And who gets the water first ...? What happens to the wells ...?": where the
         headline or the lead counts the questions the piece asks, the paragraphs that open
-        with one are its points. Never in an interview, whose questions are the asker's."""
+        with one (and answer it) are its points. So are three or more in a row where the piece
+        says it answers objections ("Are sixteen-year-olds mature enough to vote? This is
+        always the first objection ..."). Never in an interview: its questions are the
+        asker's."""
         if self.interview:
             return []
         lead = " ".join(self.paras[:3])
-        counted = _QUESTIONS_COUNTED_RE.search(lead) or _QUESTIONS_COUNTED_RE.search(
-            self.title or "")
-        if counted is None:
-            return []
-        raw = counted["num"].lower()
-        count = int(raw) if raw.isdigit() else _NUMBERS[raw]
         asked = [i for i in range(1, self.body_end) if i not in self.section_set
                  and self._opens_with_question(self.paras[i])]
-        for at in range(len(asked) - count + 1):
-            run = asked[at:at + count]
-            if any(b - a > ADDED_GAP for a, b in pairwise(run)):
-                continue
+        counted = cues.QUESTIONS_COUNTED_RE.search(lead) or cues.QUESTIONS_COUNTED_RE.search(
+            self.title or "")
+        if counted is not None:
+            raw = counted["num"].lower()
+            count = int(raw) if raw.isdigit() else _NUMBERS[raw]
+            runs = [asked[at:at + count] for at in range(len(asked) - count + 1)]
+            runs = [run for run in runs if all(b - a <= ADDED_GAP for a, b in pairwise(run))]
+            note = f"{count} questions counted, each opening a paragraph"
+        elif cues.REBUTTAL_RE.search(" ".join([self.title or "", lead])):
+            runs = [run for run in _runs(asked, _OBJECTION_GAP) if len(run) >= 3]
+            note = "objections asked as questions, each answered in its paragraph"
+        else:
+            return []
+        for run in runs[:1]:
             cands = [Candidate(i, 0, 0, "", "ord", NEXT, False) for i in run]
             starts = tuple(self._unmarked(i) for i in run)
             announced = self.announcement_before(run[0], 0)
-            ev = self._evidence("ord", cands, count, 0,
+            ev = self._evidence("ord", cands, len(run), 0,
                                 announced.count if announced is not None else None)
-            ev.notes.append(f"{count} questions counted, each opening a paragraph")
+            ev.notes.append(note)
             split = self._split("ord", starts, ev.announced, cands, ev, None)
             return [split] if split is not None else []
         return []

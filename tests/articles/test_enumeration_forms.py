@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from bot.articles.extract import extract_markdown
 from bot.articles.model import Article, Block, BlockKind, Piece
 from bot.articles.segment import segment
 
@@ -474,6 +475,23 @@ def test_headings_that_cite_other_writers_pieces_are_a_reading_list() -> None:
              '"Cooling centres are not a plan" — Dev Rao, on his Substack',
              '"The heat is a labour story" — Rosa Tembe, in the Ledger']
     assert _headed_piece("Weekend reading: pieces on heat", cited).arguments == ()
+
+
+def test_myth_and_fact_labels_are_the_points_not_two_speakers() -> None:
+    pairs = [("Preference voting is too complicated", "Ranking is what people do daily."),
+             ("It hands power to small parties", "Single-member seats stop that."),
+             ("Counting will take weeks", "Hours, as the trial count showed.")]
+    text = "# Three myths about preference voting\n\nThe referendum is next month.\n\n" + "".join(
+        f"**Myth: {myth}.**\n\n**Fact:** {fact} {_BODY}\n\n" for myth, fact in pairs)
+    piece = segment(extract_markdown(text + "Vote yes.\n"))
+    assert [a.text.split(".")[0] for a in piece.arguments] == [f"Myth: {m}" for m, _ in pairs]
+
+
+def test_a_poll_lead_in_points_is_no_count() -> None:
+    piece = _read("The leader is eight points ahead, and she should not relax.",
+                  f"First, the economy is turning. {_BODY}", f"Second, her party is split. {_BODY}",
+                  "She has a year.")
+    assert piece.announced_count is None and len(piece.arguments) == 2
 
 
 # The forms read right and the traps beside them, as data (forms.toml).
