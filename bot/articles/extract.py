@@ -32,7 +32,7 @@ from bot.articles.tree import (
     HTML_TAGS,
     XML_TAGS,
     TreeBlock,
-    restore_headings,
+    restore_structure,
     split_lines,
     walk,
 )
@@ -142,7 +142,7 @@ def extract_html(html: str | bytes, url: str | None = None) -> Article:
         raise EmptyDocument(f"{where}the page has no text")
 
     document, blocks = _best_extraction(text, url)
-    blocks = restore_headings(text, blocks)
+    blocks = restore_structure(text, blocks)
     title = _clean_inline(getattr(document, "title", None)) or signals.title
     author = _clean_author(getattr(document, "author", None))
     blocks, title = _drop_title_heading(blocks, title)

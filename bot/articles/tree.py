@@ -17,7 +17,7 @@ from lxml import etree, html
 from bot.articles.boilerplate import byline_name
 from bot.articles.model import Block, BlockKind
 
-__all__ = ["HTML_TAGS", "XML_TAGS", "TreeBlock", "restore_headings", "split_lines", "walk"]
+__all__ = ["HTML_TAGS", "XML_TAGS", "TreeBlock", "restore_structure", "split_lines", "walk"]
 
 _LIST_MARKER_RE = re.compile(r"^(?:[-*•–·▪◦]\s+|\(?\d{1,2}[.)]\s+|\(?[a-z][.)]\s+)")
 _NUMBERED_RE = re.compile(r"^\(?\d{1,3}[.)]\s")
@@ -301,19 +301,22 @@ def split_lines(lines: Iterable[str]) -> list[str]:
 # A subheading is a line, not a paragraph: longer "headings" are page furniture or titles.
 _RESTORED_HEADING_WORDS = 20
 _HEADING_TAGS = ("h2", "h3", "h4")
+_BOLD_TAGS = frozenset({"b", "strong"})
 
 
-def restore_headings(page: str, blocks: list[TreeBlock]) -> list[TreeBlock]:
-    """The subheadings trafilatura dropped, put back before the paragraphs they head.
+def restore_structure(page: str, blocks: list[TreeBlock]) -> list[TreeBlock]:
+    """The subheadings and bold labels trafilatura dropped, put back on the paragraphs they
+    belong to.
 
-    When no container of the page looks like an article body (a newsletter's ``div``, say),
-    trafilatura recovers the paragraphs one by one and leaves the headings between them
-    out, though they carry a piece's points ("1. The supply story was too tidy"). A heading
-    of the page is put back only where the paragraph right after it was extracted, and not
-    before the first one (a headline or standfirst). Where trafilatura kept any heading, its
-    reading stands.
+    When no container of the page looks like an article body (a newsletter's ``div``, an
+    old page laid out in tables), trafilatura recovers the paragraphs one by one, without
+    the headings between them and without their formatting, though both carry a piece's
+    points ("1. The supply story was too tidy", "**The deadlines are too late.** Heat
+    cannot wait"). A heading of the page is put back only where the paragraph right after
+    it was extracted, and not before the first one (a headline or standfirst); where
+    trafilatura kept any heading, or any bold label, its reading of those stands.
     """
-    if not blocks or any(b.heading for b in blocks):
+    if not blocks:
         return blocks
     try:
         root = html.fromstring(page)
@@ -321,23 +324,38 @@ def restore_headings(page: str, blocks: list[TreeBlock]) -> list[TreeBlock]:
         return blocks
     opening = {_opening(b.text): i for i, b in enumerate(blocks) if not b.heading}
     before: dict[int, TreeBlock] = {}
-    for heading in root.iter(*_HEADING_TAGS):
-        text = " ".join(heading.text_content().split())
-        if not text or len(text.split()) > _RESTORED_HEADING_WORDS:
-            continue
-        following = next((e for e in heading.itersiblings() if isinstance(e.tag, str)
-                          and e.text_content().strip()), None)
-        if following is None:
-            continue
-        index = opening.get(_opening(following.text_content()))
-        if index is not None and index > 0 and index not in before:
-            before[index] = TreeBlock(Block(text, BlockKind.HEADING, level=int(heading.tag[1])))
-    if not before:
+    if not any(b.heading for b in blocks):
+        for heading in root.iter(*_HEADING_TAGS):
+            text = " ".join(heading.text_content().split())
+            if not text or len(text.split()) > _RESTORED_HEADING_WORDS:
+                continue
+            following = next((e for e in heading.itersiblings() if isinstance(e.tag, str)
+                              and e.text_content().strip()), None)
+            index = opening.get(_opening(following.text_content())) if following is not None \
+                else None
+            if index is not None and index > 0 and index not in before:
+                before[index] = TreeBlock(Block(text, BlockKind.HEADING,
+                                                level=int(heading.tag[1])))
+    leads: dict[int, str] = {}
+    if not any(b.block.lead for b in blocks):
+        for paragraph in root.iter("p"):
+            first = paragraph[0] if len(paragraph) else None
+            if (first is None or not isinstance(first.tag, str) or first.tag not in _BOLD_TAGS
+                    or (paragraph.text or "").strip()):
+                continue
+            lead = " ".join(first.text_content().split())
+            index = opening.get(_opening(paragraph.text_content()))
+            if lead and index is not None and blocks[index].text.startswith(lead) \
+                    and len(lead) < len(blocks[index].text):
+                leads[index] = lead
+    if not before and not leads:
         return blocks
     restored: list[TreeBlock] = []
     for index, block in enumerate(blocks):
         if index in before:
             restored.append(before[index])
+        if index in leads:
+            block = replace(block, block=replace(block.block, lead=leads[index]))
         restored.append(block)
     return restored
 

@@ -118,6 +118,27 @@ def test_subheadings_between_paragraphs_are_kept_where_the_page_has_no_article_b
     assert not any("Discussion" in text or "Three things" in text for text in texts)
 
 
+def _table_page(labels: list[str]) -> str:
+    """An old page laid out in a table, its points opened by bold labels."""
+    para = ("The city's own report says as much, and the tenants who live with it every "
+            "winter have said it at every meeting since the spring, on the record.")
+    points = "".join(f"<p><b>{label}</b> Point {n}: {para}</p>" for n, label in enumerate(labels))
+    return ("<html><head><title>Statement on the inspection report</title></head><body>"
+            "<table><tr><td><p><a href='/'>Home</a></p><p><a href='/m'>Meetings</a></p></td>"
+            f"<td><h2>The report is not good enough</h2><p>On October 15 the city released "
+            f"its report. {para}</p>{points}<p>We want to be fair to the inspectors. {para}</p>"
+            "</td></tr></table></body></html>")
+
+
+def test_bold_labels_are_kept_where_the_page_is_laid_out_in_a_table() -> None:
+    labels = ["The deadlines are too late.", "The report leaves out the worst units.",
+              "Nothing protects the tenants who spoke up."]
+    article = extract_html(_table_page(labels))
+    assert [b.lead for b in article.blocks if b.lead] == labels
+    assert [b.text for b in article.blocks if b.lead][1].startswith(
+        "The report leaves out the worst units. Point 1:")
+
+
 def test_list_items_are_paragraphs_and_ordered_ones_keep_their_numbers() -> None:
     article = extract_html(page("transit_fares.html"))
     assert article.paragraphs[2].startswith("Fare collection costs almost a third")
