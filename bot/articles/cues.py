@@ -289,6 +289,7 @@ ADDED_POINT_RE: Final = re.compile(
     # "Take wages next.", "Turn now to the currency.": the next point, after "Consider X first".
     r"|Take\s+(?:[\w’'-]+\s+){1,4}?next|Turn\s+(?:now\s+)?to"
     r"|Additionally|On\s+top\s+of\s+(?:that|this|all\s+that)"
+    r"|(?:Moreover|Furthermore|Equally|Besides)(?=\s*,)|Besides\s+(?:the|that|this)\b"
     r"|For\s+another|As\s+for|A\s+further|(?:The\s+)?[Ll]ast(?:ly)?(?=\s*,)|Finally"
     r"|Worst\s+of\s+all|One\s+(?:last|final|more)\s+(?:point|thing|word|concern|problem)"
     r"|(?:Perhaps\s+)?(?:(?:Most|More|Just\s+as|Equally)\s+important(?:\s+of\s+all)?(?=\s*,)"

@@ -335,7 +335,8 @@ class _Reader(UnmarkedSeries):
         hi = min(hi, lo + _PICK_WINDOW) if not leading else hi
         options = list(range(lo, hi))
         if strong_only:
-            options = [i for i in options if cues.STRONG_CUE_RE.match(self.paras[i])]
+            options = [i for i in options if cues.STRONG_CUE_RE.match(self.paras[i])
+                       or cues.ADDED_POINT_RE.match(self.paras[i])]
         if not options or count <= 0:
             return []
         chosen: list[int] = []

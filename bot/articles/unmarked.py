@@ -69,6 +69,9 @@ class UnmarkedSeries(EvidenceReader):
             if len(run) >= 2 and not firsts & set(range(run[0] - ADDED_GAP, run[0])):
                 gap = min(b - a for a, b in pairwise(run))
                 first = run[0] - gap
+                if first > 1 and cues.STEP_BACK_RE.match(self.paras[first]) and \
+                        first - 1 not in self.section_set:
+                    first -= 1  # "I know how this sounds. ...": the first point goes on
                 if first >= 1 and first not in self.section_set:
                     cands = [Candidate(first, 0, 0, "", "ord", 1, False)] + [
                         Candidate(i, 0, 0, "", "ord", NEXT, False) for i in run]
