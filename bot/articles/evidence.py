@@ -30,6 +30,7 @@ _FIGURE_RE = re.compile(r"\d[\d,.]*\s*(?:%|percent|per cent)?")
 # his Substack', '"The heat is a labour story", by Rosa Tembe'.
 _CITED_RE = re.compile(r"[\"“‘'].{3,200}?[\"”’']\s*(?:[—–-]|,?\s+by\s)\s*[A-Z]")
 
+_HISTORY_CHARS = 250  # how far into an item a year makes it an entry of a history
 _NUMBER_NAMES = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven"}
 
 class EvidenceReader(Layout):
@@ -138,6 +139,11 @@ class EvidenceReader(Layout):
         if first.kind == "ord" and first.noun and sum(
                 1 for b in bodies if cues.DATED_SOON_RE.match(b)) > half:
             return "dated right after each marker (a chronicle of events)"
+        if (first.kind == "ord" and first.counted and first.counted not in ARGUMENT_NOUNS
+                and all(cues.YEAR_RE.search(self.paras[c.para][c.start:c.start + _HISTORY_CHARS])
+                        for c in cands)):
+            # "The first church ... In 1899 ... The second church ... dedicated in 1913".
+            return "a year in each item, counting things (a history)"
         if first.kind == "lead" and sum(
                 1 for c in cands if cues.YEAR_RE.search(self.lead(c.para) or "")) >= half:
             return "years in most labels (a timeline)"
