@@ -42,7 +42,8 @@ COUNT_NOUNS: Final = frozenset({
     "solution", "proposal", "recommendation", "pillar", "option", "remedy", "fix", "harm",
     "downside", "drawback", "disadvantage", "consequence", "shortcoming", "failing",
     "element", "direction", "plank", "dimension", "aspect", "claim", "assumption", "excuse",
-    "front", "task", "challenge", "imperative", "suggestion", "reform", "request",
+    "front", "task", "challenge", "imperative", "suggestion", "reform", "request", "observation",
+    "thought",
 })
 # Nouns that count arguments and nothing else; "things", "ways" or "steps" count anything.
 ARGUMENT_NOUNS: Final = frozenset({
@@ -52,7 +53,7 @@ ARGUMENT_NOUNS: Final = frozenset({
     "takeaway", "caveat", "obstacle", "explanation", "issue", "question", "principle",
     "policy", "measure", "solution", "proposal", "recommendation", "remedy", "fix",
     "harm", "downside", "drawback", "disadvantage", "consequence", "shortcoming", "failing",
-    "suggestion", "reform", "request",
+    "suggestion", "reform", "request", "observation", "thought",
 })
 MARKER_NOUNS: Final = COUNT_NOUNS - {"thing", "way", "fact", "change", "test", "cost", "count",
                                       "requirement", "condition", "precondition",
