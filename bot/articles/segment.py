@@ -152,12 +152,12 @@ class _Reader(UnmarkedSeries):
         announced = self.announcement_before(first.para, first.start)
         count = announced.count if announced else None
         starts = tuple(Start(c.para, c.start, c.end, c.marker or None, kind=fam) for c in run)
-        last = run[-1]
+        tail = run[-1]
         # "1. Schools ... 2. Water bills ... And there's a third reason I didn't expect": a
         # numbered list the writer goes on counting in words.
         more = next((c for c in self.cands if c.kind == "ord" and c.at_start and c.explicit
-                     and last.explicit and c.value == last.value + 1
-                     and 0 < c.para - last.para <= _ADDED_GAP), None)
+                     and tail.explicit and c.value == tail.value + 1
+                     and 0 < c.para - tail.para <= _ADDED_GAP), None)
         if more is not None and fam in ("num", "item"):
             starts = (*starts, Start(more.para, more.start, more.end, more.marker, more.noun))
         ev = self._evidence(fam, run, len(starts), len(run), count)

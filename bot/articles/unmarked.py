@@ -10,6 +10,7 @@ from itertools import pairwise
 from bot.articles import cues
 from bot.articles.evidence import EvidenceReader
 from bot.articles.markers import NEXT, Candidate
+from bot.articles.model import BlockKind
 from bot.articles.sentences import sentence_end, word_count
 from bot.articles.series import Evidence, Split, Start, weigh
 
@@ -17,6 +18,7 @@ ADDED_GAP = 4  # paragraphs a point opened by a turn may run to before the next 
 _NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
 _QUESTION_WORDS = 40  # a question that opens a point is one sentence, not a paragraph
 _ANSWER_WORDS = 12  # ... and the writer's answer follows it in the same paragraph
+_FIRST_STEPS_BACK = 2  # paragraphs that carry a first point on before its turns begin
 _OBJECTION_GAP = 2  # objections answered one after another, a paragraph or two each
 
 
@@ -69,9 +71,9 @@ class UnmarkedSeries(EvidenceReader):
             if len(run) >= 2 and not firsts & set(range(run[0] - ADDED_GAP, run[0])):
                 gap = min(b - a for a, b in pairwise(run))
                 first = run[0] - gap
-                if first > 1 and cues.STEP_BACK_RE.match(self.paras[first]) and \
-                        first - 1 not in self.section_set:
-                    first -= 1  # "I know how this sounds. ...": the first point goes on
+                for _ in range(_FIRST_STEPS_BACK):
+                    if first > 1 and first - 1 not in self.section_set and self._goes_on(first):
+                        first -= 1
                 if first >= 1 and first not in self.section_set:
                     cands = [Candidate(first, 0, 0, "", "ord", 1, False)] + [
                         Candidate(i, 0, 0, "", "ord", NEXT, False) for i in run]
@@ -125,6 +127,15 @@ class UnmarkedSeries(EvidenceReader):
             split = self._split("ord", starts, ev.announced, cands, ev, None)
             return [split] if split is not None else []
         return []
+
+    def _goes_on(self, index: int) -> bool:
+        """A paragraph that carries the point before it on rather than opening one: a pull
+        quote, "And the repairs rarely work", "I know how this sounds"."""
+        text = self.paras[index]
+        return (self.blocks[index].kind is BlockKind.QUOTE
+                or (text.startswith(('"', "“")) and text.endswith(('"', "”")))
+                or text.startswith(("And ", "But "))
+                or bool(cues.STEP_BACK_RE.match(text)))
 
     @staticmethod
     def _opens_with_question(text: str) -> bool:
