@@ -82,7 +82,7 @@ class _Reader(UnmarkedSeries):
         # keeps "for two reasons" inside the fourth argument from counting).
         # The lead runs to the first marker that numbers a point, or says it is the first.
         first = next((c.para for c in found if c.explicit or c.value == 1), None)
-        limit = max(first + 1 if first is not None else len(self.paras) // 4,
+        limit = max(first + 1 if first is not None else len(self.paras) // 2,
                     min(3, len(self.paras)))
         self.announcements = self.find_announcements(min(limit, self.body_end))
         nouns = MARKER_NOUNS | {a.noun for a in self.announcements} | repeated_nouns(found)
@@ -148,10 +148,25 @@ class _Reader(UnmarkedSeries):
                     or cues.CLOSING_RE.match(heading) or cues.CONCEDING_RE.match(heading)
                     or cues.CONCLUSION_HEADING_RE.match(heading)):
                 run = run[:-1]  # ... or it asks "So what should the government do?"
+        if fam == "lead":
+            # "The headline is reasonable enough: ..." before two points in bold: a label of
+            # another style is the writer's aside, not one of the points.
+            bold = [c for c in run if self.blocks[c.para].lead]
+            if len(bold) >= 2 and len(bold) < len(run):
+                run = bold
         first = run[0]
         announced = self.announcement_before(first.para, first.start)
         count = announced.count if announced else None
         starts = tuple(Start(c.para, c.start, c.end, c.marker or None, kind=fam) for c in run)
+        if count and count > len(starts) and fam in ("lead", "heading"):
+            # "three problems": two in bold, and one the writer opened with a turn between
+            # them ("There's a subtler issue too.").
+            turned = [i for i in range(first.para + 1, run[-1].para)
+                      if i not in {c.para for c in run}
+                      and cues.ADDED_POINT_RE.match(self.paras[i])]
+            if len(turned) == count - len(starts):
+                starts = tuple(sorted((*starts, *map(self._unmarked, turned)),
+                                      key=lambda s: s.para))
         tail = run[-1]
         # "1. Schools ... 2. Water bills ... And there's a third reason I didn't expect": a
         # numbered list the writer goes on counting in words.

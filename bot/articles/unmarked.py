@@ -17,6 +17,10 @@ from bot.articles.series import Evidence, Split, Start, weigh
 ADDED_GAP = 4  # paragraphs a point opened by a turn may run to before the next one
 _NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
 _QUESTION_WORDS = 40  # a question that opens a point is one sentence, not a paragraph
+# Words one of which cues.REBUTTAL_RE needs to match.
+_REBUTTAL_WORDS = ("objection", "myth", "complaint", "criticism", "misconception", "worries",
+                   "arguments against", "critics", "skeptics", "sceptics")
+_QUESTION_CHARS = 300  # where a paragraph's opening question mark must stand
 _ANSWER_WORDS = 12  # ... and the writer's answer follows it in the same paragraph
 _FIRST_STEPS_BACK = 2  # paragraphs that carry a first point on before its turns begin
 _OBJECTION_GAP = 2  # objections answered one after another, a paragraph or two each
@@ -101,22 +105,25 @@ class UnmarkedSeries(EvidenceReader):
         asker's."""
         if self.interview:
             return []
-        lead = " ".join(self.paras[:3])
+        head = " ".join([self.title or "", *self.paras[:3]])
+        low = head.lower()  # the patterns are slow on a long lead: look for their words first
+        counted = cues.QUESTIONS_COUNTED_RE.search(head) if "questions" in low else None
+        objections = counted is None and any(word in low for word in _REBUTTAL_WORDS) and bool(
+            cues.REBUTTAL_RE.search(head))
+        if counted is None and not objections:
+            return []
         asked = [i for i in range(1, self.body_end) if i not in self.section_set
+                 and "?" in self.paras[i][:_QUESTION_CHARS]
                  and self._opens_with_question(self.paras[i])]
-        counted = cues.QUESTIONS_COUNTED_RE.search(lead) or cues.QUESTIONS_COUNTED_RE.search(
-            self.title or "")
         if counted is not None:
             raw = counted["num"].lower()
             count = int(raw) if raw.isdigit() else _NUMBERS[raw]
             runs = [asked[at:at + count] for at in range(len(asked) - count + 1)]
             runs = [run for run in runs if all(b - a <= ADDED_GAP for a, b in pairwise(run))]
             note = f"{count} questions counted, each opening a paragraph"
-        elif cues.REBUTTAL_RE.search(" ".join([self.title or "", lead])):
+        else:
             runs = [run for run in _runs(asked, _OBJECTION_GAP) if len(run) >= 3]
             note = "objections asked as questions, each answered in its paragraph"
-        else:
-            return []
         for run in runs[:1]:
             cands = [Candidate(i, 0, 0, "", "ord", NEXT, False) for i in run]
             starts = tuple(self._unmarked(i) for i in run)

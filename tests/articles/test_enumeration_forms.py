@@ -494,6 +494,21 @@ def test_a_poll_lead_in_points_is_no_count() -> None:
     assert piece.announced_count is None and len(piece.arguments) == 2
 
 
+def test_bold_labels_keep_their_style_and_a_turn_between_them_fills_the_count() -> None:
+    def bold(label: str, rest: str) -> Block:
+        return Block(f"{label} {rest}", lead=label)
+
+    blocks = (Block("The department published its rules for buying software on Tuesday."),
+              Block(f"The headline is reasonable enough: buyers must test what they buy. {_BODY}"),
+              Block("But the framework has three problems, in rising order of worry."),
+              bold("It buys promises, not oversight.", _BODY),
+              Block(f"There's a subtler issue too. It locks out rivals. {_BODY}"),
+              bold("It forgets who is on the other end.", _BODY),
+              Block("None of this is an argument against buying software."))
+    piece = segment(Article(blocks=blocks))
+    assert _openings(piece) == ["It buys promises,", "There's a subtler", "It forgets who"]
+
+
 # The forms read right and the traps beside them, as data (forms.toml).
 FORMS = tomllib.loads((Path(__file__).parent / "forms.toml").read_text(encoding="utf-8"))
 
