@@ -160,9 +160,12 @@ class _Reader(UnmarkedSeries):
         starts = tuple(Start(c.para, c.start, c.end, c.marker or None, kind=fam) for c in run)
         if count and count > len(starts) and fam in ("lead", "heading"):
             # "three problems": two in bold, and one the writer opened with a turn between
-            # them ("There's a subtler issue too.").
-            turned = [i for i in range(first.para + 1, run[-1].para)
-                      if i not in {c.para for c in run}
+            # them ("There's a subtler issue too."), or "four flaws" under three subheadings,
+            # the fourth opened in the third's section ("Add to that the paperwork.").
+            stop = min(self.conclusion_after(run[-1].para) or self.body_end,
+                       run[-1].para + _PICK_WINDOW)
+            turned = [i for i in range(first.para + 1, stop)
+                      if i not in {c.para for c in run} and i not in self.section_set
                       and cues.ADDED_POINT_RE.match(self.paras[i])]
             if len(turned) == count - len(starts):
                 starts = tuple(sorted((*starts, *map(self._unmarked, turned)),
