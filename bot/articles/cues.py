@@ -143,6 +143,10 @@ EVENTS_INTRO_RE: Final = re.compile(
 # the questions a piece asks, counted.
 QUESTIONS_COUNTED_RE: Final = re.compile(
     r"\b(?P<num>two|three|four|five|six|seven|\d)\s+(?:[\w’'-]+\s+)?questions\b", re.IGNORECASE)
+# "Answer me a few questions", "some hard questions for the board": questions, uncounted.
+QUESTIONS_ASKED_RE: Final = re.compile(
+    r"\b(?:a\s+few|some|several|a\s+couple\s+of|these|my)\s+(?:[\w’'-]+\s+)?questions\b",
+    re.IGNORECASE)
 REBUTTAL_RE: Final = re.compile(
     r"\b(?:objections?|myths?|complaints|criticisms?|misconceptions?|worries|arguments\s+against"
     r"|what\s+(?:the\s+)?(?:critics|skeptics|sceptics)\s+(?:say|get))\b", re.IGNORECASE)

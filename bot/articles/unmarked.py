@@ -108,9 +108,12 @@ class UnmarkedSeries(EvidenceReader):
         head = " ".join([self.title or "", *self.paras[:3]])
         low = head.lower()  # the patterns are slow on a long lead: look for their words first
         counted = cues.QUESTIONS_COUNTED_RE.search(head) if "questions" in low else None
-        objections = counted is None and any(word in low for word in _REBUTTAL_WORDS) and bool(
-            cues.REBUTTAL_RE.search(head))
-        if counted is None and not objections:
+        # "Answer me a few questions": the writer's questions, uncounted.
+        vague = counted is None and "questions" in low and bool(
+            cues.QUESTIONS_ASKED_RE.search(head))
+        objections = not (counted or vague) and any(word in low for word in _REBUTTAL_WORDS) \
+            and bool(cues.REBUTTAL_RE.search(head))
+        if counted is None and not vague and not objections:
             return []
         asked = [i for i in range(1, self.body_end) if i not in self.section_set
                  and "?" in self.paras[i][:_QUESTION_CHARS]
@@ -121,6 +124,9 @@ class UnmarkedSeries(EvidenceReader):
             runs = [asked[at:at + count] for at in range(len(asked) - count + 1)]
             runs = [run for run in runs if all(b - a <= ADDED_GAP for a, b in pairwise(run))]
             note = f"{count} questions counted, each opening a paragraph"
+        elif vague:
+            runs = [run for run in _runs(asked, ADDED_GAP) if len(run) >= 2]
+            note = "the questions the piece says it asks, each opening a paragraph"
         else:
             runs = [run for run in _runs(asked, _OBJECTION_GAP) if len(run) >= 3]
             note = "objections asked as questions, each answered in its paragraph"
@@ -146,9 +152,14 @@ class UnmarkedSeries(EvidenceReader):
 
     @staticmethod
     def _opens_with_question(text: str) -> bool:
-        """A paragraph that asks, then answers: a question standing alone is a heading (a
-        news explainer's "WHO IS THE FRONT-RUNNER?"), not a point the writer argues."""
+        """A paragraph that opens with a question the writer answers: in the same paragraph,
+        or in the next ones when the question stands alone (but not in capitals, as a news
+        explainer's "WHO IS THE FRONT-RUNNER?" does)."""
         end = sentence_end(text, 0, 600)
         first = text[:end].rstrip()
-        return (first.endswith("?") and word_count(first) <= _QUESTION_WORDS
-                and word_count(text[end:]) >= _ANSWER_WORDS)
+        if not first.endswith("?") or word_count(first) > _QUESTION_WORDS:
+            return False
+        # Asked on a line of its own, answered in the paragraphs after: a point, unless it is
+        # set in capitals like a news explainer's crosshead.
+        return word_count(text[end:]) >= _ANSWER_WORDS or (not text[end:].strip()
+                                                            and not first.isupper())
