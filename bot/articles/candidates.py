@@ -18,6 +18,7 @@ from bot.articles.markers import (
     inline_numbers,
     list_marker_at_start,
     ordinal_candidates,
+    predicate_ordinal,
 )
 from bot.articles.model import BlockKind
 from bot.articles.series import family
@@ -45,6 +46,10 @@ def find_candidates(layout: Layout) -> list[Candidate]:
             # Numbered subheadings are one list, numbered paragraphs below them another.
             listed = replace(listed, kind=listed.kind + "|h")
         ordinals = ordinal_candidates(text, index, COUNT_NOUNS)
+        if not (ordinals and ordinals[0].at_start) and block.kind is BlockKind.PARAGRAPH:
+            counted = predicate_ordinal(text, index, COUNT_NOUNS)
+            if counted is not None:
+                ordinals.insert(0, counted)
         opening = ordinals[0] if ordinals and ordinals[0].at_start else None
         if listed is not None:
             found.append(listed)

@@ -204,6 +204,9 @@ class Candidate:
         return self.start == 0
 
 
+_PREDICATE_REACH = 90  # characters in which "... is the third" must begin
+
+
 def _noun_of(w1: str | None, w2: str | None, nouns: frozenset[str]) -> str | None:
     """Which of the next one or two words is a counting noun ("a second, bigger problem")."""
     if w1 and singular(w1) in nouns:
@@ -300,6 +303,28 @@ def ordinal_at(text: str, pos: int, para: int, nouns: frozenset[str]) -> Candida
         end = m.end(group)
         value, explicit, noun, counted = 1, False, True, singular(groups[group])
     return Candidate(para, pos, end, text[pos:end], "ord", value, explicit, noun, counted)
+
+
+# "The cost of renting is the third.", "Training is the other gap.": a point that names its
+# subject first and counts it in the predicate.
+_PREDICATE_ORDINAL = re.compile(
+    r"[A-Z][\w’'-]*(?:\s+[\w’'-]+){0,6}?\s+(?:is|was)\s+the\s+"
+    r"(?P<ord>second|third|fourth|fifth|sixth|other|last|final)(?:\s+(?P<noun>[a-z]+))?"
+    r"(?=\s*[.,;:—–]|\s+(?:that|which|one|reason|problem)\b)")
+
+
+def predicate_ordinal(text: str, para: int, nouns: frozenset[str]) -> Candidate | None:
+    """A paragraph whose first sentence counts its subject in the predicate, or None."""
+    if " the " not in text[:_PREDICATE_REACH]:
+        return None
+    m = _PREDICATE_ORDINAL.match(text)
+    if m is None:
+        return None
+    noun = m["noun"] if m["noun"] and singular(m["noun"]) in nouns else None
+    value, explicit = _position(m["ord"]) if m["ord"] in ORDINALS or m["ord"] in (
+        "last", "final") else (NEXT, False)
+    return Candidate(para, 0, 0, "", "ord", value, explicit, True,
+                     singular(noun) if noun else None)
 
 
 def list_marker_at_start(text: str, para: int) -> Candidate | None:
