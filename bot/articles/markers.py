@@ -156,7 +156,7 @@ _ORD_MARKER = re.compile(
     # "One is the price. ... The other is the lease.": the first of points counted before.
     r"|(?P<oneis>One)(?=\s+(?:is|concerns|involves)\s+(?:the|that|a|an|its|our|their|how|what)\b)"
     r"|(?P<another>(?:(?:Yet|Still)\s+[Aa]nother|Another)"
-    r"|(?:(?:But|And|Yet)\s+)?[Tt]here(?:[’']s|\s+is)\s+(?:also\s+)?(?:one\s+more|another|a\s+further))"
+    r"|(?:(?:But|And|Yet)\s+)?[Tt]here(?:[’']s|\s+is)\s+(?:also\s+)?(?:one\s+more|another))"
     r"\s+(?P<a1>[a-z]+)(?:,?\s+(?P<a2>[a-z]+))?"
     r"|(?:(?:And|But|Yet)\s+)?(?:[Tt]hen\s+)?[Tt]here(?:[’']s|\s+is|\s+was)\s+(?:also\s+)?(?:a|the)\s+"
     rf"(?P<tord>{_ORD_ALT}|final|last)\s+(?P<t1>[a-z]+)(?:,?\s+(?P<t2>[a-z]+))?"
