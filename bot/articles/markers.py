@@ -309,8 +309,11 @@ def ordinal_at(text: str, pos: int, para: int, nouns: frozenset[str]) -> Candida
 # subject first and counts it in the predicate.
 _PREDICATE_ORDINAL = re.compile(
     r"[A-Z][\w’'-]*(?:\s+[\w’'-]+){0,6}?\s+(?:is|was)\s+the\s+"
-    r"(?P<ord>second|third|fourth|fifth|sixth|other|last|final)(?:\s+(?P<noun>[a-z]+))?"
-    r"(?=\s*[.,;:—–]|\s+(?:that|which|one|reason|problem)\b)")
+    r"(?:(?P<ord>second|third|fourth|fifth|sixth|other|last|final)(?:\s+(?P<noun>[a-z]+))?"
+    # "Inflexibility is the failing that ...": the counted noun alone, kept only where the
+    # piece counts with it ("three failings").
+    r"|(?P<bare>[a-z]+)(?=\s+(?:that|nobody|no\s+one|I|we)\b))"
+    r"(?=\s*[.,;:—–]|\s+(?:that|which|one|nobody|no\s+one|I|we|reason|problem)\b)")
 
 
 def predicate_ordinal(text: str, para: int, nouns: frozenset[str]) -> Candidate | None:
@@ -320,6 +323,11 @@ def predicate_ordinal(text: str, para: int, nouns: frozenset[str]) -> Candidate 
     m = _PREDICATE_ORDINAL.match(text)
     if m is None:
         return None
+    if m["bare"] is not None:
+        bare = singular(m["bare"])
+        if bare not in nouns:
+            return None
+        return Candidate(para, 0, 0, "", "ord", NEXT, False, True, bare)
     noun = m["noun"] if m["noun"] and singular(m["noun"]) in nouns else None
     value, explicit = _position(m["ord"]) if m["ord"] in ORDINALS or m["ord"] in (
         "last", "final") else (NEXT, False)
