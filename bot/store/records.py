@@ -5,10 +5,11 @@ Every timestamp is a timezone-aware UTC ``datetime``. Discord snowflakes are pla
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Literal
+
+from bot.store.fields import allowed, fits, marked_by_moderator, setting
 
 PublishState = Literal["pending", "publishing", "published", "failed"]
 ContributionKind = Literal["counter", "rebuttal"]
@@ -58,25 +59,7 @@ class ModeratorAction:
     reason: str | None
 
 
-def marked_by_moderator(at: str, by: str, reason: str) -> Any:
-    """A record's ``ModeratorAction | None`` field, read from these three columns; ``None``
-    while ``at`` is NULL (the store writes the three together: ``bot.store.moderation``)."""
-    return field(default=None, metadata={"columns": (at, by, reason)})
-
-
 # --- guild settings -------------------------------------------------------------------------
-
-
-def setting(default: Any = None, *, least: int | None = None, most: int | None = None,
-            choices: tuple[str, ...] = (), meaning: str = "") -> Any:
-    """A guild setting's default and range, declared beside its field.
-
-    ``GuildSettings.validate`` reads these, so a new setting is one field here (and its
-    column in a migration), not a field plus a check elsewhere. ``None`` is always allowed
-    where the default is ``None``: it means "off" or "the bot-wide default".
-    """
-    return field(default=default, metadata={"least": least, "most": most, "choices": choices,
-                                            "meaning": meaning})
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,27 +106,8 @@ class GuildSettings:
         for spec in fields(self):
             value = getattr(self, spec.name)
             if spec.metadata and not (value is None and spec.default is None) \
-                    and not _fits(value, spec.metadata):
-                raise ValueError(f"{spec.name} must be {_allowed(spec.metadata)}, not {value!r}")
-
-
-def _fits(value: Any, rule: Mapping[str, Any]) -> bool:
-    if rule["choices"]:
-        return value in rule["choices"]
-    if isinstance(value, str):
-        return bool(value)
-    return ((rule["least"] is None or value >= rule["least"])
-            and (rule["most"] is None or value <= rule["most"]))
-
-
-def _allowed(rule: Mapping[str, Any]) -> str:
-    if rule["meaning"]:
-        return str(rule["meaning"])
-    if rule["choices"]:
-        return "one of " + ", ".join(rule["choices"])
-    if rule["most"] is not None:
-        return f"{rule['least']} to {rule['most']}"
-    return "positive" if rule["least"] == 1 else f"at least {rule['least']}"
+                    and not fits(value, spec.metadata):
+                raise ValueError(f"{spec.name} must be {allowed(spec.metadata)}, not {value!r}")
 
 
 #: The settings a caller may change through ``Store.update_guild_settings``.

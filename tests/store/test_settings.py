@@ -11,7 +11,7 @@ from typing import Any, Literal, Union, get_args, get_origin, get_type_hints
 import pytest
 
 from bot.store import GUILD_SETTING_FIELDS, GuildSettings, Store
-from bot.store.records import setting
+from bot.store.fields import setting
 from tests.store.helpers import GUILD, at
 
 
