@@ -292,6 +292,10 @@ ADDED_POINT_RE: Final = re.compile(
     r"|Add\s+to\s+(?:that|this|all\s+this)|Worse(?:\s+still|\s+yet)?(?=\s*,)|Even\s+worse"
     # "Take wages next.", "Turn now to the currency.": the next point, after "Consider X first".
     r"|Take\s+(?:[\w’'-]+\s+){1,4}?next|Turn\s+(?:now\s+)?to"
+    # "Consider the cost. ... Consider, too, who walks through the doors. ... Now the harder
+    # part.": a second look, and a step up.
+    r"|Consider,?\s+too|Now\s+(?:for\s+)?the\s+(?:harder|hardest|bigger|biggest|real|difficult"
+    r"|awkward|tricky)\s+(?:part|bit|question|problem)"
     r"|Additionally|On\s+top\s+of\s+(?:that|this|all\s+that)"
     r"|(?:Moreover|Furthermore|Equally|Besides)(?=\s*,)|Besides\s+(?:the|that|this)\b"
     r"|For\s+another|As\s+for|A\s+further|(?:The\s+)?[Ll]ast(?:ly)?(?=\s*,)|Finally"
@@ -331,7 +335,9 @@ ARGUING_RE: Final = re.compile(
 # A piece that says it is an interview: its lists are the answers'.
 INTERVIEW_RE: Final = re.compile(
     r"\b(?:interview(?:ed|s)?|q ?& ?a|in conversation with|spoke (?:to|with)|talked (?:to|with)"
-    r"|sat down with|asked (?:him|her|them))\b", re.IGNORECASE)
+    r"|sat down with|asked (?:him|her|them)|questions (?:for|with) (?-i:[A-Z])"
+    r"|talks (?:to us )?about)\b",
+    re.IGNORECASE)
 REASON_WORDS_RE: Final = re.compile(
     r"\b(?:reasons?|because|here[’']s\s+why|here\s+is\s+why|arguments?|objections?|concerns?|problems?|grounds|flaws?"
     r"|worries|myths?|mistakes?|lessons?|demands?|recommendations?|calls? for"

@@ -147,6 +147,8 @@ class EvidenceReader(Layout):
         if first.kind == "lead" and sum(
                 1 for c in cands if cues.YEAR_RE.search(self.lead(c.para) or "")) >= half:
             return "years in most labels (a timeline)"
+        if self.title_guide and family(first.kind) in ("num", "heading", "item", "lead"):
+            return "a headline promising things to know (a guide, not an argument)"
         if family(first.kind) in ("heading", "lead"):
             heads = [" ".join(self._head_text(c).split()).rstrip(":.—–- ").lower()
                      for c in cands]

@@ -57,6 +57,10 @@ _TITLE_NOUN_RE = re.compile(
     r"\b(?:reasons|ways|lessons|myths|misconceptions|mistakes|things|rules|arguments"
     r"|objections|problems|truths|fallacies|failures|flaws|questions|takeaways|steps|tips"
     r"|issues|priorities|causes|ideas|why|case (?:for|against))\b", re.IGNORECASE)
+_TITLE_GUIDE_RE = re.compile(
+    r"\b(?:things|facts|tips|details)\s+(?:(?:you\s+)?(?:need|should|must|ought)\s+)?to\s+know\b"
+    r"|\bwhat\s+(?:you\s+)?(?:need|should|must)\s+to\s+know\b|\bwhat\s+to\s+know\b",
+    re.IGNORECASE)
 _TITLE_ARGUES_RE = re.compile(
     r"\b(?:reasons|lessons|myths|misconceptions|mistakes|arguments|objections|problems"
     r"|fallacies|failures|flaws|why|case (?:for|against))\b", re.IGNORECASE)
@@ -126,6 +130,8 @@ class Layout:
         self.rebuttal = bool(title and cues.REBUTTAL_RE.search(title))
         # "Five reasons ...", "Three myths ...": a headline that counts arguments, not things.
         self.title_argues = bool(title and _TITLE_ARGUES_RE.search(title))
+        # "11 things to know before the night market returns": a guide, whatever it counts.
+        self.title_guide = bool(title and _TITLE_GUIDE_RE.search(title))
 
     def heading_like(self, index: int) -> bool:
         """A subheading: marked up as one, a short bold line, or a short unpunctuated line

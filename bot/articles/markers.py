@@ -43,7 +43,7 @@ COUNT_NOUNS: Final = frozenset({
     "downside", "drawback", "disadvantage", "consequence", "shortcoming", "failing",
     "element", "direction", "plank", "dimension", "aspect", "claim", "assumption", "excuse",
     "front", "task", "challenge", "imperative", "suggestion", "reform", "request", "observation",
-    "thought",
+    "thought", "area",
 })
 # Nouns that count arguments and nothing else; "things", "ways" or "steps" count anything.
 ARGUMENT_NOUNS: Final = frozenset({
@@ -133,7 +133,7 @@ _ORD_MARKER = re.compile(
     r"|For a start|To begin with|To start with|For one thing|In the first place)\b"
     # "Start with trade.", "Take the families first.": a first point opened by an
     # imperative; only at a paragraph's start (inside one it is an instruction).
-    r"|(?P<opener>(?:Let(?:[’']s|\s+us|\s+me)\s+)?(?:[Ss]tart|[Bb]egin)\s+with|Consider"
+    r"|(?P<opener>(?:Let(?:[’']s|\s+us|\s+me)\s+)?(?:[Ss]tart|[Bb]egin)\s+with|Consider(?!,?\s+(?:too|also)\b)"
     r"|The\s+list\s+(?:begins|starts|opens)\s+with|First\s+up"
     r"|Take\s+(?:[\w’'-]+\s+){1,4}?first)\b"
     rf"|In the (?P<place>{_ORD_ALT}) place\b"

@@ -509,6 +509,23 @@ def test_bold_labels_keep_their_style_and_a_turn_between_them_fills_the_count() 
     assert _openings(piece) == ["It buys promises,", "There's a subtler", "It forgets who"]
 
 
+def test_numbered_questions_for_someone_are_an_interview() -> None:
+    blocks = [Block("The new chief executive talks about the waiting list and the repairs.")]
+    for n, question in enumerate(["What has surprised you?", "Do you accept the report?",
+                                  "What are you going to do first?"], 1):
+        blocks += [Block(f"{n}. {question}", BlockKind.HEADING, level=2), Block(f"I {_BODY}")]
+    article = Article(blocks=tuple(blocks), title="Three questions for Rosalind Marsh")
+    assert segment(article).arguments == ()
+
+
+def test_things_to_know_under_a_headline_count_are_a_guide() -> None:
+    blocks = [Block("The night market returns on Friday.")]
+    for n, fact in enumerate(["It runs every weekend", "Entry is free", "Bring some cash"], 1):
+        blocks += [Block(f"{n}. {fact}", BlockKind.HEADING, level=2), Block(_BODY)]
+    article = Article(blocks=tuple(blocks), title="3 things to know before the market returns")
+    assert segment(article).arguments == ()
+
+
 # The forms read right and the traps beside them, as data (forms.toml).
 FORMS = tomllib.loads((Path(__file__).parent / "forms.toml").read_text(encoding="utf-8"))
 
