@@ -168,6 +168,7 @@ _ORD_MARKER = re.compile(
 _NUM_MARKER = re.compile(
     r"(?P<m>(?P<n>\d{1,2})(?:(?P<p>[.):])|\s*(?P<dash>[—–-])))(?=\s+[^\d\s])")
 _PAREN_MARKER = re.compile(r"(?P<m>\((?P<n>\d{1,2})\))(?=\s+\S)")
+_LETTER_MARKER = re.compile(r"(?P<m>\((?P<n>[a-h])\))(?=\s+\S)")
 _HASH_MARKER = re.compile(r"(?P<m>#(?P<n>\d{1,2})[.:)]?)(?=\s+\S)")
 _LABEL_MARKER = re.compile(
     r"(?P<m>(?P<label>Reason|Point|Lesson|Mistake|Argument|Problem|Myth|Objection|Step|Rule"
@@ -346,7 +347,13 @@ def list_marker_at_start(text: str, para: int) -> Candidate | None:
         return None
     if first == "(":
         m = _PAREN_MARKER.match(text)
-        return Candidate(para, 0, m.end(), m["m"], "(num)", int(m["n"]), True) if m else None
+        if m:
+            return Candidate(para, 0, m.end(), m["m"], "(num)", int(m["n"]), True)
+        # "(a) suspend the circular ...; (b) pay the arrears ...": a statement's lettered
+        # demands count like numbers ("(i)" is left to the roman numerals it usually is).
+        m = _LETTER_MARKER.match(text)
+        return Candidate(para, 0, m.end(), m["m"], "(num)", ord(m["n"]) - ord("a") + 1,
+                         True) if m else None
     if first == "#":
         m = _HASH_MARKER.match(text)
         return Candidate(para, 0, m.end(), m["m"], "#num", int(m["n"]), True) if m else None
