@@ -39,6 +39,7 @@ from bot.articles.candidates import find_candidates, repeated_nouns
 from bot.articles.layout import last_sentence, normalise
 from bot.articles.markers import (
     ANNOUNCE_RE,
+    ARGUMENT_NOUNS,
     LAST,
     MARKER_NOUNS,
     NEXT,
@@ -260,6 +261,10 @@ class _Reader(UnmarkedSeries):
             or count == len(starts))
         single = (len(cands) == 1 and first.explicit and first.value == 1
                   and count == len(starts) >= 2)
+        # "The library is the only quiet place ... The other reason is safety": the second
+        # of two reasons names itself; the first is the paragraph the pick placed before it.
+        single = single or (len(cands) == 1 and first.value == 2 and first.at_start
+                            and first.counted in ARGUMENT_NOUNS and len(starts) == 2)
         # "The first straw ... The next straw": one noun counted at paragraph starts.
         same_noun = (len(cands) >= 2 and first.explicit and first.value == 1
                      and all(c.noun and c.at_start and c.counted == first.counted
