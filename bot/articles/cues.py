@@ -194,6 +194,8 @@ REASON_INTRO_RE: Final = re.compile(
 # someone else's list, reported.
 REPORTED_INTRO_RE: Final = re.compile(
     r"\b(?:(?:I|we)\s+(?:reproduce|summari[sz]e|quote|repeat)\b"
+    # "it is worth reproducing the charter in full. The council demands that management:"
+    r"|(?:worth\s+)?reproducing\s+(?:the|its|their|his|her)\b"
     r"|sets?\s+out\s+(?:the|its|their|his|her)\s+(?:[\w’'-]+\s+){0,3}(?:demands|points|proposals"
     r"|pledges|principles|findings|recommendations|priorities))", re.IGNORECASE)
 # A list of examples, members or cases illustrates a point; it is not the points.
