@@ -43,7 +43,7 @@ COUNT_NOUNS: Final = frozenset({
     "downside", "drawback", "disadvantage", "consequence", "shortcoming", "failing",
     "element", "direction", "plank", "dimension", "aspect", "claim", "assumption", "excuse",
     "front", "task", "challenge", "imperative", "suggestion", "reform", "request", "observation",
-    "thought", "area",
+    "thought", "area", "reply", "response",
 })
 # Nouns that count arguments and nothing else; "things", "ways" or "steps" count anything.
 ARGUMENT_NOUNS: Final = frozenset({
@@ -53,7 +53,7 @@ ARGUMENT_NOUNS: Final = frozenset({
     "takeaway", "caveat", "obstacle", "explanation", "issue", "question", "principle",
     "policy", "measure", "solution", "proposal", "recommendation", "remedy", "fix",
     "harm", "downside", "drawback", "disadvantage", "consequence", "shortcoming", "failing",
-    "suggestion", "reform", "request", "observation", "thought",
+    "suggestion", "reform", "request", "observation", "thought", "reply", "response",
 })
 MARKER_NOUNS: Final = COUNT_NOUNS - {"thing", "way", "fact", "change", "test", "cost", "count",
                                       "requirement", "condition", "precondition",

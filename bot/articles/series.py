@@ -104,6 +104,10 @@ def weigh(ev: Evidence) -> tuple[float, list[str]]:
         strength = 1.0 if ev.argument_noun else 0.5  # "four reasons" against "four things"
         if gap == 0:
             add(2.5 * strength, f"announced {ev.announced}, found {ev.count}")
+        elif ev.count == ev.announced + 1 and ev.marked == ev.count and ev.sequence:
+            # "two problems ... The first ... The second ... And there is a third problem":
+            # the writer found one more as they went and counted it: the markers win.
+            add(3.0 * strength, f"announced {ev.announced}, counted on to {ev.count}")
         elif gap == 1:
             add(0.8 * strength, f"announced {ev.announced}, found {ev.count}")
         else:
