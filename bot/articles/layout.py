@@ -34,6 +34,9 @@ HEADING_WORDS = 14  # a subheading or bold label is short
 ANNOUNCE_REACH = 5  # paragraphs from a count to the list it announces
 _INTRO_CHARS = 300
 _TURN_CHARS = 600
+_ASIDE_PENALTY = 1.0
+_ALSO_BONUS = 0.5
+_ALSO_REACH = 200  # characters of the first sentence looked at for "also"
 
 # "Date Rape. This is the most ...": a run-in label in Title Case, closed by a full stop.
 _RUN_IN_LABEL_RE = re.compile(
@@ -235,7 +238,12 @@ class Layout:
         before, here = self.words(index - 1), self.words(index)
         union = len(before | here)
         turn = 1.0 - (len(before & here) / union if union else 0.0)
-        return cue + turn
+        if text.startswith("("):
+            return turn - _ASIDE_PENALTY  # "(I should say, in fairness, ...)": an aside
+        # "The bill also exempts every unit ...": a sentence that adds, opening its paragraph.
+        end = text.find(".", 0, _ALSO_REACH)
+        also = _ALSO_BONUS if " also " in text[:end if end >= 0 else _ALSO_REACH] else 0.0
+        return cue + turn + also
 
     def conclusion_after(self, para: int) -> int | None:
         at = bisect.bisect_right(self._conclusions, para)
