@@ -145,7 +145,7 @@ _ORD_MARKER = re.compile(
     r"|(?P<final2>Lastly|Last but not least|Last of all|And\s+lastly|And\s+last\s+of\s+all"
     r"|And\s+last\s+but\s+not\s+least)\b"
     r"|(?P<next>Next|For another)(?=\s*[,:;—–])"
-    r"|(?P<det>The|A|An|My|Our|One|His|Her|Their|Its)\s+(?:[\w-]+[’']s\s+)?(?:very\s+)?"
+    r"|(?P<det>(?<=And\s)the|The|A|An|My|Our|One|His|Her|Their|Its)\s+(?:[\w-]+[’']s\s+)?(?:very\s+)?"
     rf"(?P<ord>{_ORD_ALT}|final|last|next|other|further|more|additional)"
     r"(?P<also>\s+and\s+(?:final|last|most\s+important|biggest|best|perhaps\s+most\s+important))?"
     r"\s+(?P<w1>[a-z]+)(?:,?\s+(?P<w2>[a-z]+))?"
@@ -265,7 +265,7 @@ def ordinal_at(text: str, pos: int, para: int, nouns: frozenset[str]) -> Candida
         value, explicit, noun = NEXT, False, True
     elif groups["det"]:
         which = _noun_of(groups["w1"], groups["w2"], nouns)
-        if which is None and groups["w1"] in _BARE_ORDINAL_VERBS and groups["det"] == "The":
+        if which is None and groups["w1"] in _BARE_ORDINAL_VERBS and groups["det"].lower() == "the":
             # "The second is to reverse ...": the ordinal stands for the point itself.
             which, counted = "ord", None
         elif which is None:
@@ -278,7 +278,7 @@ def ordinal_at(text: str, pos: int, para: int, nouns: frozenset[str]) -> Candida
         noun = True
         counted = None if which == "ord" else singular(groups[which])
         value, explicit = _position(groups["ord"])
-        if groups["ord"] == "other" and groups["det"] == "The" and counted in ARGUMENT_NOUNS:
+        if groups["ord"] == "other" and groups["det"].lower() == "the" and counted in ARGUMENT_NOUNS:
             value, explicit = 2, True  # "The other reason is safety": the second of two
     elif groups["theord"]:
         value, explicit = _position(groups["theord"].split()[-1])

@@ -448,6 +448,10 @@ class _Reader(UnmarkedSeries):
         crosshead, "Tarnished credibility.", then "First, ...") starts at that subheading;
         one that opens with its own bold label is headed already (the subheading above the
         first of a run of labels names their section)."""
+        headed = [s for s in starts if s.start == 0 and s.para - 1 in self.section_set]
+        if len(starts) >= 3 and headed == starts[:1]:
+            # "Why the trustees should vote no" above the first of three: the list's section.
+            return starts
         moved: list[Start] = []
         floor = 0
         for start in starts:

@@ -526,6 +526,19 @@ def test_things_to_know_under_a_headline_count_are_a_guide() -> None:
     assert segment(article).arguments == ()
 
 
+def test_a_heading_over_the_first_of_a_list_heads_the_list_not_the_point() -> None:
+    blocks = (Block("The trustees vote on Thursday on the investment mandate."),
+              Block("Why the trustees should vote no", BlockKind.HEADING, level=2),
+              Block(f"Start with the returns, the trustees' only legal duty. {_BODY}"),
+              Block(f"Then there is the conflict of interest. {_BODY}"),
+              Block(f"Worse still, the fund doubles its bet on one economy. {_BODY}"),
+              Block(f"And the last problem is what the mandate does to accountability. {_BODY}"),
+              Block("What would work instead", BlockKind.HEADING, level=2),
+              Block("None of this means the city should give up on the projects."))
+    piece = segment(Article(blocks=blocks))
+    assert _openings(piece, 2) == ["Start with", "Then there", "Worse still,", "And the"]
+
+
 # The forms read right and the traps beside them, as data (forms.toml).
 FORMS = tomllib.loads((Path(__file__).parent / "forms.toml").read_text(encoding="utf-8"))
 
