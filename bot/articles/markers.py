@@ -278,7 +278,8 @@ def ordinal_at(text: str, pos: int, para: int, nouns: frozenset[str]) -> Candida
         noun = True
         counted = None if which == "ord" else singular(groups[which])
         value, explicit = _position(groups["ord"])
-        if groups["ord"] == "other" and groups["det"].lower() == "the" and counted in ARGUMENT_NOUNS:
+        if (groups["ord"] == "other" and groups["det"].lower() == "the"
+                and counted in ARGUMENT_NOUNS):
             value, explicit = 2, True  # "The other reason is safety": the second of two
     elif groups["theord"]:
         value, explicit = _position(groups["theord"].split()[-1])
