@@ -170,7 +170,8 @@ PROCEDURE_INTRO_RE: Final = re.compile(
     r"\b(?:recipe|ingredients|instructions|directions|steps|step-by-step|procedure"
     r"|how to(?! (?:fix|solve|improve|repair|save|stop|end|reform|change|mend|rescue))"
     r"|follow these|you will need|you[’']ll need|method|how it works|how it would work"
-    r"|works like this|the process|here is how|here[’']s how)\b", re.IGNORECASE)
+    r"|works like this|the process|a\s+(?:[\w-]+\s+)?process\s+for|here is how|here[’']s how)\b",
+    re.IGNORECASE)
 IMPERATIVES: Final = wordset(
     "preheat heat stir whisk mix combine pour bake boil simmer chop slice dice drain rinse wash"
     " season sprinkle serve cover fold knead grease line place add remove transfer let cool melt"

@@ -126,6 +126,11 @@ class EvidenceReader(Layout):
             return self.lead(cand.para) or self.paras[cand.para]
         return self.paras[cand.para]
 
+    def _under_question(self, para: int) -> bool:
+        """Whether the nearest subheading above ``para`` asks a question."""
+        above = [i for i in (*self.sections, *self.asked_lines) if i < para]
+        return bool(above) and self.paras[max(above)].rstrip().endswith("?")
+
     def _decoy(self, cands: list[Candidate], bodies: list[str], intro: str) -> str | None:
         """Why a list is not the writer's arguments (quoted, dated, procedural, cited)."""
         first = cands[0]
@@ -189,6 +194,8 @@ class EvidenceReader(Layout):
             return "led in as someone else's list, reported"
         if intro.lstrip().startswith(('"', "“")) and intro.rstrip().endswith(":"):
             return "led in by a quotation (someone else's list)"
+        if self.explainer and first.kind == "ord" and self._under_question(first.para):
+            return "under an explainer's question (reported, not argued)"
         if cues.EVENTS_INTRO_RE.search(lead_in):
             return "led in as things that happened (news, not points)"
         if intro.rstrip().endswith(":") and cues.QUOTED_INTRO_RE.search(intro):
@@ -199,7 +206,9 @@ class EvidenceReader(Layout):
         proposed = announced is not None and announced.noun in ARGUMENT_NOUNS
         if verbs > half and not proposed:  # "my three priorities: Keep ... Make ..."
             return "items are instructions (a procedure)"
-        if ((first.kind != "ord" or verbs >= half)
+        # Ordinals run together in the paragraph that says it sets out a process are its steps.
+        one_paragraph = len({c.para for c in cands}) == 1
+        if ((first.kind != "ord" or verbs >= half or one_paragraph)
                 and cues.PROCEDURE_INTRO_RE.search(lead_in)
                 and not cues.REASON_WORDS_RE.search(lead_in)):
             return "led in as a procedure"

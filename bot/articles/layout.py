@@ -34,6 +34,8 @@ HEADING_WORDS = 14  # a subheading or bold label is short
 ANNOUNCE_REACH = 5  # paragraphs from a count to the list it announces
 _INTRO_CHARS = 300
 _TURN_CHARS = 600
+_EXPLAINER_QUESTIONS = 4  # question subheadings that make a piece an explainer
+_ASKED_LINE_WORDS = 8  # a question on a line of its own that short is a subheading
 _ASIDE_PENALTY = 1.0
 _ALSO_BONUS = 0.5
 _ALSO_REACH = 200  # characters of the first sentence looked at for "also"
@@ -116,6 +118,13 @@ class Layout:
         # Questions set as subheadings or bold lines, answered below: an interview or a Q&A,
         # whose lists are the answerer's.
         questions = [i for i in self.sections if self.paras[i].rstrip().endswith("?")]
+        # "What is changing? / Why now? / What do I need to do? / What are people worried
+        # about?": an explainer's sections; a list under one of them is reported.
+        self.asked_lines = [i for i in range(self.body_end)
+                            if self.paras[i].rstrip().endswith("?")
+                            and len(self.paras[i].split()) <= _ASKED_LINE_WORDS]
+        self.explainer = len(self.asked_lines) >= _EXPLAINER_QUESTIONS and len(
+            self.asked_lines) * 3 >= len(set(self.sections) | set(self.asked_lines)) * 2
         speakers = [label for label, uses in self.label_uses.items()
                     if uses >= 2 and _SPEAKER_RE.fullmatch(label)
                     and label.lower() not in _POINT_LABELS]
