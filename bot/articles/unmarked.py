@@ -21,6 +21,7 @@ _QUESTION_WORDS = 40  # a question that opens a point is one sentence, not a par
 _REBUTTAL_WORDS = ("objection", "myth", "complaint", "criticism", "misconception", "worries",
                    "arguments against", "critics", "skeptics", "sceptics")
 _QUESTION_CHARS = 300  # where a paragraph's opening question mark must stand
+_QUESTIONS_LEAD = 8  # paragraphs in which a piece says it asks questions or answers objections
 _ANSWER_WORDS = 12  # ... and the writer's answer follows it in the same paragraph
 _FIRST_STEPS_BACK = 2  # paragraphs that carry a first point on before its turns begin
 _OBJECTION_GAP = 2  # objections answered one after another, a paragraph or two each
@@ -105,14 +106,15 @@ class UnmarkedSeries(EvidenceReader):
         asker's."""
         if self.interview:
             return []
-        head = " ".join([self.title or "", *self.paras[:3]])
-        low = head.lower()  # the patterns are slow on a long lead: look for their words first
-        counted = cues.QUESTIONS_COUNTED_RE.search(head) if "questions" in low else None
+        # The patterns are slow on a long lead: only its lines with their words are searched.
+        lines = [(text, text.lower()) for text in (self.title or "", *self.paras[:_QUESTIONS_LEAD])]
+        asking = [text for text, low in lines if "questions" in low]
+        counted = next(filter(None, map(cues.QUESTIONS_COUNTED_RE.search, asking)), None)
         # "Answer me a few questions": the writer's questions, uncounted.
-        vague = counted is None and "questions" in low and bool(
-            cues.QUESTIONS_ASKED_RE.search(head))
-        objections = not (counted or vague) and any(word in low for word in _REBUTTAL_WORDS) \
-            and bool(cues.REBUTTAL_RE.search(head))
+        vague = counted is None and any(map(cues.QUESTIONS_ASKED_RE.search, asking))
+        objections = not (counted or vague) and any(
+            cues.REBUTTAL_RE.search(text) for text, low in lines
+            if any(word in low for word in _REBUTTAL_WORDS))
         if counted is None and not vague and not objections:
             return []
         asked = [i for i in range(1, self.body_end) if i not in self.section_set
