@@ -18,6 +18,7 @@ from bot.articles.markers import (
     inline_numbers,
     list_marker_at_start,
     ordinal_candidates,
+    paren_numbers_inside,
     predicate_ordinal,
 )
 from bot.articles.model import BlockKind
@@ -64,6 +65,7 @@ def find_candidates(layout: Layout) -> list[Candidate]:
         found.extend(ordinals)
         if block.kind is BlockKind.PARAGRAPH and len(text) >= 40:
             found.extend(inline_numbers(text, index))
+            found.extend(paren_numbers_inside(text, index))
     found.extend(alike_openings(layout))
     found.sort(key=lambda c: (c.para, c.start))
     return found

@@ -339,6 +339,19 @@ def predicate_ordinal(text: str, para: int, nouns: frozenset[str]) -> Candidate 
                      singular(noun) if noun else None)
 
 
+# "... in the 1970s. (2) The developer's own statement ...": a numbered ground that begins a
+# sentence inside a paragraph, in a letter whose grounds run on.
+_PAREN_MID = re.compile(r"(?<=[.!?]\s)(?P<m>\((?P<n>\d{1,2})\))(?=\s+[A-Z])")
+
+
+def paren_numbers_inside(text: str, para: int) -> list[Candidate]:
+    """"(2)", "(4)" opening sentences inside a paragraph (not its first sentence)."""
+    if "(" not in text:
+        return []
+    return [Candidate(para, m.start(), m.end(), m["m"], "(num)", int(m["n"]), True)
+            for m in _PAREN_MID.finditer(text)]
+
+
 def list_marker_at_start(text: str, para: int) -> Candidate | None:
     """A numeral, label ("Reason #2:") or bullet opening a paragraph, or None."""
     first = text[:1]
