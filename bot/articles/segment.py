@@ -275,7 +275,10 @@ class _Reader(UnmarkedSeries):
                   and sum(c.noun for c in cands) >= 2)
         # "One reason the closure is wrong ... Another reason is ...": two points counted
         # with one noun, each opening a paragraph.
-        paired = (len(cands) == 2 and all(c.at_start for c in cands)
+        # The first may stand a sentence into its paragraph ("But of all the cuts, the library
+        # cuts buy the least. One reason is ..."): the paragraph opens with its topic sentence.
+        led = first.at_start or sentences_before(self.paras[first.para], first.start) <= 1
+        paired = (len(cands) == 2 and cands[1].at_start and led
                   and first.value == 1 and cands[1].value == NEXT
                   and ((cands[1].noun and first.counted is not None
                         and cands[1].counted in (None, first.counted))
@@ -290,6 +293,18 @@ class _Reader(UnmarkedSeries):
             starts, added = turned, True
         elif accepted or paired:
             added = False
+            if paired and not first.at_start:
+                starts[0] = replace(starts[0], start=0, end=0)
+            if paired and not accepted:
+                # "One reason ... Another is ... And then there is the matter of ...": a pair
+                # goes on while paragraphs open with a turn adding one more.
+                last = cands[1].para
+                for i in range(last + 1, self.conclusion_after(last) or self.body_end):
+                    if i - last > _ADDED_GAP:
+                        break
+                    if cues.ADDED_POINT_RE.match(self.paras[i]):
+                        starts.append(self._unmarked(i))
+                        last = i
         else:
             return None
         ev = self._evidence("ord", cands, len(starts), len(starts) if added else len(cands),
