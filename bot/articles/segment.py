@@ -67,6 +67,7 @@ from bot.articles.unmarked import UnmarkedSeries
 __all__ = ["TITLE_MAX", "segment"]
 
 _SECOND_SERIES = 0.65  # a further list is kept only when this sure of it
+_OTHER_KIND = 0.7  # ... and one of another kind than the first only when this sure
 _UNMARKED_SHARE = 0.75  # an unmarked argument is less certain than its list
 _PICK_WINDOW = 16  # paragraphs searched for an unmarked argument next to a marker
 _RUN_ON_WINDOW = 3  # paragraphs after a one-paragraph list where it may go on
@@ -426,13 +427,23 @@ class _Reader(UnmarkedSeries):
         # More series of the same kind elsewhere in the piece (numbering restarting under
         # each subheading, "what went right: First ... what went wrong: First ...").
         for other in accepted[1:]:
-            if other.confidence < _SECOND_SERIES or family(other.family) != best.family:
+            if other.confidence < _SECOND_SERIES:
+                continue
+            # A series of another kind is another list only when it is as sure as a first
+            # one and a subheading stands between them ("What the plan gets right", bold
+            # labels; "Where it falls short", First ... Second ...).
+            if family(other.family) != best.family and not (
+                    other.confidence >= _OTHER_KIND and self._sectioned_apart(best, other)):
                 continue
             if all(other.starts[-1].para < c.starts[0].para
                    or other.starts[0].para > c.starts[-1].para for c in chosen):
                 chosen.append(other)
         chosen.sort(key=lambda s: s.starts[0].para)
         return chosen, splits
+
+    def _sectioned_apart(self, one: Split, other: Split) -> bool:
+        first, second = sorted((one, other), key=lambda s: s.starts[0].para)
+        return any(first.starts[-1].para < i < second.starts[0].para for i in self.sections)
 
     def piece(self, article: Article, *, explain: bool) -> Piece:
         chosen, considered = self.choose()

@@ -539,6 +539,24 @@ def test_a_heading_over_the_first_of_a_list_heads_the_list_not_the_point() -> No
     assert _openings(piece, 2) == ["Start with", "Then there", "Worse still,", "And the"]
 
 
+def test_two_lists_of_different_kinds_under_their_own_subheadings_are_both_kept() -> None:
+    blocks = [Block("The council's climate plan is better than the last one, and worse than it "
+                    "needs to be."),
+              Block("What the plan gets right", BlockKind.HEADING, level=2)]
+    for label in ["It measures what matters.", "It takes the council's buildings seriously.",
+                  "It finally joins up climate and nature."]:
+        blocks.append(Block(f"{label} {_BODY}", lead=label))
+    blocks.append(Block("Where it falls short", BlockKind.HEADING, level=2))
+    blocks.append(Block("We see three gaps the council should close before it adopts the plan."))
+    blocks += [Block(f"{m}, {rest} {_BODY}") for m, rest in [
+        ("First", "the district targets have no teeth."),
+        ("Second", "transport is the weakest part."), ("Third", "there is no plan for heat.")]]
+    blocks.append(Block("The consultation closes on Friday."))
+    piece = segment(Article(blocks=tuple(blocks)))
+    assert _openings(piece, 2) == ["It measures", "It takes", "It finally", "First, the",
+                                   "Second, transport", "Third, there"]
+
+
 # The forms read right and the traps beside them, as data (forms.toml).
 FORMS = tomllib.loads((Path(__file__).parent / "forms.toml").read_text(encoding="utf-8"))
 
