@@ -442,8 +442,12 @@ class _Reader(UnmarkedSeries):
         return chosen, splits
 
     def _sectioned_apart(self, one: Split, other: Split) -> bool:
+        """A subheading, or a turn to what should be done ("So what would actually help?"),
+        stands between the two series."""
         first, second = sorted((one, other), key=lambda s: s.starts[0].para)
-        return any(first.starts[-1].para < i < second.starts[0].para for i in self.sections)
+        between = range(first.starts[-1].para + 1, second.starts[0].para)
+        return any(i in self.section_set or cues.CLOSING_RE.match(self.paras[i])
+                   for i in between)
 
     def piece(self, article: Article, *, explain: bool) -> Piece:
         chosen, considered = self.choose()
