@@ -62,6 +62,9 @@ def find_candidates(layout: Layout) -> list[Candidate]:
                                        NEXT, False))
         elif opening is None and layout.lead(index) is not None:
             found.append(Candidate(index, 0, 0, "", "lead", NEXT, False))
+        elif opening is None and block.after_break and block.kind is BlockKind.PARAGRAPH:
+            # The writer's own section breaks ("* * *", a rule): each may open a point.
+            found.append(Candidate(index, 0, 0, "", "break", NEXT, False))
         found.extend(ordinals)
         if block.kind is BlockKind.PARAGRAPH and len(text) >= 40:
             found.extend(inline_numbers(text, index))

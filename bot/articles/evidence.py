@@ -68,7 +68,7 @@ class EvidenceReader(Layout):
         ev.fragments = fam in ("item", "bullet") and sum(
             1 for b in bodies if b[:1].islower() or b[:1].isdigit() or b[:1] in "£$€¥%"
         ) > len(bodies) / 2
-        if fam in ("item", "bullet", "num", "inline", "lead") and not all(
+        if fam in ("item", "bullet", "num", "inline", "lead", "break") and not all(
                 c.para in self.section_set for c in cands):
             texts = [self._item_text(c) for c in cands]
             ev.item_words = sum(word_count(t) for t in texts) / len(cands)

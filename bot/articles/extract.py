@@ -59,6 +59,8 @@ class NotAnArticle(ExtractionError):
 BODY_CHAR_LIMIT = 200_000
 MARKUP_CHAR_LIMIT = 1_000_000
 _SHORTEST_CUT = 300
+# A line that is only a section break: "* * *", "***", "---", "⁂", "~~~".
+_RULE_RE = re.compile(r"(?:[*·•⁂~#=_-]\s*){3,}|⁂")
 # A page under this many words of prose (paragraphs of 8+ words) is a stub, menu or error
 # page; real op-eds run to hundreds. Feed entries are exempt: a teaser is short by nature and
 # the pipeline reads its linked page instead.
@@ -373,22 +375,30 @@ def extract_text(text: str, *, title: str | None = None, url: str | None = None)
 
 def _text_blocks(text: str) -> list[Block]:
     """Paragraphs of a plain text as blocks: a "## " line is a heading, a bulleted line a
-    list item (consecutive ones one list); everything else a paragraph, as written."""
+    list item (consecutive ones one list), a line of asterisks or dashes a section break
+    carried by the block after it; everything else a paragraph, as written."""
     blocks: list[Block] = []
     lists = 0
+    ruled = False
     for paragraph in _text_paragraphs(text):
+        if _RULE_RE.fullmatch(paragraph.strip()):
+            ruled = bool(blocks)  # "* * *" before anything is decoration, not a break
+            continue
         heading = _MARKDOWN_HEADING_RE.match(paragraph)
         bullet = _BULLET_RE.match(paragraph)
         if heading:
-            blocks.append(Block(paragraph[heading.end():], BlockKind.HEADING,
-                                level=len(heading.group(1))))
+            block = Block(paragraph[heading.end():], BlockKind.HEADING,
+                          level=len(heading.group(1)))
         elif bullet:
             if not (blocks and blocks[-1].bulleted):
                 lists += 1
-            blocks.append(Block(paragraph[bullet.end():], BlockKind.ITEM, list_id=lists))
+            block = Block(paragraph[bullet.end():], BlockKind.ITEM, list_id=lists)
         else:
-            blocks.append(Block(paragraph))
-    return [b for b in blocks if b.text]
+            block = Block(paragraph)
+        if block.text:
+            blocks.append(replace(block, after_break=ruled) if ruled else block)
+            ruled = False
+    return blocks
 
 
 def _text_paragraphs(text: str) -> list[str]:

@@ -33,6 +33,8 @@ class Block:
     number: int | None = None  # an ordered list item's number
     list_id: int | None = None  # the items of one list share it
     lead: str | None = None  # emphasised words opening the block ("Cost." in **Cost.** ...)
+    #: A thematic break (a rule, "* * *") stood before it: the writer's own section break.
+    after_break: bool = False
 
     @property
     def bulleted(self) -> bool:

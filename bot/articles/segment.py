@@ -48,7 +48,7 @@ from bot.articles.markers import (
 )
 from bot.articles.model import Article, Block, Piece
 from bot.articles.naming import argument, thesis
-from bot.articles.sentences import TITLE_MAX, sentence_end, sentences_before, shorten, word_count
+from bot.articles.sentences import TITLE_MAX, sentence_end, sentences_before, shorten
 from bot.articles.series import (
     ACCEPT,
     Split,
@@ -62,6 +62,7 @@ from bot.articles.series import (
     suppresses,
 )
 from bot.articles.unmarked import ADDED_GAP as _ADDED_GAP
+from bot.articles.unmarked import PICK_WINDOW as _PICK_WINDOW
 from bot.articles.unmarked import UnmarkedSeries
 
 __all__ = ["TITLE_MAX", "segment"]
@@ -69,7 +70,6 @@ __all__ = ["TITLE_MAX", "segment"]
 _SECOND_SERIES = 0.65  # a further list is kept only when this sure of it
 _OTHER_KIND = 0.7  # ... and one of another kind than the first only when this sure
 _UNMARKED_SHARE = 0.75  # an unmarked argument is less certain than its list
-_PICK_WINDOW = 16  # paragraphs searched for an unmarked argument next to a marker
 _RUN_ON_WINDOW = 3  # paragraphs after a one-paragraph list where it may go on
 _CHOICES = 40  # the best series compared with each other (a hostile piece has thousands)
 
@@ -108,7 +108,7 @@ class _Reader(UnmarkedSeries):
         barriers = [i for i in self.sections if cues.STRUCTURAL_HEADING_RE.match(self.paras[i])]
         for kind, group in by_kind.items():
             fam = family(kind)
-            if fam in ("item", "heading", "lead", "bullet", "alike"):
+            if fam in ("item", "heading", "lead", "bullet", "alike", "break"):
                 runs = [run for part in split_at(group, barriers)
                         for run in adjacent_runs(part, max_gap=self._run_gap(fam))]
             else:
@@ -128,7 +128,7 @@ class _Reader(UnmarkedSeries):
         return list(unique.values())
 
     def _run_gap(self, fam: str) -> int:
-        if fam in ("heading", "lead", "alike"):
+        if fam in ("heading", "lead", "alike", "break"):
             return max(8, len(self.paras) // 3)  # sections run to several paragraphs
         return 3 if fam == "item" else 1  # an item may hold a few paragraphs of its own
 
@@ -150,6 +150,8 @@ class _Reader(UnmarkedSeries):
                     or cues.CLOSING_RE.match(heading) or cues.CONCEDING_RE.match(heading)
                     or cues.CONCLUSION_HEADING_RE.match(heading)):
                 run = run[:-1]  # ... or it asks "So what should the government do?"
+        if fam == "break" and len(run) >= 3 and self._steps_back(self.paras[run[-1].para]):
+            run = run[:-1]  # "* * * / So what should the board do?": the last section closes
         if fam == "lead":
             # "The headline is reasonable enough: ..." before two points in bold: a label of
             # another style is the writer's aside, not one of the points.
@@ -372,34 +374,6 @@ class _Reader(UnmarkedSeries):
             return Start(first.para - 1, offset, offset, None, kind="unmarked")
         return None
 
-    def _pick(self, lo: int, hi: int, count: int, *, leading: bool = False,
-              strong_only: bool = False) -> list[int]:
-        """The ``count`` paragraphs in [lo, hi) most likely to open an unmarked argument.
-
-        Only the paragraphs nearest the marker are looked at: an argument a dozen paragraphs
-        long is rare, and the window keeps the reading linear in the piece."""
-        lo = max(lo, 1, hi - _PICK_WINDOW) if leading else max(lo, 1)
-        hi = min(hi, lo + _PICK_WINDOW) if not leading else hi
-        options = list(range(lo, hi))
-        if strong_only:
-            options = [i for i in options if cues.STRONG_CUE_RE.match(self.paras[i])
-                       or cues.ADDED_POINT_RE.match(self.paras[i])]
-        if not options or count <= 0:
-            return []
-        chosen: list[int] = []
-        if leading:  # the first argument follows the announcement directly
-            # ... past a one-line lead-in ("The objections are not hard to find.")
-            skip = 0
-            while len(options) - skip > count and word_count(self.paras[options[skip]]) < 12:
-                skip += 1
-            chosen.append(options[skip])
-            options = options[skip + 1:]
-            count -= 1
-        # A subheading between two marked points is where an unmarked one begins.
-        ranked = sorted(options, key=lambda i: (i not in self.section_set, -self.start_score(i), i))
-        chosen.extend(ranked[:count])
-        return sorted(chosen)
-
     def choose(self) -> tuple[list[Split], list[Split]]:
         """The chosen series (none, one, or several of a kind that do not overlap) and all
         those weighed."""
@@ -440,6 +414,11 @@ class _Reader(UnmarkedSeries):
                 chosen.append(other)
         chosen.sort(key=lambda s: s.starts[0].para)
         return chosen, splits
+
+    @staticmethod
+    def _steps_back(text: str) -> bool:
+        return bool(cues.STEP_BACK_RE.match(text) or cues.CLOSING_RE.match(text)
+                    or cues.SUMMING_UP_RE.match(text) or cues.CONCEDING_RE.match(text))
 
     def _sectioned_apart(self, one: Split, other: Split) -> bool:
         """A subheading, or a turn to what should be done ("So what would actually help?"),

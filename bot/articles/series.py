@@ -29,9 +29,10 @@ MAX_GAP: Final = 2  # "First ... Fourth" is a miscount, not two missing argument
 # all kinds of text, so they need the rest of the evidence.
 _BASE: Final[dict[str, float]] = {
     "ord": 1.2, "num": 1.1, "label": 2.2, "roman": 0.6, "inline": -0.3, "item": -1.2,
-    "bullet": -1.2, "heading": -1.4, "lead": -0.9, "alike": -1.2,
+    "bullet": -1.2, "heading": -1.4, "lead": -0.9, "alike": -1.2, "break": -0.6,
 }
-_WEAK: Final = frozenset({"item", "bullet", "heading", "lead", "inline", "roman", "alike"})
+_WEAK: Final = frozenset({"item", "bullet", "heading", "lead", "inline", "roman", "alike",
+                          "break"})
 
 
 def family(kind: str) -> str:

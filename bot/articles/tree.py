@@ -135,6 +135,7 @@ class _TreeReader:
         self.out: list[TreeBlock] = []
         self._lists = 0
         self._depth = 0
+        self._rule = False  # a thematic break (<hr>) since the last block
 
     def read(self, root: etree._Element) -> list[TreeBlock]:
         self._element(root, _Context(), None)
@@ -171,6 +172,9 @@ class _TreeReader:
                 pass  # comments and processing instructions: only their tail is text
             elif tag in tags.breaks:
                 parts.append("\n")
+            elif tag == "hr":
+                flush()
+                self._rule = True
             elif tag in tags.lists:
                 flush()
                 self._list(child, ctx)
@@ -189,17 +193,18 @@ class _TreeReader:
 
     def _emit(self, text: str, ctx: _Context, item: _Item | None, lead: str | None) -> None:
         text = _HEADING_ANCHOR_RE.sub("", text).rstrip() or text  # Hugo's "{#anchor}"
+        after_break, self._rule = self._rule, False
         if lead is not None and lead not in text[:len(lead) + 12]:
             lead = None
         if item is not None:
             prefix = f"{item.number}. " if item.number is not None and not _NUMBERED_RE.match(
                 text) else ""
             block = Block(prefix + text, BlockKind.ITEM, level=item.depth, number=item.number,
-                          list_id=item.list_id, lead=lead)
+                          list_id=item.list_id, lead=lead, after_break=after_break)
         else:
             kind = ctx.kind
             block = Block(text, kind, level=ctx.level if kind is BlockKind.HEADING else 0,
-                          list_id=ctx.list_id, lead=lead)
+                          list_id=ctx.list_id, lead=lead, after_break=after_break)
         self.out.append(TreeBlock(block, caption=ctx.caption))
 
     def _list(self, element: etree._Element, ctx: _Context) -> None:
@@ -305,8 +310,8 @@ _BOLD_TAGS = frozenset({"b", "strong"})
 
 
 def restore_structure(page: str, blocks: list[TreeBlock]) -> list[TreeBlock]:
-    """The subheadings and bold labels trafilatura dropped, put back on the paragraphs they
-    belong to.
+    """The subheadings, bold labels and section breaks trafilatura dropped, put back on the
+    paragraphs they belong to.
 
     When no container of the page looks like an article body (a newsletter's ``div``, an
     old page laid out in tables), trafilatura recovers the paragraphs one by one, without
@@ -348,7 +353,16 @@ def restore_structure(page: str, blocks: list[TreeBlock]) -> list[TreeBlock]:
             if lead and index is not None and blocks[index].text.startswith(lead) \
                     and len(lead) < len(blocks[index].text):
                 leads[index] = lead
-    if not before and not leads:
+    ruled: set[int] = set()
+    if not any(b.block.after_break for b in blocks):
+        for rule in root.iter("hr"):
+            following = next((e for e in rule.itersiblings() if isinstance(e.tag, str)
+                              and e.text_content().strip()), None)
+            index = opening.get(_opening(following.text_content())) if following is not None \
+                else None
+            if index is not None and index > 0:
+                ruled.add(index)
+    if not before and not leads and not ruled:
         return blocks
     restored: list[TreeBlock] = []
     for index, block in enumerate(blocks):
@@ -356,6 +370,8 @@ def restore_structure(page: str, blocks: list[TreeBlock]) -> list[TreeBlock]:
             restored.append(before[index])
         if index in leads:
             block = replace(block, block=replace(block.block, lead=leads[index]))
+        if index in ruled:
+            block = replace(block, block=replace(block.block, after_break=True))
         restored.append(block)
     return restored
 

@@ -1,7 +1,8 @@
 """Series whose points carry no marker of their own: paragraphs that each open with a turn
 adding a point ("Add to that ...", "Worse, ...", "Then there is ..."), and the questions a
 piece says it asks ("Three questions the district hasn't answered"), each opening a
-paragraph. A layer of the reader between the evidence and the reader itself (``segment``)."""
+paragraph; and where an unmarked point between two marked ones begins (``_pick``). A layer
+of the reader between the evidence and the reader itself (``segment``)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from bot.articles.sentences import sentence_end, word_count
 from bot.articles.series import Evidence, Split, Start, weigh
 
 ADDED_GAP = 4  # paragraphs a point opened by a turn may run to before the next one
+PICK_WINDOW = 16  # paragraphs searched for an unmarked argument next to a marker
 _NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
 _QUESTION_WORDS = 40  # a question that opens a point is one sentence, not a paragraph
 # Words one of which cues.REBUTTAL_RE needs to match.
@@ -165,3 +167,31 @@ class UnmarkedSeries(EvidenceReader):
         # set in capitals like a news explainer's crosshead.
         return word_count(text[end:]) >= _ANSWER_WORDS or (not text[end:].strip()
                                                             and not first.isupper())
+
+    def _pick(self, lo: int, hi: int, count: int, *, leading: bool = False,
+              strong_only: bool = False) -> list[int]:
+        """The ``count`` paragraphs in [lo, hi) most likely to open an unmarked argument.
+
+        Only the paragraphs nearest the marker are looked at: an argument a dozen paragraphs
+        long is rare, and the window keeps the reading linear in the piece."""
+        lo = max(lo, 1, hi - PICK_WINDOW) if leading else max(lo, 1)
+        hi = min(hi, lo + PICK_WINDOW) if not leading else hi
+        options = list(range(lo, hi))
+        if strong_only:
+            options = [i for i in options if cues.STRONG_CUE_RE.match(self.paras[i])
+                       or cues.ADDED_POINT_RE.match(self.paras[i])]
+        if not options or count <= 0:
+            return []
+        chosen: list[int] = []
+        if leading:  # the first argument follows the announcement directly
+            # ... past a one-line lead-in ("The objections are not hard to find.")
+            skip = 0
+            while len(options) - skip > count and word_count(self.paras[options[skip]]) < 12:
+                skip += 1
+            chosen.append(options[skip])
+            options = options[skip + 1:]
+            count -= 1
+        # A subheading between two marked points is where an unmarked one begins.
+        ranked = sorted(options, key=lambda i: (i not in self.section_set, -self.start_score(i), i))
+        chosen.extend(ranked[:count])
+        return sorted(chosen)

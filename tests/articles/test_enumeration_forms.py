@@ -557,6 +557,26 @@ def test_two_lists_of_different_kinds_under_their_own_subheadings_are_both_kept(
                                    "Second, transport", "Third, there"]
 
 
+def test_sections_between_breaks_are_the_points_a_count_announces() -> None:
+    blocks = [Block("The board wants software to mark the long answers. I see four problems "
+                    "with that, and the pilot answers none of them.")]
+    for point in ["Agreement with past marks is not good marking.",
+                  "Students will learn to write for the machine.",
+                  "Nobody can explain a mark the software gives.",
+                  "The examiner shortage is a problem to solve.",
+                  "I do not think the board's people are villains."]:
+        blocks += [Block(f"{point} {_BODY}", after_break=True), Block(_BODY)]
+    piece = segment(Article(blocks=tuple(blocks)))
+    assert _openings(piece, 2) == ["Agreement with", "Students will", "Nobody can",
+                                   "The examiner"]
+    assert piece.conclusion is not None and piece.conclusion.startswith("I do not think")
+    # The same breaks in a story that counts nothing are its scenes.
+    story = [Block("We drove north in the rain.")] + [
+        Block(f"{scene} {_BODY}", after_break=True) for scene in
+        ["The hotel was shut.", "In the morning the road was gone.", "By noon we were home."]]
+    assert segment(Article(blocks=tuple(story))).arguments == ()
+
+
 # The forms read right and the traps beside them, as data (forms.toml).
 FORMS = tomllib.loads((Path(__file__).parent / "forms.toml").read_text(encoding="utf-8"))
 

@@ -19,6 +19,7 @@ from bot.articles.extract import (
     NotAnArticle,
     extract_entry,
     extract_html,
+    extract_markdown,
     extract_text,
 )
 from bot.articles.model import Article, BlockKind
@@ -137,6 +138,22 @@ def test_bold_labels_are_kept_where_the_page_is_laid_out_in_a_table() -> None:
     assert [b.lead for b in article.blocks if b.lead] == labels
     assert [b.text for b in article.blocks if b.lead][1].startswith(
         "The report leaves out the worst units. Point 1:")
+
+
+def test_section_breaks_are_kept_on_the_block_after_them() -> None:
+    prose = ("The figures the council published this spring say as much, and nobody at the "
+             "meeting disputed them when they were read out in full.")
+    markdown = extract_markdown(f"An opening. {prose}\n\n* * *\n\nThe first section. {prose}"
+                                f"\n\n---\n\nThe second section. {prose}\n")
+    text = extract_text(f"An opening. {prose}\n\n* * *\n\nThe first section. {prose}\n\n"
+                        f"⁂\n\nThe second section. {prose}\n")
+    page = extract_html("<html><head><title>Sections</title></head><body><div><p>An opening. "
+                        f"{prose}</p><hr><p>The first section. {prose}</p><hr><p>The second "
+                        f"section. {prose}</p></div></body></html>")
+    for article in (markdown, text, page):
+        assert [b.text[:18] for b in article.blocks if b.after_break] == [
+            "The first section.", "The second section"], article.blocks
+        assert not any(set(b.text) <= set("*-⁂ ") for b in article.blocks)
 
 
 def test_list_items_are_paragraphs_and_ordered_ones_keep_their_numbers() -> None:
