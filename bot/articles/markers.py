@@ -265,8 +265,11 @@ def ordinal_at(text: str, pos: int, para: int, nouns: frozenset[str]) -> Candida
         value, explicit, noun = NEXT, False, True
     elif groups["det"]:
         which = _noun_of(groups["w1"], groups["w2"], nouns)
-        if which is None and groups["w1"] in _BARE_ORDINAL_VERBS and groups["det"].lower() == "the":
-            # "The second is to reverse ...": the ordinal stands for the point itself.
+        the = groups["det"].lower() == "the"
+        if which is None and the and (groups["w1"] in _BARE_ORDINAL_VERBS or (
+                groups["w1"] == "one" and text.startswith(":", m.end("w1")))):
+            # "The second is to reverse ...", "The last one: print is not dead": the
+            # ordinal stands for the point itself.
             which, counted = "ord", None
         elif which is None:
             # "The first straw ... The next straw": any noun, which the reader keeps only
@@ -278,8 +281,7 @@ def ordinal_at(text: str, pos: int, para: int, nouns: frozenset[str]) -> Candida
         noun = True
         counted = None if which == "ord" else singular(groups[which])
         value, explicit = _position(groups["ord"])
-        if (groups["ord"] == "other" and groups["det"].lower() == "the"
-                and counted in ARGUMENT_NOUNS):
+        if groups["ord"] == "other" and the and counted in ARGUMENT_NOUNS:
             value, explicit = 2, True  # "The other reason is safety": the second of two
     elif groups["theord"]:
         value, explicit = _position(groups["theord"].split()[-1])

@@ -177,10 +177,13 @@ class _Reader(UnmarkedSeries):
         tail = run[-1]
         # "1. Schools ... 2. Water bills ... And there's a third reason I didn't expect": a
         # numbered list the writer goes on counting in words.
-        more = next((c for c in self.cands if c.kind == "ord" and c.at_start and c.explicit
-                     and tail.explicit and c.value == tail.value + 1
+        # "Lesson three: ... The last one: print is not dead" after "four lessons": so is
+        # a last one that completes the count.
+        more = next((c for c in self.cands if c.kind == "ord" and c.at_start
+                     and ((c.explicit and tail.explicit and c.value == tail.value + 1)
+                          or (c.value == LAST and count == len(starts) + 1))
                      and 0 < c.para - tail.para <= _ADDED_GAP), None)
-        if more is not None and fam in ("num", "item"):
+        if more is not None and fam in ("num", "item", "label"):
             starts = (*starts, Start(more.para, more.start, more.end, more.marker, more.noun))
         ev = self._evidence(fam, run, len(starts), len(run), count)
         end = None
