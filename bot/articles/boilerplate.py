@@ -128,6 +128,9 @@ _PROMPTS = [
         (r"^(?:leave|post|add|view|show|read) (?:a |the |all )?(?:\d+ )?comments?\b", 10),
         (r"^(?:we use cookies|this (?:site|website) uses cookies)\b", 60),
         (r"^(?:tags?|topics?|filed under|categories|category|keywords)\s*:", 50),
+        # An email's headers, forwarded or not: "From: ...", "Sent: 17 June", "Subject: FW: ...".
+        (r"^(?:from|sent|to|cc|bcc|subject|date|reply-to)\s*:\s*\S", 16),
+        (r"^-{2,}\s*(?:forwarded message|original message)\s*-{2,}$", 6),
         # A newsletter platform's buttons as text: "[Like] [Comment] [Restack]".
         (r"^(?:\[?\s*(?:like|comment|restack|share|reply|save|repost|retweet|subscribe)\s*\]?"
          r"\s*[·|/•]?\s*){2,}$", 10),

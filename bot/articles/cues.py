@@ -255,6 +255,7 @@ STRUCTURAL_HEADING_RE: Final = re.compile(
     r"|share this.*|comments?|faq|questions?|resources|links|see also|the facts|the data"
     r"|don[’']t miss.*|must read.*|recommended.*|trending.*|most (?:read|popular).*"
     r"|the numbers|timeline|how (?:we|it) got here|where (?:we|things) stand"
+    r"|other news|news in brief|in brief|notices|dates for (?:the|your) diary|diary dates"
     r"|where do we go from here\??|(?:so )?where does (?:this|that|it) leave (?:us|things)\??"
     r"|epilogue|postscript|p\.?s\.?|why|what|how|who|when|where|the small print"
     r"|this (?:week|fortnight|month|issue)|in this issue|housekeeping|(?:table of )?contents"
@@ -352,6 +353,12 @@ YEAR_RE: Final = re.compile(r"\b(?:1[5-9]\d\d|20\d\d)s?\b")
 DATED_SOON_RE: Final = re.compile(
     r"[^.;:!?]{0,25}?\b(?:in|of|this|last|that|since|by)\s+(?:(?:early|late|mid)[\s-]+)?"
     rf"(?:(?:1[5-9]|20)\d\d|{MONTHS}(?!\w)|spring|summer|autumn|fall|winter)\b")
+# The items of a meeting's agenda ("2. Minutes of the 2024 AGM", "9. Any other business").
+AGENDA_ITEM_RE: Final = re.compile(
+    r"(?:\d{1,2}[.)]\s*)?(?:welcome|apologies|minutes\b|matters arising|chair(?:man|person)?[’']s"
+    r" report|treasurer[’']s report|secretary[’']s report|any other business|a\.?o\.?b\b"
+    r"|date of (?:the )?next meeting|election of (?:officers|the committee|committee))",
+    re.IGNORECASE)
 # "Phase One:", "Stage 2 —", "Step three:": the parts of a procedure or a plan.
 STAGE_LABEL_RE: Final = re.compile(
     r"(?:Phase|Stage|Step|Week|Day|Month|Year|Part|Chapter|Round|Level|Tier)\s+(?:\d{1,2}|One|Two"

@@ -30,6 +30,7 @@ _FIGURE_RE = re.compile(r"\d[\d,.]*\s*(?:%|percent|per cent)?")
 # his Substack', '"The heat is a labour story", by Rosa Tembe'.
 _CITED_RE = re.compile(r"[\"“‘'].{3,200}?[\"”’']\s*(?:[—–-]|,?\s+by\s)\s*[A-Z]")
 
+_NOTICE_WORDS = 6  # a notice's heading: "a change of time", "our Lent course"
 _HISTORY_CHARS = 250  # how far into an item a year makes it an entry of a history
 _NUMBER_NAMES = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven"}
 
@@ -126,6 +127,18 @@ class EvidenceReader(Layout):
             return self.lead(cand.para) or self.paras[cand.para]
         return self.paras[cand.para]
 
+    def _notices(self, cands: list[Candidate], bodies: list[str]) -> bool:
+        """"First, a thank you. ... Secondly, Ash Wednesday. ... Thirdly, our Lent course.":
+        every marker heads a phrase with no verb, and nothing counts the items as points."""
+        announced = self.announcement_before(cands[0].para, cands[0].start)
+        if announced is not None and announced.noun in ARGUMENT_NOUNS:
+            return False
+        if any(c.para in self.section_set for c in cands):
+            return False  # "First: the money" as a subheading heads the point below it
+        heads = [first_sentence(body) for body in bodies]
+        return all(2 <= word_count(head) <= _NOTICE_WORDS and not cues.CLAIM_VERB_RE.search(head)
+                   for head in heads)
+
     def _under_question(self, para: int) -> bool:
         """Whether the nearest subheading above ``para`` asks a question."""
         above = [i for i in (*self.sections, *self.asked_lines) if i < para]
@@ -152,6 +165,11 @@ class EvidenceReader(Layout):
         if first.kind == "lead" and sum(
                 1 for c in cands if cues.YEAR_RE.search(self.lead(c.para) or "")) >= half:
             return "years in most labels (a timeline)"
+        if first.kind == "ord" and len(cands) >= 3 and self._notices(cands, bodies):
+            return "each marker opens a notice, not a claim (a letter of notices)"
+        if family(first.kind) in ("num", "heading", "lead") and sum(
+                1 for c in cands if cues.AGENDA_ITEM_RE.match(self._head_text(c))) >= 2:
+            return "agenda items (the minutes of a meeting)"
         if self.title_guide and family(first.kind) in ("num", "heading", "item", "lead"):
             return "a headline promising things to know (a guide, not an argument)"
         if family(first.kind) in ("heading", "lead"):

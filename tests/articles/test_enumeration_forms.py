@@ -577,6 +577,26 @@ def test_sections_between_breaks_are_the_points_a_count_announces() -> None:
     assert segment(Article(blocks=tuple(story))).arguments == ()
 
 
+def test_numbered_agenda_items_are_minutes() -> None:
+    blocks = [Block("Minutes of the annual general meeting, held at the Boat House.")]
+    for n, item in enumerate(["Welcome", "Minutes of the 2024 AGM", "Matters arising",
+                              "Chair's report", "Any other business"], 1):
+        blocks += [Block(f"{n}. {item}", BlockKind.HEADING, level=2), Block(_BODY)]
+    assert segment(Article(blocks=tuple(blocks))).arguments == ()
+
+
+def test_points_then_other_news_under_bold_labels_are_two_things() -> None:
+    blocks = [Block("The association objects to the Tanner's Field application, on four grounds.")]
+    for label in ["Traffic.", "Drainage.", "Scale.", "The school."]:
+        blocks.append(Block(f"{label} {_BODY}", lead=label))
+    blocks.append(Block("Other news", BlockKind.HEADING, level=2))
+    for label in ["Litter pick", "Speed watch", "Subscriptions"]:
+        blocks.append(Block(f"{label} - Saturday at ten, at the bus shelter.", lead=label))
+    piece = segment(Article(blocks=tuple(blocks)))
+    assert [a.text.split(".")[0] for a in piece.arguments] == [
+        "Traffic", "Drainage", "Scale", "The school"]
+
+
 # The forms read right and the traps beside them, as data (forms.toml).
 FORMS = tomllib.loads((Path(__file__).parent / "forms.toml").read_text(encoding="utf-8"))
 
