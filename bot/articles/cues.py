@@ -303,7 +303,7 @@ ADDED_POINT_RE: Final = re.compile(
     r"|Additionally|On\s+top\s+of\s+(?:that|this|all\s+that)"
     r"|(?:Moreover|Furthermore|Equally|Besides)(?=\s*,)|Besides\s+(?:the|that|this)\b"
     r"|For\s+another|As\s+for|A\s+further|(?:The\s+)?[Ll]ast(?:ly)?(?=\s*,)|Finally"
-    r"|Worst\s+of\s+all|One\s+(?:last|final|more)\s+(?:point|thing|word|concern|problem)"
+    r"|Worst\s+of\s+all|Most\s+of\s+all|One\s+(?:last|final|more)\s+(?:point|thing|word|concern|problem)"
     r"|(?:Perhaps\s+)?(?:(?:Most|More|Just\s+as|Equally)\s+important(?:\s+of\s+all)?(?=\s*,)"
     r"|(?:most|more)\s+important\s+(?:of\s+all\s+)?is\b)"
     # "More troubling is what has happened to ...", "Even more worrying,": a graver point.
@@ -313,6 +313,12 @@ ADDED_POINT_RE: Final = re.compile(
     r"|(?:The\s+)?(?:bigger|biggest|deeper|real)"
     r"\s+(?:problem|worry|issue|concern|question|objection|reason|flaw|danger|risk)"
     r"(?:,\s*though,)?\s+is)\b")
+# A point the writer adds past the count: "One more thing, and this is perhaps ...", "And
+# there's a third thing, which ought to ..." ("a further point" is an aside, not one of them).
+ONE_MORE_RE: Final = re.compile(
+    r"(?:And\s+|But\s+)?(?:One\s+(?:more|last|final)\s+(?:thing|point|word|concern|problem|reason)"
+    r"|[Tt]here(?:[’']s|\s+is)\s+(?:also\s+)?(?:a|one)\s+(?:third|fourth|fifth|sixth|final|last)"
+    r"\s+[a-z]+)\b")
 # A heading that states a claim has a verb: "Price is not what keeps riders away", "The
 # fares pay for buses", "Help the riders who need it" (topics, "The economy", have none).
 CLAIM_VERB_RE: Final = re.compile(

@@ -167,8 +167,8 @@ class EvidenceReader(Layout):
             return "years in most labels (a timeline)"
         if first.kind == "ord" and len(cands) >= 3 and self._notices(cands, bodies):
             return "each marker opens a notice, not a claim (a letter of notices)"
-        if family(first.kind) in ("num", "heading", "lead") and sum(
-                1 for c in cands if cues.AGENDA_ITEM_RE.match(self._head_text(c))) >= 2:
+        if self.minutes or (family(first.kind) in ("num", "heading", "lead") and sum(
+                1 for c in cands if cues.AGENDA_ITEM_RE.match(self._head_text(c))) >= 2):
             return "agenda items (the minutes of a meeting)"
         if self.title_guide and family(first.kind) in ("num", "heading", "item", "lead"):
             return "a headline promising things to know (a guide, not an argument)"

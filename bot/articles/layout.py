@@ -36,6 +36,7 @@ _INTRO_CHARS = 300
 _TURN_CHARS = 600
 _EXPLAINER_QUESTIONS = 4  # question subheadings that make a piece an explainer
 _ASKED_LINE_WORDS = 8  # a question on a line of its own that short is a subheading
+_AGENDA_ITEMS = 2  # agenda subheadings ("Matters arising", "Any other business") in minutes
 _ASIDE_PENALTY = 1.0
 _ALSO_BONUS = 0.5
 _ALSO_REACH = 200  # characters of the first sentence looked at for "also"
@@ -142,6 +143,10 @@ class Layout:
         self.rebuttal = bool(title and cues.REBUTTAL_RE.search(title))
         # "Five reasons ...", "Three myths ...": a headline that counts arguments, not things.
         self.title_argues = bool(title and _TITLE_ARGUES_RE.search(title))
+        # "2. Minutes of the 2024 AGM ... 9. Any other business": the minutes of a meeting,
+        # whose lists are its business, not one writer's points.
+        self.minutes = sum(1 for i in self.sections
+                           if cues.AGENDA_ITEM_RE.match(self.paras[i])) >= _AGENDA_ITEMS
         # "11 things to know before the night market returns": a guide, whatever it counts.
         self.title_guide = bool(title and _TITLE_GUIDE_RE.search(title))
 

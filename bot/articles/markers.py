@@ -128,7 +128,7 @@ ANNOUNCE_SUBSET_RE: Final = re.compile(r"\b(?:first|last|next|previous|other|the
 # Ordinal markers, tried at the start of a paragraph or of a sentence.
 _ORD_MARKER = re.compile(
     r"(?:And\s+)?(?:"
-    rf"(?P<adv>(?:{_ORD_CAP})ly)\b"
+    rf"(?P<adv>(?:{_ORD_CAP})ly)(?:\s+and\s+(?:finally|lastly))?\b"
     r"|(?P<first>First of all|First and foremost|First off|First things first|For starters"
     r"|For a start|To begin with|To start with|For one thing|In the first place)\b"
     # "Start with trade.", "Take the families first.": a first point opened by an
@@ -142,7 +142,7 @@ _ORD_MARKER = re.compile(
     r"|(?:And\s+)?(?:[Nn]umber\s+)?(?P<numword>One|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten"
     r"|one|two|three|four|five|six|seven|eight|nine|ten)(?=\s*[,:;—–]\s*(?:and\s+)?[A-Za-z“\"‘'])"
     r"|(?P<final>Finally|Last|And,?\s+finally|And\s+last)(?=\s*[,:;—–])"
-    r"|(?P<final2>Lastly|Last but not least|Last of all|And\s+lastly|And\s+last\s+of\s+all"
+    r"|(?P<final2>Lastly|Last but not (?:the )?least|Last of all|And\s+lastly|And\s+last\s+of\s+all"
     r"|And\s+last\s+but\s+not\s+least)\b"
     r"|(?P<next>Next|For another)(?=\s*[,:;—–])"
     r"|(?P<det>(?<=And\s)the|The|A|An|My|Our|One|His|Her|Their|Its)\s+(?:[\w-]+[’']s\s+)?(?:very\s+)?"
@@ -451,6 +451,8 @@ def ordinal_candidates(text: str, para: int, nouns: frozenset[str]) -> list[Cand
     gaps.sort()
     quotes = QuoteSpans(text)
     for pos, lower in gaps:
+        if found and pos < found[-1].end:
+            continue  # inside the marker before it ("Thirdly and finally,")
         if lower:
             cand = _lower_ordinal_at(text, pos, para)
         elif text[pos:pos + 2] in _OPENINGS:

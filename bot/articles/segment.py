@@ -245,7 +245,10 @@ class _Reader(UnmarkedSeries):
             else:
                 starts.append(Start(cand.para, cand.start, cand.end, cand.marker, cand.noun))
             previous, previous_value = cand, value
-        if count and count > len(starts) and chain[-1][0].value != LAST:
+        after = self._one_more(starts[-1].para if starts else first.para)
+        if after is not None and count is not None and len(starts) >= count:
+            starts.append(self._unmarked(after))  # the writer counts past the count
+        elif count and count > len(starts) and chain[-1][0].value != LAST:
             # Announced "two ways", marked one, and the rest open with strong cues.
             stop = self.conclusion_after(cands[-1].para) or self.body_end
             cued = [i for i in range(cands[-1].para + 1, min(stop, cands[-1].para + _PICK_WINDOW))
@@ -417,6 +420,13 @@ class _Reader(UnmarkedSeries):
                 chosen.append(other)
         chosen.sort(key=lambda s: s.starts[0].para)
         return chosen, splits
+
+    def _one_more(self, last: int) -> int | None:
+        """A paragraph soon after ``last`` that adds one point past the count ("One more
+        thing, and this is perhaps ..."), before any conclusion."""
+        stop = min(self.conclusion_after(last) or self.body_end, last + _ADDED_GAP + 1)
+        return next((i for i in range(last + 1, stop) if cues.ONE_MORE_RE.match(self.paras[i])),
+                    None)
 
     @staticmethod
     def _steps_back(text: str) -> bool:

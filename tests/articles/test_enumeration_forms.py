@@ -585,6 +585,15 @@ def test_numbered_agenda_items_are_minutes() -> None:
     assert segment(Article(blocks=tuple(blocks))).arguments == ()
 
 
+def test_lettered_items_in_minutes_are_the_meeting_s_business() -> None:
+    blocks = [Block("Minutes of the annual general meeting.")]
+    for n, item in enumerate(["Welcome", "Matters arising", "Any other business"], 1):
+        blocks += [Block(f"{n}. {item}", BlockKind.HEADING, level=2), Block(_BODY)]
+    blocks += [Block(f"({letter}) A member asked about the {thing}. {_BODY}")
+               for letter, thing in zip("abc", ["steps", "lights", "street party"], strict=True)]
+    assert segment(Article(blocks=tuple(blocks))).arguments == ()
+
+
 def test_points_then_other_news_under_bold_labels_are_two_things() -> None:
     blocks = [Block("The association objects to the Tanner's Field application, on four grounds.")]
     for label in ["Traffic.", "Drainage.", "Scale.", "The school."]:
