@@ -256,6 +256,7 @@ STRUCTURAL_HEADING_RE: Final = re.compile(
     r"|don[’']t miss.*|must read.*|recommended.*|trending.*|most (?:read|popular).*"
     r"|the numbers|timeline|how (?:we|it) got here|where (?:we|things) stand"
     r"|other news|news in brief|in brief|notices|dates for (?:the|your) diary|diary dates"
+    r"|general comments|specific (?:comments|concerns|points|issues)"
     r"|where do we go from here\??|(?:so )?where does (?:this|that|it) leave (?:us|things)\??"
     r"|epilogue|postscript|p\.?s\.?|why|what|how|who|when|where|the small print"
     r"|this (?:week|fortnight|month|issue)|in this issue|housekeeping|(?:table of )?contents"
@@ -303,7 +304,8 @@ ADDED_POINT_RE: Final = re.compile(
     r"|Additionally|On\s+top\s+of\s+(?:that|this|all\s+that)"
     r"|(?:Moreover|Furthermore|Equally|Besides)(?=\s*,)|Besides\s+(?:the|that|this)\b"
     r"|For\s+another|As\s+for|A\s+further|(?:The\s+)?[Ll]ast(?:ly)?(?=\s*,)|Finally"
-    r"|Worst\s+of\s+all|Most\s+of\s+all|One\s+(?:last|final|more)\s+(?:point|thing|word|concern|problem)"
+    r"|Worst\s+of\s+all|Most\s+of\s+all|One\s+(?:last|final|more)\s+(?:point|thing|word|concern"
+    r"|problem)|It\s+should\s+also\s+be\s+(?:borne\s+in\s+mind|noted|said|remembered)"
     r"|(?:Perhaps\s+)?(?:(?:Most|More|Just\s+as|Equally)\s+important(?:\s+of\s+all)?(?=\s*,)"
     r"|(?:most|more)\s+important\s+(?:of\s+all\s+)?is\b)"
     # "More troubling is what has happened to ...", "Even more worrying,": a graver point.

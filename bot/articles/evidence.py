@@ -30,6 +30,7 @@ _FIGURE_RE = re.compile(r"\d[\d,.]*\s*(?:%|percent|per cent)?")
 # his Substack', '"The heat is a labour story", by Rosa Tembe'.
 _CITED_RE = re.compile(r"[\"“‘'].{3,200}?[\"”’']\s*(?:[—–-]|,?\s+by\s)\s*[A-Z]")
 
+_NUMBER_PREFIX = re.compile(r"^\s*\d{1,2}[.)]\s*")
 _NOTICE_WORDS = 6  # a notice's heading: "a change of time", "our Lent course"
 _HISTORY_CHARS = 250  # how far into an item a year makes it an entry of a history
 _NUMBER_NAMES = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven"}
@@ -167,6 +168,10 @@ class EvidenceReader(Layout):
             return "years in most labels (a timeline)"
         if first.kind == "ord" and len(cands) >= 3 and self._notices(cands, bodies):
             return "each marker opens a notice, not a claim (a letter of notices)"
+        if family(first.kind) in ("num", "heading") and sum(
+                1 for c in cands if cues.STRUCTURAL_HEADING_RE.match(
+                    _NUMBER_PREFIX.sub("", self._head_text(c)))) >= 2:
+            return "a report's numbered sections (introduction, conclusion ...)"
         if self.minutes or (family(first.kind) in ("num", "heading", "lead") and sum(
                 1 for c in cands if cues.AGENDA_ITEM_RE.match(self._head_text(c))) >= 2):
             return "agenda items (the minutes of a meeting)"

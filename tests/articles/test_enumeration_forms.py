@@ -585,6 +585,15 @@ def test_numbered_agenda_items_are_minutes() -> None:
     assert segment(Article(blocks=tuple(blocks))).arguments == ()
 
 
+def test_a_report_s_numbered_sections_are_no_list_of_points() -> None:
+    blocks = []
+    for n, section in enumerate(["Introduction", "General comments", "Specific concerns",
+                                 "Conclusion"], 1):
+        blocks += [Block(f"{n}. {section}", BlockKind.HEADING, level=2), Block(_BODY),
+                   Block(_BODY)]
+    assert segment(Article(blocks=tuple(blocks))).arguments == ()
+
+
 def test_lettered_items_in_minutes_are_the_meeting_s_business() -> None:
     blocks = [Block("Minutes of the annual general meeting.")]
     for n, item in enumerate(["Welcome", "Matters arising", "Any other business"], 1):
