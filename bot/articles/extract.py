@@ -59,8 +59,6 @@ class NotAnArticle(ExtractionError):
 BODY_CHAR_LIMIT = 200_000
 MARKUP_CHAR_LIMIT = 1_000_000
 _SHORTEST_CUT = 300
-# A line that is only a section break: "* * *", "***", "---", "⁂", "~~~".
-_RULE_RE = re.compile(r"(?:[*·•⁂~#=_-]\s*){3,}|⁂")
 # A page under this many words of prose (paragraphs of 8+ words) is a stub, menu or error
 # page; real op-eds run to hundreds. Feed entries are exempt: a teaser is short by nature and
 # the pipeline reads its linked page instead.
@@ -94,6 +92,8 @@ _NOT_FOUND_RE = re.compile(r"\b(?:404|410)\b|page not found|^not found\b|no long
                            r"page (?:does(?:n[’']t| not) exist|is unavailable)|^error\b|"
                            r"something went wrong", re.IGNORECASE)
 _NUMBERED_RE = re.compile(r"^\(?\d{1,3}[.)]\s")
+# A line that is only a section break: "* * *", "***", "---", "⁂", "~~~".
+_RULE_RE = re.compile(r"(?:[*·•⁂~#=_-]\s*){3,}|⁂")
 _MARKDOWN_HEADING_RE = re.compile(r"^(#{1,6})\s+")
 _BULLET_RE = re.compile(r"^[-*•–·▪◦]\s+")
 _ROLE_RE = re.compile(r"\b(?:writers?|editors?|correspondents?|contributors?|columnists?|"
