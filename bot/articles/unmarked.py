@@ -27,6 +27,7 @@ _QUESTIONS_LEAD = 8  # paragraphs in which a piece says it asks questions or ans
 _ANSWER_WORDS = 12  # ... and the writer's answer follows it in the same paragraph
 _FIRST_STEPS_BACK = 2  # paragraphs that carry a first point on before its turns begin
 _OBJECTION_GAP = 2  # objections answered one after another, a paragraph or two each
+_UNCUED_RUN = 4  # questions in a row that set out points with nothing announcing them
 
 
 def _runs(indexes: list[int], gap: int) -> list[list[int]]:
@@ -117,11 +118,16 @@ class UnmarkedSeries(EvidenceReader):
         objections = not (counted or vague) and any(
             cues.REBUTTAL_RE.search(text) for text, low in lines
             if any(word in low for word in _REBUTTAL_WORDS))
-        if counted is None and not vague and not objections:
-            return []
-        asked = [i for i in range(1, self.body_end) if i not in self.section_set
-                 and "?" in self.paras[i][:_QUESTION_CHARS]
-                 and self._opens_with_question(self.paras[i])]
+        asking_at = [i for i in range(1, self.body_end) if i not in self.section_set
+                     and "?" in self.paras[i][:_QUESTION_CHARS]]
+        # With no cue at all, only a run of questions one after another is the writer's way
+        # of setting out points ("Where will the schools go? ... What about the clubs? ...").
+        uncued = not (counted or vague or objections)
+        if uncued and (len(asking_at) < _UNCUED_RUN or self.explainer):
+            return []  # an explainer's questions are its subheadings
+        # A question set in bold is a label, which the labels' own series weighs.
+        asked = [i for i in asking_at if self._opens_with_question(self.paras[i])
+                 and not (uncued and self.blocks[i].lead)]
         if counted is not None:
             raw = counted["num"].lower()
             count = int(raw) if raw.isdigit() else _NUMBERS[raw]
@@ -131,9 +137,12 @@ class UnmarkedSeries(EvidenceReader):
         elif vague:
             runs = [run for run in _runs(asked, ADDED_GAP) if len(run) >= 2]
             note = "the questions the piece says it asks, each opening a paragraph"
-        else:
+        elif objections:
             runs = [run for run in _runs(asked, _OBJECTION_GAP) if len(run) >= 3]
             note = "objections asked as questions, each answered in its paragraph"
+        else:
+            runs = [run for run in _runs(asked, 2) if len(run) >= _UNCUED_RUN]
+            note = "questions one after another, each answered in its paragraph"
         for run in runs[:1]:
             cands = [Candidate(i, 0, 0, "", "ord", NEXT, False) for i in run]
             starts = tuple(self._unmarked(i) for i in run)
