@@ -139,6 +139,11 @@ EVENTS_INTRO_RE: Final = re.compile(
     r"|unfolded)\b", re.IGNORECASE)
 # A headline or lead-in that says the piece answers objections ("Four objections to the
 # four-day week, answered", "the myths"): its questions are the objections, not an FAQ's.
+# A writer proposing what someone should do ("We think it should say yes, but not to this
+# plan"): imperatives after it are proposals, not the steps of a procedure.
+SHOULD_RE: Final = re.compile(
+    r"\b(?<!you )(?:should|must|ought\s+to)\b|\bwe\s+(?:urge|ask|call\s+on|want)\b",
+    re.IGNORECASE)
 # "Three questions the district still hasn't answered", "I have two questions for the board":
 # the questions a piece asks, counted.
 QUESTIONS_COUNTED_RE: Final = re.compile(
@@ -204,7 +209,7 @@ EXAMPLES_INTRO_RE: Final = re.compile(
     r"\b(?:examples?|for instance|such as|among them|case studies|cases"
     r"|members|the likes of|like these|these include|figures|numbers|statistics"
     r"|aims?|goals?|objectives|wanted to|planned to|plan to|hope to|agenda|a few (?:of )?th"
-    r"(?:em|at|ose)|highlights|headlines|news)\b"
+    r"(?:em|at|ose)|highlights|headlines|news|what we know|the facts)\b"
     r"[^.!?]*:\s*$", re.IGNORECASE)
 # Paragraph openings compared for parallel points ("Software should be robust ... Software
 # should also be stable ... Finally, software should be simple"): these words are skipped.

@@ -226,7 +226,8 @@ class EvidenceReader(Layout):
         verbs = sum(1 for b in bodies
                     if b.split(" ", 1)[0].lower().strip(",") in cues.IMPERATIVES)
         announced = self.announcement_before(first.para, first.start)
-        proposed = announced is not None and announced.noun in ARGUMENT_NOUNS
+        proposed = ((announced is not None and announced.noun in ARGUMENT_NOUNS)
+                    or bool(cues.SHOULD_RE.search(lead_in)))
         if verbs > half and not proposed:  # "my three priorities: Keep ... Make ..."
             return "items are instructions (a procedure)"
         # Ordinals run together in the paragraph that says it sets out a process are its steps.

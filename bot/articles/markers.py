@@ -69,7 +69,8 @@ _NARRATION_NOUNS = (
     " ones of in to and is was are be that this it thing way ever family child son daughter"
     " wife husband game match season episode chapter page book film act scene lady minister"
     " amendment century decade generation wave stage phase step steps part parts half-hour"
-    " hour hours minute minutes line row seat glance sight")
+    " hour hours minute minutes line row seat glance sight speaker speakers caller witness"
+    " visitor customer patient guest")
 FREE_NOUN_STOPWORDS: Final = frozenset(_NARRATION_NOUNS.split())
 _BARE_ORDINAL_VERBS: Final = frozenset({"is", "concerns", "involves", "was"})
 

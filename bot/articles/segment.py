@@ -40,6 +40,7 @@ from bot.articles.layout import last_sentence, normalise
 from bot.articles.markers import (
     ANNOUNCE_RE,
     ARGUMENT_NOUNS,
+    COUNT_NOUNS,
     LAST,
     MARKER_NOUNS,
     NEXT,
@@ -88,6 +89,8 @@ class _Reader(UnmarkedSeries):
                     min(3, len(self.paras)))
         self.announcements = self.find_announcements(min(limit, self.body_end))
         nouns = MARKER_NOUNS | {a.noun for a in self.announcements} | repeated_nouns(found)
+        if any(a.noun in ("way", "thing") for a in self.announcements):
+            nouns |= COUNT_NOUNS  # "bad in three ways ... The first cost is ...": named as it goes
         self.cands = [c for c in found if c.counted is None or c.counted in nouns]
 
 
