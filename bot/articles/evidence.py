@@ -166,6 +166,10 @@ class EvidenceReader(Layout):
         if first.kind == "lead" and sum(
                 1 for c in cands if cues.YEAR_RE.search(self.lead(c.para) or "")) >= half:
             return "years in most labels (a timeline)"
+        if first.kind == "ord" and sum(1 for b in bodies if b.startswith("that ")) > half:
+            # "The court gave four reasons: first, that the test had proved unworkable ...":
+            # reasons reported in indirect speech are someone else's.
+            return "reasons reported as someone else's ('first, that ...')"
         if first.kind == "ord" and len(cands) >= 3 and self._notices(cands, bodies):
             return "each marker opens a notice, not a claim (a letter of notices)"
         if family(first.kind) in ("num", "heading") and sum(

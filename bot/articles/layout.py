@@ -35,7 +35,8 @@ ANNOUNCE_REACH = 5  # paragraphs from a count to the list it announces
 _INTRO_CHARS = 300
 _TURN_CHARS = 600
 _EXPLAINER_QUESTIONS = 4  # question subheadings that make a piece an explainer
-_DECIMAL_PARAGRAPH = re.compile(r"^\d{1,2}\.\d{1,2}\.?\s+(?=[A-Z])")
+# "3.2 In the first instance", and a thread's "3/11 First problem:" or "5/ Second thing:".
+_DECIMAL_PARAGRAPH = re.compile(r"^(?:\d{1,2}\.\d{1,2}\.?|\d{1,2}/(?:\d{1,2})?)\s+(?=[A-Z\"“])")
 _ASKED_LINE_WORDS = 8  # a question on a line of its own that short is a subheading
 _AGENDA_ITEMS = 2  # agenda subheadings ("Matters arising", "Any other business") in minutes
 _ASIDE_PENALTY = 1.0
@@ -420,8 +421,9 @@ def normalise(blocks: tuple[Block, ...]) -> list[Block]:
                 out.extend(replace(block, text=line, lead=None) for line in lines)
             else:
                 text = " ".join(lines) if len(lines) > 1 else part
-                # "3.2 In the first instance, ...": a submission's paragraph number is its
-                # layout, as a list item's is; the words after it are what a reader reads.
+                # "3.2 In the first instance, ...", "3/11 First problem: ...": a submission's
+                # or a thread's numbering is layout, as a list item's is; the words after it
+                # are what a reader reads.
                 text = _DECIMAL_PARAGRAPH.sub("", text, count=1)
                 out.append(block if text == block.text else replace(block, text=text))
     return out

@@ -139,11 +139,14 @@ _ORD_MARKER = re.compile(
     r"|Take\s+(?:[\w’'-]+\s+){1,4}?first)\b"
     rf"|In the (?P<place>{_ORD_ALT}) place\b"
     rf"|(?P<bare>{_ORD_CAP})(?=\s*[,:;—–])"
+    # "First problem: it takes the decision away ...", "Second thing: the court ...".
+    rf"|(?P<ordnoun>{_ORD_CAP})\s+(?P<on>[a-z]+)(?=\s*[:—–])"
     rf"|And\s+(?P<andbare>{_ORD_ALT})(?=\s*[,:;—–])"
     r"|(?:And\s+)?(?:[Nn]umber\s+)?(?P<numword>One|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten"
     r"|one|two|three|four|five|six|seven|eight|nine|ten)(?=\s*[,:;—–]\s*(?:and\s+)?[A-Za-z“\"‘'])"
     r"|(?P<final>Finally|Last|And,?\s+finally|And\s+last)(?=\s*[,:;—–])"
-    r"|(?P<final2>Lastly|Last but not (?:the )?least|Last of all|And\s+lastly|And\s+last\s+of\s+all"
+    r"|(?P<final2>Lastly|(?:The\s+)?[Ll]ast but (?:not|by no means) (?:the )?least|Last of all"
+    r"|And\s+lastly|And\s+last\s+of\s+all"
     r"|And\s+last\s+but\s+not\s+least)\b"
     r"|(?P<next>Next|For another)(?=\s*[,:;—–])"
     r"|(?P<det>(?<=And\s)the|The|A|An|My|Our|One|His|Her|Their|Its)\s+(?:[\w-]+[’']s\s+)?(?:very\s+)?"
@@ -255,6 +258,9 @@ def ordinal_at(text: str, pos: int, para: int, nouns: frozenset[str]) -> Candida
             return None  # a lower-case "two, ..." opening a sentence is a typo, not a marker
     elif groups["bare"] or groups["andbare"]:
         value = ORDINALS[(groups["bare"] or groups["andbare"]).lower()]
+    elif groups["ordnoun"]:
+        value, noun = ORDINALS[groups["ordnoun"].lower()], True
+        counted = singular(groups["on"]) if singular(groups["on"]) in nouns else None
     elif groups["final"] or groups["final2"]:
         value, explicit = LAST, False
     elif groups["next"]:
@@ -268,7 +274,7 @@ def ordinal_at(text: str, pos: int, para: int, nouns: frozenset[str]) -> Candida
         which = _noun_of(groups["w1"], groups["w2"], nouns)
         the = groups["det"].lower() == "the"
         if which is None and the and (groups["w1"] in _BARE_ORDINAL_VERBS or (
-                groups["w1"] == "one" and text.startswith(":", m.end("w1")))):
+                groups["w1"] == "one" and text.startswith((":", ","), m.end("w1")))):
             # "The second is to reverse ...", "The last one: print is not dead": the
             # ordinal stands for the point itself.
             which, counted = "ord", None
