@@ -139,6 +139,11 @@ EVENTS_INTRO_RE: Final = re.compile(
     r"|unfolded)\b", re.IGNORECASE)
 # A headline or lead-in that says the piece answers objections ("Four objections to the
 # four-day week, answered", "the myths"): its questions are the objections, not an FAQ's.
+# An item that introduces someone else's work: "Sigrun Aalto and colleagues report", "the
+# study by Ewa Lind", "Also in this issue": an editor's tour of the contents.
+OTHERS_WORK_RE: Final = re.compile(
+    r"\b(?:and\s+colleagues|(?:study|paper|article|essay|report|review)\s+by\s+[A-Z]|in\s+this"
+    r"\s+issue|this\s+issue[’']s|our\s+[A-Z][a-z]+\s+section)")
 # A writer proposing what someone should do ("We think it should say yes, but not to this
 # plan"): imperatives after it are proposals, not the steps of a procedure.
 SHOULD_RE: Final = re.compile(

@@ -77,7 +77,7 @@ class EvidenceReader(Layout):
             ev.arguing = sum(1 for t in texts if cues.ARGUING_RE.search(t[:400])) / len(cands)
             ev.figures = fam in ("item", "bullet") and sum(
                 1 for t in texts if len(_FIGURE_RE.findall(first_sentence(t))) >= 2
-            ) * 2 > len(cands)
+            ) * 2 >= len(cands)
         if fam == "alike" and first.kind.split("#", 1)[1].split(" ", 1)[0] in ("i", "we", "you"):
             ev.personal = True  # "I entrust you with ...": a writer speaking, not counting
         if fam in ("heading", "lead"):
@@ -166,6 +166,9 @@ class EvidenceReader(Layout):
         if first.kind == "lead" and sum(
                 1 for c in cands if cues.YEAR_RE.search(self.lead(c.para) or "")) >= half:
             return "years in most labels (a timeline)"
+        if sum(1 for c in cands if cues.OTHERS_WORK_RE.search(
+                first_sentence(self.paras[c.para][c.start:]))) > half:
+            return "each item introduces someone else's work (an issue's contents)"
         if first.kind == "ord" and sum(1 for b in bodies if b.startswith("that ")) > half:
             # "The court gave four reasons: first, that the test had proved unworkable ...":
             # reasons reported in indirect speech are someone else's.
