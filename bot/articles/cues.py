@@ -147,7 +147,8 @@ OTHERS_WORK_RE: Final = re.compile(
 # A writer proposing what someone should do ("We think it should say yes, but not to this
 # plan"): imperatives after it are proposals, not the steps of a procedure.
 SHOULD_RE: Final = re.compile(
-    r"\b(?<!you )(?:should|must|ought\s+to)\b|\bwe\s+(?:urge|ask|call\s+on|want)\b",
+    r"\b(?<!you )(?:should|must|ought\s+to)\b|\bwe\s+(?:urge|ask|call\s+on|want)\b"
+    r"|\b(?:I|we)\s+(?:propose|suggest|recommend)\b",
     re.IGNORECASE)
 # "Three questions the district still hasn't answered", "I have two questions for the board":
 # the questions a piece asks, counted.
@@ -155,7 +156,7 @@ QUESTIONS_COUNTED_RE: Final = re.compile(
     r"\b(?P<num>two|three|four|five|six|seven|\d)\s+(?:[\w’'-]+\s+)?questions\b", re.IGNORECASE)
 # "Answer me a few questions", "some hard questions for the board": questions, uncounted.
 QUESTIONS_ASKED_RE: Final = re.compile(
-    r"\b(?:a\s+few|some|several|a\s+couple\s+of|these|my)\s+(?:[\w’'-]+\s+)?questions\b",
+    r"\b(?:a\s+few|some|several|a\s+couple\s+of|these|my|the|of)\s+(?:[\w’'-]+\s+)?questions\b",
     re.IGNORECASE)
 REBUTTAL_RE: Final = re.compile(
     r"\b(?:objections?|myths?|complaints|criticisms?|misconceptions?|worries|arguments\s+against"
