@@ -149,7 +149,7 @@ _ORD_MARKER = re.compile(
     r"|And\s+lastly|And\s+last\s+of\s+all"
     r"|And\s+last\s+but\s+not\s+least)\b"
     r"|(?P<next>Next|For another)(?=\s*[,:;—–])"
-    r"|(?P<det>(?<=And\s)the|The|A|An|My|Our|One|His|Her|Their|Its)\s+(?:[\w-]+[’']s\s+)?(?:very\s+)?"
+    r"|(?P<det>(?<=And\s)(?:the|a)|The|A|An|My|Our|One|His|Her|Their|Its)\s+(?:[\w-]+[’']s\s+)?(?:very\s+)?"
     rf"(?P<ord>{_ORD_ALT}|final|last|next|other|further|more|additional)"
     r"(?P<also>\s+and\s+(?:final|last|most\s+important|biggest|best|perhaps\s+most\s+important))?"
     r"\s+(?P<w1>[a-z]+)(?:,?\s+(?P<w2>[a-z]+))?"
@@ -273,7 +273,7 @@ def ordinal_at(text: str, pos: int, para: int, nouns: frozenset[str]) -> Candida
     elif groups["det"]:
         which = _noun_of(groups["w1"], groups["w2"], nouns)
         the = groups["det"].lower() == "the"
-        if which is None and the and (groups["w1"] in _BARE_ORDINAL_VERBS or (
+        if which is None and ((the and groups["w1"] in _BARE_ORDINAL_VERBS) or (
                 groups["w1"] == "one" and text.startswith((":", ","), m.end("w1")))):
             # "The second is to reverse ...", "The last one: print is not dead": the
             # ordinal stands for the point itself.

@@ -15,7 +15,7 @@ from bot.articles.model import BlockKind
 from bot.articles.sentences import sentence_end, word_count
 from bot.articles.series import Evidence, Split, Start, weigh
 
-ADDED_GAP = 4  # paragraphs a point opened by a turn may run to before the next one
+ADDED_GAP = 5  # paragraphs a point opened by a turn may run to before the next one
 PICK_WINDOW = 16  # paragraphs searched for an unmarked argument next to a marker
 _NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
 _QUESTION_WORDS = 40  # a question that opens a point is one sentence, not a paragraph
