@@ -329,7 +329,8 @@ ADDED_POINT_RE: Final = re.compile(
 # A point the writer adds past the count: "One more thing, and this is perhaps ...", "And
 # there's a third thing, which ought to ..." ("a further point" is an aside, not one of them).
 ONE_MORE_RE: Final = re.compile(
-    r"(?:And\s+|But\s+)?(?:One\s+(?:more|last|final)\s+(?:thing|point|word|concern|problem|reason)"
+    r"(?:And\s+|But\s+)?(?:One\s+(?:more|last|final)(?:\s+(?:thing|point|word|concern|problem"
+    r"|reason)|(?=\s*[,:]))"
     r"|[Tt]here(?:[’']s|\s+is)\s+(?:also\s+)?(?:a|one)\s+(?:third|fourth|fifth|sixth|final|last)"
     r"\s+[a-z]+)\b")
 # A heading that states a claim has a verb: "Price is not what keeps riders away", "The
