@@ -1,4 +1,4 @@
-"""The splitter against the held-out set (``holdout/README.md``): pieces written blind, never
+"""The splitter against the held-out sets (``holdout/README.md``): pieces written blind, never
 tuned on. The floors are the scores the set gave when it was first measured, less a margin
 for a change that trades one piece for another; a change that reads unseen commentary worse
 than that fails here, however well it does on the corpus it was tuned on."""
@@ -14,9 +14,10 @@ from tests.articles.scoring import Score, score_piece
 
 HOLDOUT = Path(__file__).parent / "holdout"
 LABELS = json.loads((HOLDOUT / "labels.json").read_text(encoding="utf-8"))["pieces"]
-# Set 11, measured in session 7: F1 0.643, false arguments in 3 pieces (holdout/README.md).
-F1_FLOOR = 0.61
-FALSE_PIECES_CEILING = 3
+# Sets 11 and 21 together, measured in session 7: F1 0.791, false arguments in 4 pieces
+# (holdout/README.md).
+F1_FLOOR = 0.76
+FALSE_PIECES_CEILING = 4
 
 
 def test_the_set_is_whole() -> None:
