@@ -69,6 +69,15 @@ from bot.articles.unmarked import UnmarkedSeries
 __all__ = ["TITLE_MAX", "segment"]
 
 _SECOND_SERIES = 0.65  # a further list is kept only when this sure of it
+_CLOSE_WINDOW = 3  # the last paragraphs, where a step back closes the piece
+# Openings with which a writer closes, in the last paragraphs (narrower than the step-backs
+# that may open a point's own second paragraph: "We have a housing list to clear").
+_CLOSE_RE = re.compile(
+    r"So,?\s+(?:the|this|that|I|we|here|my|our)\b"
+    r"|I\s+(?:do\s+not|don[’']t)\s+(?:want|pretend|think|say)\b|I\s+am\s+not\s+(?:naive|against"
+    r"|opposed|saying)\b|I\s+may\s+be\s+wrong|I\s+should\s+(?:be\s+honest|say)|My\s+view\b"
+    r"|If\s+there\s+is\s+(?:a|one)\s+(?:single\s+)?thread|I\s+(?:know|understand)\s+(?:that\s+)?"
+    r"(?:some|many|not\s+everyone)")
 _OTHER_KIND = 0.7  # ... and one of another kind than the first only when this sure
 _UNMARKED_SHARE = 0.75  # an unmarked argument is less certain than its list
 _RUN_ON_WINDOW = 3  # paragraphs after a one-paragraph list where it may go on
@@ -512,6 +521,12 @@ class _Reader(UnmarkedSeries):
         for index in range(max(last.para + 1, self.body_end - 2), self.body_end):
             if cues.CLOSING_RE.match(self.paras[index]):
                 return index  # "So yes, ...": the writer steps back at the end
+        for index in range(max(last.para + 1, self.body_end - _CLOSE_WINDOW), self.body_end):
+            text = self.paras[index]
+            if cues.SUMMING_UP_RE.match(text) or _CLOSE_RE.match(text):
+                # "I do not want to be unfair ...", "None of these ideas ...", "So the cap
+                # should stay.": the writer steps back near the end.
+                return index
         stepped = self._step_back(starts, self.body_end)
         return stepped if stepped is not None else self.body_end
 

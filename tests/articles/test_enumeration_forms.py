@@ -615,6 +615,20 @@ def test_points_then_other_news_under_bold_labels_are_two_things() -> None:
         "Traffic", "Drainage", "Scale", "The school"]
 
 
+@pytest.mark.parametrize("close", ["I do not want to be unfair to the board, which has had "
+                                   "a hard year.", "None of these fixes is expensive.",
+                                   "So the board should send the plan back."])
+def test_a_closing_paragraph_near_the_end_is_the_conclusion(close: str) -> None:
+    # Points of three paragraphs, the last of two: a step back by length alone is not found.
+    piece = _read("The arena plan is a bad bargain, for three reasons.",
+                  f"First, the jobs are seasonal. {_BODY}", _BODY, _BODY,
+                  f"Second, the debt is ours. {_BODY}", _BODY, _BODY,
+                  f"Third, the land has better uses. {_BODY}", _BODY, close,
+                  "The vote is on Thursday.")
+    assert piece.conclusion is not None and piece.conclusion.startswith(close[:20])
+    assert close not in piece.arguments[-1].text
+
+
 # The forms read right and the traps beside them, as data (forms.toml).
 FORMS = tomllib.loads((Path(__file__).parent / "forms.toml").read_text(encoding="utf-8"))
 
