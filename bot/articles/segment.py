@@ -70,6 +70,11 @@ __all__ = ["TITLE_MAX", "segment"]
 
 _SECOND_SERIES = 0.65  # a further list is kept only when this sure of it
 _CLOSE_WINDOW = 3  # the last paragraphs, where a step back closes the piece
+# A writer acknowledging the other side before closing: "I understand that ...", "I want to be
+# fair to ...", "I recognise that ...", "I do not doubt ...", "I am aware that ...".
+_ACKNOWLEDGING_RE = re.compile(
+    r"I\s+(?:understand|recogni[sz]e|accept|do\s+not\s+doubt|am\s+aware|want\s+to\s+be"
+    r"\s+(?:fair|clear))\b")
 # Openings with which a writer closes, in the last paragraphs (narrower than the step-backs
 # that may open a point's own second paragraph: "We have a housing list to clear").
 _CLOSE_RE = re.compile(
@@ -506,7 +511,7 @@ class _Reader(UnmarkedSeries):
         if split.end is not None:
             return min(split.end, conclusion_at) if conclusion_at is not None else split.end
         if conclusion_at is not None:
-            return conclusion_at
+            return self._earlier_close(last.para, conclusion_at)
         if split.sectioned:
             # Subheadings as the points: the last one's section ends at the next subheading,
             # or where the writer concedes or turns to what should be done inside it.
@@ -523,12 +528,23 @@ class _Reader(UnmarkedSeries):
                 return index  # "So yes, ...": the writer steps back at the end
         for index in range(max(last.para + 1, self.body_end - _CLOSE_WINDOW), self.body_end):
             text = self.paras[index]
-            if cues.SUMMING_UP_RE.match(text) or _CLOSE_RE.match(text):
+            if (cues.SUMMING_UP_RE.match(text) or _CLOSE_RE.match(text)
+                    or _ACKNOWLEDGING_RE.match(text)):
                 # "I do not want to be unfair ...", "None of these ideas ...", "So the cap
                 # should stay.": the writer steps back near the end.
                 return index
         stepped = self._step_back(starts, self.body_end)
         return stepped if stepped is not None else self.body_end
+
+    def _earlier_close(self, last: int, at: int) -> int:
+        """"I understand that the county faces hard choices. ... I urge the board to ...": a
+        step back just before the writer's closing words begins the conclusion."""
+        for index in range(max(last + 2, at - _CLOSE_WINDOW), at):
+            text = self.paras[index]
+            if (_CLOSE_RE.match(text) or _ACKNOWLEDGING_RE.match(text)
+                    or cues.CONCEDING_RE.match(text) or cues.SUMMING_UP_RE.match(text)):
+                return index
+        return at
 
     def _step_back(self, starts: tuple[Start, ...], stop: int) -> int | None:
         """Where the writer steps back from the points ("I want to be fair ...", "None of

@@ -629,6 +629,15 @@ def test_a_closing_paragraph_near_the_end_is_the_conclusion(close: str) -> None:
     assert close not in piece.arguments[-1].text
 
 
+def test_an_acknowledgement_just_before_the_closing_call_begins_the_conclusion() -> None:
+    piece = _read("The branch closures are wrong, for three reasons.",
+                  f"First, the savings are small. {_BODY}", f"Second, the users are poor. {_BODY}",
+                  f"Third, the buildings will rot. {_BODY}", _BODY, _BODY,
+                  "I understand that the county faces hard choices this year.",
+                  "In short, the board should keep the branches open.")
+    assert piece.conclusion is not None and piece.conclusion.startswith("I understand")
+
+
 # The forms read right and the traps beside them, as data (forms.toml).
 FORMS = tomllib.loads((Path(__file__).parent / "forms.toml").read_text(encoding="utf-8"))
 
