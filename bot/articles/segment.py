@@ -29,13 +29,12 @@ things).
 
 from __future__ import annotations
 
-import bisect
 import re
 from dataclasses import replace
-from itertools import pairwise
 
 from bot.articles import cues
 from bot.articles.candidates import find_candidates, repeated_nouns
+from bot.articles.ending import Ending
 from bot.articles.layout import last_sentence, normalise
 from bot.articles.markers import (
     ANNOUNCE_RE,
@@ -64,32 +63,17 @@ from bot.articles.series import (
 )
 from bot.articles.unmarked import ADDED_GAP as _ADDED_GAP
 from bot.articles.unmarked import PICK_WINDOW as _PICK_WINDOW
-from bot.articles.unmarked import UnmarkedSeries
 
 __all__ = ["TITLE_MAX", "segment"]
 
 _SECOND_SERIES = 0.65  # a further list is kept only when this sure of it
-_CLOSE_WINDOW = 3  # the last paragraphs, where a step back closes the piece
-# A writer acknowledging the other side before closing: "I understand that ...", "I want to be
-# fair to ...", "I recognise that ...", "I do not doubt ...", "I am aware that ...".
-_ACKNOWLEDGING_RE = re.compile(
-    r"I\s+(?:understand|recogni[sz]e|accept|do\s+not\s+doubt|am\s+aware|want\s+to\s+be"
-    r"\s+(?:fair|clear))\b")
-# Openings with which a writer closes, in the last paragraphs (narrower than the step-backs
-# that may open a point's own second paragraph: "We have a housing list to clear").
-_CLOSE_RE = re.compile(
-    r"So,?\s+(?:the|this|that|I|we|here|my|our)\b"
-    r"|I\s+(?:do\s+not|don[’']t)\s+(?:want|pretend|think|say)\b|I\s+am\s+not\s+(?:naive|against"
-    r"|opposed|saying)\b|I\s+may\s+be\s+wrong|I\s+should\s+(?:be\s+honest|say)|My\s+view\b"
-    r"|If\s+there\s+is\s+(?:a|one)\s+(?:single\s+)?thread|I\s+(?:know|understand)\s+(?:that\s+)?"
-    r"(?:some|many|not\s+everyone)")
 _OTHER_KIND = 0.7  # ... and one of another kind than the first only when this sure
 _UNMARKED_SHARE = 0.75  # an unmarked argument is less certain than its list
 _RUN_ON_WINDOW = 3  # paragraphs after a one-paragraph list where it may go on
 _CHOICES = 40  # the best series compared with each other (a hostile piece has thousands)
 
 
-class _Reader(UnmarkedSeries):
+class _Reader(Ending):
     """One pass over one piece: its candidates grouped into series, weighed, chosen, named."""
 
     def __init__(self, blocks: list[Block], title: str | None) -> None:
@@ -445,11 +429,6 @@ class _Reader(UnmarkedSeries):
         return next((i for i in range(last + 1, stop) if cues.ONE_MORE_RE.match(self.paras[i])),
                     None)
 
-    @staticmethod
-    def _steps_back(text: str) -> bool:
-        return bool(cues.STEP_BACK_RE.match(text) or cues.CLOSING_RE.match(text)
-                    or cues.SUMMING_UP_RE.match(text) or cues.CONCEDING_RE.match(text))
-
     def _sectioned_apart(self, one: Split, other: Split) -> bool:
         """A subheading, or a turn to what should be done ("So what would actually help?"),
         stands between the two series."""
@@ -502,64 +481,6 @@ class _Reader(UnmarkedSeries):
             moved.append(start)
             floor = start.para
         return moved
-
-    def _end(self, split: Split) -> int:
-        """Where the last argument ends: a conclusion, the end of its list or section."""
-        starts = split.starts
-        last = starts[-1]
-        conclusion_at = self.conclusion_after(last.para)
-        if split.end is not None:
-            return min(split.end, conclusion_at) if conclusion_at is not None else split.end
-        if conclusion_at is not None:
-            return self._earlier_close(last.para, conclusion_at)
-        if split.sectioned:
-            # Subheadings as the points: the last one's section ends at the next subheading,
-            # or where the writer concedes or turns to what should be done inside it.
-            at = bisect.bisect_right(self.sections, last.para)
-            end = self.sections[at] if at < len(self.sections) else self.body_end
-            return next((index for index in range(last.para + 2, end)
-                         if cues.CONCEDING_RE.match(self.paras[index])), end)
-        compact = all(b.para - a.para <= 1 for a, b in pairwise(starts))
-        if (compact and (all(s.marker for s in starts) or split.family == "alike")
-                and split.family != "inline"):
-            return last.para + 1  # a tight list: what follows it steps back from it
-        for index in range(max(last.para + 1, self.body_end - 2), self.body_end):
-            if cues.CLOSING_RE.match(self.paras[index]):
-                return index  # "So yes, ...": the writer steps back at the end
-        for index in range(max(last.para + 1, self.body_end - _CLOSE_WINDOW), self.body_end):
-            text = self.paras[index]
-            if (cues.SUMMING_UP_RE.match(text) or _CLOSE_RE.match(text)
-                    or _ACKNOWLEDGING_RE.match(text)):
-                # "I do not want to be unfair ...", "None of these ideas ...", "So the cap
-                # should stay.": the writer steps back near the end.
-                return index
-        stepped = self._step_back(starts, self.body_end)
-        return stepped if stepped is not None else self.body_end
-
-    def _earlier_close(self, last: int, at: int) -> int:
-        """"I understand that the county faces hard choices. ... I urge the board to ...": a
-        step back just before the writer's closing words begins the conclusion."""
-        for index in range(max(last + 2, at - _CLOSE_WINDOW), at):
-            text = self.paras[index]
-            if (_CLOSE_RE.match(text) or _ACKNOWLEDGING_RE.match(text)
-                    or cues.CONCEDING_RE.match(text) or cues.SUMMING_UP_RE.match(text)):
-                return index
-        return at
-
-    def _step_back(self, starts: tuple[Start, ...], stop: int) -> int | None:
-        """Where the writer steps back from the points ("I want to be fair ...", "None of
-        these fixes is radical"), when the last point would otherwise run on longer than any
-        point before it; ``None`` if it does not, or nothing there steps back."""
-        last = starts[-1]
-        conceding = next((index for index in range(last.para + 1, stop)
-                          if cues.CONCEDING_RE.match(self.paras[index])), None)
-        if conceding is not None:
-            return conceding  # "Defenders of the decision will say ...", "What should ...?"
-        longest = max((b.para - a.para for a, b in pairwise(starts)), default=0)
-        if len(starts) < 2 or stop - last.para < longest + 1:
-            return None
-        return next((index for index in range(last.para + max(longest, 1), stop)
-                     if cues.STEP_BACK_RE.match(self.paras[index])), None)
 
     def _flat(self, article: Article, considered: list[Split],
               explanation: tuple[str, ...]) -> Piece:
