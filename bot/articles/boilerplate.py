@@ -119,6 +119,12 @@ _PROMPTS = [
         (r"^share(?: this(?: \w+)?)?\s*[:—–-]\s*(?:twitter|x|facebook|linkedin|e-?mail|whatsapp"
          r"|reddit|bluesky|threads|mastodon|copy link)\b", 14),
         (r"^(?:follow|like) (?:us|me|him|her|them)\b(?:\s+on\b|\s*@|\s*$)", 20),
+        # "Like Opinion & Editorial on Facebook, follow @OpEd on X to receive all updates".
+        (r"^(?:like|follow)\b.{0,60}\bon (?:facebook|x|twitter|instagram)\b(?:,?\s*(?:and\s+)?"
+         r"(?:follow|like)\b|.{0,40}\bto (?:receive|get) (?:all|our|the latest)\b)", 30),
+        # A comment section's heading and rules below the piece.
+        (r"^comments?(?:\s*\(\d+\))?\s*:?$", 2),
+        (r"^comments (?:are|will be) (?:moderated|reviewed|closed|welcome)\b", 40),
         (r"^(?:click|tap) (?:here|to)\b", 30),
         (r"^(?:support|fund) (?:our|independent|quality|this) (?:journalism|reporting|work)\b",
          50),
@@ -139,7 +145,8 @@ _PROMPTS = [
 # "See also ..." lines: these openers are prompts whatever follows.
 _SEE_ALSO_OPEN = re.compile(
     r"^(?:read more|read also|also read|more reading|read next|keep reading|continue reading|"
-    r"see also|more from|further reading|recommended for you|you (?:may|might) also "
+    r"see also|check also|also check|more from|further reading|"
+    r"recommended for you|you (?:may|might) also "
     r"(?:like|enjoy))\b",
     _FLAGS)
 _LABEL_COLON = re.compile(r"(?:\s+[\w’'-]+){0,4}\s*\*{0,2}\s*:")

@@ -18,7 +18,10 @@ _CLOSE_WINDOW = 3  # the last paragraphs, where a step back closes the piece
 # fair to ...", "I recognise that ...", "I do not doubt ...", "I am aware that ...".
 _ACKNOWLEDGING_RE = re.compile(
     r"I\s+(?:understand|recogni[sz]e|accept|do\s+not\s+doubt|am\s+aware|want\s+to\s+be"
-    r"\s+(?:fair|clear))\b")
+    r"\s+(?:fair|clear))\b"
+    # "The finance secretary is right that ...", "Its defenders are right to worry ..."
+    r"|(?!(?:They|He|She|It|We|You)\b)[A-Z][\w’'-]*(?:\s+[\w’'-]+){0,4}\s+(?:is|are)\s+"
+    r"(?:quite\s+|partly\s+|surely\s+)?right\s+(?:that|to)\b")
 # Openings with which a writer closes, in the last paragraphs (narrower than the step-backs
 # that may open a point's own second paragraph: "We have a housing list to clear").
 _CLOSE_RE = re.compile(

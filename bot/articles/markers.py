@@ -117,7 +117,7 @@ VAGUE_ANNOUNCE_RE: Final = re.compile(
     r"\b(?:a\s+couple(?:\s+of)?|a\s+few|several|a\s+number\s+of|multiple|various|many"
     r"|a\s+(?:range|host|variety|handful|series)\s+of|numerous|countless|plenty\s+of"
     r"|(?:here\s+are|there\s+are|consider|with)\s+(?:some|these)|a\s+lot\s+of|lots\s+of)\s+"
-    r"(?:[a-z’'-]+\s+)?(?:reasons|problems|objections|arguments|concerns|flaws|lessons|mistakes"
+    r"(?:[a-z’'-]+\s+)?(?P<noun>reasons|problems|objections|arguments|concerns|flaws|lessons|mistakes"
     r"|myths|issues|points|questions|grounds|worries|failures|fallacies|misconceptions|ideas"
     r"|priorities|truths|takeaways|negatives|harms|downsides|drawbacks|disadvantages|benefits"
     r"|advantages|consequences|shortcomings|failings|dangers|risks|costs)\b",

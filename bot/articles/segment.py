@@ -45,6 +45,7 @@ from bot.articles.markers import (
     NEXT,
     VAGUE_ANNOUNCE_RE,
     Candidate,
+    singular,
 )
 from bot.articles.model import Article, Block, Piece
 from bot.articles.naming import argument, thesis
@@ -73,6 +74,12 @@ _RUN_ON_WINDOW = 3  # paragraphs after a one-paragraph list where it may go on
 _CHOICES = 40  # the best series compared with each other (a hostile piece has thousands)
 
 
+# A headline set into the text as a link to another story ("Fee rise: Teaching hospitals to
+# charge Rs50 for OPD slips from April"): a kicker, a colon and a long headline, which no
+# editor's crosshead is.
+_LINKED_HEADLINE_RE = re.compile(r"[A-Z][\w’'-]*(?:\s+[\w’'-]+){0,2}:\s+(?:\S+\s+){7,}\S")
+
+
 class _Reader(Ending):
     """One pass over one piece: its candidates grouped into series, weighed, chosen, named."""
 
@@ -87,6 +94,9 @@ class _Reader(Ending):
                     min(3, len(self.paras)))
         self.announcements = self.find_announcements(min(limit, self.body_end))
         nouns = MARKER_NOUNS | {a.noun for a in self.announcements} | repeated_nouns(found)
+        # "... leaves several practical questions unanswered": counted as they come.
+        nouns |= {singular(m["noun"]) for index in range(min(limit, self.body_end))
+                  for m in VAGUE_ANNOUNCE_RE.finditer(self.paras[index])}
         if any(a.noun in ("way", "thing") for a in self.announcements):
             nouns |= COUNT_NOUNS  # "bad in three ways ... The first cost is ...": named as it goes
         self.cands = [c for c in found if c.counted is None or c.counted in nouns]
@@ -476,7 +486,8 @@ class _Reader(Ending):
             above = start.para - 1
             if (start.start == 0 and above > floor and above in self.section_set
                     and start.para not in self.section_set and self.lead(start.para) is None
-                    and not cues.STRUCTURAL_HEADING_RE.match(self.paras[above])):
+                    and not cues.STRUCTURAL_HEADING_RE.match(self.paras[above])
+                    and not _LINKED_HEADLINE_RE.match(self.paras[above])):
                 start = replace(start, para=above, end=0, kind="heading")
             moved.append(start)
             floor = start.para

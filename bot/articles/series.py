@@ -87,6 +87,11 @@ class Evidence:
     decoy: str | None = None  # why it is no list of arguments at all
     notes: list[str] = field(default_factory=list)
 
+    @property
+    def led_in_by_reasons(self) -> bool:
+        """The lead-in speaks of reasons, concerns or problems (with a colon or without)."""
+        return self.intro_reasons or self.intro_concerns
+
 
 def weigh(ev: Evidence) -> tuple[float, list[str]]:
     """The series' confidence (0-1) and the reasons, strongest first."""
@@ -131,7 +136,7 @@ def weigh(ev: Evidence) -> tuple[float, list[str]]:
     if weak and ev.count == 2 and ev.announced is None and not ev.intro_colon:
         add(-0.5, "only two items, unannounced")
     if ev.family in ("item", "bullet", "num", "inline"):
-        if ev.arguing < 0.5 and not (ev.intro_reasons or ev.intro_concerns
+        if ev.arguing < 0.5 and not (ev.led_in_by_reasons
                                      or (ev.announced is not None and ev.argument_noun)):
             add(-1.2, "nothing says the items argue (facts, aims or news)")
         if ev.figures:
@@ -142,8 +147,7 @@ def weigh(ev: Evidence) -> tuple[float, list[str]]:
             add(0.3, "items that argue at length")
     elif ev.family == "lead" and ev.item_words >= 12 and ev.arguing >= 0.5:
         add(0.3, "labelled paragraphs that argue at length")
-    if ev.family == "inline" and ev.announced is None and not (ev.intro_reasons
-                                                               or ev.intro_concerns):
+    if ev.family == "inline" and ev.announced is None and not ev.led_in_by_reasons:
         add(-1.0, "numbers inside a sentence, unannounced (a detail, not the points)")
     if ev.family == "num" and ev.questions * 2 > ev.count:
         add(-0.6 * ev.questions, "numbered questions as headings (a Q&A or an explainer)")
@@ -169,7 +173,7 @@ def weigh(ev: Evidence) -> tuple[float, list[str]]:
             add(0.6, "headings that state claims")
         if ev.previewed:
             add(0.8, "a list before them sums up as many points")
-    if ev.buried and ev.announced is None and not (ev.intro_reasons or ev.intro_concerns):
+    if ev.buried and ev.announced is None and not ev.led_in_by_reasons:
         add(-0.8, "every marker inside a paragraph, unannounced (exposition)")
         if ev.count == 2 and not ev.vague and ev.prefatory:
             add(-0.5, "only two, in one paragraph of a piece built on subheadings (remarks)")

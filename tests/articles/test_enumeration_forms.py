@@ -617,7 +617,9 @@ def test_points_then_other_news_under_bold_labels_are_two_things() -> None:
 
 @pytest.mark.parametrize("close", ["I do not want to be unfair to the board, which has had "
                                    "a hard year.", "None of these fixes is expensive.",
-                                   "So the board should send the plan back."])
+                                   "So the board should send the plan back.",
+                                   "The finance secretary is right that the hospitals need "
+                                   "money they can spend quickly."])
 def test_a_closing_paragraph_near_the_end_is_the_conclusion(close: str) -> None:
     # Points of three paragraphs, the last of two: a step back by length alone is not found.
     piece = _read("The arena plan is a bad bargain, for three reasons.",
@@ -638,6 +640,23 @@ def test_an_acknowledgement_just_before_the_closing_call_begins_the_conclusion()
     assert piece.conclusion is not None and piece.conclusion.startswith("I understand")
 
 
+def test_a_linked_headline_between_points_is_not_a_crosshead() -> None:
+    # A news site sets a link to another story into the column as a line of its own; the
+    # third point still starts at its marker, and a short crosshead still heads its point.
+    def piece(line: str) -> Piece:
+        blocks = [Block("The slip fee is the wrong place to look for money, for three reasons.")]
+        blocks += [Block(f"First, the fee raises little. {_BODY}"),
+                   Block(f"Second, it turns patients away. {_BODY}"),
+                   Block(line, BlockKind.HEADING, level=3),
+                   Block(f"Third, it hands clerks discretion. {_BODY}"),
+                   Block("The department should look elsewhere.")]
+        return segment(Article(blocks=tuple(blocks)))
+    linked = piece("Fee rise: Teaching hospitals to charge Rs50 for outpatient slips from April")
+    assert linked.arguments[2].text.startswith("Third, it hands")
+    crosshead = piece("Who decides")
+    assert crosshead.arguments[2].text.startswith("Who decides")
+
+
 # The forms read right and the traps beside them, as data (forms.toml).
 FORMS = tomllib.loads((Path(__file__).parent / "forms.toml").read_text(encoding="utf-8"))
 
@@ -648,7 +667,10 @@ def _paragraphs(form: dict[str, Any]) -> list[str]:
 
 @pytest.mark.parametrize("form", FORMS["reading"], ids=lambda form: form["id"])
 def test_the_form_is_read(form: dict[str, Any]) -> None:
-    assert _openings(_read(*_paragraphs(form)), form["words"]) == form["openings"]
+    piece = _read(*_paragraphs(form))
+    assert _openings(piece, form["words"]) == form["openings"]
+    if "conclusion" in form:
+        assert piece.conclusion is not None and piece.conclusion.startswith(form["conclusion"])
 
 
 @pytest.mark.parametrize("form", FORMS["trap"], ids=lambda form: form["id"])
