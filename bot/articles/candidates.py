@@ -82,7 +82,10 @@ def alike_openings(layout: Layout) -> list[Candidate]:
         block = layout.blocks[index]
         if block.kind is not BlockKind.PARAGRAPH or index in layout.section_set:
             continue
-        key = opening_key(layout.paras[index])
+        # Paragraphs that open by quoting a claim and go on to answer it ('"Radiology will be
+        # flooded." The fear is ...'): objections taken one by one, whatever their words.
+        key = ("quoted claim" if cues.QUOTED_CLAIM_RE.match(layout.paras[index])
+               else opening_key(layout.paras[index]))
         if key and all(layout.paras[i] != layout.paras[index] for i in keyed.get(key, ())):
             keyed.setdefault(key, []).append(index)
     found: list[Candidate] = []

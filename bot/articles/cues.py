@@ -158,6 +158,9 @@ QUESTIONS_COUNTED_RE: Final = re.compile(
 QUESTIONS_ASKED_RE: Final = re.compile(
     r"\b(?:a\s+few|some|several|a\s+couple\s+of|these|my|the|of)\s+(?:[\w’'-]+\s+)?questions\b",
     re.IGNORECASE)
+# A paragraph that opens with a whole sentence in quotation marks and goes on in the writer's
+# voice: a claim quoted to be answered.
+QUOTED_CLAIM_RE: Final = re.compile(r"[\"“‘]([^\"“”‘’]{6,200}?[.?!])[\"”’]\s+[A-Z]")
 REBUTTAL_RE: Final = re.compile(
     r"\b(?:objections?|myths?|complaints|criticisms?|misconceptions?|worries|arguments\s+against"
     r"|what\s+(?:the\s+)?(?:critics|skeptics|sceptics)\s+(?:say|get))\b", re.IGNORECASE)
@@ -217,6 +220,10 @@ EXAMPLES_INTRO_RE: Final = re.compile(
     r"|aims?|goals?|objectives|wanted to|planned to|plan to|hope to|agenda|a few (?:of )?th"
     r"(?:em|at|ose)|highlights|headlines|news|what we know|the facts)\b"
     r"[^.!?]*:\s*$", re.IGNORECASE)
+# What a lead-in names just before its colon when its items are the writer's points.
+POINTS_BEFORE_COLON_RE: Final = re.compile(
+    r"\b(?:conditions|demands|requirements|recommendations|reasons|objections|concerns"
+    r"|grounds|proposals)\s*:$", re.IGNORECASE)
 # Paragraph openings compared for parallel points ("Software should be robust ... Software
 # should also be stable ... Finally, software should be simple"): these words are skipped.
 OPENING_CONNECTIVE_RE: Final = re.compile(

@@ -64,7 +64,10 @@ class EvidenceReader(Layout):
             # "Three facts stand out: 1) sugar content has halved; 2) ...": evidence set out
             # inside a sentence, which the piece then argues from.
             ev.decoy = "facts numbered inside a sentence (the evidence, not the points)"
-        ev.examples = bool(stripped.endswith(":") and cues.EXAMPLES_INTRO_RE.search(intro))
+        # "... advise its members to accept the sessions until ... the following conditions:":
+        # the noun just before the colon says what the items are, whatever came earlier.
+        ev.examples = bool(stripped.endswith(":") and cues.EXAMPLES_INTRO_RE.search(intro)
+                           and not cues.POINTS_BEFORE_COLON_RE.search(stripped))
         if self.interview and (self.transcript or fam not in ("heading", "lead")):
             ev.decoy = "the piece is an interview (its lists are the answers')"
         ev.fragments = fam in ("item", "bullet") and sum(
@@ -80,6 +83,7 @@ class EvidenceReader(Layout):
             ) * 2 >= len(cands)
         if fam == "alike" and first.kind.split("#", 1)[1].split(" ", 1)[0] in ("i", "we", "you"):
             ev.personal = True  # "I entrust you with ...": a writer speaking, not counting
+        ev.quoted = first.kind == "alike#quoted claim"
         if fam in ("heading", "lead"):
             heads = [self._head_text(c) for c in cands]
             # Objections the piece says it answers, asked as questions, are its points.

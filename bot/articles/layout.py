@@ -265,6 +265,13 @@ class Layout:
         at = bisect.bisect_right(self._conclusions, para)
         return self._conclusions[at] if at < len(self._conclusions) else None
 
+    def distance(self, one: int, other: int) -> int:
+        """Paragraphs from ``one`` on to ``other``, a list's items counting as one paragraph:
+        a timeline set out inside a point does not make the point longer to a reader."""
+        return sum(1 for i in range(one + 1, other + 1)
+                   if not (self.blocks[i].kind is self.blocks[i - 1].kind is BlockKind.ITEM
+                           and self.blocks[i].list_id == self.blocks[i - 1].list_id))
+
     def intro(self, first: Candidate | Start) -> str:
         """The words leading into a list; its last few hundred characters are what matter."""
         if first.start > 0:
@@ -426,6 +433,46 @@ def normalise(blocks: tuple[Block, ...]) -> list[Block]:
                 # are what a reader reads.
                 text = _DECIMAL_PARAGRAPH.sub("", text, count=1)
                 out.append(block if text == block.text else replace(block, text=text))
-    return out
+    return _unquote_statement(out)
+
+
+# A release whose body is the issuer's own statement, quoted paragraph by paragraph as the
+# convention has it (each opens with a quotation mark, only the last closes): the statement
+# is the piece, its writer the organisation, so its quotation marks are layout.
+_STATEMENT_INTRO = re.compile(
+    r"\b(?:issued|released|made|following|this|a|its|the)\s+(?:joint\s+)?statement\b",
+    re.IGNORECASE)
+_STATEMENT_RUN = 3  # quoted paragraphs in a row before they read as a statement
+# What only a press release carries: in an op-ed, "the minister issued a statement" followed by
+# quoted paragraphs is someone else's list.
+_RELEASE_LINE = re.compile(
+    r"(?:for\s+immediate\s+release|(?:press|news|media)\s+release|media\s+(?:contact|enquiries"
+    r"|inquiries)|notes?\s+to\s+editors|-\s*30\s*-|#{3}|ends)\s*[.:]?\s*$", re.IGNORECASE)
+
+
+def _unquote_statement(blocks: list[Block]) -> list[Block]:
+    if not any(_RELEASE_LINE.match(b.text) for b in blocks):
+        return blocks
+    opens = [b.kind is BlockKind.PARAGRAPH and b.text[:1] in "\"“" for b in blocks]
+    index = 0
+    while index < len(blocks):
+        if not opens[index]:
+            index += 1
+            continue
+        end = index
+        while end < len(blocks) and opens[end]:
+            end += 1
+        if end - index >= _STATEMENT_RUN and any(
+                _STATEMENT_INTRO.search(blocks[i].text) for i in range(max(0, index - 3), index)):
+            for i in range(index, end):
+                text = blocks[i].text[1:].rstrip()
+                inner = text[:-1]
+                # The closing mark goes only where it closes the opening one.
+                if text[-1:] in "\"”" and inner.count("“") == inner.count("”") and \
+                        inner.count('"') % 2 == 0:
+                    text = inner
+                blocks[i] = replace(blocks[i], text=text)
+        index = end
+    return blocks
 
 

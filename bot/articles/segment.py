@@ -359,7 +359,7 @@ class _Reader(Ending):
         starts = [Start(first.para, first.start, first.end, first.marker, first.noun)]
         last = first.para
         for index in range(first.para + 1, self.conclusion_after(first.para) or self.body_end):
-            if index - last > _ADDED_GAP:
+            if self.distance(last, index) > _ADDED_GAP:
                 break
             text = self.paras[index]
             if index in marked:

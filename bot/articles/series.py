@@ -84,6 +84,7 @@ class Evidence:
     loose: bool = False  # points opened only by turns ("Add to that", "Worse,"), no marker
     claims: bool = False  # most subheadings state a claim ("Price is not what keeps riders away")
     previewed: bool = False  # a list before the series sums up as many points ("Key points")
+    quoted: bool = False  # paragraphs opening with a quoted claim ('"Wards will be flooded."')
     decoy: str | None = None  # why it is no list of arguments at all
     notes: list[str] = field(default_factory=list)
 
@@ -191,6 +192,8 @@ def weigh(ev: Evidence) -> tuple[float, list[str]]:
         add(1.0, "paragraphs open alike")
         if ev.personal and ev.announced is None:
             add(-0.8, "alike openings in the first person, unannounced (rhetoric)")
+        if ev.quoted and not (ev.led_in_by_reasons or ev.announced or ev.title_count):
+            add(-1.0, "quotations opening paragraphs, not said to be objections (a report)")
     if ev.examples:
         add(-1.5, "led in as examples")
     if ev.fragments:

@@ -657,6 +657,52 @@ def test_a_linked_headline_between_points_is_not_a_crosshead() -> None:
     assert crosshead.arguments[2].text.startswith("Who decides")
 
 
+def test_a_release_quoting_its_issuer_s_statement_argues_in_the_issuer_s_voice() -> None:
+    statement = [f'"First, the commercial rate rises faster than the residential. {_BODY}',
+                 f'"The second concern is the draw on the reserve. {_BODY}',
+                 f'"Finally, the budget adds posts without saying why. {_BODY}"']
+    release = _read("For immediate release",
+                    "The Board of Trade today issued the following statement on the budget.",
+                    *statement, "Media contact: Dana Reyes, 555-0184")
+    assert _openings(release, 2) == ["First, the", "The second", "Finally, the"]
+    # The same paragraphs quoted in a column are the minister's list, not the writer's.
+    column = _read("The minister issued a statement on Friday. It deserves a close reading.",
+                   *statement, "I am not persuaded by any of it.")
+    assert column.arguments == ()
+
+
+def test_a_list_inside_a_point_does_not_break_the_turns_that_add_points() -> None:
+    blocks = [Block("Residence fees are going up eleven per cent, and residents have not been "
+                    "told why. I have spent a week asking."),
+              Block(f"Start with the meal plan. {_BODY}"),
+              Block(f"Then there is the timing of the consultation. {_BODY}")]
+    blocks += [Block(text, BlockKind.ITEM, list_id=1) for text in (
+        "December 4: the email goes out.", "December 6 to 20: exams.",
+        "December 22: the form closes.", "January 9: term begins.",
+        "January 30: the board votes.")]
+    blocks += [Block(f"Two weeks of comment during exams is not consultation. {_BODY}"),
+               Block(f"Another problem is what the money is for. {_BODY}"),
+               Block(f"Worse, the increase lands on those with the fewest choices. {_BODY}"),
+               Block("There is still time to change this.")]
+    piece = segment(Article(blocks=tuple(blocks)))
+    assert _openings(piece, 2) == ["Start with", "Then there", "Another problem", "Worse, the"]
+    assert piece.conclusion is not None and piece.conclusion.startswith("There is still time")
+
+
+def test_conditions_named_before_the_colon_are_demands_whatever_came_earlier() -> None:
+    # "members" early in the lead-in once read as "members include:" (examples).
+    blocks = [Block("The union will not advise its members to accept the extra sessions until "
+                    "the ministry meets the following conditions:")]
+    blocks += [Block(f"{text} {_BODY}", BlockKind.ITEM, list_id=1) for text in (
+        "No nurse may be rostered for more than twelve hours in any shift.",
+        "Overtime for the additional sessions must be paid in the month it is worked.",
+        "Recovery wards must be staffed to the agreed ratio before lists begin.",
+        "Hospitals must provide safe transport home after nine in the evening.")]
+    blocks.append(Block("Nurses want the backlog cleared as much as anyone."))
+    piece = segment(Article(blocks=tuple(blocks)))
+    assert _openings(piece, 2) == ["No nurse", "Overtime for", "Recovery wards", "Hospitals must"]
+
+
 # The forms read right and the traps beside them, as data (forms.toml).
 FORMS = tomllib.loads((Path(__file__).parent / "forms.toml").read_text(encoding="utf-8"))
 
