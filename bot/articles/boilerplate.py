@@ -122,6 +122,11 @@ _PROMPTS = [
         # "Like Opinion & Editorial on Facebook, follow @OpEd on X to receive all updates".
         (r"^(?:like|follow)\b.{0,60}\bon (?:facebook|x|twitter|instagram)\b(?:,?\s*(?:and\s+)?"
          r"(?:follow|like)\b|.{0,40}\bto (?:receive|get) (?:all|our|the latest)\b)", 30),
+        # A newsletter email's footer.
+        (r"^(?:forward this (?:e-?mail|newsletter|message)|were you forwarded)\b", 40),
+        (r"^you(?:['’]re| are) receiving this (?:e-?mail|newsletter|message)\b", 50),
+        (r"^not (?:yet )?a (?:subscriber|member|supporter)(?: yet)?\s*\?", 40),
+        (r"\bunsubscribe\.?$", 10),
         # A comment section's heading and rules below the piece.
         (r"^comments?(?:\s*\(\d+\))?\s*:?$", 2),
         (r"^comments (?:are|will be) (?:moderated|reviewed|closed|welcome)\b", 40),

@@ -228,8 +228,12 @@ class EvidenceReader(Layout):
             return "led in as someone else's list, reported"
         if intro.lstrip().startswith(('"', "“")) and intro.rstrip().endswith(":"):
             return "led in by a quotation (someone else's list)"
-        if self.explainer and first.kind == "ord" and self._under_question(first.para):
-            return "under an explainer's question (reported, not argued)"
+        if self.explainer and self._under_question(first.para):
+            counted = self.announcement_before(first.para, first.start)
+            # "What does the Bill change? ... the Bill does four things. It: 1. removes ...":
+            # an explainer reports; only a list it says is of reasons or objections argues.
+            if first.kind == "ord" or counted is None or counted.noun not in ARGUMENT_NOUNS:
+                return "under an explainer's question (reported, not argued)"
         if cues.EVENTS_INTRO_RE.search(lead_in):
             return "led in as things that happened (news, not points)"
         if intro.rstrip().endswith(":") and cues.QUOTED_INTRO_RE.search(intro):

@@ -393,6 +393,13 @@ def notes_start(paras: list[str]) -> int:
     return index
 
 
+_VALEDICTION_RE = re.compile(
+    r"(?:(?:with\s+)?(?:best|kind|warm|warmest|all\s+good)\s+(?:wishes|regards)|(?:kind\s+)?regards"
+    r"|yours(?:\s+(?:sincerely|faithfully|truly|ever))?|(?:very\s+)?sincerely(?:\s+yours)?"
+    r"|best|cheers|thanks|many\s+thanks|in\s+solidarity|until\s+next\s+(?:week|time))\s*[,.!]?",
+    re.IGNORECASE)
+
+
 def signoff_start(paras: list[str], end: int) -> int:
     """Where a letter's sign-off begins (the writer's name and town, a dash and a name, a
     "write to us" line), else ``end``: it is neither argument nor conclusion."""
@@ -404,6 +411,8 @@ def signoff_start(paras: list[str], end: int) -> int:
         if "@" in text and len(words) <= 80:
             index -= 1
             continue
+        if _VALEDICTION_RE.fullmatch(text):
+            return index - 1  # "With best wishes,": the sign-off's first line
         if not words or len(words) > 6 or (text[-1] in ".!?\"”" and not _INITIALS_RE.search(text)):
             break
         if not all(w[:1].isupper() or w[:1] in "—–-(" or w.lower() in _NAME_WORDS

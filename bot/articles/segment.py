@@ -89,10 +89,14 @@ class _Reader(Ending):
         # A count is announced in the lead, so only the lead is searched for one (this also
         # keeps "for two reasons" inside the fourth argument from counting).
         # The lead runs to the first marker that numbers a point, or says it is the first.
-        first = next((c.para for c in found if c.explicit or c.value == 1), None)
+        opener = next((c for c in found if c.explicit or c.value == 1), None)
+        first = opener.para if opener is not None else None
         limit = max(first + 1 if first is not None else len(self.paras) // 2,
                     min(3, len(self.paras)))
-        self.announcements = self.find_announcements(min(limit, self.body_end))
+        # In the first marker's own paragraph only what comes before the marker leads in:
+        # "1. Our editorial argues ... for three reasons" counts the other piece's reasons.
+        self.announcements = [a for a in self.find_announcements(min(limit, self.body_end))
+                              if opener is None or a.para != first or a.offset < opener.start]
         nouns = MARKER_NOUNS | {a.noun for a in self.announcements} | repeated_nouns(found)
         # "... leaves several practical questions unanswered": counted as they come.
         nouns |= {singular(m["noun"]) for index in range(min(limit, self.body_end))

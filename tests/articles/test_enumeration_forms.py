@@ -703,6 +703,47 @@ def test_conditions_named_before_the_colon_are_demands_whatever_came_earlier() -
     assert _openings(piece, 2) == ["No nurse", "Overtime for", "Recovery wards", "Hospitals must"]
 
 
+def test_a_numbered_list_of_things_under_an_explainer_s_question_is_reported() -> None:
+    blocks = [Block("The tenancy bill had its second reading last week. This briefing answers "
+                    "the questions clients ask us most.")]
+    sections = {
+        "What does the Bill change?": ["In broad terms, the Bill does four things. It:",
+                                       "1. removes no-grounds termination of periodic tenancies;",
+                                       "2. limits rent increases to one a year;",
+                                       "3. allows tenants to keep a pet with consent;",
+                                       "4. creates a register of residential landlords."],
+        "Who is covered?": [f"Most private lettings. {_BODY}"],
+        "When will it take effect?": [f"On proclamation, probably in the new year. {_BODY}"],
+        "What should landlords do now?": [f"Review their notice templates. {_BODY}"]}
+    for question, paragraphs in sections.items():
+        blocks.append(Block(question, BlockKind.HEADING, level=2))
+        blocks += [Block(text, BlockKind.ITEM, number=int(text[0]), list_id=1)
+                   if text[0].isdigit() else Block(text) for text in paragraphs]
+    assert segment(Article(blocks=tuple(blocks))).arguments == ()
+
+
+def test_a_count_inside_the_first_item_does_not_lead_in_the_piece() -> None:
+    # A digest: "1. Our editorial argues ... for three reasons" counts another piece's reasons,
+    # not the labelled notes after the list.
+    piece = _read(
+        "Good morning. This week our correspondent spent six days on the char.",
+        "Also in this week's paper:",
+        "1. Gas tariffs (page 4). Our editorial argues the increase should be reversed, for "
+        "three reasons.",
+        "2. Tuition (pages 6-7). What families spend on coaching.",
+        "3. Interview (page 10). The port chairman on dredging and containers.",
+        "4. Sport (page 15). The under-17 side reaches the divisional final.",
+        "From our archive: Twenty-five years ago this week the first bridge opened, with a "
+        "photograph of the crowd.",
+        "Correction: In last week's issue a caption gave the wrong name for the headteacher of "
+        "the girls' school.",
+        "Reminder: The ePaper is available to subscribers from six in the morning, on the "
+        "website and in the app.",
+        "With best wishes,", "Farzana Mitu", "Editor, The Tidewater Daily")
+    assert piece.arguments == ()
+    assert piece.announced_count is None
+
+
 # The forms read right and the traps beside them, as data (forms.toml).
 FORMS = tomllib.loads((Path(__file__).parent / "forms.toml").read_text(encoding="utf-8"))
 

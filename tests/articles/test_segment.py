@@ -17,6 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.articles.layout import signoff_start
 from bot.articles.model import Article, Block, BlockKind, Piece
 from bot.articles.segment import TITLE_MAX, segment
 
@@ -493,3 +494,13 @@ def test_numbering_restarting_under_each_subheading_is_kept_whole() -> None:
     piece = segment(Article(blocks=blocks))
     assert [a.marker for a in piece.arguments] == ["1.", "2.", "1.", "2."]
     assert [a.number for a in piece.arguments] == [1, 2, 3, 4]
+
+
+@pytest.mark.parametrize("valediction", ["With best wishes,", "Kind regards,", "Yours sincerely,",
+                                         "In solidarity,"])
+def test_a_valediction_begins_the_sign_off(valediction: str) -> None:
+    paras = ["The council should keep the branch open.", "That is all we ask of it this year.",
+             valediction, "Farzana Mitu", "Editor, The Tidewater Daily"]
+    assert signoff_start(paras, len(paras)) == 2
+    # A closing sentence is not a valediction, however short.
+    assert signoff_start([*paras[:2], "Thanks for reading to the end of this."], 3) == 3
