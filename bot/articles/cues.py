@@ -220,6 +220,9 @@ EXAMPLES_INTRO_RE: Final = re.compile(
     r"|aims?|goals?|objectives|wanted to|planned to|plan to|hope to|agenda|a few (?:of )?th"
     r"(?:em|at|ose)|highlights|headlines|news|what we know|the facts)\b"
     r"[^.!?]*:\s*$", re.IGNORECASE)
+# A sentence that reports what was done to something: "has been deferred", "were shelved".
+DONE_TO_RE: Final = re.compile(r"\b(?:has|have|had)\s+been\s+(?:\w+ly\s+)?\w+(?:ed|en)\b"
+                               r"|\b(?:was|were)\s+(?:\w+ly\s+)?\w+ed\b")
 # What a lead-in names just before its colon when its items are the writer's points.
 POINTS_BEFORE_COLON_RE: Final = re.compile(
     r"\b(?:conditions|demands|requirements|recommendations|reasons|objections|concerns"

@@ -291,6 +291,11 @@ def ordinal_at(text: str, pos: int, para: int, nouns: frozenset[str]) -> Candida
         value, explicit = _position(groups["ord"])
         if groups["ord"] == "other" and the and counted in ARGUMENT_NOUNS:
             value, explicit = 2, True  # "The other reason is safety": the second of two
+        if (groups["ord"] == "next" and pos > 0 and counted is not None
+                and not _NEXT_NAMES_RE.match(text, end)):
+            # "... The next proposal, whether it is a highway or a rule, may be noticed by
+            # fewer people": the one still to come, not the writer's next point.
+            return None
     elif groups["theord"]:
         value, explicit = _position(groups["theord"].split()[-1])
         noun = True
@@ -319,6 +324,8 @@ def ordinal_at(text: str, pos: int, para: int, nouns: frozenset[str]) -> Candida
     return Candidate(para, pos, end, text[pos:end], "ord", value, explicit, noun, counted)
 
 
+# What follows "the next problem" inside a paragraph when it names the writer's next point.
+_NEXT_NAMES_RE: Final = re.compile(r"\s+(?:is|was|has\s+to\s+do|lies|concerns)\b|\s*[:—–]")
 # "The cost of renting is the third.", "Training is the other gap.": a point that names its
 # subject first and counts it in the predicate.
 _PREDICATE_ORDINAL = re.compile(

@@ -336,7 +336,13 @@ class _Reader(Ending):
         if added:
             ev.notes.append("a first, then paragraphs that each open with a turn adding a point")
         ev.buried = not any(c.at_start for c in cands)
-        ev.prefatory = len(self.sections) >= 3 and len({c.para for c in cands}) == 1
+        one_paragraph = len({c.para for c in cands}) == 1
+        ev.prefatory = len(self.sections) >= 3 and one_paragraph
+        # "Firstly, the toll rise has been deferred ... Secondly, the school plan has been
+        # shelved": news of what was decided, told in order.
+        ev.told = one_paragraph and all(
+            cues.DONE_TO_RE.search(self.paras[c.para], c.end,
+                                   sentence_end(self.paras[c.para], c.end)) for c in cands)
         counted = [c.value for c in cands if c.explicit]
         ev.sequence = (first.at_start and first.value == 1 and len(counted) >= 2
                        and counted == sorted(set(counted)))

@@ -84,6 +84,7 @@ class Evidence:
     loose: bool = False  # points opened only by turns ("Add to that", "Worse,"), no marker
     claims: bool = False  # most subheadings state a claim ("Price is not what keeps riders away")
     previewed: bool = False  # a list before the series sums up as many points ("Key points")
+    told: bool = False  # every marker in one paragraph, each item news ("has been deferred")
     quoted: bool = False  # paragraphs opening with a quoted claim ('"Wards will be flooded."')
     decoy: str | None = None  # why it is no list of arguments at all
     notes: list[str] = field(default_factory=list)
@@ -178,6 +179,9 @@ def weigh(ev: Evidence) -> tuple[float, list[str]]:
         add(-0.8, "every marker inside a paragraph, unannounced (exposition)")
         if ev.count == 2 and not ev.vague and ev.prefatory:
             add(-0.5, "only two, in one paragraph of a piece built on subheadings (remarks)")
+    if (ev.told and ev.count == 2 and ev.announced is None and not ev.vague
+            and not ev.led_in_by_reasons):
+        add(-1.8, "two pieces of news in one paragraph, unannounced (told, not argued)")
     if ev.family == "alike" and ev.count == 2 and ev.announced is None:
         add(-0.5, "two paragraphs opening alike are a coincidence as often as a list")
     if ev.narrated:
