@@ -131,7 +131,8 @@ _ORD_MARKER = re.compile(
     r"(?:And\s+)?(?:"
     rf"(?P<adv>(?:{_ORD_CAP})ly)(?:\s+and\s+(?:finally|lastly))?\b"
     r"|(?P<first>First of all|First and foremost|First off|First things first|For starters"
-    r"|For a start|To begin with|To start with|For one thing|In the first (?:place|instance))\b"
+    r"|For a start|To begin with|To start with|For one thing|In the first (?:place|instance)"
+    r"|For one(?=,))\b"
     # "Start with trade.", "Take the families first.": a first point opened by an
     # imperative; only at a paragraph's start (inside one it is an instruction).
     r"|(?P<opener>(?:Let(?:[’']s|\s+us|\s+me)\s+)?(?:[Ss]tart|[Bb]egin)\s+with|Consider(?!,?\s+(?:too|also)\b)"

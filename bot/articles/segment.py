@@ -80,6 +80,11 @@ _CHOICES = 40  # the best series compared with each other (a hostile piece has t
 _LINKED_HEADLINE_RE = re.compile(r"[A-Z][\w’'-]*(?:\s+[\w’'-]+){0,2}:\s+(?:\S+\s+){7,}\S")
 
 
+_STARTER_RE = re.compile(r"For one(?: thing)?|For starters|For a start|To (?:begin|start) with")
+_OUTRANKS_RE = re.compile(r"(?:But\s+|And\s+)?(?:more|most)\s+(?:importantly|seriously|worrying"
+                          r"(?:ly)?|troubling(?:ly)?)\b|Above all\b", re.IGNORECASE)
+
+
 class _Reader(Ending):
     """One pass over one piece: its candidates grouped into series, weighed, chosen, named."""
 
@@ -381,7 +386,11 @@ class _Reader(Ending):
                 continue
             last = index
         announced = self.announcement_before(first.para, first.start)
-        enough = 2 if announced is not None and announced.count == 2 else 3
+        # "For one, a wider path invites speed ... More importantly, ...": a starter that
+        # promises more, then a turn that outranks it, are two points.
+        pair = (_STARTER_RE.match(first.marker) is not None and len(starts) == 2
+                and _OUTRANKS_RE.match(self.paras[starts[1].para]) is not None)
+        enough = 2 if pair or (announced is not None and announced.count == 2) else 3
         return starts if len(starts) >= enough and not marked else None
 
     def _lone_second(self, chain: list[tuple[Candidate, int]]) -> Start | None:
