@@ -154,9 +154,10 @@ _ORD_MARKER = re.compile(
     rf"(?P<ord>{_ORD_ALT}|final|last|next|other|further|more|additional)"
     r"(?P<also>\s+and\s+(?:final|last|most\s+important|biggest|best|perhaps\s+most\s+important))?"
     r"\s+(?P<w1>[a-z]+)(?:,?\s+(?P<w2>[a-z]+))?"
-    rf"|(?P<theord>The\s+(?:{_ORD_ALT}|final|last|other))"
+    rf"|(?P<theord>(?:And\s+t|T)he\s+(?:{_ORD_ALT}|final|last|other))"
     r"(?=\s+(?:is|concerns|involves|has\s+to\s+do\s+with)\b"
-    r"|\s*,\s+and\s+[^,.]{1,50},\s+(?:is|concerns|involves|has\s+to\s+do\s+with|[a-z]+\s+is)\b)"
+    r"|\s*,\s+(?:and|which|though|perhaps)\s+[^,.]{1,50},\s+(?:is|concerns|involves"
+    r"|has\s+to\s+do\s+with|[a-z]+\s+is)\b)"
     r"|(?P<anotheris>(?:(?:And|Yet|Still)\s+)?[Aa]nother)(?=\s+(?:is|was|concerns|has\s+to\s+do)\b)"
     # "One is the price. ... The other is the lease.": the first of points counted before.
     r"|(?P<oneis>One)(?=\s+(?:is|concerns|involves)\s+(?:the|that|a|an|its|our|their|how|what)\b)"

@@ -106,6 +106,10 @@ class _Reader(Ending):
         # "... leaves several practical questions unanswered": counted as they come.
         nouns |= {singular(m["noun"]) for index in range(min(limit, self.body_end))
                   for m in VAGUE_ANNOUNCE_RE.finditer(self.paras[index])}
+        if any(c.value == 2 and c.noun and c.counted is None and c.at_start for c in found):
+            # "The first bottleneck is fiscal ... The second is administrative": the second
+            # stands for the first's noun, whatever the word.
+            nouns |= {c.counted for c in found if c.value == 1 and c.counted is not None}
         if any(a.noun in ("way", "thing") for a in self.announcements):
             nouns |= COUNT_NOUNS  # "bad in three ways ... The first cost is ...": named as it goes
         self.cands = [c for c in found if c.counted is None or c.counted in nouns]

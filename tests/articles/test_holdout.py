@@ -14,10 +14,10 @@ from tests.articles.scoring import Score, score_piece
 
 HOLDOUT = Path(__file__).parent / "holdout"
 LABELS = json.loads((HOLDOUT / "labels.json").read_text(encoding="utf-8"))["pieces"]
-# Sets 11 and 21 together, measured in session 7: F1 0.791, false arguments in 4 pieces
-# (holdout/README.md).
-F1_FLOOR = 0.76
-FALSE_PIECES_CEILING = 4
+# Sets 21 (session 7) and 22 (session 8) together, when set 22 joined: F1 0.828, false
+# arguments in 5 of their 12 pieces that do not enumerate (holdout/README.md).
+F1_FLOOR = 0.80
+FALSE_PIECES_CEILING = 5
 
 
 def test_the_set_is_whole() -> None:
