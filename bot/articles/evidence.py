@@ -136,7 +136,9 @@ class EvidenceReader(Layout):
         """"First, a thank you. ... Secondly, Ash Wednesday. ... Thirdly, our Lent course.":
         every marker heads a phrase with no verb, and nothing counts the items as points."""
         announced = self.announcement_before(cands[0].para, cands[0].start)
-        if announced is not None and announced.noun in ARGUMENT_NOUNS:
+        # "Let me put our position plainly, in three parts. One, the water. ...": topics
+        # named, then argued.
+        if announced is not None and (announced.noun in ARGUMENT_NOUNS or announced.noun == "part"):
             return False
         if any(c.para in self.section_set for c in cands):
             return False  # "First: the money" as a subheading heads the point below it

@@ -43,7 +43,7 @@ COUNT_NOUNS: Final = frozenset({
     "downside", "drawback", "disadvantage", "consequence", "shortcoming", "failing",
     "element", "direction", "plank", "dimension", "aspect", "claim", "assumption", "excuse",
     "front", "task", "challenge", "imperative", "suggestion", "reform", "request", "observation",
-    "thought", "area", "reply", "response",
+    "thought", "area", "reply", "response", "part",
 })
 # Nouns that count arguments and nothing else; "things", "ways" or "steps" count anything.
 ARGUMENT_NOUNS: Final = frozenset({
@@ -58,7 +58,8 @@ ARGUMENT_NOUNS: Final = frozenset({
 MARKER_NOUNS: Final = COUNT_NOUNS - {"thing", "way", "fact", "change", "test", "cost", "count",
                                       "requirement", "condition", "precondition",
                                       "prerequisite", "stage", "phase",
-                                      "sign", "idea", "question", "truth", "step", "rule"}
+                                      "sign", "idea", "question", "truth", "step", "rule",
+                                      "part"}
 
 
 # Nouns that follow an ordinal in narration, never in a count of one's points ("the first
@@ -184,6 +185,7 @@ _LABEL_MARKER = re.compile(
     r"|one|two|three|four|five|six|seven|eight|nine|ten)\b\s*[:.)—–,-]?)(?=\s|$)"
 )
 _ROMAN_MARKER = re.compile(r"(?P<m>(?P<n>X|IX|IV|V?I{1,3}|V)\.)(?=\s+\S)")
+_PAREN_ROMAN_MARKER = re.compile(r"(?P<m>\((?P<n>x|ix|iv|v?i{1,3}|v)\))(?=\s+\S)")
 _BULLET_MARKER = re.compile(r"(?P<m>[•●▪◦‣∙*-]|::)(?=\s+\S)")
 
 # The first two letters of every ordinal marker: a cheap test before the full pattern.
@@ -384,8 +386,13 @@ def list_marker_at_start(text: str, para: int) -> Candidate | None:
         m = _PAREN_MARKER.match(text)
         if m:
             return Candidate(para, 0, m.end(), m["m"], "(num)", int(m["n"]), True)
+        # "(i) That the new fee is unjustifiable ...": a communiqué's resolutions, numbered
+        # in small roman numerals, count like numbers.
+        m = _PAREN_ROMAN_MARKER.match(text)
+        if m and m["n"].upper() in _ROMAN:
+            return Candidate(para, 0, m.end(), m["m"], "(num)", _ROMAN[m["n"].upper()], True)
         # "(a) suspend the circular ...; (b) pay the arrears ...": a statement's lettered
-        # demands count like numbers ("(i)" is left to the roman numerals it usually is).
+        # demands count like numbers ("(i)" is the roman numeral it usually is).
         m = _LETTER_MARKER.match(text)
         return Candidate(para, 0, m.end(), m["m"], "(num)", ord(m["n"]) - ord("a") + 1,
                          True) if m else None
