@@ -295,6 +295,8 @@ CONCLUSION_HEADING_RE: Final = re.compile(
     r"|where do we go from here\??|(?:so )?where does (?:this|that|it) leave (?:us|things)\??"
     r"|the road ahead|looking ahead|so what\??|the upshot|where (?:that|this) leaves us"
     r"|what to watch(?: for)?|next week|coming up"
+    r"|(?:our|the|a) (?:call|appeal|demands?|recommendations?|request|ask) (?:to|for|of) (?:the )?"
+    r"[\w’' -]{2,40}|what we (?:ask|want|propose|call for)"
     r"|what\s+(?:[\w’'-]+\s+){0,4}(?:should|can|must|needs?\s+to)\s+do(?:\s+now|\s+next)?\??)"
     r"\s*(?:[:.!?]?\s*$|:\s)",
     re.IGNORECASE)

@@ -130,6 +130,11 @@ class _Reader(Ending):
             if c.kind != "ord":
                 by_kind.setdefault(c.kind, []).append(c)
         barriers = [i for i in self.sections if cues.STRUCTURAL_HEADING_RE.match(self.paras[i])]
+        # "We oppose the deadline for four reasons." under the first subheading: the
+        # subheadings that follow are the reasons, those above it the piece's preamble.
+        barriers = sorted({*barriers, *(a.para for a in self.announcements
+                                        if a.para + 1 in self.section_set
+                                        and a.noun in ARGUMENT_NOUNS)})
         for kind, group in by_kind.items():
             fam = family(kind)
             if fam in ("item", "heading", "lead", "bullet", "alike", "break"):

@@ -744,6 +744,27 @@ def test_a_count_inside_the_first_item_does_not_lead_in_the_piece() -> None:
     assert piece.announced_count is None
 
 
+def test_claim_subheadings_after_a_count_below_a_preamble_subheading() -> None:
+    def heading(text: str) -> Block:
+        return Block(text, BlockKind.HEADING, level=2)
+    blocks = [Block("The union's executive met to consider the ministry's circular."),
+              heading("What the circular requires"),
+              Block(f"Each school must timetable every learning area from January. {_BODY}"),
+              Block("We have no quarrel with the curriculum. We oppose the January deadline "
+                    "for four reasons."),
+              heading("The timetable is unrealistic"), Block(_BODY),
+              heading("Teachers have not been trained"), Block(_BODY),
+              heading("Schools lack the facilities"), Block(_BODY),
+              heading("The burden will fall on parents"), Block(_BODY),
+              heading("Our call to the Ministry"),
+              Block("We ask the ministry to suspend the deadline.")]
+    piece = segment(Article(blocks=tuple(blocks)))
+    assert [a.text.split("\n")[0] for a in piece.arguments] == [
+        "The timetable is unrealistic", "Teachers have not been trained",
+        "Schools lack the facilities", "The burden will fall on parents"]
+    assert piece.conclusion is not None and piece.conclusion.startswith("Our call")
+
+
 # The forms read right and the traps beside them, as data (forms.toml).
 FORMS = tomllib.loads((Path(__file__).parent / "forms.toml").read_text(encoding="utf-8"))
 
