@@ -13,7 +13,7 @@ from bot.articles.evidence import EvidenceReader
 from bot.articles.markers import NEXT, Candidate
 from bot.articles.model import BlockKind
 from bot.articles.sentences import sentence_end, word_count
-from bot.articles.series import Evidence, Split, Start, weigh
+from bot.articles.series import Evidence, Split, Start, family, weigh
 
 ADDED_GAP = 5  # paragraphs a point opened by a turn may run to before the next one
 PICK_WINDOW = 16  # paragraphs searched for an unmarked argument next to a marker
@@ -28,6 +28,7 @@ _ANSWER_WORDS = 12  # ... and the writer's answer follows it in the same paragra
 _FIRST_STEPS_BACK = 2  # paragraphs that carry a first point on before its turns begin
 _OBJECTION_GAP = 2  # objections answered one after another, a paragraph or two each
 _UNCUED_RUN = 4  # questions in a row that set out points with nothing announcing them
+_RUN_IN_WORDS = 6  # a label in plain text opening its paragraph ("Name the late payers.")
 
 
 def _runs(indexes: list[int], gap: int) -> list[list[int]]:
@@ -153,6 +154,42 @@ class UnmarkedSeries(EvidenceReader):
             split = self._split("ord", starts, ev.announced, cands, ev, None)
             return [split] if split is not None else []
         return []
+
+    def _run_in_points(self) -> list[Split]:
+        """"Three changes would do it. / Put it in trust. Retention money belongs ... / Cap it
+        and shorten it. Five per cent ... / Name the late payers. ...": right after a count,
+        as many paragraphs in a row that each open with a short sentence, the point's label
+        in plain text, and argue it after."""
+        splits: list[Split] = []
+        # Numbered or counted paragraphs are their markers' series to read.
+        marked = {c.para for c in self.cands
+                  if c.start == 0 and family(c.kind) in ("num", "label", "roman", "ord")}
+        for announced in self.announcements:
+            count = announced.count
+            for first in (announced.para + 1, announced.para + 2):
+                run = list(range(first, first + count))
+                if count < 2 or run[-1] >= self.body_end or not all(
+                        i not in marked and self._run_in(i) for i in run):
+                    continue
+                cands = [Candidate(i, 0, 0, "", "lead", NEXT, False) for i in run]
+                starts = tuple(self._unmarked(i) for i in run)
+                ev = self._evidence("lead", cands, count, 0, count)
+                ev.notes.append("paragraphs opening with a short sentence, as many as counted")
+                split = self._split("lead", starts, count, cands, ev, run[-1] + 1)
+                if split is not None:
+                    splits.append(split)
+                break
+        return splits
+
+    def _run_in(self, index: int) -> bool:
+        """A paragraph that opens with a label in plain text: a sentence of a few words,
+        then the argument ("Cap it and shorten it. Five per cent is a relic ...")."""
+        if index in self.section_set or self.blocks[index].kind is not BlockKind.PARAGRAPH:
+            return False
+        text = self.paras[index]
+        end = sentence_end(text, 0, 200)
+        return (word_count(text[:end]) <= _RUN_IN_WORDS and text[:end].rstrip().endswith(".")
+                and word_count(text[end:]) >= _ANSWER_WORDS)
 
     def _goes_on(self, index: int) -> bool:
         """A paragraph that carries the point before it on rather than opening one: a pull
