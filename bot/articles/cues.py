@@ -344,7 +344,10 @@ ONE_MORE_RE: Final = re.compile(
     r"(?:And\s+|But\s+)?(?:One\s+(?:more|last|final)(?:\s+(?:thing|point|word|concern|problem"
     r"|reason)|(?=\s*[,:]))"
     r"|[Tt]here(?:[’']s|\s+is)\s+(?:also\s+)?(?:a|one)\s+(?:third|fourth|fifth|sixth|final|last)"
-    r"\s+[a-z]+)\b")
+    r"\s+[a-z]+"
+    # "My main concern, however, is what the money is for": the point that outranks the count.
+    r"|(?:My|Our)\s+(?:main|chief|biggest|greatest|gravest|deepest|real)\s+(?:concern|worry"
+    r"|objection|problem|fear|complaint)(?:,\s*(?:though|however),)?\s+is)\b")
 # A heading that states a claim has a verb: "Price is not what keeps riders away", "The
 # fares pay for buses", "Help the riders who need it" (topics, "The economy", have none).
 CLAIM_VERB_RE: Final = re.compile(

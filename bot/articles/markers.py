@@ -43,7 +43,7 @@ COUNT_NOUNS: Final = frozenset({
     "downside", "drawback", "disadvantage", "consequence", "shortcoming", "failing",
     "element", "direction", "plank", "dimension", "aspect", "claim", "assumption", "excuse",
     "front", "task", "challenge", "imperative", "suggestion", "reform", "request", "observation",
-    "thought", "area", "reply", "response", "part",
+    "thought", "area", "reply", "response", "part", "comment",
 })
 # Nouns that count arguments and nothing else; "things", "ways" or "steps" count anything.
 ARGUMENT_NOUNS: Final = frozenset({
@@ -53,7 +53,7 @@ ARGUMENT_NOUNS: Final = frozenset({
     "takeaway", "caveat", "obstacle", "explanation", "issue", "question", "principle",
     "policy", "measure", "solution", "proposal", "recommendation", "remedy", "fix",
     "harm", "downside", "drawback", "disadvantage", "consequence", "shortcoming", "failing",
-    "suggestion", "reform", "request", "observation", "thought", "reply", "response",
+    "suggestion", "reform", "request", "observation", "thought", "reply", "response", "comment",
 })
 MARKER_NOUNS: Final = COUNT_NOUNS - {"thing", "way", "fact", "change", "test", "cost", "count",
                                       "requirement", "condition", "precondition",
@@ -153,7 +153,8 @@ _ORD_MARKER = re.compile(
     r"|(?P<next>Next|For another)(?=\s*[,:;—–])"
     r"|(?P<det>(?<=And\s)(?:the|a)|The|A|An|My|Our|One|His|Her|Their|Its)\s+(?:[\w-]+[’']s\s+)?(?:very\s+)?"
     rf"(?P<ord>{_ORD_ALT}|final|last|next|other|further|more|additional)"
-    r"(?P<also>\s+and\s+(?:final|last|most\s+important|biggest|best|perhaps\s+most\s+important))?"
+    r"(?P<also>\s+and\s+(?:final|last|(?:perhaps\s+)?most\s+[a-z]+|biggest|best|greatest"
+    r"|gravest|worst))?"
     r"\s+(?P<w1>[a-z]+)(?:,?\s+(?P<w2>[a-z]+))?"
     rf"|(?P<theord>(?:And\s+t|T)he\s+(?:{_ORD_ALT}|final|last|other))"
     r"(?=\s+(?:is|concerns|involves|has\s+to\s+do\s+with)\b"
