@@ -16,7 +16,7 @@ from bot.articles import cues
 from bot.articles.layout import HEADING_WORDS, Layout, last_sentence
 from bot.articles.markers import ARGUMENT_NOUNS, VAGUE_ANNOUNCE_RE, Candidate
 from bot.articles.model import BlockKind
-from bot.articles.sentences import first_sentence, word_count
+from bot.articles.sentences import first_sentence, opens_with_label, word_count
 from bot.articles.series import Evidence, family, open_alike
 
 # "Two steps", "two requirements": a process or its preconditions, described, not argued.
@@ -78,6 +78,8 @@ class EvidenceReader(Layout):
             texts = [self._item_text(c) for c in cands]
             ev.item_words = sum(word_count(t) for t in texts) / len(cands)
             ev.arguing = sum(1 for t in texts if cues.ARGUING_RE.search(t[:400])) / len(cands)
+            ev.labelled = fam in ("item", "bullet") and sum(
+                1 for c in cands if opens_with_label(self.paras[c.para])) * 2 > len(cands)
             ev.figures = fam in ("item", "bullet") and sum(
                 1 for t in texts if len(_FIGURE_RE.findall(first_sentence(t))) >= 2
             ) * 2 >= len(cands)

@@ -481,10 +481,12 @@ class _Reader(Ending):
         explanation = self._explain(chosen, considered) if explain else ()
         if not chosen:
             return self._flat(article, considered, explanation)
-        starts = [replace(s, confidence=split.confidence * (
-            _UNMARKED_SHARE if s.marker is None and s.kind == "unmarked" else 1.0))
-            for split in chosen for s in split.starts]
-        starts = self._under_crossheads(starts)
+        # Each series on its own: the subheading above the first of a series' starts names
+        # its section ("Our concerns", "What we recommend"), whatever the other series do.
+        starts = [start for split in chosen for start in self._under_crossheads([
+            replace(s, confidence=split.confidence * (
+                _UNMARKED_SHARE if s.marker is None and s.kind == "unmarked" else 1.0))
+            for s in split.starts])]
         end = self._end(chosen[-1])
         arguments = tuple(
             argument(self, number, start, starts[number] if number < len(starts) else None, end)
@@ -506,7 +508,8 @@ class _Reader(Ending):
         one that opens with its own bold label is headed already (the subheading above the
         first of a run of labels names their section)."""
         headed = [s for s in starts if s.start == 0 and s.para - 1 in self.section_set]
-        if len(starts) >= 3 and headed == starts[:1]:
+        if headed == starts[:1] and (len(starts) >= 3 or cues.REASON_WORDS_RE.search(
+                self.paras[starts[0].para - 1])):
             # "Why the trustees should vote no" above the first of three: the list's section.
             return starts
         moved: list[Start] = []

@@ -85,6 +85,7 @@ class Evidence:
     claims: bool = False  # most subheadings state a claim ("Price is not what keeps riders away")
     previewed: bool = False  # a list before the series sums up as many points ("Key points")
     told: bool = False  # every marker in one paragraph, each item news ("has been deferred")
+    labelled: bool = False  # most items open with a label in plain text ("Donor confidence.")
     quoted: bool = False  # paragraphs opening with a quoted claim ('"Wards will be flooded."')
     decoy: str | None = None  # why it is no list of arguments at all
     notes: list[str] = field(default_factory=list)
@@ -143,6 +144,8 @@ def weigh(ev: Evidence) -> tuple[float, list[str]]:
             add(-1.2, "nothing says the items argue (facts, aims or news)")
         if ev.figures:
             add(-1.0, "figures in most items (a box of data)")
+        if ev.labelled:
+            add(0.6, "items that open with a label of a few words, then argue")
         if ev.item_words and ev.item_words < 6:
             add(-1.0, "items too short to argue (a list of things)")
         elif ev.item_words >= 12 and ev.arguing >= 0.5:

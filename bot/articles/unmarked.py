@@ -12,7 +12,7 @@ from bot.articles import cues
 from bot.articles.evidence import EvidenceReader
 from bot.articles.markers import NEXT, Candidate
 from bot.articles.model import BlockKind
-from bot.articles.sentences import sentence_end, word_count
+from bot.articles.sentences import opens_with_label, sentence_end, word_count
 from bot.articles.series import Evidence, Split, Start, family, weigh
 
 ADDED_GAP = 5  # paragraphs a point opened by a turn may run to before the next one
@@ -28,7 +28,6 @@ _ANSWER_WORDS = 12  # ... and the writer's answer follows it in the same paragra
 _FIRST_STEPS_BACK = 2  # paragraphs that carry a first point on before its turns begin
 _OBJECTION_GAP = 2  # objections answered one after another, a paragraph or two each
 _UNCUED_RUN = 4  # questions in a row that set out points with nothing announcing them
-_RUN_IN_WORDS = 6  # a label in plain text opening its paragraph ("Name the late payers.")
 
 
 def _runs(indexes: list[int], gap: int) -> list[list[int]]:
@@ -186,10 +185,7 @@ class UnmarkedSeries(EvidenceReader):
         then the argument ("Cap it and shorten it. Five per cent is a relic ...")."""
         if index in self.section_set or self.blocks[index].kind is not BlockKind.PARAGRAPH:
             return False
-        text = self.paras[index]
-        end = sentence_end(text, 0, 200)
-        return (word_count(text[:end]) <= _RUN_IN_WORDS and text[:end].rstrip().endswith(".")
-                and word_count(text[end:]) >= _ANSWER_WORDS)
+        return opens_with_label(self.paras[index])
 
     def _goes_on(self, index: int) -> bool:
         """A paragraph that carries the point before it on rather than opening one: a pull

@@ -765,6 +765,24 @@ def test_claim_subheadings_after_a_count_below_a_preamble_subheading() -> None:
     assert piece.conclusion is not None and piece.conclusion.startswith("Our call")
 
 
+def test_labelled_concerns_then_numbered_recommendations_are_two_series() -> None:
+    def heading(text: str) -> Block:
+        return Block(text, BlockKind.HEADING, level=2)
+    blocks = [Block("We support the aim of the proposal, but not the proposal as drafted."),
+              heading("Our concerns")]
+    blocks += [Block(f"{label} The proposal should not ignore this, because {_BODY}",
+                     BlockKind.ITEM, list_id=2)
+               for label in ("Donor confidence.", "Fraud and error.", "Capacity of reviewers.")]
+    blocks += [heading("What we recommend"),
+               Block(f"1. Lift the threshold in two steps. {_BODY}", BlockKind.ITEM, number=1,
+                     list_id=3),
+               Block(f"2. Fund the transition. {_BODY}", BlockKind.ITEM, number=2, list_id=3),
+               Block("Taken together, these changes would keep the safeguards.")]
+    piece = segment(Article(blocks=tuple(blocks)))
+    assert _openings(piece, 2) == ["Donor confidence.", "Fraud and", "Capacity of",
+                                   "1. Lift", "2. Fund"]
+
+
 # The forms read right and the traps beside them, as data (forms.toml).
 FORMS = tomllib.loads((Path(__file__).parent / "forms.toml").read_text(encoding="utf-8"))
 
