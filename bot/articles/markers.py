@@ -54,6 +54,7 @@ ARGUMENT_NOUNS: Final = frozenset({
     "policy", "measure", "solution", "proposal", "recommendation", "remedy", "fix",
     "harm", "downside", "drawback", "disadvantage", "consequence", "shortcoming", "failing",
     "suggestion", "reform", "request", "observation", "thought", "reply", "response", "comment",
+    "count",
 })
 MARKER_NOUNS: Final = COUNT_NOUNS - {"thing", "way", "fact", "change", "test", "cost", "count",
                                       "requirement", "condition", "precondition",

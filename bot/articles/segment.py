@@ -303,7 +303,11 @@ class _Reader(Ending):
         # "The library is the only quiet place ... The other reason is safety": the second
         # of two reasons names itself; the first is the paragraph the pick placed before it.
         single = single or (len(cands) == 1 and first.value == 2 and first.at_start
-                            and first.counted in ARGUMENT_NOUNS and len(starts) == 2)
+                            and len(starts) == 2 and (
+                                first.counted in ARGUMENT_NOUNS
+                                # "The price falls short on two counts. ... Second, ...".
+                                or (count == 2 and announced is not None
+                                    and announced.noun in ARGUMENT_NOUNS)))
         # "The first straw ... The next straw": one noun counted at paragraph starts.
         same_noun = (len(cands) >= 2 and first.explicit and first.value == 1
                      and all(c.noun and c.at_start and c.counted == first.counted
