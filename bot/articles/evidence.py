@@ -130,8 +130,8 @@ class EvidenceReader(Layout):
         return self.paras[cand.para][cand.end:]
 
     def _head_text(self, cand: Candidate) -> str:
-        if cand.kind == "lead":
-            return self.lead(cand.para) or self.paras[cand.para]
+        if cand.kind == "lead":  # a bold or colon label, or a label in plain text
+            return self.lead(cand.para) or first_sentence(self.paras[cand.para])
         return self.paras[cand.para]
 
     def _notices(self, cands: list[Candidate], bodies: list[str]) -> bool:

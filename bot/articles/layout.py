@@ -81,6 +81,11 @@ _POINT_LABELS = frozenset({
     "myth", "fact", "facts", "the myth", "the fact", "the facts", "claim", "the claim",
     "reality", "the reality", "truth", "the truth", "objection", "response", "rebuttal",
     "reply", "verdict", "the verdict", "our view", "my view"})
+# Labels a page repeats that name no speaker: a forum's post headers, an email's, an update's.
+_METADATA_LABELS = frozenset({
+    "posts", "posted by", "posted", "joined", "location", "member since", "quote", "quote from",
+    "reply", "re", "date", "subject", "from", "to", "sent", "cc", "tags", "updated", "published",
+    "source", "photo", "credit", "note", "update", "edit", "edited", "reputation", "karma"})
 # A speaker's tag in a transcript: "Q", "A", "Mr Malone", "The Economist", "Jane Doe".
 _SPEAKER_RE = re.compile(r"(?:Q|A|(?:(?:Mr|Mrs|Ms|Dr|Prof)\.?\s+)?(?:The\s+)?[A-Z][\w’'.-]*"
                          r"(?:\s+[A-Z][\w’'.-]*){0,2})")
@@ -130,7 +135,8 @@ class Layout:
             self.asked_lines) * 3 >= len(set(self.sections) | set(self.asked_lines)) * 2
         speakers = [label for label, uses in self.label_uses.items()
                     if uses >= 2 and _SPEAKER_RE.fullmatch(label)
-                    and label.lower() not in _POINT_LABELS]
+                    and label.lower() not in _POINT_LABELS
+                    and label.lower() not in _METADATA_LABELS]
         # A transcript: two speakers named again and again. Every list in it is someone's
         # answer, and the names are no points either.
         # "Q: How hot are classrooms? / A: Hotter than most parents realise.": a Q&A

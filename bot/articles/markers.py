@@ -142,8 +142,10 @@ _ORD_MARKER = re.compile(
     r"|Take\s+(?:[\w’'-]+\s+){1,4}?first)\b"
     rf"|In the (?P<place>{_ORD_ALT}) place\b"
     rf"|(?P<bare>{_ORD_CAP})(?=\s*[,:;—–])"
+    # "3rd, and this is the one that matters": a forum writer's ordinal in figures.
+    r"|(?P<figure>1st|2nd|3rd|[4-9]th|10th)(?=\s*[,:;—–])"
     # "First problem: it takes the decision away ...", "Second thing: the court ...".
-    rf"|(?P<ordnoun>{_ORD_CAP})\s+(?P<on>[a-z]+)(?=\s*[:—–])"
+    rf"|(?P<ordnoun>{_ORD_CAP})\s+(?P<on>[a-z]+)(?=\s*[:—–]|\s+-\s)"
     rf"|And\s+(?P<andbare>{_ORD_ALT})(?=\s*[,:;—–])"
     r"|(?:And\s+)?(?:[Nn]umber\s+)?(?P<numword>One|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten"
     r"|one|two|three|four|five|six|seven|eight|nine|ten)(?=\s*[,:;—–]\s*(?:and\s+)?[A-Za-z“\"‘'])"
@@ -193,7 +195,8 @@ _BULLET_MARKER = re.compile(r"(?P<m>[•●▪◦‣∙*-]|::)(?=\s+\S)")
 # The first two letters of every ordinal marker: a cheap test before the full pattern.
 _OPENINGS: Final = frozenset({"An", "A ", "Fi", "Se", "Th", "Fo", "Si", "Ei", "Ni", "Te", "To",
                               "Bu", "Ye", "Tw", "Nu", "Le", "Be", "Ta", "Co",
-                              "In", "La", "Ne", "My", "Ou", "On", "Hi", "He", "It", "St"})
+                              "In", "La", "Ne", "My", "Ou", "On", "Hi", "He", "It", "St",
+                              "1s", "2n", "3r", "4t", "5t", "6t", "7t", "8t", "9t", "10"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,11 +266,15 @@ def ordinal_at(text: str, pos: int, para: int, nouns: frozenset[str]) -> Candida
         value = 1 if word == "one" else NUMBER_WORDS[word]
         if m.start("numword") == pos and groups["numword"][0].islower():
             return None  # a lower-case "two, ..." opening a sentence is a typo, not a marker
+    elif groups["figure"]:
+        value = int(groups["figure"][:-2])
     elif groups["bare"] or groups["andbare"]:
         value = ORDINALS[(groups["bare"] or groups["andbare"]).lower()]
     elif groups["ordnoun"]:
         value, noun = ORDINALS[groups["ordnoun"].lower()], True
-        counted = singular(groups["on"]) if singular(groups["on"]) in nouns else None
+        # "Second thing - ...": a label; "thing" counts nothing the piece must announce.
+        counted = (singular(groups["on"]) if singular(groups["on"]) in nouns
+                   and singular(groups["on"]) not in ("thing", "way") else None)
     elif groups["final"] or groups["final2"]:
         value, explicit = LAST, False
     elif groups["next"]:

@@ -96,10 +96,10 @@ RUN_IN_WORDS: Final = 6  # a label in plain text opening its paragraph ("Name th
 _ARGUED_WORDS: Final = 12  # ... and the argument after it
 
 
-def opens_with_label(text: str) -> bool:
+def opens_with_label(text: str, words: int = RUN_IN_WORDS) -> bool:
     """A paragraph that opens with a label in plain text, a sentence of a few words, then the
     argument ("Cap it and shorten it. Five per cent is a relic ...", "Donor confidence. Most
     donors ...")."""
     end = sentence_end(text, 0, 200)
-    return (word_count(text[:end]) <= RUN_IN_WORDS and text[:end].rstrip().endswith(".")
+    return (word_count(text[:end]) <= words and text[:end].rstrip().endswith(".")
             and word_count(text[end:]) >= _ARGUED_WORDS)
