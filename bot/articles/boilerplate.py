@@ -124,7 +124,7 @@ _PROMPTS = [
          r"(?:follow|like)\b|.{0,40}\bto (?:receive|get) (?:all|our|the latest)\b)", 30),
         # A newsletter email's footer.
         (r"^(?:forward this (?:e-?mail|newsletter|message)|were you forwarded)\b", 40),
-        (r"^you(?:['’]re| are) receiving this (?:e-?mail|newsletter|message)\b", 50),
+        (r"^you(?:['’]re| are) receiving this (?:e-?mail|newsletter|message|because)\b", 50),
         (r"^not (?:yet )?a (?:subscriber|member|supporter)(?: yet)?\s*\?", 40),
         (r"\bunsubscribe\.?$", 10),
         # A comment section's heading and rules below the piece.

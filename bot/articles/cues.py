@@ -335,6 +335,7 @@ ADDED_POINT_RE: Final = re.compile(
     r"|(?:Even\s+)?(?:More|Most)\s+(?:troubling|worrying|serious|damaging|alarming|telling"
     r"|striking|concerning|fundamental|basic|pressing)(?:\s+(?:still|of\s+all))?(?:\s+is|(?=\s*,))"
     r"|[Tt]here(?:[’']s|\s+is)\s+(?:also\s+)?(?:a|an)\s+(?:[\w-]+\s+){0,2}[\w-]+,?\s+(?:too|as\s+well)"
+    r"|The\s+other\s+(?:thing|point|issue|problem|concern)\s+is"
     r"|(?:The\s+)?(?:bigger|biggest|deeper|real)"
     r"\s+(?:problem|worry|issue|concern|question|objection|reason|flaw|danger|risk)"
     r"(?:,\s*though,)?\s+is)\b")

@@ -220,6 +220,7 @@ class Candidate:
 
 
 _PREDICATE_REACH = 90  # characters in which "... is the third" must begin
+_COUNTED_AFTER_REACH = 400  # ... and "That's the second reason" after the point is told
 
 
 def _noun_of(w1: str | None, w2: str | None, nouns: frozenset[str]) -> str | None:
@@ -350,13 +351,22 @@ _PREDICATE_ORDINAL = re.compile(
     r"(?=\s*[.,;:—–]|\s+(?:that|which|one|nobody|no\s+one|I|we|reason|problem)\b)")
 
 
+# "Marion has been our director for nine years ... That's the second reason, and ...": the
+# point told first, then counted in a sentence of its own.
+_COUNTED_AFTER = re.compile(
+    rf"(?<=[.!?]\s)(?:That|This)(?:[’']s|\s+is)\s+the\s+(?P<ord>{_ORD_ALT})\s+(?P<noun>reason"
+    r"|point|problem|thing|issue|concern|objection|lesson)\b")
+
+
 def predicate_ordinal(text: str, para: int, nouns: frozenset[str]) -> Candidate | None:
     """A paragraph whose first sentence counts its subject in the predicate, or None."""
-    if " the " not in text[:_PREDICATE_REACH]:
-        return None
-    m = _PREDICATE_ORDINAL.match(text)
+    m = _PREDICATE_ORDINAL.match(text) if " the " in text[:_PREDICATE_REACH] else None
     if m is None:
-        return None
+        after = _COUNTED_AFTER.search(text, 0, _COUNTED_AFTER_REACH) if "s the " in text else None
+        if after is None:
+            return None
+        return Candidate(para, 0, 0, "", "ord", ORDINALS[after["ord"]], True, True,
+                         singular(after["noun"]) if after["noun"] in ("reason", "point") else None)
     if m["bare"] is not None:
         bare = singular(m["bare"])
         if bare not in nouns:
