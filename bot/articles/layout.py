@@ -81,6 +81,7 @@ _POINT_LABELS = frozenset({
     "myth", "fact", "facts", "the myth", "the fact", "the facts", "claim", "the claim",
     "reality", "the reality", "truth", "the truth", "objection", "response", "rebuttal",
     "reply", "verdict", "the verdict", "our view", "my view"})
+_NUMBERED_QUESTION_RE = re.compile(r"Q\s?\d{1,2}\b")
 # Labels a page repeats that name no speaker: a forum's post headers, an email's, an update's.
 _METADATA_LABELS = frozenset({
     "posts", "posted by", "posted", "joined", "location", "member since", "quote", "quote from",
@@ -143,7 +144,11 @@ class Layout:
         # printed as one, whatever its speakers are called.
         asked = sum(1 for p in self.paras if p.startswith(("Q:", "Q.", "Question:")))
         answered = sum(1 for p in self.paras if p.startswith(("A:", "A.", "Answer:")))
-        self.transcript = len(speakers) >= 2 or (asked >= 2 and answered >= 2)
+        # "Q1. ... Q2. ..." asked, then each candidate's "Q1. Yes. ... Q2. ...": answers keyed
+        # by their questions' numbers.
+        keyed = Counter(m[0] for m in map(_NUMBERED_QUESTION_RE.match, self.paras) if m)
+        self.transcript = (len(speakers) >= 2 or (asked >= 2 and answered >= 2)
+                           or sum(1 for uses in keyed.values() if uses >= 2) >= 2)
         self.interview = self.transcript or (
             len(questions) >= 2 and len(questions) * 2 >= len(self.sections)
             and bool(cues.INTERVIEW_RE.search(" ".join([title or "", *self.paras[:2]]))))

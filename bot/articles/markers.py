@@ -139,7 +139,9 @@ _ORD_MARKER = re.compile(
     # imperative; only at a paragraph's start (inside one it is an instruction).
     r"|(?P<opener>(?:Let(?:[’']s|\s+us|\s+me)\s+)?(?:[Ss]tart|[Bb]egin)\s+with|Consider(?!,?\s+(?:too|also)\b)"
     r"|The\s+list\s+(?:begins|starts|opens)\s+with|First\s+up"
-    r"|Take\s+(?:[\w’'-]+\s+){1,4}?first)\b"
+    r"|Take\s+(?:[\w’'-]+\s+){1,4}?first"
+    # "Take the loading bays. The drawings remove ...": the first case, named and argued.
+    r"|Take\s+(?:the|our|my|this)\s+(?:[\w’'-]+\s+){0,3}[\w’'-]+(?=\s*[.:]))\b"
     rf"|In the (?P<place>{_ORD_ALT}) place\b"
     rf"|(?P<bare>{_ORD_CAP})(?=\s*[,:;—–])"
     # "3rd, and this is the one that matters": a forum writer's ordinal in figures.
