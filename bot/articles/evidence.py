@@ -183,6 +183,10 @@ class EvidenceReader(Layout):
             return "reasons reported as someone else's ('first, that ...')"
         if first.kind == "ord" and len(cands) >= 3 and self._notices(cands, bodies):
             return "each marker opens a notice, not a claim (a letter of notices)"
+        if family(first.kind) in ("num", "item", "bullet") and sum(
+                1 for b in bodies if _CITED_RE.match(b)) > half:
+            # '1. "The four-day week is a pay rise we can't afford" — Northfield Gazette.'
+            return "items that cite other writers' pieces (a reading list)"
         if family(first.kind) in ("num", "heading") and sum(
                 1 for c in cands if cues.STRUCTURAL_HEADING_RE.match(
                     _NUMBER_PREFIX.sub("", self._head_text(c)))) >= 2:

@@ -81,6 +81,10 @@ _POINT_LABELS = frozenset({
     "myth", "fact", "facts", "the myth", "the fact", "the facts", "claim", "the claim",
     "reality", "the reality", "truth", "the truth", "objection", "response", "rebuttal",
     "reply", "verdict", "the verdict", "our view", "my view"})
+# "MINUTES of the Ordinary Meeting of the Parish Council held ...": a record, not an argument.
+_MINUTES_OPENING_RE = re.compile(r"(?:(?:draft|unconfirmed|approved)\s+)?minutes\s+of\s+(?:the\s+)?"
+                                 r"(?:[\w’'-]+\s+){0,4}(?:meeting|session|AGM|assembly)\b",
+                                 re.IGNORECASE)
 _NUMBERED_QUESTION_RE = re.compile(r"Q\s?\d{1,2}\b")
 # Labels a page repeats that name no speaker: a forum's post headers, an email's, an update's.
 _METADATA_LABELS = frozenset({
@@ -158,8 +162,9 @@ class Layout:
         self.title_argues = bool(title and _TITLE_ARGUES_RE.search(title))
         # "2. Minutes of the 2024 AGM ... 9. Any other business": the minutes of a meeting,
         # whose lists are its business, not one writer's points.
-        self.minutes = sum(1 for i in self.sections
-                           if cues.AGENDA_ITEM_RE.match(self.paras[i])) >= _AGENDA_ITEMS
+        self.minutes = (sum(1 for i in self.sections
+                            if cues.AGENDA_ITEM_RE.match(self.paras[i])) >= _AGENDA_ITEMS
+                        or any(_MINUTES_OPENING_RE.match(text) for text in self.paras[:2]))
         # "11 things to know before the night market returns": a guide, whatever it counts.
         self.title_guide = bool(title and _TITLE_GUIDE_RE.search(title))
 
