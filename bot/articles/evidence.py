@@ -30,6 +30,15 @@ _FIGURE_RE = re.compile(r"\d[\d,.]*\s*(?:%|percent|per cent)?")
 # his Substack', '"The heat is a labour story", by Rosa Tembe'.
 _CITED_RE = re.compile(r"[\"“‘'].{3,200}?[\"”’']\s*(?:[—–-]|,?\s+by\s)\s*[A-Z]")
 
+# Whose count it is: someone else's ("he calls the four pillars", "the report's five rules").
+_OTHERS_COUNT_RE = re.compile(
+    r"\b(?:he|she|they|his|her|their|the\s+(?:author|authors|book|report|writer|study|paper"
+    r"|film|minister|government|council|court|judge)(?:[’']s)?)\b"
+    # "Wahlberg-Osei organises the argument around five rules": a named author's.
+    r"|^\s*(?-i:[A-Z])[\w’'-]+(?:\s+(?-i:[A-Z])[\w’'-]+)?\s+(?:organi[sz]es|builds|argues|sets\s+out"
+    r"|lists|identifies|proposes|offers|gives|names|outlines|describes)\b", re.IGNORECASE)
+_OWN_COUNT_RE = re.compile(r"\b(?:I|[Ww]e|[Mm]y|[Oo]ur|me|us)\b")
+_TOLD_CHARS = 40  # how far past the count its sentence is read
 _NUMBER_PREFIX = re.compile(r"^\s*\d{1,2}[.)]\s*")
 _NOTICE_WORDS = 6  # a notice's heading: "a change of time", "our Lent course"
 _HISTORY_CHARS = 250  # how far into an item a year makes it an entry of a history
@@ -148,6 +157,18 @@ class EvidenceReader(Layout):
         return all(2 <= word_count(head) <= _NOTICE_WORDS and not cues.CLAIM_VERB_RE.search(head)
                    for head in heads)
 
+    def _summarised(self, first: Candidate) -> bool:
+        """"Amoah-Breckenridge builds his case on what he calls the four pillars ... The first
+        pillar is ...": the count is someone else's (he, she, the author, the report), told
+        in the writer's paragraph about their work."""
+        announced = self.announcement_before(first.para, first.start)
+        if announced is None or announced.para not in (first.para, first.para - 1):
+            return False
+        text = self.paras[announced.para]
+        start = text.rfind(". ", 0, announced.offset) + 1
+        told = text[start:announced.offset + _TOLD_CHARS]
+        return bool(_OTHERS_COUNT_RE.search(told)) and not _OWN_COUNT_RE.search(told)
+
     def _under_question(self, para: int) -> bool:
         """Whether the nearest subheading above ``para`` asks a question."""
         above = [i for i in (*self.sections, *self.asked_lines) if i < para]
@@ -181,6 +202,9 @@ class EvidenceReader(Layout):
             # "The court gave four reasons: first, that the test had proved unworkable ...":
             # reasons reported in indirect speech are someone else's.
             return "reasons reported as someone else's ('first, that ...')"
+        if (first.kind == "ord" and len(cands) >= 2 and len({c.para for c in cands}) == 1
+                and self._summarised(first)):
+            return "someone else's list, summarised in a paragraph (a review or a report)"
         if first.kind == "ord" and len(cands) >= 3 and self._notices(cands, bodies):
             return "each marker opens a notice, not a claim (a letter of notices)"
         if family(first.kind) in ("num", "item", "bullet") and sum(
