@@ -347,8 +347,10 @@ ADDED_POINT_RE: Final = re.compile(
 # A point the writer adds past the count: "One more thing, and this is perhaps ...", "And
 # there's a third thing, which ought to ..." ("a further point" is an aside, not one of them).
 ONE_MORE_RE: Final = re.compile(
-    r"(?:And\s+|But\s+)?(?:One\s+(?:more|last|final)(?:\s+(?:thing|point|word|concern|problem"
-    r"|reason)|(?=\s*[,:]))"
+    r"(?:And\s+|But\s+)?(?:(?:(?<=And\s)|(?<=But\s))?[Oo]ne\s+(?:more|last|final)(?:\s+(?:thing|point"
+    r"|word|concern|problem|reason)|(?=\s*[,:]))"
+    # "And a bonus myth, because we hear it so often": one past the count, said so.
+    r"|(?:(?<=And\s)a|A)\s+bonus\s+[a-z]+"
     r"|[Tt]here(?:[’']s|\s+is)\s+(?:also\s+)?(?:a|one)\s+(?:third|fourth|fifth|sixth|final|last)"
     r"\s+[a-z]+"
     # "My main concern, however, is what the money is for": the point that outranks the count.

@@ -215,6 +215,12 @@ class _Reader(Ending):
                      and 0 < c.para - tail.para <= _ADDED_GAP), None)
         if more is not None and fam in ("num", "item", "label"):
             starts = (*starts, Start(more.para, more.start, more.end, more.marker, more.noun))
+        elif fam in ("num", "label", "lead") and count is not None and len(starts) >= count:
+            # "Myth six: ... / And a bonus myth, because we hear it at every drop-in": one
+            # past the count, which the writer says is one more.
+            after = self._one_more(tail.para)
+            if after is not None:
+                starts = (*starts, self._unmarked(after))
         ev = self._evidence(fam, run, len(starts), len(run), count)
         end = None
         if fam == "item":
