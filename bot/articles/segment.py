@@ -218,9 +218,9 @@ class _Reader(Ending):
         elif fam in ("num", "label", "lead") and count is not None and len(starts) >= count:
             # "Myth six: ... / And a bonus myth, because we hear it at every drop-in": one
             # past the count, which the writer says is one more.
-            after = self._one_more(tail.para)
-            if after is not None:
-                starts = (*starts, self._unmarked(after))
+            beyond = self._one_more(tail.para)
+            if beyond is not None:
+                starts = (*starts, self._unmarked(beyond))
         ev = self._evidence(fam, run, len(starts), len(run), count)
         end = None
         if fam == "item":
