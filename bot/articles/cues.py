@@ -225,6 +225,13 @@ EXAMPLES_INTRO_RE: Final = re.compile(
     r"|aims?|goals?|objectives|wanted to|planned to|plan to|hope to|agenda|a few (?:of )?th"
     r"(?:em|at|ose)|highlights|headlines|news|what we know|the facts)\b"
     r"[^.!?]*:\s*$", re.IGNORECASE)
+# A subheading over other writers' pieces or other news: "What I'm reading", "Elsewhere",
+# "Worth your time", "Around the web", "In other news".
+READING_HEADING_RE: Final = re.compile(
+    r"(?:what\s+(?:I|we)(?:[’']m|[’']re|\s+am|\s+are|\s+have\s+been)\s+(?:reading|watching"
+    r"|listening\s+to)|(?:further|recommended|weekend|good)\s+reading|reading\s+list|worth\s+(?:a\s+)?"
+    r"(?:read(?:ing)?|your\s+time)|elsewhere|around\s+the\s+web|in\s+other\s+news|links?"
+    r"|(?:the\s+)?week\s+in\s+links|from\s+around)\b\W*$", re.IGNORECASE)
 # A sentence that reports what was done to something: "has been deferred", "were shelved".
 DONE_TO_RE: Final = re.compile(r"\b(?:has|have|had)\s+been\s+(?:\w+ly\s+)?\w+(?:ed|en)\b"
                                r"|\b(?:was|were)\s+(?:\w+ly\s+)?\w+ed\b")

@@ -207,6 +207,11 @@ class EvidenceReader(Layout):
             return "someone else's list, summarised in a paragraph (a review or a report)"
         if first.kind == "ord" and len(cands) >= 3 and self._notices(cands, bodies):
             return "each marker opens a notice, not a claim (a letter of notices)"
+        heading = max((i for i in self.sections if i < first.para), default=None)
+        if (family(first.kind) in ("num", "item", "bullet", "lead") and heading is not None
+                and first.para - heading <= 2
+                and cues.READING_HEADING_RE.match(self.paras[heading])):
+            return "under a heading over other writers' pieces (a reading list)"
         if family(first.kind) in ("num", "item", "bullet") and sum(
                 1 for b in bodies if _CITED_RE.match(b)) > half:
             # '1. "The four-day week is a pay rise we can't afford" — Northfield Gazette.'

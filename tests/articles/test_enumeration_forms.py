@@ -783,6 +783,21 @@ def test_labelled_concerns_then_numbered_recommendations_are_two_series() -> Non
                                    "1. Lift", "2. Fund"]
 
 
+def test_a_numbered_list_under_what_i_m_reading_is_a_reading_list() -> None:
+    def piece(heading: str) -> Piece:
+        blocks = [Block("Big week: a new minister for transport, and the line review is out."),
+                  Block(heading, BlockKind.HEADING, level=2)]
+        blocks += [Block(f"{n}. {text} {_BODY}", BlockKind.ITEM, number=n, list_id=1)
+                   for n, text in enumerate((
+                       "The line review itself, which argues the timetable should change.",
+                       "An editorial that says the minister must audit every project.",
+                       "A thread arguing the review is too timid."), 1)]
+        blocks.append(Block("See you next Friday."))
+        return segment(Article(blocks=tuple(blocks)))
+    assert piece("What I'm reading").arguments == ()
+    assert len(piece("What the minister should do").arguments) == 3
+
+
 # The forms read right and the traps beside them, as data (forms.toml).
 FORMS = tomllib.loads((Path(__file__).parent / "forms.toml").read_text(encoding="utf-8"))
 
