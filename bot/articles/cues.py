@@ -133,6 +133,12 @@ TIME_OPENING_RE: Final = re.compile(
     rf"(?:{MONTHS}|spring|summer|autumn|fall|winter|the\s+(?:spring|summer|autumn|fall|winter))\b"
     r"|[\W_]{0,3}(?:[Oo]n|[Bb]y)\s+the\s+(?:first|second|third|fourth|last)\s+"
     r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
+# "Here are three things you can do before 3 July:", "How you can help:": tasks for the
+# reader, not the writer's points.
+READER_ACTIONS_RE: Final = re.compile(
+    r"\b(?:things|ways|steps)\s+(?:that\s+)?you\s+can\s+(?:do|take|help)\b"
+    r"|\b(?:what|how)\s+you\s+can\s+(?:do|help)\b|\bways\s+to\s+(?:help|get\s+involved)\b",
+    re.IGNORECASE)
 # "Three things happened this week that ...": what follows is news, told, not points argued.
 EVENTS_INTRO_RE: Final = re.compile(
     r"\b(?:things|events|developments)\s+(?:have\s+)?(?:happened|occurred|took\s+place"
