@@ -125,6 +125,7 @@ _PROMPTS = [
         # A newsletter email's footer.
         (r"^(?:forward this (?:e-?mail|newsletter|message)|were you forwarded)\b", 40),
         (r"^you(?:['’]re| are) receiving this (?:e-?mail|newsletter|message|because)\b", 50),
+        (r"^you(?:['’]re| are) a (?:free|paid) subscriber to\b", 30),
         (r"^not (?:yet )?a (?:subscriber|member|supporter)(?: yet)?\s*\?", 40),
         (r"\bunsubscribe\.?$", 10),
         # A comment section's heading and rules below the piece.

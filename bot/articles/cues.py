@@ -306,7 +306,7 @@ STRUCTURAL_HEADING_RE: Final = re.compile(
     re.IGNORECASE)
 # Of those, the ones after which the writer steps back: the conclusion starts there.
 CONCLUSION_HEADING_RE: Final = re.compile(
-    r"(?:summary|in summary|in sum|conclusions?|in conclusion|(?:the )?bottom line"
+    r"(?:so,?\s+)?(?:summary|in summary|in sum|conclusions?|in conclusion|(?:the )?bottom line"
     r"|final thoughts?|closing thoughts?|concluding thoughts?|wrapping up|wrap-?up"
     r"|what(?:[’']s| is) next|what now|next steps|the way forward|(?:key )?takeaways?"
     r"|what happens (?:now|next)|what (?:we|you) can do|overall|the verdict|verdict"

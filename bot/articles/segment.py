@@ -134,7 +134,7 @@ class _Reader(Ending):
         # subheadings that follow are the reasons, those above it the piece's preamble.
         barriers = sorted({*barriers, *(a.para for a in self.announcements
                                         if a.para + 1 in self.section_set
-                                        and a.noun in ARGUMENT_NOUNS)})
+                                        and (a.noun in ARGUMENT_NOUNS or a.noun == "part"))})
         for kind, group in by_kind.items():
             fam = family(kind)
             if fam in ("item", "heading", "lead", "bullet", "alike", "break"):

@@ -798,6 +798,23 @@ def test_a_numbered_list_under_what_i_m_reading_is_a_reading_list() -> None:
     assert len(piece("What the minister should do").arguments) == 3
 
 
+def test_a_post_in_three_parts_under_claim_subheadings_below_its_date() -> None:
+    def heading(text: str) -> Block:
+        return Block(text, BlockKind.HEADING, level=2)
+    blocks = [heading("Aug 19"), Block(f"I've tried to write this post four times. {_BODY}"),
+              Block("On the first of September I'm stepping down. People have asked why, so "
+                    "here it is, in three parts."),
+              heading("It has stopped being a noticeboard"), Block(_BODY),
+              heading("Moderating a town is not a hobby"), Block(_BODY),
+              heading("I have become the story"), Block(_BODY),
+              heading("So what happens now"), Block("The group isn't closing.")]
+    piece = segment(Article(blocks=tuple(blocks)))
+    assert [a.text.split("\n")[0] for a in piece.arguments] == [
+        "It has stopped being a noticeboard", "Moderating a town is not a hobby",
+        "I have become the story"]
+    assert piece.conclusion is not None and piece.conclusion.startswith("So what happens")
+
+
 # The forms read right and the traps beside them, as data (forms.toml).
 FORMS = tomllib.loads((Path(__file__).parent / "forms.toml").read_text(encoding="utf-8"))
 
