@@ -238,6 +238,14 @@ READING_HEADING_RE: Final = re.compile(
     r"|listening\s+to)|(?:further|recommended|weekend|good)\s+reading|reading\s+list|worth\s+(?:a\s+)?"
     r"(?:read(?:ing)?|your\s+time)|elsewhere|around\s+the\s+web|in\s+other\s+news|links?"
     r"|(?:the\s+)?week\s+in\s+links|from\s+around)\b\W*$", re.IGNORECASE)
+# Whose count it is: someone else's ("he calls the four pillars", "the report's five rules").
+OTHERS_COUNT_RE: Final = re.compile(
+    r"\b(?:he|she|they|his|her|their|the\s+(?:author|authors|book|report|writer|study|paper"
+    r"|film|minister|government|council|court|judge)(?:[’']s)?)\b"
+    # "Wahlberg-Osei organises the argument around five rules": a named author's.
+    r"|^\s*(?-i:[A-Z])[\w’'-]+(?:\s+(?-i:[A-Z])[\w’'-]+)?\s+(?:organi[sz]es|builds|argues|sets\s+out"
+    r"|lists|identifies|proposes|offers|gives|names|outlines|describes)\b", re.IGNORECASE)
+OWN_COUNT_RE: Final = re.compile(r"\b(?:I|[Ww]e|[Mm]y|[Oo]ur|me|us)\b")
 # A sentence that reports what was done to something: "has been deferred", "were shelved".
 DONE_TO_RE: Final = re.compile(r"\b(?:has|have|had)\s+been\s+(?:\w+ly\s+)?\w+(?:ed|en)\b"
                                r"|\b(?:was|were)\s+(?:\w+ly\s+)?\w+ed\b")

@@ -30,14 +30,6 @@ _FIGURE_RE = re.compile(r"\d[\d,.]*\s*(?:%|percent|per cent)?")
 # his Substack', '"The heat is a labour story", by Rosa Tembe'.
 _CITED_RE = re.compile(r"[\"“‘'].{3,200}?[\"”’']\s*(?:[—–-]|,?\s+by\s)\s*[A-Z]")
 
-# Whose count it is: someone else's ("he calls the four pillars", "the report's five rules").
-_OTHERS_COUNT_RE = re.compile(
-    r"\b(?:he|she|they|his|her|their|the\s+(?:author|authors|book|report|writer|study|paper"
-    r"|film|minister|government|council|court|judge)(?:[’']s)?)\b"
-    # "Wahlberg-Osei organises the argument around five rules": a named author's.
-    r"|^\s*(?-i:[A-Z])[\w’'-]+(?:\s+(?-i:[A-Z])[\w’'-]+)?\s+(?:organi[sz]es|builds|argues|sets\s+out"
-    r"|lists|identifies|proposes|offers|gives|names|outlines|describes)\b", re.IGNORECASE)
-_OWN_COUNT_RE = re.compile(r"\b(?:I|[Ww]e|[Mm]y|[Oo]ur|me|us)\b")
 _TOLD_CHARS = 40  # how far past the count its sentence is read
 _NUMBER_PREFIX = re.compile(r"^\s*\d{1,2}[.)]\s*")
 _NOTICE_WORDS = 6  # a notice's heading: "a change of time", "our Lent course"
@@ -167,7 +159,7 @@ class EvidenceReader(Layout):
         text = self.paras[announced.para]
         start = text.rfind(". ", 0, announced.offset) + 1
         told = text[start:announced.offset + _TOLD_CHARS]
-        return bool(_OTHERS_COUNT_RE.search(told)) and not _OWN_COUNT_RE.search(told)
+        return bool(cues.OTHERS_COUNT_RE.search(told)) and not cues.OWN_COUNT_RE.search(told)
 
     def _under_question(self, para: int) -> bool:
         """Whether the nearest subheading above ``para`` asks a question."""
