@@ -115,15 +115,36 @@ ANNOUNCE_RE: Final = re.compile(
     re.IGNORECASE,
 )
 # "for a couple of reasons", "several problems": a list announced without its count.
+_VAGUE_NOUNS: Final = (
+    "reasons|problems|objections|arguments|concerns|flaws|lessons|mistakes|myths|issues|points"
+    "|questions|grounds|worries|failures|fallacies|misconceptions|ideas|priorities|truths"
+    "|takeaways|negatives|harms|downsides|drawbacks|disadvantages|benefits|advantages"
+    "|consequences|shortcomings|failings|dangers|risks|costs")
 VAGUE_ANNOUNCE_RE: Final = re.compile(
     r"\b(?:a\s+couple(?:\s+of)?|a\s+few|several|a\s+number\s+of|multiple|various|many"
     r"|a\s+(?:range|host|variety|handful|series)\s+of|numerous|countless|plenty\s+of"
     r"|(?:here\s+are|there\s+are|consider|with)\s+(?:some|these)|a\s+lot\s+of|lots\s+of)\s+"
-    r"(?:[a-z’'-]+\s+)?(?P<noun>reasons|problems|objections|arguments|concerns|flaws|lessons|mistakes"
-    r"|myths|issues|points|questions|grounds|worries|failures|fallacies|misconceptions|ideas"
-    r"|priorities|truths|takeaways|negatives|harms|downsides|drawbacks|disadvantages|benefits"
-    r"|advantages|consequences|shortcomings|failings|dangers|risks|costs)\b",
+    rf"(?:[a-z’'-]+\s+)?(?P<noun>{_VAGUE_NOUNS})\b",
     re.IGNORECASE)
+_VAGUE_NOUN_LIST: Final = tuple(_VAGUE_NOUNS.split("|"))
+_VAGUE_REACH: Final = 60  # characters before the noun where "a couple of", "several" stand
+
+
+def vague_nouns(text: str) -> set[str]:
+    """The nouns ``text`` announces without a count ("several practical questions" ->
+    "question"). Each noun is found first with ``str.find``, and only the words just before
+    it are matched: the full pattern is slow on a long paragraph."""
+    found: set[str] = set()
+    low = text.lower()
+    for noun in _VAGUE_NOUN_LIST:
+        at = low.find(noun)
+        while at >= 0:
+            end = at + len(noun)
+            announced = VAGUE_ANNOUNCE_RE.search(text, max(0, at - _VAGUE_REACH), end)
+            if announced is not None and announced.end() == end and not text[end:end + 1].isalpha():
+                found.add(singular(noun))
+            at = low.find(noun, end)
+    return found
 # "the first two reasons" counts a subset, not the piece's arguments.
 ANNOUNCE_SUBSET_RE: Final = re.compile(r"\b(?:first|last|next|previous|other|these|those)\s*$",
                                        re.IGNORECASE)

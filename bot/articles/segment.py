@@ -45,7 +45,7 @@ from bot.articles.markers import (
     NEXT,
     VAGUE_ANNOUNCE_RE,
     Candidate,
-    singular,
+    vague_nouns,
 )
 from bot.articles.model import Article, Block, Piece
 from bot.articles.naming import argument, thesis
@@ -104,8 +104,8 @@ class _Reader(Ending):
                               if opener is None or a.para != first or a.offset < opener.start]
         nouns = MARKER_NOUNS | {a.noun for a in self.announcements} | repeated_nouns(found)
         # "... leaves several practical questions unanswered": counted as they come.
-        nouns |= {singular(m["noun"]) for index in range(min(limit, self.body_end))
-                  for m in VAGUE_ANNOUNCE_RE.finditer(self.paras[index])}
+        for index in range(min(limit, self.body_end)):
+            nouns |= vague_nouns(self.paras[index])
         if any(c.value == 2 and c.noun and c.counted is None and c.at_start for c in found):
             # "The first bottleneck is fiscal ... The second is administrative": the second
             # stands for the first's noun, whatever the word.
