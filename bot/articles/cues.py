@@ -365,6 +365,13 @@ ADDED_POINT_RE: Final = re.compile(
     r"|(?:The\s+)?(?:bigger|biggest|deeper|real)"
     r"\s+(?:problem|worry|issue|concern|question|objection|reason|flaw|danger|risk)"
     r"(?:,\s*though,)?\s+is)\b")
+# A point that outranks those before it, counted or not: "My main concern, however, is what
+# the money is for", "But the reason that matters most to me is who isn't here".
+OUTRANKS_RE: Final = re.compile(
+    r"(?:(?:But|And)\s+)?(?:(?:My|Our)\s+(?:main|chief|biggest|greatest|gravest|deepest|real)"
+    r"\s+(?:concern|worry|objection|problem|fear|complaint)(?:,\s*(?:though|however),)?\s+is"
+    r"|(?:the|The)\s+(?:reason|point|argument|concern|objection)\s+that\s+matters"
+    r"\s+most)\b")
 # A point the writer adds past the count: "One more thing, and this is perhaps ...", "And
 # there's a third thing, which ought to ..." ("a further point" is an aside, not one of them).
 ONE_MORE_RE: Final = re.compile(
@@ -373,10 +380,7 @@ ONE_MORE_RE: Final = re.compile(
     # "And a bonus myth, because we hear it so often": one past the count, said so.
     r"|(?:(?<=And\s)a|A)\s+bonus\s+[a-z]+"
     r"|[Tt]here(?:[’']s|\s+is)\s+(?:also\s+)?(?:a|one)\s+(?:third|fourth|fifth|sixth|final|last)"
-    r"\s+[a-z]+"
-    # "My main concern, however, is what the money is for": the point that outranks the count.
-    r"|(?:My|Our)\s+(?:main|chief|biggest|greatest|gravest|deepest|real)\s+(?:concern|worry"
-    r"|objection|problem|fear|complaint)(?:,\s*(?:though|however),)?\s+is)\b")
+    r"\s+[a-z]+|" + OUTRANKS_RE.pattern + r")\b")
 # A heading that states a claim has a verb: "Price is not what keeps riders away", "The
 # fares pay for buses", "Help the riders who need it" (topics, "The economy", have none).
 CLAIM_VERB_RE: Final = re.compile(

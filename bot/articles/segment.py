@@ -282,8 +282,11 @@ class _Reader(Ending):
                 starts.append(Start(cand.para, cand.start, cand.end, cand.marker, cand.noun))
             previous, previous_value = cand, value
         after = self._one_more(starts[-1].para if starts else first.para)
-        if after is not None and count is not None and len(starts) >= count:
-            starts.append(self._unmarked(after))  # the writer counts past the count
+        if after is not None and ((count is not None and len(starts) >= count) or (
+                count is None and cues.OUTRANKS_RE.match(self.paras[after]))):
+            # The writer counts past the count, or tops an uncounted list with the point
+            # that matters most.
+            starts.append(self._unmarked(after))
         elif count and count > len(starts) and chain[-1][0].value != LAST:
             # Announced "two ways", marked one, and the rest open with strong cues.
             stop = self.conclusion_after(cands[-1].para) or self.body_end
