@@ -316,15 +316,23 @@ def ordinal_at(text: str, pos: int, para: int, nouns: frozenset[str]) -> Candida
             # "The second is to reverse ...", "The last one: print is not dead": the
             # ordinal stands for the point itself.
             which, counted = "ord", None
+        partitive = (_PARTITIVE_RE.match(text, m.end("w1"))
+                     if which is None and groups["w1"] == "of" else None)
+        if partitive is not None:
+            # "The first of these systems to make landfall ...": the noun after "of these".
+            which = "partitive"
         elif which is None:
             # "The first straw ... The next straw": any noun, which the reader keeps only
             # when the piece counts with it more than once.
             if groups["w1"] in FREE_NOUN_STOPWORDS or not groups["w1"].isalpha():
                 return None
             which = "w1"
-        end = m.end(which)
         noun = True
-        counted = None if which == "ord" else singular(groups[which])
+        if partitive is not None:
+            end, counted = partitive.end(), singular(partitive["noun"])
+        else:
+            end = m.end(which)
+            counted = None if which == "ord" else singular(groups[which])
         value, explicit = _position(groups["ord"])
         if groups["ord"] == "other" and the and counted in ARGUMENT_NOUNS:
             value, explicit = 2, True  # "The other reason is safety": the second of two
@@ -361,6 +369,7 @@ def ordinal_at(text: str, pos: int, para: int, nouns: frozenset[str]) -> Candida
     return Candidate(para, pos, end, text[pos:end], "ord", value, explicit, noun, counted)
 
 
+_PARTITIVE_RE: Final = re.compile(r"\s+(?:these|those|the|our|my)\s+(?P<noun>[a-z]+s)\b")
 # What follows "the next problem" inside a paragraph when it names the writer's next point.
 _NEXT_NAMES_RE: Final = re.compile(r"\s+(?:is|was|has\s+to\s+do|lies|concerns)\b|\s*[:—–]")
 # "The cost of renting is the third.", "Training is the other gap.": a point that names its
