@@ -218,12 +218,14 @@ REPORTED_INTRO_RE: Final = re.compile(
     # "it is worth reproducing the charter in full. The council demands that management:"
     r"|(?:worth\s+)?reproducing\s+(?:the|its|their|his|her)\b"
     r"|sets?\s+out\s+(?:the|its|their|his|her)\s+(?:[\w’'-]+\s+){0,3}(?:demands|points|proposals"
-    r"|pledges|principles|findings|recommendations|priorities)"
-    # "The report's key findings:", "The audit found:": a report's list, reported in the news.
-    r"|\b(?:report|audit|review|study|survey|inquiry|investigation|ruling|judgment|committee"
+    r"|pledges|principles|findings|recommendations|priorities))", re.IGNORECASE)
+# "The report's key findings:", "The audit found:": a report's list, reported in the news
+# (searched only in a lead-in that ends with a colon).
+REPORT_FINDINGS_RE: Final = re.compile(
+    r"\b(?:report|audit|review|study|survey|inquiry|investigation|ruling|judgment|committee"
     r"|panel|auditors?)[’']s?\s+(?:[\w’'-]+\s+){0,2}(?:findings|conclusions|recommendations)"
-    r"\s*:\s*$|\b(?:the\s+)?(?:report|audit|review|study|survey|inquiry|auditors?)\s+"
-    r"(?:found|concluded|finds|concludes)\s*:\s*$)", re.IGNORECASE)
+    r"\s*:\s*$|\b(?:report|audit|review|study|survey|inquiry|auditors?)\s+"
+    r"(?:found|concluded|finds|concludes)\s*:\s*$", re.IGNORECASE)
 # A list of examples, members or cases illustrates a point; it is not the points.
 EXAMPLES_INTRO_RE: Final = re.compile(
     r"\b(?:examples?|for instance|such as|among them|case studies|cases"

@@ -255,6 +255,8 @@ class EvidenceReader(Layout):
         before = self.paras[first.para - 2] if first.start == 0 and first.para >= 2 else ""
         if cues.REPORTED_INTRO_RE.search(intro) or cues.REPORTED_INTRO_RE.search(before[-300:]):
             return "led in as someone else's list, reported"
+        if intro.rstrip().endswith(":") and cues.REPORT_FINDINGS_RE.search(intro[-120:]):
+            return "led in as a report's findings (reported, not argued)"
         if intro.lstrip().startswith(('"', "“")) and intro.rstrip().endswith(":"):
             return "led in by a quotation (someone else's list)"
         if self.explainer and self._under_question(first.para):

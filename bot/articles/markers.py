@@ -394,7 +394,9 @@ def predicate_ordinal(text: str, para: int, nouns: frozenset[str]) -> Candidate 
     """A paragraph whose first sentence counts its subject in the predicate, or None."""
     m = _PREDICATE_ORDINAL.match(text) if " the " in text[:_PREDICATE_REACH] else None
     if m is None:
-        after = _COUNTED_AFTER.search(text, 0, _COUNTED_AFTER_REACH) if "s the " in text else None
+        head = text[:_COUNTED_AFTER_REACH]
+        after = (_COUNTED_AFTER.search(head) if "s the " in head and (
+            "That" in head or "This" in head) else None)
         if after is None:
             return None
         return Candidate(para, 0, 0, "", "ord", ORDINALS[after["ord"]], True, True,

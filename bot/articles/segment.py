@@ -103,9 +103,11 @@ class _Reader(Ending):
         self.announcements = [a for a in self.find_announcements(min(limit, self.body_end))
                               if opener is None or a.para != first or a.offset < opener.start]
         nouns = MARKER_NOUNS | {a.noun for a in self.announcements} | repeated_nouns(found)
-        # "... leaves several practical questions unanswered": counted as they come.
-        for index in range(min(limit, self.body_end)):
-            nouns |= vague_nouns(self.paras[index])
+        # "... leaves several practical questions unanswered": counted as they come. Looked
+        # for only when a marker counts with a noun nothing else has let in.
+        if any(c.counted is not None and c.counted not in nouns for c in found):
+            for index in range(min(limit, self.body_end)):
+                nouns |= vague_nouns(self.paras[index])
         if any(c.value == 2 and c.noun and c.counted is None and c.at_start for c in found):
             # "The first bottleneck is fiscal ... The second is administrative": the second
             # stands for the first's noun, whatever the word.
