@@ -239,7 +239,8 @@ READING_HEADING_RE: Final = re.compile(
     r"(?:what\s+(?:I|we)(?:[’']m|[’']re|\s+am|\s+are|\s+have\s+been)\s+(?:reading|watching"
     r"|listening\s+to)|(?:further|recommended|weekend|good)\s+reading|reading\s+list|worth\s+(?:a\s+)?"
     r"(?:read(?:ing)?|your\s+time)|elsewhere|around\s+the\s+web|in\s+other\s+news|links?"
-    r"|(?:the\s+)?week\s+in\s+links|from\s+around)\b\W*$", re.IGNORECASE)
+    r"|(?:the\s+)?week\s+in\s+links|from\s+around)(?:\s+(?:this|last)\s+week)?\b\W*$",
+    re.IGNORECASE)
 # Whose count it is: someone else's ("he calls the four pillars", "the report's five rules").
 OTHERS_COUNT_RE: Final = re.compile(
     r"\b(?:he|she|they|his|her|their|the\s+(?:author|authors|book|report|writer|study|paper"

@@ -29,6 +29,7 @@ _CLOSE_RE = re.compile(
     r"|I\s+(?:do\s+not|don[’']t)\s+(?:want|pretend|think|say)\b|I\s+am\s+not\s+(?:naive|against"
     r"|opposed|saying)\b|I\s+may\s+be\s+wrong|I\s+should\s+(?:be\s+honest|say)|My\s+view\b"
     r"|There\s+is\s+still\s+time\b|It\s+is\s+not\s+too\s+late\b"
+    r"|If\s+I\s+were\s+(?:writing|in\s+charge|running|the\s+[a-z]+)\b"
     r"|(?:Specifically|Instead|In\s+the\s+meantime),\s+I\s+would\s+(?:suggest|propose|urge|ask"
     r"|recommend)\b"
     r"|If\s+there\s+is\s+(?:a|one)\s+(?:single\s+)?thread|I\s+(?:know|understand)\s+(?:that\s+)?"

@@ -412,13 +412,21 @@ def notes_start(paras: list[str]) -> int:
 _VALEDICTION_RE = re.compile(
     r"(?:(?:with\s+)?(?:best|kind|warm|warmest|all\s+good)\s+(?:wishes|regards)|(?:kind\s+)?regards"
     r"|yours(?:\s+(?:sincerely|faithfully|truly|ever))?|(?:very\s+)?sincerely(?:\s+yours)?"
-    r"|best|cheers|thanks|many\s+thanks|in\s+solidarity|until\s+next\s+(?:week|time))\s*[,.!]?",
+    r"|best|cheers|thanks|many\s+thanks|in\s+solidarity|until\s+next\s+(?:week|time)"
+    r"|talk\s+soon|speak\s+soon|see\s+you\s+next\s+\w+)\s*[,.!]?",
     re.IGNORECASE)
 
 
 def signoff_start(paras: list[str], end: int) -> int:
     """Where a letter's sign-off begins (the writer's name and town, a dash and a name, a
     "write to us" line), else ``end``: it is neither argument nor conclusion."""
+    # A newsletter signs off and then carries on with its links and sponsors ("Talk soon, /
+    # Marisol / LINKS THIS WEEK ..."): a valediction over a short name ends the piece.
+    for at in range(max(1, end // 2), end - 1):
+        name = paras[at + 1].split()
+        if (_VALEDICTION_RE.fullmatch(paras[at].strip()) and 1 <= len(name) <= 3
+                and all(w[:1].isupper() for w in name)):
+            return at
     index = end
     floor = max(1, end - 4)
     while index > floor:

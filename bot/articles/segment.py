@@ -217,7 +217,7 @@ class _Reader(Ending):
                      and 0 < c.para - tail.para <= _ADDED_GAP), None)
         if more is not None and fam in ("num", "item", "label"):
             starts = (*starts, Start(more.para, more.start, more.end, more.marker, more.noun))
-        elif fam in ("num", "label", "lead") and count is not None and len(starts) >= count:
+        elif fam in ("num", "label", "lead", "item") and (count is None or len(starts) >= count):
             # "Myth six: ... / And a bonus myth, because we hear it at every drop-in": one
             # past the count, which the writer says is one more.
             beyond = self._one_more(tail.para)
@@ -231,7 +231,8 @@ class _Reader(Ending):
             while (last + 1 < self.body_end and list_id is not None
                    and self.blocks[last + 1].list_id == list_id):
                 last += 1
-            end = last + 1
+            # The list ends its last item, unless a point past it follows ("One more, ...").
+            end = last + 1 if starts[-1].para <= last else None
         return self._split(fam, starts, count, run, ev, end)
 
     def _layout_chain(self, chain: list[tuple[Candidate, int]]) -> Split | None:

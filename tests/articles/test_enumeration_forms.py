@@ -815,6 +815,28 @@ def test_a_post_in_three_parts_under_claim_subheadings_below_its_date() -> None:
     assert piece.conclusion is not None and piece.conclusion.startswith("So what happens")
 
 
+def test_a_newsletter_signs_off_then_lists_its_links() -> None:
+    blocks = [Block("Now to the thing several of you have asked me to write about: the rules "
+                    "for AI pilots. I've come away convinced they have four problems:")]
+    blocks += [Block(f"{label} {_BODY}", BlockKind.ITEM, list_id=1) for label in (
+        "The exemption rewards the biggest vendors.", "Pilots never end.",
+        "Nobody owns the evaluation.", "The price is hidden in the renewal.")]
+    blocks += [Block(f"One more, which a reader pointed out: the exemption sits outside the "
+                     f"usual reporting. {_BODY}"),
+               Block("If I were writing the rules, I'd keep the speed and change the structure."),
+               Block("Talk soon,"), Block("Marisol"),
+               Block("LINKS THIS WEEK", BlockKind.HEADING, level=2)]
+    blocks += [Block(f"{n}. {text}", BlockKind.ITEM, number=n, list_id=2) for n, text in enumerate(
+        ("The auditor's review of sole-source contracts, worth the read for Table 4.",
+         "An explainer on why a pilot is not a contract type.",
+         "Federal guidance on use-case inventories, for comparison."), 1)]
+    piece = segment(Article(blocks=tuple(blocks)))
+    assert _openings(piece, 2) == ["The exemption", "Pilots never", "Nobody owns", "The price",
+                                   "One more,"]
+    assert piece.conclusion is not None and piece.conclusion.startswith("If I were writing")
+    assert "LINKS" not in piece.conclusion
+
+
 # The forms read right and the traps beside them, as data (forms.toml).
 FORMS = tomllib.loads((Path(__file__).parent / "forms.toml").read_text(encoding="utf-8"))
 
