@@ -169,6 +169,8 @@ class EvidenceReader(Layout):
     def _decoy(self, cands: list[Candidate], bodies: list[str], intro: str) -> str | None:
         """Why a list is not the writer's arguments (quoted, dated, procedural, cited)."""
         first = cands[0]
+        if self.symposium:
+            return "a symposium: each section is another contributor's answer"
         staged = sum(1 for c in cands if cues.STAGE_LABEL_RE.match(self.paras[c.para]))
         if first.kind.startswith("label:step") or staged * 2 >= len(cands):
             return "labelled as steps or phases (a procedure)"

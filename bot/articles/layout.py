@@ -128,6 +128,16 @@ class Layout:
         self.announcements: list[Announcement] = []
         self.title_count = _title_count(title)
         self.title_people = title_people(title)
+        # "Six economists answer", then a section under each one's name and role: every list
+        # in it is a contributor's.
+        # The headline may stand as the first paragraph under a kicker ("THE FORUM |
+        # SYMPOSIUM"), which may say so itself.
+        people = self.title_people or (title_people(self.paras[0]) if self.paras and len(
+            self.paras[0].split()) <= _HEADLINE_WORDS else None)
+        if title and "symposium" in title.lower():
+            people = min(people or 3, 3)
+        self.symposium = people is not None and sum(
+            1 for i in self.sections if _CONTRIBUTOR_RE.match(self.paras[i])) >= people
         # Questions set as subheadings or bold lines, answered below: an interview or a Q&A,
         # whose lists are the answerer's.
         questions = [i for i in self.sections if self.paras[i].rstrip().endswith("?")]
@@ -337,6 +347,8 @@ def announcements_in(text: str) -> list[re.Match[str]]:
 
 
 # Headlines that count people count contributors, not points: "Six critics confess".
+_HEADLINE_WORDS = 16  # a first paragraph short enough to be the headline
+_CONTRIBUTOR_RE = re.compile(r"[A-Z][\w’'.-]+(?:\s+[A-Z][\w’'.-]+){1,3},\s+\S")
 _TITLE_PEOPLE_RE = re.compile(
     r"(?<![\w.,-])(?P<num>two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2})"
     r"\s+(?:[A-Za-z’'-]+\s+)?(?:critics|writers|experts|readers|voices|people|economists"

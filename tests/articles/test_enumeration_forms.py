@@ -837,6 +837,17 @@ def test_a_newsletter_signs_off_then_lists_its_links() -> None:
     assert "LINKS" not in piece.conclusion
 
 
+def test_a_symposium_under_its_contributors_names_has_no_points_of_its_own() -> None:
+    blocks = [Block("Is the central bank too independent? Four economists answer"),
+              Block(f"We put one question to four economists of different views. {_BODY}")]
+    for name in ("Rebecca Stansfield, professor of economics", "Tomas Delacroix, former official",
+                 "Adaeze Kowalczyk, chief economist", "Harold Featherstone, former director"):
+        blocks += [Block(name, BlockKind.HEADING, level=3),
+                   Block(f"About right. First, history. {_BODY} Second, the law. {_BODY} Third, "
+                         f"the markets. {_BODY}" if name.startswith("Harold") else _BODY)]
+    assert segment(Article(blocks=tuple(blocks))).arguments == ()
+
+
 # The forms read right and the traps beside them, as data (forms.toml).
 FORMS = tomllib.loads((Path(__file__).parent / "forms.toml").read_text(encoding="utf-8"))
 
