@@ -14,7 +14,7 @@ import re
 
 from bot.articles import cues
 from bot.articles.layout import HEADING_WORDS, Layout, last_sentence
-from bot.articles.markers import ARGUMENT_NOUNS, VAGUE_ANNOUNCE_RE, Candidate
+from bot.articles.markers import ARGUMENT_NOUNS, LAST, VAGUE_ANNOUNCE_RE, Candidate
 from bot.articles.model import BlockKind
 from bot.articles.sentences import first_sentence, opens_with_label, word_count
 from bot.articles.series import Evidence, family, open_alike
@@ -196,7 +196,9 @@ class EvidenceReader(Layout):
             # "The court gave four reasons: first, that the test had proved unworkable ...":
             # reasons reported in indirect speech are someone else's.
             return "reasons reported as someone else's ('first, that ...')"
-        if (first.kind == "ord" and len(cands) >= 2 and len({c.para for c in cands}) == 1
+        # (A "Finally" far below does not make the summary the writer's list.)
+        numbered = [c for c in cands if c.value != LAST]
+        if (first.kind == "ord" and len(numbered) >= 2 and len({c.para for c in numbered}) == 1
                 and self._summarised(first)):
             return "someone else's list, summarised in a paragraph (a review or a report)"
         if first.kind == "ord" and len(cands) >= 3 and self._notices(cands, bodies):

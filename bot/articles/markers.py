@@ -43,7 +43,7 @@ COUNT_NOUNS: Final = frozenset({
     "downside", "drawback", "disadvantage", "consequence", "shortcoming", "failing",
     "element", "direction", "plank", "dimension", "aspect", "claim", "assumption", "excuse",
     "front", "task", "challenge", "imperative", "suggestion", "reform", "request", "observation",
-    "thought", "area", "reply", "response", "part", "comment",
+    "thought", "area", "reply", "response", "part", "comment", "objective", "aim", "goal",
 })
 # Nouns that count arguments and nothing else; "things", "ways" or "steps" count anything.
 ARGUMENT_NOUNS: Final = frozenset({
@@ -56,11 +56,13 @@ ARGUMENT_NOUNS: Final = frozenset({
     "suggestion", "reform", "request", "observation", "thought", "reply", "response", "comment",
     "count",
 })
+# What someone sets out to do, counted when a piece reports it ("three objectives").
+AIM_NOUNS: Final = frozenset({"objective", "aim", "goal"})
 MARKER_NOUNS: Final = COUNT_NOUNS - {"thing", "way", "fact", "change", "test", "cost", "count",
                                       "requirement", "condition", "precondition",
                                       "prerequisite", "stage", "phase",
                                       "sign", "idea", "question", "truth", "step", "rule",
-                                      "part"}
+                                      "part", "objective", "aim", "goal"}
 
 
 # Nouns that follow an ordinal in narration, never in a count of one's points ("the first

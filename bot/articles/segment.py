@@ -37,6 +37,7 @@ from bot.articles.candidates import find_candidates, repeated_nouns
 from bot.articles.ending import Ending
 from bot.articles.layout import last_sentence, normalise
 from bot.articles.markers import (
+    AIM_NOUNS,
     ANNOUNCE_RE,
     ARGUMENT_NOUNS,
     COUNT_NOUNS,
@@ -114,7 +115,10 @@ class _Reader(Ending):
             nouns |= {c.counted for c in found if c.value == 1 and c.counted is not None}
         if any(a.noun in ("way", "thing") for a in self.announcements):
             nouns |= COUNT_NOUNS  # "bad in three ways ... The first cost is ...": named as it goes
-        self.cands = [c for c in found if c.counted is None or c.counted in nouns]
+        # "She set it three objectives. The first was ...": aims are counted to be reported
+        # (the count leads in a summary); they never mark the writer's points.
+        self.cands = [c for c in found if c.counted is None
+                      or (c.counted in nouns and c.counted not in AIM_NOUNS)]
 
 
     def splits(self) -> list[Split]:
