@@ -44,6 +44,7 @@ COUNT_NOUNS: Final = frozenset({
     "element", "direction", "plank", "dimension", "aspect", "claim", "assumption", "excuse",
     "front", "task", "challenge", "imperative", "suggestion", "reform", "request", "observation",
     "thought", "area", "reply", "response", "part", "comment", "objective", "aim", "goal",
+    "respect", "difficulty", "defect", "fault",
 })
 # Nouns that count arguments and nothing else; "things", "ways" or "steps" count anything.
 ARGUMENT_NOUNS: Final = frozenset({
@@ -54,7 +55,7 @@ ARGUMENT_NOUNS: Final = frozenset({
     "policy", "measure", "solution", "proposal", "recommendation", "remedy", "fix",
     "harm", "downside", "drawback", "disadvantage", "consequence", "shortcoming", "failing",
     "suggestion", "reform", "request", "observation", "thought", "reply", "response", "comment",
-    "count",
+    "count", "respect", "difficulty", "defect", "fault",
 })
 # What someone sets out to do, counted when a piece reports it ("three objectives").
 AIM_NOUNS: Final = frozenset({"objective", "aim", "goal"})

@@ -346,7 +346,16 @@ class _Reader(Ending):
                        or (first.explicit and not first.noun and not cands[1].noun)))
         # "One, ... There's also the question ... Finally, ...": a first, a turn, a last.
         closed = bool(explicit) and chain[-1][0].value == LAST and len(starts) >= 3
-        accepted = enough or single or same_noun or nouned or closed or lone_second
+        # "[an unmarked first] ... Secondly, ... Then there is the spin question": a second
+        # and a turn after it, the first placed before them.
+        after_second = self._turns_after(first.para) if (
+            len(cands) == 1 and first.value == 2 and first.at_start and len(starts) == 2) else []
+        if after_second:
+            if announced is None:  # nothing counted: the first is the paragraph just before
+                starts[0] = self._unmarked(first.para - 1)
+            starts.extend(self._unmarked(i) for i in after_second)
+        accepted = (enough or single or same_noun or nouned or closed or lone_second
+                    or bool(after_second))
         turned = None if accepted else self._added_points(chain)
         if turned is not None and len(turned) > len(starts):
             starts, added = turned, True
@@ -422,6 +431,19 @@ class _Reader(Ending):
                 and _OUTRANKS_RE.match(self.paras[starts[1].para]) is not None)
         enough = 2 if pair or (announced is not None and announced.count == 2) else 3
         return starts if len(starts) >= enough and not marked else None
+
+    def _turns_after(self, para: int) -> list[int]:
+        """Paragraphs soon after ``para`` that each open with a turn adding a point, each
+        within a few paragraphs of the one before, none past the conclusion."""
+        turns: list[int] = []
+        last = para
+        for index in range(para + 1, self.conclusion_after(para) or self.body_end):
+            if self.distance(last, index) > _ADDED_GAP:
+                break
+            if index not in self.section_set and cues.ADDED_POINT_RE.match(self.paras[index]):
+                turns.append(index)
+                last = index
+        return turns
 
     def _lone_second(self, chain: list[tuple[Candidate, int]]) -> Start | None:
         """"... for a range of reasons. Anger at ... / Secondly, ...": a second with no
