@@ -244,7 +244,12 @@ READING_HEADING_RE: Final = re.compile(
 # Whose count it is: someone else's ("he calls the four pillars", "the report's five rules").
 OTHERS_COUNT_RE: Final = re.compile(
     r"\b(?:he|she|they|his|her|their|the\s+(?:author|authors|book|report|writer|study|paper"
-    r"|film|minister|government|council|court|judge)(?:[’']s)?)\b"
+    r"|film|minister|government|council|court|judge)(?:[’']s)?"
+    r"|opponents|critics|supporters|objectors|speakers|campaigners|protesters|petitioners"
+    r"|residents|officials|witnesses)\b"
+    # "Opponents ... raised three main concerns during the hearing": a report of others'.
+    r"|\b(?:raised|cited|listed|voiced|put\s+forward)\s+(?:the\s+)?(?:two|three|four|five|six"
+    r"|seven|\d)\b"
     # "Wahlberg-Osei organises the argument around five rules": a named author's.
     r"|^\s*(?-i:[A-Z])[\w’'-]+(?:\s+(?-i:[A-Z])[\w’'-]+)?\s+(?:organi[sz]es|builds|argues|sets\s+out"
     r"|lists|identifies|proposes|offers|gives|names|outlines|describes)\b", re.IGNORECASE)
