@@ -80,7 +80,10 @@ CONCEDING_RE: Final = re.compile(
     r"|What\s+(?:should|would|can|must|could)\b[^.?]{1,100}\?"
     r"|Add\s+(?:these|those|this|it\s+all|them)\s+up|Put\s+(?:the|these|those)\b[^.]{1,40}"
     r"\b(?:side\s+by\s+side|together)|Nothing\s+(?:here|in\s+this|of\s+this)\s+means"
-    r"|The\s+lesson\s+(?:for|here|of))")
+    r"|The\s+lesson\s+(?:for|here|of)"
+    # A subheading granting the other side its due: "What the opponents get right".
+    r"|What\s+(?:the\s+)?(?:opponents|critics|other\s+side|sceptics|skeptics|objectors)\s+"
+    r"(?:get|have|got)\s+right)")
 # Openings of an unmarked argument. Strong cues turn to a new point; weak ones may not.
 STRONG_CUE_RE: Final = re.compile(
     r"(?:More importantly|Most importantly|Even more importantly|Perhaps more importantly"
