@@ -250,6 +250,11 @@ class _Reader(Ending):
         lone_second = self._lone_second(chain)
         if lone_second is not None:
             starts.append(lone_second)
+        elif (lead_value == 2 and first.at_start and not first.noun and announced is None
+              and first.para >= 2 and first.para - 1 not in self.section_set):
+            # "... It should vote no. / The economics have not changed. ... / Second, ...":
+            # with nothing counted, the first point is the paragraph just before the second.
+            starts.append(self._unmarked(first.para - 1))
         elif lead_value > 1 and first.at_start:
             lo = announced.para + 1 if announced and announced.para < first.para else 1
             for index in self._pick(lo, first.para, lead_value - 1, leading=True):
