@@ -257,6 +257,9 @@ OTHERS_COUNT_RE: Final = re.compile(
     r"|^\s*(?-i:[A-Z])[\w’'-]+(?:\s+(?-i:[A-Z])[\w’'-]+)?\s+(?:organi[sz]es|builds|argues|sets\s+out"
     r"|lists|identifies|proposes|offers|gives|names|outlines|describes)\b", re.IGNORECASE)
 OWN_COUNT_RE: Final = re.compile(r"\b(?:I|[Ww]e|[Mm]y|[Oo]ur|me|us)\b")
+# Reported speech in a news report: "The coalition said it had sent its demands".
+SAID_RE: Final = re.compile(
+    r"\b(?:said|says|told\s+(?:reporters|journalists|the)|according\s+to)\b")
 # A sentence that reports what was done to something: "has been deferred", "were shelved".
 DONE_TO_RE: Final = re.compile(r"\b(?:has|have|had)\s+been\s+(?:\w+ly\s+)?\w+(?:ed|en)\b"
                                r"|\b(?:was|were)\s+(?:\w+ly\s+)?\w+ed\b")

@@ -171,6 +171,8 @@ class EvidenceReader(Layout):
         first = cands[0]
         if self.symposium:
             return "a symposium: each section is another contributor's answer"
+        if self.digest and family(first.kind) in ("heading", "lead"):
+            return "a digest's news items under their headlines"
         staged = sum(1 for c in cands if cues.STAGE_LABEL_RE.match(self.paras[c.para]))
         if first.kind.startswith("label:step") or staged * 2 >= len(cands):
             return "labelled as steps or phases (a procedure)"
@@ -261,6 +263,11 @@ class EvidenceReader(Layout):
             return "led in as someone else's list, reported"
         if intro.rstrip().endswith(":") and cues.REPORT_FINDINGS_RE.search(intro[-120:]):
             return "led in as a report's findings (reported, not argued)"
+        if (intro.rstrip().endswith(":") and cues.SAID_RE.search(intro)
+                and not cues.OWN_COUNT_RE.search(intro)):
+            # "The coalition said it had sent its demands ... Below are the eight demands:":
+            # a news report sets out someone else's list.
+            return "led in by what someone said (a list reported in the news)"
         if intro.lstrip().startswith(('"', "“")) and intro.rstrip().endswith(":"):
             return "led in by a quotation (someone else's list)"
         if self.explainer and self._under_question(first.para):

@@ -130,6 +130,8 @@ class Layout:
         self.title_people = title_people(title)
         # "Six economists answer", then a section under each one's name and role: every list
         # in it is a contributor's.
+        # "Your Friday digest of what happened at the Statehouse": its subheadings are news.
+        self.digest = any(_DIGEST_RE.search(text) for text in (title or "", *self.paras[:3]))
         # The headline may stand as the first paragraph under a kicker ("THE FORUM |
         # SYMPOSIUM"), which may say so itself.
         people = self.title_people or (title_people(self.paras[0]) if self.paras and len(
@@ -348,6 +350,8 @@ def announcements_in(text: str) -> list[re.Match[str]]:
 
 # Headlines that count people count contributors, not points: "Six critics confess".
 _HEADLINE_WORDS = 16  # a first paragraph short enough to be the headline
+_DIGEST_RE = re.compile(r"\b(?:digest|round-?up|week\s+in\s+review|what\s+happened"
+                        r"|news\s+in\s+brief|the\s+week\s+that\s+was)\b", re.IGNORECASE)
 _CONTRIBUTOR_RE = re.compile(r"[A-Z][\w’'.-]+(?:\s+[A-Z][\w’'.-]+){1,3},\s+\S")
 _TITLE_PEOPLE_RE = re.compile(
     r"(?<![\w.,-])(?P<num>two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2})"
