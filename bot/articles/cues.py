@@ -157,7 +157,9 @@ OTHERS_WORK_RE: Final = re.compile(
 # plan"): imperatives after it are proposals, not the steps of a procedure.
 SHOULD_RE: Final = re.compile(
     r"\b(?<!you )(?:should|must|ought\s+to)\b|\bwe\s+(?:urge|ask|call\s+on|want)\b"
-    r"|\b(?:I|we)\s+(?:propose|suggest|recommend)\b",
+    r"|\b(?:I|we)\s+(?:propose|suggest|recommend)\b"
+    # "here are the steps we'll need to see in the budget"
+    r"|\b(?:need|want|like|expect|hope)\s+to\s+see\b",
     re.IGNORECASE)
 # "Three questions the district still hasn't answered", "I have two questions for the board":
 # the questions a piece asks, counted.
@@ -409,7 +411,8 @@ PROPOSAL_VERBS: Final = wordset(
     "stop start end ban cut raise fix fund build make give let keep put protect invest scrap"
     " reform require publish pay hire tax open close listen trust restore expand limit cap map"
     " enforce count measure treat teach tell ask spend save share move bring drop rethink"
-    " reinstate repeal abolish regulate license cut")
+    " reinstate repeal abolish regulate license cut train speed simplify create support extend"
+    " offer link")
 # Words that argue: a claim, a judgement, a should. A list whose items have none of them is a
 # list of facts, aims or news, however it is numbered.
 ARGUING_RE: Final = re.compile(

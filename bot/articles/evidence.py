@@ -293,7 +293,8 @@ class EvidenceReader(Layout):
         one_paragraph = len({c.para for c in cands}) == 1
         if ((first.kind != "ord" or verbs >= half or one_paragraph)
                 and cues.PROCEDURE_INTRO_RE.search(lead_in)
-                and not cues.REASON_WORDS_RE.search(lead_in)):
+                and not cues.REASON_WORDS_RE.search(lead_in)
+                and not cues.SHOULD_RE.search(lead_in)):  # "the steps we'll need to see"
             return "led in as a procedure"
         return None
 
