@@ -31,6 +31,7 @@ _FIGURE_RE = re.compile(r"\d[\d,.]*\s*(?:%|percent|per cent)?")
 _CITED_RE = re.compile(r"[\"“‘'].{3,200}?[\"”’']\s*(?:[—–-]|,?\s+by\s)\s*[A-Z]")
 
 _TOLD_CHARS = 40  # how far past the count its sentence is read
+_EXAMPLES_REACH = 60  # characters before a colon where "examples", "such as" lead in
 _NUMBER_PREFIX = re.compile(r"^\s*\d{1,2}[.)]\s*")
 _NOTICE_WORDS = 6  # a notice's heading: "a change of time", "our Lent course"
 _HISTORY_CHARS = 250  # how far into an item a year makes it an entry of a history
@@ -67,7 +68,10 @@ class EvidenceReader(Layout):
             ev.decoy = "facts numbered inside a sentence (the evidence, not the points)"
         # "... advise its members to accept the sessions until ... the following conditions:":
         # the noun just before the colon says what the items are, whatever came earlier.
-        ev.examples = bool(stripped.endswith(":") and cues.EXAMPLES_INTRO_RE.search(intro)
+        # Only the words just before the colon say so ("If council's aim is more homes, a
+        # better package is available:" leads in proposals, not aims).
+        ev.examples = bool(stripped.endswith(":")
+                           and cues.EXAMPLES_INTRO_RE.search(stripped[-_EXAMPLES_REACH:])
                            and not cues.POINTS_BEFORE_COLON_RE.search(stripped))
         if self.interview and (self.transcript or fam not in ("heading", "lead")):
             ev.decoy = "the piece is an interview (its lists are the answers')"
