@@ -397,7 +397,7 @@ ONE_MORE_RE: Final = re.compile(
     # "And a bonus myth, because we hear it so often": one past the count, said so.
     r"|(?:(?<=And\s)a|A)\s+bonus\s+[a-z]+"
     r"|[Tt]here(?:[’']s|\s+is)\s+(?:also\s+)?(?:a|one)\s+(?:third|fourth|fifth|sixth|final|last)"
-    r"\s+[a-z]+"
+    r"(?:\s+[a-z]+|(?=\s*[,:—–]))"
     # "I would add a third point, which is that ...": the writer counts on.
     r"|I\s+(?:would|should|must|will|want\s+to)\s+add\s+a\s+(?:third|fourth|fifth|sixth|final)"
     r"\s+(?:point|concern|objection|reason|worry)|" + OUTRANKS_RE.pattern + r")\b")

@@ -148,8 +148,11 @@ class Layout:
         self.asked_lines = [i for i in range(self.body_end)
                             if self.paras[i].rstrip().endswith("?")
                             and len(self.paras[i].split()) <= _ASKED_LINE_WORDS]
-        self.explainer = len(self.asked_lines) >= _EXPLAINER_QUESTIONS and len(
-            self.asked_lines) * 3 >= len(set(self.sections) | set(self.asked_lines)) * 2
+        self.explainer = (len(self.asked_lines) >= _EXPLAINER_QUESTIONS and len(
+            self.asked_lines) * 3 >= len(set(self.sections) | set(self.asked_lines)) * 2) or (
+            # A kicker that says so ("EXPLAINER", "Explained:") over question subheadings.
+            bool(self.asked_lines) and any(_EXPLAINER_KICKER_RE.match(text)
+                                           for text in (title or "", *self.paras[:3])))
         speakers = [label for label, uses in self.label_uses.items()
                     if uses >= 2 and _SPEAKER_RE.fullmatch(label)
                     and label.lower() not in _POINT_LABELS
@@ -350,6 +353,8 @@ def announcements_in(text: str) -> list[re.Match[str]]:
 
 # Headlines that count people count contributors, not points: "Six critics confess".
 _HEADLINE_WORDS = 16  # a first paragraph short enough to be the headline
+_EXPLAINER_KICKER_RE = re.compile(r"(?:explainer|explained|q\s*&\s*a|faq)\b\W*(?:$|[:|—–-])",
+                                  re.IGNORECASE)
 _DIGEST_RE = re.compile(r"\b(?:digest|round-?up|week\s+in\s+review|what\s+happened"
                         r"|news\s+in\s+brief|the\s+week\s+that\s+was)\b", re.IGNORECASE)
 _CONTRIBUTOR_RE = re.compile(r"[A-Z][\w’'.-]+(?:\s+[A-Z][\w’'.-]+){1,3},\s+\S")

@@ -67,8 +67,12 @@ class UnmarkedSeries(EvidenceReader):
         problem, though, is ...": paragraphs close together that each open with a turn
         adding a point, with no marker before them. The first point is the stretch the
         turns follow on from, as long as the shortest gap between two turns."""
+        # "Then there is the software. / A third problem is parts. / The biggest problem,
+        # though, is ...": a point counted with its noun is one more turn among them.
+        counted_on = {c.para for c in self.cands if c.kind == "ord" and c.at_start and c.noun
+                      and c.explicit and c.value >= 2}
         turns = [i for i in range(2, self.body_end) if i not in self.section_set
-                 and cues.ADDED_POINT_RE.match(self.paras[i])
+                 and (cues.ADDED_POINT_RE.match(self.paras[i]) or i in counted_on)
                  and not self.paras[i].startswith("As for")]
         # A real first marker just before the turns makes them its chain's (_added_points).
         firsts = {c.para for c in self.cands if c.kind == "ord" and c.value == 1 and c.at_start}
