@@ -131,7 +131,8 @@ class Layout:
         # "Six economists answer", then a section under each one's name and role: every list
         # in it is a contributor's.
         # "Your Friday digest of what happened at the Statehouse": its subheadings are news.
-        self.digest = any(_DIGEST_RE.search(text) for text in (title or "", *self.paras[:3]))
+        self.digest = any(_DIGEST_RE.search(text, 0, _KICKER_CHARS)
+                          for text in (title or "", *self.paras[:3]))
         # The headline may stand as the first paragraph under a kicker ("THE FORUM |
         # SYMPOSIUM"), which may say so itself.
         people = self.title_people or (title_people(self.paras[0]) if self.paras and len(
@@ -353,6 +354,8 @@ def announcements_in(text: str) -> list[re.Match[str]]:
 
 # Headlines that count people count contributors, not points: "Six critics confess".
 _HEADLINE_WORDS = 16  # a first paragraph short enough to be the headline
+_KICKER_CHARS = 160  # where a piece says what it is ("Your Friday digest of ...")
+_VALEDICTION_CHARS = 40  # "With best wishes,", "Talk soon,"
 _EXPLAINER_KICKER_RE = re.compile(r"(?:explainer|explained|q\s*&\s*a|faq)\b\W*(?:$|[:|—–-])",
                                   re.IGNORECASE)
 _DIGEST_RE = re.compile(r"\b(?:digest|round-?up|week\s+in\s+review|what\s+happened"
@@ -444,9 +447,10 @@ def signoff_start(paras: list[str], end: int) -> int:
     # A newsletter signs off and then carries on with its links and sponsors ("Talk soon, /
     # Marisol / LINKS THIS WEEK ..."): a valediction over a short name ends the piece.
     for at in range(max(1, end // 2), end - 1):
+        if len(paras[at]) > _VALEDICTION_CHARS or not _VALEDICTION_RE.fullmatch(paras[at].strip()):
+            continue
         name = paras[at + 1].split()
-        if (_VALEDICTION_RE.fullmatch(paras[at].strip()) and 1 <= len(name) <= 3
-                and all(w[:1].isupper() for w in name)):
+        if 1 <= len(name) <= 3 and all(w[:1].isupper() for w in name):
             return at
     index = end
     floor = max(1, end - 4)
