@@ -6,6 +6,7 @@ of the reader between the evidence and the reader itself (``segment``)."""
 
 from __future__ import annotations
 
+import re
 from itertools import pairwise
 
 from bot.articles import cues
@@ -32,6 +33,9 @@ _UNCUED_RUN = 4  # questions in a row that set out points with nothing announcin
 # up when it isn't an election year.") was tried in session 8 and dropped: it gave arguments
 # to a held-out piece that has none (holdout/README.md).
 _COUNTED_LABEL_WORDS = 6
+
+
+_CLOSING_TURN_RE = re.compile(r"(?:And\s+)?(?:Finally|Lastly|Last\s+of\s+all)\b")
 
 
 def _runs(indexes: list[int], gap: int) -> list[list[int]]:
@@ -98,8 +102,11 @@ class UnmarkedSeries(EvidenceReader):
                     count = announced.count if announced else None
                     ev = self._evidence("ord", cands, len(starts), len(starts) - 1, count)
                     ev.loose = True
-                    # Two turns make a list only where the piece says it counts reasons.
-                    if len(run) >= 3 or count or ev.vague or ev.intro_concerns:
+                    # Two turns make a list only where the piece says it counts reasons, or
+                    # where the second says it is the last ("Additionally, ... Lastly, ...").
+                    closed = (_CLOSING_TURN_RE.match(self.paras[run[-1]]) is not None
+                              and not any(i in self.section_set for i in range(first, run[-1])))
+                    if len(run) >= 3 or count or ev.vague or ev.intro_concerns or closed:
                         split = self._split("ord", starts, count, cands, ev, None)
                         if split is not None:
                             splits.append(split)
