@@ -136,6 +136,11 @@ TIME_OPENING_RE: Final = re.compile(
     rf"(?:{MONTHS}|spring|summer|autumn|fall|winter|the\s+(?:spring|summer|autumn|fall|winter))\b"
     r"|[\W_]{0,3}(?:[Oo]n|[Bb]y)\s+the\s+(?:first|second|third|fourth|last)\s+"
     r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
+# "Two quick notes before we get going.", "Some housekeeping first:": a newsletter's notices.
+HOUSEKEEPING_RE: Final = re.compile(
+    r"\b(?:(?:two|three|four|a\s+few|some|a\s+couple\s+of)\s+(?:quick\s+|brief\s+|short\s+)?"
+    r"(?:notes|notices|reminders|announcements|bits\s+of\s+(?:housekeeping|news|admin))"
+    r"|housekeeping)\b", re.IGNORECASE)
 # "Here are three things you can do before 3 July:", "How you can help:": tasks for the
 # reader, not the writer's points.
 READER_ACTIONS_RE: Final = re.compile(

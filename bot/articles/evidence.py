@@ -280,6 +280,8 @@ class EvidenceReader(Layout):
             # an explainer reports; only a list it says is of reasons or objections argues.
             if first.kind == "ord" or counted is None or counted.noun not in ARGUMENT_NOUNS:
                 return "under an explainer's question (reported, not argued)"
+        if cues.HOUSEKEEPING_RE.search(lead_in):
+            return "led in as housekeeping (a newsletter's notices, not points)"
         if cues.READER_ACTIONS_RE.search(lead_in):
             return "actions asked of the reader (a call to action, not points)"
         if cues.EVENTS_INTRO_RE.search(lead_in):
