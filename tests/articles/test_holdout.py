@@ -14,10 +14,10 @@ from tests.articles.scoring import Score, score_piece
 
 HOLDOUT = Path(__file__).parent / "holdout"
 LABELS = json.loads((HOLDOUT / "labels.json").read_text(encoding="utf-8"))["pieces"]
-# Sets 21 (session 7), 22 and 25 (session 8) together, when set 25 joined: F1 0.870, false
-# arguments in 5 of their 18 pieces that do not enumerate (holdout/README.md).
-F1_FLOOR = 0.84
-FALSE_PIECES_CEILING = 6
+# Sets 21 (session 7), 22, 25 and 31 (session 8) together, when set 31 joined: F1 0.890, false
+# arguments in 6 of their 24 pieces that do not enumerate (holdout/README.md).
+F1_FLOOR = 0.86
+FALSE_PIECES_CEILING = 7
 
 
 def test_the_set_is_whole() -> None:
