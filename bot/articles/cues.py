@@ -228,7 +228,10 @@ REPORTED_INTRO_RE: Final = re.compile(
     # "it is worth reproducing the charter in full. The council demands that management:"
     r"|(?:worth\s+)?reproducing\s+(?:the|its|their|his|her)\b"
     r"|sets?\s+out\s+(?:the|its|their|his|her)\s+(?:[\w’'-]+\s+){0,3}(?:demands|points|proposals"
-    r"|pledges|principles|findings|recommendations|priorities))", re.IGNORECASE)
+    r"|pledges|principles|findings|recommendations|priorities)"
+    # "The five points, as set out in the ministry's presentation, are:"
+    r"|\bas\s+(?:set\s+out|listed|laid\s+out|outlined|summari[sz]ed|announced)\s+(?:in|by)\s+"
+    r"(?:the|a|its|their|his|her)\b)", re.IGNORECASE)
 # "The report's key findings:", "The audit found:": a report's list, reported in the news
 # (searched only in a lead-in that ends with a colon).
 REPORT_FINDINGS_RE: Final = re.compile(
@@ -384,8 +387,9 @@ ADDED_POINT_RE: Final = re.compile(
     r"|striking|concerning|fundamental|basic|pressing)(?:\s+(?:still|of\s+all))?(?:\s+is|(?=\s*,))"
     r"|[Tt]here(?:[’']s|\s+is)\s+(?:also\s+)?(?:a|an)\s+(?:[\w-]+\s+){0,2}[\w-]+,?\s+(?:too|as\s+well)"
     r"|The\s+other\s+(?:thing|point|issue|problem|concern)\s+is"
-    r"|(?:The\s+)?(?:bigger|biggest|deeper|real)"
-    r"\s+(?:problem|worry|issue|concern|question|objection|reason|flaw|danger|risk)"
+    r"|(?:The\s+)?(?:bigger|biggest|deeper|real|heaviest|strongest|toughest|gravest|hardest)"
+    r"\s+(?:problem|worry|issue|concern|question|objection|reason|flaw|danger|risk|sanction"
+    r"|lever|tool|option|step|change|fix|cost)"
     r"(?:,\s*though,)?\s+is)\b")
 # A point that outranks those before it, counted or not: "My main concern, however, is what
 # the money is for", "But the reason that matters most to me is who isn't here".

@@ -168,7 +168,12 @@ class EvidenceReader(Layout):
     def _under_question(self, para: int) -> bool:
         """Whether the nearest subheading above ``para`` asks a question."""
         above = [i for i in (*self.sections, *self.asked_lines) if i < para]
-        return bool(above) and self.paras[max(above)].rstrip().endswith("?")
+        if not above:
+            return False
+        heading = self.paras[max(above)]
+        # "What has been agreed" explains; "Why we're voting no" argues.
+        return heading.rstrip().endswith("?") or (max(above) in self.wh_sections
+                                                 and not heading.startswith("Why"))
 
     def _decoy(self, cands: list[Candidate], bodies: list[str], intro: str) -> str | None:
         """Why a list is not the writer's arguments (quoted, dated, procedural, cited)."""

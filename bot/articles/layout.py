@@ -149,7 +149,13 @@ class Layout:
         self.asked_lines = [i for i in range(self.body_end)
                             if self.paras[i].rstrip().endswith("?")
                             and len(self.paras[i].split()) <= _ASKED_LINE_WORDS]
-        self.explainer = (len(self.asked_lines) >= _EXPLAINER_QUESTIONS and len(
+        # "What has been agreed / What the Fund wants in return / How markets reacted / What
+        # comes next": an explainer's sections, asked without question marks.
+        self.wh_sections = [i for i in self.sections
+                            if self.paras[i].split(" ", 1)[0] in _WH_WORDS]
+        self.explainer = (len(self.wh_sections) >= _EXPLAINER_QUESTIONS
+                          and len(self.wh_sections) * 3 >= len(self.sections) * 2) or (
+            len(self.asked_lines) >= _EXPLAINER_QUESTIONS and len(
             self.asked_lines) * 3 >= len(set(self.sections) | set(self.asked_lines)) * 2) or (
             # A kicker that says so ("EXPLAINER", "Explained:") over question subheadings.
             bool(self.asked_lines) and any(_EXPLAINER_KICKER_RE.match(text)
@@ -354,6 +360,7 @@ def announcements_in(text: str) -> list[re.Match[str]]:
 
 # Headlines that count people count contributors, not points: "Six critics confess".
 _HEADLINE_WORDS = 16  # a first paragraph short enough to be the headline
+_WH_WORDS = frozenset({"What", "How", "Why", "Who", "When", "Where", "Which"})
 _KICKER_CHARS = 160  # where a piece says what it is ("Your Friday digest of ...")
 _VALEDICTION_CHARS = 40  # "With best wishes,", "Talk soon,"
 _EXPLAINER_KICKER_RE = re.compile(r"(?:explainer|explained|q\s*&\s*a|faq)\b\W*(?:$|[:|—–-])",
