@@ -397,7 +397,7 @@ OUTRANKS_RE: Final = re.compile(
     r"(?:(?:But|And)\s+)?(?:(?:My|Our)\s+(?:main|chief|biggest|greatest|gravest|deepest|real)"
     r"\s+(?:concern|worry|objection|problem|fear|complaint)(?:,\s*(?:though|however),)?\s+is"
     r"|(?:the|The)\s+(?:reason|point|argument|concern|objection)\s+that\s+matters"
-    r"\s+most)\b")
+    r"\s+most|Above\s+all(?=,))\b")
 # A point the writer adds past the count: "One more thing, and this is perhaps ...", "And
 # there's a third thing, which ought to ..." ("a further point" is an aside, not one of them).
 ONE_MORE_RE: Final = re.compile(
