@@ -267,6 +267,12 @@ OTHERS_COUNT_RE: Final = re.compile(
     r"|^\s*(?-i:[A-Z])[\w’'-]+(?:\s+(?-i:[A-Z])[\w’'-]+)?\s+(?:organi[sz]es|builds|argues|sets\s+out"
     r"|lists|identifies|proposes|offers|gives|names|outlines|describes)\b", re.IGNORECASE)
 OWN_COUNT_RE: Final = re.compile(r"\b(?:I|[Ww]e|[Mm]y|[Oo]ur|me|us)\b")
+# "The book is organised in three parts", "the report is divided into five chapters".
+WORK_PARTS_RE: Final = re.compile(
+    r"\b(?:book|report|film|album|novel|collection|series|study|play|exhibition|memoir|volume)"
+    r"\s+(?:is|are|was)\s+(?:organi[sz]ed|divided|structured|arranged|split|laid\s+out)"
+    r"\s+(?:in|into)\b", re.IGNORECASE)
+RAISED_RE: Final = re.compile(r"\b(?:raised|listed|cited|voiced|gave|set\s+out|put\s+forward)\b")
 # Reported speech in a news report: "The coalition said it had sent its demands".
 SAID_RE: Final = re.compile(
     r"\b(?:said|says|told\s+(?:reporters|journalists|the)|according\s+to)\b")

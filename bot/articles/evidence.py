@@ -208,6 +208,13 @@ class EvidenceReader(Layout):
             # reasons reported in indirect speech are someone else's.
             return "reasons reported as someone else's ('first, that ...')"
         # (A "Finally" far below does not make the summary the writer's list.)
+        counted_by = self.announcement_before(first.para, first.start)
+        if counted_by is not None and cues.WORK_PARTS_RE.search(
+                self.paras[counted_by.para], max(0, counted_by.offset - _TOLD_CHARS * 2),
+                counted_by.offset + _TOLD_CHARS):
+            # "The book is organised in three parts. ... The first part is the strongest":
+            # the parts of the work under review.
+            return "the parts of someone else's work (a review)"
         numbered = [c for c in cands if c.value != LAST]
         if (first.kind == "ord" and len(numbered) >= 2 and len({c.para for c in numbered}) == 1
                 and self._summarised(first)):
@@ -285,6 +292,10 @@ class EvidenceReader(Layout):
             # an explainer reports; only a list it says is of reasons or objections argues.
             if first.kind == "ord" or counted is None or counted.noun not in ARGUMENT_NOUNS:
                 return "under an explainer's question (reported, not argued)"
+        if (lead_in.rstrip().endswith(":") and cues.OTHERS_COUNT_RE.search(lead_in)
+                and cues.RAISED_RE.search(lead_in) and not cues.OWN_COUNT_RE.search(lead_in)):
+            # "Objectors raised a range of concerns, including:": a report of others' points.
+            return "led in as others' points, reported"
         if cues.HOUSEKEEPING_RE.search(lead_in):
             return "led in as housekeeping (a newsletter's notices, not points)"
         if cues.READER_ACTIONS_RE.search(lead_in):
