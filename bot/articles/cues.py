@@ -256,8 +256,10 @@ READING_HEADING_RE: Final = re.compile(
     re.IGNORECASE)
 # Whose count it is: someone else's ("he calls the four pillars", "the report's five rules").
 OTHERS_COUNT_RE: Final = re.compile(
-    r"\b(?:he|she|they|his|her|their|the\s+(?:author|authors|book|report|writer|study|paper"
-    r"|film|minister|government|council|court|judge)(?:[’']s)?"
+    r"\b(?:he|she|they|his|her|their|the\s+(?:(?-i:[A-Z])[\w-]+\s+){0,2}(?:author|authors|book"
+    r"|report|writer|study|paper"
+    r"|film|minister|government|council|court|judge|tribunal|commission|inquiry|panel"
+    r"|committee|ministry|department|agency)(?:[’']s)?"
     r"|opponents|critics|supporters|objectors|speakers|campaigners|protesters|petitioners"
     r"|residents|officials|witnesses)\b"
     # "Opponents ... raised three main concerns during the hearing": a report of others'.
@@ -272,7 +274,12 @@ WORK_PARTS_RE: Final = re.compile(
     r"\b(?:book|report|film|album|novel|collection|series|study|play|exhibition|memoir|volume)"
     r"\s+(?:is|are|was)\s+(?:organi[sz]ed|divided|structured|arranged|split|laid\s+out)"
     r"\s+(?:in|into)\b", re.IGNORECASE)
-RAISED_RE: Final = re.compile(r"\b(?:raised|listed|cited|voiced|gave|set\s+out|put\s+forward)\b")
+RAISED_RE: Final = re.compile(
+    r"\b(?:raised|listed|cited|voiced|gave|set\s+out|put\s+forward|lays?\s+out|laid\s+out"
+    r"|outlined)\b")
+# "The five motions this year ... They were:": motions put to a vote, recorded.
+MOTIONS_RE: Final = re.compile(r"\b(?:motions|resolutions\s+(?:passed|adopted|debated))\b",
+                               re.IGNORECASE)
 # Reported speech in a news report: "The coalition said it had sent its demands".
 SAID_RE: Final = re.compile(
     r"\b(?:said|says|told\s+(?:reporters|journalists|the)|according\s+to)\b")

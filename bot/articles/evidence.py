@@ -296,6 +296,9 @@ class EvidenceReader(Layout):
                 and cues.RAISED_RE.search(lead_in) and not cues.OWN_COUNT_RE.search(lead_in)):
             # "Objectors raised a range of concerns, including:": a report of others' points.
             return "led in as others' points, reported"
+        if (cues.MOTIONS_RE.search(intro) and sum(1 for b in bodies if b.startswith("That "))
+                * 2 > len(bodies)):
+            return "motions put to a vote (a record of a sitting)"
         if cues.HOUSEKEEPING_RE.search(lead_in):
             return "led in as housekeeping (a newsletter's notices, not points)"
         if cues.READER_ACTIONS_RE.search(lead_in):
