@@ -46,7 +46,10 @@ class EvidenceReader(Layout):
         intro = self.intro(first)
         stripped = intro.rstrip()
         noun = self.announcement_before(first.para, first.start)
-        procedural = (noun is not None and noun.noun in _PROCEDURE_NOUNS) or any(
+        # "... in four steps" in an "About us" section says how the writer works, not what the
+        # list under a later subheading ("Our asks") is.
+        procedural = (noun is not None and noun.noun in _PROCEDURE_NOUNS and not any(
+            noun.para < i < first.para for i in self.sections)) or any(
             c.counted in _PROCEDURE_NOUNS for c in cands)
         ev = Evidence(fam, count, marked, announced=announced, procedural=procedural,
                       argument_noun=noun is None or noun.noun in ARGUMENT_NOUNS,

@@ -848,6 +848,24 @@ def test_a_symposium_under_its_contributors_names_has_no_points_of_its_own() -> 
     assert segment(Article(blocks=tuple(blocks))).arguments == ()
 
 
+def test_steps_counted_in_an_earlier_section_do_not_make_later_asks_a_procedure() -> None:
+    def heading(text: str) -> Block:
+        return Block(text, BlockKind.HEADING, level=2)
+    blocks = [heading("About us"),
+              Block(f"The youth council is twenty-two young people. {_BODY} Every submission "
+                    "goes through four steps."),
+              heading("Our asks"),
+              Block("We support the plan's direction, but it does not yet work for young "
+                    "people. We ask the committee to:")]
+    blocks += [Block(f"{n}. {text} {_BODY}", BlockKind.ITEM, number=n, list_id=1)
+               for n, text in enumerate(("Make fares free for everyone under 19.",
+                                         "Run buses later in the evening.",
+                                         "Put shelters at the stops young people use."), 1)]
+    blocks.append(Block("Thank you for hearing us."))
+    piece = segment(Article(blocks=tuple(blocks)))
+    assert _openings(piece, 2) == ["1. Make", "2. Run", "3. Put"]
+
+
 # The forms read right and the traps beside them, as data (forms.toml).
 FORMS = tomllib.loads((Path(__file__).parent / "forms.toml").read_text(encoding="utf-8"))
 
