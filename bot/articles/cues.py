@@ -379,7 +379,8 @@ NEW_POINT_CUE_RE: Final = re.compile(
 # employers ... Add to that ... Worse, ..."). Broader than NEW_POINT_CUE_RE: after such a
 # first, a reader takes "Worse," or "Then there are" as the next point.
 ADDED_POINT_RE: Final = re.compile(
-    r"(?:And\s+)?(?:" + NEW_POINT_CUE_RE.pattern.removeprefix("(?:").removesuffix(")\\b")
+    r"(?:And\s+|But\s+(?=the\s+(?:bigger|biggest|deeper|real)\b))?(?:"
+    + NEW_POINT_CUE_RE.pattern.removeprefix("(?:").removesuffix(")\\b")
     + r"|[Tt]hen\s+there(?:\s+is|\s+are|\s+was|\s+were|[’']s)"
     r"|Add\s+to\s+(?:that|this|all\s+this)|Worse(?:\s+still|\s+yet)?(?=\s*,)|Even\s+worse"
     # "Take wages next.", "Turn now to the currency.": the next point, after "Consider X first".
@@ -400,7 +401,9 @@ ADDED_POINT_RE: Final = re.compile(
     r"|striking|concerning|fundamental|basic|pressing)(?:\s+(?:still|of\s+all))?(?:\s+is|(?=\s*,))"
     r"|[Tt]here(?:[’']s|\s+is)\s+(?:also\s+)?(?:a|an)\s+(?:[\w-]+\s+){0,2}[\w-]+,?\s+(?:too|as\s+well)"
     r"|The\s+other\s+(?:thing|point|issue|problem|concern)\s+is"
-    r"|(?:The\s+)?(?:bigger|biggest|deeper|real|heaviest|strongest|toughest|gravest|hardest)"
+    # "There is also the question of who decides", "There's also the matter of cost".
+    r"|[Tt]here(?:[’']s|\s+is)\s+also\s+the\s+(?:question|matter|issue|problem)\s+of"
+    r"|(?:[Tt]he\s+)?(?:bigger|biggest|deeper|real|heaviest|strongest|toughest|gravest|hardest)"
     r"\s+(?:problem|worry|issue|concern|question|objection|reason|flaw|danger|risk|sanction"
     r"|lever|tool|option|step|change|fix|cost)"
     r"(?:,\s*though,)?\s+is)\b")
