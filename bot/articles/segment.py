@@ -221,7 +221,8 @@ class _Reader(Ending):
                      and 0 < c.para - tail.para <= _ADDED_GAP), None)
         if more is not None and fam in ("num", "item", "label"):
             starts = (*starts, Start(more.para, more.start, more.end, more.marker, more.noun))
-        elif fam in ("num", "label", "lead", "item") and (count is None or len(starts) >= count):
+        elif (fam in ("num", "label", "lead", "item", "heading")
+              and (count is None or len(starts) >= count)):
             # "Myth six: ... / And a bonus myth, because we hear it at every drop-in": one
             # past the count, which the writer says is one more.
             beyond = self._one_more(tail.para)
