@@ -423,6 +423,9 @@ ONE_MORE_RE: Final = re.compile(
     r"|(?:(?<=And\s)a|A)\s+bonus\s+[a-z]+"
     r"|[Tt]here(?:[’']s|\s+is)\s+(?:also\s+)?(?:a|one)\s+(?:third|fourth|fifth|sixth|final|last)"
     r"(?:\s+[a-z]+|(?=\s*[,:—–]))"
+    # "And while I'm at it, there's a third thing that bothers me".
+    r"|(?:And\s+)?[Ww]hile\s+I[’']m\s+at\s+it,\s+there(?:[’']s|\s+is)\s+(?:a|one)\s+(?:third"
+    r"|fourth|fifth)"
     # "I would add a third point, which is that ...": the writer counts on.
     r"|I\s+(?:would|should|must|will|want\s+to)\s+add\s+a\s+(?:third|fourth|fifth|sixth|final)"
     r"\s+(?:point|concern|objection|reason|worry)|" + OUTRANKS_RE.pattern + r")\b")
