@@ -252,7 +252,9 @@ READING_HEADING_RE: Final = re.compile(
     r"(?:what\s+(?:I|we)(?:[’']m|[’']re|\s+am|\s+are|\s+have\s+been)\s+(?:reading|watching"
     r"|listening\s+to)|(?:further|recommended|weekend|good)\s+reading|reading\s+list|worth\s+(?:a\s+)?"
     r"(?:read(?:ing)?|your\s+time)|elsewhere|around\s+the\s+web|in\s+other\s+news|links?"
-    r"|(?:the\s+)?week\s+in\s+links|from\s+around)(?:\s+(?:this|last)\s+week)?\b\W*$",
+    r"|(?:the\s+)?week\s+in\s+links|from\s+around"
+    r"|(?:this\s+week[’']s|weekend|our|the\s+week[’']s)\s+(?:picks|reads)"
+    r")(?:\s+(?:this|last)\s+week)?\b\W*$",
     re.IGNORECASE)
 # Whose count it is: someone else's ("he calls the four pillars", "the report's five rules").
 OTHERS_COUNT_RE: Final = re.compile(
@@ -280,6 +282,9 @@ RAISED_RE: Final = re.compile(
 # "The five motions this year ... They were:": motions put to a vote, recorded.
 MOTIONS_RE: Final = re.compile(r"\b(?:motions|resolutions\s+(?:passed|adopted|debated))\b",
                                re.IGNORECASE)
+IMPOSED_RE: Final = re.compile(
+    r"\bunder\s+the\s+(?:[\w’'-]+\s+){0,2}(?:permission|consent|licen[cs]e|agreement|deal|ruling"
+    r"|order|settlement|terms)\b", re.IGNORECASE)
 # Reported speech in a news report: "The coalition said it had sent its demands".
 SAID_RE: Final = re.compile(
     r"\b(?:said|says|told\s+(?:reporters|journalists|the)|according\s+to)\b")

@@ -302,6 +302,10 @@ class EvidenceReader(Layout):
         if (cues.MOTIONS_RE.search(intro) and sum(1 for b in bodies if b.startswith("That "))
                 * 2 > len(bodies)):
             return "motions put to a vote (a record of a sitting)"
+        if cues.IMPOSED_RE.search(lead_in):
+            # "Under the permission granted on Tuesday, the operator must:": conditions set
+            # on someone else, reported.
+            return "conditions imposed on someone else (reported)"
         if cues.HOUSEKEEPING_RE.search(lead_in):
             return "led in as housekeeping (a newsletter's notices, not points)"
         if cues.READER_ACTIONS_RE.search(lead_in):

@@ -175,8 +175,11 @@ class Layout:
         keyed = Counter(m[0] for m in map(_NUMBERED_QUESTION_RE.match, self.paras) if m)
         self.transcript = (len(speakers) >= 2 or (asked >= 2 and answered >= 2)
                            or sum(1 for uses in keyed.values() if uses >= 2) >= 2)
+        # A Q&A says so in its headline or standfirst, and asks its questions as subheadings
+        # or as short paragraphs of their own.
         self.interview = self.transcript or (
-            len(questions) >= 2 and len(questions) * 2 >= len(self.sections)
+            ((len(questions) >= 2 and len(questions) * 2 >= len(self.sections))
+             or len(self.asked_lines) >= _INTERVIEW_QUESTIONS)
             and bool(cues.INTERVIEW_RE.search(" ".join([title or "", *self.paras[:2]]))))
         self.title_noun = bool(title and _TITLE_NOUN_RE.search(title))
         self.rebuttal = bool(title and cues.REBUTTAL_RE.search(title))
@@ -360,6 +363,7 @@ def announcements_in(text: str) -> list[re.Match[str]]:
 
 # Headlines that count people count contributors, not points: "Six critics confess".
 _HEADLINE_WORDS = 16  # a first paragraph short enough to be the headline
+_INTERVIEW_QUESTIONS = 3  # short question paragraphs that make a Q&A of a piece that says so
 _WH_WORDS = frozenset({"What", "How", "Why", "Who", "When", "Where", "Which"})
 _KICKER_CHARS = 160  # where a piece says what it is ("Your Friday digest of ...")
 _VALEDICTION_CHARS = 40  # "With best wishes,", "Talk soon,"

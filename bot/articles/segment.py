@@ -513,8 +513,9 @@ class _Reader(Ending):
         """A paragraph soon after ``last`` that adds one point past the count ("One more
         thing, and this is perhaps ..."), before any conclusion."""
         stop = min(self.conclusion_after(last) or self.body_end, last + _ADDED_GAP + 1)
-        return next((i for i in range(last + 1, stop) if cues.ONE_MORE_RE.match(self.paras[i])),
-                    None)
+        # (A subheading "One more thing" heads a newsletter's next section, not a point.)
+        return next((i for i in range(last + 1, stop) if i not in self.section_set
+                     and cues.ONE_MORE_RE.match(self.paras[i])), None)
 
     def _sectioned_apart(self, one: Split, other: Split) -> bool:
         """A subheading, or a turn to what should be done ("So what would actually help?"),
