@@ -48,8 +48,10 @@ class EvidenceReader(Layout):
         noun = self.announcement_before(first.para, first.start)
         # "... in four steps" in an "About us" section says how the writer works, not what the
         # list under a later subheading ("Our asks") is.
+        # "Six steps the government must take": steps someone should take are proposals.
         procedural = (noun is not None and noun.noun in _PROCEDURE_NOUNS and not any(
-            noun.para < i < first.para for i in self.sections)) or any(
+            noun.para < i < first.para for i in self.sections) and not cues.SHOULD_RE.search(
+                self.paras[noun.para], noun.offset, noun.offset + _TOLD_CHARS * 2)) or any(
             c.counted in _PROCEDURE_NOUNS for c in cands)
         ev = Evidence(fam, count, marked, announced=announced, procedural=procedural,
                       argument_noun=noun is None or noun.noun in ARGUMENT_NOUNS,
