@@ -228,10 +228,12 @@ REPORTED_INTRO_RE: Final = re.compile(
     # "it is worth reproducing the charter in full. The council demands that management:"
     r"|(?:worth\s+)?reproducing\s+(?:the|its|their|his|her)\b"
     r"|sets?\s+out\s+(?:the|its|their|his|her)\s+(?:[\w’'-]+\s+){0,3}(?:demands|points|proposals"
-    r"|pledges|principles|findings|recommendations|priorities)"
-    # "The five points, as set out in the ministry's presentation, are:"
-    r"|\bas\s+(?:set\s+out|listed|laid\s+out|outlined|summari[sz]ed|announced)\s+(?:in|by)\s+"
-    r"(?:the|a|its|their|his|her)\b)", re.IGNORECASE)
+    r"|pledges|principles|findings|recommendations|priorities))", re.IGNORECASE)
+# "The five points, as set out in the ministry's presentation, are:" (searched only where " as "
+# stands: the lead-ins are searched for every series).
+AS_SET_OUT_RE: Final = re.compile(
+    r"\bas\s+(?:set\s+out|listed|laid\s+out|outlined|summari[sz]ed|announced)\s+(?:in|by)\s+"
+    r"(?:the|a|its|their|his|her)\b", re.IGNORECASE)
 # "The report's key findings:", "The audit found:": a report's list, reported in the news
 # (searched only in a lead-in that ends with a colon).
 REPORT_FINDINGS_RE: Final = re.compile(

@@ -280,7 +280,8 @@ class EvidenceReader(Layout):
             return "items read as citations (notes)"
         lead_in = last_sentence(intro)
         before = self.paras[first.para - 2] if first.start == 0 and first.para >= 2 else ""
-        if cues.REPORTED_INTRO_RE.search(intro) or cues.REPORTED_INTRO_RE.search(before[-300:]):
+        if (cues.REPORTED_INTRO_RE.search(intro) or cues.REPORTED_INTRO_RE.search(before[-300:])
+                or (" as " in intro and cues.AS_SET_OUT_RE.search(intro))):
             return "led in as someone else's list, reported"
         if intro.rstrip().endswith(":") and cues.REPORT_FINDINGS_RE.search(intro[-120:]):
             return "led in as a report's findings (reported, not argued)"
@@ -301,10 +302,10 @@ class EvidenceReader(Layout):
                 and cues.RAISED_RE.search(lead_in) and not cues.OWN_COUNT_RE.search(lead_in)):
             # "Objectors raised a range of concerns, including:": a report of others' points.
             return "led in as others' points, reported"
-        if (cues.MOTIONS_RE.search(intro) and sum(1 for b in bodies if b.startswith("That "))
-                * 2 > len(bodies)):
+        if (sum(1 for b in bodies if b.startswith("That ")) * 2 > len(bodies)
+                and cues.MOTIONS_RE.search(intro)):
             return "motions put to a vote (a record of a sitting)"
-        if cues.IMPOSED_RE.search(lead_in):
+        if "nder " in lead_in and cues.IMPOSED_RE.search(lead_in):
             # "Under the permission granted on Tuesday, the operator must:": conditions set
             # on someone else, reported.
             return "conditions imposed on someone else (reported)"
