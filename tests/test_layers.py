@@ -114,3 +114,16 @@ def test_each_wrong_arrow_is_found_and_named(tmp_path: Path) -> None:
     fine.write_text("import discord\nfrom bot.store import Store\nfrom cogs.utils import checks\n",
                     encoding="utf-8")
     assert wrong_arrows(fine, tmp_path) == []
+
+
+#: A module a maintainer can read in one sitting (issue 11); the emulator, a fake Discord, is
+#: exempt, as are the tests.
+MAX_MODULE_LINES = 600
+
+
+@pytest.mark.parametrize("path", sorted(
+    p for package in ("bot", "cogs") for p in (ROOT / package).rglob("*.py")
+    if "emulator" not in p.relative_to(ROOT).parts), ids=lambda p: str(p.relative_to(ROOT)))
+def test_no_module_outgrows_a_sitting(path: Path) -> None:
+    lines = len(path.read_text(encoding="utf-8").splitlines())
+    assert lines <= MAX_MODULE_LINES, f"{path.relative_to(ROOT)} has {lines} lines: split it"

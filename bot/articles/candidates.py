@@ -15,13 +15,11 @@ from bot.articles.markers import (
     COUNT_NOUNS,
     NEXT,
     Candidate,
-    inline_numbers,
-    list_marker_at_start,
     ordinal_candidates,
-    paren_numbers_inside,
     predicate_ordinal,
 )
 from bot.articles.model import BlockKind
+from bot.articles.numerals import inline_numbers, list_marker_at_start, paren_numbers_inside
 from bot.articles.series import family
 
 __all__ = ["find_candidates", "repeated_nouns"]

@@ -20,9 +20,10 @@ no ``discord``.
 
 The parts, in the order a piece goes through them: ``layout`` (the piece's shape: body,
 subheadings, labels, counts, transcripts), ``candidates`` (where an argument could start, from
-``markers`` and the layout), this module (series laid out from the candidates, weighed by
-``series`` on the evidence ``evidence`` gathers, chosen), and ``naming`` (thesis, argument
-texts, thread titles). Vocabulary lives
+``markers``, ``numerals`` and the layout), this module (series laid out from the candidates,
+weighed by ``series`` on the evidence ``evidence`` gathers, with the series no marker shows
+from ``unmarked`` and where the last point ends from ``ending``, chosen), and ``naming``
+(thesis, argument texts, thread titles). Vocabulary lives
 in ``markers`` (how writers enumerate) and ``cues`` (how they turn, step back, or list other
 things).
 """
@@ -38,13 +39,11 @@ from bot.articles.ending import Ending
 from bot.articles.layout import last_sentence, normalise
 from bot.articles.markers import (
     AIM_NOUNS,
-    ANNOUNCE_RE,
     ARGUMENT_NOUNS,
     COUNT_NOUNS,
     LAST,
     MARKER_NOUNS,
     NEXT,
-    VAGUE_ANNOUNCE_RE,
     Candidate,
     vague_nouns,
 )
@@ -80,10 +79,6 @@ _CHOICES = 40  # the best series compared with each other (a hostile piece has t
 # editor's crosshead is.
 _LINKED_HEADLINE_RE = re.compile(r"[A-Z][\w’'-]*(?:\s+[\w’'-]+){0,2}:\s+(?:\S+\s+){7,}\S")
 
-
-_STARTER_RE = re.compile(r"For one(?: thing)?|For starters|For a start|To (?:begin|start) with")
-_OUTRANKS_RE = re.compile(r"(?:But\s+|And\s+)?(?:more|most)\s+(?:importantly|seriously|worrying"
-                          r"(?:ly)?|troubling(?:ly)?)\b|Above all\b", re.IGNORECASE)
 
 
 class _Reader(Ending):
@@ -397,76 +392,6 @@ class _Reader(Ending):
         ev.sequence = (first.at_start and first.value == 1 and len(counted) >= 2
                        and counted == sorted(set(counted)))
         return self._split("ord", tuple(starts), count, cands, ev, None)
-
-    def _added_points(self, chain: list[tuple[Candidate, int]]) -> list[Start] | None:
-        """"For one thing ... For another ... And then there is ...", "Take the families
-        first ... Then there are the employers ... Add to that ...": a first that opens a
-        paragraph, then paragraphs that each open with a turn adding a point (or with the
-        noun the markers count: "Another lesson ... A harder lesson"). Three points at least,
-        each within a few paragraphs of the one before, none past the conclusion; ``None``
-        when the piece does not read that way."""
-        cands = [c for c, _ in chain]
-        first = cands[0]
-        if not (first.value == 1 and first.at_start and (first.explicit or first.counted)):
-            return None
-        if any(c.explicit or not c.at_start for c in cands[1:]):
-            return None
-        marked = {c.para: c for c in cands[1:]}
-        nouns = sorted({c.counted for c in cands if c.counted})
-        same_noun = re.compile(
-            r"(?:A|An|The|One|Our|My)\s+(?:[\w’'-]+\s+){0,2}(?:"
-            + "|".join(map(re.escape, nouns)) + r")s?\b") if nouns else None
-        starts = [Start(first.para, first.start, first.end, first.marker, first.noun)]
-        last = first.para
-        for index in range(first.para + 1, self.conclusion_after(first.para) or self.body_end):
-            if self.distance(last, index) > _ADDED_GAP:
-                break
-            text = self.paras[index]
-            if index in marked:
-                cand = marked.pop(index)
-                starts.append(Start(cand.para, cand.start, cand.end, cand.marker, cand.noun))
-            elif cues.ADDED_POINT_RE.match(text) or (same_noun and same_noun.match(text)):
-                starts.append(self._unmarked(index))
-            else:
-                continue
-            last = index
-        announced = self.announcement_before(first.para, first.start)
-        # "For one, a wider path invites speed ... More importantly, ...": a starter that
-        # promises more, then a turn that outranks it, are two points.
-        pair = (_STARTER_RE.match(first.marker) is not None and len(starts) == 2
-                and _OUTRANKS_RE.match(self.paras[starts[1].para]) is not None)
-        enough = 2 if pair or (announced is not None and announced.count == 2) else 3
-        return starts if len(starts) >= enough and not marked else None
-
-    def _turns_after(self, para: int) -> list[int]:
-        """Paragraphs soon after ``para`` that each open with a turn adding a point, each
-        within a few paragraphs of the one before, none past the conclusion."""
-        turns: list[int] = []
-        last = para
-        for index in range(para + 1, self.conclusion_after(para) or self.body_end):
-            if self.distance(last, index) > _ADDED_GAP:
-                break
-            if index not in self.section_set and cues.ADDED_POINT_RE.match(self.paras[index]):
-                turns.append(index)
-                last = index
-        return turns
-
-    def _lone_second(self, chain: list[tuple[Candidate, int]]) -> Start | None:
-        """"... for a range of reasons. Anger at ... / Secondly, ...": a second with no
-        first, right after a sentence announcing reasons; the first is what follows that
-        sentence (or the paragraph after it). None unless the piece reads that way."""
-        first = chain[0][0]
-        if len(chain) != 1 or first.value != 2 or not first.at_start or first.para < 2:
-            return None
-        before = self.paras[first.para - 1]
-        m = VAGUE_ANNOUNCE_RE.search(before) or ANNOUNCE_RE.search(before)
-        if m is None:
-            return None
-        after = sentence_end(before, m.end())
-        if len(before) - after > 40:  # the first reason follows in the same paragraph
-            offset = len(before) - len(before[after:].lstrip())
-            return Start(first.para - 1, offset, offset, None, kind="unmarked")
-        return None
 
     def choose(self) -> tuple[list[Split], list[Split]]:
         """The chosen series (none, one, or several of a kind that do not overlap) and all

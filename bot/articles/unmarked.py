@@ -1,8 +1,10 @@
 """Series whose points carry no marker of their own: paragraphs that each open with a turn
-adding a point ("Add to that ...", "Worse, ...", "Then there is ..."), and the questions a
-piece says it asks ("Three questions the district hasn't answered"), each opening a
-paragraph; and where an unmarked point between two marked ones begins (``_pick``). A layer
-of the reader between the evidence and the reader itself (``segment``)."""
+adding a point ("Add to that ...", "Worse, ...", "Then there is ..."), alone or after a first
+marker ("For one thing ... For another ... And then there is"), labels in plain text right
+after a count ("Put it in trust. ..."), and the questions a piece says it asks ("Three
+questions the district hasn't answered"), each opening a paragraph; and where an unmarked
+point between or before marked ones begins (``_pick``, ``_lone_second``). A layer of the
+reader between the evidence and the reader itself (``segment``)."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from itertools import pairwise
 
 from bot.articles import cues
 from bot.articles.evidence import EvidenceReader
-from bot.articles.markers import NEXT, Candidate
+from bot.articles.markers import ANNOUNCE_RE, NEXT, VAGUE_ANNOUNCE_RE, Candidate
 from bot.articles.model import BlockKind
 from bot.articles.sentences import opens_with_label, sentence_end, word_count
 from bot.articles.series import Evidence, Split, Start, family, weigh
@@ -35,6 +37,9 @@ _UNCUED_RUN = 4  # questions in a row that set out points with nothing announcin
 _COUNTED_LABEL_WORDS = 6
 
 
+_STARTER_RE = re.compile(r"For one(?: thing)?|For starters|For a start|To (?:begin|start) with")
+_OUTRANKS_RE = re.compile(r"(?:But\s+|And\s+)?(?:more|most)\s+(?:importantly|seriously|worrying"
+                          r"(?:ly)?|troubling(?:ly)?)\b|Above all\b", re.IGNORECASE)
 _CLOSING_TURN_RE = re.compile(r"(?:And\s+)?(?:Finally|Lastly|Last\s+of\s+all)\b")
 
 
@@ -201,6 +206,76 @@ class UnmarkedSeries(EvidenceReader):
         if index in self.section_set or self.blocks[index].kind is not BlockKind.PARAGRAPH:
             return False
         return opens_with_label(self.paras[index], _COUNTED_LABEL_WORDS)
+
+    def _added_points(self, chain: list[tuple[Candidate, int]]) -> list[Start] | None:
+        """"For one thing ... For another ... And then there is ...", "Take the families
+        first ... Then there are the employers ... Add to that ...": a first that opens a
+        paragraph, then paragraphs that each open with a turn adding a point (or with the
+        noun the markers count: "Another lesson ... A harder lesson"). Three points at least,
+        each within a few paragraphs of the one before, none past the conclusion; ``None``
+        when the piece does not read that way."""
+        cands = [c for c, _ in chain]
+        first = cands[0]
+        if not (first.value == 1 and first.at_start and (first.explicit or first.counted)):
+            return None
+        if any(c.explicit or not c.at_start for c in cands[1:]):
+            return None
+        marked = {c.para: c for c in cands[1:]}
+        nouns = sorted({c.counted for c in cands if c.counted})
+        same_noun = re.compile(
+            r"(?:A|An|The|One|Our|My)\s+(?:[\w’'-]+\s+){0,2}(?:"
+            + "|".join(map(re.escape, nouns)) + r")s?\b") if nouns else None
+        starts = [Start(first.para, first.start, first.end, first.marker, first.noun)]
+        last = first.para
+        for index in range(first.para + 1, self.conclusion_after(first.para) or self.body_end):
+            if self.distance(last, index) > ADDED_GAP:
+                break
+            text = self.paras[index]
+            if index in marked:
+                cand = marked.pop(index)
+                starts.append(Start(cand.para, cand.start, cand.end, cand.marker, cand.noun))
+            elif cues.ADDED_POINT_RE.match(text) or (same_noun and same_noun.match(text)):
+                starts.append(self._unmarked(index))
+            else:
+                continue
+            last = index
+        announced = self.announcement_before(first.para, first.start)
+        # "For one, a wider path invites speed ... More importantly, ...": a starter that
+        # promises more, then a turn that outranks it, are two points.
+        pair = (_STARTER_RE.match(first.marker) is not None and len(starts) == 2
+                and _OUTRANKS_RE.match(self.paras[starts[1].para]) is not None)
+        enough = 2 if pair or (announced is not None and announced.count == 2) else 3
+        return starts if len(starts) >= enough and not marked else None
+
+    def _turns_after(self, para: int) -> list[int]:
+        """Paragraphs soon after ``para`` that each open with a turn adding a point, each
+        within a few paragraphs of the one before, none past the conclusion."""
+        turns: list[int] = []
+        last = para
+        for index in range(para + 1, self.conclusion_after(para) or self.body_end):
+            if self.distance(last, index) > ADDED_GAP:
+                break
+            if index not in self.section_set and cues.ADDED_POINT_RE.match(self.paras[index]):
+                turns.append(index)
+                last = index
+        return turns
+
+    def _lone_second(self, chain: list[tuple[Candidate, int]]) -> Start | None:
+        """"... for a range of reasons. Anger at ... / Secondly, ...": a second with no
+        first, right after a sentence announcing reasons; the first is what follows that
+        sentence (or the paragraph after it). None unless the piece reads that way."""
+        first = chain[0][0]
+        if len(chain) != 1 or first.value != 2 or not first.at_start or first.para < 2:
+            return None
+        before = self.paras[first.para - 1]
+        m = VAGUE_ANNOUNCE_RE.search(before) or ANNOUNCE_RE.search(before)
+        if m is None:
+            return None
+        after = sentence_end(before, m.end())
+        if len(before) - after > 40:  # the first reason follows in the same paragraph
+            offset = len(before) - len(before[after:].lstrip())
+            return Start(first.para - 1, offset, offset, None, kind="unmarked")
+        return None
 
     def _goes_on(self, index: int) -> bool:
         """A paragraph that carries the point before it on rather than opening one: a pull
