@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from bot.articles import cues
-from bot.articles.layout import HEADING_WORDS, Layout, last_sentence
+from bot.articles.layout import HEADING_WORDS, Announcement, Layout, last_sentence
 from bot.articles.markers import ARGUMENT_NOUNS, LAST, VAGUE_ANNOUNCE_RE, Candidate
 from bot.articles.model import BlockKind
 from bot.articles.sentences import first_sentence, opens_with_label, word_count
@@ -144,10 +144,11 @@ class EvidenceReader(Layout):
             return self.lead(cand.para) or first_sentence(self.paras[cand.para])
         return self.paras[cand.para]
 
-    def _notices(self, cands: list[Candidate], bodies: list[str]) -> bool:
+    def _notices(self, cands: list[Candidate], bodies: list[str],
+                 announced: Announcement | None) -> bool:
         """"First, a thank you. ... Secondly, Ash Wednesday. ... Thirdly, our Lent course.":
-        every marker heads a phrase with no verb, and nothing counts the items as points."""
-        announced = self.announcement_before(cands[0].para, cands[0].start)
+        every marker heads a phrase with no verb, and nothing counts the items (``announced``
+        is the count before them) as points."""
         # "Let me put our position plainly, in three parts. One, the water. ...": topics
         # named, then argued.
         if announced is not None and (announced.noun in ARGUMENT_NOUNS or announced.noun == "part"):
@@ -158,11 +159,10 @@ class EvidenceReader(Layout):
         return all(2 <= word_count(head) <= _NOTICE_WORDS and not cues.CLAIM_VERB_RE.search(head)
                    for head in heads)
 
-    def _summarised(self, first: Candidate) -> bool:
+    def _summarised(self, first: Candidate, announced: Announcement | None) -> bool:
         """"Amoah-Breckenridge builds his case on what he calls the four pillars ... The first
-        pillar is ...": the count is someone else's (he, she, the author, the report), told
-        in the writer's paragraph about their work."""
-        announced = self.announcement_before(first.para, first.start)
+        pillar is ...": the count before ``first`` is someone else's (he, she, the author, the
+        report), told in the writer's paragraph about their work."""
         if announced is None or announced.para not in (first.para, first.para - 1):
             return False
         text = self.paras[announced.para]
@@ -212,19 +212,19 @@ class EvidenceReader(Layout):
             # "The court gave four reasons: first, that the test had proved unworkable ...":
             # reasons reported in indirect speech are someone else's.
             return "reasons reported as someone else's ('first, that ...')"
-        # (A "Finally" far below does not make the summary the writer's list.)
-        counted_by = self.announcement_before(first.para, first.start)
-        if counted_by is not None and cues.WORK_PARTS_RE.search(
-                self.paras[counted_by.para], max(0, counted_by.offset - _TOLD_CHARS * 2),
-                counted_by.offset + _TOLD_CHARS):
+        announced = self.announcement_before(first.para, first.start)
+        if announced is not None and cues.WORK_PARTS_RE.search(
+                self.paras[announced.para], max(0, announced.offset - _TOLD_CHARS * 2),
+                announced.offset + _TOLD_CHARS):
             # "The book is organised in three parts. ... The first part is the strongest":
             # the parts of the work under review.
             return "the parts of someone else's work (a review)"
+        # (A "Finally" far below does not make the summary the writer's list.)
         numbered = [c for c in cands if c.value != LAST]
         if (first.kind == "ord" and len(numbered) >= 2 and len({c.para for c in numbered}) == 1
-                and self._summarised(first)):
+                and self._summarised(first, announced)):
             return "someone else's list, summarised in a paragraph (a review or a report)"
-        if first.kind == "ord" and len(cands) >= 3 and self._notices(cands, bodies):
+        if first.kind == "ord" and len(cands) >= 3 and self._notices(cands, bodies, announced):
             return "each marker opens a notice, not a claim (a letter of notices)"
         heading = max((i for i in self.sections if i < first.para), default=None)
         if (family(first.kind) in ("num", "item", "bullet", "lead") and heading is not None
@@ -292,12 +292,11 @@ class EvidenceReader(Layout):
             return "led in by what someone said (a list reported in the news)"
         if intro.lstrip().startswith(('"', "“")) and intro.rstrip().endswith(":"):
             return "led in by a quotation (someone else's list)"
-        if self.explainer and self._under_question(first.para):
-            counted = self.announcement_before(first.para, first.start)
-            # "What does the Bill change? ... the Bill does four things. It: 1. removes ...":
-            # an explainer reports; only a list it says is of reasons or objections argues.
-            if first.kind == "ord" or counted is None or counted.noun not in ARGUMENT_NOUNS:
-                return "under an explainer's question (reported, not argued)"
+        # "What does the Bill change? ... the Bill does four things. It: 1. removes ...": an
+        # explainer reports; only a list it says is of reasons or objections argues.
+        if self.explainer and self._under_question(first.para) and (
+                first.kind == "ord" or announced is None or announced.noun not in ARGUMENT_NOUNS):
+            return "under an explainer's question (reported, not argued)"
         if (lead_in.rstrip().endswith(":") and cues.OTHERS_COUNT_RE.search(lead_in)
                 and cues.RAISED_RE.search(lead_in) and not cues.OWN_COUNT_RE.search(lead_in)):
             # "Objectors raised a range of concerns, including:": a report of others' points.
@@ -319,7 +318,6 @@ class EvidenceReader(Layout):
             return "led in as a quotation (someone else's list)"
         verbs = sum(1 for b in bodies
                     if b.split(" ", 1)[0].lower().strip(",") in cues.IMPERATIVES)
-        announced = self.announcement_before(first.para, first.start)
         proposed = ((announced is not None and announced.noun in ARGUMENT_NOUNS)
                     or bool(cues.SHOULD_RE.search(lead_in)))
         if verbs > half and not proposed:  # "my three priorities: Keep ... Make ..."
