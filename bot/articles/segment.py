@@ -367,13 +367,7 @@ class _Reader(Ending):
             if paired and not accepted:
                 # "One reason ... Another is ... And then there is the matter of ...": a pair
                 # goes on while paragraphs open with a turn adding one more.
-                last = cands[1].para
-                for i in range(last + 1, self.conclusion_after(last) or self.body_end):
-                    if i - last > _ADDED_GAP:
-                        break
-                    if cues.ADDED_POINT_RE.match(self.paras[i]):
-                        starts.append(self._unmarked(i))
-                        last = i
+                starts.extend(self._unmarked(i) for i in self._turns_after(cands[1].para))
         else:
             return None
         ev = self._evidence("ord", cands, len(starts), len(starts) if added else len(cands),
