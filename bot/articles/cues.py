@@ -229,6 +229,12 @@ REPORTED_INTRO_RE: Final = re.compile(
     r"|(?:worth\s+)?reproducing\s+(?:the|its|their|his|her)\b"
     r"|sets?\s+out\s+(?:the|its|their|his|her)\s+(?:[\w’'-]+\s+){0,3}(?:demands|points|proposals"
     r"|pledges|principles|findings|recommendations|priorities))", re.IGNORECASE)
+# "The case rests on three claims. Each of them is wrong": someone else's list, which the writer
+# goes on to answer point by point (its rebuttals are the writer's arguments).
+VERDICT_ON_LIST_RE: Final = re.compile(
+    r"\b(?:each|all|none|neither|every\s+one|both)(?:\s+(?:of\s+)?(?:them|these|those|the\s+\w+"
+    r"|two|three|four|five))?\s+(?:is|are|holds?|stands?|survives?|bears?)\s+(?:\w+\s+){0,2}?"
+    r"(?:wrong|false|mistaken|flawed|misleading|untrue|up\b|scrutiny|examination)", re.IGNORECASE)
 # "The five points, as set out in the ministry's presentation, are:" (searched only where " as "
 # stands: the lead-ins are searched for every series).
 AS_SET_OUT_RE: Final = re.compile(

@@ -281,7 +281,8 @@ class EvidenceReader(Layout):
         lead_in = last_sentence(intro)
         before = self.paras[first.para - 2] if first.start == 0 and first.para >= 2 else ""
         if (cues.REPORTED_INTRO_RE.search(intro) or cues.REPORTED_INTRO_RE.search(before[-300:])
-                or (" as " in intro and cues.AS_SET_OUT_RE.search(intro))):
+                or (" as " in intro and cues.AS_SET_OUT_RE.search(intro))) and not (
+                cues.VERDICT_ON_LIST_RE.search(intro[-200:])):
             return "led in as someone else's list, reported"
         if intro.rstrip().endswith(":") and cues.REPORT_FINDINGS_RE.search(intro[-120:]):
             return "led in as a report's findings (reported, not argued)"
