@@ -36,7 +36,11 @@ _UNCUED_RUN = 4  # questions in a row that set out points with nothing announcin
 # to a held-out piece that has none (holdout/README.md).
 _COUNTED_LABEL_WORDS = 6
 
-
+# "Start with the parking ... Then there is the cost ... The rule also ignores the states":
+# once two turns have set a chain going, a subject that "also" does more is its next point.
+_ALSO_POINT_RE = re.compile(
+    r"(?:The|This|That|It|Its|Our|Their)\s+(?:[\w’'-]+\s+){0,2}?also\s+"
+    r"(?!said\b|says\b|told\b|noted\b|reported\b|announced\b)[a-z]+")
 _STARTER_RE = re.compile(r"For one(?: thing)?|For starters|For a start|To (?:begin|start) with")
 _OUTRANKS_RE = re.compile(r"(?:But\s+|And\s+)?(?:more|most)\s+(?:importantly|seriously|worrying"
                           r"(?:ly)?|troubling(?:ly)?)\b|Above all\b", re.IGNORECASE)
@@ -234,7 +238,8 @@ class UnmarkedSeries(EvidenceReader):
             if index in marked:
                 cand = marked.pop(index)
                 starts.append(Start(cand.para, cand.start, cand.end, cand.marker, cand.noun))
-            elif cues.ADDED_POINT_RE.match(text) or (same_noun and same_noun.match(text)):
+            elif (cues.ADDED_POINT_RE.match(text) or (same_noun and same_noun.match(text))
+                  or (len(starts) >= 2 and _ALSO_POINT_RE.match(text))):
                 starts.append(self._unmarked(index))
             else:
                 continue
