@@ -26,7 +26,8 @@ _LETTER_MARKER = re.compile(r"(?P<m>\((?P<n>[a-h])\))(?=\s+\S)")
 _HASH_MARKER = re.compile(r"(?P<m>#(?P<n>\d{1,2})[.:)]?)(?=\s+\S)")
 _LABEL_MARKER = re.compile(
     r"(?P<m>(?P<label>Reason|Point|Lesson|Mistake|Argument|Problem|Myth|Objection|Step|Rule"
-    r"|Message|Demand|Proposal|Recommendation|Priority|Concern"
+    r"|Message|Demand|Proposal|Recommendation|Priority|Concern|Complaint|Criticism|Claim"
+    r"|Flaw|Failure|Fallacy|Fix|Worry|Risk|Grievance|Error"
     r"|Number|No\.)\s*(?P<hash>#)?\s*"
     r"(?P<n>\d{1,2}|One|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten"
     r"|one|two|three|four|five|six|seven|eight|nine|ten)\b\s*[:.)—–,-]?)(?=\s|$)"
@@ -75,7 +76,7 @@ def list_marker_at_start(text: str, para: int) -> Candidate | None:
     if first == "#":
         m = _HASH_MARKER.match(text)
         return Candidate(para, 0, m.end(), m["m"], "#num", int(m["n"]), True) if m else None
-    if first in "RPLMASNODC":
+    if first in "RPLMASNODCFWGE":
         m = _LABEL_MARKER.match(text)
         if m:
             raw = m["n"].lower()

@@ -108,6 +108,15 @@ class _Reader(Ending):
             # "The first bottleneck is fiscal ... The second is administrative": the second
             # stands for the first's noun, whatever the word.
             nouns |= {c.counted for c in found if c.value == 1 and c.counted is not None}
+        labelled = {(c.kind[6:], c.value) for c in found if c.kind.startswith("label:")}
+        # "Complaint one: ... Complaint two: ... The third complaint is": what the labels
+        # count, an ordinal may count too.
+        nouns |= {noun for noun, _ in labelled}
+        if labelled and any((c.counted, c.value + 1) in labelled for c in found
+                            if c.counted is not None and c.at_start):
+            # "The first lesson ... Lesson two: ... The third thing I learned": once the noun
+            # is counted in two styles, "the third thing" goes on counting it.
+            nouns |= {"thing"}
         if any(a.noun in ("way", "thing") for a in self.announcements):
             nouns |= COUNT_NOUNS  # "bad in three ways ... The first cost is ...": named as it goes
         # "She set it three objectives. The first was ...": aims are counted to be reported
@@ -120,6 +129,13 @@ class _Reader(Ending):
         cands = self.cands
         found: list[Split] = []
         ordinal = [c for c in cands if c.kind == "ord"]
+        # "The first lesson ... Lesson two: ... The third thing I learned": a label counting
+        # the noun the ordinals count is one of them, in another style.
+        counted = {c.counted for c in ordinal if c.counted and c.at_start}
+        labels = [replace(c, kind="ord", noun=True, counted=c.kind[6:]) for c in cands
+                  if c.kind.startswith("label:") and c.kind[6:] in counted and c.value > 0]
+        if labels:
+            ordinal = sorted([*ordinal, *labels], key=lambda c: (c.para, c.start))
         at_start = [c for c in ordinal if c.at_start]
         for pool in (at_start, ordinal) if len(at_start) < len(ordinal) else (ordinal,):
             for chain in ordinal_chains(pool):
