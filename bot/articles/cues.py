@@ -373,7 +373,10 @@ CONCLUSION_HEADING_RE: Final = re.compile(
     r"|where (?:that|this|it) leaves (?:us|the\s+[a-z]+|things|[a-z]+)\??"
     r"|what to watch(?: for)?|next week|coming up"
     r"|(?:our|the|a) (?:call|appeal|demands?|recommendations?|request|ask) (?:to|for|of) (?:the )?"
-    r"[\w’' -]{2,40}|what we (?:ask|want|propose|call for)"
+    r"[\w’' -]{2,40}"
+    # "What we're asking for", "What I propose": the writer's asks, after the points.
+    r"|what (?:we|I)(?:[’']re|[’']m| are| am)? (?:ask(?:ing)?|want(?:ing)?|propos(?:e|ing)"
+    r"|call(?:ing)? for|recommend(?:ing)?|suggest(?:ing)?)(?: for)?"
     r"|what\s+(?:[\w’'-]+\s+){0,4}(?:should|can|must|needs?\s+to)\s+do(?:\s+now|\s+next)?\??)"
     r"\s*(?:[:.!?]?\s*$|:\s)",
     re.IGNORECASE)
@@ -448,7 +451,11 @@ CLAIM_VERB_RE: Final = re.compile(
     r"\b(?:is|are|was|were|isn[’']t|aren[’']t|wasn[’']t|has|have|hasn[’']t|haven[’']t|do|does"
     r"|did|don[’']t|doesn[’']t|didn[’']t|can|can[’']t|cannot|will|won[’']t|would|should|must"
     r"|need|needs|not|never|pays?|makes?|keeps?|costs?|works?|fails?|helps?|hurts?|matters?"
-    r"|means?|gets?|takes?|gives?|stops?|starts?|settles?|belongs?|deserves?|misses)\b")
+    r"|means?|gets?|takes?|gives?|stops?|starts?|settles?|belongs?|deserves?|misses"
+    # "Industry already expects us to use these tools": a claim with a verb of its own.
+    r"|expects?|ignores?|rewards?|punishes|protects?|undermines?|threatens?|requires?|leaves"
+    r"|hides?|shows?|proves?|lacks?|depends|relies|favou?rs|penali[sz]es|harms|wastes?"
+    r"|loses?|creates?|encourages?|discourages?|undercuts?|outweighs?|already)\b")
 # Verbs that open a proposal addressed to those in charge ("Stop paying for desilting by the
 # truckload", "Let the wards do the small work"): a subheading that proposes is a point.
 PROPOSAL_VERBS: Final = wordset(

@@ -189,6 +189,7 @@ class _Reader(Ending):
         if fam == "lead" and len(run) >= 3 and cues.CONCLUSION_HEADING_RE.match(
                 self._head_text(run[-1])):
             run = run[:-1]  # "The bottom line. None of this ...": the close, not a point
+        closed = False
         if fam == "heading" and len(run) >= 3 and run[-1].para + 1 < self.body_end:
             # "A hazard hiding in plain sight" over "None of these changes is expensive":
             # the last subheading heads the writer's step back, not a point.
@@ -196,7 +197,7 @@ class _Reader(Ending):
             if (cues.SUMMING_UP_RE.match(after) or cues.CONCLUSION_RE.match(after)
                     or cues.CLOSING_RE.match(heading) or cues.CONCEDING_RE.match(heading)
                     or cues.CONCLUSION_HEADING_RE.match(heading)):
-                run = run[:-1]  # ... or it asks "So what should the government do?"
+                run, closed = run[:-1], True  # ... or it asks "So what should it do?"
         if fam == "break" and len(run) >= 3 and self._steps_back(self.paras[run[-1].para]):
             run = run[:-1]  # "* * * / So what should the board do?": the last section closes
         if fam == "lead":
@@ -240,6 +241,7 @@ class _Reader(Ending):
             if beyond is not None:
                 starts = (*starts, self._unmarked(beyond))
         ev = self._evidence(fam, run, len(starts), len(run), count)
+        ev.closed = closed
         end = None
         if fam == "item":
             list_id = self.blocks[first.para].list_id

@@ -84,6 +84,7 @@ class Evidence:
     loose: bool = False  # points opened only by turns ("Add to that", "Worse,"), no marker
     claims: bool = False  # most subheadings state a claim ("Price is not what keeps riders away")
     previewed: bool = False  # a list before the series sums up as many points ("Key points")
+    closed: bool = False  # a heading that steps back follows the last ("What we're asking for")
     told: bool = False  # every marker in one paragraph, each item news ("has been deferred")
     labelled: bool = False  # most items open with a label in plain text ("Donor confidence.")
     quoted: bool = False  # paragraphs opening with a quoted claim ('"Wards will be flooded."')
@@ -178,6 +179,8 @@ def weigh(ev: Evidence) -> tuple[float, list[str]]:
             add(0.6, "headings that state claims")
         if ev.previewed:
             add(0.8, "a list before them sums up as many points")
+        if ev.closed and ev.claims:
+            add(0.4, "claims closed by a heading that steps back ('What we ask')")
     if ev.buried and ev.announced is None and not ev.led_in_by_reasons:
         add(-0.8, "every marker inside a paragraph, unannounced (exposition)")
         if ev.count == 2 and not ev.vague and ev.prefatory:

@@ -885,3 +885,30 @@ def test_the_form_is_read(form: dict[str, Any]) -> None:
 @pytest.mark.parametrize("form", FORMS["trap"], ids=lambda form: form["id"])
 def test_the_trap_gets_no_arguments(form: dict[str, Any]) -> None:
     assert _read(*_paragraphs(form)).arguments == ()
+
+
+def _submission(headings: list[str]) -> Piece:
+    """A society's response to a consultation: background, a section per heading, its asks."""
+    blocks = [Block("This is the committee's response to the faculty's draft rules on "
+                    "take-home exams, agreed at our meeting last week."),
+              Block("Background", BlockKind.HEADING, level=2), Block(_BODY),
+              Block("We support the aim of the draft. As written, it would defeat it.")]
+    for heading in headings:
+        blocks += [Block(heading, BlockKind.HEADING, level=2), Block(_BODY)]
+    blocks += [Block("What we're asking for", BlockKind.HEADING, level=2),
+               Block("We ask the faculty to replace the ban with a clear statement of what "
+                     "is allowed.")]
+    return segment(Article(blocks=tuple(blocks)))
+
+
+def test_claim_headings_closed_by_the_writer_s_asks_are_the_points() -> None:
+    claims = ["A blanket ban cannot be policed fairly",
+              "Employers already expect graduates to use the tools",
+              "The spoken checks are a good idea and should lead the policy"]
+    piece = _submission(claims)
+    assert [a.text.split("\n\n")[0] for a in piece.arguments] == claims
+    assert piece.conclusion is not None and piece.conclusion.startswith("What we're asking")
+
+
+def test_topic_headings_closed_by_the_writer_s_asks_are_sections() -> None:
+    assert _submission(["Fees", "Staffing", "Timetable"]).arguments == ()
