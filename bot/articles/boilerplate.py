@@ -140,6 +140,8 @@ _PROMPTS = [
         (r"^(?:leave|post|add|view|show|read) (?:a |the |all )?(?:\d+ )?comments?\b", 10),
         (r"^(?:we use cookies|this (?:site|website) uses cookies)\b", 60),
         (r"^(?:tags?|topics?|filed under|categories|category|keywords)\s*:", 50),
+        # A campaign's imprint: "Paid for by Friends of ...", "Authorised by R. Tan, ...".
+        (r"^(?:paid for|authori[sz]ed|promoted|printed and promoted)\s+by\s+(?-i:[A-Z])", 40),
         # An email's headers, forwarded or not: "From: ...", "Sent: 17 June", "Subject: FW: ...".
         (r"^(?:from|sent|to|cc|bcc|subject|date|reply-to)\s*:\s*\S", 16),
         (r"^-{2,}\s*(?:forwarded message|original message)\s*-{2,}$", 6),

@@ -44,6 +44,13 @@ _ALSO_POINT_RE = re.compile(
 _STARTER_RE = re.compile(r"For one(?: thing)?|For starters|For a start|To (?:begin|start) with")
 _OUTRANKS_RE = re.compile(r"(?:But\s+|And\s+)?(?:more|most)\s+(?:importantly|seriously|worrying"
                           r"(?:ly)?|troubling(?:ly)?)\b|Above all\b", re.IGNORECASE)
+# "Here's why:", "Here are my reasons:" closing a paragraph: the writer's reasons follow.
+_WHY_LEAD_RE = re.compile(r"\b(?:[Hh]ere(?:[’']s| is) why|[Hh]ere are my reasons|[Mm]y reasons"
+                          r"(?: are)?)\s*:\s*$")
+_FIRST_PERSON_STAND_RE = re.compile(
+    r"I(?:[’']m| am| think| know| want| believe| see| worry| fear| doubt| care| live| have"
+    r"| can| will| don[’']t| do not| would| trust| understand)\b")
+_WHY_RUN = 3  # stands in a row after "Here's why:" that are the reasons
 _CLOSING_TURN_RE = re.compile(r"(?:And\s+)?(?:Finally|Lastly|Last\s+of\s+all)\b")
 
 
@@ -202,6 +209,34 @@ class UnmarkedSeries(EvidenceReader):
                 if split is not None:
                     splits.append(split)
                 break
+        return splits
+
+    def _why_points(self) -> list[Split]:
+        """"OK. Here's why: / I think the board has stopped explaining itself. ... / I know
+        where the money goes. ... / I want the plan done. ...": after a lead-in that promises
+        the writer's reasons, three or more paragraphs in a row that each open with the
+        writer's own present-tense stand ("I think", "I'm tired of") are the reasons."""
+        splits: list[Split] = []
+        for index in range(1, self.body_end - _WHY_RUN):
+            text = self.paras[index].rstrip()
+            if not (text.endswith(":") and _WHY_LEAD_RE.search(text[-40:])):
+                continue
+            run: list[int] = []
+            for next_index in range(index + 1, self.body_end):
+                if (next_index in self.section_set
+                        or self.blocks[next_index].kind is not BlockKind.PARAGRAPH
+                        or not _FIRST_PERSON_STAND_RE.match(self.paras[next_index])):
+                    break
+                run.append(next_index)
+            if len(run) < _WHY_RUN:
+                continue
+            cands = [Candidate(i, 0, 0, "", "lead", NEXT, False) for i in run]
+            ev = self._evidence("lead", cands, len(run), 0, None)
+            ev.notes.append("the writer's own stands, one a paragraph, after 'Here's why:'")
+            split = self._split("lead", tuple(map(self._unmarked, run)), None, cands, ev,
+                                run[-1] + 1)
+            if split is not None:
+                splits.append(split)
         return splits
 
     def _run_in(self, index: int) -> bool:
