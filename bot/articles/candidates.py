@@ -101,7 +101,11 @@ def alike_openings(layout: Layout) -> list[Candidate]:
 def opening_key(text: str) -> str | None:
     """A paragraph's first three words, past connectives and fillers, to compare openings."""
     m = cues.OPENING_CONNECTIVE_RE.match(text)
-    words = [w for w in cues.WORD_KEY_RE.findall(text[m.end() if m else 0:][:80].lower())
+    head = text[m.end() if m else 0:][:80]
+    if "," in head[:24]:
+        # "Ask, above all, about the bypass": the aside does not change the opening.
+        head = cues.OPENING_ASIDE_RE.sub("", head, count=1)
+    words = [w for w in cues.WORD_KEY_RE.findall(head.lower())
              if w not in cues.OPENING_FILLERS][:3]
     return " ".join(words) if len(words) == 3 else None
 

@@ -311,6 +311,10 @@ OPENING_CONNECTIVE_RE: Final = re.compile(
     re.IGNORECASE)
 WORD_KEY_RE: Final = re.compile(r"[\w’']+")
 OPENING_FILLERS: Final = wordset("also then too further still now again even really")
+# An aside set off by commas a word or two into a paragraph ("Ask, above all, about ...").
+OPENING_ASIDE_RE: Final = re.compile(
+    r"(?<=\w),\s+(?:above all|most of all|above everything|especially|in particular|crucially"
+    r"|finally|lastly|too|also|again|please)\s*,", re.IGNORECASE)
 # Where a count can begin: a number word, or a digit ("5 things", "12 reasons").
 NUMBER_NEEDLES: Final = (*NUMBER_WORDS, *"123456789")
 # An announcement paragraph that only announces ("There are four reasons ...").
