@@ -99,5 +99,10 @@ class Ending(UnmarkedSeries):
         longest = max((b.para - a.para for a, b in pairwise(starts)), default=0)
         if len(starts) < 2 or stop - last.para < longest + 1:
             return None
-        return next((index for index in range(last.para + max(longest, 1), stop)
+        found = next((index for index in range(last.para + max(longest, 1), stop)
                      if cues.STEP_BACK_RE.match(self.paras[index])), None)
+        if found is None and stop - last.para > longest:
+            # Nothing marks the step back, but the last point would run on longer than any
+            # before it: what lies past the longest point's length is the writer's close.
+            return last.para + max(longest, 1)
+        return found

@@ -212,6 +212,19 @@ def test_a_last_point_no_longer_than_the_others_keeps_its_own_paragraphs() -> No
     assert piece.arguments[-1].text.endswith("We have a housing list to clear.")
 
 
+def test_past_the_longest_point_s_length_the_last_one_gives_way_to_the_close() -> None:
+    # Nothing marks the step back; the last point would run twice as long as any other.
+    piece = _read(
+        "The arena deal is a bad bargain, for three reasons.",
+        f"First, the jobs are seasonal. {_BODY}", "We have seen this before, in 2009.",
+        f"Second, the debt falls on the city. {_BODY}", "The bonds run for thirty years.",
+        f"Third, the land has better uses. {_BODY}", "We have a housing list to clear.",
+        "Councillors were elected to drive a harder bargain than this one.",
+        "They still can, if they send the deal back on Tuesday.")
+    assert piece.arguments[-1].text.endswith("We have a housing list to clear.")
+    assert piece.conclusion is not None and piece.conclusion.startswith("Councillors were")
+
+
 def test_turns_with_no_marker_before_them_follow_an_unmarked_first_point() -> None:
     piece = _read(
         "To the editor: paid parking on Front Street is a mistake.",
