@@ -11,6 +11,7 @@ else). Pure, as the rest of the splitter.
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from bot.articles import cues
 from bot.articles.layout import HEADING_WORDS, Announcement, Layout, last_sentence
@@ -22,6 +23,7 @@ from bot.articles.series import Evidence, family, open_alike
 # "Two steps", "two requirements": a process or its preconditions, described, not argued.
 _PROCEDURE_NOUNS = frozenset({"step", "stage", "phase", "requirement", "condition",
                               "precondition", "prerequisite"})
+_SPEC_LINE_WORDS = 10  # a labelled line this short states a fact ("Weight: 68 pounds")
 _ASKING = frozenset({"What", "How", "Where", "When", "Who", "Which"})
 _FIGURE_RE = re.compile(r"\d[\d,.]*\s*(?:%|percent|per cent)?")
 
@@ -187,6 +189,12 @@ class EvidenceReader(Layout):
             return "a symposium: each section is another contributor's answer"
         if self.digest and family(first.kind) in ("heading", "lead"):
             return "a digest's news items under their headlines"
+        short = sum(1 for c in cands if word_count(self.paras[c.para]) <= _SPEC_LINE_WORDS)
+        if (first.kind == "lead" and len(cands) >= 3 and short * 3 >= len(cands) * 2
+                and sum(b.para - a.para == 1 for a, b in pairwise(cands)) >= len(cands) - 2):
+            # "Motor: 250W rear hub / Battery: 600Wh, removable / Weight: 68 pounds": labelled
+            # lines one under another, each a fact, not a paragraph that argues.
+            return "labelled lines of a few words, one after another (a box of facts)"
         staged = sum(1 for c in cands if cues.STAGE_LABEL_RE.match(self.paras[c.para]))
         if first.kind.startswith("label:step") or staged * 2 >= len(cands):
             return "labelled as steps or phases (a procedure)"
