@@ -14,10 +14,11 @@ from tests.articles.scoring import Score, score_piece
 
 HOLDOUT = Path(__file__).parent / "holdout"
 LABELS = json.loads((HOLDOUT / "labels.json").read_text(encoding="utf-8"))["pieces"]
-# Sets 21 (session 7), 22, 25, 31 and 35 (session 8) together, when set 35 joined: F1 0.901,
-# false arguments in 5 of their 30 pieces that do not enumerate (holdout/README.md).
-F1_FLOOR = 0.87
-FALSE_PIECES_CEILING = 6
+# Sets 21 (session 7), 22, 25, 31, 35 (session 8), 37 and 40 (session 9) together, when sets 37
+# and 40 joined: F1 0.883, false arguments in 10 of their 42 pieces that do not enumerate
+# (holdout/README.md).
+F1_FLOOR = 0.865
+FALSE_PIECES_CEILING = 11
 
 
 def test_the_set_is_whole() -> None:
