@@ -504,6 +504,8 @@ AGENDA_ITEM_RE: Final = re.compile(
 STAGE_LABEL_RE: Final = re.compile(
     r"(?:Phase|Stage|Step|Week|Day|Month|Year|Part|Chapter|Round|Level|Tier)\s+(?:\d{1,2}|One|Two"
     r"|Three|Four|Five|Six|Seven|Eight|Nine|Ten|[IVX]{1,4})\b")
+STEP_HEADING_RE: Final = re.compile(r"(?:Step|Stage|Phase)\s+(?:\d{1,2}|One|Two|Three|Four|Five"
+                                    r"|Six|Seven|Eight|Nine|Ten)\b")
 # An item that tells what someone did: "we started a campaign", "they went to see them".
 NARRATION_RE: Final = re.compile(
     r"(?:then\s+|after\s+that,?\s+)?(?:we|I|they|he|she)\s+(?:then\s+|also\s+|first\s+)?"

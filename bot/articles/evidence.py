@@ -195,6 +195,12 @@ class EvidenceReader(Layout):
             # "Motor: 250W rear hub / Battery: 600Wh, removable / Weight: 68 pounds": labelled
             # lines one under another, each a fact, not a paragraph that argues.
             return "labelled lines of a few words, one after another (a box of facts)"
+        above = max((i for i in self.sections if i < first.para), default=None)
+        if (above is not None and family(first.kind) in ("num", "item", "bullet")
+                and cues.STEP_HEADING_RE.match(self.paras[above])):
+            # "Step 4: Gather your evidence" over "1. A recent appraisal 2. ...": what a
+            # step of a procedure needs, not the writer's points.
+            return "a list inside a step of a procedure"
         staged = sum(1 for c in cands if cues.STAGE_LABEL_RE.match(self.paras[c.para]))
         if first.kind.startswith("label:step") or staged * 2 >= len(cands):
             return "labelled as steps or phases (a procedure)"

@@ -925,3 +925,17 @@ def test_claim_headings_closed_by_the_writer_s_asks_are_the_points() -> None:
 
 def test_topic_headings_closed_by_the_writer_s_asks_are_sections() -> None:
     assert _submission(["Fees", "Staffing", "Timetable"]).arguments == ()
+
+
+def test_a_numbered_list_inside_a_step_of_a_procedure_is_what_the_step_needs() -> None:
+    blocks = [Block("Rate notices went out this week. If you think your valuation is too high, "
+                    "you can object. This guide explains how."),
+              Block("Step 1: Read your notice", BlockKind.HEADING, level=2), Block(_BODY),
+              Block("Step 2: Gather your evidence", BlockKind.HEADING, level=2),
+              Block("If the informal review does not settle your concern, useful evidence "
+                    "includes:")]
+    blocks += [Block(f"{n}. {text}", BlockKind.ITEM, number=n, list_id=1) for n, text in enumerate(
+        ["A recent independent valuation", "Sale prices of similar homes nearby",
+         "Photos of damage or needed repairs", "Builders' quotes for major work"], start=1)]
+    blocks += [Block("Step 3: Lodge your objection", BlockKind.HEADING, level=2), Block(_BODY)]
+    assert segment(Article(blocks=tuple(blocks))).arguments == ()
