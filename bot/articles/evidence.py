@@ -233,6 +233,9 @@ class EvidenceReader(Layout):
             # "The book is organised in three parts. ... The first part is the strongest":
             # the parts of the work under review.
             return "the parts of someone else's work (a review)"
+        if self.obituary and not (first.counted in ARGUMENT_NOUNS or (
+                announced is not None and announced.noun in ARGUMENT_NOUNS)):
+            return "an obituary: its ordinals tell a life ('The first was over the landfill')"
         # (A "Finally" far below does not make the summary the writer's list.)
         numbered = [c for c in cands if c.value != LAST]
         if (first.kind == "ord" and len(numbered) >= 2 and len({c.para for c in numbered}) == 1

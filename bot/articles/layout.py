@@ -181,6 +181,9 @@ class Layout:
             ((len(questions) >= 2 and len(questions) * 2 >= len(self.sections))
              or len(self.asked_lines) >= _INTERVIEW_QUESTIONS)
             and bool(cues.INTERVIEW_RE.search(" ".join([title or "", *self.paras[:2]]))))
+        # "... is survived by two sons ... A funeral service will be held ...": an obituary,
+        # whose ordinals tell a life ("three long fights. The first was ...").
+        self.obituary = any(_OBITUARY_RE.search(text) for text in self.paras[-_OBITUARY_TAIL:])
         self.title_noun = bool(title and _TITLE_NOUN_RE.search(title))
         self.rebuttal = bool(title and cues.REBUTTAL_RE.search(title))
         # "Five reasons ...", "Three myths ...": a headline that counts arguments, not things.
@@ -369,6 +372,9 @@ _KICKER_CHARS = 160  # where a piece says what it is ("Your Friday digest of ...
 _VALEDICTION_CHARS = 40  # "With best wishes,", "Talk soon,"
 _EXPLAINER_KICKER_RE = re.compile(r"(?:explainer|explained|q\s*&\s*a|faq)\b\W*(?:$|[:|—–-])",
                                   re.IGNORECASE)
+_OBITUARY_RE = re.compile(r"\b(?:is|was) survived by\b|\b(?:funeral|memorial) service\b"
+                          r"|\bvisitation will be\b|\bin lieu of flowers\b")
+_OBITUARY_TAIL = 5  # the last paragraphs, where an obituary gives its survivors and services
 _DIGEST_RE = re.compile(r"\b(?:digest|round-?up|week\s+in\s+review|what\s+happened"
                         r"|news\s+in\s+brief|the\s+week\s+that\s+was)\b", re.IGNORECASE)
 _CONTRIBUTOR_RE = re.compile(r"[A-Z][\w’'.-]+(?:\s+[A-Z][\w’'.-]+){1,3},\s+\S")
