@@ -504,6 +504,14 @@ AGENDA_ITEM_RE: Final = re.compile(
 STAGE_LABEL_RE: Final = re.compile(
     r"(?:Phase|Stage|Step|Week|Day|Month|Year|Part|Chapter|Round|Level|Tier)\s+(?:\d{1,2}|One|Two"
     r"|Three|Four|Five|Six|Seven|Eight|Nine|Ten|[IVX]{1,4})\b")
+# "10 things not to miss", "Five places to eat", "11 things you probably didn't know about the
+# canal": a count of sights or trivia.
+GUIDE_COUNT_RE: Final = re.compile(
+    r"\b(?:\d{1,2}|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+"
+    r"(?:[\w’'-]+\s+){0,2}?(?:things|places|spots|sights|events|shows|stops|dishes|walks|days?"
+    r"\s+out)\s+(?:not\s+)?to\s+(?:miss|see|do|eat|try|visit|watch|hear|book)\b"
+    r"|\b(?:things|facts)\s+(?:that\s+)?you\s+(?:probably\s+|may\s+|might\s+)?(?:didn[’']t|don[’']t"
+    r"|did\s+not|do\s+not|never|not)\s+(?:know|knew)\b", re.IGNORECASE)
 STEP_HEADING_RE: Final = re.compile(r"(?:Step|Stage|Phase)\s+(?:\d{1,2}|One|Two|Three|Four|Five"
                                     r"|Six|Seven|Eight|Nine|Ten)\b")
 # An item that tells what someone did: "we started a campaign", "they went to see them".

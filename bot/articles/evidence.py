@@ -233,6 +233,13 @@ class EvidenceReader(Layout):
             # "The book is organised in three parts. ... The first part is the strongest":
             # the parts of the work under review.
             return "the parts of someone else's work (a review)"
+        counted_at = (self.paras[announced.para][announced.offset:announced.offset + _TOLD_CHARS]
+                      if announced is not None else "")
+        if cues.GUIDE_COUNT_RE.search(counted_at) or (
+                self.title and cues.GUIDE_COUNT_RE.search(self.title)):
+            # "10 things not to miss", "11 things you probably didn't know about the canal":
+            # a guide's sights or a feature's trivia, not points argued.
+            return "counted as things to see or facts to know (a guide or a trivia list)"
         if self.obituary and not (first.counted in ARGUMENT_NOUNS or (
                 announced is not None and announced.noun in ARGUMENT_NOUNS)):
             return "an obituary: its ordinals tell a life ('The first was over the landfill')"
