@@ -512,6 +512,8 @@ GUIDE_COUNT_RE: Final = re.compile(
     r"\s+out)\s+(?:not\s+)?to\s+(?:miss|see|do|eat|try|visit|watch|hear|book)\b"
     r"|\b(?:things|facts)\s+(?:that\s+)?you\s+(?:probably\s+|may\s+|might\s+)?(?:didn[’']t|don[’']t"
     r"|did\s+not|do\s+not|never|not)\s+(?:know|knew)\b", re.IGNORECASE)
+DOCUMENT_SECTION_RE: Final = re.compile(
+    r"(?:\d{1,2}\.\s+)?(?:Section|Sec\.|Article|Clause|Schedule|Subsection)\s+\d{1,3}[A-Za-z]?\b")
 STEP_HEADING_RE: Final = re.compile(r"(?:Step|Stage|Phase)\s+(?:\d{1,2}|One|Two|Three|Four|Five"
                                     r"|Six|Seven|Eight|Nine|Ten)\b")
 # An item that tells what someone did: "we started a campaign", "they went to see them".

@@ -233,6 +233,12 @@ class EvidenceReader(Layout):
             # "The book is organised in three parts. ... The first part is the strongest":
             # the parts of the work under review.
             return "the parts of someone else's work (a review)"
+        if family(first.kind) in ("heading", "lead", "num") and sum(
+                1 for c in cands if cues.DOCUMENT_SECTION_RE.match(self._head_text(c))) * 2 > len(
+                cands):
+            # "Section 2: The license / Section 3: Inspections": a bill explained clause by
+            # clause, whatever each side then says of it.
+            return "a document's sections, one by one (a bill or a contract explained)"
         counted_at = (self.paras[announced.para][announced.offset:announced.offset + _TOLD_CHARS]
                       if announced is not None else "")
         if cues.GUIDE_COUNT_RE.search(counted_at) or (

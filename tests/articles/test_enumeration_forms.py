@@ -939,3 +939,12 @@ def test_a_numbered_list_inside_a_step_of_a_procedure_is_what_the_step_needs() -
          "Photos of damage or needed repairs", "Builders' quotes for major work"], start=1)]
     blocks += [Block("Step 3: Lodge your objection", BlockKind.HEADING, level=2), Block(_BODY)]
     assert segment(Article(blocks=tuple(blocks))).arguments == ()
+
+
+def test_a_bill_explained_section_by_section_is_not_argued() -> None:
+    blocks = [Block("The licensing bill goes to committee on Wednesday. Here is what it would "
+                    "do, section by section, and what each side says about it.")]
+    for heading in ["Section 1: Definitions", "Section 2: The licence", "Section 3: Inspections",
+                    "Section 4: Penalties", "What supporters say", "What opponents say"]:
+        blocks += [Block(heading, BlockKind.HEADING, level=2), Block(_BODY)]
+    assert segment(Article(blocks=tuple(blocks))).arguments == ()
