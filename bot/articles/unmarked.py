@@ -44,9 +44,9 @@ _ALSO_POINT_RE = re.compile(
 _STARTER_RE = re.compile(r"For one(?: thing)?|For starters|For a start|To (?:begin|start) with")
 _OUTRANKS_RE = re.compile(r"(?:But\s+|And\s+)?(?:more|most)\s+(?:importantly|seriously|worrying"
                           r"(?:ly)?|troubling(?:ly)?)\b|Above all\b", re.IGNORECASE)
-# "Here's why:", "Here are my reasons:" closing a paragraph: the writer's reasons follow.
+# "Here's why:", "Here's why.", "Here are my reasons:" closing a paragraph: the reasons follow.
 _WHY_LEAD_RE = re.compile(r"\b(?:[Hh]ere(?:[’']s| is) why|[Hh]ere are my reasons|[Mm]y reasons"
-                          r"(?: are)?)\s*:\s*$")
+                          r"(?: are)?)\s*[:.]\s*$")
 _FIRST_PERSON_STAND_RE = re.compile(
     r"I(?:[’']m| am| think| know| want| believe| see| worry| fear| doubt| care| live| have"
     r"| can| will| don[’']t| do not| would| trust| understand)\b")
@@ -219,7 +219,7 @@ class UnmarkedSeries(EvidenceReader):
         splits: list[Split] = []
         for index in range(1, self.body_end - _WHY_RUN):
             text = self.paras[index].rstrip()
-            if not (text.endswith(":") and _WHY_LEAD_RE.search(text[-40:])):
+            if not (text.endswith((":", ".")) and _WHY_LEAD_RE.search(text[-40:])):
                 continue
             run: list[int] = []
             for next_index in range(index + 1, self.body_end):
