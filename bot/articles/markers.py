@@ -151,7 +151,8 @@ _ORD_MARKER = re.compile(
     r"(?:And\s+)?(?:"
     rf"(?P<adv>(?:{_ORD_CAP})ly)(?:\s+and\s+(?:finally|lastly))?\b"
     r"|(?P<first>First of all|First and foremost|First off|First things first|For starters"
-    r"|For a start|To begin with|To start with|For one thing|In the first (?:place|instance)"
+    r"|For a start|To begin with|To start with|To (?:start|begin)(?=,)|For one thing"
+    r"|In the first (?:place|instance)"
     r"|For one(?=,))\b"
     # "Start with trade.", "Take the families first.": a first point opened by an
     # imperative; only at a paragraph's start (inside one it is an instruction).
@@ -177,7 +178,7 @@ _ORD_MARKER = re.compile(
     r"|(?P<det>(?<=And\s)(?:the|a)|The|A|An|My|Our|One|His|Her|Their|Its)\s+(?:[\w-]+[’']s\s+)?(?:very\s+)?"
     rf"(?P<ord>{_ORD_ALT}|final|last|next|other|further|more|additional)"
     r"(?P<also>\s+and\s+(?:final|last|(?:perhaps\s+)?most\s+[a-z]+|biggest|best|greatest"
-    r"|gravest|worst))?"
+    r"|gravest|worst|[a-z]{3,}iest|[a-z]{3,}est))?"
     r"\s+(?P<w1>[a-z]+)(?:,?\s+(?P<w2>[a-z]+))?"
     rf"|(?P<theord>(?:And\s+t|T)he\s+(?:{_ORD_ALT}|final|last|other))"
     r"(?=\s+(?:is|concerns|involves|has\s+to\s+do\s+with)\b"
