@@ -381,7 +381,8 @@ CONCLUSION_HEADING_RE: Final = re.compile(
     # "What we're asking for", "What I propose": the writer's asks, after the points.
     r"|what (?:we|I)(?:[’']re|[’']m| are| am)? (?:ask(?:ing)?|want(?:ing)?|propos(?:e|ing)"
     r"|call(?:ing)? for|recommend(?:ing)?|suggest(?:ing)?)(?: for)?"
-    r"|what\s+(?:[\w’'-]+\s+){0,4}(?:should|can|must|needs?\s+to)\s+do(?:\s+now|\s+next)?\??)"
+    r"|what\s+(?:[\w’'-]+\s+){0,4}(?:should|can|must|needs?\s+to)\s+do(?:\s+now|\s+next"
+    r"|\s+instead|\s+about\s+it)?\??)"
     r"\s*(?:[:.!?]?\s*$|:\s)",
     re.IGNORECASE)
 # Openings that turn to a new point between two markers ("To begin with ... Also, the bank

@@ -290,6 +290,8 @@ def ordinal_at(text: str, pos: int, para: int, nouns: frozenset[str]) -> Candida
         # "Another is that the savings are small": the noun is the one counted before it.
         value, explicit, noun = NEXT, False, True
     elif groups["det"]:
+        if groups["w1"] in NUMBER_WORDS:
+            return None  # "The first two installments were spent ...": a count, no marker
         which = _noun_of(groups["w1"], groups["w2"], nouns)
         the = groups["det"].lower() == "the"
         if which is None and ((the and groups["w1"] in _BARE_ORDINAL_VERBS) or (

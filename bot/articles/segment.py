@@ -81,6 +81,12 @@ _LINKED_HEADLINE_RE = re.compile(r"[A-Z][\w’'-]*(?:\s+[\w’'-]+){0,2}:\s+(?:\
 
 
 
+def label_noun(kind: str) -> str:
+    """The noun a label counts: "mistake" for "Mistake #1" under a subheading
+    ("label:mistake#|h")."""
+    return kind[6:].split("#", 1)[0].split("|", 1)[0]
+
+
 class _Reader(Ending):
     """One pass over one piece: its candidates grouped into series, weighed, chosen, named."""
 
@@ -108,7 +114,7 @@ class _Reader(Ending):
             # "The first bottleneck is fiscal ... The second is administrative": the second
             # stands for the first's noun, whatever the word.
             nouns |= {c.counted for c in found if c.value == 1 and c.counted is not None}
-        labelled = {(c.kind[6:], c.value) for c in found if c.kind.startswith("label:")}
+        labelled = {(label_noun(c.kind), c.value) for c in found if c.kind.startswith("label:")}
         # "Complaint one: ... Complaint two: ... The third complaint is": what the labels
         # count, an ordinal may count too.
         nouns |= {noun for noun, _ in labelled}
@@ -132,8 +138,9 @@ class _Reader(Ending):
         # "The first lesson ... Lesson two: ... The third thing I learned": a label counting
         # the noun the ordinals count is one of them, in another style.
         counted = {c.counted for c in ordinal if c.counted and c.at_start}
-        labels = [replace(c, kind="ord", noun=True, counted=c.kind[6:]) for c in cands
-                  if c.kind.startswith("label:") and c.kind[6:] in counted and c.value > 0]
+        labels = [replace(c, kind="ord", noun=True, counted=label_noun(c.kind)) for c in cands
+                  if c.kind.startswith("label:") and label_noun(c.kind) in counted
+                  and c.value > 0]
         if labels:
             ordinal = sorted([*ordinal, *labels], key=lambda c: (c.para, c.start))
         at_start = [c for c in ordinal if c.at_start]

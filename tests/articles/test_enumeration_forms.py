@@ -948,3 +948,19 @@ def test_a_bill_explained_section_by_section_is_not_argued() -> None:
                     "Section 4: Penalties", "What supporters say", "What opponents say"]:
         blocks += [Block(heading, BlockKind.HEADING, level=2), Block(_BODY)]
     assert segment(Article(blocks=tuple(blocks))).arguments == ()
+
+
+def test_one_noun_counted_in_three_styles_of_subheading() -> None:
+    headings = ["Mistake #1: Treating it like a windfall",
+                "The second mistake: running it through the usual grantees",
+                "Mistake three — nobody is counting"]
+    blocks = [Block("The county will receive $31 million from the settlement over eighteen "
+                    "years, and it is making three mistakes with it.")]
+    for heading in headings:
+        blocks += [Block(heading, BlockKind.HEADING, level=2), Block(_BODY)]
+    blocks[2] = Block(f"The first two installments went on one-time purchases. {_BODY}")
+    blocks += [Block("What the commissioners should do instead", BlockKind.HEADING, level=2),
+               Block("Commit most of each installment to programs that run for years.")]
+    piece = segment(Article(blocks=tuple(blocks)))
+    assert [a.text.split("\n\n")[0] for a in piece.arguments] == headings
+    assert piece.conclusion is not None and piece.conclusion.startswith("What the commissioners")
