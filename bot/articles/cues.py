@@ -515,6 +515,10 @@ GUIDE_COUNT_RE: Final = re.compile(
     r"|did\s+not|do\s+not|never|not)\s+(?:know|knew)\b", re.IGNORECASE)
 DOCUMENT_SECTION_RE: Final = re.compile(
     r"(?:\d{1,2}\.\s+)?(?:Section|Sec\.|Article|Clause|Schedule|Subsection)\s+\d{1,3}[A-Za-z]?\b")
+SAY_ASIDE_RE: Final = re.compile(
+    r",\s+(?:they|he|she|its\s+\w+|their\s+\w+|the\s+\w+|supporters|opponents|critics"
+    r"|backers|proponents)\s+(?:say|says|said|argue|argues|argued|claim|claims|claimed|insist"
+    r"|insists|contend|contends|tell\s+us|told\s+us),")
 STEP_HEADING_RE: Final = re.compile(r"(?:Step|Stage|Phase)\s+(?:\d{1,2}|One|Two|Three|Four|Five"
                                     r"|Six|Seven|Eight|Nine|Ten)\b")
 # An item that tells what someone did: "we started a campaign", "they went to see them".

@@ -187,6 +187,8 @@ class EvidenceReader(Layout):
         first = cands[0]
         if self.symposium:
             return "a symposium: each section is another contributor's answer"
+        if self.excerpts:
+            return "excerpts of other papers' editorials ('From the Dispatch:'), gathered"
         if self.digest and family(first.kind) in ("heading", "lead"):
             return "a digest's news items under their headlines"
         short = sum(1 for c in cands if word_count(self.paras[c.para]) <= _SPEC_LINE_WORDS)
@@ -222,6 +224,9 @@ class EvidenceReader(Layout):
         if sum(1 for c in cands if cues.OTHERS_WORK_RE.search(
                 first_sentence(self.paras[c.para][c.start:]))) > half:
             return "each item introduces someone else's work (an issue's contents)"
+        if first.kind == "ord" and cues.SAY_ASIDE_RE.match(self.paras[first.para], first.end):
+            # "First, they say, it will take trucks off Main Street.": their reasons, reported.
+            return "someone else's reasons, reported ('First, they say, ...')"
         if first.kind == "ord" and sum(1 for b in bodies if b.startswith("that ")) > half:
             # "The court gave four reasons: first, that the test had proved unworkable ...":
             # reasons reported in indirect speech are someone else's.

@@ -183,6 +183,9 @@ class Layout:
             and bool(cues.INTERVIEW_RE.search(" ".join([title or "", *self.paras[:2]]))))
         # "... is survived by two sons ... A funeral service will be held ...": an obituary,
         # whose ordinals tell a life ("three long fights. The first was ...").
+        # "From the Wexbury Dispatch:" over each excerpt: other papers' editorials, gathered.
+        self.excerpts = sum(1 for text in self.paras[:self.body_end]
+                            if text.endswith(":") and _FROM_PAPER_RE.match(text)) >= 2
         self.obituary = any(_OBITUARY_RE.search(text) for text in self.paras[-_OBITUARY_TAIL:])
         self.title_noun = bool(title and _TITLE_NOUN_RE.search(title))
         self.rebuttal = bool(title and cues.REBUTTAL_RE.search(title))
@@ -375,6 +378,7 @@ _EXPLAINER_KICKER_RE = re.compile(r"(?:explainer|explained|q\s*&\s*a|faq)\b\W*(?
 _OBITUARY_RE = re.compile(r"\b(?:is|was) survived by\b|\b(?:funeral|memorial) service\b"
                           r"|\bvisitation will be\b|\bin lieu of flowers\b")
 _OBITUARY_TAIL = 5  # the last paragraphs, where an obituary gives its survivors and services
+_FROM_PAPER_RE = re.compile(r"From (?:the )?[A-Z][\w.’'&-]*(?:\s+[A-Z][\w.’'&-]*){0,5}\s*:$")
 _DIGEST_RE = re.compile(r"\b(?:digest|round-?up|week\s+in\s+review|what\s+happened"
                         r"|news\s+in\s+brief|the\s+week\s+that\s+was)\b", re.IGNORECASE)
 _CONTRIBUTOR_RE = re.compile(r"[A-Z][\w’'.-]+(?:\s+[A-Z][\w’'.-]+){1,3},\s+\S")
