@@ -31,6 +31,13 @@ _FIGURE_RE = re.compile(r"\d[\d,.]*\s*(?:%|percent|per cent)?")
 # A heading that names someone else's piece: '"Cooling centres aren't a plan" — Dev Rao, on
 # his Substack', '"The heat is a labour story", by Rosa Tembe'.
 _CITED_RE = re.compile(r"[\"“‘'].{3,200}?[\"”’']\s*(?:[—–-]|,?\s+by\s)\s*[A-Z]")
+# "The Salt Clerks by Imke Varga-Holm (trans. Piet Osterloo). A short novel ...": a book named
+# with its author, as a reading list gives it.
+_TITLE_BY_RE = re.compile(r"(?:\d{1,2}[.)]\s+)?(?:[A-Z][\w’'-]*\s+){1,8}by\s+"
+                          r"(?:[A-Z][\w.’'-]*\s*){2,4}(?:\(|[.,:;—–]|$)")
+# "Health and human services: $44.2 million": a budget line, a label and its amount.
+_AMOUNT_LINE_RE = re.compile(r"[:—–]\s*[$£€¥]?\d[\d,.]*\s*(?:million|billion|bn|m|k|%|per\s?cent)?"
+                             r"\.?\s*$")
 
 _TOLD_CHARS = 40  # how far past the count its sentence is read
 _EXAMPLES_REACH = 60  # characters before a colon where "examples", "such as" lead in
@@ -267,7 +274,7 @@ class EvidenceReader(Layout):
                 and cues.READING_HEADING_RE.match(self.paras[heading])):
             return "under a heading over other writers' pieces (a reading list)"
         if family(first.kind) in ("num", "item", "bullet") and sum(
-                1 for b in bodies if _CITED_RE.match(b)) > half:
+                1 for b in bodies if _CITED_RE.match(b) or _TITLE_BY_RE.match(b)) > half:
             # '1. "The four-day week is a pay rise we can't afford" — Northfield Gazette.'
             return "items that cite other writers' pieces (a reading list)"
         if family(first.kind) in ("num", "heading") and sum(
@@ -308,6 +315,9 @@ class EvidenceReader(Layout):
                 1 for c in cands if cues.WHEN_LABEL_RE.match(self._head_text(c))
                 or cues.WHEN_IN_LABEL_RE.search(self._head_text(c))) > half:
             return "days, dates or times as labels (a diary, a timeline, a programme)"
+        if family(first.kind) in ("num", "item", "bullet") and sum(
+                1 for c in cands if _AMOUNT_LINE_RE.search(self.paras[c.para])) > half:
+            return "labels with amounts ('Roads and bridges: $29.6 million'): a budget's lines"
         if family(first.kind) in ("num", "item", "bullet") and sum(
                 1 for b in bodies if b[:1] in "£$€¥" or b[:1].isdigit()) > half:
             return "figures open most items (a list of numbers)"
