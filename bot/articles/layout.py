@@ -177,9 +177,14 @@ class Layout:
                            or sum(1 for uses in keyed.values() if uses >= 2) >= 2)
         # A Q&A says so in its headline or standfirst, and asks its questions as subheadings
         # or as short paragraphs of their own.
+        # Or as paragraphs a sentence long, each answered at length below it.
+        prompts = sum(1 for i in range(self.body_end - 1)
+                      if "?" in self.paras[i] and len(self.paras[i].split()) <= _PROMPT_WORDS
+                      and len(self.paras[i + 1].split()) > len(self.paras[i].split()))
         self.interview = self.transcript or (
             ((len(questions) >= 2 and len(questions) * 2 >= len(self.sections))
-             or len(self.asked_lines) >= _INTERVIEW_QUESTIONS)
+             or len(self.asked_lines) >= _INTERVIEW_QUESTIONS
+             or (prompts >= _INTERVIEW_QUESTIONS and prompts * 4 >= self.body_end))
             and bool(cues.INTERVIEW_RE.search(" ".join([title or "", *self.paras[:2]]))))
         # "... is survived by two sons ... A funeral service will be held ...": an obituary,
         # whose ordinals tell a life ("three long fights. The first was ...").
@@ -370,6 +375,7 @@ def announcements_in(text: str) -> list[re.Match[str]]:
 # Headlines that count people count contributors, not points: "Six critics confess".
 _HEADLINE_WORDS = 16  # a first paragraph short enough to be the headline
 _INTERVIEW_QUESTIONS = 3  # short question paragraphs that make a Q&A of a piece that says so
+_PROMPT_WORDS = 30  # an interviewer's question, a paragraph of its own
 _WH_WORDS = frozenset({"What", "How", "Why", "Who", "When", "Where", "Which"})
 _KICKER_CHARS = 160  # where a piece says what it is ("Your Friday digest of ...")
 _VALEDICTION_CHARS = 40  # "With best wishes,", "Talk soon,"

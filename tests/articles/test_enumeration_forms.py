@@ -531,6 +531,22 @@ def test_numbered_questions_for_someone_are_an_interview() -> None:
     assert segment(article).arguments == ()
 
 
+def test_an_interview_asking_in_plain_paragraphs_carries_the_answerer_s_reasons() -> None:
+    piece = _read(
+        "Interview by Sam Oduya | The Valley Courier",
+        "You have been in the job four months and you are already the least popular person in "
+        "the valley. Was that the plan?",
+        f"I don't think so. Nobody takes a job like this to be liked. {_BODY}",
+        "Why get rid of the off-peak fare? People are upset about it.",
+        "There are three reasons. The first is simplicity: we had eleven fare products. "
+        f"{_BODY} The second is that the discount does not do what it was meant to. {_BODY}",
+        "What does success look like a year from now?",
+        f"Buses that turn up when the timetable says they will. {_BODY}",
+        "And if the board votes the fares down?",
+        f"Then I will find the money somewhere else and say what we cut. {_BODY}")
+    assert piece.arguments == ()
+
+
 def test_things_to_know_under_a_headline_count_are_a_guide() -> None:
     blocks = [Block("The night market returns on Friday.")]
     for n, fact in enumerate(["It runs every weekend", "Entry is free", "Bring some cash"], 1):
