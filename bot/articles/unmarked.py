@@ -37,10 +37,14 @@ _UNCUED_RUN = 4  # questions in a row that set out points with nothing announcin
 _COUNTED_LABEL_WORDS = 6
 
 # "Start with the parking ... Then there is the cost ... The rule also ignores the states":
-# once two turns have set a chain going, a subject that "also" does more is its next point.
+# once two turns have set a chain going, a subject that "also" does more (or that "was the
+# worst part") is its next point.
 _ALSO_POINT_RE = re.compile(
-    r"(?:The|This|That|It|Its|Our|Their)\s+(?:[\w’'-]+\s+){0,2}?also\s+"
-    r"(?!said\b|says\b|told\b|noted\b|reported\b|announced\b)[a-z]+")
+    r"(?:The|This|That|It|Its|Our|Their)\s+(?:[\w’'-]+\s+){0,2}?(?:also\s+"
+    r"(?!said\b|says\b|told\b|noted\b|reported\b|announced\b)[a-z]+"
+    # "The consultation was the worst part of it": the gravest point, judged so.
+    r"|(?:is|was|were|are)\s+the\s+(?:worst|weakest|biggest|gravest|most\s+[a-z]+)\s+(?:part|flaw"
+    r"|failing|problem|mistake|error|thing)\b)")
 _STARTER_RE = re.compile(r"For one(?: thing)?|For starters|For a start|To (?:begin|start) with")
 _OUTRANKS_RE = re.compile(r"(?:But\s+|And\s+)?(?:more|most)\s+(?:importantly|seriously|worrying"
                           r"(?:ly)?|troubling(?:ly)?)\b|Above all\b", re.IGNORECASE)
