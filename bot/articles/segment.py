@@ -96,7 +96,7 @@ class _Reader(Ending):
         # A count is announced in the lead, so only the lead is searched for one (this also
         # keeps "for two reasons" inside the fourth argument from counting).
         # The lead runs to the first marker that numbers a point, or says it is the first.
-        opener = next((c for c in found if c.explicit or c.value == 1), None)
+        opener = next((c for c in found if (c.explicit and c.value <= 2) or c.value == 1), None)
         first = opener.para if opener is not None else None
         limit = max(first + 1 if first is not None else len(self.paras) // 2,
                     min(3, len(self.paras)))
