@@ -23,6 +23,10 @@ from bot.articles.series import Evidence, family, open_alike
 # "Two steps", "two requirements": a process or its preconditions, described, not argued.
 _PROCEDURE_NOUNS = frozenset({"step", "stage", "phase", "requirement", "condition",
                               "precondition", "prerequisite"})
+# "... (The Northern Post, opinion).", "(Civic Futures, 48 pages)": where a digest's item ran.
+_SOURCE_IN_ITEM_RE = re.compile(r"\((?:The\s+)?[A-Z][\w’'&.-]*(?:\s+[\w’'&.-]+){0,5}"
+                                r"(?:,\s*[^()]{1,30})?\)")
+_SOURCE_REACH = 160  # how far into a digest's item its source is named
 _SPEC_LINE_WORDS = 10  # a labelled line this short states a fact ("Weight: 68 pounds")
 _ASKING = frozenset({"What", "How", "Where", "When", "Who", "Which"})
 _FIGURE_RE = re.compile(r"\d[\d,.]*\s*(?:%|percent|per cent)?")
@@ -196,8 +200,11 @@ class EvidenceReader(Layout):
             return "a symposium: each section is another contributor's answer"
         if self.excerpts:
             return "excerpts of other papers' editorials ('From the Dispatch:'), gathered"
-        if self.digest and family(first.kind) in ("heading", "lead"):
-            return "a digest's news items under their headlines"
+        sourced = sum(1 for b in bodies if _SOURCE_IN_ITEM_RE.search(b[:_SOURCE_REACH]))
+        if self.digest and (family(first.kind) in ("heading", "lead") or (
+                family(first.kind) in ("num", "item", "bullet") and sourced * 2 > len(bodies))):
+            # Headlines, or pieces each named with where it ran ("(The Northern Post)").
+            return "a digest's items, each someone else's story"
         short = sum(1 for c in cands if word_count(self.paras[c.para]) <= _SPEC_LINE_WORDS)
         if (first.kind == "lead" and len(cands) >= 3 and short * 3 >= len(cands) * 2
                 and sum(b.para - a.para == 1 for a, b in pairwise(cands)) >= len(cands) - 2):
