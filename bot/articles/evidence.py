@@ -265,6 +265,11 @@ class EvidenceReader(Layout):
             # "10 things not to miss", "11 things you probably didn't know about the canal":
             # a guide's sights or a feature's trivia, not points argued.
             return "counted as things to see or facts to know (a guide or a trivia list)"
+        if self.explained and family(first.kind) in ("num", "heading", "item", "bullet") and (
+                announced is None or announced.noun not in ARGUMENT_NOUNS):
+            # "EXPLAINED ... Here are the main changes. 1. You must be at least 16": what a
+            # rule changes, reported, under a kicker that says the piece explains.
+            return "an explainer's list (what changes, reported, not argued)"
         if self.obituary and not (first.counted in ARGUMENT_NOUNS or (
                 announced is not None and announced.noun in ARGUMENT_NOUNS)):
             return "an obituary: its ordinals tell a life ('The first was over the landfill')"

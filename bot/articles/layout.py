@@ -153,13 +153,15 @@ class Layout:
         # comes next": an explainer's sections, asked without question marks.
         self.wh_sections = [i for i in self.sections
                             if self.paras[i].split(" ", 1)[0] in _WH_WORDS]
+        # A kicker that says the piece explains ("EXPLAINED", "Explainer:").
+        self.explained = any(_EXPLAINER_KICKER_RE.match(text)
+                             for text in (title or "", *self.paras[:3]))
         self.explainer = (len(self.wh_sections) >= _EXPLAINER_QUESTIONS
                           and len(self.wh_sections) * 3 >= len(self.sections) * 2) or (
             len(self.asked_lines) >= _EXPLAINER_QUESTIONS and len(
             self.asked_lines) * 3 >= len(set(self.sections) | set(self.asked_lines)) * 2) or (
             # A kicker that says so ("EXPLAINER", "Explained:") over question subheadings.
-            bool(self.asked_lines) and any(_EXPLAINER_KICKER_RE.match(text)
-                                           for text in (title or "", *self.paras[:3])))
+            bool(self.asked_lines) and self.explained)
         speakers = [label for label, uses in self.label_uses.items()
                     if uses >= 2 and _SPEAKER_RE.fullmatch(label)
                     and label.lower() not in _POINT_LABELS

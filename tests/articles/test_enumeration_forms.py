@@ -980,3 +980,13 @@ def test_one_noun_counted_in_three_styles_of_subheading() -> None:
     piece = segment(Article(blocks=tuple(blocks)))
     assert [a.text.split("\n\n")[0] for a in piece.arguments] == headings
     assert piece.conclusion is not None and piece.conclusion.startswith("What the commissioners")
+
+
+def test_numbered_changes_under_an_explained_kicker_are_reported() -> None:
+    blocks = [Block("EXPLAINED"),
+              Block("From next month riders must follow new rules on speed, age and where "
+                    "they can go. The regulations run to 23 pages. Here are the main changes.")]
+    for n, rule in enumerate(["You must be at least 16", "Top speed of 20km/h",
+                              "No footpaths, no passengers", "Fixed penalties"], 1):
+        blocks += [Block(f"{n}. {rule}", BlockKind.HEADING, level=2), Block(_BODY)]
+    assert segment(Article(blocks=tuple(blocks))).arguments == ()
