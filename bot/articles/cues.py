@@ -519,6 +519,9 @@ SAY_ASIDE_RE: Final = re.compile(
     r",\s+(?:they|he|she|its\s+\w+|their\s+\w+|the\s+\w+|supporters|opponents|critics"
     r"|backers|proponents)\s+(?:say|says|said|argue|argues|argued|claim|claims|claimed|insist"
     r"|insists|contend|contends|tell\s+us|told\s+us),")
+# The imperative openers of a first point ("Start with", "Take", "Consider"), as markers.
+OPENER_MARKER_RE: Final = re.compile(
+    r"(?:Let(?:[’']s|\s+us|\s+me)\s+)?(?:[Ss]tart|[Bb]egin)\s+with|Take\b|Consider\b")
 STEP_HEADING_RE: Final = re.compile(r"(?:Step|Stage|Phase)\s+(?:\d{1,2}|One|Two|Three|Four|Five"
                                     r"|Six|Seven|Eight|Nine|Ten)\b")
 # An item that tells what someone did: "we started a campaign", "they went to see them".

@@ -168,6 +168,8 @@ class EvidenceReader(Layout):
             return False
         if any(c.para in self.section_set for c in cands):
             return False  # "First: the money" as a subheading heads the point below it
+        if cues.OPENER_MARKER_RE.match(cands[0].marker):
+            return False  # "Start with the selection panel.": a topic taken up to be argued
         heads = [first_sentence(body) for body in bodies]
         return all(2 <= word_count(head) <= _NOTICE_WORDS and not cues.CLAIM_VERB_RE.search(head)
                    for head in heads)

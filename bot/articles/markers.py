@@ -38,7 +38,7 @@ COUNT_NOUNS: Final = frozenset({
     "element", "direction", "plank", "dimension", "aspect", "claim", "assumption", "excuse",
     "front", "task", "challenge", "imperative", "suggestion", "reform", "request", "observation",
     "thought", "area", "reply", "response", "part", "comment", "objective", "aim", "goal",
-    "respect", "difficulty", "defect", "fault", "lever", "tool",
+    "respect", "difficulty", "defect", "fault", "lever", "tool", "pledge",
 })
 # Nouns that count arguments and nothing else; "things", "ways" or "steps" count anything.
 ARGUMENT_NOUNS: Final = frozenset({
@@ -105,6 +105,8 @@ _PLURALS = "|".join(sorted({_plural(n) for n in COUNT_NOUNS} | {"mistakes", "lie
 # "There are four reasons", "for three reasons", "5 things", "two hard lessons".
 ANNOUNCE_RE: Final = re.compile(
     rf"(?<![\w.,-])(?P<num>{_NUM_ALT}|\d{{1,2}})\s+"
+    # "Three of its pledges in particular cannot all be kept": the ones the piece takes up.
+    r"(?:of\s+(?:its|their|his|her|our|the\s+(?:party|government|council|plan|bill)[’']s)\s+)?"
     rf"(?:(?!of\b|and\b|the\b|in\b|or\b|years?\b)[A-Za-z’'-]+\s+){{0,2}}?"
     rf"(?P<noun>{_PLURALS})\b"
     # "eight points ahead": a poll's lead, not a count of the writer's points.
@@ -160,7 +162,7 @@ _ORD_MARKER = re.compile(
     r"|The\s+list\s+(?:begins|starts|opens)\s+with|First\s+up"
     r"|Take\s+(?:[\w’'-]+\s+){1,4}?first"
     # "Take the loading bays. The drawings remove ...": the first case, named and argued.
-    r"|Take\s+(?:the|our|my|this)\s+(?:[\w’'-]+\s+){0,3}[\w’'-]+(?=\s*[.:]))\b"
+    r"|Take\s+(?:the|our|my|this)\s+(?:[\w’'-]+\s+){0,9}[\w’'-]+(?=\s*[.:]))\b"
     rf"|In the (?P<place>{_ORD_ALT}) place\b"
     rf"|(?P<bare>{_ORD_CAP})(?=\s*[,:;—–])"
     # "3rd, and this is the one that matters": a forum writer's ordinal in figures.
