@@ -239,7 +239,10 @@ VERDICT_ON_LIST_RE: Final = re.compile(
 # stands: the lead-ins are searched for every series).
 AS_SET_OUT_RE: Final = re.compile(
     r"\bas\s+(?:set\s+out|listed|laid\s+out|outlined|summari[sz]ed|announced)\s+(?:in|by)\s+"
-    r"(?:the|a|its|their|his|her)\b", re.IGNORECASE)
+    r"(?:the|a|its|their|his|her)\b"
+    # "here they are as the press office sent them:", "as the ministry issued it".
+    r"|\bas\s+(?:the|his|her|their|its)\s+(?:[\w’'-]+\s+){0,3}(?:sent|issued|released|circulated"
+    r"|published|gave|wrote|read)\s+(?:them|it)\b", re.IGNORECASE)
 # "The report's key findings:", "The audit found:": a report's list, reported in the news
 # (searched only in a lead-in that ends with a colon).
 REPORT_FINDINGS_RE: Final = re.compile(

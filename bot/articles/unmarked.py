@@ -108,13 +108,16 @@ class UnmarkedSeries(EvidenceReader):
                 continue
             if run and self.paras[run[0]].startswith(("Finally", "Last")):
                 run = run[1:]  # a last point opens no list
-            if len(run) >= 2 and not firsts & set(range(run[0] - ADDED_GAP, run[0])):
+            # A real first just before the turns, or among them ("The fifth point I accept.
+            # ... Start with the eleven per cent. His second point ..."), makes them its own.
+            if len(run) >= 2 and not firsts & set(range(run[0] - ADDED_GAP, run[-1])):
                 gap = min(b - a for a, b in pairwise(run))
                 first = run[0] - gap
                 for _ in range(_FIRST_STEPS_BACK):
                     if first > 1 and first - 1 not in self.section_set and self._goes_on(first):
                         first -= 1
-                if first >= 1 and first not in self.section_set:
+                if (first >= 1 and first not in self.section_set
+                        and self.blocks[first].kind is BlockKind.PARAGRAPH):
                     cands = [Candidate(first, 0, 0, "", "ord", 1, False)] + [
                         Candidate(i, 0, 0, "", "ord", NEXT, False) for i in run]
                     starts = tuple(self._unmarked(c.para) for c in cands)
