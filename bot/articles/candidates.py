@@ -100,6 +100,11 @@ def alike_openings(layout: Layout) -> list[Candidate]:
 
 def opening_key(text: str) -> str | None:
     """A paragraph's first three words, past connectives and fillers, to compare openings."""
+    anaphora = cues.ANAPHORA_OPENING_RE.match(text)
+    if anaphora is not None:
+        # "Take wages first. / Take scheduling. / And take the pension language.", "Yes, but
+        # ...", "Myth: ...": the opening word is the figure, whatever follows it.
+        return " ".join(cues.WORD_KEY_RE.findall(anaphora["key"].lower()))
     m = cues.OPENING_CONNECTIVE_RE.match(text)
     head = text[m.end() if m else 0:][:80]
     if "," in head[:24]:

@@ -314,6 +314,11 @@ OPENING_CONNECTIVE_RE: Final = re.compile(
     re.IGNORECASE)
 WORD_KEY_RE: Final = re.compile(r"[\w’']+")
 OPENING_FILLERS: Final = wordset("also then too further still now again even really")
+# Openings a writer repeats to set out points, whatever follows ("Take wages first. ... Take
+# scheduling. ...", "Look at the rates. ... Look at the pipes.", "Yes, but ...", "Myth: ...").
+ANAPHORA_OPENING_RE: Final = re.compile(
+    r"(?:And\s+)?(?P<key>[Tt]ake|[Ll]ook\s+at|Consider|Think\s+about|Remember|Yes,\s+but"
+    r"|Myth|MYTH)\b(?!\s+(?:a\s+look|note|care|part|place|it|that)\b)")
 # An aside set off by commas a word or two into a paragraph ("Ask, above all, about ...").
 OPENING_ASIDE_RE: Final = re.compile(
     r"(?<=\w),\s+(?:above all|most of all|above everything|especially|in particular|crucially"

@@ -27,6 +27,7 @@ _PROCEDURE_NOUNS = frozenset({"step", "stage", "phase", "requirement", "conditio
 _SOURCE_IN_ITEM_RE = re.compile(r"\((?:The\s+)?[A-Z][\w’'&.-]*(?:\s+[\w’'&.-]+){0,5}"
                                 r"(?:,\s*[^()]{1,30})?\)")
 _SOURCE_REACH = 160  # how far into a digest's item its source is named
+_TOPIC_WORDS = 7  # "Take the pension language.": a topic taken up, named in a few words
 _SPEC_LINE_WORDS = 10  # a labelled line this short states a fact ("Weight: 68 pounds")
 _ASKING = frozenset({"What", "How", "Where", "When", "Who", "Which"})
 _FIGURE_RE = re.compile(r"\d[\d,.]*\s*(?:%|percent|per cent)?")
@@ -380,6 +381,14 @@ class EvidenceReader(Layout):
                     if b.split(" ", 1)[0].lower().strip(",") in cues.IMPERATIVES)
         proposed = ((announced is not None and announced.noun in ARGUMENT_NOUNS)
                     or bool(cues.SHOULD_RE.search(lead_in)))
+        # "Take wages first. ... Take scheduling.": the writer's figure for taking up points.
+        # (Each names its topic in a few words; a recipe's "Take two eggs and beat them with
+        # the sugar" goes on to do something.)
+        proposed = proposed or (
+            family(first.kind) == "alike"
+            and bool(cues.ANAPHORA_OPENING_RE.match(self.paras[first.para]))
+            and sum(1 for c in cands if word_count(first_sentence(self.paras[c.para]))
+                    <= _TOPIC_WORDS) * 2 > len(cands))
         if verbs > half and not proposed:  # "my three priorities: Keep ... Make ..."
             return "items are instructions (a procedure)"
         # Ordinals run together in the paragraph that says it sets out a process are its steps.
