@@ -201,6 +201,8 @@ class EvidenceReader(Layout):
         first = cands[0]
         if self.symposium:
             return "a symposium: each section is another contributor's answer"
+        if self.fielded and family(first.kind) in ("alike", "lead"):
+            return "a form's recurring fields ('Claim: ... Rating: ...'), a fact check or a record"
         if self.excerpts:
             return "excerpts of other papers' editorials ('From the Dispatch:'), gathered"
         sourced = sum(1 for b in bodies if _SOURCE_IN_ITEM_RE.search(b[:_SOURCE_REACH]))
