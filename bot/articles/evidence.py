@@ -28,7 +28,9 @@ _SOURCE_IN_ITEM_RE = re.compile(r"\((?:The\s+)?[A-Z][\w’'&.-]*(?:\s+[\w’'&.-
                                 r"(?:,\s*[^()]{1,30})?\)")
 _SOURCE_REACH = 160  # how far into a digest's item its source is named
 _TOPIC_WORDS = 7  # "Take the pension language.": a topic taken up, named in a few words
+_AMOUNT_TAIL = 40  # where a budget line's amount stands, at its end
 _SPEC_LINE_WORDS = 10  # a labelled line this short states a fact ("Weight: 68 pounds")
+_SPEC_LINE_CHARS = 120  # ... and no longer than this (so long paragraphs are never counted)
 _ASKING = frozenset({"What", "How", "Where", "When", "Who", "Which"})
 _FIGURE_RE = re.compile(r"\d[\d,.]*\s*(?:%|percent|per cent)?")
 
@@ -205,13 +207,16 @@ class EvidenceReader(Layout):
             return "a form's recurring fields ('Claim: ... Rating: ...'), a fact check or a record"
         if self.excerpts:
             return "excerpts of other papers' editorials ('From the Dispatch:'), gathered"
-        sourced = sum(1 for b in bodies if _SOURCE_IN_ITEM_RE.search(b[:_SOURCE_REACH]))
         if self.digest and (family(first.kind) in ("heading", "lead") or (
-                family(first.kind) in ("num", "item", "bullet") and sourced * 2 > len(bodies))):
+                family(first.kind) in ("num", "item", "bullet") and sum(
+                    1 for b in bodies if _SOURCE_IN_ITEM_RE.search(b[:_SOURCE_REACH])) * 2 > len(
+                    bodies))):
             # Headlines, or pieces each named with where it ran ("(The Northern Post)").
             return "a digest's items, each someone else's story"
-        short = sum(1 for c in cands if word_count(self.paras[c.para]) <= _SPEC_LINE_WORDS)
-        if (first.kind == "lead" and len(cands) >= 3 and short * 3 >= len(cands) * 2
+        if (first.kind == "lead" and len(cands) >= 3
+                and sum(1 for c in cands if len(self.paras[c.para]) < _SPEC_LINE_CHARS
+                        and word_count(self.paras[c.para]) <= _SPEC_LINE_WORDS) * 3 >= len(
+                    cands) * 2
                 and sum(b.para - a.para == 1 for a, b in pairwise(cands)) >= len(cands) - 2):
             # "Motor: 250W rear hub / Battery: 600Wh, removable / Weight: 68 pounds": labelled
             # lines one under another, each a fact, not a paragraph that argues.
@@ -333,7 +338,8 @@ class EvidenceReader(Layout):
                 or cues.WHEN_IN_LABEL_RE.search(self._head_text(c))) > half:
             return "days, dates or times as labels (a diary, a timeline, a programme)"
         if family(first.kind) in ("num", "item", "bullet") and sum(
-                1 for c in cands if _AMOUNT_LINE_RE.search(self.paras[c.para])) > half:
+                1 for c in cands if _AMOUNT_LINE_RE.search(self.paras[c.para][-_AMOUNT_TAIL:])
+        ) > half:
             return "labels with amounts ('Roads and bridges: $29.6 million'): a budget's lines"
         if family(first.kind) in ("num", "item", "bullet") and sum(
                 1 for b in bodies if b[:1] in "£$€¥" or b[:1].isdigit()) > half:

@@ -203,7 +203,9 @@ class Layout:
         # "From the Wexbury Dispatch:" over each excerpt: other papers' editorials, gathered.
         self.excerpts = sum(1 for text in self.paras[:self.body_end]
                             if text.endswith(":") and _FROM_PAPER_RE.match(text)) >= 2
-        self.obituary = any(_OBITUARY_RE.search(text) for text in self.paras[-_OBITUARY_TAIL:])
+        # (Substring tests first: sre tries the pattern at every position of a long paragraph.)
+        self.obituary = any(any(word in text for word in _OBITUARY_WORDS)
+                            and _OBITUARY_RE.search(text) for text in self.paras[-_OBITUARY_TAIL:])
         self.title_noun = bool(title and _TITLE_NOUN_RE.search(title))
         self.rebuttal = bool(title and cues.REBUTTAL_RE.search(title))
         # "Five reasons ...", "Three myths ...": a headline that counts arguments, not things.
@@ -395,6 +397,7 @@ _EXPLAINER_KICKER_RE = re.compile(r"(?:explainer|explained|q\s*&\s*a|faq)\b\W*(?
                                   re.IGNORECASE)
 _OBITUARY_RE = re.compile(r"\b(?:is|was) survived by\b|\b(?:funeral|memorial) service\b"
                           r"|\bvisitation will be\b|\bin lieu of flowers\b")
+_OBITUARY_WORDS = ("survived by", " service", "isitation will", "lieu of flowers")
 _OBITUARY_TAIL = 5  # the last paragraphs, where an obituary gives its survivors and services
 _FROM_PAPER_RE = re.compile(r"From (?:the )?[A-Z][\w.’'&-]*(?:\s+[A-Z][\w.’'&-]*){0,5}\s*:$")
 _FIELD_RE = re.compile(r"([A-Z][\w’']*(?: [\w’']+){0,3}):\s")

@@ -307,7 +307,7 @@ class _Reader(Ending):
                     starts.extend(self._unmarked(i) for i in range(previous.para + 1, cand.para)
                                   if cues.ADDED_POINT_RE.match(self.paras[i]))
             if (opening and not cand.at_start and (previous is None or previous.para < cand.para)
-                    and sentences_before(self.paras[cand.para], cand.start) <= 2):
+                    and sentences_before(self.paras[cand.para], cand.start, most=2) <= 2):
                 # "Uptake has been uneven. ... First, that total hides ...": in a list whose
                 # markers open paragraphs, a point whose marker comes a sentence or two in
                 # begins with its topic sentence, at the paragraph's start.
@@ -363,7 +363,8 @@ class _Reader(Ending):
         # with one noun, each opening a paragraph.
         # The first may stand a sentence into its paragraph ("But of all the cuts, the library
         # cuts buy the least. One reason is ..."): the paragraph opens with its topic sentence.
-        led = first.at_start or sentences_before(self.paras[first.para], first.start) <= 1
+        led = first.at_start or sentences_before(self.paras[first.para], first.start,
+                                                 most=1) <= 1
         paired = (len(cands) == 2 and cands[1].at_start and led
                   and first.value == 1 and cands[1].value == NEXT
                   and ((cands[1].noun and first.counted is not None

@@ -41,10 +41,12 @@ def sentence_end(text: str, start: int = 0, limit: int | None = None) -> int:
     return stop
 
 
-def sentences_before(text: str, pos: int) -> int:
-    """How many sentences of ``text`` end before ``pos``."""
+def sentences_before(text: str, pos: int, most: int | None = None) -> int:
+    """How many sentences of ``text`` end before ``pos``, counting no further than one past
+    ``most`` (the callers ask "at most two?": a paragraph of thousands of sentences must not
+    be counted once for each of its markers)."""
     count, at = 0, 0
-    while at < pos:
+    while at < pos and (most is None or count <= most):
         end = sentence_end(text, at)
         if end <= at or end > pos:
             break

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from bot.articles.layout import signoff_start
 from bot.articles.model import Article, Block, BlockKind, Piece
 from bot.articles.segment import TITLE_MAX, segment
+from bot.articles.sentences import sentences_before
 
 PIECES = Path(__file__).parent / "corpus" / "pieces"
 READINGS = PIECES.parent / "readings.json"
@@ -504,3 +505,13 @@ def test_a_valediction_begins_the_sign_off(valediction: str) -> None:
     assert signoff_start(paras, len(paras)) == 2
     # A closing sentence is not a valediction, however short.
     assert signoff_start([*paras[:2], "Thanks for reading to the end of this."], 3) == 3
+
+
+def test_sentences_before_a_marker_are_counted_only_as_far_as_asked() -> None:
+    # A paragraph of thousands of sentences is asked "at most two?" once per marker in it;
+    # counting them all each time made a 200,000-character entry take most of a minute.
+    text = "One. " * 5000 + "Second, the point."
+    pos = text.index("Second")
+    assert sentences_before(text, pos) == 5000
+    assert sentences_before(text, pos, most=2) == 3
+    assert sentences_before("One. Two. Second, it.", 10, most=2) == 2
