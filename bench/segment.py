@@ -5,8 +5,12 @@ markers, numbered subheadings, bullets, inline lists, an unmarked middle argumen
 enumeration at all), padding the body paragraphs to about 1,200 words with the piece's own
 sentences, then runs ``segment`` on one core for a few seconds.
 
+Also times one hostile entry: a single paragraph of 200,000 characters (the body limit) full of
+markers ("First, ... Second, ... Finally, ..." again and again), as a feed could send.
+
 Usage: python bench/segment.py [--seconds N]
-The last line printed is one JSON object with ``pieces_per_s`` (the best round's rate).
+The last line printed is one JSON object with ``pieces_per_s`` (the best round's rate) and
+``hostile_paragraph_s`` (seconds for the hostile entry).
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bot.articles.extract import BODY_CHAR_LIMIT  # noqa: E402
 from bot.articles.model import Article  # noqa: E402
 from bot.articles.segment import segment  # noqa: E402
 
@@ -90,6 +95,7 @@ def main() -> None:
     elapsed = time.perf_counter() - started
     best, median = max(rates), statistics.median(rates)
     baseline = _baseline_ms()
+    hostile = _hostile_seconds()
     print(f"{done} pieces in {elapsed:.2f}s over {len(rates)} rounds: best {best:,.0f} pieces/s "
           f"({1e6 / best:.0f} µs per piece), median {median:,.0f} pieces/s; "
           f"mean {sum(words) / len(words):.0f} words")
@@ -97,7 +103,17 @@ def main() -> None:
           f"(about 40-50 ms on a typical 2020s desktop)")
     print(json.dumps({"pieces_per_s": round(best, 1), "median_pieces_per_s": round(median, 1),
                       "mean_words": round(sum(words) / len(words)), "styles": len(STYLES),
-                      "seconds": round(elapsed, 2), "loop_baseline_ms": round(baseline, 1)}))
+                      "seconds": round(elapsed, 2), "loop_baseline_ms": round(baseline, 1),
+                      "hostile_paragraph_s": round(hostile, 2)}))
+
+
+def _hostile_seconds() -> float:
+    """Seconds to read one paragraph of BODY_CHAR_LIMIT characters full of markers."""
+    sentence = "First, the levy is unfair. Second, it is late. Finally, it is dear. "
+    body = sentence * (BODY_CHAR_LIMIT // len(sentence))
+    start = time.perf_counter()
+    segment(Article.from_paragraphs([body]))
+    return time.perf_counter() - start
 
 
 def _baseline_ms() -> float:

@@ -29,6 +29,8 @@ _SOURCE_IN_ITEM_RE = re.compile(r"\((?:The\s+)?[A-Z][\w’'&.-]*(?:\s+[\w’'&.-
 _SOURCE_REACH = 160  # how far into a digest's item its source is named
 _TOPIC_WORDS = 7  # "Take the pension language.": a topic taken up, named in a few words
 _AMOUNT_TAIL = 40  # where a budget line's amount stands, at its end
+_CLAIM_LINE_WORDS = 16  # a bulleted claim on a line of its own
+_ARGUED_WORDS = 20  # ... over a paragraph at least this long that argues it
 _SPEC_LINE_WORDS = 10  # a labelled line this short states a fact ("Weight: 68 pounds")
 _SPEC_LINE_CHARS = 120  # ... and no longer than this (so long paragraphs are never counted)
 _ASKING = frozenset({"What", "How", "Where", "When", "Who", "Which"})
@@ -109,6 +111,14 @@ class EvidenceReader(Layout):
             ev.figures = fam in ("item", "bullet") and sum(
                 1 for t in texts if len(_FIGURE_RE.findall(first_sentence(t))) >= 2
             ) * 2 >= len(cands)
+        if fam == "bullet" and len(cands) >= 3:
+            # "→ Your calendar is not yours anymore." over a paragraph of what that meant.
+            ev.argued_below = sum(
+                1 for c in cands if c.para + 1 < self.body_end
+                and word_count(self.paras[c.para]) <= _CLAIM_LINE_WORDS
+                and cues.CLAIM_VERB_RE.search(self.paras[c.para])
+                and self.blocks[c.para + 1].kind is BlockKind.PARAGRAPH
+                and word_count(self.paras[c.para + 1]) >= _ARGUED_WORDS) * 4 >= len(cands) * 3
         if fam == "alike" and first.kind.split("#", 1)[1].split(" ", 1)[0] in ("i", "we", "you"):
             ev.personal = True  # "I entrust you with ...": a writer speaking, not counting
         ev.quoted = first.kind == "alike#quoted claim"

@@ -34,7 +34,8 @@ _LABEL_MARKER = re.compile(
 )
 _ROMAN_MARKER = re.compile(r"(?P<m>(?P<n>X|IX|IV|V?I{1,3}|V)\.)(?=\s+\S)")
 _PAREN_ROMAN_MARKER = re.compile(r"(?P<m>\((?P<n>x|ix|iv|v?i{1,3}|v)\))(?=\s+\S)")
-_BULLET_MARKER = re.compile(r"(?P<m>[•●▪◦‣∙*-]|::)(?=\s+\S)")
+# Social posts bullet with arrows, pointers and ticks ("→ Your calendar is not yours anymore.").
+_BULLET_MARKER = re.compile(r"(?P<m>[•●▪◦‣∙*-]|::|→|➡️?|►|▶️?|➤|👉|✅|✔️?|✓)(?=\s+\S)")
 
 
 # "... in the 1970s. (2) The developer's own statement ...": a numbered ground that begins a

@@ -185,7 +185,9 @@ class _Reader(Ending):
     def _run_gap(self, fam: str) -> int:
         if fam in ("heading", "lead", "alike", "break"):
             return max(8, len(self.paras) // 3)  # sections run to several paragraphs
-        return 3 if fam == "item" else 1  # an item may hold a few paragraphs of its own
+        # An item may hold a few paragraphs of its own; a bulleted line may head one
+        # ("→ Your calendar is not yours anymore." over the paragraph that argues it).
+        return 3 if fam == "item" else 2 if fam == "bullet" else 1
 
     def _layout_list(self, run: list[Candidate], fam: str) -> Split | None:
         if fam == "heading" and len(run) >= 4:

@@ -85,6 +85,7 @@ class Evidence:
     claims: bool = False  # most subheadings state a claim ("Price is not what keeps riders away")
     previewed: bool = False  # a list before the series sums up as many points ("Key points")
     closed: bool = False  # a heading that steps back follows the last ("What we're asking for")
+    argued_below: bool = False  # bulleted one-line claims, each over a paragraph that argues it
     told: bool = False  # every marker in one paragraph, each item news ("has been deferred")
     labelled: bool = False  # most items open with a label in plain text ("Donor confidence.")
     quoted: bool = False  # paragraphs opening with a quoted claim ('"Wards will be flooded."')
@@ -153,6 +154,8 @@ def weigh(ev: Evidence) -> tuple[float, list[str]]:
             add(0.3, "items that argue at length")
     elif ev.family == "lead" and ev.item_words >= 12 and ev.arguing >= 0.5:
         add(0.3, "labelled paragraphs that argue at length")
+    if ev.argued_below:
+        add(1.0, "bulleted one-line claims, each argued in the paragraph below it")
     if ev.family == "inline" and ev.announced is None and not ev.led_in_by_reasons:
         add(-1.0, "numbers inside a sentence, unannounced (a detail, not the points)")
     if ev.family == "num" and ev.questions * 2 > ev.count:
