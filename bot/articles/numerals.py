@@ -21,6 +21,8 @@ _ROMAN: Final[dict[str, int]] = {
 # Numbered or bulleted paragraph openings.
 _NUM_MARKER = re.compile(
     r"(?P<m>(?P<n>\d{1,2})(?:(?P<p>[.):])|\s*(?P<dash>[—–-])))(?=\s+[^\d\s])")
+# "1️⃣ They treat a system as a villain.": a social post's keycap numbers.
+_KEYCAP_MARKER = re.compile(r"(?P<m>(?P<n>[1-9])\ufe0f?\u20e3)(?=\s*\S)")
 _PAREN_MARKER = re.compile(r"(?P<m>\((?P<n>\d{1,2})\))(?=\s+\S)")
 _LETTER_MARKER = re.compile(r"(?P<m>\((?P<n>[a-h])\))(?=\s+\S)")
 _HASH_MARKER = re.compile(r"(?P<m>#(?P<n>\d{1,2})[.:)]?)(?=\s+\S)")
@@ -55,6 +57,9 @@ def list_marker_at_start(text: str, para: int) -> Candidate | None:
     """A numeral, label ("Reason #2:") or bullet opening a paragraph, or None."""
     first = text[:1]
     if first.isdigit():
+        keycap = _KEYCAP_MARKER.match(text)
+        if keycap:
+            return Candidate(para, 0, keycap.end(), keycap["m"], "num.", int(keycap["n"]), True)
         m = _NUM_MARKER.match(text)
         if m:
             kind = "num" + (m["p"] or "—")
