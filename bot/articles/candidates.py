@@ -55,7 +55,7 @@ def find_candidates(layout: Layout) -> list[Candidate]:
         elif block.bulleted and block.level == 0:
             found.append(Candidate(index, 0, 0, "", f"item#{block.list_id}", NEXT, False))
         elif index in layout.section_set and opening is None:
-            if not cues.STRUCTURAL_HEADING_RE.match(text):
+            if not (cues.STRUCTURAL_HEADING_RE.match(text) or cues.MASTHEAD_RE.match(text)):
                 found.append(Candidate(index, 0, 0, "", f"heading#{layout.level(index)}",
                                        NEXT, False))
         elif opening is None and layout.lead(index) is not None:

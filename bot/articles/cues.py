@@ -319,6 +319,10 @@ OPENING_FILLERS: Final = wordset("also then too further still now again even rea
 ANAPHORA_OPENING_RE: Final = re.compile(
     r"(?:And\s+)?(?P<key>[Tt]ake|[Ll]ook\s+at|Consider|Think\s+about|Remember|Yes,\s+but"
     r"|Myth|MYTH)\b(?!\s+(?:a\s+look|note|care|part|place|it|that)\b)")
+# A newsletter's or a section's masthead line set as a heading ("Issue 142 | Thursday",
+# "Opinion | Housing"): never a point.
+MASTHEAD_RE: Final = re.compile(r"(?:Issue|No\.|Vol\.|Volume|Edition|Episode)\s*#?\d+\b"
+                                r"|[^|]{1,40}\s\|\s[^|]{1,40}$")
 # An aside set off by commas a word or two into a paragraph ("Ask, above all, about ...").
 OPENING_ASIDE_RE: Final = re.compile(
     r"(?<=\w),\s+(?:above all|most of all|above everything|especially|in particular|crucially"

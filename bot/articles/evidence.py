@@ -138,7 +138,7 @@ class EvidenceReader(Layout):
             ev.alike = open_alike(heads)
             ev.title_noun = self.title_noun
             ev.claims = (not ev.questions and min(sizes) >= 3 and sum(
-                1 for h in heads if cues.CLAIM_VERB_RE.search(h)
+                1 for h in heads if cues.CLAIM_VERB_RE.search(h if not h.isupper() else h.lower())
                 or h.split(" ", 1)[0].lower() in cues.PROPOSAL_VERBS) * 4 >= len(heads) * 3)
             ev.previewed = self._previewed(first.para, len(cands))
         if fam == "heading" and sum(word_count(self.paras[c.para]) <= 2 for c in cands) * 2 > len(

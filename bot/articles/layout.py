@@ -482,7 +482,8 @@ def notes_start(paras: list[str]) -> int:
 _VALEDICTION_RE = re.compile(
     r"(?:(?:with\s+)?(?:best|kind|warm|warmest|all\s+good)\s+(?:wishes|regards)|(?:kind\s+)?regards"
     r"|yours(?:\s+(?:sincerely|faithfully|truly|ever))?|(?:very\s+)?sincerely(?:\s+yours)?"
-    r"|best|cheers|thanks|many\s+thanks|in\s+solidarity|until\s+next\s+(?:week|time)"
+    r"|best|cheers|thanks|many\s+thanks|in\s+solidarity|until\s+(?:next\s+(?:week|time)|then)"
+    r"|take\s+care|love|onwards|more\s+soon|til\s+next\s+time"
     r"|talk\s+soon|speak\s+soon|see\s+you\s+next\s+\w+)\s*[,.!]?",
     re.IGNORECASE)
 

@@ -990,3 +990,17 @@ def test_numbered_changes_under_an_explained_kicker_are_reported() -> None:
                               "No footpaths, no passengers", "Fixed penalties"], 1):
         blocks += [Block(f"{n}. {rule}", BlockKind.HEADING, level=2), Block(_BODY)]
     assert segment(Article(blocks=tuple(blocks))).arguments == ()
+
+
+def test_a_newsletter_s_masthead_and_sign_off_are_not_among_its_capitalised_points() -> None:
+    heads = ["THE DROP-OFF HAS JUST MOVED ROUND THE CORNER", "THE EXEMPTION LIST IS A MESS",
+             "NOBODY IS MEASURING WHAT MATTERS"]
+    blocks = [Block("Issue 142 | Thursday", BlockKind.HEADING, level=3),
+              Block("This week: three things I would change about the school street trial."),
+              Block(f"I have been for the trial from the start. {_BODY}")]
+    for heading in heads:
+        blocks += [Block(heading, BlockKind.HEADING, level=3), Block(_BODY)]
+    blocks += [Block("That's my case for this week."), Block("Until then,"),
+               Block("Tamsin", BlockKind.HEADING, level=3)]
+    piece = segment(Article(blocks=tuple(blocks)))
+    assert [a.text.split("\n\n")[0] for a in piece.arguments] == heads
