@@ -31,6 +31,7 @@ _TOPIC_WORDS = 7  # "Take the pension language.": a topic taken up, named in a f
 _AMOUNT_TAIL = 40  # where a budget line's amount stands, at its end
 _CLAIM_LINE_WORDS = 16  # a bulleted claim on a line of its own
 _ARGUED_WORDS = 20  # ... over a paragraph at least this long that argues it
+_READING_REACH = 300  # the end of a lead-in, where it says a reading list follows
 _SPEC_LINE_WORDS = 10  # a labelled line this short states a fact ("Weight: 68 pounds")
 _SPEC_LINE_CHARS = 120  # ... and no longer than this (so long paragraphs are never counted)
 _ASKING = frozenset({"What", "How", "Where", "When", "Who", "Which"})
@@ -305,6 +306,10 @@ class EvidenceReader(Layout):
                 and first.para - heading <= 2
                 and cues.READING_HEADING_RE.match(self.paras[heading])):
             return "under a heading over other writers' pieces (a reading list)"
+        if family(first.kind) in ("num", "item", "bullet", "heading", "lead") and (
+                cues.READING_INTRO_RE.search(intro[-_READING_REACH:])):
+            # "As usual, these are the pieces that made me think": a reading list follows.
+            return "led in as other writers' pieces (a reading list)"
         if family(first.kind) in ("num", "item", "bullet") and sum(
                 1 for b in bodies if _CITED_RE.match(b) or _TITLE_BY_RE.match(b)) > half:
             # '1. "The four-day week is a pay rise we can't afford" — Northfield Gazette.'
