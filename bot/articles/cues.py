@@ -329,7 +329,8 @@ READING_INTRO_RE: Final = re.compile(
     r"\b(?:pieces|articles|reads|links|stories|essays|columns|newsletters|podcasts)\b[^.!?]{0,40}"
     r"\b(?:made\s+me\s+think|worth\s+(?:your\s+time|reading|a\s+read)|caught\s+my\s+eye"
     r"|I(?:[’']ve|\s+have)?\s+(?:read|been\s+reading|enjoyed|liked|saved))"
-    r"|\bwhat\s+I(?:[’']ve|\s+have)\s+been\s+reading\b|\breading\s+list\b", re.IGNORECASE)
+    r"|\bwhat\s+I(?:[’']ve|\s+have)\s+been\s+reading\b|\breading\s+list\b"
+    r"|\bthings\s+worth\s+your\s+time\b", re.IGNORECASE)
 # An aside set off by commas a word or two into a paragraph ("Ask, above all, about ...").
 OPENING_ASIDE_RE: Final = re.compile(
     r"(?<=\w),\s+(?:above all|most of all|above everything|especially|in particular|crucially"
