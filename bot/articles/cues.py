@@ -331,6 +331,10 @@ READING_INTRO_RE: Final = re.compile(
     r"|I(?:[’']ve|\s+have)?\s+(?:read|been\s+reading|enjoyed|liked|saved))"
     r"|\bwhat\s+I(?:[’']ve|\s+have)\s+been\s+reading\b|\breading\s+list\b"
     r"|\bthings\s+worth\s+your\s+time\b", re.IGNORECASE)
+# "What you need to do", "How to object": a line over instructions to the reader.
+READER_TASK_RE: Final = re.compile(
+    r"(?:What|Here[’']?s\s+what)\s+(?:you|readers|members|parents|residents|subscribers)\s+"
+    r"(?:need|have|should|must|can)\s+to\s+do\b|What\s+to\s+do\b|How\s+to\s+[a-z]+\b(?!.*[.?!]\s)")
 # An aside set off by commas a word or two into a paragraph ("Ask, above all, about ...").
 OPENING_ASIDE_RE: Final = re.compile(
     r"(?<=\w),\s+(?:above all|most of all|above everything|especially|in particular|crucially"
@@ -381,6 +385,7 @@ STRUCTURAL_HEADING_RE: Final = re.compile(
     r"|where do we go from here\??|(?:so )?where does (?:this|that|it) leave (?:us|things)\??"
     r"|epilogue|postscript|p\.?s\.?|why|what|how|who|when|where|the small print"
     r"|this (?:week|fortnight|month|issue)|in this issue|housekeeping|(?:table of )?contents"
+    r"|(?:from the )?mailbag|reader (?:mail|letters)|programming note|admin"
     r"|article details|full text|updates?|related posts|more from .*|latest|recent posts"
     r"|until next time|thanks|thank you|acknowledg.*|credits|the upshot|key points|in brief"
     r"|what to watch(?: for)?|next week.*|coming up.*)"

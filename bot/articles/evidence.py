@@ -11,11 +11,19 @@ else). Pure, as the rest of the splitter.
 from __future__ import annotations
 
 import re
+from functools import cached_property
 from itertools import pairwise
 
 from bot.articles import cues
 from bot.articles.layout import HEADING_WORDS, Announcement, Layout, last_sentence
-from bot.articles.markers import ARGUMENT_NOUNS, LAST, VAGUE_ANNOUNCE_RE, Candidate
+from bot.articles.markers import (
+    ARGUMENT_NOUNS,
+    COUNT_NOUNS,
+    LAST,
+    VAGUE_ANNOUNCE_RE,
+    Candidate,
+    singular,
+)
 from bot.articles.model import BlockKind
 from bot.articles.sentences import first_sentence, opens_with_label, word_count
 from bot.articles.series import Evidence, family, open_alike
@@ -32,6 +40,9 @@ _AMOUNT_TAIL = 40  # where a budget line's amount stands, at its end
 _CLAIM_LINE_WORDS = 16  # a bulleted claim on a line of its own
 _ARGUED_WORDS = 20  # ... over a paragraph at least this long that argues it
 _READING_REACH = 300  # the end of a lead-in, where it says a reading list follows
+_MATCH_FACT_RE = re.compile(r"(?:[\w ]{0,40}[.:]\s+)?(?:Attendance|Referee|Line-?ups|Scorers"
+                            r"|(?:Man|Player) of the match)\b\s*[:.]?", re.IGNORECASE)
+_COUNTED_BEFORE_RE = re.compile(r"\b(?:[Tt]wo|[Tt]hree|[Ff]our|[Ff]ive)\s+([a-z]+s)\b")
 _SPEC_LINE_WORDS = 10  # a labelled line this short states a fact ("Weight: 68 pounds")
 _SPEC_LINE_CHARS = 120  # ... and no longer than this (so long paragraphs are never counted)
 _ASKING = frozenset({"What", "How", "Where", "When", "Who", "Which"})
@@ -58,6 +69,12 @@ _NUMBER_NAMES = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven
 
 class EvidenceReader(Layout):
     """A piece's layout, read for the evidence on each series laid out in it."""
+
+    @cached_property
+    def match_report(self) -> bool:
+        """"Attendance: 48,112. Referee: ...", "Line-ups": a match report, whose numbered
+        things from the game describe it."""
+        return any(_MATCH_FACT_RE.match(text) for text in self.paras[:self.body_end + 8])
 
     def _evidence(self, fam: str, cands: list[Candidate], count: int, marked: int,
                   announced: int | None) -> Evidence:
@@ -214,6 +231,15 @@ class EvidenceReader(Layout):
         first = cands[0]
         if self.symposium:
             return "a symposium: each section is another contributor's answer"
+        if family(first.kind) in ("num", "item", "bullet") and any(
+                cues.READER_TASK_RE.match(self.paras[i])
+                for i in range(max(0, first.para - 2), first.para)):
+            # "What you need to do / Almost nothing, but just in case: 1. Look out for ...".
+            return "instructions to the reader ('What you need to do')"
+        if first.kind == "lead" and sum(1 for c in cands if cues.STRUCTURAL_HEADING_RE.match(
+                self.lead(c.para) or "")) * 2 >= len(cands):
+            # "From the mailbag: ... / Housekeeping: ...": a newsletter's furniture, in bold.
+            return "labels of a newsletter's furniture ('Housekeeping:', 'From the mailbag:')"
         if self.fielded and family(first.kind) in ("alike", "lead"):
             return "a form's recurring fields ('Claim: ... Rating: ...'), a fact check or a record"
         if self.excerpts:
@@ -259,6 +285,12 @@ class EvidenceReader(Layout):
         if sum(1 for c in cands if cues.OTHERS_WORK_RE.search(
                 first_sentence(self.paras[c.para][c.start:]))) > half:
             return "each item introduces someone else's work (an issue's contents)"
+        if first.kind == "ord" and not first.counted and len({c.para for c in cands}) == 1:
+            # "Two details from the research surprised us. The first is ...": the bare
+            # ordinals count what the sentence before them counts, here no point.
+            counted = _COUNTED_BEFORE_RE.findall(self.paras[first.para][:first.start])
+            if counted and singular(counted[-1].lower()) not in COUNT_NOUNS:
+                return f"the ordinals count {counted[-1].lower()}, not points"
         if first.kind == "ord" and cues.SAY_ASIDE_RE.match(self.paras[first.para], first.end):
             # "First, they say, it will take trucks off Main Street.": their reasons, reported.
             return "someone else's reasons, reported ('First, they say, ...')"
@@ -291,6 +323,9 @@ class EvidenceReader(Layout):
             # "EXPLAINED ... Here are the main changes. 1. You must be at least 16": what a
             # rule changes, reported, under a kicker that says the piece explains.
             return "an explainer's list (what changes, reported, not argued)"
+        if self.match_report and family(first.kind) in ("num", "heading", "item", "lead") and (
+                announced is None or announced.noun not in ARGUMENT_NOUNS):
+            return "a match report: its numbered things from the game describe it"
         if self.obituary and not (first.counted in ARGUMENT_NOUNS or (
                 announced is not None and announced.noun in ARGUMENT_NOUNS)):
             return "an obituary: its ordinals tell a life ('The first was over the landfill')"

@@ -1004,3 +1004,13 @@ def test_a_newsletter_s_masthead_and_sign_off_are_not_among_its_capitalised_poin
                Block("Tamsin", BlockKind.HEADING, level=3)]
     piece = segment(Article(blocks=tuple(blocks)))
     assert [a.text.split("\n\n")[0] for a in piece.arguments] == heads
+
+
+def test_a_newsletter_s_mailbag_and_housekeeping_in_bold_are_no_points() -> None:
+    blocks = (Block("This is the Friday edition: no essay from me, just odds and ends."),
+              Block(f"From the mailbag: Several of you asked about the school budget. {_BODY}",
+                    lead="From the mailbag:"),
+              Block(f"Housekeeping: No newsletter next Friday; I will be away. {_BODY}",
+                    lead="Housekeeping:"),
+              Block("That's all for this week. Stay dry."))
+    assert segment(Article(blocks=blocks)).arguments == ()
