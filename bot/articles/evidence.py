@@ -288,7 +288,8 @@ class EvidenceReader(Layout):
         if first.kind == "ord" and not first.counted and len({c.para for c in cands}) == 1:
             # "Two details from the research surprised us. The first is ...": the bare
             # ordinals count what the sentence before them counts, here no point.
-            counted = _COUNTED_BEFORE_RE.findall(self.paras[first.para][:first.start])
+            counted = _COUNTED_BEFORE_RE.findall(
+                self.paras[first.para], max(0, first.start - _TOLD_CHARS * 4), first.start)
             if counted and singular(counted[-1].lower()) not in COUNT_NOUNS:
                 return f"the ordinals count {counted[-1].lower()}, not points"
         if first.kind == "ord" and cues.SAY_ASIDE_RE.match(self.paras[first.para], first.end):
