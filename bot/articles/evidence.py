@@ -324,7 +324,7 @@ class EvidenceReader(Layout):
             # "EXPLAINED ... Here are the main changes. 1. You must be at least 16": what a
             # rule changes, reported, under a kicker that says the piece explains.
             return "an explainer's list (what changes, reported, not argued)"
-        if self.match_report and family(first.kind) in ("num", "heading", "item", "lead") and (
+        if family(first.kind) in ("num", "heading", "item", "lead") and self.match_report and (
                 announced is None or announced.noun not in ARGUMENT_NOUNS):
             return "a match report: its numbered things from the game describe it"
         if self.obituary and not (first.counted in ARGUMENT_NOUNS or (

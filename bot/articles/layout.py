@@ -180,13 +180,10 @@ class Layout:
         # A Q&A says so in its headline or standfirst, and asks its questions as subheadings
         # or as short paragraphs of their own.
         # Or as paragraphs a sentence long, each answered at length below it.
-        prompts = sum(1 for i in range(self.body_end - 1)
-                      if "?" in self.paras[i] and len(self.paras[i].split()) <= _PROMPT_WORDS
-                      and len(self.paras[i + 1].split()) > len(self.paras[i].split()))
         self.interview = self.transcript or (
             ((len(questions) >= 2 and len(questions) * 2 >= len(self.sections))
              or len(self.asked_lines) >= _INTERVIEW_QUESTIONS
-             or (prompts >= _INTERVIEW_QUESTIONS and prompts * 4 >= self.body_end))
+             or self._prompts() * 4 >= max(self.body_end, _INTERVIEW_QUESTIONS * 4))
             and bool(cues.INTERVIEW_RE.search(" ".join([title or "", *self.paras[:2]]))))
         # "... is survived by two sons ... A funeral service will be held ...": an obituary,
         # whose ordinals tell a life ("three long fights. The first was ...").
@@ -194,7 +191,7 @@ class Layout:
         # fact check, a scorecard), two or more labels each recurring three times or more.
         fields: dict[str, int] = {}
         for text in self.paras[:self.body_end]:
-            label = _FIELD_RE.match(text)
+            label = _FIELD_RE.match(text) if ":" in text[:_FIELD_CHARS] else None
             if label is not None:
                 fields[label[1].lower()] = fields.get(label[1].lower(), 0) + 1
         # ("Myth: ... / Fact: ..." is the writer answering, not a form.)
@@ -204,8 +201,9 @@ class Layout:
         self.excerpts = sum(1 for text in self.paras[:self.body_end]
                             if text.endswith(":") and _FROM_PAPER_RE.match(text)) >= 2
         # (Substring tests first: sre tries the pattern at every position of a long paragraph.)
-        self.obituary = any(any(word in text for word in _OBITUARY_WORDS)
-                            and _OBITUARY_RE.search(text) for text in self.paras[-_OBITUARY_TAIL:])
+        self.obituary = any(("survived by" in text or " service" in text or "isitation" in text
+                             or "lieu of flowers" in text) and _OBITUARY_RE.search(text)
+                            for text in self.paras[-_OBITUARY_TAIL:])
         self.title_noun = bool(title and _TITLE_NOUN_RE.search(title))
         self.rebuttal = bool(title and cues.REBUTTAL_RE.search(title))
         # "Five reasons ...", "Three myths ...": a headline that counts arguments, not things.
@@ -271,6 +269,14 @@ class Layout:
         if block.kind is BlockKind.HEADING:
             return str(block.level)
         return "b" if block.lead is not None else "t"
+
+    def _prompts(self) -> int:
+        """Paragraphs of a sentence or two that ask, each followed by a longer one."""
+        if sum(1 for text in self.paras[:self.body_end] if "?" in text) < _INTERVIEW_QUESTIONS:
+            return 0
+        return sum(1 for i in range(self.body_end - 1)
+                   if "?" in self.paras[i] and len(self.paras[i].split()) <= _PROMPT_WORDS
+                   and len(self.paras[i + 1].split()) > len(self.paras[i].split()))
 
     def find_announcements(self, limit: int) -> list[Announcement]:
         found: list[Announcement] = []
@@ -397,10 +403,10 @@ _EXPLAINER_KICKER_RE = re.compile(r"(?:explainer|explained|q\s*&\s*a|faq)\b\W*(?
                                   re.IGNORECASE)
 _OBITUARY_RE = re.compile(r"\b(?:is|was) survived by\b|\b(?:funeral|memorial) service\b"
                           r"|\bvisitation will be\b|\bin lieu of flowers\b")
-_OBITUARY_WORDS = ("survived by", " service", "isitation will", "lieu of flowers")
 _OBITUARY_TAIL = 5  # the last paragraphs, where an obituary gives its survivors and services
 _FROM_PAPER_RE = re.compile(r"From (?:the )?[A-Z][\w.’'&-]*(?:\s+[A-Z][\w.’'&-]*){0,5}\s*:$")
 _FIELD_RE = re.compile(r"([A-Z][\w’']*(?: [\w’']+){0,3}):\s")
+_FIELD_CHARS = 40  # where a field's label ends with its colon
 _FIELD_USES = 3  # a label that recurs this often is a field of a form
 _REBUTTAL_FIELDS = frozenset({"myth", "fact", "the fact", "the facts", "reality", "the reality",
                               "truth", "the truth"})
