@@ -376,7 +376,9 @@ class EvidenceReader(Layout):
         ends = [c.para for c in cands[1:]] + [self.body_end]
         if family(first.kind) in ("heading", "lead") and sum(
                 1 for c, end in zip(cands, ends, strict=True)
-                if cues.SIGNATURE_RE.match(self._last_words(c.para, end))) > half:
+                if cues.SIGNATURE_RE.match(self._last_words(c.para, end))
+                or self._head_text(c)[:1] in "–—") > half:
+            # ... or headed by its writer's name after a dash ("– Ali***"): visitors' reviews.
             return "each section signed by its writer (a page of letters)"
         # Points under subheadings that are years ("2003: The bypass scheme"): a history.
         heads_above = [self.paras[c.para - 1] for c in cands

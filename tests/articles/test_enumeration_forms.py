@@ -1014,3 +1014,11 @@ def test_a_newsletter_s_mailbag_and_housekeeping_in_bold_are_no_points() -> None
                     lead="Housekeeping:"),
               Block("That's all for this week. Stay dry."))
     assert segment(Article(blocks=blocks)).arguments == ()
+
+
+def test_sections_headed_by_a_dash_and_a_visitor_s_name_are_reviews() -> None:
+    blocks = [Block("More reviews from our visitors!")]
+    for name in ["– Man**", "– Ali***", "– Jo** Al****", "– Tur**"]:
+        blocks += [Block(name, BlockKind.HEADING, level=4),
+                   Block(f"“A wonderful evening, and the actors were very good.” {_BODY}")]
+    assert segment(Article(blocks=tuple(blocks))).arguments == ()
