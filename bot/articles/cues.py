@@ -538,8 +538,10 @@ GUIDE_COUNT_RE: Final = re.compile(
     r"\s+out)\s+(?:not\s+)?to\s+(?:miss|see|do|eat|try|visit|watch|hear|book)\b"
     r"|\b(?:things|facts)\s+(?:that\s+)?you\s+(?:probably\s+|may\s+|might\s+)?(?:didn[’']t|don[’']t"
     r"|did\s+not|do\s+not|never|not)\s+(?:know|knew)\b", re.IGNORECASE)
+# "Section 2: The licence", "Clause 14": a document's own sections, as subheadings.
 DOCUMENT_SECTION_RE: Final = re.compile(
     r"(?:\d{1,2}\.\s+)?(?:Section|Sec\.|Article|Clause|Schedule|Subsection)\s+\d{1,3}[A-Za-z]?\b")
+# "First, they say, it will ...": an aside that reports the reasons as someone else's.
 SAY_ASIDE_RE: Final = re.compile(
     r",\s+(?:they|he|she|its\s+\w+|their\s+\w+|the\s+\w+|supporters|opponents|critics"
     r"|backers|proponents)\s+(?:say|says|said|argue|argues|argued|claim|claims|claimed|insist"
@@ -547,6 +549,7 @@ SAY_ASIDE_RE: Final = re.compile(
 # The imperative openers of a first point ("Start with", "Take", "Consider"), as markers.
 OPENER_MARKER_RE: Final = re.compile(
     r"(?:Let(?:[’']s|\s+us|\s+me)\s+)?(?:[Ss]tart|[Bb]egin)\s+with|Take\b|Consider\b")
+# "Step 4: Gather your evidence": a step of a procedure, as a subheading.
 STEP_HEADING_RE: Final = re.compile(r"(?:Step|Stage|Phase)\s+(?:\d{1,2}|One|Two|Three|Four|Five"
                                     r"|Six|Seven|Eight|Nine|Ten)\b")
 # An item that tells what someone did: "we started a campaign", "they went to see them".
