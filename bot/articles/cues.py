@@ -431,6 +431,9 @@ ADDED_POINT_RE: Final = re.compile(
     r"|Add\s+to\s+(?:that|this|all\s+this)|Worse(?:\s+still|\s+yet)?(?=\s*,)|Even\s+worse"
     # "Take wages next.", "Turn now to the currency.": the next point, after "Consider X first".
     r"|Take\s+(?:[\w’'-]+\s+){1,4}?next|Turn\s+(?:now\s+)?to"
+    # "Take the maps, too.", "Look at who is allowed to challenge a map.": another case.
+    r"|Take\s+(?:[\w’'-]+\s+){0,4}[\w’'-]+,?\s+too\b|Look\s+(?:too\s+|also\s+)?at\s+(?:who|what|how"
+    r"|the)\b"
     # "Consider the cost. ... Consider, too, who walks through the doors. ... Now the harder
     # part.": a second look, and a step up.
     r"|Consider,?\s+too|Now\s+(?:for\s+)?the\s+(?:harder|hardest|bigger|biggest|real|difficult"
