@@ -265,6 +265,8 @@ READING_HEADING_RE: Final = re.compile(
     r"(?:read(?:ing)?|your\s+time)|elsewhere|around\s+the\s+web|in\s+other\s+news|links?"
     r"|(?:the\s+)?week\s+in\s+links|from\s+around"
     r"|(?:this\s+week[’']s|weekend|our|the\s+week[’']s)\s+(?:picks|reads)"
+    # "WHAT I ATE THIS WEEK", "What I watched": a newsletter's picks, not its argument.
+    r"|what\s+(?:I|we)\s+(?:ate|read|watched|listened\s+to|loved|liked|cooked)"
     r")(?:\s+(?:this|last)\s+week)?\b\W*$",
     re.IGNORECASE)
 # Whose count it is: someone else's ("he calls the four pillars", "the report's five rules").
@@ -431,6 +433,8 @@ ADDED_POINT_RE: Final = re.compile(
     r"|Add\s+to\s+(?:that|this|all\s+this)|Worse(?:\s+still|\s+yet)?(?=\s*,)|Even\s+worse"
     # "Take wages next.", "Turn now to the currency.": the next point, after "Consider X first".
     r"|Take\s+(?:[\w’'-]+\s+){1,4}?next|Turn\s+(?:now\s+)?to"
+    # "Nor can the safety question be waved away": one more point, in the negative.
+    r"|Nor\s+(?:can|could|does|do|did|is|are|was|will|would|should|has|have)\b"
     # "Take the maps, too.", "Look at who is allowed to challenge a map.": another case.
     r"|Take\s+(?:[\w’'-]+\s+){0,4}[\w’'-]+,?\s+too\b|Look\s+(?:too\s+|also\s+)?at\s+(?:who|what|how"
     r"|the)\b"
