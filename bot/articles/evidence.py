@@ -285,7 +285,8 @@ class EvidenceReader(Layout):
         if sum(1 for c in cands if cues.OTHERS_WORK_RE.search(
                 first_sentence(self.paras[c.para][c.start:]))) > half:
             return "each item introduces someone else's work (an issue's contents)"
-        if first.kind == "ord" and not first.counted and len({c.para for c in cands}) == 1:
+        if first.kind == "ord" and not first.counted and sum(
+                1 for c in cands if c.para == first.para) >= 2:
             # "Two details from the research surprised us. The first is ...": the bare
             # ordinals count what the sentence before them counts, here no point.
             counted = _COUNTED_BEFORE_RE.findall(

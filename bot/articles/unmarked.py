@@ -54,6 +54,10 @@ _WHY_LEAD_RE = re.compile(r"\b(?:[Hh]ere(?:[’']s| is) why|[Hh]ere are my reaso
 _FIRST_PERSON_STAND_RE = re.compile(
     r"I(?:[’']m| am| think| know| want| believe| see| worry| fear| doubt| care| live| have"
     r"| can| will| don[’']t| do not| would| trust| understand)\b")
+# A paragraph that ends by saying the case follows ("Here is the case.", "Let me explain.").
+_HERE_IS_RE = re.compile(r"\b(?:[Hh]ere(?:[’']s|\s+is)\s+(?:the\s+case|why|my\s+case|how)"
+                         r"|[Ll]et\s+me\s+explain|[Ll]et\s+me\s+make\s+the\s+case)\s*[.:]\s*$")
+_LEAD_IN_CHARS = 40  # where that lead-in stands, at the paragraph's end
 _WHY_RUN = 3  # stands in a row after "Here's why:" that are the reasons
 _CLOSING_TURN_RE = re.compile(r"(?:And\s+)?(?:Finally|Lastly|Last\s+of\s+all)\b")
 
@@ -362,7 +366,12 @@ class UnmarkedSeries(EvidenceReader):
         if not options or count <= 0:
             return []
         chosen: list[int] = []
-        if leading:  # the first argument follows the announcement directly
+        if leading:
+            # "Those are the facts. Here is the case.": the points begin after the lead-in.
+            led = [i for i in options[:-1] if _HERE_IS_RE.search(self.paras[i][-_LEAD_IN_CHARS:])]
+            if led:
+                options = [i for i in options if i > led[-1]]
+        if leading and options:  # the first argument follows the announcement directly
             # ... past a one-line lead-in ("The objections are not hard to find.")
             skip = 0
             while len(options) - skip > count and word_count(self.paras[options[skip]]) < 12:
