@@ -3,7 +3,7 @@
 FROM python:3.11-slim
 
 WORKDIR /opt/counterpoint
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md LICENSE ./
 COPY bot ./bot
 COPY cogs ./cogs
 # The README's install command, without the test extra.
