@@ -157,7 +157,19 @@ EVENTS_INTRO_RE: Final = re.compile(
 # study by Ewa Lind", "Also in this issue": an editor's tour of the contents.
 OTHERS_WORK_RE: Final = re.compile(
     r"\b(?:and\s+colleagues|(?:study|paper|article|essay|report|review)\s+by\s+[A-Z]|in\s+this"
-    r"\s+issue|this\s+issue[’']s|our\s+[A-Z][a-z]+\s+section)")
+    r"\s+issue|this\s+issue[’']s|our\s+[A-Z][a-z]+\s+section"
+    # "In a new paper, senior fellow ...", "On our podcast, ...": a digest of colleagues' work.
+    r"|^(?:In|For)\s+a\s+(?:new\s+)?(?:paper|report|study|commentary|brief|working\s+paper)"
+    r"|^On\s+our\s+(?:podcast|blog)"
+    # "Research associate Devin Castellano maps ...": a colleague's work, named with its role.
+    r"|\b(?:[Ff]ellow|[Aa]ssociate|[Dd]irector|[Rr]esearcher|[Ee]conomist|[Aa]nalyst|[Ss]cholar)\s+"
+    r"(?:Dr\.?\s+)?[A-Z][a-z]+\s+[A-Z][\w’'-]+\s+(?:examines|maps|finds|reviewed|reviews|testified"
+    r"|argues|looks|writes|wrote|estimates|shows|explains)\b"
+    r"|\bfrom\s+our\s+[A-Z][\w ]{2,40}\s+(?:program|team|centre|center)\b)")
+# "the key findings at a glance", "What the inquiry found": a headline over a report's findings.
+FINDINGS_TITLE_RE: Final = re.compile(
+    r"\b(?:key\s+)?findings\b|\bwhat\s+the\s+(?:report|inquiry|review|audit|study)\s+(?:found"
+    r"|says)\b", re.IGNORECASE)
 # A writer proposing what someone should do ("We think it should say yes, but not to this
 # plan"): imperatives after it are proposals, not the steps of a procedure.
 SHOULD_RE: Final = re.compile(

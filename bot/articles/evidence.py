@@ -43,6 +43,7 @@ _READING_REACH = 300  # the end of a lead-in, where it says a reading list follo
 _MATCH_FACT_RE = re.compile(r"(?:[\w ]{0,40}[.:]\s+)?(?:Attendance|Referee|Line-?ups|Scorers"
                             r"|(?:Man|Player) of the match)\b\s*[:.]?", re.IGNORECASE)
 _COUNTED_BEFORE_RE = re.compile(r"\b(?:[Tt]wo|[Tt]hree|[Ff]our|[Ff]ive)\s+([a-z]+s)\b")
+_HEADLINE_CHARS = 120  # a first paragraph this short may be the headline of a plain text
 _SPEC_LINE_WORDS = 10  # a labelled line this short states a fact ("Weight: 68 pounds")
 _SPEC_LINE_CHARS = 120  # ... and no longer than this (so long paragraphs are never counted)
 _ASKING = frozenset({"What", "How", "Where", "When", "Who", "Which"})
@@ -282,9 +283,17 @@ class EvidenceReader(Layout):
         if first.kind == "lead" and sum(
                 1 for c in cands if cues.YEAR_RE.search(self.lead(c.para) or "")) >= half:
             return "years in most labels (a timeline)"
-        if sum(1 for c in cands if cues.OTHERS_WORK_RE.search(
-                first_sentence(self.paras[c.para][c.start:]))) > half:
+        # (Under a subheading, the paragraph below it introduces the work.)
+        if sum(1 for c in cands if cues.OTHERS_WORK_RE.search(first_sentence(
+                self.paras[c.para + 1] if c.para in self.section_set and c.para + 1 < len(
+                    self.paras) else self.paras[c.para][c.start:]))) > half:
             return "each item introduces someone else's work (an issue's contents)"
+        headline = self.paras[0] if self.paras and len(self.paras[0]) < _HEADLINE_CHARS else ""
+        counting = self.announcement_before(first.para, first.start)
+        if any(cues.FINDINGS_TITLE_RE.search(text) for text in (self.title or "", headline)) and (
+                counting is None or counting.noun not in ARGUMENT_NOUNS):
+            # "Flood inquiry: the key findings at a glance": a report's findings, reported.
+            return "a report's findings, as the headline says (reported, not argued)"
         if first.kind == "ord" and not first.counted and sum(
                 1 for c in cands if c.para == first.para) >= 2:
             # "Two details from the research surprised us. The first is ...": the bare

@@ -1022,3 +1022,29 @@ def test_sections_headed_by_a_dash_and_a_visitor_s_name_are_reviews() -> None:
         blocks += [Block(name, BlockKind.HEADING, level=4),
                    Block(f"“A wonderful evening, and the actors were very good.” {_BODY}")]
     assert segment(Article(blocks=tuple(blocks))).arguments == ()
+
+
+def test_a_digest_of_colleagues_work_under_numbered_headings_is_no_argument() -> None:
+    blocks = [Block("Spring came late, but our researchers did not slow down. Here is what they "
+                    "published in March.")]
+    for n, (head, body) in enumerate([
+            ("Pension funds are investing less at home",
+             "In a new paper, senior fellow Marguerite Oullet examines where the money went."),
+            ("Wildfire insurance is getting harder to find",
+             "Research associate Devin Castell maps cover in fire-prone towns."),
+            ("Child care spaces are growing, unevenly",
+             "Program director Kiera Mbeki reviewed the first three years of the agreements."),
+            ("Health data is still stuck in silos",
+             "Visiting fellow Anita Rasmus testified before a Senate committee.")], 1):
+        blocks += [Block(f"{n}. {head}", BlockKind.HEADING, level=2), Block(f"{body} {_BODY}")]
+    assert segment(Article(blocks=tuple(blocks))).arguments == ()
+
+
+def test_an_inquiry_s_key_findings_under_the_headline_are_reported() -> None:
+    blocks = [Block("The independent inquiry into last winter's floods has published its report.")]
+    for n, finding in enumerate(["The warnings came too late", "Defences were not maintained",
+                                 "Agencies did not share information"], 1):
+        blocks += [Block(f"{n}. {finding}", BlockKind.HEADING, level=2),
+                   Block(f"The report finds that this cost lives. {_BODY}")]
+    article = Article(blocks=tuple(blocks), title="Flood inquiry: the key findings at a glance")
+    assert segment(article).arguments == ()
