@@ -166,6 +166,10 @@ OTHERS_WORK_RE: Final = re.compile(
     r"(?:Dr\.?\s+)?[A-Z][a-z]+\s+[A-Z][\w’'-]+\s+(?:examines|maps|finds|reviewed|reviews|testified"
     r"|argues|looks|writes|wrote|estimates|shows|explains)\b"
     r"|\bfrom\s+our\s+[A-Z][\w ]{2,40}\s+(?:program|team|centre|center)\b)")
+# "The company commits to the following:", "Our commitments:": promises, not points argued.
+COMMITS_INTRO_RE: Final = re.compile(
+    r"\b(?:commits?|committed|pledges?|pledged|promises?|promised|undertakes?)\s+to\s+the\s+"
+    r"following\s*:\s*$|\b(?:commitments|undertakings)\s*:\s*$", re.IGNORECASE)
 # "the key findings at a glance", "What the inquiry found": a headline over a report's findings.
 FINDINGS_TITLE_RE: Final = re.compile(
     r"\b(?:key\s+)?findings\b|\bwhat\s+the\s+(?:report|inquiry|review|audit|study)\s+(?:found"
@@ -348,7 +352,8 @@ READING_INTRO_RE: Final = re.compile(
 # "What you need to do", "How to object": a line over instructions to the reader.
 READER_TASK_RE: Final = re.compile(
     r"(?:What|Here[’']?s\s+what)\s+(?:you|readers|members|parents|residents|subscribers)\s+"
-    r"(?:need|have|should|must|can)\s+to\s+do\b|What\s+to\s+do\b|How\s+to\s+[a-z]+\b(?!.*[.?!]\s)")
+    r"(?:need|have|should|must|can)\s+to\s+do\b|What\s+to\s+do\b|How\s+to\s+[a-z]+\b(?!.*[.?!]\s)"
+    r"|Step\s+by\s+step\b")
 # An aside set off by commas a word or two into a paragraph ("Ask, above all, about ...").
 OPENING_ASIDE_RE: Final = re.compile(
     r"(?<=\w),\s+(?:above all|most of all|above everything|especially|in particular|crucially"

@@ -415,6 +415,9 @@ class EvidenceReader(Layout):
                 or (" as " in intro and cues.AS_SET_OUT_RE.search(intro))) and not (
                 cues.VERDICT_ON_LIST_RE.search(intro[-200:])):
             return "led in as someone else's list, reported"
+        if intro.rstrip().endswith(":") and cues.COMMITS_INTRO_RE.search(intro[-120:]):
+            # "Halbrook Power commits to the following:": what someone promises to do.
+            return "led in as commitments (what someone will do, not points argued)"
         if intro.rstrip().endswith(":") and cues.REPORT_FINDINGS_RE.search(intro[-120:]):
             return "led in as a report's findings (reported, not argued)"
         if (intro.rstrip().endswith(":") and cues.SAID_RE.search(intro)
