@@ -170,6 +170,12 @@ OTHERS_WORK_RE: Final = re.compile(
 COMMITS_INTRO_RE: Final = re.compile(
     r"\b(?:commits?|committed|pledges?|pledged|promises?|promised|undertakes?)\s+to\s+the\s+"
     r"following\s*:\s*$|\b(?:commitments|undertakings)\s*:\s*$", re.IGNORECASE)
+# "Here is what is changing", "five things to know this week", "everything you need to know",
+# "What it means for you", "what each way out would require": an explainer's lead-in.
+EXPLAINING_LEAD_RE: Final = re.compile(
+    r"\bhere(?:[’']s|\s+is|\s+are)\s+what\s+(?:is\s+|[’']s\s+)?chang|\bthings\s+to\s+know\b"
+    r"|\beverything\s+you\s+need\s+to\s+know\b|\bwhat\s+it\s+means\s+for\s+you\b"
+    r"|\bwhat\s+each\s+(?:\w+\s+){0,2}would\s+(?:require|mean|take)\b", re.IGNORECASE)
 # "the key findings at a glance", "What the inquiry found": a headline over a report's findings.
 FINDINGS_TITLE_RE: Final = re.compile(
     r"\b(?:key\s+)?findings\b|\bwhat\s+the\s+(?:report|inquiry|review|audit|study)\s+(?:found"

@@ -294,6 +294,17 @@ class EvidenceReader(Layout):
                 counting is None or counting.noun not in ARGUMENT_NOUNS):
             # "Flood inquiry: the key findings at a glance": a report's findings, reported.
             return "a report's findings, as the headline says (reported, not argued)"
+        standfirst = (self.paras[1] if len(self.paras) > 1
+                      and len(self.paras[1]) < _HEADLINE_CHARS * 2 else "")
+        if (counting is None or counting.noun not in ARGUMENT_NOUNS) and any(
+                cues.EXPLAINING_LEAD_RE.search(text)
+                for text in (self.title or "", headline, standfirst, intro[-_READING_REACH:])):
+            # "Here is what is changing", "everything you need to know", "what each way out
+            # would require": an explainer's or a news analysis's items.
+            return "led in as what changes or what to know (an explainer)"
+        if first.kind == "lead" and sum(
+                1 for c in cands if (self.lead(c.para) or "").startswith("Best ")) * 2 > len(cands):
+            return "a review's picks ('Best overall:', 'Best for ...')"
         if first.kind == "ord" and not first.counted and sum(
                 1 for c in cands if c.para == first.para) >= 2:
             # "Two details from the research surprised us. The first is ...": the bare

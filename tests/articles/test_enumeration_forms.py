@@ -1048,3 +1048,12 @@ def test_an_inquiry_s_key_findings_under_the_headline_are_reported() -> None:
                    Block(f"The report finds that this cost lives. {_BODY}")]
     article = Article(blocks=tuple(blocks), title="Flood inquiry: the key findings at a glance")
     assert segment(article).arguments == ()
+
+
+def test_a_product_review_s_best_of_picks_are_no_points() -> None:
+    blocks = [Block("We sent eleven lunch boxes to school for a term. These four survived.")]
+    for pick in ["Best overall: Tidewell Bento Duo ($34)", "Best for younger kids: Larch Box ($22)",
+                 "Best insulated bag: Fernhill Tote ($28)", "Best for hot food: Arden Flask ($31)"]:
+        blocks += [Block(f"{pick}. It was the only box every child was happy to carry. {_BODY}",
+                         lead=pick)]
+    assert segment(Article(blocks=tuple(blocks))).arguments == ()
