@@ -175,7 +175,8 @@ COMMITS_INTRO_RE: Final = re.compile(
 EXPLAINING_LEAD_RE: Final = re.compile(
     r"\bhere(?:[’']s|\s+is|\s+are)\s+what\s+(?:is\s+|[’']s\s+)?chang|\bthings\s+to\s+know\b"
     r"|\beverything\s+you\s+need\s+to\s+know\b|\bwhat\s+it\s+means\s+for\s+you\b"
-    r"|\bwhat\s+each\s+(?:\w+\s+){0,2}would\s+(?:require|mean|take)\b", re.IGNORECASE)
+    r"|\bwhat\s+each\s+(?:\w+\s+){0,2}would\s+(?:require|mean|take)\b"
+    r"|\bthings\s+to\s+(?:keep|bear)\s+in\s+mind\b", re.IGNORECASE)
 # "the key findings at a glance", "What the inquiry found": a headline over a report's findings.
 FINDINGS_TITLE_RE: Final = re.compile(
     r"\b(?:key\s+)?findings\b|\bwhat\s+the\s+(?:report|inquiry|review|audit|study)\s+(?:found"
