@@ -14,7 +14,7 @@ import re
 from functools import cached_property
 from itertools import pairwise
 
-from bot.articles import cues
+from bot.articles import cues, decoys
 from bot.articles.layout import HEADING_WORDS, Announcement, Layout, last_sentence
 from bot.articles.markers import (
     ARGUMENT_NOUNS,
@@ -233,7 +233,7 @@ class EvidenceReader(Layout):
         if self.symposium:
             return "a symposium: each section is another contributor's answer"
         if family(first.kind) in ("num", "item", "bullet") and any(
-                cues.READER_TASK_RE.match(self.paras[i])
+                decoys.READER_TASK_RE.match(self.paras[i])
                 for i in range(max(0, first.para - 2), first.para)):
             # "What you need to do / Almost nothing, but just in case: 1. Look out for ...".
             return "instructions to the reader ('What you need to do')"
@@ -261,7 +261,7 @@ class EvidenceReader(Layout):
             return "labelled lines of a few words, one after another (a box of facts)"
         above = max((i for i in self.sections if i < first.para), default=None)
         if (above is not None and family(first.kind) in ("num", "item", "bullet")
-                and cues.STEP_HEADING_RE.match(self.paras[above])):
+                and decoys.STEP_HEADING_RE.match(self.paras[above])):
             # "Step 4: Gather your evidence" over "1. A recent appraisal 2. ...": what a
             # step of a procedure needs, not the writer's points.
             return "a list inside a step of a procedure"
@@ -284,20 +284,20 @@ class EvidenceReader(Layout):
                 1 for c in cands if cues.YEAR_RE.search(self.lead(c.para) or "")) >= half:
             return "years in most labels (a timeline)"
         # (Under a subheading, the paragraph below it introduces the work.)
-        if sum(1 for c in cands if cues.OTHERS_WORK_RE.search(first_sentence(
+        if sum(1 for c in cands if decoys.OTHERS_WORK_RE.search(first_sentence(
                 self.paras[c.para + 1] if c.para in self.section_set and c.para + 1 < len(
                     self.paras) else self.paras[c.para][c.start:]))) > half:
             return "each item introduces someone else's work (an issue's contents)"
         headline = self.paras[0] if self.paras and len(self.paras[0]) < _HEADLINE_CHARS else ""
         counting = self.announcement_before(first.para, first.start)
-        if any(cues.FINDINGS_TITLE_RE.search(text) for text in (self.title or "", headline)) and (
+        if any(decoys.FINDINGS_TITLE_RE.search(text) for text in (self.title or "", headline)) and (
                 counting is None or counting.noun not in ARGUMENT_NOUNS):
             # "Flood inquiry: the key findings at a glance": a report's findings, reported.
             return "a report's findings, as the headline says (reported, not argued)"
         standfirst = (self.paras[1] if len(self.paras) > 1
                       and len(self.paras[1]) < _HEADLINE_CHARS * 2 else "")
         if (counting is None or counting.noun not in ARGUMENT_NOUNS) and any(
-                cues.EXPLAINING_LEAD_RE.search(text)
+                decoys.EXPLAINING_LEAD_RE.search(text)
                 for text in (self.title or "", headline, standfirst, intro[-_READING_REACH:])):
             # "Here is what is changing", "everything you need to know", "what each way out
             # would require": an explainer's or a news analysis's items.
@@ -313,7 +313,7 @@ class EvidenceReader(Layout):
                 self.paras[first.para], max(0, first.start - _TOLD_CHARS * 4), first.start)
             if counted and singular(counted[-1].lower()) not in COUNT_NOUNS:
                 return f"the ordinals count {counted[-1].lower()}, not points"
-        if first.kind == "ord" and cues.SAY_ASIDE_RE.match(self.paras[first.para], first.end):
+        if first.kind == "ord" and decoys.SAY_ASIDE_RE.match(self.paras[first.para], first.end):
             # "First, they say, it will take trucks off Main Street.": their reasons, reported.
             return "someone else's reasons, reported ('First, they say, ...')"
         if first.kind == "ord" and sum(1 for b in bodies if b.startswith("that ")) > half:
@@ -328,15 +328,15 @@ class EvidenceReader(Layout):
             # the parts of the work under review.
             return "the parts of someone else's work (a review)"
         if family(first.kind) in ("heading", "lead", "num") and sum(
-                1 for c in cands if cues.DOCUMENT_SECTION_RE.match(self._head_text(c))) * 2 > len(
+                1 for c in cands if decoys.DOCUMENT_SECTION_RE.match(self._head_text(c))) * 2 > len(
                 cands):
             # "Section 2: The license / Section 3: Inspections": a bill explained clause by
             # clause, whatever each side then says of it.
             return "a document's sections, one by one (a bill or a contract explained)"
         counted_at = (self.paras[announced.para][announced.offset:announced.offset + _TOLD_CHARS]
                       if announced is not None else "")
-        if cues.GUIDE_COUNT_RE.search(counted_at) or (
-                self.title and cues.GUIDE_COUNT_RE.search(self.title)):
+        if decoys.GUIDE_COUNT_RE.search(counted_at) or (
+                self.title and decoys.GUIDE_COUNT_RE.search(self.title)):
             # "10 things not to miss", "11 things you probably didn't know about the canal":
             # a guide's sights or a feature's trivia, not points argued.
             return "counted as things to see or facts to know (a guide or a trivia list)"
@@ -361,10 +361,10 @@ class EvidenceReader(Layout):
         heading = max((i for i in self.sections if i < first.para), default=None)
         if (family(first.kind) in ("num", "item", "bullet", "lead") and heading is not None
                 and first.para - heading <= 2
-                and cues.READING_HEADING_RE.match(self.paras[heading])):
+                and decoys.READING_HEADING_RE.match(self.paras[heading])):
             return "under a heading over other writers' pieces (a reading list)"
         if family(first.kind) in ("num", "item", "bullet", "heading", "lead") and (
-                cues.READING_INTRO_RE.search(intro[-_READING_REACH:])):
+                decoys.READING_INTRO_RE.search(intro[-_READING_REACH:])):
             # "As usual, these are the pieces that made me think": a reading list follows.
             return "led in as other writers' pieces (a reading list)"
         if family(first.kind) in ("num", "item", "bullet") and sum(
@@ -424,12 +424,12 @@ class EvidenceReader(Layout):
         before = self.paras[first.para - 2] if first.start == 0 and first.para >= 2 else ""
         if (cues.REPORTED_INTRO_RE.search(intro) or cues.REPORTED_INTRO_RE.search(before[-300:])
                 or (" as " in intro and cues.AS_SET_OUT_RE.search(intro))) and not (
-                cues.VERDICT_ON_LIST_RE.search(intro[-200:])):
+                decoys.VERDICT_ON_LIST_RE.search(intro[-200:])):
             return "led in as someone else's list, reported"
-        if intro.rstrip().endswith(":") and cues.COMMITS_INTRO_RE.search(intro[-120:]):
+        if intro.rstrip().endswith(":") and decoys.COMMITS_INTRO_RE.search(intro[-120:]):
             # "Halbrook Power commits to the following:": what someone promises to do.
             return "led in as commitments (what someone will do, not points argued)"
-        if intro.rstrip().endswith(":") and cues.REPORT_FINDINGS_RE.search(intro[-120:]):
+        if intro.rstrip().endswith(":") and decoys.REPORT_FINDINGS_RE.search(intro[-120:]):
             return "led in as a report's findings (reported, not argued)"
         if (intro.rstrip().endswith(":") and cues.SAID_RE.search(intro)
                 and not cues.OWN_COUNT_RE.search(intro)):
@@ -454,7 +454,7 @@ class EvidenceReader(Layout):
             # "Under the permission granted on Tuesday, the operator must:": conditions set
             # on someone else, reported.
             return "conditions imposed on someone else (reported)"
-        if cues.HOUSEKEEPING_RE.search(lead_in):
+        if decoys.HOUSEKEEPING_RE.search(lead_in):
             return "led in as housekeeping (a newsletter's notices, not points)"
         if cues.READER_ACTIONS_RE.search(lead_in):
             return "actions asked of the reader (a call to action, not points)"
