@@ -15,7 +15,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, replace
 
-from bot.articles import cues
+from bot.articles import cues, pagekind
 from bot.articles.markers import (
     ANNOUNCE_RE,
     ANNOUNCE_SUBSET_RE,
@@ -185,25 +185,10 @@ class Layout:
              or len(self.asked_lines) >= _INTERVIEW_QUESTIONS
              or self._prompts() * 4 >= max(self.body_end, _INTERVIEW_QUESTIONS * 4))
             and bool(cues.INTERVIEW_RE.search(" ".join([title or "", *self.paras[:2]]))))
-        # "... is survived by two sons ... A funeral service will be held ...": an obituary,
-        # whose ordinals tell a life ("three long fights. The first was ...").
-        # "Claim: ... / What we found: ... / Rating: ...", over and over: a form's fields (a
-        # fact check, a scorecard), two or more labels each recurring three times or more.
-        fields: dict[str, int] = {}
-        for text in self.paras[:self.body_end]:
-            label = _FIELD_RE.match(text) if ":" in text[:_FIELD_CHARS] else None
-            if label is not None:
-                fields[label[1].lower()] = fields.get(label[1].lower(), 0) + 1
-        # ("Myth: ... / Fact: ..." is the writer answering, not a form.)
-        self.fielded = sum(1 for label, uses in fields.items()
-                           if uses >= _FIELD_USES and label not in _REBUTTAL_FIELDS) >= 2
-        # "From the Wexbury Dispatch:" over each excerpt: other papers' editorials, gathered.
-        self.excerpts = sum(1 for text in self.paras[:self.body_end]
-                            if text.endswith(":") and _FROM_PAPER_RE.match(text)) >= 2
-        # (Substring tests first: sre tries the pattern at every position of a long paragraph.)
-        self.obituary = any(("survived by" in text or " service" in text or "isitation" in text
-                             or "lieu of flowers" in text) and _OBITUARY_RE.search(text)
-                            for text in self.paras[-_OBITUARY_TAIL:])
+        body = self.paras[:self.body_end]
+        self.fielded = pagekind.fielded(body)
+        self.excerpts = pagekind.excerpts(body)
+        self.obituary = pagekind.obituary(self.paras)
         self.title_noun = bool(title and _TITLE_NOUN_RE.search(title))
         self.rebuttal = bool(title and cues.REBUTTAL_RE.search(title))
         # "Five reasons ...", "Three myths ...": a headline that counts arguments, not things.
@@ -401,15 +386,6 @@ _KICKER_CHARS = 160  # where a piece says what it is ("Your Friday digest of ...
 _VALEDICTION_CHARS = 40  # "With best wishes,", "Talk soon,"
 _EXPLAINER_KICKER_RE = re.compile(r"(?:explainer|explained|q\s*&\s*a|faq)\b\W*(?:$|[:|—–-])",
                                   re.IGNORECASE)
-_OBITUARY_RE = re.compile(r"\b(?:is|was) survived by\b|\b(?:funeral|memorial) service\b"
-                          r"|\bvisitation will be\b|\bin lieu of flowers\b")
-_OBITUARY_TAIL = 5  # the last paragraphs, where an obituary gives its survivors and services
-_FROM_PAPER_RE = re.compile(r"From (?:the )?[A-Z][\w.’'&-]*(?:\s+[A-Z][\w.’'&-]*){0,5}\s*:$")
-_FIELD_RE = re.compile(r"([A-Z][\w’']*(?: [\w’']+){0,3}):\s")
-_FIELD_CHARS = 40  # where a field's label ends with its colon
-_FIELD_USES = 3  # a label that recurs this often is a field of a form
-_REBUTTAL_FIELDS = frozenset({"myth", "fact", "the fact", "the facts", "reality", "the reality",
-                              "truth", "the truth"})
 _DIGEST_RE = re.compile(r"\b(?:digest|round-?up|week\s+in\s+review|what\s+happened"
                         r"|news\s+in\s+brief|the\s+week\s+that\s+was)\b", re.IGNORECASE)
 _CONTRIBUTOR_RE = re.compile(r"[A-Z][\w’'.-]+(?:\s+[A-Z][\w’'.-]+){1,3},\s+\S")

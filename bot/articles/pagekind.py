@@ -1,0 +1,45 @@
+"""What kind of page a piece is, where that decides whether its lists can be points: a form
+with recurring fields (a fact check), other papers' editorials gathered, an obituary. Pure
+functions of the paragraphs; ``layout`` keeps the answers for ``evidence``."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+_FIELD_RE = re.compile(r"([A-Z][\w’']*(?: [\w’']+){0,3}):\s")
+_FIELD_CHARS = 40  # where a field's label ends with its colon
+_FIELD_USES = 3  # a label that recurs this often is a field of a form
+# "Myth: ... / Fact: ..." is the writer answering, not a form.
+_REBUTTAL_FIELDS = frozenset({"myth", "fact", "the fact", "the facts", "reality", "the reality",
+                              "truth", "the truth"})
+_FROM_PAPER_RE = re.compile(r"From (?:the )?[A-Z][\w.’'&-]*(?:\s+[A-Z][\w.’'&-]*){0,5}\s*:$")
+_OBITUARY_RE = re.compile(r"\b(?:is|was) survived by\b|\b(?:funeral|memorial) service\b"
+                          r"|\bvisitation will be\b|\bin lieu of flowers\b")
+_OBITUARY_TAIL = 5  # the last paragraphs, where an obituary gives its survivors and services
+
+
+def fielded(body: Sequence[str]) -> bool:
+    """"Claim: ... / What we found: ... / Rating: ...", over and over: a form's fields (a fact
+    check, a scorecard), two or more labels each recurring three times or more."""
+    fields: dict[str, int] = {}
+    for text in body:
+        label = _FIELD_RE.match(text) if ":" in text[:_FIELD_CHARS] else None
+        if label is not None:
+            fields[label[1].lower()] = fields.get(label[1].lower(), 0) + 1
+    return sum(1 for label, uses in fields.items()
+               if uses >= _FIELD_USES and label not in _REBUTTAL_FIELDS) >= 2
+
+
+def excerpts(body: Sequence[str]) -> bool:
+    """"From the Wexbury Dispatch:" over each excerpt: other papers' editorials, gathered."""
+    return sum(1 for text in body if text.endswith(":") and _FROM_PAPER_RE.match(text)) >= 2
+
+
+def obituary(paras: Sequence[str]) -> bool:
+    """"... is survived by two sons ... A funeral service will be held ...": an obituary, whose
+    ordinals tell a life ("three long fights. The first was ...")."""
+    # Substring tests first: sre tries the pattern at every position of a long paragraph.
+    return any(("survived by" in text or " service" in text or "isitation" in text
+                or "lieu of flowers" in text) and _OBITUARY_RE.search(text) is not None
+               for text in paras[-_OBITUARY_TAIL:])
