@@ -43,7 +43,6 @@ _READING_REACH = 300  # the end of a lead-in, where it says a reading list follo
 _MATCH_FACT_RE = re.compile(r"(?:[\w ]{0,40}[.:]\s+)?(?:Attendance|Referee|Line-?ups|Scorers"
                             r"|(?:Man|Player) of the match)\b\s*[:.]?", re.IGNORECASE)
 _COUNTED_BEFORE_RE = re.compile(r"\b(?:[Tt]wo|[Tt]hree|[Ff]our|[Ff]ive)\s+([a-z]+s)\b")
-_HEADLINE_CHARS = 120  # a first paragraph this short may be the headline of a plain text
 _SPEC_LINE_WORDS = 10  # a labelled line this short states a fact ("Weight: 68 pounds")
 _SPEC_LINE_CHARS = 120  # ... and no longer than this (so long paragraphs are never counted)
 _ASKING = frozenset({"What", "How", "Where", "When", "Who", "Which"})
@@ -288,17 +287,14 @@ class EvidenceReader(Layout):
                 self.paras[c.para + 1] if c.para in self.section_set and c.para + 1 < len(
                     self.paras) else self.paras[c.para][c.start:]))) > half:
             return "each item introduces someone else's work (an issue's contents)"
-        headline = self.paras[0] if self.paras and len(self.paras[0]) < _HEADLINE_CHARS else ""
         counting = self.announcement_before(first.para, first.start)
-        if any(decoys.FINDINGS_TITLE_RE.search(text) for text in (self.title or "", headline)) and (
+        if any(decoys.FINDINGS_TITLE_RE.search(text) for text in self.headlines) and (
                 counting is None or counting.noun not in ARGUMENT_NOUNS):
             # "Flood inquiry: the key findings at a glance": a report's findings, reported.
             return "a report's findings, as the headline says (reported, not argued)"
-        standfirst = (self.paras[1] if len(self.paras) > 1
-                      and len(self.paras[1]) < _HEADLINE_CHARS * 2 else "")
         if (counting is None or counting.noun not in ARGUMENT_NOUNS) and any(
                 decoys.EXPLAINING_LEAD_RE.search(text)
-                for text in (self.title or "", headline, standfirst, intro[-_READING_REACH:])):
+                for text in (*self.headlines, self.standfirst, intro[-_READING_REACH:])):
             # "Here is what is changing", "everything you need to know", "what each way out
             # would require": an explainer's or a news analysis's items.
             return "led in as what changes or what to know (an explainer)"

@@ -134,9 +134,13 @@ class Layout:
         self.digest = any(_DIGEST_RE.search(text, 0, _KICKER_CHARS)
                           for text in (title or "", *self.paras[:3]))
         # The headline may stand as the first paragraph under a kicker ("THE FORUM |
-        # SYMPOSIUM"), which may say so itself.
-        people = self.title_people or (title_people(self.paras[0]) if self.paras and len(
-            self.paras[0].split()) <= _HEADLINE_WORDS else None)
+        # SYMPOSIUM"), which may say so itself; a short second paragraph is its standfirst.
+        first = self.paras[0] if self.paras and len(
+            self.paras[0].split()) <= _HEADLINE_WORDS else ""
+        self.headlines = tuple(text for text in (title or "", first) if text)
+        self.standfirst = (self.paras[1] if len(self.paras) > 1
+                           and len(self.paras[1].split()) <= _HEADLINE_WORDS * 2 else "")
+        people = self.title_people or (title_people(first) if first else None)
         if title and "symposium" in title.lower():
             people = min(people or 3, 3)
         self.symposium = people is not None and sum(
