@@ -14,7 +14,7 @@ import re
 from functools import cached_property
 from itertools import pairwise
 
-from bot.articles import cues, decoys
+from bot.articles import cues, decoys, pagekind
 from bot.articles.layout import HEADING_WORDS, Announcement, Layout, last_sentence
 from bot.articles.markers import (
     ARGUMENT_NOUNS,
@@ -40,8 +40,6 @@ _AMOUNT_TAIL = 40  # where a budget line's amount stands, at its end
 _CLAIM_LINE_WORDS = 16  # a bulleted claim on a line of its own
 _ARGUED_WORDS = 20  # ... over a paragraph at least this long that argues it
 _READING_REACH = 300  # the end of a lead-in, where it says a reading list follows
-_MATCH_FACT_RE = re.compile(r"(?:[\w ]{0,40}[.:]\s+)?(?:Attendance|Referee|Line-?ups|Scorers"
-                            r"|(?:Man|Player) of the match)\b\s*[:.]?", re.IGNORECASE)
 _COUNTED_BEFORE_RE = re.compile(r"\b(?:[Tt]wo|[Tt]hree|[Ff]our|[Ff]ive)\s+([a-z]+s)\b")
 _SPEC_LINE_WORDS = 10  # a labelled line this short states a fact ("Weight: 68 pounds")
 _SPEC_LINE_CHARS = 120  # ... and no longer than this (so long paragraphs are never counted)
@@ -72,9 +70,8 @@ class EvidenceReader(Layout):
 
     @cached_property
     def match_report(self) -> bool:
-        """"Attendance: 48,112. Referee: ...", "Line-ups": a match report, whose numbered
-        things from the game describe it."""
-        return any(_MATCH_FACT_RE.match(text) for text in self.paras[:self.body_end + 8])
+        """Looked for only when a list could be a match report's (see ``pagekind``)."""
+        return pagekind.match_report(self.paras)
 
     def _evidence(self, fam: str, cands: list[Candidate], count: int, marked: int,
                   announced: int | None) -> Evidence:

@@ -1,6 +1,6 @@
 """What kind of page a piece is, where that decides whether its lists can be points: a form
-with recurring fields (a fact check), other papers' editorials gathered, an obituary. Pure
-functions of the paragraphs; ``layout`` keeps the answers for ``evidence``."""
+with recurring fields (a fact check), other papers' editorials gathered, an obituary, a match
+report. Pure functions of the paragraphs; ``layout`` and ``evidence`` keep the answers."""
 
 from __future__ import annotations
 
@@ -17,6 +17,8 @@ _FROM_PAPER_RE = re.compile(r"From (?:the )?[A-Z][\w.’'&-]*(?:\s+[A-Z][\w.’'
 _OBITUARY_RE = re.compile(r"\b(?:is|was) survived by\b|\b(?:funeral|memorial) service\b"
                           r"|\bvisitation will be\b|\bin lieu of flowers\b")
 _OBITUARY_TAIL = 5  # the last paragraphs, where an obituary gives its survivors and services
+_MATCH_FACT_RE = re.compile(r"(?:[\w ]{0,40}[.:]\s+)?(?:Attendance|Referee|Line-?ups|Scorers"
+                            r"|(?:Man|Player) of the match)\b\s*[:.]?", re.IGNORECASE)
 
 
 def fielded(body: Sequence[str]) -> bool:
@@ -43,3 +45,9 @@ def obituary(paras: Sequence[str]) -> bool:
     return any(("survived by" in text or " service" in text or "isitation" in text
                 or "lieu of flowers" in text) and _OBITUARY_RE.search(text) is not None
                for text in paras[-_OBITUARY_TAIL:])
+
+
+def match_report(paras: Sequence[str]) -> bool:
+    """"Attendance: 48,112. Referee: ...", "Line-ups": a match report, whose numbered things
+    from the game describe it."""
+    return any(_MATCH_FACT_RE.match(text) for text in paras)
