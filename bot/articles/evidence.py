@@ -226,9 +226,10 @@ class EvidenceReader(Layout):
     def _decoy(self, cands: list[Candidate], bodies: list[str], intro: str) -> str | None:
         """Why a list is not the writer's arguments (quoted, dated, procedural, cited)."""
         first = cands[0]
+        fam = family(first.kind)
         if self.symposium:
             return "a symposium: each section is another contributor's answer"
-        if family(first.kind) in ("num", "item", "bullet") and any(
+        if fam in ("num", "item", "bullet") and any(
                 decoys.READER_TASK_RE.match(self.paras[i])
                 for i in range(max(0, first.para - 2), first.para)):
             # "What you need to do / Almost nothing, but just in case: 1. Look out for ...".
@@ -237,12 +238,12 @@ class EvidenceReader(Layout):
                 self.lead(c.para) or "")) * 2 >= len(cands):
             # "From the mailbag: ... / Housekeeping: ...": a newsletter's furniture, in bold.
             return "labels of a newsletter's furniture ('Housekeeping:', 'From the mailbag:')"
-        if self.fielded and family(first.kind) in ("alike", "lead"):
+        if self.fielded and fam in ("alike", "lead"):
             return "a form's recurring fields ('Claim: ... Rating: ...'), a fact check or a record"
         if self.excerpts:
             return "excerpts of other papers' editorials ('From the Dispatch:'), gathered"
-        if self.digest and (family(first.kind) in ("heading", "lead") or (
-                family(first.kind) in ("num", "item", "bullet") and sum(
+        if self.digest and (fam in ("heading", "lead") or (
+                fam in ("num", "item", "bullet") and sum(
                     1 for b in bodies if _SOURCE_IN_ITEM_RE.search(b[:_SOURCE_REACH])) * 2 > len(
                     bodies))):
             # Headlines, or pieces each named with where it ran ("(The Northern Post)").
@@ -256,7 +257,7 @@ class EvidenceReader(Layout):
             # lines one under another, each a fact, not a paragraph that argues.
             return "labelled lines of a few words, one after another (a box of facts)"
         above = max((i for i in self.sections if i < first.para), default=None)
-        if (above is not None and family(first.kind) in ("num", "item", "bullet")
+        if (above is not None and fam in ("num", "item", "bullet")
                 and decoys.STEP_HEADING_RE.match(self.paras[above])):
             # "Step 4: Gather your evidence" over "1. A recent appraisal 2. ...": what a
             # step of a procedure needs, not the writer's points.
@@ -320,7 +321,7 @@ class EvidenceReader(Layout):
             # "The book is organised in three parts. ... The first part is the strongest":
             # the parts of the work under review.
             return "the parts of someone else's work (a review)"
-        if family(first.kind) in ("heading", "lead", "num") and sum(
+        if fam in ("heading", "lead", "num") and sum(
                 1 for c in cands if decoys.DOCUMENT_SECTION_RE.match(self._head_text(c))) * 2 > len(
                 cands):
             # "Section 2: The license / Section 3: Inspections": a bill explained clause by
@@ -333,12 +334,12 @@ class EvidenceReader(Layout):
             # "10 things not to miss", "11 things you probably didn't know about the canal":
             # a guide's sights or a feature's trivia, not points argued.
             return "counted as things to see or facts to know (a guide or a trivia list)"
-        if self.explained and family(first.kind) in ("num", "heading", "item", "bullet") and (
+        if self.explained and fam in ("num", "heading", "item", "bullet") and (
                 announced is None or announced.noun not in ARGUMENT_NOUNS):
             # "EXPLAINED ... Here are the main changes. 1. You must be at least 16": what a
             # rule changes, reported, under a kicker that says the piece explains.
             return "an explainer's list (what changes, reported, not argued)"
-        if family(first.kind) in ("num", "heading", "item", "lead") and self.match_report and (
+        if fam in ("num", "heading", "item", "lead") and self.match_report and (
                 announced is None or announced.noun not in ARGUMENT_NOUNS):
             return "a match report: its numbered things from the game describe it"
         if self.obituary and not (first.counted in ARGUMENT_NOUNS or (
@@ -352,28 +353,28 @@ class EvidenceReader(Layout):
         if first.kind == "ord" and len(cands) >= 3 and self._notices(cands, bodies, announced):
             return "each marker opens a notice, not a claim (a letter of notices)"
         heading = max((i for i in self.sections if i < first.para), default=None)
-        if (family(first.kind) in ("num", "item", "bullet", "lead") and heading is not None
+        if (fam in ("num", "item", "bullet", "lead") and heading is not None
                 and first.para - heading <= 2
                 and decoys.READING_HEADING_RE.match(self.paras[heading])):
             return "under a heading over other writers' pieces (a reading list)"
-        if family(first.kind) in ("num", "item", "bullet", "heading", "lead") and (
+        if fam in ("num", "item", "bullet", "heading", "lead") and (
                 decoys.READING_INTRO_RE.search(intro[-_READING_REACH:])):
             # "As usual, these are the pieces that made me think": a reading list follows.
             return "led in as other writers' pieces (a reading list)"
-        if family(first.kind) in ("num", "item", "bullet") and sum(
+        if fam in ("num", "item", "bullet") and sum(
                 1 for b in bodies if _CITED_RE.match(b) or _TITLE_BY_RE.match(b)) > half:
             # '1. "The four-day week is a pay rise we can't afford" — Northfield Gazette.'
             return "items that cite other writers' pieces (a reading list)"
-        if family(first.kind) in ("num", "heading") and sum(
+        if fam in ("num", "heading") and sum(
                 1 for c in cands if cues.STRUCTURAL_HEADING_RE.match(
                     _NUMBER_PREFIX.sub("", self._head_text(c)))) >= 2:
             return "a report's numbered sections (introduction, conclusion ...)"
-        if self.minutes or (family(first.kind) in ("num", "heading", "lead") and sum(
+        if self.minutes or (fam in ("num", "heading", "lead") and sum(
                 1 for c in cands if cues.AGENDA_ITEM_RE.match(self._head_text(c))) >= 2):
             return "agenda items (the minutes of a meeting)"
-        if self.title_guide and family(first.kind) in ("num", "heading", "item", "lead"):
+        if self.title_guide and fam in ("num", "heading", "item", "lead"):
             return "a headline promising things to know (a guide, not an argument)"
-        if family(first.kind) in ("heading", "lead"):
+        if fam in ("heading", "lead"):
             heads = [" ".join(self._head_text(c).split()).rstrip(":.—–- ").lower()
                      for c in cands]
             if len(set(heads)) < len(heads):
@@ -388,7 +389,7 @@ class EvidenceReader(Layout):
                    or any(len(n) >= 3 for n in numbers)) > half:
                 return "figures in most labels (scores, prices or records)"
         ends = [c.para for c in cands[1:]] + [self.body_end]
-        if family(first.kind) in ("heading", "lead") and sum(
+        if fam in ("heading", "lead") and sum(
                 1 for c, end in zip(cands, ends, strict=True)
                 if cues.SIGNATURE_RE.match(self._last_words(c.para, end))
                 or self._head_text(c)[:1] in "–—") > half:
@@ -400,15 +401,15 @@ class EvidenceReader(Layout):
         if len(heads_above) * 2 > len(cands) and sum(
                 1 for h in heads_above if cues.YEAR_RE.match(h)) * 2 > len(cands):
             return "years head most items (a timeline)"
-        if family(first.kind) in ("heading", "lead", "num") and sum(
+        if fam in ("heading", "lead", "num") and sum(
                 1 for c in cands if cues.WHEN_LABEL_RE.match(self._head_text(c))
                 or cues.WHEN_IN_LABEL_RE.search(self._head_text(c))) > half:
             return "days, dates or times as labels (a diary, a timeline, a programme)"
-        if family(first.kind) in ("num", "item", "bullet") and sum(
+        if fam in ("num", "item", "bullet") and sum(
                 1 for c in cands if _AMOUNT_LINE_RE.search(self.paras[c.para][-_AMOUNT_TAIL:])
         ) > half:
             return "labels with amounts ('Roads and bridges: $29.6 million'): a budget's lines"
-        if family(first.kind) in ("num", "item", "bullet") and sum(
+        if fam in ("num", "item", "bullet") and sum(
                 1 for b in bodies if b[:1] in "£$€¥" or b[:1].isdigit()) > half:
             return "figures open most items (a list of numbers)"
         if sum(1 for b in bodies if cues.cited(b)) >= half:
@@ -463,7 +464,7 @@ class EvidenceReader(Layout):
         # (Each names its topic in a few words; a recipe's "Take two eggs and beat them with
         # the sugar" goes on to do something.)
         proposed = proposed or (
-            family(first.kind) == "alike"
+            fam == "alike"
             and bool(cues.ANAPHORA_OPENING_RE.match(self.paras[first.para]))
             and sum(1 for c in cands if word_count(first_sentence(self.paras[c.para]))
                     <= _TOPIC_WORDS) * 2 > len(cands))
