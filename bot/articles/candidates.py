@@ -100,7 +100,8 @@ def alike_openings(layout: Layout) -> list[Candidate]:
 
 def opening_key(text: str) -> str | None:
     """A paragraph's first three words, past connectives and fillers, to compare openings."""
-    anaphora = cues.ANAPHORA_OPENING_RE.match(text) if text[:1] in "TtLlCRYMA" else None
+    anaphora = (cues.ANAPHORA_OPENING_RE.match(text)
+                if text[:1] in cues.ANAPHORA_FIRST_LETTERS else None)
     if anaphora is not None:
         # "Take wages first. / Take scheduling. / And take the pension language.", "Yes, but
         # ...", "Myth: ...": the opening word is the figure, whatever follows it.

@@ -285,6 +285,7 @@ OPENING_FILLERS: Final = wordset("also then too further still now again even rea
 ANAPHORA_OPENING_RE: Final = re.compile(
     r"(?:And\s+)?(?P<key>[Tt]ake|[Ll]ook\s+at|Consider|Think\s+about|Remember|Yes,\s+but"
     r"|Myth|MYTH)\b(?!\s+(?:a\s+look|note|care|part|place|it|that)\b)")
+ANAPHORA_FIRST_LETTERS: Final = "TtLlCRYMA"  # where the pattern above can match at all
 # A newsletter's or a section's masthead line set as a heading ("Issue 142 | Thursday",
 # "Opinion | Housing"): never a point.
 MASTHEAD_RE: Final = re.compile(r"(?:Issue|No\.|Vol\.|Volume|Edition|Episode)\s*#?\d+\b"
