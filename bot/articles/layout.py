@@ -71,7 +71,9 @@ _TITLE_GUIDE_RE = re.compile(
     re.IGNORECASE)
 _TITLE_ARGUES_RE = re.compile(
     r"\b(?:reasons|lessons|myths|misconceptions|mistakes|arguments|objections|problems"
-    r"|fallacies|failures|flaws|why|case (?:for|against))\b", re.IGNORECASE)
+    r"|fallacies|failures|flaws|why|case (?:for|against))\b"
+    # "Five places the city should stop spending money": what someone ought to do, argued.
+    r"|\b(?<!you )(?:should|must(?!-)|ought\s+to)\b", re.IGNORECASE)
 _TITLE_COUNT_RE = re.compile(
     r"(?<![\w.,-])(?P<num>two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2})"
     r"\s+(?:[A-Za-z’'-]+\s+){0,2}?[A-Za-z’'-]*[a-z]s\b(?!\s+(?:ago|old|later|on)\b)",

@@ -445,6 +445,15 @@ def test_things_named_under_a_headline_count_are_a_listicle() -> None:
     assert review.arguments == ()
     argued = segment(Article(blocks=tuple(blocks), title="Four reasons the festival worked"))
     assert len(argued.arguments) == 4
+    # A headline saying what someone ought to do argues the things it counts.
+    cuts = segment(Article(blocks=tuple(blocks),
+                           title="Four things the festival should stop paying for"))
+    assert len(cuts.arguments) == 4
+    guide = segment(Article(blocks=tuple(blocks), title="Four must-see shows at the festival"))
+    assert guide.arguments == ()
+    visit = segment(Article(blocks=tuple(blocks),
+                            title="Four things you should see at the festival"))
+    assert visit.arguments == ()
 
 
 def test_a_numbered_q_and_a_and_a_quoted_charter_are_not_points() -> None:
