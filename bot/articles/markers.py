@@ -303,6 +303,9 @@ def ordinal_at(text: str, pos: int, para: int, nouns: frozenset[str]) -> Candida
             which, counted = "ord", None
         partitive = (_PARTITIVE_RE.match(text, m.end("w1"))
                      if which is None and groups["w1"] == "of" else None)
+        if partitive is not None and partitive["count"] and singular(
+                partitive["noun"]) not in nouns:
+            return None  # "The first of the three ferries left": things counted, not points
         if partitive is not None:
             # "The first of these systems to make landfall ...": the noun after "of these".
             which = "partitive"
@@ -354,7 +357,9 @@ def ordinal_at(text: str, pos: int, para: int, nouns: frozenset[str]) -> Candida
     return Candidate(para, pos, end, text[pos:end], "ord", value, explicit, noun, counted)
 
 
-_PARTITIVE_RE: Final = re.compile(r"\s+(?:these|those|the|our|my)\s+(?P<noun>[a-z]+s)\b")
+# "of these systems", "of the four reasons": the noun a partitive ordinal counts.
+_PARTITIVE_RE: Final = re.compile(r"\s+(?:these|those|the|our|my)\s+(?P<count>(?:two|three|four"
+                                  r"|five|six|seven|eight|nine|ten)\s+)?(?P<noun>[a-z]+s)\b")
 # What follows "the next problem" inside a paragraph when it names the writer's next point.
 _NEXT_NAMES_RE: Final = re.compile(r"\s+(?:is|was|has\s+to\s+do|lies|concerns)\b|\s*[:—–]")
 # "The cost of renting is the third.", "Training is the other gap.": a point that names its
