@@ -67,6 +67,11 @@ from bot.articles.unmarked import PICK_WINDOW as _PICK_WINDOW
 
 __all__ = ["TITLE_MAX", "segment"]
 
+# "Start with who uses the branches ... / The savings are also smaller than they look. ... /
+# Then there is ...": a subject judged "also" so-and-so is one more point between markers
+# (one that "also leaned on" something is a report of what it did, and carries a point on).
+_ALSO_JUDGED_RE = re.compile(r"(?:The|This|That|Its|Our|Their)\s+(?:[\w’'-]+\s+){0,2}?"
+                             r"(?:is|are|was|were)\s+also\s+(?!a\s|an\s|the\s|in\s|on\s|at\s)")
 _SECOND_SERIES = 0.65  # a further list is kept only when this sure of it
 _OTHER_KIND = 0.7  # ... and one of another kind than the first only when this sure
 _UNMARKED_SHARE = 0.75  # an unmarked argument is less certain than its list
@@ -307,7 +312,8 @@ class _Reader(Ending):
                     # cost ... Worse, ... Yet another cost": a point the writer opened with a
                     # turn rather than a number.
                     starts.extend(self._unmarked(i) for i in range(previous.para + 1, cand.para)
-                                  if cues.ADDED_POINT_RE.match(self.paras[i]))
+                                  if cues.ADDED_POINT_RE.match(self.paras[i])
+                                  or _ALSO_JUDGED_RE.match(self.paras[i]))
             if (opening and not cand.at_start and (previous is None or previous.para < cand.para)
                     and sentences_before(self.paras[cand.para], cand.start, most=2) <= 2):
                 # "Uptake has been uneven. ... First, that total hides ...": in a list whose
