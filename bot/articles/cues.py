@@ -429,6 +429,10 @@ ONE_MORE_RE: Final = re.compile(
     r"|(?:(?<=And\s)a|A)\s+bonus\s+[a-z]+"
     r"|[Tt]here(?:[’']s|\s+is)\s+(?:also\s+)?(?:a|one)\s+(?:third|fourth|fifth|sixth|final|last)"
     r"(?:\s+[a-z]+|(?=\s*[,:—–]))"
+    # "And there is one more thing. Productivity ..." (not "one more thing the council should
+    # do", a proposal after the reasons).
+    r"|[Tt]here(?:[’']s|\s+is)\s+(?:also\s+)?one\s+more\s+(?:thing|point|problem|reason|concern)"
+    r"(?=\s*[.:,—–])"
     # "And while I'm at it, there's a third thing that bothers me".
     r"|(?:And\s+)?[Ww]hile\s+I[’']m\s+at\s+it,\s+there(?:[’']s|\s+is)\s+(?:a|one)\s+(?:third"
     r"|fourth|fifth)"
