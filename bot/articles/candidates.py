@@ -90,12 +90,28 @@ def alike_openings(layout: Layout) -> list[Candidate]:
     for key, indexes in keyed.items():
         if indexes[0] == 0 and len(indexes) < 3:
             indexes = indexes[1:]  # the opening paragraph joins a list only a long one
+        if len(indexes) >= 3 and indexes[0] >= 2:
+            # "A serious pharmacare plan would start ... A serious plan would also ...": the
+            # first of a refrain often names its subject in full.
+            before = indexes[0] - 1
+            if (before not in layout.section_set
+                    and layout.blocks[before].kind is BlockKind.PARAGRAPH
+                    and _fuller(layout.paras[before], key.split(" "))):
+                indexes = [before, *indexes]
         if len(indexes) >= 3 or (len(indexes) == 2 and key.split(" ", 1)[0] not in
                                  ("i", "we", "it", "the", "this", "that", "there")):
             found.extend(Candidate(i, 0, 0, "", f"alike#{key}", NEXT, False)
                          for i in indexes)
     return found
 
+
+
+def _fuller(text: str, key: list[str]) -> bool:
+    """Whether ``text`` opens with the words of ``key`` and one more among them."""
+    m = cues.OPENING_CONNECTIVE_RE.match(text)
+    words = [w for w in cues.WORD_KEY_RE.findall(text[m.end() if m else 0:][:80].lower())
+             if w not in cues.OPENING_FILLERS][:len(key) + 1]
+    return any(words[:i] + words[i + 1:] == key for i in range(1, len(words)))
 
 
 def opening_key(text: str) -> str | None:
