@@ -59,7 +59,8 @@ class Ending(UnmarkedSeries):
             at = bisect.bisect_right(self.sections, last.para)
             end = self.sections[at] if at < len(self.sections) else self.body_end
             return next((index for index in range(last.para + 2, end)
-                         if cues.CONCEDING_RE.match(self.paras[index])), end)
+                         if cues.CONCEDING_RE.match(self.paras[index])
+                         or cues.SUMMING_UP_RE.match(self.paras[index])), end)
         compact = all(b.para - a.para <= 1 for a, b in pairwise(starts))
         if (compact and (all(s.marker for s in starts) or split.family == "alike")
                 and split.family != "inline"):

@@ -278,6 +278,19 @@ def test_a_last_subheading_over_a_step_back_heads_the_conclusion() -> None:
     assert piece.conclusion is not None and piece.conclusion.startswith("A hazard")
 
 
+def test_none_of_these_in_the_last_numbered_section_steps_back_to_the_close() -> None:
+    blocks = [Block("The ratings board meets next month. Here is what it should do.")]
+    for heading in ["1. Call it gambling", "2. Publish the odds", "3. Stop selling to children"]:
+        blocks += [Block(heading, BlockKind.HEADING, level=3), Block(_BODY)]
+    blocks += [Block("Parents should not need a forum thread to learn what a game sells."),
+               Block("None of these rules is radical; most are law somewhere already."),
+               Block("The board has put this off twice.")]
+    piece = segment(Article(blocks=tuple(blocks)))
+    assert len(piece.arguments) == 3
+    assert "forum thread" in piece.arguments[-1].text
+    assert piece.conclusion is not None and piece.conclusion.startswith("None of these rules")
+
+
 def test_a_noun_the_piece_counts_twice_is_its_marker_and_turns_between_are_points() -> None:
     piece = _read(
         "Tariffs are a tax, and Americans pay it four ways.",
