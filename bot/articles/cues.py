@@ -73,12 +73,16 @@ _OTHER_SIDE = (
     r"|I\s+know\s+the\s+(?:counter-?arguments|objections|arguments)"
     r"|I\s+(?:do\s+not|don[’']t)\s+doubt|I\s+can\s+(?:already\s+)?hear\s+(?:the|you|them|my)")
 OTHER_SIDE_RE: Final = re.compile(_OTHER_SIDE)
+# Turning from the points to what should be done, or to the whole: "What should districts do
+# instead?", "So where does this leave us?".
+TURN_TO_REMEDY_RE: Final = re.compile(
+    r"(?:So,?\s+)?(?:(?:What|what)\s+(?:should|would|can|must|could)\b[^.?]{1,100}\?"
+    r"|(?:Where|where)\s+does\s+(?:this|that|all\s+this)\s+leave\b[^.?]{0,60}\?)")
 # Openings no point opens with: a concession or a turn to what should be done ends the last
 # point wherever it comes after that point's first paragraph.
 CONCEDING_RE: Final = re.compile(
     r"(?:" + _OTHER_SIDE +
-    # Turning to what should be done: "What should districts do instead?"
-    r"|What\s+(?:should|would|can|must|could)\b[^.?]{1,100}\?"
+    r"|" + TURN_TO_REMEDY_RE.pattern +
     r"|Add\s+(?:these|those|this|it\s+all|them)\s+up|Put\s+(?:the|these|those)\b[^.]{1,40}"
     r"\b(?:side\s+by\s+side|together)|Nothing\s+(?:here|in\s+this|of\s+this)\s+means"
     r"|The\s+lesson\s+(?:for|here|of)"

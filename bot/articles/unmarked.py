@@ -281,6 +281,8 @@ class UnmarkedSeries(EvidenceReader):
             if self.distance(last, index) > ADDED_GAP:
                 break
             text = self.paras[index]
+            if cues.TURN_TO_REMEDY_RE.match(text):
+                break  # "So what should the board do instead?": the points are over
             if index in marked:
                 cand = marked.pop(index)
                 starts.append(Start(cand.para, cand.start, cand.end, cand.marker, cand.noun))
