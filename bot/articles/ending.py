@@ -52,7 +52,9 @@ class Ending(UnmarkedSeries):
         if split.end is not None:
             return min(split.end, conclusion_at) if conclusion_at is not None else split.end
         if conclusion_at is not None:
-            return self._earlier_close(last.para, conclusion_at)
+            # Points of one paragraph each: the step back may come right after the last.
+            longest = max((b.para - a.para for a, b in pairwise(starts)), default=2)
+            return self._earlier_close(last.para + (1 if longest == 1 else 2), conclusion_at)
         if split.sectioned:
             # Subheadings as the points: the last one's section ends at the next subheading,
             # or where the writer concedes or turns to what should be done inside it.
@@ -78,10 +80,11 @@ class Ending(UnmarkedSeries):
         stepped = self._step_back(starts, self.body_end)
         return stepped if stepped is not None else self.body_end
 
-    def _earlier_close(self, last: int, at: int) -> int:
+    def _earlier_close(self, earliest: int, at: int) -> int:
         """"I understand that the county faces hard choices. ... I urge the board to ...": a
-        step back just before the writer's closing words begins the conclusion."""
-        for index in range(max(last + 2, at - _CLOSE_WINDOW), at):
+        step back just before the writer's closing words (from ``earliest`` on) begins the
+        conclusion."""
+        for index in range(max(earliest, at - _CLOSE_WINDOW), at):
             text = self.paras[index]
             if (_CLOSE_RE.match(text) or _ACKNOWLEDGING_RE.match(text)
                     or cues.CONCEDING_RE.match(text) or cues.SUMMING_UP_RE.match(text)):
