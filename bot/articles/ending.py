@@ -60,9 +60,12 @@ class Ending(UnmarkedSeries):
             # or where the writer concedes or turns to what should be done inside it.
             at = bisect.bisect_right(self.sections, last.para)
             end = self.sections[at] if at < len(self.sections) else self.body_end
-            return next((index for index in range(last.para + 2, end)
-                         if cues.CONCEDING_RE.match(self.paras[index])
-                         or cues.SUMMING_UP_RE.match(self.paras[index])), end)
+            found = next((index for index in range(last.para + 2, end)
+                          if cues.CONCEDING_RE.match(self.paras[index])
+                          or cues.SUMMING_UP_RE.match(self.paras[index])), None)
+            if found is None and end == self.body_end:
+                found = self._step_back(starts, end)
+            return found if found is not None else end
         compact = all(b.para - a.para <= 1 for a, b in pairwise(starts))
         if (compact and (all(s.marker for s in starts) or split.family == "alike")
                 and split.family != "inline"):

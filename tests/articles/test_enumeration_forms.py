@@ -291,6 +291,24 @@ def test_none_of_these_in_the_last_numbered_section_steps_back_to_the_close() ->
     assert piece.conclusion is not None and piece.conclusion.startswith("None of these rules")
 
 
+def test_the_last_section_running_past_the_others_gives_way_to_a_step_back() -> None:
+    blocks = [Block("The midwives' union has four demands of the health board.")]
+    for heading in ["Safe staffing on every shift", "Pay that keeps people",
+                    "Protected breaks", "A say in the rota"]:
+        blocks += [Block(heading, BlockKind.HEADING, level=3), Block(_BODY)]
+    blocks += [Block("We are not asking for the moon. Every one of these is law elsewhere."),
+               Block("The board meets on the ninth; come and stand with us.")]
+    piece = segment(Article(blocks=tuple(blocks)))
+    assert len(piece.arguments) == 4
+    assert piece.conclusion is not None and piece.conclusion.startswith("We are not asking")
+    # A last section no longer than the others keeps its own paragraphs.
+    blocks[-2:] = [Block(_BODY)]
+    blocks[2:2] = [Block(_BODY)]
+    blocks[5:5] = [Block(_BODY)]
+    piece = segment(Article(blocks=tuple(blocks)))
+    assert len(piece.arguments) == 4 and piece.conclusion is None
+
+
 def test_a_noun_the_piece_counts_twice_is_its_marker_and_turns_between_are_points() -> None:
     piece = _read(
         "Tariffs are a tax, and Americans pay it four ways.",
