@@ -51,6 +51,13 @@ class Ending(UnmarkedSeries):
         conclusion_at = self.conclusion_after(last.para)
         if split.end is not None:
             return min(split.end, conclusion_at) if conclusion_at is not None else split.end
+        after = last.para + 1
+        if (after < (conclusion_at or self.body_end) and after not in self.section_set
+                and (cues.SUMMING_UP_RE.match(self.paras[after])
+                     or _ACKNOWLEDGING_RE.match(self.paras[after]))):
+            # "None of these fixes is radical", "I understand that the county ...": right
+            # after the last point's paragraph, the writer sums up or grants the other side.
+            return after
         if conclusion_at is not None:
             # Points of one paragraph each: the step back may come right after the last.
             longest = max((b.para - a.para for a, b in pairwise(starts)), default=2)
