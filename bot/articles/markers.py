@@ -393,7 +393,9 @@ def predicate_ordinal(text: str, para: int, nouns: frozenset[str]) -> Candidate 
                          singular(after["noun"]) if after["noun"] in ("reason", "point") else None)
     if m["bare"] is not None:
         bare = singular(m["bare"])
-        if bare not in nouns:
+        # "This is the question I wish we were asking": a pronoun points back, it names no
+        # subject to count.
+        if bare not in nouns or text.startswith(("This ", "That ", "It ", "Here ")):
             return None
         return Candidate(para, 0, 0, "", "ord", NEXT, False, True, bare)
     noun = m["noun"] if m["noun"] and singular(m["noun"]) in nouns else None
