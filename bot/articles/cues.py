@@ -173,6 +173,12 @@ QUOTED_CLAIM_RE: Final = re.compile(r"[\"“‘]([^\"“”‘’]{6,200}?[.?!])
 REBUTTAL_RE: Final = re.compile(
     r"\b(?:objections?|myths?|complaints|criticisms?|misconceptions?|worries|arguments\s+against"
     r"|what\s+(?:the\s+)?(?:critics|skeptics|sceptics)\s+(?:say|get))\b", re.IGNORECASE)
+# A question that challenges the writer rather than asks for facts ("Isn't burning waste
+# better than landfill?", "Won't it bring jobs?", "Why not build more parking?"): an
+# objection put in the other side's words, to be answered.
+CHALLENGE_RE: Final = re.compile(
+    r"(?:(?:But|And|So)\s+)?(?:(?:Is|Are|Wo|Would|Does|Do|Did|Should|Ca|Could|Was|Has|Have)n[’']t"
+    r"|Surely|Why\s+not|What\s+about)\b")
 # A day of the week or a clock time anywhere in a label ("The lantern procession, Friday
 # 9pm"): a programme of events.
 WHEN_IN_LABEL_RE: Final = re.compile(

@@ -145,6 +145,10 @@ class EvidenceReader(Layout):
             counted = cues.QUESTIONS_COUNTED_RE.search(self.title or "")
             rebutted = rebutted or (counted is not None and counted["num"].lower() in (
                 str(len(cands)), _NUMBER_NAMES.get(len(cands))))
+            # "Isn't this just a tax?", "Won't shoppers go to the mall?": objections put as
+            # the other side would, each answered below.
+            rebutted = rebutted or sum(1 for h in heads if h.rstrip().endswith("?") and (
+                cues.CHALLENGE_RE.match(last_sentence(h).lstrip()))) * 2 >= len(heads)
             # "What the study did", "How it has been used": an explainer's sections.
             ev.questions = 0 if rebutted else sum(
                 1 for h in heads if h.rstrip().endswith("?") or h.split(" ", 1)[0] in _ASKING)

@@ -167,7 +167,15 @@ class _Reader(Ending):
         for kind, group in by_kind.items():
             fam = family(kind)
             if fam in ("item", "heading", "lead", "bullet", "alike", "break"):
-                runs = [run for part in split_at(group, barriers)
+                here = barriers
+                level = kind.removeprefix("heading#")
+                if fam == "heading" and level.isdigit():
+                    # A subheading of a higher level ("Getting involved" over "How do I
+                    # object?") closes the section whose subheadings were the points.
+                    here = sorted({*barriers, *(i for i in self.sections
+                                                if self.level(i).isdigit()
+                                                and self.level(i) < level)})
+                runs = [run for part in split_at(group, here)
                         for run in adjacent_runs(part, max_gap=self._run_gap(fam))]
             else:
                 runs = numbered_runs(group)

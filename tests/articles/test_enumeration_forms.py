@@ -309,6 +309,32 @@ def test_the_last_section_running_past_the_others_gives_way_to_a_step_back() -> 
     assert len(piece.arguments) == 4 and piece.conclusion is None
 
 
+def _faq(sections: list[tuple[str, list[str]]]) -> Piece:
+    blocks = [Block("People stop us at the market to ask about the plant. Here are answers.")]
+    for section, questions in sections:
+        blocks.append(Block(section, BlockKind.HEADING, level=2))
+        for question in questions:
+            blocks += [Block(question, BlockKind.HEADING, level=3),
+                       Block(f"No, and the council's papers show why. {_BODY}")]
+    return segment(Article(blocks=tuple(blocks), title="The incinerator: your questions answered"))
+
+
+def test_objections_put_as_questions_are_points_and_a_higher_subheading_ends_them() -> None:
+    piece = _faq([("The case against the plant", [
+        "Isn't burning waste better than landfill?", "Won't it bring jobs?",
+        "Why Carsewell?", "The council gave permission. Isn't it too late?"]),
+        ("Getting involved", ["How do I object?", "When is the public meeting?"])])
+    assert _openings(piece, 2) == ["Isn't burning", "Won't it", "Why Carsewell?", "The council"]
+    assert piece.conclusion is not None and piece.conclusion.startswith("Getting involved")
+
+
+def test_questions_that_ask_for_facts_are_an_faq() -> None:
+    piece = _faq([("About the plant", [
+        "What will the plant burn?", "How tall is the chimney?", "When would it open?",
+        "Who owns the site?"])])
+    assert piece.arguments == ()
+
+
 def test_a_noun_the_piece_counts_twice_is_its_marker_and_turns_between_are_points() -> None:
     piece = _read(
         "Tariffs are a tax, and Americans pay it four ways.",
