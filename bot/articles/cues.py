@@ -179,6 +179,11 @@ REBUTTAL_RE: Final = re.compile(
 CHALLENGE_RE: Final = re.compile(
     r"(?:(?:But|And|So)\s+)?(?:(?:Is|Are|Wo|Would|Does|Do|Did|Should|Ca|Could|Was|Has|Have)n[’']t"
     r"|Surely|Why\s+not|What\s+about)\b")
+# A question that asks for facts ("When will the bridge reopen?", "Who is standing?", "What
+# happened at the board meeting?", "How do I object?"): a reader's, answered with news.
+FACT_QUESTION_RE: Final = re.compile(
+    r"(?:\d{1,2}[.):]?\s+)?(?:When|Where|Who|Which|What\s+(?:happened|time|day|date)"
+    r"|How\s+(?:many|much|long|often|do\s+I|can\s+I|do\s+we|does\s+the)|[A-Z][a-z]+\s+(?:\w+\s+){0,3}my)\b")
 # A day of the week or a clock time anywhere in a label ("The lantern procession, Friday
 # 9pm"): a programme of events.
 WHEN_IN_LABEL_RE: Final = re.compile(

@@ -143,8 +143,11 @@ class EvidenceReader(Layout):
             rebutted = self.rebuttal or bool(cues.REBUTTAL_RE.search(intro[-200:]))
             # "The three questions that mattered" over three question headings: the points.
             counted = cues.QUESTIONS_COUNTED_RE.search(self.title or "")
+            # ("The week in five questions" over what readers asked, answered with news, is
+            # a digest.)
             rebutted = rebutted or (counted is not None and counted["num"].lower() in (
-                str(len(cands)), _NUMBER_NAMES.get(len(cands))))
+                str(len(cands)), _NUMBER_NAMES.get(len(cands))) and sum(
+                    1 for h in heads if cues.FACT_QUESTION_RE.match(h)) * 2 < len(heads))
             # "Isn't this just a tax?", "Won't shoppers go to the mall?": objections put as
             # the other side would, each answered below.
             rebutted = rebutted or sum(1 for h in heads if h.rstrip().endswith("?") and (

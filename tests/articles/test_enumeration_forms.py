@@ -335,6 +335,24 @@ def test_questions_that_ask_for_facts_are_an_faq() -> None:
     assert piece.arguments == ()
 
 
+def test_the_questions_readers_asked_this_week_are_a_digest_not_points() -> None:
+    def piece(title: str, questions: list[str]) -> Piece:
+        blocks = [Block("Every Friday we answer the questions that came up most this week.")]
+        for n, question in enumerate(questions, 1):
+            blocks += [Block(f"{n} {question}", BlockKind.HEADING, level=2),
+                       Block(f"The council says the work is on schedule. {_BODY}")]
+        return segment(Article(blocks=tuple(blocks), title=title))
+
+    digest = piece("The week in four questions", [
+        "When will the bridge reopen?", "Who is standing in the byelection?",
+        "Why does my power bill have a new line?", "What happened at the board meeting?"])
+    assert digest.arguments == ()
+    asked = piece("Four questions the board must answer", [
+        "Why was the clinic never costed?", "Why did the consultation last a week?",
+        "What will replace the night ward?", "Who decided to skip the hearing?"])
+    assert len(asked.arguments) == 4
+
+
 def test_a_noun_the_piece_counts_twice_is_its_marker_and_turns_between_are_points() -> None:
     piece = _read(
         "Tariffs are a tax, and Americans pay it four ways.",
