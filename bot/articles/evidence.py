@@ -35,6 +35,7 @@ _PROCEDURE_NOUNS = frozenset({"step", "stage", "phase", "requirement", "conditio
 _SOURCE_IN_ITEM_RE = re.compile(r"\((?:The\s+)?[A-Z][\w’'&.-]*(?:\s+[\w’'&.-]+){0,5}"
                                 r"(?:,\s*[^()]{1,30})?\)")
 _SOURCE_REACH = 160  # how far into a digest's item its source is named
+_PROMPT_WORDS = 30  # a numbered question on a line of its own, answered below
 _TOPIC_WORDS = 7  # "Take the pension language.": a topic taken up, named in a few words
 _AMOUNT_TAIL = 40  # where a budget line's amount stands, at its end
 _CLAIM_LINE_WORDS = 16  # a bulleted claim on a line of its own
@@ -180,6 +181,13 @@ class EvidenceReader(Layout):
                     1 for h, w in zip(heads, firsts, strict=True)
                     if not cues.CLAIM_VERB_RE.search(h) and w not in cues.PROPOSAL_VERBS
                     and not w.endswith("ing")) * 2 > len(heads)
+        elif fam == "num" and not self.rebuttal:
+            # "2. What is the biggest issue facing Ward 4?" on a line of its own, answered in
+            # the paragraph below: a questionnaire's questions, not the points.
+            ev.questions = sum(
+                1 for c in cands if self.paras[c.para].rstrip().endswith("?")
+                and word_count(self.paras[c.para]) <= _PROMPT_WORDS and c.para + 1 < self.body_end
+                and word_count(self.paras[c.para + 1]) > word_count(self.paras[c.para]))
         return ev
 
     def _item_text(self, cand: Candidate) -> str:
