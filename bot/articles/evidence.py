@@ -151,8 +151,7 @@ class EvidenceReader(Layout):
                     1 for h in heads if cues.FACT_QUESTION_RE.match(h)) * 2 < len(heads))
             # "Isn't this just a tax?", "Won't shoppers go to the mall?": objections put as
             # the other side would, each answered below.
-            rebutted = rebutted or sum(1 for h in heads if h.rstrip().endswith("?") and (
-                cues.CHALLENGE_RE.match(last_sentence(h).lstrip()))) * 2 >= len(heads)
+            rebutted = rebutted or self._challenged(cands)
             # "What the study did", "How it has been used": an explainer's sections.
             ev.questions = 0 if rebutted else sum(
                 1 for h in heads if h.rstrip().endswith("?") or h.split(" ", 1)[0] in _ASKING)
@@ -189,6 +188,13 @@ class EvidenceReader(Layout):
                 and word_count(self.paras[c.para]) <= _PROMPT_WORDS and c.para + 1 < self.body_end
                 and word_count(self.paras[c.para + 1]) > word_count(self.paras[c.para]))
         return ev
+
+    def _challenged(self, cands: list[Candidate]) -> bool:
+        """Whether most of these subheadings put objections as the other side would ("Isn't
+        this just a tax?", "Won't it bring jobs?"), each answered below."""
+        heads = [self._head_text(c) for c in cands]
+        return sum(1 for h in heads if h.rstrip().endswith("?")
+                   and cues.CHALLENGE_RE.match(last_sentence(h).lstrip())) * 2 >= len(heads)
 
     def _item_text(self, cand: Candidate) -> str:
         if cand.kind.startswith("inline"):
@@ -350,7 +356,8 @@ class EvidenceReader(Layout):
             # a guide's sights or a feature's trivia, not points argued.
             return "counted as things to see or facts to know (a guide or a trivia list)"
         if self.explained and fam in ("num", "heading", "item", "bullet") and (
-                announced is None or announced.noun not in ARGUMENT_NOUNS):
+                announced is None or announced.noun not in ARGUMENT_NOUNS) and not (
+                fam == "heading" and self._challenged(cands)):
             # "EXPLAINED ... Here are the main changes. 1. You must be at least 16": what a
             # rule changes, reported, under a kicker that says the piece explains.
             return "an explainer's list (what changes, reported, not argued)"

@@ -309,14 +309,15 @@ def test_the_last_section_running_past_the_others_gives_way_to_a_step_back() -> 
     assert len(piece.arguments) == 4 and piece.conclusion is None
 
 
-def _faq(sections: list[tuple[str, list[str]]]) -> Piece:
+def _faq(sections: list[tuple[str, list[str]]],
+         title: str = "The incinerator: your questions answered") -> Piece:
     blocks = [Block("People stop us at the market to ask about the plant. Here are answers.")]
     for section, questions in sections:
         blocks.append(Block(section, BlockKind.HEADING, level=2))
         for question in questions:
             blocks += [Block(question, BlockKind.HEADING, level=3),
                        Block(f"No, and the council's papers show why. {_BODY}")]
-    return segment(Article(blocks=tuple(blocks), title="The incinerator: your questions answered"))
+    return segment(Article(blocks=tuple(blocks), title=title))
 
 
 def test_objections_put_as_questions_are_points_and_a_higher_subheading_ends_them() -> None:
@@ -326,6 +327,11 @@ def test_objections_put_as_questions_are_points_and_a_higher_subheading_ends_the
         ("Getting involved", ["How do I object?", "When is the public meeting?"])])
     assert _openings(piece, 2) == ["Isn't burning", "Won't it", "Why Carsewell?", "The council"]
     assert piece.conclusion is not None and piece.conclusion.startswith("Getting involved")
+    # Under a kicker that says the page answers questions ("FAQ:"), objections still argue.
+    blog = _faq([("My reasons", ["Isn't that a bit precious?", "Don't you miss your friends?",
+                                 "Won't you end up on your phone anyway?"])],
+                title="FAQ: Why I'm off social media")
+    assert len(blog.arguments) == 3
 
 
 def test_questions_that_ask_for_facts_are_an_faq() -> None:
