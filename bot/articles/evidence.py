@@ -174,7 +174,7 @@ class EvidenceReader(Layout):
                 # A heading that names a thing, not an action ("Dropping batters after one
                 # bad match") nor a claim or a proposal.
                 firsts = [h.split(" ", 1)[0].lower() for h in heads]
-                ev.questions = 0 if self.rebuttal else sum(
+                ev.questions = 0 if self.rebuttal or self._challenged(cands) else sum(
                     1 for h in heads if h.rstrip().endswith("?"))
                 ev.named = not self.title_argues and sum(
                     1 for h, w in zip(heads, firsts, strict=True)

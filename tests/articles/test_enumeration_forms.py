@@ -332,6 +332,11 @@ def test_objections_put_as_questions_are_points_and_a_higher_subheading_ends_the
                                  "Won't you end up on your phone anyway?"])],
                 title="FAQ: Why I'm off social media")
     assert len(blog.arguments) == 3
+    # Numbered the same way: "1. Won't a strike put patients at risk?".
+    union = _faq([("Questions from the public", [
+        "1. Won't a strike put patients at risk?", "2. Aren't nurses already well paid?",
+        "3. Why not wait for an arbitrator?"])], title="Why we're voting yes")
+    assert [a.marker for a in union.arguments] == ["1.", "2.", "3."]
 
 
 def test_questions_that_ask_for_facts_are_an_faq() -> None:
