@@ -187,6 +187,7 @@ class _Reader(Ending):
         found.extend(self._question_points())
         found.extend(self._run_in_points())
         found.extend(self._why_points())
+        found.extend(self._counted_paragraphs())
         unique: dict[tuple[str, tuple[tuple[int, int], ...]], Split] = {}
         for split in found:
             key = (split.family, tuple((s.para, s.start) for s in split.starts))

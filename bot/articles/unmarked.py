@@ -13,6 +13,7 @@ from itertools import pairwise
 
 from bot.articles import cues
 from bot.articles.evidence import EvidenceReader
+from bot.articles.layout import last_sentence
 from bot.articles.markers import ANNOUNCE_RE, NEXT, VAGUE_ANNOUNCE_RE, Candidate
 from bot.articles.model import BlockKind
 from bot.articles.sentences import opens_with_label, sentence_end, word_count
@@ -31,6 +32,17 @@ _ANSWER_WORDS = 12  # ... and the writer's answer follows it in the same paragra
 _FIRST_STEPS_BACK = 2  # paragraphs that carry a first point on before its turns begin
 _OBJECTION_GAP = 2  # objections answered one after another, a paragraph or two each
 _UNCUED_RUN = 4  # questions in a row that set out points with nothing announcing them
+_COUNTED_MOST = 6  # points counted, then told a paragraph or two each with no marker
+_COUNT_TAIL = 160  # characters from a count to its paragraph's end ("... on three counts.")
+# What a writer counts against a plan before taking the points in turn without markers.
+_FAULT_NOUNS = frozenset({"reason", "count", "ground", "problem", "flaw", "objection",
+                          "mistake", "concern", "worry", "weakness", "danger", "risk", "failing"})
+# "That matters because ...": a paragraph that points back carries the point before it on.
+_POINTS_BACK_RE = re.compile(r"(?:That|This|These|Those|Such|Which)\b")
+# "The audit found three problems.": someone else's count, reported.
+_REPORTED_COUNT_RE = re.compile(
+    r"\b(?:found|finds|identified|identifies|listed|lists|cited|cites|gave|gives|sets?\s+out"
+    r"|said|says|according|outlined|highlighted|raised|named|flagged|noted)\b")
 # Words of a plain-text label right after a count ("Name the late payers."). Nine ("She shows
 # up when it isn't an election year.") was tried in session 8 and dropped: it gave arguments
 # to a held-out piece that has none (holdout/README.md).
@@ -221,6 +233,49 @@ class UnmarkedSeries(EvidenceReader):
                     splits.append(split)
                 break
         return splits
+
+    def _counted_paragraphs(self) -> list[Split]:
+        """"The plan fails on three counts. / Desalinated water is the dearest water ... /
+        The demand forecasts are stale. ... / And the decision came in the wrong order.": a
+        count of reasons that closes its paragraph, then points that each open a paragraph
+        with a topic sentence and no marker, up to where the writer steps back. Which of the
+        paragraphs carry a point on, the topic's turns tell (``_pick``)."""
+        splits: list[Split] = []
+        marked = {c.para for c in self.cands}
+        for announced in self.announcements:
+            count, text = announced.count, self.paras[announced.para].rstrip()
+            if (not 2 <= count <= _COUNTED_MOST or announced.noun not in _FAULT_NOUNS
+                    or announced.para in marked
+                    or sentence_end(text, announced.offset, _COUNT_TAIL) < len(text)
+                    # "The audit found three problems.": someone else's count, then news.
+                    or _REPORTED_COUNT_RE.search(last_sentence(text))):
+                continue
+            first = announced.para + 1
+            stop = first
+            while stop < self.body_end and not self._steps_out(stop) and stop not in marked:
+                stop += 1
+            if (stop < self.body_end and stop in marked) or not count <= stop - first <= 2 * count:
+                continue  # points with markers of their own are those markers' series
+            picks = [i for i in range(first, stop)
+                     if i == first or not _POINTS_BACK_RE.match(self.paras[i])][:count]
+            if len(picks) != count:
+                continue
+            cands = [Candidate(i, 0, 0, "", "lead", NEXT, False) for i in picks]
+            ev = self._evidence("lead", cands, count, 0, count)
+            ev.notes.append("as many points as counted, each opening a paragraph, no marker")
+            split = self._split("lead", tuple(map(self._unmarked, picks)), count, cands, ev,
+                                None)
+            if split is not None:
+                splits.append(split)
+        return splits
+
+    def _steps_out(self, index: int) -> bool:
+        """A paragraph no unmarked point runs into: a subheading, a list, a conclusion, a
+        concession or a summing-up."""
+        text = self.paras[index]
+        return (index in self.section_set or self.blocks[index].kind is not BlockKind.PARAGRAPH
+                or bool(cues.CONCLUSION_RE.match(text) or cues.CLOSING_RE.match(text)
+                        or cues.CONCEDING_RE.match(text) or cues.SUMMING_UP_RE.match(text)))
 
     def _why_points(self) -> list[Split]:
         """"OK. Here's why: / I think the board has stopped explaining itself. ... / I know
