@@ -89,6 +89,9 @@ _MINUTES_OPENING_RE = re.compile(r"(?:(?:draft|unconfirmed|approved)\s+)?minutes
                                  re.IGNORECASE)
 _NUMBERED_QUESTION_RE = re.compile(r"Q\s?\d{1,2}\b")
 # Labels a page repeats that name no speaker: a forum's post headers, an email's, an update's.
+# Notes about the piece, not points in it: "Disclosure: the author is a tenant".
+_NOTE_LABELS = frozenset({"disclosure", "full disclosure", "editor's note", "editor’s note",
+                          "correction", "clarification", "corrections", "editor's notes"})
 _METADATA_LABELS = frozenset({
     "posts", "posted by", "posted", "joined", "location", "member since", "quote", "quote from",
     "reply", "re", "date", "subject", "from", "to", "sent", "cc", "tags", "updated", "published",
@@ -236,7 +239,13 @@ class Layout:
     def lead(self, index: int) -> str | None:
         """A label opening a paragraph: bold or italic words set off by punctuation
         ("**Cost.** The toll ...", "*Fairness*: the poorest ..."), or a few words and a colon
-        ("Small sample size: one person ...")."""
+        ("Small sample size: one person ..."); not a note about the piece ("Disclosure:")."""
+        label = self._lead(index)
+        if label is not None and label.rstrip(":.—–- ").lower() in _NOTE_LABELS:
+            return None
+        return label
+
+    def _lead(self, index: int) -> str | None:
         block = self.blocks[index]
         text = block.text
         lead = block.lead

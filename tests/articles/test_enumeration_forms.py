@@ -364,6 +364,19 @@ def test_the_questions_readers_asked_this_week_are_a_digest_not_points() -> None
     assert len(asked.arguments) == 4
 
 
+def test_a_disclosure_after_bold_claims_is_a_note_not_one_more_point() -> None:
+    claims = ["The cap is evaded at the change of tenancy.", "Tenants carry the whole burden.",
+              "It has done little for supply.", "Nobody has measured whether it works."]
+    blocks = [Block("The bill extends the rent zones for three more years. It should not pass "
+                    "as it stands.")]
+    blocks += [Block(f"{claim} {_BODY}", lead=claim) for claim in claims]
+    blocks += [Block("The committee can still make the extension worth having."),
+               Block("Disclosure: the author rents a flat in a zone.", lead="Disclosure:")]
+    piece = segment(Article(blocks=tuple(blocks)))
+    assert _openings(piece) == ["The cap is", "Tenants carry the", "It has done",
+                                "Nobody has measured"]
+
+
 def test_a_noun_the_piece_counts_twice_is_its_marker_and_turns_between_are_points() -> None:
     piece = _read(
         "Tariffs are a tax, and Americans pay it four ways.",
