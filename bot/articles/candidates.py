@@ -20,7 +20,14 @@ from bot.articles.markers import (
 )
 from bot.articles.model import BlockKind
 from bot.articles.numerals import inline_numbers, list_marker_at_start, paren_numbers_inside
+from bot.articles.sentences import sentence_end
 from bot.articles.series import family
+
+_SHORT_CLAIM_WORDS = 4  # "It is regressive.": a claim short enough to be a refrain's label
+_SHORT_CLAIM_CHARS = 40
+# (In the present or a modal: "It was raining. ... It was cold." tells a story.)
+_CLAIM_VERBS = cues.wordset("is are will would has have does do can cannot must should isn't "
+                            "aren't doesn't don't won't can't")
 
 __all__ = ["find_candidates", "repeated_nouns"]
 
@@ -86,10 +93,21 @@ def alike_openings(layout: Layout) -> list[Candidate]:
                else opening_key(layout.paras[index]))
         if key and all(layout.paras[i] != layout.paras[index] for i in keyed.get(key, ())):
             keyed.setdefault(key, []).append(index)
+        short = _short_claim_key(layout.paras[index])
+        if short is not None:
+            keyed.setdefault(short, []).append(index)
     found: list[Candidate] = []
     for key, indexes in keyed.items():
         if indexes[0] == 0 and len(indexes) < 3:
             indexes = indexes[1:]  # the opening paragraph joins a list only a long one
+        if key.startswith("short claim ") and len(indexes) >= 3:
+            # "... It is unaccountable. / And it is, in the end, unnecessary ...": the refrain
+            # closes on a longer line of the same words.
+            after = indexes[-1] + 1
+            words = key.removeprefix("short claim ").split(" ")
+            if after < layout.body_end and cues.WORD_KEY_RE.findall(
+                    layout.paras[after][:40].lower())[:3] in (["and", *words], ["but", *words]):
+                indexes = [*indexes, after]
         if len(indexes) >= 3 and indexes[0] >= 2:
             # "A serious pharmacare plan would start ... A serious plan would also ...": the
             # first of a refrain often names its subject in full.
@@ -104,6 +122,19 @@ def alike_openings(layout: Layout) -> list[Candidate]:
                          for i in indexes)
     return found
 
+
+
+def _short_claim_key(text: str) -> str | None:
+    """"It is regressive. A sales tax ...", "It is premature. ...": a paragraph opening with a
+    claim of a few words; its first two words key a refrain of such claims."""
+    m = cues.OPENING_CONNECTIVE_RE.match(text)
+    head = text[m.end() if m else 0:]
+    end = sentence_end(head, 0, _SHORT_CLAIM_CHARS)
+    words = cues.WORD_KEY_RE.findall(head[:end].lower())
+    if (end >= _SHORT_CLAIM_CHARS or not 2 < len(words) <= _SHORT_CLAIM_WORDS
+            or words[1] not in _CLAIM_VERBS):
+        return None
+    return "short claim " + " ".join(words[:2])
 
 
 def _fuller(text: str, key: list[str]) -> bool:
