@@ -26,7 +26,14 @@ OTHERS_WORK_RE: Final = re.compile(
     r"|\b(?:[Ff]ellow|[Aa]ssociate|[Dd]irector|[Rr]esearcher|[Ee]conomist|[Aa]nalyst|[Ss]cholar)\s+"
     r"(?:Dr\.?\s+)?[A-Z][a-z]+\s+[A-Z][\w’'-]+\s+(?:examines|maps|finds|reviewed|reviews|testified"
     r"|argues|looks|writes|wrote|estimates|shows|explains)\b"
-    r"|\bfrom\s+our\s+[A-Z][\w ]{2,40}\s+(?:program|team|centre|center)\b)")
+    r"|\bfrom\s+our\s+[A-Z][\w ]{2,40}\s+(?:program|team|centre|center)\b"
+    # "The Ashbury Institute has published a paper arguing ...", "An op-ed in the Morning
+    # Courier by ...", "On the Policy Shed podcast, ...", "Data journalists at The Ledger".
+    r"|\b(?:has|have)\s+(?:just\s+)?published\s+(?:a|an|its|their)\s+(?:new\s+)?(?:paper|report"
+    r"|study|review|analysis|briefing)\b"
+    r"|\b(?:[Oo]p-ed|[Cc]olumn|[Ee]valuation|[Ee]ssay)\s+(?:in|from|by)\s+(?:the\s+)?[A-Z]"
+    r"|^On\s+(?:the\s+)?[A-Z][\w’' -]{1,40}\s+podcast\b"
+    r"|\b(?:[Jj]ournalists|[Rr]eporters)\s+at\s+(?:the\s+)?[A-Z])")
 # "The company commits to the following:", "Our commitments:": promises, not points argued.
 COMMITS_INTRO_RE: Final = re.compile(
     r"\b(?:commits?|committed|pledges?|pledged|promises?|promised|undertakes?)\s+to\s+the\s+"

@@ -189,6 +189,15 @@ class EvidenceReader(Layout):
                 and word_count(self.paras[c.para + 1]) > word_count(self.paras[c.para]))
         return ev
 
+    def _past_label(self, cand: Candidate) -> str:
+        """The item's text from its marker on, past a bold label ("1. The land tax is back.
+        The Ashbury Institute has published ..."): where an item names its source."""
+        text = self.paras[cand.para]
+        lead = self.blocks[cand.para].lead
+        if lead and text.startswith(lead) and len(lead) > cand.end:
+            return text[len(lead):].lstrip()
+        return text[cand.start:]
+
     def _challenged(self, cands: list[Candidate]) -> bool:
         """Whether most of these subheadings put objections as the other side would ("Isn't
         this just a tax?", "Won't it bring jobs?"), each answered below."""
@@ -304,7 +313,7 @@ class EvidenceReader(Layout):
         # (Under a subheading, the paragraph below it introduces the work.)
         if sum(1 for c in cands if decoys.OTHERS_WORK_RE.search(first_sentence(
                 self.paras[c.para + 1] if c.para in self.section_set and c.para + 1 < len(
-                    self.paras) else self.paras[c.para][c.start:]))) > half:
+                    self.paras) else self._past_label(c)))) > half:
             return "each item introduces someone else's work (an issue's contents)"
         counting = self.announcement_before(first.para, first.start)
         if any(decoys.FINDINGS_TITLE_RE.search(text) for text in self.headlines) and (

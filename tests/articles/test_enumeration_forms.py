@@ -377,6 +377,24 @@ def test_a_disclosure_after_bold_claims_is_a_note_not_one_more_point() -> None:
                                 "Nobody has measured"]
 
 
+def test_a_digest_s_numbered_items_each_introducing_someone_else_s_work() -> None:
+    items = [("1. The land tax is back.", "The Ashbury Institute has published a paper arguing "
+              "that council tax should go."),
+             ("2. The regulator gets a kicking.", "An op-ed in the Morning Courier by a former "
+              "minister says it should be split up."),
+             ("3. Councils and the four-day week.", "Journalists at The Ledger say it should "
+              "stay."),
+             ("4. One to listen to.", "On the Policy Shed podcast, an economist says why "
+              "productivity should be measured differently.")]
+    blocks = [Block("Good morning. This week's reading ranged widely.")]
+    blocks += [Block(f"{label} {rest} {_BODY}", lead=label) for label, rest in items]
+    assert segment(Article(blocks=tuple(blocks))).arguments == ()
+    # The same labels over the writer's own case are the points.
+    own = [Block(f"{label} The council should act on it now. {_BODY}", lead=label)
+           for label, _ in items]
+    assert len(segment(Article(blocks=(blocks[0], *own))).arguments) == 4
+
+
 def test_a_noun_the_piece_counts_twice_is_its_marker_and_turns_between_are_points() -> None:
     piece = _read(
         "Tariffs are a tax, and Americans pay it four ways.",
