@@ -61,7 +61,10 @@ REPORT_FINDINGS_RE: Final = re.compile(
     r"\b(?:report|audit|review|study|survey|inquiry|investigation|ruling|judgment|committee"
     r"|panel|auditors?)[’']s?\s+(?:[\w’'-]+\s+){0,2}(?:findings|conclusions|recommendations)"
     r"\s*:\s*$|\b(?:report|audit|review|study|survey|inquiry|auditors?)\s+"
-    r"(?:found|concluded|finds|concludes)\s*:\s*$", re.IGNORECASE)
+    r"(?:found|concluded|finds|concludes)\s*:\s*$"
+    # "The report runs to 94 pages. Its main findings are:".
+    r"|\b(?:its|their|the)\s+(?:main\s+|key\s+|principal\s+|chief\s+)?(?:findings|conclusions)"
+    r"\s+(?:are|were|include|included)\s*:\s*$", re.IGNORECASE)
 # A subheading over other writers' pieces or other news: "What I'm reading", "Elsewhere",
 # "Worth your time", "Around the web", "In other news".
 READING_HEADING_RE: Final = re.compile(
