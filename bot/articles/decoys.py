@@ -48,7 +48,10 @@ EXPLAINING_LEAD_RE: Final = re.compile(
 # "the key findings at a glance", "What the inquiry found": a headline over a report's findings.
 FINDINGS_TITLE_RE: Final = re.compile(
     r"\b(?:key\s+)?findings\b|\bwhat\s+the\s+(?:report|inquiry|review|audit|study)\s+(?:found"
-    r"|says)\b", re.IGNORECASE)
+    r"|says)\b"
+    # "Five takeaways from the budget watchdog's report".
+    r"|\btakeaways\s+from\s+(?:the\s+|a\s+)?(?:[\w’'-]+\s+){0,4}?(?:report|inquiry|review|audit"
+    r"|study|survey)\b", re.IGNORECASE)
 # "The case rests on three claims. Each of them is wrong": someone else's list, which the writer
 # goes on to answer point by point (its rebuttals are the writer's arguments).
 VERDICT_ON_LIST_RE: Final = re.compile(

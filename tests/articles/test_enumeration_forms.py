@@ -395,6 +395,20 @@ def test_a_digest_s_numbered_items_each_introducing_someone_else_s_work() -> Non
     assert len(segment(Article(blocks=(blocks[0], *own))).arguments) == 4
 
 
+def test_takeaways_from_a_report_are_its_findings_reported() -> None:
+    heads = ["1. Fewer homes will be built", "2. Most of the money goes to big cities",
+             "3. The payments are front-loaded", "4. Costs per home vary widely"]
+    blocks: list[Block] = [Block("The budget officer's report is the first independent estimate.")]
+    for heading in heads:
+        blocks += [Block(heading, BlockKind.HEADING, level=3), Block(_BODY)]
+    report = segment(Article(blocks=tuple(blocks),
+                             title="Four takeaways from the watchdog's housing report"))
+    assert report.arguments == ()
+    debate = segment(Article(blocks=tuple(blocks),
+                             title="Four lessons from the watchdog's housing report"))
+    assert len(debate.arguments) == 4
+
+
 def test_a_noun_the_piece_counts_twice_is_its_marker_and_turns_between_are_points() -> None:
     piece = _read(
         "Tariffs are a tax, and Americans pay it four ways.",
