@@ -68,6 +68,10 @@ REPORT_FINDINGS_RE: Final = re.compile(
     # "The report runs to 94 pages. Its main findings are:".
     r"|\b(?:its|their|the)\s+(?:main\s+|key\s+|principal\s+|chief\s+)?(?:findings|conclusions)"
     r"\s+(?:are|were|include|included)\s*:\s*$", re.IGNORECASE)
+# "it held that", "the court found that", "the panel ruled": a judgment's reasons, reported.
+HELD_RE: Final = re.compile(
+    r"(?:[Ii]t|[Tt]he\s+(?:court|panel|judge|judges|justices?|tribunal|bench|magistrate|appeal"
+    r"\s+court|court\s+of\s+appeal))\s+(?:also\s+|further\s+)?(?:held|ruled|found)\b")
 # A subheading over other writers' pieces or other news: "What I'm reading", "Elsewhere",
 # "Worth your time", "Around the web", "In other news".
 READING_HEADING_RE: Final = re.compile(

@@ -259,6 +259,10 @@ class EvidenceReader(Layout):
         fam = family(first.kind)
         if self.symposium:
             return "a symposium: each section is another contributor's answer"
+        if sum(1 for b in bodies if decoys.HELD_RE.match(b)) * 2 > len(bodies):
+            # "First, it held that the association had standing ... Second, the court found
+            # ...": a judgment's reasons, reported.
+            return "each item reports what a court or panel held (a judgment's reasons)"
         if fam in ("num", "item", "bullet") and any(
                 decoys.READER_TASK_RE.match(self.paras[i])
                 for i in range(max(0, first.para - 2), first.para)):
