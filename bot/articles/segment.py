@@ -292,7 +292,7 @@ class _Reader(Ending):
               and first.para >= 2 and first.para - 1 not in self.section_set):
             # "... It should vote no. / The economics have not changed. ... / Second, ...":
             # with nothing counted, the first point is the paragraph just before the second.
-            starts.append(self._unmarked(first.para - 1))
+            starts.append(self._unmarked(self.prose_before(first.para)))
         elif lead_value > 1 and first.at_start:
             lo = announced.para + 1 if announced and announced.para < first.para else 1
             for index in self._pick(lo, first.para, lead_value - 1, leading=True):
@@ -397,7 +397,7 @@ class _Reader(Ending):
             len(cands) == 1 and first.value == 2 and first.at_start and len(starts) == 2) else []
         if after_second:
             if announced is None:  # nothing counted: the first is the paragraph just before
-                starts[0] = self._unmarked(first.para - 1)
+                starts[0] = self._unmarked(self.prose_before(first.para))
             starts.extend(self._unmarked(i) for i in after_second)
         accepted = (enough or single or same_noun or nouned or closed or lone_second
                     or bool(after_second))

@@ -32,6 +32,7 @@ _ANSWER_WORDS = 12  # ... and the writer's answer follows it in the same paragra
 _FIRST_STEPS_BACK = 2  # paragraphs that carry a first point on before its turns begin
 _OBJECTION_GAP = 2  # objections answered one after another, a paragraph or two each
 _UNCUED_RUN = 4  # questions in a row that set out points with nothing announcing them
+_POINT_WORDS = 3  # the fewest words of a paragraph that opens an unmarked point
 _COUNTED_MOST = 6  # points counted, then told a paragraph or two each with no marker
 _COUNT_TAIL = 160  # characters from a count to its paragraph's end ("... on three counts.")
 # What a writer counts against a plan before taking the points in turn without markers.
@@ -101,6 +102,14 @@ class UnmarkedSeries(EvidenceReader):
 
     def _unmarked(self, index: int) -> Start:
         return Start(index, 0, 0, None, kind="unmarked")
+
+    def prose_before(self, para: int) -> int:
+        """The paragraph just before ``para``, past a post's like count or a timestamp ("140",
+        "(02:35):") that stands between two points."""
+        index = para - 1
+        while index > 1 and word_count(self.paras[index]) < _POINT_WORDS:
+            index -= 1
+        return index
 
     def _turn_chains(self) -> list[Split]:
         """"The staff report projects ... / Add to that ... / Worse, ... / The bigger
@@ -416,7 +425,9 @@ class UnmarkedSeries(EvidenceReader):
         long is rare, and the window keeps the reading linear in the piece."""
         lo = max(lo, 1, hi - PICK_WINDOW) if leading else max(lo, 1)
         hi = min(hi, lo + PICK_WINDOW) if not leading else hi
-        options = list(range(lo, hi))
+        # "140", "(02:35):": a post's like count or a transcript's timestamp opens nothing.
+        options = [i for i in range(lo, hi) if i in self.section_set
+                   or word_count(self.paras[i]) >= _POINT_WORDS]
         if strong_only:
             options = [i for i in options if cues.STRONG_CUE_RE.match(self.paras[i])
                        or cues.ADDED_POINT_RE.match(self.paras[i])]
