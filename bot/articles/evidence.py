@@ -392,6 +392,10 @@ class EvidenceReader(Layout):
                 and first.para - heading <= 2
                 and decoys.READING_HEADING_RE.match(self.paras[heading])):
             return "under a heading over other writers' pieces (a reading list)"
+        if fam == "heading" and any(decoys.READING_HEADING_RE.search(self.paras[c.para])
+                                    for c in cands):
+            # "Seven links worth your time / Reading / Next week": a newsletter's sections.
+            return "a newsletter's sections, a reading list among them"
         if fam in ("num", "item", "bullet", "heading", "lead") and (
                 decoys.READING_INTRO_RE.search(intro[-_READING_REACH:])):
             # "As usual, these are the pieces that made me think": a reading list follows.

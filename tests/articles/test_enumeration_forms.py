@@ -409,6 +409,14 @@ def test_takeaways_from_a_report_are_its_findings_reported() -> None:
     assert len(debate.arguments) == 4
 
 
+def test_a_newsletter_s_sections_with_a_reading_list_among_them_are_no_points() -> None:
+    blocks = [Block("Hello again. I've been quiet for three reasons, none interesting: the "
+                    "boiler, the laptop and a cold.")]
+    for heading in ["Seven links worth your time", "Reading", "Next week"]:
+        blocks += [Block(heading, BlockKind.HEADING, level=2), Block(_BODY)]
+    assert segment(Article(blocks=tuple(blocks))).arguments == ()
+
+
 def test_a_noun_the_piece_counts_twice_is_its_marker_and_turns_between_are_points() -> None:
     piece = _read(
         "Tariffs are a tax, and Americans pay it four ways.",
