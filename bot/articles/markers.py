@@ -373,6 +373,8 @@ _PREDICATE_ORDINAL = re.compile(
     r"(?=\s*[.,;:—–]|\s+(?:that|which|one|nobody|no\s+one|I|we|reason|problem)\b)")
 
 
+# "This is the question I wish ...", "So here is the question I want to leave with you".
+_POINTING_BACK: Final = frozenset({"this", "that", "it", "here", "there", "which", "what"})
 # "Marion has been our director for nine years ... That's the second reason, and ...": the
 # point told first, then counted in a sentence of its own.
 _COUNTED_AFTER = re.compile(
@@ -395,7 +397,8 @@ def predicate_ordinal(text: str, para: int, nouns: frozenset[str]) -> Candidate 
         bare = singular(m["bare"])
         # "This is the question I wish we were asking": a pronoun points back, it names no
         # subject to count.
-        if bare not in nouns or text.startswith(("This ", "That ", "It ", "Here ")):
+        subject = text[:m.start("bare")].split()[:-2]  # the words before "is the"
+        if bare not in nouns or (subject and subject[-1].lower() in _POINTING_BACK):
             return None
         return Candidate(para, 0, 0, "", "ord", NEXT, False, True, bare)
     noun = m["noun"] if m["noun"] and singular(m["noun"]) in nouns else None
