@@ -103,7 +103,7 @@ class _Reader(Ending):
         # The lead runs to the first marker that numbers a point, or says it is the first.
         opener = next((c for c in found if (c.explicit and c.value <= 2) or c.value == 1), None)
         first = opener.para if opener is not None else None
-        limit = max(first + 1 if first is not None else len(self.paras) // 2,
+        limit = max(first + 1 if first is not None else (len(self.paras) + 1) // 2,
                     min(3, len(self.paras)))
         # In the first marker's own paragraph only what comes before the marker leads in:
         # "1. Our editorial argues ... for three reasons" counts the other piece's reasons.

@@ -14,7 +14,7 @@ from itertools import pairwise
 from bot.articles import cues
 from bot.articles.evidence import EvidenceReader
 from bot.articles.layout import last_sentence
-from bot.articles.markers import ANNOUNCE_RE, NEXT, VAGUE_ANNOUNCE_RE, Candidate
+from bot.articles.markers import ANNOUNCE_RE, LAST, NEXT, VAGUE_ANNOUNCE_RE, Candidate
 from bot.articles.model import BlockKind
 from bot.articles.sentences import opens_with_label, sentence_end, word_count
 from bot.articles.series import Evidence, Split, Start, family, weigh
@@ -37,7 +37,8 @@ _COUNTED_MOST = 6  # points counted, then told a paragraph or two each with no m
 _COUNT_TAIL = 160  # characters from a count to its paragraph's end ("... on three counts.")
 # What a writer counts against a plan before taking the points in turn without markers.
 _FAULT_NOUNS = frozenset({"reason", "count", "ground", "problem", "flaw", "objection",
-                          "mistake", "concern", "worry", "weakness", "danger", "risk", "failing"})
+                          "mistake", "concern", "worry", "weakness", "danger", "risk", "failing",
+                          "defect", "fault", "shortcoming"})
 # "That matters because ...": a paragraph that points back carries the point before it on.
 _POINTS_BACK_RE = re.compile(r"(?:That|This|These|Those|Such|Which)\b")
 # "The audit found three problems.": someone else's count, reported.
@@ -251,6 +252,8 @@ class UnmarkedSeries(EvidenceReader):
         paragraphs carry a point on, the topic's turns tell (``_pick``)."""
         splits: list[Split] = []
         marked = {c.para for c in self.cands}
+        # "... / Finally, there is the paperwork.": the last point may say it is the last.
+        last = {c.para for c in self.cands if c.value == LAST and c.at_start}
         for announced in self.announcements:
             count, text = announced.count, self.paras[announced.para].rstrip()
             if (not 2 <= count <= _COUNTED_MOST or announced.noun not in _FAULT_NOUNS
@@ -263,10 +266,14 @@ class UnmarkedSeries(EvidenceReader):
             stop = first
             while stop < self.body_end and not self._steps_out(stop) and stop not in marked:
                 stop += 1
-            if (stop < self.body_end and stop in marked) or not count <= stop - first <= 2 * count:
+            closing = stop if stop in last else None
+            if closing is not None:
+                stop += 1
+            elif (stop < self.body_end and stop in marked) or stop - first > 2 * count:
                 continue  # points with markers of their own are those markers' series
-            picks = [i for i in range(first, stop)
-                     if i == first or not _POINTS_BACK_RE.match(self.paras[i])][:count]
+            picks = [i for i in range(first, stop) if i != closing
+                     and (i == first or not _POINTS_BACK_RE.match(self.paras[i]))]
+            picks = [*picks[:count - 1], closing] if closing is not None else picks[:count]
             if len(picks) != count:
                 continue
             cands = [Candidate(i, 0, 0, "", "lead", NEXT, False) for i in picks]
