@@ -399,6 +399,8 @@ ADDED_POINT_RE: Final = re.compile(
     + NEW_POINT_CUE_RE.pattern.removeprefix("(?:").removesuffix(")\\b")
     + r"|[Tt]hen\s+there(?:\s+is|\s+are|\s+was|\s+were|[’']s)"
     r"|Add\s+to\s+(?:that|this|all\s+this)|Worse(?:\s+still|\s+yet)?(?=\s*,)|Even\s+worse"
+    # "It gets worse when one looks at who pays.", "Beyond both lies a question of trust."
+    r"|It\s+gets\s+worse|Beyond\s+(?:both|all\s+(?:this|that|these))\b"
     # "Take wages next.", "Turn now to the currency.": the next point, after "Consider X first".
     r"|Take\s+(?:[\w’'-]+\s+){1,4}?next|Turn\s+(?:now\s+)?to"
     # "Nor can the safety question be waved away": one more point, in the negative.

@@ -160,6 +160,8 @@ _ORD_MARKER = re.compile(
     # imperative; only at a paragraph's start (inside one it is an instruction).
     r"|(?P<opener>(?:Let(?:[’']s|\s+us|\s+me)\s+)?(?:[Ss]tart|[Bb]egin)\s+with|Consider(?!,?\s+(?:too|also)\b)"
     r"|The\s+list\s+(?:begins|starts|opens)\s+with|First\s+up"
+    # "The trouble starts with travel times.": the first of the faults, where they begin.
+    r"|The\s+(?:trouble|problems?|case|rot|damage)\s+(?:starts|begins)\s+with"
     r"|Take\s+(?:[\w’'-]+\s+){1,4}?first"
     # "Take the loading bays. The drawings remove ...": the first case, named and argued.
     r"|Take\s+(?:the|our|my|this)\s+(?:[\w’'-]+\s+){0,9}[\w’'-]+(?=\s*[.:]))\b"
