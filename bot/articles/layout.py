@@ -90,6 +90,7 @@ _MINUTES_OPENING_RE = re.compile(r"(?:(?:draft|unconfirmed|approved)\s+)?minutes
 _NUMBERED_QUESTION_RE = re.compile(r"Q\s?\d{1,2}\b")
 # Labels a page repeats that name no speaker: a forum's post headers, an email's, an update's.
 # Notes about the piece, not points in it: "Disclosure: the author is a tenant".
+_SENTENCE_LEAD_EXTRA = 8  # words a bold or italic sentence may run past a heading's length
 _NOTE_LABELS = frozenset({"disclosure", "full disclosure", "editor's note", "editor’s note",
                           "correction", "clarification", "corrections", "editor's notes"})
 _METADATA_LABELS = frozenset({
@@ -251,8 +252,10 @@ class Layout:
         lead = block.lead
         if lead is not None and len(lead) < len(text):
             after = text[text.find(lead) + len(lead):].lstrip()[:1] if lead in text else ""
-            if word_count(lead) <= HEADING_WORDS and (lead[-1] in ".:?!—–-" or after in
-                                                       (":", ".", "—", "–", "-")):
+            # A whole sentence set in bold or italics may run longer than a heading.
+            most = HEADING_WORDS + (_SENTENCE_LEAD_EXTRA if lead[-1] in ".?!" else 0)
+            if word_count(lead) <= most and (lead[-1] in ".:?!—–-" or after in
+                                             (":", ".", "—", "–", "-")):
                 return lead
             return None
         caps = _CAPS_LABEL_RE.match(text) or _RUN_IN_LABEL_RE.match(text)

@@ -417,6 +417,21 @@ def test_a_newsletter_s_sections_with_a_reading_list_among_them_are_no_points() 
     assert segment(Article(blocks=tuple(blocks))).arguments == ()
 
 
+def test_an_italic_sentence_label_longer_than_a_heading_is_still_one_of_the_labels() -> None:
+    claims = ["It asks households to trust a payment they will never notice.",
+              "It leaves out the people least able to absorb the price.",
+              "It ties the rebate to a levy that is scheduled to rise before anyone has seen a "
+              "single cheque.",
+              "And it spends its credibility on a regional loading."]
+    blocks = [Block("I have supported carbon pricing for years. The design of this package has "
+                    "four problems.")]
+    blocks += [Block(f"{claim} {_BODY}", lead=claim) for claim in claims]
+    blocks += [Block("So what would I do instead? Pay the dividend first.")]
+    piece = segment(Article(blocks=tuple(blocks)))
+    assert _openings(piece) == ["It asks households", "It leaves out", "It ties the",
+                                "And it spends"]
+
+
 def test_a_noun_the_piece_counts_twice_is_its_marker_and_turns_between_are_points() -> None:
     piece = _read(
         "Tariffs are a tax, and Americans pay it four ways.",
