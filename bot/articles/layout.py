@@ -267,6 +267,13 @@ class Layout:
             return m.group(1)
         return None
 
+    def recurring_field(self, block: Block) -> bool:
+        """Whether ``block`` opens with a label used again and again that names no point
+        ("Why we love it:" under each product; not "Myth:", which sets out each one)."""
+        label = label_of(block)
+        return (label is not None and self.label_uses[label] > 1
+                and label.lower() not in _POINT_LABELS)
+
     def level(self, index: int) -> str:
         block = self.blocks[index]
         if block.kind is BlockKind.HEADING:
