@@ -311,6 +311,11 @@ class EvidenceReader(Layout):
                         for c in cands)):
             # "The first church ... In 1899 ... The second church ... dedicated in 1913".
             return "a year in each item, counting things (a history)"
+        if fam in ("num", "item", "bullet") and all(
+                b[:1].islower() and cues.YEAR_RE.search(b[:_HISTORY_CHARS]) for b in bodies):
+            # "1. a rural service allowance, introduced in 2004; 2. a 'model school' programme
+            # in 2009": what was tried and when, continuing the lead-in's sentence.
+            return "things tried and when, run on from the lead-in (a history)"
         if first.kind == "lead" and sum(
                 1 for c in cands if cues.YEAR_RE.search(self.lead(c.para) or "")) >= half:
             return "years in most labels (a timeline)"
