@@ -68,6 +68,12 @@ REPORT_FINDINGS_RE: Final = re.compile(
     # "The report runs to 94 pages. Its main findings are:".
     r"|\b(?:its|their|the)\s+(?:main\s+|key\s+|principal\s+|chief\s+)?(?:findings|conclusions)"
     r"\s+(?:are|were|include|included)\s*:\s*$", re.IGNORECASE)
+# "The top five answers, in order, were:", "the most common complaints were:": what a survey
+# or a consultation heard, reported.
+SURVEY_ANSWERS_RE: Final = re.compile(
+    r"\b(?:top|main|most\s+common|commonest|leading)\s+(?:\w+\s+){0,2}?(?:answers|responses"
+    r"|replies|complaints|reasons\s+given|concerns\s+raised)\b[^.:]{0,40}\s+(?:were|was|are)"
+    r"\s*:\s*$", re.IGNORECASE)
 # "it held that", "the court found that", "the panel ruled": a judgment's reasons, reported.
 HELD_RE: Final = re.compile(
     r"(?:[Ii]t|[Tt]he\s+(?:court|panel|judge|judges|justices?|tribunal|bench|magistrate|appeal"

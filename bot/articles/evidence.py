@@ -469,6 +469,8 @@ class EvidenceReader(Layout):
             return "led in as commitments (what someone will do, not points argued)"
         if intro.rstrip().endswith(":") and decoys.REPORT_FINDINGS_RE.search(intro[-120:]):
             return "led in as a report's findings (reported, not argued)"
+        if intro.rstrip().endswith(":") and decoys.SURVEY_ANSWERS_RE.search(intro[-120:]):
+            return "led in as what a survey heard (its answers, reported)"
         if (intro.rstrip().endswith(":") and cues.SAID_RE.search(intro)
                 and not cues.OWN_COUNT_RE.search(intro)):
             # "The coalition said it had sent its demands ... Below are the eight demands:":
