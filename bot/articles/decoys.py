@@ -109,6 +109,8 @@ GUIDE_COUNT_RE: Final = re.compile(
     r"\b(?:\d{1,2}|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+"
     r"(?:[\w’'-]+\s+){0,2}?(?:things|places|spots|sights|events|shows|stops|dishes|walks|days?"
     r"\s+out)\s+(?:not\s+)?to\s+(?:miss|see|do|eat|try|visit|watch|hear|book)\b"
+    # "Six things worth reading this week": a reading list.
+    r"|\b(?:things|pieces|stories|reads|links)\s+(?:worth\s+(?:reading|your\s+time)|to\s+read)\b"
     r"|\b(?:things|facts)\s+(?:that\s+)?you\s+(?:probably\s+|may\s+|might\s+)?(?:didn[’']t|don[’']t"
     r"|did\s+not|do\s+not|never|not)\s+(?:know|knew)\b", re.IGNORECASE)
 # "Section 2: The licence", "Clause 14": a document's own sections, as subheadings.

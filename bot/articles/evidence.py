@@ -368,8 +368,8 @@ class EvidenceReader(Layout):
             return "a document's sections, one by one (a bill or a contract explained)"
         counted_at = (self.paras[announced.para][announced.offset:announced.offset + _TOLD_CHARS]
                       if announced is not None else "")
-        if decoys.GUIDE_COUNT_RE.search(counted_at) or (
-                self.title and decoys.GUIDE_COUNT_RE.search(self.title)):
+        if decoys.GUIDE_COUNT_RE.search(counted_at) or any(
+                decoys.GUIDE_COUNT_RE.search(text) for text in self.headlines):
             # "10 things not to miss", "11 things you probably didn't know about the canal":
             # a guide's sights or a feature's trivia, not points argued.
             return "counted as things to see or facts to know (a guide or a trivia list)"
@@ -498,7 +498,9 @@ class EvidenceReader(Layout):
             return "led in as housekeeping (a newsletter's notices, not points)"
         if cues.READER_ACTIONS_RE.search(lead_in):
             return "actions asked of the reader (a call to action, not points)"
-        if cues.EVENTS_INTRO_RE.search(lead_in):
+        if cues.EVENTS_INTRO_RE.search(lead_in) or any(
+                cues.EVENTS_INTRO_RE.search(text) for text in self.headlines):
+            # "Council in brief: Five things that happened at Tuesday's meeting".
             return "led in as things that happened (news, not points)"
         if intro.rstrip().endswith(":") and cues.QUOTED_INTRO_RE.search(intro):
             return "led in as a quotation (someone else's list)"
