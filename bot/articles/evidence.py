@@ -445,9 +445,12 @@ class EvidenceReader(Layout):
         if len(heads_above) * 2 > len(cands) and sum(
                 1 for h in heads_above if cues.YEAR_RE.match(h)) * 2 > len(cands):
             return "years head most items (a timeline)"
+        # (A time inside a long sentence, "The claim that the 9.40pm sailing carries few
+        # passengers", labels nothing.)
         if fam in ("heading", "lead", "num") and sum(
                 1 for c in cands if cues.WHEN_LABEL_RE.match(self._head_text(c))
-                or cues.WHEN_IN_LABEL_RE.search(self._head_text(c))) > half:
+                or (cues.WHEN_IN_LABEL_RE.search(self._head_text(c))
+                    and word_count(self._head_text(c)) <= HEADING_WORDS)) > half:
             return "days, dates or times as labels (a diary, a timeline, a programme)"
         if fam in ("num", "item", "bullet") and sum(
                 1 for c in cands if _AMOUNT_LINE_RE.search(self.paras[c.para][-_AMOUNT_TAIL:])
