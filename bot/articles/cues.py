@@ -145,6 +145,8 @@ TIME_OPENING_RE: Final = re.compile(
 # reader, not the writer's points.
 READER_ACTIONS_RE: Final = re.compile(
     r"\b(?:things|ways|steps)\s+(?:that\s+)?you\s+can\s+(?:do|take|help)\b"
+    # "To use either option, you must:": the rules a reader has to meet.
+    r"|\byou\s+(?:must|need\s+to|will\s+need\s+to|have\s+to)\s*:\s*$"
     r"|\b(?:what|how)\s+you\s+can\s+(?:do|help)\b|\bways\s+to\s+(?:help|get\s+involved)\b",
     re.IGNORECASE)
 # "Three things happened this week that ...": what follows is news, told, not points argued.
