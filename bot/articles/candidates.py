@@ -62,7 +62,10 @@ def find_candidates(layout: Layout) -> list[Candidate]:
         elif block.bulleted and block.level == 0:
             found.append(Candidate(index, 0, 0, "", f"item#{block.list_id}", NEXT, False))
         elif index in layout.section_set and opening is None:
-            if not (cues.STRUCTURAL_HEADING_RE.match(text) or cues.MASTHEAD_RE.match(text)):
+            # (A last subheading whose text lies past the body, "Still have questions?" over
+            # the page's contact details, heads no point.)
+            if not (cues.STRUCTURAL_HEADING_RE.match(text) or cues.MASTHEAD_RE.match(text)
+                    or index + 1 >= layout.body_end):
                 found.append(Candidate(index, 0, 0, "", f"heading#{layout.level(index)}",
                                        NEXT, False))
         elif opening is None and layout.lead(index) is not None:

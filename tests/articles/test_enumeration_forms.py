@@ -309,15 +309,19 @@ def test_the_last_section_running_past_the_others_gives_way_to_a_step_back() -> 
     assert len(piece.arguments) == 4 and piece.conclusion is None
 
 
-def _faq(sections: list[tuple[str, list[str]]],
-         title: str = "The incinerator: your questions answered") -> Piece:
+def _faq_blocks(sections: list[tuple[str, list[str]]]) -> list[Block]:
     blocks = [Block("People stop us at the market to ask about the plant. Here are answers.")]
     for section, questions in sections:
         blocks.append(Block(section, BlockKind.HEADING, level=2))
         for question in questions:
             blocks += [Block(question, BlockKind.HEADING, level=3),
                        Block(f"No, and the council's papers show why. {_BODY}")]
-    return segment(Article(blocks=tuple(blocks), title=title))
+    return blocks
+
+
+def _faq(sections: list[tuple[str, list[str]]],
+         title: str = "The incinerator: your questions answered") -> Piece:
+    return segment(Article(blocks=tuple(_faq_blocks(sections)), title=title))
 
 
 def test_objections_put_as_questions_are_points_and_a_higher_subheading_ends_them() -> None:
@@ -327,6 +331,12 @@ def test_objections_put_as_questions_are_points_and_a_higher_subheading_ends_the
         ("Getting involved", ["How do I object?", "When is the public meeting?"])])
     assert _openings(piece, 2) == ["Isn't burning", "Won't it", "Why Carsewell?", "The council"]
     assert piece.conclusion is not None and piece.conclusion.startswith("Getting involved")
+    # A last question with no body text below it (the page's contact box) heads no point.
+    blocks = _faq_blocks([("Your objections", ["Isn't killing deer cruel?",
+                                               "Why not fence the trees?",
+                                               "Won't the deer come back?"])])
+    blocks.append(Block("Still have questions?", BlockKind.HEADING, level=3))
+    assert len(segment(Article(blocks=tuple(blocks))).arguments) == 3
     # Under a kicker that says the page answers questions ("FAQ:"), objections still argue.
     blog = _faq([("My reasons", ["Isn't that a bit precious?", "Don't you miss your friends?",
                                  "Won't you end up on your phone anyway?"])],
