@@ -269,7 +269,10 @@ OWN_COUNT_RE: Final = re.compile(r"\b(?:I|[Ww]e|[Mm]y|[Oo]ur|me|us)\b")
 WORK_PARTS_RE: Final = re.compile(
     r"\b(?:book|report|film|album|novel|collection|series|study|play|exhibition|memoir|volume)"
     r"\s+(?:is|are|was)\s+(?:organi[sz]ed|divided|structured|arranged|split|laid\s+out)"
-    r"\s+(?:in|into)\b", re.IGNORECASE)
+    r"\s+(?:in|into)\b"
+    # "101 questions and answers arranged in five parts": a work's parts, whatever it is.
+    r"|\b(?:organi[sz]ed|divided|structured|arranged|split)\s+(?:in|into)\s+(?:\w+\s+)?"
+    r"(?:parts|sections|chapters|acts|movements|episodes|volumes)\b", re.IGNORECASE)
 RAISED_RE: Final = re.compile(
     r"\b(?:raised|listed|cited|voiced|gave|set\s+out|put\s+forward|lays?\s+out|laid\s+out"
     r"|outlined)\b")
