@@ -151,7 +151,9 @@ READER_ACTIONS_RE: Final = re.compile(
     re.IGNORECASE)
 # "Three things happened this week that ...": what follows is news, told, not points argued.
 EVENTS_INTRO_RE: Final = re.compile(
-    r"\b(?:things|events|developments)\s+(?:that\s+)?(?:have\s+)?(?:happened|occurred|took\s+place"
+    # "A few things from the fortnight:": a diary's news.
+    r"\bthings\s+from\s+(?:the|this|last)\s+(?:past\s+)?(?:week|fortnight|month|weekend)\b"
+    r"|\b(?:things|events|developments)\s+(?:that\s+)?(?:have\s+)?(?:happened|occurred|took\s+place"
     r"|unfolded)\b", re.IGNORECASE)
 # A writer proposing what someone should do ("We think it should say yes, but not to this
 # plan"): imperatives after it are proposals, not the steps of a procedure.
