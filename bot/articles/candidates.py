@@ -90,7 +90,7 @@ def alike_openings(layout: Layout) -> list[Candidate]:
         block = layout.blocks[index]
         if block.kind is not BlockKind.PARAGRAPH or index in layout.section_set:
             continue
-        if layout.recurring_field(block):
+        if layout.recurring_field(index):
             continue  # "Why we love it: ..." again and again: a form's field, no refrain
         # Paragraphs that open by quoting a claim and go on to answer it ('"Radiology will be
         # flooded." The fear is ...'): objections taken one by one, whatever their words.
@@ -134,6 +134,9 @@ def _short_claim_key(text: str) -> str | None:
     claim of a few words; its first two words key a refrain of such claims."""
     m = cues.OPENING_CONNECTIVE_RE.match(text)
     head = text[m.end() if m else 0:]
+    second = head[:_SHORT_CLAIM_CHARS].split(" ", 2)[1:2]
+    if not second or second[0].lower() not in _CLAIM_VERBS:
+        return None  # a cheap test first: most paragraphs open with no claim verb second
     end = sentence_end(head, 0, _SHORT_CLAIM_CHARS)
     words = cues.WORD_KEY_RE.findall(head[:end].lower())
     if (end >= _SHORT_CLAIM_CHARS or not 2 < len(words) <= _SHORT_CLAIM_WORDS

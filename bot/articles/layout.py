@@ -124,7 +124,8 @@ class Layout:
         self.body_end = signoff_start(self.paras, notes_start(self.paras))
         self._words: dict[int, frozenset[str]] = {}
         # A label opening several paragraphs names a speaker ("Mr Malone:"), not a point.
-        self.label_uses = Counter(label for label in map(label_of, blocks) if label)
+        self.labels = [label_of(block) for block in blocks]
+        self.label_uses = Counter(label for label in self.labels if label)
         self.sections = [i for i in range(self.body_end) if self.heading_like(i)]
         self.section_set = set(self.sections)
         self._conclusions = [i for i in range(self.body_end)
@@ -267,10 +268,10 @@ class Layout:
             return m.group(1)
         return None
 
-    def recurring_field(self, block: Block) -> bool:
-        """Whether ``block`` opens with a label used again and again that names no point
-        ("Why we love it:" under each product; not "Myth:", which sets out each one)."""
-        label = label_of(block)
+    def recurring_field(self, index: int) -> bool:
+        """Whether block ``index`` opens with a label used again and again that names no
+        point ("Why we love it:" under each product; not "Myth:", which sets out each one)."""
+        label = self.labels[index]
         return (label is not None and self.label_uses[label] > 1
                 and label.lower() not in _POINT_LABELS)
 
