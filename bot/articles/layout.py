@@ -89,10 +89,12 @@ _MINUTES_OPENING_RE = re.compile(r"(?:(?:draft|unconfirmed|approved)\s+)?minutes
                                  re.IGNORECASE)
 _NUMBERED_QUESTION_RE = re.compile(r"Q\s?\d{1,2}\b")
 # Labels a page repeats that name no speaker: a forum's post headers, an email's, an update's.
-# Notes about the piece, not points in it: "Disclosure: the author is a tenant".
 _SENTENCE_LEAD_EXTRA = 8  # words a bold or italic sentence may run past a heading's length
-_NOTE_LABELS = frozenset({"disclosure", "full disclosure", "editor's note", "editor’s note",
-                          "correction", "clarification", "corrections", "editor's notes"})
+# Notes about the piece, not points in it: "Disclosure: the author is a tenant", "Update,
+# 14 March:".
+_NOTE_LABEL_RE = re.compile(r"(?:full\s+)?(?:disclosure|editor[’']s\s+notes?|corrections?"
+                            r"|clarification|update[sd]?)\b\W*(?:\d|[A-Z][a-z]+\s+\d|$)",
+                            re.IGNORECASE)
 _METADATA_LABELS = frozenset({
     "posts", "posted by", "posted", "joined", "location", "member since", "quote", "quote from",
     "reply", "re", "date", "subject", "from", "to", "sent", "cc", "tags", "updated", "published",
@@ -243,7 +245,7 @@ class Layout:
         ("**Cost.** The toll ...", "*Fairness*: the poorest ..."), or a few words and a colon
         ("Small sample size: one person ..."); not a note about the piece ("Disclosure:")."""
         label = self._lead(index)
-        if label is not None and label.rstrip(":.—–- ").lower() in _NOTE_LABELS:
+        if label is not None and _NOTE_LABEL_RE.match(label):
             return None
         return label
 

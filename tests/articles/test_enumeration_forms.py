@@ -374,10 +374,12 @@ def test_the_questions_readers_asked_this_week_are_a_digest_not_points() -> None
     assert len(asked.arguments) == 4
 
 
-def test_a_disclosure_after_bold_claims_is_a_note_not_one_more_point() -> None:
+def test_an_update_or_a_disclosure_beside_bold_claims_is_a_note_not_a_point() -> None:
     claims = ["The cap is evaded at the change of tenancy.", "Tenants carry the whole burden.",
               "It has done little for supply.", "Nobody has measured whether it works."]
-    blocks = [Block("The bill extends the rent zones for three more years. It should not pass "
+    blocks = [Block("Update, 14 March: readers asked where the figures come from; see below.",
+                    lead="Update, 14 March:"),
+              Block("The bill extends the rent zones for three more years. It should not pass "
                     "as it stands.")]
     blocks += [Block(f"{claim} {_BODY}", lead=claim) for claim in claims]
     blocks += [Block("The committee can still make the extension worth having."),
