@@ -162,6 +162,9 @@ _ORD_MARKER = re.compile(
     r"|The\s+list\s+(?:begins|starts|opens)\s+with|First\s+up"
     # "The trouble starts with travel times.": the first of the faults, where they begin.
     r"|The\s+(?:trouble|problems?|case|rot|damage)\s+(?:starts|begins)\s+with"
+    # "The obvious objection is that ... A subtler one is ...": the first of graded points.
+    r"|The\s+(?:most\s+)?obvious\s+(?:objection|problem|flaw|difficulty|weakness|risk)"
+    r"(?=\s+(?:is|here|to))"
     r"|Take\s+(?:[\w’'-]+\s+){1,4}?first"
     # "Take the loading bays. The drawings remove ...": the first case, named and argued.
     r"|Take\s+(?:the|our|my|this)\s+(?:[\w’'-]+\s+){0,9}[\w’'-]+(?=\s*[.:]))\b"
@@ -188,7 +191,10 @@ _ORD_MARKER = re.compile(
     r"(?=\s+(?:is|concerns|involves|has\s+to\s+do\s+with)\b"
     r"|\s*,\s+(?:and|which|though|perhaps)\s+[^,.]{1,50},\s+(?:is|concerns|involves"
     r"|has\s+to\s+do\s+with|[a-z]+\s+is)\b)"
-    r"|(?P<anotheris>(?:(?:And|Yet|Still)\s+)?[Aa]nother)(?=\s+(?:is|was|concerns|has\s+to\s+do)\b)"
+    r"|(?P<anotheris>(?:(?:And|Yet|Still)\s+)?[Aa]nother"
+    # "A subtler one is what the rule does to property": one more, graded against the first.
+    r"|A\s+(?:subtler|bigger|deeper|graver|more\s+serious|more\s+important)\s+one)"
+    r"(?=\s+(?:is|was|concerns|has\s+to\s+do)\b)"
     # "One is the price. ... The other is the lease.": the first of points counted before.
     r"|(?P<oneis>One)(?=\s+(?:is|concerns|involves)\s+(?:the|that|a|an|its|our|their|how|what)\b)"
     r"|(?P<another>(?:(?:Yet|Still)\s+[Aa]nother|Another)"
