@@ -77,7 +77,10 @@ OTHER_SIDE_RE: Final = re.compile(_OTHER_SIDE)
 # instead?", "So where does this leave us?".
 TURN_TO_REMEDY_RE: Final = re.compile(
     r"(?:So,?\s+)?(?:(?:What|what)\s+(?:should|would|can|must|could)\b[^.?]{1,100}\?"
-    r"|(?:Where|where)\s+does\s+(?:this|that|all\s+this)\s+leave\b[^.?]{0,60}\?)")
+    r"|(?:Where|where)\s+does\s+(?:this|that|all\s+this)\s+leave\b[^.?]{0,60}\?"
+    # "If the federal government wants the next round to work, it ...".
+    r"|If\s+(?:the|this)\s+(?:[\w-]+\s+)?(?:council|board|government|city|county|committee"
+    r"|minister|ministry|state|department|authority)\s+(?:really\s+)?(?:wants|is\s+serious)\b)")
 # Openings no point opens with: a concession or a turn to what should be done ends the last
 # point wherever it comes after that point's first paragraph.
 CONCEDING_RE: Final = re.compile(
@@ -402,7 +405,9 @@ NEW_POINT_CUE_RE: Final = re.compile(
 # employers ... Add to that ... Worse, ..."). Broader than NEW_POINT_CUE_RE: after such a
 # first, a reader takes "Worse," or "Then there are" as the next point.
 ADDED_POINT_RE: Final = re.compile(
-    r"(?:And\s+|But\s+(?=the\s+(?:bigger|biggest|deeper|real)\b))?(?:"
+    r"(?:And\s+|But\s+(?=the\s+(?:bigger|biggest|deeper|real|worst)\b))?(?:"
+    # "But the worst of it is that the savings were never shown": the gravest point, last.
+    r"[Tt]he\s+worst\s+of\s+it\s+is\b|"
     + NEW_POINT_CUE_RE.pattern.removeprefix("(?:").removesuffix(")\\b")
     + r"|[Tt]hen\s+there(?:\s+is|\s+are|\s+was|\s+were|[’']s)"
     r"|Add\s+to\s+(?:that|this|all\s+this)|Worse(?:\s+still|\s+yet)?(?=\s*,)|Even\s+worse"
