@@ -309,6 +309,13 @@ def ordinal_at(text: str, pos: int, para: int, nouns: frozenset[str]) -> Candida
             # "The second is to reverse ...", "The last one: print is not dead": the
             # ordinal stands for the point itself.
             which, counted = "ord", None
+        advice = (_PIECE_OF_RE.match(text, m.end("w1"))
+                  if which is None and groups["w1"] == "piece" else None)
+        if advice is not None:
+            # "My first piece of advice is to ...": a counsel counted, the speech's points.
+            value, explicit = _position(groups["ord"])
+            return Candidate(para, pos, advice.end(), text[pos:advice.end()], "ord", value,
+                             explicit, True, None)
         partitive = (_PARTITIVE_RE.match(text, m.end("w1"))
                      if which is None and groups["w1"] == "of" else None)
         if partitive is not None and partitive["count"] and singular(
@@ -365,6 +372,7 @@ def ordinal_at(text: str, pos: int, para: int, nouns: frozenset[str]) -> Candida
     return Candidate(para, pos, end, text[pos:end], "ord", value, explicit, noun, counted)
 
 
+_PIECE_OF_RE: Final = re.compile(r"\s+of\s+(?:advice|counsel|wisdom)\b")
 # "of these systems", "of the four reasons": the noun a partitive ordinal counts.
 _PARTITIVE_RE: Final = re.compile(r"\s+(?:these|those|the|our|my)\s+(?P<count>(?:two|three|four"
                                   r"|five|six|seven|eight|nine|ten)\s+)?(?P<noun>[a-z]+s)\b")
