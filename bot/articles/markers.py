@@ -172,6 +172,9 @@ _ORD_MARKER = re.compile(
     rf"|(?P<bare>{_ORD_CAP})(?=\s*[,:;—–])"
     # "3rd, and this is the one that matters": a forum writer's ordinal in figures.
     r"|(?P<figure>1st|2nd|3rd|[4-9]th|10th)(?=\s*[,:;—–])"
+    # "Reason number one is the money": a speaker counting aloud.
+    r"|(?:Reason|Point|Problem|Lesson|Objection)\s+number\s+(?P<spoken>one|two|three|four|five"
+    r"|six|seven)\b"
     # "First problem: it takes the decision away ...", "Second thing: the court ...".
     rf"|(?P<ordnoun>{_ORD_CAP})\s+(?P<on>[a-z]+)(?=\s*[:—–]|\s+-\s)"
     rf"|And\s+(?P<andbare>{_ORD_ALT})(?=\s*[,:;—–])"
@@ -210,6 +213,7 @@ _ORD_MARKER = re.compile(
 _OPENINGS: Final = frozenset({"An", "A ", "Fi", "Se", "Th", "Fo", "Si", "Ei", "Ni", "Te", "To",
                               "Bu", "Ye", "Tw", "Nu", "Le", "Be", "Ta", "Co",
                               "In", "La", "Ne", "My", "Ou", "On", "Hi", "He", "It", "St",
+                              "Re", "Po", "Pr", "Ob",
                               "1s", "2n", "3r", "4t", "5t", "6t", "7t", "8t", "9t", "10"})
 
 
@@ -283,6 +287,8 @@ def ordinal_at(text: str, pos: int, para: int, nouns: frozenset[str]) -> Candida
             return None  # a lower-case "two, ..." opening a sentence is a typo, not a marker
     elif groups["figure"]:
         value = int(groups["figure"][:-2])
+    elif groups["spoken"]:
+        value = 1 if groups["spoken"] == "one" else NUMBER_WORDS[groups["spoken"]]
     elif groups["bare"] or groups["andbare"]:
         value = ORDINALS[(groups["bare"] or groups["andbare"]).lower()]
     elif groups["ordnoun"]:
