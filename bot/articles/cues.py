@@ -43,7 +43,8 @@ CONCLUSION_RE: Final = re.compile(
 # buy the shares", "What follows for the council?"), though in the middle of a piece they
 # as often carry an argument on.
 CLOSING_RE: Final = re.compile(
-    r"(?:So(?:,|\s+(?:yes|no|what|where|let|here|roll|before|when|the\s+next|for\s+now))"
+    r"(?:So(?:,|\s+(?:yes|no|what|where|let|here|roll|before|when|the\s+next|for\s+now"
+    r"|I[’']ll|I\s+will)\b)"
     r"|What\s+(?:follows|now|next|should|can|must|would)|Where\s+(?:now|next)"
     r"|Here(?:[’']s|\s+is)\s+(?:the|my|what)|Which\s+brings|Whatever\s+(?:happens|the)"
     r"|None\s+of\s+(?:these|those)|The\s+upshot)\b")

@@ -444,6 +444,20 @@ def test_an_italic_sentence_label_longer_than_a_heading_is_still_one_of_the_labe
                                 "And it spends"]
 
 
+def test_a_last_section_after_a_break_that_says_so_i_will_is_the_close() -> None:
+    blocks = [Block("Council votes on Thursday on average-speed cameras for the coast road. "
+                    "I will vote no, for three reasons.")]
+    for opening in ["The collisions are not where the cameras would go.",
+                    "The money would buy more safety spent another way.",
+                    "And nobody has asked the people who live along it."]:
+        blocks += [Block(f"{opening} {_BODY}", after_break=True)]
+    blocks += [Block("So I'll vote against on Thursday, and move an amendment.",
+                     after_break=True), Block("As always, my inbox is open.")]
+    piece = segment(Article(blocks=tuple(blocks)))
+    assert _openings(piece) == ["The collisions are", "The money would", "And nobody has"]
+    assert piece.conclusion is not None and piece.conclusion.startswith("So I'll")
+
+
 def test_a_noun_the_piece_counts_twice_is_its_marker_and_turns_between_are_points() -> None:
     piece = _read(
         "Tariffs are a tax, and Americans pay it four ways.",
