@@ -80,7 +80,7 @@ TURN_TO_REMEDY_RE: Final = re.compile(
     r"(?:So,?\s+)?(?:(?:What|what)\s+(?:should|would|can|must|could)\b[^.?]{1,100}\?"
     r"|(?:Where|where)\s+does\s+(?:this|that|all\s+this)\s+leave\b[^.?]{0,60}\?"
     # "If the federal government wants the next round to work, it ...".
-    r"|If\s+(?:the|this)\s+(?:[\w-]+\s+)?(?:council|board|government|city|county|committee"
+    r"|If\s+(?:the|this)\s+(?:[\w-]+\s+)?(?i:council|board|government|city|county|committee"
     r"|minister|ministry|state|department|authority)\s+(?:really\s+)?(?:wants|is\s+serious)\b)")
 # Openings no point opens with: a concession or a turn to what should be done ends the last
 # point wherever it comes after that point's first paragraph.
