@@ -78,6 +78,10 @@ SURVEY_ANSWERS_RE: Final = re.compile(
 HELD_RE: Final = re.compile(
     r"(?:[Ii]t|[Tt]he\s+(?:court|panel|judge|judges|justices?|tribunal|bench|magistrate|appeal"
     r"\s+court|court\s+of\s+appeal))\s+(?:also\s+|further\s+)?(?:held|ruled|found)\b")
+# "Letters policy", "Comment guidelines", "House rules": a publication's rules for readers.
+POLICY_HEADING_RE: Final = re.compile(
+    r"(?:our\s+)?(?:letters?|comments?|commenting|submissions?|community|house|posting)\s+"
+    r"(?:policy|policies|guidelines|rules|standards)\b", re.IGNORECASE)
 # A subheading over other writers' pieces or other news: "What I'm reading", "Elsewhere",
 # "Worth your time", "Around the web", "In other news".
 READING_HEADING_RE: Final = re.compile(

@@ -397,6 +397,9 @@ class EvidenceReader(Layout):
                 and first.para - heading <= 2
                 and decoys.READING_HEADING_RE.match(self.paras[heading])):
             return "under a heading over other writers' pieces (a reading list)"
+        if heading is not None and first.para - heading <= 2 and decoys.POLICY_HEADING_RE.match(
+                self.paras[heading]):
+            return "under a heading over the publication's rules ('Letters policy')"
         if fam == "heading" and any(decoys.READING_HEADING_RE.search(self.paras[c.para])
                                     for c in cands):
             # "Seven links worth your time / Reading / Next week": a newsletter's sections.

@@ -155,7 +155,10 @@ class UnmarkedSeries(EvidenceReader):
                     # where the second says it is the last ("Additionally, ... Lastly, ...").
                     closed = (_CLOSING_TURN_RE.match(self.paras[run[-1]]) is not None
                               and not any(i in self.section_set for i in range(first, run[-1])))
-                    if len(run) >= 3 or count or ev.vague or ev.intro_concerns or closed:
+                    # "Also, the branch is ... / Also, the savings are small.": the same turn
+                    # twice, a letter-writer's way of counting on.
+                    twice = len(run) == 2 and all(self.paras[i].startswith("Also,") for i in run)
+                    if len(run) >= 3 or count or ev.vague or ev.intro_concerns or closed or twice:
                         split = self._split("ord", starts, count, cands, ev, None)
                         if split is not None:
                             splits.append(split)
