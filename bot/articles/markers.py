@@ -38,7 +38,7 @@ COUNT_NOUNS: Final = frozenset({
     "element", "direction", "plank", "dimension", "aspect", "claim", "assumption", "excuse",
     "front", "task", "challenge", "imperative", "suggestion", "reform", "request", "observation",
     "thought", "area", "reply", "response", "part", "comment", "objective", "aim", "goal",
-    "respect", "difficulty", "defect", "fault", "lever", "tool", "pledge",
+    "respect", "difficulty", "defect", "fault", "lever", "tool", "pledge", "assertion",
 })
 # Nouns that count arguments and nothing else; "things", "ways" or "steps" count anything.
 ARGUMENT_NOUNS: Final = frozenset({

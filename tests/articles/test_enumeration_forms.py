@@ -427,6 +427,10 @@ def test_a_newsletter_s_sections_with_a_reading_list_among_them_are_no_points() 
     for heading in ["Seven links worth your time", "Reading", "Next week"]:
         blocks += [Block(heading, BlockKind.HEADING, level=2), Block(_BODY)]
     assert segment(Article(blocks=tuple(blocks))).arguments == ()
+    blocks = [blocks[0]]
+    for heading in ["Also in the postbag", "Most-read letters this week", "Write to us"]:
+        blocks += [Block(heading, BlockKind.HEADING, level=2), Block(_BODY)]
+    assert segment(Article(blocks=tuple(blocks))).arguments == ()
 
 
 def test_an_italic_sentence_label_longer_than_a_heading_is_still_one_of_the_labels() -> None:
