@@ -90,8 +90,10 @@ def alike_openings(layout: Layout) -> list[Candidate]:
         block = layout.blocks[index]
         if block.kind is not BlockKind.PARAGRAPH or index in layout.section_set:
             continue
-        if layout.recurring_field(index):
-            continue  # "Why we love it: ..." again and again: a form's field, no refrain
+        if layout.recurring_field(index) or cues.SPEAKER_TAG_RE.match(layout.paras[index]):
+            # "Why we love it: ..." again and again: a form's field, no refrain; "The Hon.
+            # M. R. OKAFOR-LYLE: ...": a speaker's turn in a parliament's record.
+            continue
         # Paragraphs that open by quoting a claim and go on to answer it ('"Radiology will be
         # flooded." The fear is ...'): objections taken one by one, whatever their words.
         key = ("quoted claim" if cues.QUOTED_CLAIM_RE.match(layout.paras[index])

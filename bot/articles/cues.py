@@ -181,6 +181,9 @@ QUOTED_CLAIM_RE: Final = re.compile(r"[\"“‘]([^\"“”‘’]{6,200}?[.?!])
 REBUTTAL_RE: Final = re.compile(
     r"\b(?:objections?|myths?|complaints|criticisms?|misconceptions?|worries|arguments\s+against"
     r"|what\s+(?:the\s+)?(?:critics|skeptics|sceptics)\s+(?:say|get))\b", re.IGNORECASE)
+# "Ms HALLORAN (continuing): ", "The Hon. M. R. OKAFOR-LYLE (16:02): ": a speaker's tag in a
+# parliament's record, the surname in capitals.
+SPEAKER_TAG_RE: Final = re.compile(r"[^:!?\n]{0,40}\b[A-Z][A-Z’'-]{2,}\b(?:\s*\([^)]{0,40}\))*:\s*")
 # A question that challenges the writer rather than asks for facts ("Isn't burning waste
 # better than landfill?", "Won't it bring jobs?", "Why not build more parking?"): an
 # objection put in the other side's words, to be answered.

@@ -89,6 +89,8 @@ _MINUTES_OPENING_RE = re.compile(r"(?:(?:draft|unconfirmed|approved)\s+)?minutes
                                  re.IGNORECASE)
 _NUMBERED_QUESTION_RE = re.compile(r"Q\s?\d{1,2}\b")
 # Labels a page repeats that name no speaker: a forum's post headers, an email's, an update's.
+_PARLIAMENT_RE = re.compile(r"\bHansard\b|^Debate resumed\b|\bI rise (?:today )?to (?:speak|support"
+                            r"|oppose)\b|^Second Reading\b", re.IGNORECASE)
 _SENTENCE_LEAD_EXTRA = 8  # words a bold or italic sentence may run past a heading's length
 # Notes about the piece, not points in it: "Disclosure: the author is a tenant", "Update,
 # 14 March:".
@@ -188,7 +190,11 @@ class Layout:
         # "Q1. ... Q2. ..." asked, then each candidate's "Q1. Yes. ... Q2. ...": answers keyed
         # by their questions' numbers.
         keyed = Counter(m[0] for m in map(_NUMBERED_QUESTION_RE.match, self.paras) if m)
-        self.transcript = (len(speakers) >= 2 or (asked >= 2 and answered >= 2)
+        # A parliament's record of one member's speech, interjections and all ("Debate
+        # resumed.", "I rise to speak on the bill"): the speech's points are the member's.
+        speech = any(_PARLIAMENT_RE.search(text) for text in (title or "", *self.paras[:8]))
+        self.transcript = ((len(speakers) >= 2 and not speech)
+                           or (asked >= 2 and answered >= 2)
                            or sum(1 for uses in keyed.values() if uses >= 2) >= 2)
         # A Q&A says so in its headline or standfirst, and asks its questions as subheadings
         # or as short paragraphs of their own.

@@ -56,6 +56,7 @@ from bot.articles.series import (
     Start,
     adjacent_runs,
     family,
+    label_noun,
     numbered_runs,
     open_alike,
     ordinal_chains,
@@ -84,12 +85,6 @@ _CHOICES = 40  # the best series compared with each other (a hostile piece has t
 # editor's crosshead is.
 _LINKED_HEADLINE_RE = re.compile(r"[A-Z][\w’'-]*(?:\s+[\w’'-]+){0,2}:\s+(?:\S+\s+){7,}\S")
 
-
-
-def label_noun(kind: str) -> str:
-    """The noun a label counts: "mistake" for "Mistake #1" under a subheading
-    ("label:mistake#|h")."""
-    return kind[6:].split("#", 1)[0].split("|", 1)[0]
 
 
 class _Reader(Ending):
@@ -324,7 +319,8 @@ class _Reader(Ending):
                                   if cues.ADDED_POINT_RE.match(self.paras[i])
                                   or _ALSO_JUDGED_RE.match(self.paras[i]))
             if (opening and not cand.at_start and (previous is None or previous.para < cand.para)
-                    and sentences_before(self.paras[cand.para], cand.start, most=2) <= 2):
+                    and sentences_before(self.paras[cand.para], cand.start, most=2) <= 2
+                    and not cues.SPEAKER_TAG_RE.fullmatch(self.paras[cand.para][:cand.start])):
                 # "Uptake has been uneven. ... First, that total hides ...": in a list whose
                 # markers open paragraphs, a point whose marker comes a sentence or two in
                 # begins with its topic sentence, at the paragraph's start.

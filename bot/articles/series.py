@@ -48,6 +48,12 @@ def family(kind: str) -> str:
     return kind
 
 
+def label_noun(kind: str) -> str:
+    """The noun a label counts: "mistake" for "Mistake #1" under a subheading
+    ("label:mistake#|h")."""
+    return kind[6:].split("#", 1)[0].split("|", 1)[0]
+
+
 @dataclass(slots=True)
 class Evidence:
     """What is known about one laid-out series, for ``weigh``."""
