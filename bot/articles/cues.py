@@ -504,7 +504,7 @@ ARGUING_RE: Final = re.compile(
 INTERVIEW_RE: Final = re.compile(
     r"\b(?:interview(?:ed|s)?|q ?& ?a|in conversation with|spoke (?:to|with)|talked (?:to|with)"
     r"|sat down with|asked (?:him|her|them)|questions (?:for|with) (?-i:[A-Z])"
-    r"|talks (?:to us )?about)\b",
+    r"|talks (?:to us )?about|(?:five|ten|a few) minutes with)\b",
     re.IGNORECASE)
 REASON_WORDS_RE: Final = re.compile(
     r"\b(?:reasons?|because|here[’']s\s+why|here\s+is\s+why|arguments?|objections?|concerns?|problems?|grounds|flaws?"

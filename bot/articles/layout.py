@@ -89,6 +89,10 @@ _MINUTES_OPENING_RE = re.compile(r"(?:(?:draft|unconfirmed|approved)\s+)?minutes
                                  re.IGNORECASE)
 _NUMBERED_QUESTION_RE = re.compile(r"Q\s?\d{1,2}\b")
 # Labels a page repeats that name no speaker: a forum's post headers, an email's, an update's.
+_INTERVIEW_NOTE_RE = re.compile(r"\b(?:interview|conversation|Q\s*&\s*A)\s+(?:has|have|was)\s+"
+                                r"(?:been\s+)?(?:lightly\s+)?(?:edited|condensed)\b"
+                                r"|\bedited\s+for\s+(?:length|brevity|space)\s+and\s+clarity\b",
+                                re.IGNORECASE)
 _PARLIAMENT_RE = re.compile(r"\bHansard\b|^Debate resumed\b|\bI rise (?:today )?to (?:speak|support"
                             r"|oppose)\b|^Second Reading\b", re.IGNORECASE)
 _SENTENCE_LEAD_EXTRA = 8  # words a bold or italic sentence may run past a heading's length
@@ -203,7 +207,9 @@ class Layout:
             ((len(questions) >= 2 and len(questions) * 2 >= len(self.sections))
              or len(self.asked_lines) >= _INTERVIEW_QUESTIONS
              or self._prompts() * 4 >= max(self.body_end, _INTERVIEW_QUESTIONS * 4))
-            and bool(cues.INTERVIEW_RE.search(" ".join([title or "", *self.paras[:2]]))))
+            and bool(cues.INTERVIEW_RE.search(" ".join([title or "", *self.paras[:2]]))
+                     # ("This interview has been edited for length" may close it instead.)
+                     or any(_INTERVIEW_NOTE_RE.search(text) for text in self.paras[-2:])))
         body = self.paras[:self.body_end]
         self.fielded = pagekind.fielded(body)
         self.excerpts = pagekind.excerpts(body)
