@@ -74,6 +74,15 @@ SURVEY_ANSWERS_RE: Final = re.compile(
     r"\b(?:top|main|most\s+common|commonest|leading)\s+(?:\w+\s+){0,2}?(?:answers|responses"
     r"|replies|complaints|reasons\s+given|concerns\s+raised)\b[^.:]{0,40}\s+(?:were|was|are)"
     r"\s*:\s*$", re.IGNORECASE)
+# "Another study in 38 people found that ...": research reported, one study after another.
+STUDY_FOUND_RE: Final = re.compile(
+    r"(?:(?:For\s+(?:example|instance)|And|Also),?\s+)?(?:[Aa]nother|[Oo]ne|[Aa]|[Tt]he"
+    r"|[Ii]n\s+(?:a|one|another))\s+(?:[\w-]+\s+){0,2}(?:study|trial|review"
+    r"|survey|paper|analysis|experiment)\b[^.]{0,100}?\b(?:found|showed|shows|finds|suggests"
+    r"|suggested|reported)\b")
+# "Elizabeth A. Burton: Possession of methamphetamine": people named as labels (a listing).
+PERSON_LABEL_RE: Final = re.compile(
+    r"[A-Z][a-z]+(?:\s+[A-Z]\.)?\s+[A-Z][a-z]+(?:[-’'][A-Z][a-z]+)?:?")
 # "it held that", "the court found that", "the panel ruled": a judgment's reasons, reported.
 HELD_RE: Final = re.compile(
     r"(?:[Ii]t|[Tt]he\s+(?:court|panel|judge|judges|justices?|tribunal|bench|magistrate|appeal"
@@ -117,6 +126,8 @@ GUIDE_COUNT_RE: Final = re.compile(
     r"\s+out)\s+(?:not\s+)?to\s+(?:miss|see|do|eat|try|visit|watch|hear|book)\b"
     # "Six things worth reading this week": a reading list.
     r"|\b(?:things|pieces|stories|reads|links)\s+(?:worth\s+(?:reading|your\s+time)|to\s+read)\b"
+    # "10 things in tech you need to know today": a news digest.
+    r"|\b(?:things|stories)\s+(?:in\s+[\w-]+\s+)?(?:that\s+)?you\s+(?:need|ought)\s+to\s+know\b"
     r"|\b(?:things|facts)\s+(?:that\s+)?you\s+(?:probably\s+|may\s+|might\s+)?(?:didn[’']t|don[’']t"
     r"|did\s+not|do\s+not|never|not)\s+(?:know|knew)\b", re.IGNORECASE)
 # "Section 2: The licence", "Clause 14": a document's own sections, as subheadings.

@@ -259,6 +259,13 @@ class EvidenceReader(Layout):
         fam = family(first.kind)
         if self.symposium:
             return "a symposium: each section is another contributor's answer"
+        if fam == "alike" and sum(1 for c in cands if decoys.STUDY_FOUND_RE.match(
+                self.paras[c.para])) * 2 > len(cands):
+            return "studies reported one after another (the evidence, not the points)"
+        if fam == "lead" and len(cands) >= 3 and sum(
+                1 for c in cands
+                if decoys.PERSON_LABEL_RE.fullmatch(self.lead(c.para) or "")) * 2 > len(cands):
+            return "people named as labels (a listing: charges, results, appointments)"
         if sum(1 for b in bodies if decoys.HELD_RE.match(b)) * 2 > len(bodies):
             # "First, it held that the association had standing ... Second, the court found
             # ...": a judgment's reasons, reported.
