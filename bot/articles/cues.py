@@ -184,6 +184,11 @@ REBUTTAL_RE: Final = re.compile(
 # "Ms HALLORAN (continuing): ", "The Hon. M. R. OKAFOR-LYLE (16:02): ": a speaker's tag in a
 # parliament's record, the surname in capitals.
 SPEAKER_TAG_RE: Final = re.compile(r"[^:!?\n]{0,40}\b[A-Z][A-Z’'-]{2,}\b(?:\s*\([^)]{0,40}\))*:\s*")
+# Notes about the piece, not points in it: "Disclosure: the author is a tenant", "Update,
+# 14 March:".
+NOTE_LABEL_RE: Final = re.compile(
+    r"(?:full\s+)?(?:disclosure|editor[’']s\s+notes?|corrections?|clarification|update[sd]?)\b"
+    r"\W*(?:\d|[A-Z][a-z]+\s+\d|$)", re.IGNORECASE)
 # A question that challenges the writer rather than asks for facts ("Isn't burning waste
 # better than landfill?", "Won't it bring jobs?", "Why not build more parking?"): an
 # objection put in the other side's words, to be answered.

@@ -89,18 +89,7 @@ _MINUTES_OPENING_RE = re.compile(r"(?:(?:draft|unconfirmed|approved)\s+)?minutes
                                  re.IGNORECASE)
 _NUMBERED_QUESTION_RE = re.compile(r"Q\s?\d{1,2}\b")
 # Labels a page repeats that name no speaker: a forum's post headers, an email's, an update's.
-_INTERVIEW_NOTE_RE = re.compile(r"\b(?:interview|conversation|Q\s*&\s*A)\s+(?:has|have|was)\s+"
-                                r"(?:been\s+)?(?:lightly\s+)?(?:edited|condensed)\b"
-                                r"|\bedited\s+for\s+(?:length|brevity|space)\s+and\s+clarity\b",
-                                re.IGNORECASE)
-_PARLIAMENT_RE = re.compile(r"\bHansard\b|^Debate resumed\b|\bI rise (?:today )?to (?:speak|support"
-                            r"|oppose)\b|^Second Reading\b", re.IGNORECASE)
 _SENTENCE_LEAD_EXTRA = 8  # words a bold or italic sentence may run past a heading's length
-# Notes about the piece, not points in it: "Disclosure: the author is a tenant", "Update,
-# 14 March:".
-_NOTE_LABEL_RE = re.compile(r"(?:full\s+)?(?:disclosure|editor[’']s\s+notes?|corrections?"
-                            r"|clarification|update[sd]?)\b\W*(?:\d|[A-Z][a-z]+\s+\d|$)",
-                            re.IGNORECASE)
 _METADATA_LABELS = frozenset({
     "posts", "posted by", "posted", "joined", "location", "member since", "quote", "quote from",
     "reply", "re", "date", "subject", "from", "to", "sent", "cc", "tags", "updated", "published",
@@ -196,7 +185,7 @@ class Layout:
         keyed = Counter(m[0] for m in map(_NUMBERED_QUESTION_RE.match, self.paras) if m)
         # A parliament's record of one member's speech, interjections and all ("Debate
         # resumed.", "I rise to speak on the bill"): the speech's points are the member's.
-        speech = any(_PARLIAMENT_RE.search(text) for text in (title or "", *self.paras[:8]))
+        speech = pagekind.parliament_record(title, self.paras)
         self.transcript = ((len(speakers) >= 2 and not speech)
                            or (asked >= 2 and answered >= 2)
                            or sum(1 for uses in keyed.values() if uses >= 2) >= 2)
@@ -209,7 +198,7 @@ class Layout:
              or self._prompts() * 4 >= max(self.body_end, _INTERVIEW_QUESTIONS * 4))
             and bool(cues.INTERVIEW_RE.search(" ".join([title or "", *self.paras[:2]]))
                      # ("This interview has been edited for length" may close it instead.)
-                     or any(_INTERVIEW_NOTE_RE.search(text) for text in self.paras[-2:])))
+                     or pagekind.interview_note(self.paras)))
         body = self.paras[:self.body_end]
         self.fielded = pagekind.fielded(body)
         self.excerpts = pagekind.excerpts(body)
@@ -257,7 +246,7 @@ class Layout:
         ("**Cost.** The toll ...", "*Fairness*: the poorest ..."), or a few words and a colon
         ("Small sample size: one person ..."); not a note about the piece ("Disclosure:")."""
         label = self._lead(index)
-        if label is not None and _NOTE_LABEL_RE.match(label):
+        if label is not None and cues.NOTE_LABEL_RE.match(label):
             return None
         return label
 

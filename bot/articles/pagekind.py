@@ -16,7 +16,14 @@ _REBUTTAL_FIELDS = frozenset({"myth", "fact", "the fact", "the facts", "reality"
 _FROM_PAPER_RE = re.compile(r"From (?:the )?[A-Z][\w.’'&-]*(?:\s+[A-Z][\w.’'&-]*){0,5}\s*:$")
 _OBITUARY_RE = re.compile(r"\b(?:is|was) survived by\b|\b(?:funeral|memorial) service\b"
                           r"|\bvisitation will be\b|\bin lieu of flowers\b")
+_RECORD_HEAD = 8  # paragraphs in which a parliament's record names the debate
 _OBITUARY_TAIL = 5  # the last paragraphs, where an obituary gives its survivors and services
+_INTERVIEW_NOTE_RE = re.compile(r"\b(?:interview|conversation|Q\s*&\s*A)\s+(?:has|have|was)\s+"
+                                r"(?:been\s+)?(?:lightly\s+)?(?:edited|condensed)\b"
+                                r"|\bedited\s+for\s+(?:length|brevity|space)\s+and\s+clarity\b",
+                                re.IGNORECASE)
+_PARLIAMENT_RE = re.compile(r"\bHansard\b|^Debate resumed\b|\bI rise (?:today )?to (?:speak|support"
+                            r"|oppose)\b|^Second Reading\b", re.IGNORECASE)
 _MATCH_FACT_RE = re.compile(r"(?:[\w ]{0,40}[.:]\s+)?(?:Attendance|Referee|Line-?ups|Scorers"
                             r"|(?:Man|Player) of the match)\b\s*[:.]?", re.IGNORECASE)
 
@@ -51,3 +58,14 @@ def match_report(paras: Sequence[str]) -> bool:
     """"Attendance: 48,112. Referee: ...", "Line-ups": a match report, whose numbered things
     from the game describe it."""
     return any(_MATCH_FACT_RE.match(text) for text in paras)
+
+
+def parliament_record(title: str | None, paras: Sequence[str]) -> bool:
+    """A parliament's record of a member's speech, interjections and all ("Debate resumed.",
+    "I rise to speak on the bill"): the points are the member's, no interview's."""
+    return any(_PARLIAMENT_RE.search(text) for text in (title or "", *paras[:_RECORD_HEAD]))
+
+
+def interview_note(paras: Sequence[str]) -> bool:
+    """An interview's closing note ("This interview has been edited for length and clarity")."""
+    return any(_INTERVIEW_NOTE_RE.search(text) for text in paras[-2:])
