@@ -229,7 +229,9 @@ class EvidenceReader(Layout):
         if cues.OPENER_MARKER_RE.match(cands[0].marker):
             return False  # "Start with the selection panel.": a topic taken up to be argued
         heads = [first_sentence(body) for body in bodies]
+        # ("First, index the threshold to inflation.": a proposal, the verb first.)
         return all(2 <= word_count(head) <= _NOTICE_WORDS and not cues.CLAIM_VERB_RE.search(head)
+                   and head.split(" ", 1)[0].lower() not in cues.PROPOSAL_VERBS
                    for head in heads)
 
     def _summarised(self, first: Candidate, announced: Announcement | None) -> bool:
