@@ -27,6 +27,7 @@ from bot.articles.markers import (
 from bot.articles.model import Block, BlockKind
 from bot.articles.sentences import word_count
 from bot.articles.series import Start
+from bot.articles.signoff import notes_start, signoff_start
 
 __all__ = ["ANNOUNCE_REACH", "HEADING_WORDS", "Announcement", "Layout", "normalise"]
 
@@ -97,8 +98,6 @@ _METADATA_LABELS = frozenset({
 # A speaker's tag in a transcript: "Q", "A", "Mr Malone", "The Economist", "Jane Doe".
 _SPEAKER_RE = re.compile(r"(?:Q|A|(?:(?:Mr|Mrs|Ms|Dr|Prof)\.?\s+)?(?:The\s+)?[A-Z][\w’'.-]*"
                          r"(?:\s+[A-Z][\w’'.-]*){0,2})")
-_INITIALS_RE = re.compile(r"\b[A-Z]\.(?:\s?[A-Z]\.)*\s")
-_NAME_WORDS = frozenset({"de", "van", "von", "der", "la", "le", "and", "&", "of", "the"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -412,7 +411,6 @@ _INTERVIEW_QUESTIONS = 3  # short question paragraphs that make a Q&A of a piece
 _PROMPT_WORDS = 30  # an interviewer's question, a paragraph of its own
 _WH_WORDS = frozenset({"What", "How", "Why", "Who", "When", "Where", "Which"})
 _KICKER_CHARS = 160  # where a piece says what it is ("Your Friday digest of ...")
-_VALEDICTION_CHARS = 40  # "With best wishes,", "Talk soon,"
 _EXPLAINER_KICKER_RE = re.compile(r"(?:explainer|explained|q\s*&\s*a|faq)\b\W*(?:$|[:|—–-])",
                                   re.IGNORECASE)
 _DIGEST_RE = re.compile(r"\b(?:digest|round-?up|week\s+in\s+review|what\s+happened"
@@ -476,57 +474,6 @@ def last_sentence(text: str) -> str:
     return stripped[cut + 1:] if cut != -1 else stripped
 
 
-def notes_start(paras: list[str]) -> int:
-    """Where trailing notes begin (a "Notes" heading or cited numbered lines), else the end."""
-    end = len(paras)
-    half = len(paras) // 2
-    for index in range(len(paras) - 1, half - 1, -1):
-        if len(paras[index]) < 40 and cues.NOTES_HEADING_RE.match(paras[index]):
-            return index
-    index = end
-    while index > half and cues.NOTE_OPENING_RE.match(paras[index - 1]) and (
-            paras[index - 1].startswith("[") or cues.cited(paras[index - 1])):
-        index -= 1
-    return index
-
-
-_VALEDICTION_RE = re.compile(
-    r"(?:(?:with\s+)?(?:best|kind|warm|warmest|all\s+good)\s+(?:wishes|regards)|(?:kind\s+)?regards"
-    r"|yours(?:\s+(?:sincerely|faithfully|truly|ever))?|(?:very\s+)?sincerely(?:\s+yours)?"
-    r"|best|cheers|thanks|many\s+thanks|in\s+solidarity|until\s+(?:next\s+(?:week|time)|then)"
-    r"|take\s+care|love|onwards|more\s+soon|til\s+next\s+time"
-    r"|talk\s+soon|speak\s+soon|see\s+you\s+next\s+\w+)\s*[,.!]?",
-    re.IGNORECASE)
-
-
-def signoff_start(paras: list[str], end: int) -> int:
-    """Where a letter's sign-off begins (the writer's name and town, a dash and a name, a
-    "write to us" line), else ``end``: it is neither argument nor conclusion."""
-    # A newsletter signs off and then carries on with its links and sponsors ("Talk soon, /
-    # Marisol / LINKS THIS WEEK ..."): a valediction over a short name ends the piece.
-    for at in range(max(1, end // 2), end - 1):
-        if len(paras[at]) > _VALEDICTION_CHARS or not _VALEDICTION_RE.fullmatch(paras[at].strip()):
-            continue
-        name = paras[at + 1].split()
-        if 1 <= len(name) <= 3 and all(w[:1].isupper() for w in name):
-            return at
-    index = end
-    floor = max(1, end - 4)
-    while index > floor:
-        text = paras[index - 1].strip()
-        words = text.split()
-        if "@" in text and len(words) <= 80:
-            index -= 1
-            continue
-        if _VALEDICTION_RE.fullmatch(text):
-            return index - 1  # "With best wishes,": the sign-off's first line
-        if not words or len(words) > 6 or (text[-1] in ".!?\"”" and not _INITIALS_RE.search(text)):
-            break
-        if not all(w[:1].isupper() or w[:1] in "—–-(" or w.lower() in _NAME_WORDS
-                   for w in words):
-            break
-        index -= 1
-    return index
 
 
 def normalise(blocks: tuple[Block, ...]) -> list[Block]:

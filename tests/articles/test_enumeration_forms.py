@@ -462,6 +462,21 @@ def test_a_last_section_after_a_break_that_says_so_i_will_is_the_close() -> None
     assert piece.conclusion is not None and piece.conclusion.startswith("So I'll")
 
 
+def test_a_label_after_a_letter_s_signature_line_is_not_one_more_point() -> None:
+    labels = ["Safety.", "Cost.", "Fairness.", "Process."]
+    blocks = [Block("The association supports more places for dogs to run, but not this one.")]
+    blocks += [Block(f"{label} The proposal should be rethought. {_BODY}", lead=label)
+               for label in labels]
+    blocks += [Block("We would be glad to meet staff to walk the site."), Block("Sincerely,"),
+               Block("The Board of the Larkfield Neighborhood Association, Jolene Marchetti, "
+                     "President"),
+               Block("To testify on February 12: sign up on the city website by noon.",
+                     lead="To testify on February 12:")]
+    piece = segment(Article(blocks=tuple(blocks)))
+    assert [a.text.split(".")[0] for a in piece.arguments] == [
+        label.rstrip(".") for label in labels]
+
+
 def test_a_noun_the_piece_counts_twice_is_its_marker_and_turns_between_are_points() -> None:
     piece = _read(
         "Tariffs are a tax, and Americans pay it four ways.",

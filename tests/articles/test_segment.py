@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.articles.layout import signoff_start
+from bot.articles.signoff import signoff_start
 from bot.articles.model import Article, Block, BlockKind, Piece
 from bot.articles.segment import TITLE_MAX, segment
 from bot.articles.sentences import sentences_before
