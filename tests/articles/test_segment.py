@@ -17,10 +17,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.articles.signoff import signoff_start
 from bot.articles.model import Article, Block, BlockKind, Piece
 from bot.articles.segment import TITLE_MAX, segment
 from bot.articles.sentences import sentences_before
+from bot.articles.signoff import signoff_start
 
 PIECES = Path(__file__).parent / "corpus" / "pieces"
 READINGS = PIECES.parent / "readings.json"
