@@ -477,6 +477,17 @@ def test_a_label_after_a_letter_s_signature_line_is_not_one_more_point() -> None
         label.rstrip(".") for label in labels]
 
 
+def test_what_to_give_instead_as_the_last_subheading_heads_the_close() -> None:
+    blocks = [Block("Don't give anyone a video doorbell this year, for four reasons.")]
+    for heading in ["The subscription is the real price", "Your relatives did not ask for it",
+                    "Installation is not a gift", "The hardware ages faster than the door",
+                    "What to give instead"]:
+        blocks += [Block(heading, BlockKind.HEADING, level=2), Block(_BODY)]
+    piece = segment(Article(blocks=tuple(blocks)))
+    assert len(piece.arguments) == 4
+    assert piece.conclusion is not None and piece.conclusion.startswith("What to give instead")
+
+
 def test_a_noun_the_piece_counts_twice_is_its_marker_and_turns_between_are_points() -> None:
     piece = _read(
         "Tariffs are a tax, and Americans pay it four ways.",
