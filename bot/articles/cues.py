@@ -469,6 +469,8 @@ ONE_MORE_RE: Final = re.compile(
     r"|(?:(?<=And\s)a|A)\s+bonus\s+[a-z]+"
     r"|[Tt]here(?:[’']s|\s+is)\s+(?:also\s+)?(?:a|one)\s+(?:third|fourth|fifth|sixth|final|last)"
     r"(?:\s+[a-z]+|(?=\s*[,:—–]))"
+    # "And a fourth, which I nearly left out: fix what you already have."
+    r"|(?<=And\s)a\s+(?:third|fourth|fifth|sixth|final)(?=\s*[,:—–])"
     # "And there is one more thing. Productivity ..." (not "one more thing the council should
     # do", a proposal after the reasons).
     r"|[Tt]here(?:[’']s|\s+is)\s+(?:also\s+)?one\s+more\s+(?:thing|point|problem|reason|concern)"

@@ -26,7 +26,7 @@ from bot.articles.markers import (
 )
 from bot.articles.model import BlockKind
 from bot.articles.sentences import first_sentence, opens_with_label, word_count
-from bot.articles.series import Evidence, family, open_alike
+from bot.articles.series import Evidence, family, label_noun, open_alike
 
 # "Two steps", "two requirements": a process or its preconditions, described, not argued.
 _PROCEDURE_NOUNS = frozenset({"step", "stage", "phase", "requirement", "condition",
@@ -37,6 +37,9 @@ _SOURCE_IN_ITEM_RE = re.compile(r"\((?:The\s+)?[A-Z][\w’'&.-]*(?:\s+[\w’'&.-
 _SOURCE_REACH = 160  # how far into a digest's item its source is named
 _PROMPT_WORDS = 30  # a numbered question on a line of its own, answered below
 _TOPIC_WORDS = 7  # "Take the pension language.": a topic taken up, named in a few words
+_FIX_REACH = 12  # paragraphs back in which "Problem one:" makes "Fix one:" a proposal
+_PROBLEM_LABEL_RE = re.compile(
+    r"(?:Problem|Flaw|Mistake|Failure|Objection|Weakness)\s+(?:one|1)\b")
 _AMOUNT_TAIL = 40  # where a budget line's amount stands, at its end
 _CLAIM_LINE_WORDS = 16  # a bulleted claim on a line of its own
 _ARGUED_WORDS = 20  # ... over a paragraph at least this long that argues it
@@ -522,7 +525,12 @@ class EvidenceReader(Layout):
         verbs = sum(1 for b in bodies
                     if b.split(" ", 1)[0].lower().strip(",") in cues.IMPERATIVES)
         proposed = ((announced is not None and announced.noun in ARGUMENT_NOUNS)
-                    or bool(cues.SHOULD_RE.search(lead_in)))
+                    or bool(cues.SHOULD_RE.search(lead_in))
+                    # "Problem one: ... / Fix one: put the money into hours": fixes for the
+                    # problems the piece argued first are proposals.
+                    or (first.kind.startswith("label:") and label_noun(first.kind) in ARGUMENT_NOUNS
+                        and any(_PROBLEM_LABEL_RE.match(self.paras[i])
+                                for i in range(max(0, first.para - _FIX_REACH), first.para))))
         # "Take wages first. ... Take scheduling.": the writer's figure for taking up points.
         # (Each names its topic in a few words; a recipe's "Take two eggs and beat them with
         # the sugar" goes on to do something.)
