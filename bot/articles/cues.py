@@ -452,7 +452,10 @@ ADDED_POINT_RE: Final = re.compile(
     r"|(?:[Tt]he\s+)?(?:bigger|biggest|deeper|real|heaviest|strongest|toughest|gravest|hardest)"
     r"\s+(?:problem|worry|issue|concern|question|objection|reason|flaw|danger|risk|sanction"
     r"|lever|tool|option|step|change|fix|cost)"
-    r"(?:,\s*though,)?\s+is)\b")
+    r"(?:\s+of\s+all)?(?:,\s*though,)?\s+is"
+    # "And don't forget who actually ends up on remand.": one more point, to a listener.
+    r"|[Dd]on[’']t\s+forget\s+(?:who|what|how|the|that|about)"
+    r")\b")
 # A point that outranks those before it, counted or not: "My main concern, however, is what
 # the money is for", "But the reason that matters most to me is who isn't here".
 OUTRANKS_RE: Final = re.compile(

@@ -361,7 +361,9 @@ class EvidenceReader(Layout):
         if first.kind == "ord" and decoys.SAY_ASIDE_RE.match(self.paras[first.para], first.end):
             # "First, they say, it will take trucks off Main Street.": their reasons, reported.
             return "someone else's reasons, reported ('First, they say, ...')"
-        if first.kind == "ord" and sum(1 for b in bodies if b.startswith("that ")) > half:
+        if (first.kind == "ord" or (fam in ("item", "bullet")
+                                    and not cues.OWN_COUNT_RE.search(intro))) and sum(
+                1 for b in bodies if b.startswith("that ")) > half:
             # "The court gave four reasons: first, that the test had proved unworkable ...":
             # reasons reported in indirect speech are someone else's.
             return "reasons reported as someone else's ('first, that ...')"
