@@ -153,6 +153,10 @@ class _Reader(Ending):
         for c in cands:
             if c.kind != "ord":
                 by_kind.setdefault(c.kind, []).append(c)
+        # "5. ... 4: ... 3. ...": numbers in mixed punctuation may still count one list.
+        numbered = [c for c in cands if c.kind in ("num.", "num:", "num)")]
+        if len({c.kind for c in numbered}) > 1:
+            by_kind["num*"] = numbered
         barriers = [i for i in self.sections if cues.STRUCTURAL_HEADING_RE.match(self.paras[i])]
         # "We oppose the deadline for four reasons." under the first subheading: the
         # subheadings that follow are the reasons, those above it the piece's preamble.
