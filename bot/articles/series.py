@@ -23,6 +23,8 @@ from bot.articles.markers import LAST, NEXT, Candidate
 # none (DESIGN.md: the confidence decides).
 ACCEPT: Final = 0.5
 MAX_GAP: Final = 2  # "First ... Fourth" is a miscount, not two missing arguments
+# Imperatives that open a first point ("Consider the ward map."), or an example inside one.
+_OPENERS: Final = ("Consider", "Take", "Start with", "Begin with")
 
 # How much a family of markers says on its own (logits). Ordinal words and numerals are
 # written to enumerate; an ordered list, a bullet list, subheadings and bold labels organise
@@ -232,7 +234,11 @@ def ordinal_chains(cands: Sequence[Candidate]) -> list[list[tuple[Candidate, int
     chains: list[list[tuple[Candidate, int]]] = []
     current: list[tuple[Candidate, int]] = []
     expect = 1
-    for cand in cands:
+    later = [c.value for c in cands]
+    for at, cand in enumerate(cands):
+        if (cand.value == 1 and len(current) >= 2 and cand.marker.startswith(_OPENERS)
+                and expect in later[at + 1:]):
+            continue  # "Consider ..." inside the second point, the third still to come
         if cand.value == LAST:
             if current:
                 current.append((cand, expect))
