@@ -79,6 +79,9 @@ OTHER_SIDE_RE: Final = re.compile(_OTHER_SIDE)
 TURN_TO_REMEDY_RE: Final = re.compile(
     r"(?:So,?\s+)?(?:(?:What|what)\s+(?:should|would|can|must|could)\b[^.?]{1,100}\?"
     r"|(?:Where|where)\s+does\s+(?:this|that|all\s+this)\s+leave\b[^.?]{0,60}\?"
+    # "My suggestion is a modest one.", "So here is my suggestion for councillors.".
+    r"|(?:My|Our)\s+(?:suggestion|proposal|advice)\s+is\b|[Hh]ere\s+is\s+(?:my|our)\s+"
+    r"(?:suggestion|proposal)\b"
     # "If the federal government wants the next round to work, it ...".
     r"|If\s+(?:the|this)\s+(?:[\w-]+\s+)?(?i:council|board|government|city|county|committee"
     r"|minister|ministry|state|department|authority)\s+(?:really\s+)?(?:wants|is\s+serious)\b)")

@@ -310,7 +310,11 @@ def ordinal_at(text: str, pos: int, para: int, nouns: frozenset[str]) -> Candida
             return None  # "The first two installments were spent ...": a count, no marker
         which = _noun_of(groups["w1"], groups["w2"], nouns)
         the = groups["det"].lower() == "the"
-        if which is None and ((the and groups["w1"] in _BARE_ORDINAL_VERBS) or (
+        # ("A third is that the trial told us little": the point itself, counted on; not "a
+        # second is all it takes".)
+        counted_on = (groups["det"] == "A" and groups["ord"] in ORDINALS
+                      and ORDINALS[groups["ord"]] >= 3 and groups["w1"] == "is")
+        if which is None and ((the and groups["w1"] in _BARE_ORDINAL_VERBS) or counted_on or (
                 groups["w1"] == "one" and text.startswith((":", ","), m.end("w1")))):
             # "The second is to reverse ...", "The last one: print is not dead": the
             # ordinal stands for the point itself.
