@@ -284,7 +284,7 @@ class _Reader(Ending):
         count = announced.count if announced else None
         starts: list[Start] = []
         lead_value = chain[0][1]
-        lone_second = self._lone_second(chain)
+        lone_second = self._lone_second(chain) or self._inline_first(chain)
         if lone_second is not None:
             starts.append(lone_second)
         elif (lead_value == 2 and first.at_start and not first.noun and announced is None

@@ -32,6 +32,7 @@ _ANSWER_WORDS = 12  # ... and the writer's answer follows it in the same paragra
 _FIRST_STEPS_BACK = 2  # paragraphs that carry a first point on before its turns begin
 _OBJECTION_GAP = 2  # objections answered one after another, a paragraph or two each
 _UNCUED_RUN = 4  # questions in a row that set out points with nothing announcing them
+_INLINE_FIRST_CHARS = 40  # a first point told between a count and "The second ..."
 _POINT_WORDS = 3  # the fewest words of a paragraph that opens an unmarked point
 _COUNTED_MOST = 6  # points counted, then told a paragraph or two each with no marker
 _COUNT_TAIL = 160  # characters from a count to its paragraph's end ("... on three counts.")
@@ -403,6 +404,23 @@ class UnmarkedSeries(EvidenceReader):
             offset = len(before) - len(before[after:].lstrip())
             return Start(first.para - 1, offset, offset, None, kind="unmarked")
         return None
+
+    def _inline_first(self, chain: list[tuple[Candidate, int]]) -> Start | None:
+        """"The Bill is flawed in three ways. It lowers the age ... The second flaw is ...":
+        a count, then the first point told in the same paragraph with no marker, then the
+        second marked; the first begins right after the count's sentence."""
+        first, value = chain[0]
+        if value != 2 or first.at_start:
+            return None
+        text = self.paras[first.para]
+        count = self.announcement_before(first.para, first.start)
+        if count is None or count.para != first.para:
+            return None
+        after = sentence_end(text, count.offset)
+        if first.start - after < _INLINE_FIRST_CHARS:
+            return None
+        offset = after + len(text[after:]) - len(text[after:].lstrip())
+        return Start(first.para, offset, offset, None, kind="unmarked")
 
     def _goes_on(self, index: int) -> bool:
         """A paragraph that carries the point before it on rather than opening one: a pull
