@@ -192,6 +192,15 @@ SPEAKER_TAG_RE: Final = re.compile(r"[^:!?\n]{0,40}\b[A-Z][A-Z’'-]{2,}\b(?:\s*
 NOTE_LABEL_RE: Final = re.compile(
     r"(?:full\s+)?(?:disclosure|editor[’']s\s+notes?|corrections?|clarification|update[sd]?)\b"
     r"\W*(?:\d|[A-Z][a-z]+\s+\d|$)", re.IGNORECASE)
+# A headline set into the text as a link to another story ("Fee rise: Teaching hospitals to
+# charge Rs50 for OPD slips from April"): a kicker, a colon and a long headline, which no
+# editor's crosshead is.
+LINKED_HEADLINE_RE: Final = re.compile(r"[A-Z][\w’'-]*(?:\s+[\w’'-]+){0,2}:\s+(?:\S+\s+){7,}\S")
+# "Start with who uses the branches ... / The savings are also smaller than they look. ... /
+# Then there is ...": a subject judged "also" so-and-so is one more point between markers
+# (one that "also leaned on" something is a report of what it did, and carries a point on).
+ALSO_JUDGED_RE: Final = re.compile(r"(?:The|This|That|Its|Our|Their)\s+(?:[\w’'-]+\s+){0,2}?"
+                                   r"(?:is|are|was|were)\s+also\s+(?!a\s|an\s|the\s|in\s|on\s|at\s)")
 # A question that challenges the writer rather than asks for facts ("Isn't burning waste
 # better than landfill?", "Won't it bring jobs?", "Why not build more parking?"): an
 # objection put in the other side's words, to be answered.

@@ -30,7 +30,6 @@ things).
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
 from bot.articles import cues
@@ -68,11 +67,6 @@ from bot.articles.unmarked import PICK_WINDOW as _PICK_WINDOW
 
 __all__ = ["TITLE_MAX", "segment"]
 
-# "Start with who uses the branches ... / The savings are also smaller than they look. ... /
-# Then there is ...": a subject judged "also" so-and-so is one more point between markers
-# (one that "also leaned on" something is a report of what it did, and carries a point on).
-_ALSO_JUDGED_RE = re.compile(r"(?:The|This|That|Its|Our|Their)\s+(?:[\w’'-]+\s+){0,2}?"
-                             r"(?:is|are|was|were)\s+also\s+(?!a\s|an\s|the\s|in\s|on\s|at\s)")
 _SECOND_SERIES = 0.65  # a further list is kept only when this sure of it
 _OTHER_KIND = 0.7  # ... and one of another kind than the first only when this sure
 _UNMARKED_SHARE = 0.75  # an unmarked argument is less certain than its list
@@ -80,10 +74,6 @@ _RUN_ON_WINDOW = 3  # paragraphs after a one-paragraph list where it may go on
 _CHOICES = 40  # the best series compared with each other (a hostile piece has thousands)
 
 
-# A headline set into the text as a link to another story ("Fee rise: Teaching hospitals to
-# charge Rs50 for OPD slips from April"): a kicker, a colon and a long headline, which no
-# editor's crosshead is.
-_LINKED_HEADLINE_RE = re.compile(r"[A-Z][\w’'-]*(?:\s+[\w’'-]+){0,2}:\s+(?:\S+\s+){7,}\S")
 
 
 
@@ -321,7 +311,7 @@ class _Reader(Ending):
                     # turn rather than a number.
                     starts.extend(self._unmarked(i) for i in range(previous.para + 1, cand.para)
                                   if cues.ADDED_POINT_RE.match(self.paras[i])
-                                  or _ALSO_JUDGED_RE.match(self.paras[i]))
+                                  or cues.ALSO_JUDGED_RE.match(self.paras[i]))
             if (opening and not cand.at_start and (previous is None or previous.para < cand.para)
                     and sentences_before(self.paras[cand.para], cand.start, most=2) <= 2
                     and not cues.SPEAKER_TAG_RE.fullmatch(self.paras[cand.para][:cand.start])):
@@ -333,8 +323,9 @@ class _Reader(Ending):
                 starts.append(Start(cand.para, cand.start, cand.end, cand.marker, cand.noun))
             previous, previous_value = cand, value
         after = self._one_more(starts[-1].para if starts else first.para)
-        if after is not None and ((count is not None and len(starts) >= count) or (
-                count is None and cues.OUTRANKS_RE.match(self.paras[after]))):
+        past = after is not None and bool((count is not None and len(starts) >= count) or (
+            count is None and cues.OUTRANKS_RE.match(self.paras[after])))
+        if past and after is not None:
             # The writer counts past the count, or tops an uncounted list with the point
             # that matters most.
             starts.append(self._unmarked(after))
@@ -414,8 +405,9 @@ class _Reader(Ending):
                 starts.extend(self._unmarked(i) for i in self._turns_after(cands[1].para))
         else:
             return None
-        ev = self._evidence("ord", cands, len(starts), len(starts) if added else len(cands),
-                            count)
+        # (A point counted past the count, "And a fourth, ...", is marked as one.)
+        ev = self._evidence("ord", cands, len(starts),
+                            len(starts) if added else len(cands) + past, count)
         if added:
             ev.notes.append("a first, then paragraphs that each open with a turn adding a point")
         ev.buried = not any(c.at_start for c in cands)
@@ -531,7 +523,7 @@ class _Reader(Ending):
             if (start.start == 0 and above > floor and above in self.section_set
                     and start.para not in self.section_set and self.lead(start.para) is None
                     and not cues.STRUCTURAL_HEADING_RE.match(self.paras[above])
-                    and not _LINKED_HEADLINE_RE.match(self.paras[above])):
+                    and not cues.LINKED_HEADLINE_RE.match(self.paras[above])):
                 start = replace(start, para=above, end=0, kind="heading")
             moved.append(start)
             floor = start.para
