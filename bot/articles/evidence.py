@@ -37,6 +37,8 @@ _SOURCE_IN_ITEM_RE = re.compile(r"\((?:The\s+)?[A-Z][\w’'&.-]*(?:\s+[\w’'&.-
 _SOURCE_REACH = 160  # how far into a digest's item its source is named
 _PROMPT_WORDS = 30  # a numbered question on a line of its own, answered below
 _TOPIC_WORDS = 7  # "Take the pension language.": a topic taken up, named in a few words
+_OWN_SUMMARY_RE = re.compile(r"\b(?:we|I)\s+(?:believe|think|recommend|propose|urge)\b"
+                             r"|\b(?:our|my)\s+(?:own\s+)?(?:recommendations|proposals|case)\b")
 _FIX_REACH = 12  # paragraphs back in which "Problem one:" makes "Fix one:" a proposal
 _PROBLEM_LABEL_RE = re.compile(
     r"(?:Problem|Flaw|Mistake|Failure|Objection|Weakness)\s+(?:one|1)\b")
@@ -482,7 +484,10 @@ class EvidenceReader(Layout):
         before = self.paras[first.para - 2] if first.start == 0 and first.para >= 2 else ""
         if (cues.REPORTED_INTRO_RE.search(intro) or cues.REPORTED_INTRO_RE.search(before[-300:])
                 or (" as " in intro and cues.AS_SET_OUT_RE.search(intro))) and not (
-                decoys.VERDICT_ON_LIST_RE.search(intro[-200:])):
+                decoys.VERDICT_ON_LIST_RE.search(intro[-200:])
+                # "here we summarise the five recommendations we believe ... should adopt":
+                # the writers' own list, in short.
+                or _OWN_SUMMARY_RE.search(lead_in)):
             return "led in as someone else's list, reported"
         if intro.rstrip().endswith(":") and decoys.COMMITS_INTRO_RE.search(intro[-120:]):
             # "Halbrook Power commits to the following:": what someone promises to do.
