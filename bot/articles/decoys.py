@@ -101,6 +101,7 @@ READING_HEADING_RE: Final = re.compile(
     r"|(?:this\s+week[’']s|weekend|our|the\s+week[’']s)\s+(?:picks|reads)"
     # "WHAT I ATE THIS WEEK", "What I watched": a newsletter's picks, not its argument.
     r"|what\s+(?:I|we)\s+(?:ate|read|watched|listened\s+to|loved|liked|cooked)"
+    r"|(?:links|pieces|reads|stories|things)\s+worth\s+(?:your\s+time|reading|a\s+read)"
     # "Most-read letters this week", "Also in the postbag": a newsletter's other sections.
     r"|most[- ]read(?:\s+[\w’']+)?|also\s+in\s+(?:the|this)\s+[\w’']+"
     r")(?:\s+(?:this|last)\s+week)?\b\W*$",

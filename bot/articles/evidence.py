@@ -39,6 +39,9 @@ _PROMPT_WORDS = 30  # a numbered question on a line of its own, answered below
 _TOPIC_WORDS = 7  # "Take the pension language.": a topic taken up, named in a few words
 _OWN_SUMMARY_RE = re.compile(r"\b(?:we|I)\s+(?:believe|think|recommend|propose|urge)\b"
                              r"|\b(?:our|my)\s+(?:own\s+)?(?:recommendations|proposals|case)\b")
+# "Seven links worth your time": a heading's count, before what it counts.
+_COUNT_WORD_RE = re.compile(r"^(?:\d{1,2}|[Tt]wo|[Tt]hree|[Ff]our|[Ff]ive|[Ss]ix|[Ss]even|[Ee]ight"
+                            r"|[Nn]ine|[Tt]en)\s+")
 _FIX_REACH = 12  # paragraphs back in which "Problem one:" makes "Fix one:" a proposal
 _PROBLEM_LABEL_RE = re.compile(
     r"(?:Problem|Flaw|Mistake|Failure|Objection|Weakness)\s+(?:one|1)\b")
@@ -416,8 +419,8 @@ class EvidenceReader(Layout):
         if heading is not None and first.para - heading <= 2 and decoys.POLICY_HEADING_RE.match(
                 self.paras[heading]):
             return "under a heading over the publication's rules ('Letters policy')"
-        if fam == "heading" and any(decoys.READING_HEADING_RE.search(self.paras[c.para])
-                                    for c in cands):
+        if fam == "heading" and any(decoys.READING_HEADING_RE.match(
+                _COUNT_WORD_RE.sub("", self.paras[c.para], count=1)) for c in cands):
             # "Seven links worth your time / Reading / Next week": a newsletter's sections.
             return "a newsletter's sections, a reading list among them"
         if fam in ("num", "item", "bullet", "heading", "lead") and (

@@ -431,6 +431,12 @@ def test_a_newsletter_s_sections_with_a_reading_list_among_them_are_no_points() 
     for heading in ["Also in the postbag", "Most-read letters this week", "Write to us"]:
         blocks += [Block(heading, BlockKind.HEADING, level=2), Block(_BODY)]
     assert segment(Article(blocks=tuple(blocks))).arguments == ()
+    # A heading that only ends like one ("Lessons from elsewhere") heads a point.
+    blocks = [Block("The council should drop the bus plan, for three reasons.")]
+    for heading in ["The fares are still too high", "The buses are still too slow",
+                    "Lessons from elsewhere"]:
+        blocks += [Block(heading, BlockKind.HEADING, level=2), Block(_BODY)]
+    assert len(segment(Article(blocks=tuple(blocks))).arguments) == 3
 
 
 def test_an_italic_sentence_label_longer_than_a_heading_is_still_one_of_the_labels() -> None:
