@@ -30,7 +30,7 @@ _LABEL_MARKER = re.compile(
     r"(?P<m>(?P<label>Reason|Point|Lesson|Mistake|Argument|Problem|Myth|Objection|Step|Rule"
     r"|Message|Demand|Proposal|Recommendation|Priority|Concern|Complaint|Criticism|Claim"
     r"|Flaw|Failure|Fallacy|Fix|Worry|Risk|Grievance|Error"
-    r"|Number|No\.)\s*(?P<hash>#)?\s*"
+    r"|Number|No\.)\s*(?:No\.\s*)?(?P<hash>#)?\s*"
     r"(?P<n>\d{1,2}|One|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten"
     r"|one|two|three|four|five|six|seven|eight|nine|ten)\b\s*[:.)—–,-]?)(?=\s|$)"
 )
