@@ -293,7 +293,8 @@ class EvidenceReader(Layout):
             return "a form's recurring fields ('Claim: ... Rating: ...'), a fact check or a record"
         if self.excerpts:
             return "excerpts of other papers' editorials ('From the Dispatch:'), gathered"
-        if self.digest and (fam in ("heading", "lead") or (
+        if (self.digest or self.linked_digest) and (fam in ("heading", "lead") or (
+                fam == "ord" and self.linked_digest) or (
                 fam in ("num", "item", "bullet") and sum(
                     1 for b in bodies if _SOURCE_IN_ITEM_RE.search(b[:_SOURCE_REACH])) * 2 > len(
                     bodies))):

@@ -200,6 +200,8 @@ class Layout:
                      or pagekind.interview_note(self.paras)))
         body = self.paras[:self.body_end]
         self.fielded = pagekind.fielded(body)
+        # "Read Rachel's analysis →" under each item: a digest of the week's work.
+        self.linked_digest = pagekind.linked_digest(body)
         self.excerpts = pagekind.excerpts(body)
         self.obituary = pagekind.obituary(self.paras)
         self.title_noun = bool(title and _TITLE_NOUN_RE.search(title))

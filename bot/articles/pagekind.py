@@ -16,6 +16,11 @@ _REBUTTAL_FIELDS = frozenset({"myth", "fact", "the fact", "the facts", "reality"
 _FROM_PAPER_RE = re.compile(r"From (?:the )?[A-Z][\w.’'&-]*(?:\s+[A-Z][\w.’'&-]*){0,5}\s*:$")
 _OBITUARY_RE = re.compile(r"\b(?:is|was) survived by\b|\b(?:funeral|memorial) service\b"
                           r"|\bvisitation will be\b|\bin lieu of flowers\b")
+# "[Laughs.]", "(pause)": a spoken answer's stage directions, printed.
+_STAGE_DIRECTION_RE = re.compile(
+    r"[\[(](?:[Ll]aughs|[Ll]aughter|[Pp]ause|[Ss]ighs|[Cc]huckles)\.?[\])]")
+_LINK_LINE_CHARS = 80  # "Read the testimony →": a digest item's link, a line of its own
+_LINK_LINES = 3
 _RECORD_HEAD = 8  # paragraphs in which a parliament's record names the debate
 _OBITUARY_TAIL = 5  # the last paragraphs, where an obituary gives its survivors and services
 _INTERVIEW_NOTE_RE = re.compile(r"\b(?:interview|conversation|Q\s*&\s*A)\s+(?:has|have|was)\s+"
@@ -68,5 +73,14 @@ def parliament_record(title: str | None, paras: Sequence[str]) -> bool:
 
 
 def interview_note(paras: Sequence[str]) -> bool:
-    """An interview's closing note ("This interview has been edited for length and clarity")."""
-    return any(_INTERVIEW_NOTE_RE.search(text) for text in paras[-2:])
+    """An interview's closing note ("This interview has been edited for length and clarity"),
+    or the stage directions of a spoken answer ("[Laughs.]", "(pause)")."""
+    return any(_INTERVIEW_NOTE_RE.search(text) for text in paras[-2:]) or any(
+        _STAGE_DIRECTION_RE.search(text) for text in paras if "[" in text or "(" in text)
+
+
+def linked_digest(body: Sequence[str]) -> bool:
+    """A digest whose items each end with a link ("Read Rachel's analysis →", "Explore the
+    map →"), three or more: the week's work of others, not one writer's points."""
+    return sum(1 for text in body if len(text) <= _LINK_LINE_CHARS
+               and text.rstrip().endswith(("→", "»", "›"))) >= _LINK_LINES
