@@ -201,6 +201,10 @@ LINKED_HEADLINE_RE: Final = re.compile(r"[A-Z][\w’'-]*(?:\s+[\w’'-]+){0,2}:\
 # (one that "also leaned on" something is a report of what it did, and carries a point on).
 ALSO_JUDGED_RE: Final = re.compile(r"(?:The|This|That|Its|Our|Their)\s+(?:[\w’'-]+\s+){0,2}?"
                                    r"(?:is|are|was|were)\s+also\s+(?!a\s|an\s|the\s|in\s|on\s|at\s)")
+# "We're asking the committee to do four things:", "we want the council to do three things":
+# demands, counted as things.
+ASKING_RE: Final = re.compile(r"\b(?:ask(?:ing)?|urg(?:e|ing)|call(?:ing)?\s+on|want(?:ing)?)\s+"
+                              r"(?:the\s+)?(?:[\w’'-]+\s+){0,3}?to\s+do\b", re.IGNORECASE)
 # A question that challenges the writer rather than asks for facts ("Isn't burning waste
 # better than landfill?", "Won't it bring jobs?", "Why not build more parking?"): an
 # objection put in the other side's words, to be answered.

@@ -170,6 +170,8 @@ _ORD_MARKER = re.compile(
     r"|Take\s+(?:the|our|my|this)\s+(?:[\w’'-]+\s+){0,9}[\w’'-]+(?=\s*[.:]))\b"
     rf"|In the (?P<place>{_ORD_ALT}) place\b"
     rf"|(?P<bare>{_ORD_CAP})(?=\s*[,:;—–])"
+    # "First has to be the promise of speed ... Second is the fate of the local plans".
+    rf"|(?P<inverted>{_ORD_CAP})(?=\s+(?:is|has\s+to\s+be|must\s+be|comes)\s+(?:the|a|an|our|its|their)\b)"
     # "3rd, and this is the one that matters": a forum writer's ordinal in figures.
     r"|(?P<figure>1st|2nd|3rd|[4-9]th|10th)(?=\s*[,:;—–])"
     # "Reason number one is the money": a speaker counting aloud.
@@ -289,8 +291,8 @@ def ordinal_at(text: str, pos: int, para: int, nouns: frozenset[str]) -> Candida
         value = int(groups["figure"][:-2])
     elif groups["spoken"]:
         value = 1 if groups["spoken"] == "one" else NUMBER_WORDS[groups["spoken"]]
-    elif groups["bare"] or groups["andbare"]:
-        value = ORDINALS[(groups["bare"] or groups["andbare"]).lower()]
+    elif groups["bare"] or groups["andbare"] or groups["inverted"]:
+        value = ORDINALS[(groups["bare"] or groups["andbare"] or groups["inverted"]).lower()]
     elif groups["ordnoun"]:
         value, noun = ORDINALS[groups["ordnoun"].lower()], True
         # "Second thing - ...": a label; "thing" counts nothing the piece must announce.

@@ -260,7 +260,10 @@ class UnmarkedSeries(EvidenceReader):
         last = {c.para for c in self.cands if c.value == LAST and c.at_start}
         for announced in self.announcements:
             count, text = announced.count, self.paras[announced.para].rstrip()
-            if (not 2 <= count <= _COUNTED_MOST or announced.noun not in _FAULT_NOUNS
+            # ("We're asking the committee to do four things:": demands, counted as things.)
+            asked = announced.noun == "thing" and bool(cues.ASKING_RE.search(last_sentence(text)))
+            if (not 2 <= count <= _COUNTED_MOST
+                    or (announced.noun not in _FAULT_NOUNS and not asked)
                     or announced.para in marked
                     or sentence_end(text, announced.offset, _COUNT_TAIL) < len(text)
                     # "The audit found three problems.": someone else's count, then news.
@@ -273,7 +276,8 @@ class UnmarkedSeries(EvidenceReader):
             closing = stop if stop in last else None
             if closing is not None:
                 stop += 1
-            elif (stop < self.body_end and stop in marked) or stop - first > 2 * count:
+            elif (stop < self.body_end and stop in marked and not self._steps_out(stop)) or (
+                    stop - first > 2 * count):
                 continue  # points with markers of their own are those markers' series
             picks = [i for i in range(first, stop) if i != closing
                      and (i == first or not _POINTS_BACK_RE.match(self.paras[i]))]
