@@ -42,6 +42,7 @@ _OWN_SUMMARY_RE = re.compile(r"\b(?:we|I)\s+(?:believe|think|recommend|propose|u
 # "Seven links worth your time": a heading's count, before what it counts.
 _COUNT_WORD_RE = re.compile(r"^(?:\d{1,2}|[Tt]wo|[Tt]hree|[Ff]our|[Ff]ive|[Ss]ix|[Ss]even|[Ee]ight"
                             r"|[Nn]ine|[Tt]en)\s+")
+_PLAN_RE = re.compile(r"\b(?:plan|programme|program|agenda|strategy|manifesto)\b")
 _FIX_REACH = 12  # paragraphs back in which "Problem one:" makes "Fix one:" a proposal
 _PROBLEM_LABEL_RE = re.compile(
     r"(?:Problem|Flaw|Mistake|Failure|Objection|Weakness)\s+(?:one|1)\b")
@@ -91,9 +92,12 @@ class EvidenceReader(Layout):
         # "... in four steps" in an "About us" section says how the writer works, not what the
         # list under a later subheading ("Our asks") is.
         # "Six steps the government must take": steps someone should take are proposals.
+        # ("a plan built on four steps": a policy's steps, argued.)
         procedural = (noun is not None and noun.noun in _PROCEDURE_NOUNS and not any(
             noun.para < i < first.para for i in self.sections) and not cues.SHOULD_RE.search(
-                self.paras[noun.para], noun.offset, noun.offset + _TOLD_CHARS * 2)) or any(
+                self.paras[noun.para], noun.offset, noun.offset + _TOLD_CHARS * 2)
+            and not _PLAN_RE.search(self.paras[noun.para], max(0, noun.offset - _TOLD_CHARS),
+                                    noun.offset)) or any(
             c.counted in _PROCEDURE_NOUNS for c in cands)
         ev = Evidence(fam, count, marked, announced=announced, procedural=procedural,
                       argument_noun=noun is None or noun.noun in ARGUMENT_NOUNS,
@@ -293,7 +297,7 @@ class EvidenceReader(Layout):
             return "a form's recurring fields ('Claim: ... Rating: ...'), a fact check or a record"
         if self.excerpts:
             return "excerpts of other papers' editorials ('From the Dispatch:'), gathered"
-        if (self.digest or self.linked_digest) and (fam in ("heading", "lead") or (
+        if (self.digest or self.linked_digest) and (fam in ("heading", "lead", "roman") or (
                 fam == "ord" and self.linked_digest) or (
                 fam in ("num", "item", "bullet") and sum(
                     1 for b in bodies if _SOURCE_IN_ITEM_RE.search(b[:_SOURCE_REACH])) * 2 > len(
@@ -557,7 +561,9 @@ class EvidenceReader(Layout):
         if ((first.kind != "ord" or verbs >= half or one_paragraph)
                 and cues.PROCEDURE_INTRO_RE.search(lead_in)
                 and not cues.REASON_WORDS_RE.search(lead_in)
-                and not cues.SHOULD_RE.search(lead_in)):  # "the steps we'll need to see"
+                and not cues.SHOULD_RE.search(lead_in)  # "the steps we'll need to see"
+                # "we are setting out a plan built on four steps": a policy's steps, argued.
+                and not _PLAN_RE.search(lead_in)):
             return "led in as a procedure"
         return None
 

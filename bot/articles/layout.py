@@ -415,7 +415,7 @@ _WH_WORDS = frozenset({"What", "How", "Why", "Who", "When", "Where", "Which"})
 _KICKER_CHARS = 160  # where a piece says what it is ("Your Friday digest of ...")
 _EXPLAINER_KICKER_RE = re.compile(r"(?:explainer|explained|q\s*&\s*a|faq)\b\W*(?:$|[:|—–-])",
                                   re.IGNORECASE)
-_DIGEST_RE = re.compile(r"\b(?:digest|round-?up|week\s+in\s+review|what\s+happened"
+_DIGEST_RE = re.compile(r"\b(?:digest|round-?up|week\s+in\s+review|what\s+happened|your\s+week\s+in"
                         r"|news\s+in\s+brief|the\s+week\s+that\s+was)\b", re.IGNORECASE)
 _CONTRIBUTOR_RE = re.compile(r"[A-Z][\w’'.-]+(?:\s+[A-Z][\w’'.-]+){1,3},\s+\S")
 _TITLE_PEOPLE_RE = re.compile(

@@ -83,4 +83,5 @@ def linked_digest(body: Sequence[str]) -> bool:
     """A digest whose items each end with a link ("Read Rachel's analysis →", "Explore the
     map →"), three or more: the week's work of others, not one writer's points."""
     return sum(1 for text in body if len(text) <= _LINK_LINE_CHARS
-               and text.rstrip().endswith(("→", "»", "›"))) >= _LINK_LINES
+               and (text.rstrip().endswith(("→", "»", "›"))
+                    or text.startswith((">>", "→", "»")))) >= _LINK_LINES

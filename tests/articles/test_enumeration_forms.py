@@ -494,6 +494,17 @@ def test_what_to_give_instead_as_the_last_subheading_heads_the_close() -> None:
     assert piece.conclusion is not None and piece.conclusion.startswith("What to give instead")
 
 
+def test_a_plan_built_on_four_steps_is_a_policy_argued_not_a_procedure() -> None:
+    blocks = [Block("Waiting lists are a symptom of a system without staff or beds. That is why "
+                    "we are setting out a plan built on four steps.")]
+    for heading in ["Grow the workforce first", "Ring-fence planned care",
+                    "Expand day-case surgery", "Publish the data, honestly"]:
+        blocks += [Block(heading, BlockKind.HEADING, level=3),
+                   Block(f"We would fund it from the first year. {_BODY}")]
+    blocks.append(Block("This is not a quick fix, and we will not pretend it is."))
+    assert len(segment(Article(blocks=tuple(blocks))).arguments) == 4
+
+
 def test_a_noun_the_piece_counts_twice_is_its_marker_and_turns_between_are_points() -> None:
     piece = _read(
         "Tariffs are a tax, and Americans pay it four ways.",
