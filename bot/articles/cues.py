@@ -72,7 +72,9 @@ _OTHER_SIDE = (
     r"(?:(?:will|would|may|might)\s+(?:say|argue|object|reply|respond)|(?:have|make|offer|raise)"
     r"\s+(?:\w+\s+){0,3}(?:arguments?|points?|objections?|case))"
     r"|I\s+know\s+the\s+(?:counter-?arguments|objections|arguments)"
-    r"|I\s+(?:do\s+not|don[’']t)\s+doubt|I\s+can\s+(?:already\s+)?hear\s+(?:the|you|them|my)")
+    r"|I\s+(?:do\s+not|don[’']t)\s+doubt|I\s+can\s+(?:already\s+)?hear\s+(?:the|you|them|my)"
+    # "I will grant the obvious.", "I'll concede one thing."
+    r"|I(?:\s+will|\s+would|[’']ll)?\s+(?:grant|concede)\b")
 OTHER_SIDE_RE: Final = re.compile(_OTHER_SIDE)
 # Turning from the points to what should be done, or to the whole: "What should districts do
 # instead?", "So where does this leave us?".

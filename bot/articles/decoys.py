@@ -142,3 +142,21 @@ SAY_ASIDE_RE: Final = re.compile(
 # "Step 4: Gather your evidence": a step of a procedure, as a subheading.
 STEP_HEADING_RE: Final = re.compile(r"(?:Step|Stage|Phase)\s+(?:\d{1,2}|One|Two|Three|Four|Five"
                                     r"|Six|Seven|Eight|Nine|Ten)\b")
+
+# A heading that names someone else's piece: '"Cooling centres aren't a plan" — Dev Rao, on
+# his Substack', '"The heat is a labour story", by Rosa Tembe'.
+CITED_RE: Final = re.compile(r"[\"“‘'].{3,200}?[\"”’']\s*(?:[—–-]|,?\s+by\s)\s*[A-Z]")
+# "The Salt Clerks by Imke Varga-Holm (trans. Piet Osterloo). A short novel ...": a book named
+# with its author, as a reading list gives it.
+TITLE_BY_RE: Final = re.compile(r"(?:\d{1,2}[.)]\s+)?(?:[A-Z][\w’'-]*\s+){1,8}by\s+"
+                                r"(?:[A-Z][\w.’'-]*\s*){2,4}(?:\(|[.,:;—–]|$)")
+# "The quiet power of the dockers (Harbour Review). A long, patient account ...": a piece named
+# with its outlet in brackets, as a newsletter's reading list gives it.
+TITLE_OUTLET_RE: Final = re.compile(
+    r"(?:\d{1,2}[.)]\s+)?[^.()]{3,120}?\s\((?:The\s+)?[A-Z][\w’'&-]*"
+    r"(?:\s+(?:of\s+|and\s+|&\s+)?[A-Z][\w’'&-]*){1,5}\)\s*[.:;,—–]")
+
+
+def names_a_piece(text: str) -> bool:
+    """Whether a list item names another writer's piece (a reading list's entry)."""
+    return bool(CITED_RE.match(text) or TITLE_BY_RE.match(text) or TITLE_OUTLET_RE.match(text))

@@ -57,18 +57,14 @@ _ASKING = frozenset({"What", "How", "Where", "When", "Who", "Which"})
 _FIGURE_RE = re.compile(r"\d[\d,.]*\s*(?:%|percent|per cent)?")
 
 
-# A heading that names someone else's piece: '"Cooling centres aren't a plan" — Dev Rao, on
-# his Substack', '"The heat is a labour story", by Rosa Tembe'.
-_CITED_RE = re.compile(r"[\"“‘'].{3,200}?[\"”’']\s*(?:[—–-]|,?\s+by\s)\s*[A-Z]")
-# "The Salt Clerks by Imke Varga-Holm (trans. Piet Osterloo). A short novel ...": a book named
-# with its author, as a reading list gives it.
-_TITLE_BY_RE = re.compile(r"(?:\d{1,2}[.)]\s+)?(?:[A-Z][\w’'-]*\s+){1,8}by\s+"
-                          r"(?:[A-Z][\w.’'-]*\s*){2,4}(?:\(|[.,:;—–]|$)")
 # "Health and human services: $44.2 million": a budget line, a label and its amount.
 _AMOUNT_LINE_RE = re.compile(r"[:—–]\s*[$£€¥]?\d[\d,.]*\s*(?:million|billion|bn|m|k|%|per\s?cent)?"
                              r"\.?\s*$")
 
 _TOLD_CHARS = 40  # how far past the count its sentence is read
+# A count inside quotation marks: '"five rules for a fuller room."', "'three pillars'".
+_QUOTED_COUNT_RE = re.compile(r"[\"“‘'](?i:(?:the|her|his|their)\s+)?(?i:two|three|four|five|six"
+                              r"|seven|eight|nine|ten|\d)\b")
 _EXAMPLES_REACH = 60  # characters before a colon where "examples", "such as" lead in
 _NUMBER_PREFIX = re.compile(r"^\s*\d{1,2}[.)]\s*")
 _NOTICE_WORDS = 6  # a notice's heading: "a change of time", "our Lent course"
@@ -250,11 +246,21 @@ class EvidenceReader(Layout):
         """"Amoah-Breckenridge builds his case on what he calls the four pillars ... The first
         pillar is ...": the count before ``first`` is someone else's (he, she, the author, the
         report), told in the writer's paragraph about their work."""
-        if announced is None or announced.para not in (first.para, first.para - 1):
+        if announced is None:
+            # 'which Morrow calls her "five rules for a fuller room." They are: first, ...': the
+            # count is quoted (so announces nothing); the two sentences before the first
+            # marker say whose it is.
+            text = self.paras[first.para]
+            start = text.rfind(". ", 0, text.rfind(". ", 0, first.start)) + 1
+            told = text[start:first.start]
+            if not _QUOTED_COUNT_RE.search(told):
+                return False
+        elif announced.para in (first.para, first.para - 1):
+            text = self.paras[announced.para]
+            start = text.rfind(". ", 0, announced.offset) + 1
+            told = text[start:announced.offset + _TOLD_CHARS]
+        else:
             return False
-        text = self.paras[announced.para]
-        start = text.rfind(". ", 0, announced.offset) + 1
-        told = text[start:announced.offset + _TOLD_CHARS]
         return bool(cues.OTHERS_COUNT_RE.search(told)) and not cues.OWN_COUNT_RE.search(told)
 
     def _under_question(self, para: int) -> bool:
@@ -433,7 +439,7 @@ class EvidenceReader(Layout):
             # "As usual, these are the pieces that made me think": a reading list follows.
             return "led in as other writers' pieces (a reading list)"
         if fam in ("num", "item", "bullet") and sum(
-                1 for b in bodies if _CITED_RE.match(b) or _TITLE_BY_RE.match(b)) > half:
+                1 for b in bodies if decoys.names_a_piece(b)) > half:
             # '1. "The four-day week is a pay rise we can't afford" — Northfield Gazette.'
             return "items that cite other writers' pieces (a reading list)"
         if fam in ("num", "heading") and sum(
@@ -450,7 +456,7 @@ class EvidenceReader(Layout):
                      for c in cands]
             if len(set(heads)) < len(heads):
                 return "the same label more than once (speakers or a recurring field)"
-            if sum(1 for c in cands if _CITED_RE.match(self._head_text(c))) > half:
+            if sum(1 for c in cands if decoys.CITED_RE.match(self._head_text(c))) > half:
                 return "headings that cite other writers' pieces (a reading list)"
             if self.title_people == len(cands):
                 return "a section for each of the people the headline counts (a symposium)"

@@ -118,7 +118,7 @@ _VAGUE_NOUNS: Final = (
     "reasons|problems|objections|arguments|concerns|flaws|lessons|mistakes|myths|issues|points"
     "|questions|grounds|worries|failures|fallacies|misconceptions|ideas|priorities|truths"
     "|takeaways|negatives|harms|downsides|drawbacks|disadvantages|benefits|advantages"
-    "|consequences|shortcomings|failings|dangers|risks|costs")
+    "|consequences|shortcomings|failings|dangers|risks|costs|explanations|obstacles")
 VAGUE_ANNOUNCE_RE: Final = re.compile(
     r"\b(?:a\s+couple(?:\s+of)?|a\s+few|several|a\s+number\s+of|multiple|various|many"
     r"|a\s+(?:range|host|variety|handful|series)\s+of|numerous|countless|plenty\s+of"

@@ -14,7 +14,14 @@ from itertools import pairwise
 from bot.articles import cues
 from bot.articles.evidence import EvidenceReader
 from bot.articles.layout import last_sentence
-from bot.articles.markers import ANNOUNCE_RE, LAST, NEXT, VAGUE_ANNOUNCE_RE, Candidate
+from bot.articles.markers import (
+    ANNOUNCE_RE,
+    ARGUMENT_NOUNS,
+    LAST,
+    NEXT,
+    VAGUE_ANNOUNCE_RE,
+    Candidate,
+)
 from bot.articles.model import BlockKind
 from bot.articles.sentences import opens_with_label, sentence_end, word_count
 from bot.articles.series import Evidence, Split, Start, family, weigh
@@ -74,6 +81,7 @@ _HERE_IS_RE = re.compile(r"\b(?:[Hh]ere(?:[’']s|\s+is)\s+(?:the\s+case|why|my\
                          r"|[Ll]et\s+me\s+explain|[Ll]et\s+me\s+make\s+the\s+case)\s*[.:]\s*$")
 _LEAD_IN_CHARS = 40  # where that lead-in stands, at the paragraph's end
 _WHY_RUN = 3  # stands in a row after "Here's why:" that are the reasons
+_TOPIC_WORDS = 8  # a short opening sentence that names the point ("We pay for miles, not time.")
 _CLOSING_TURN_RE = re.compile(r"(?:And\s+)?(?:Finally|Lastly|Last\s+of\s+all)\b")
 
 
@@ -181,27 +189,36 @@ class UnmarkedSeries(EvidenceReader):
         lines = [(text, text.lower()) for text in (self.title or "", *self.paras[:_QUESTIONS_LEAD])]
         asking = [text for text, low in lines if "questions" in low]
         counted = next(filter(None, map(cues.QUESTIONS_COUNTED_RE.search, asking)), None)
+        count = None
+        if counted is not None:
+            raw = counted["num"].lower()
+            count = int(raw) if raw.isdigit() else _NUMBERS[raw]
+        else:
+            # "Before we restructure: six obstacles nobody is talking about / Who draws the
+            # new map? ...": the lead counts what it argues, and each is asked as a question.
+            # (Two questions in a row are too common to be counted points on that alone.)
+            count = next((a.count for a in self.announcements if a.count >= 3
+                          and a.para < _QUESTIONS_LEAD and a.noun in ARGUMENT_NOUNS), None)
         # "Answer me a few questions": the writer's questions, uncounted.
-        vague = counted is None and any(map(cues.QUESTIONS_ASKED_RE.search, asking))
-        objections = not (counted or vague) and any(
+        vague = count is None and any(map(cues.QUESTIONS_ASKED_RE.search, asking))
+        objections = not (count or vague) and any(
             cues.REBUTTAL_RE.search(text) for text, low in lines
             if any(word in low for word in _REBUTTAL_WORDS))
         asking_at = [i for i in range(1, self.body_end) if i not in self.section_set
                      and "?" in self.paras[i][:_QUESTION_CHARS]]
         # With no cue at all, only a run of questions one after another is the writer's way
         # of setting out points ("Where will the schools go? ... What about the clubs? ...").
-        uncued = not (counted or vague or objections)
+        uncued = not (count or vague or objections)
         if uncued and (len(asking_at) < _UNCUED_RUN or self.explainer):
             return []  # an explainer's questions are its subheadings
         # A question set in bold is a label, which the labels' own series weighs.
         asked = [i for i in asking_at if self._opens_with_question(self.paras[i])
                  and not (uncued and self.blocks[i].lead)]
-        if counted is not None:
-            raw = counted["num"].lower()
-            count = int(raw) if raw.isdigit() else _NUMBERS[raw]
+        if count is not None:
             runs = [asked[at:at + count] for at in range(len(asked) - count + 1)]
             runs = [run for run in runs if all(b - a <= ADDED_GAP for a, b in pairwise(run))]
-            note = f"{count} questions counted, each opening a paragraph"
+            note = (f"{count} questions counted, each opening a paragraph" if counted
+                    else f"{count} counted, each asked as a question opening a paragraph")
         elif vague:
             runs = [run for run in _runs(asked, ADDED_GAP) if len(run) >= 2]
             note = "the questions the piece says it asks, each opening a paragraph"
@@ -305,24 +322,38 @@ class UnmarkedSeries(EvidenceReader):
         """"OK. Here's why: / I think the board has stopped explaining itself. ... / I know
         where the money goes. ... / I want the plan done. ...": after a lead-in that promises
         the writer's reasons, three or more paragraphs in a row that each open with the
-        writer's own present-tense stand ("I think", "I'm tired of") are the reasons."""
+        writer's own present-tense stand ("I think", "I'm tired of") are the reasons. After
+        a lead-in that announces them without a count ("There are some other explanations
+        worth considering."), so are paragraphs that each open with a short label sentence
+        ("We pay for miles, not for time. Most long-haul drivers ..."), up to where the writer
+        steps back."""
         splits: list[Split] = []
         for index in range(1, self.body_end - _WHY_RUN):
             text = self.paras[index].rstrip()
-            if not (text.endswith((":", ".")) and _WHY_LEAD_RE.search(text[-40:])):
+            if not text.endswith((":", ".")):
+                continue
+            why = _WHY_LEAD_RE.search(text[-40:]) is not None
+            if not why and (index in self.section_set
+                            or not VAGUE_ANNOUNCE_RE.search(last_sentence(text))):
                 continue
             run: list[int] = []
             for next_index in range(index + 1, self.body_end):
+                para = self.paras[next_index]
                 if (next_index in self.section_set
                         or self.blocks[next_index].kind is not BlockKind.PARAGRAPH
-                        or not _FIRST_PERSON_STAND_RE.match(self.paras[next_index])):
+                        or not (_FIRST_PERSON_STAND_RE.match(para) if why else (
+                            opens_with_label(para, _TOPIC_WORDS)
+                            and not cues.CONCEDING_RE.match(para)
+                            and not cues.CLOSING_RE.match(para)))):
                     break
                 run.append(next_index)
             if len(run) < _WHY_RUN:
                 continue
             cands = [Candidate(i, 0, 0, "", "lead", NEXT, False) for i in run]
             ev = self._evidence("lead", cands, len(run), 0, None)
-            ev.notes.append("the writer's own stands, one a paragraph, after 'Here's why:'")
+            ev.notes.append("the writer's own stands, one a paragraph, after 'Here's why:'" if why
+                            else "labels in plain text, one a paragraph, after points announced"
+                            " without a count")
             split = self._split("lead", tuple(map(self._unmarked, run)), None, cands, ev,
                                 run[-1] + 1)
             if split is not None:
