@@ -140,6 +140,11 @@ _PROMPTS = [
         (r"^(?:leave|post|add|view|show|read) (?:a |the |all )?(?:\d+ )?comments?\b", 10),
         (r"^(?:we use cookies|this (?:site|website) uses cookies)\b", 60),
         (r"^(?:tags?|topics?|filed under|categories|category|keywords)\s*:", 50),
+        # "The Record-Courier Editorial Board is Publisher Dale Ruskin, Editor ...": who signs
+        # the editorials, under each one.
+        (r"^(?:the\s+)?[\w.’'& -]{2,60}?\beditorial\s+board\s+(?:is|are|consists\s+of|comprises"
+         r"|members\s+are)\s+(?-i:[A-Z])", 60),
+        (r"^editorials\s+(?:represent|reflect|are\s+the)\b", 40),
         # A campaign's imprint: "Paid for by Friends of ...", "Authorised by R. Tan, ...".
         (r"^(?:paid for|authori[sz]ed|promoted|printed and promoted)\s+by\s+(?-i:[A-Z])", 40),
         # An email's headers, forwarded or not: "From: ...", "Sent: 17 June", "Subject: FW: ...".
@@ -161,7 +166,9 @@ _LABEL_COLON = re.compile(r"(?:\s+[\w’'-]+){0,4}\s*\*{0,2}\s*:")
 # These are common words too, so only with a separator after them or standing alone.
 _SEE_ALSO_LABEL = re.compile(
     r"^(?:related(?: stories| articles| reading| coverage| content| posts| links)?|more|"
-    r"recommended(?: reading)?|more on (?:this|that)(?: story)?)"
+    r"recommended(?: reading)?|more on (?:this|that)(?: story)?"
+    # "Also in Opinion:", "More in Comment ›".
+    r"|(?:also|more) in (?:opinion|comment|editorials?|analysis|this section|\w+ opinion))"
     r"\s*(?:[:»›>|—–]|\.{3}|…|$)",
     _FLAGS)
 _ADVERTISEMENT = re.compile(

@@ -74,7 +74,9 @@ _OTHER_SIDE = (
     r"|I\s+know\s+the\s+(?:counter-?arguments|objections|arguments)"
     r"|I\s+(?:do\s+not|don[’']t)\s+doubt|I\s+can\s+(?:already\s+)?hear\s+(?:the|you|them|my)"
     # "I will grant the obvious.", "I'll concede one thing."
-    r"|I(?:\s+will|\s+would|[’']ll)?\s+(?:grant|concede)\b")
+    r"|I(?:\s+will|\s+would|[’']ll)?\s+(?:grant|concede)\b"
+    # "We take seriously the objection that ...".
+    r"|(?:I|We)\s+take\s+seriously\s+the\s+(?:objection|concern|worry|criticism|point)")
 OTHER_SIDE_RE: Final = re.compile(_OTHER_SIDE)
 # Turning from the points to what should be done, or to the whole: "What should districts do
 # instead?", "So where does this leave us?".
@@ -102,6 +104,7 @@ CONCEDING_RE: Final = re.compile(
 STRONG_CUE_RE: Final = re.compile(
     r"(?:More importantly|Most importantly|Even more importantly|Perhaps more importantly"
     r"|Perhaps most importantly|Just as important(?:ly)?|Equally important(?:ly)?"
+    r"|(?:Even\s+more|Perhaps\s+more|Perhaps\s+most|More|Most)\s+fundamentally"
     r"|Beyond (?:that|this)|Worse(?: still| yet)?|Even worse|Moreover|Furthermore|Another"
     r"|Additionally"
     r"|What[’']s more|In addition|On top of (?:that|this)|Add to (?:that|this)"
@@ -111,6 +114,7 @@ WEAK_CUE_RE: Final = re.compile(r"(?:But|Yet|Still|And|Meanwhile|At the same tim
 CUE_PREFIX_RE: Final = re.compile(
     r"(?:More importantly|Most importantly|Even more importantly|Perhaps more importantly"
     r"|Perhaps most importantly|Just as importantly|Equally importantly|Beyond that|Beyond this"
+    r"|(?:Even\s+more|Perhaps\s+more|Perhaps\s+most|More|Most)\s+fundamentally"
     r"|Worse still|Worse|Even worse|Moreover|Furthermore|What[’']s more|In addition"
     r"|On top of that|On top of this|Besides|Also)\s*,\s*"
 )
@@ -423,6 +427,7 @@ CONCLUSION_HEADING_RE: Final = re.compile(
 # ... Last but not least"), unlike "Moreover" or "Worse", which as often go on with one.
 NEW_POINT_CUE_RE: Final = re.compile(
     r"(?:Also|Another|More importantly|Most importantly|Even more importantly|Beyond (?:that|this)"
+    r"|(?:Even\s+more|Perhaps\s+more|Perhaps\s+most|More|Most)\s+fundamentally"
     r"|In addition|What[’']s more|Then there(?: is|[’']s)|There(?: is|[’']s) also|On top of"
     r" (?:that|this)|If (?:that|this)(?:[’']s| is| was)(?:n[’']t| not) enough|Not only that"
     # Another objection answered: "Some people have argued that ...", "Critics say ...".

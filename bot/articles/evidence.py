@@ -62,6 +62,7 @@ _AMOUNT_LINE_RE = re.compile(r"[:—–]\s*[$£€¥]?\d[\d,.]*\s*(?:million|bil
                              r"\.?\s*$")
 
 _TOLD_CHARS = 40  # how far past the count its sentence is read
+_OWN_WHY_RE = re.compile(r"Why\s+(?:we|I)\b(?![^.?!]*\?)", re.IGNORECASE)
 # A count inside quotation marks: '"five rules for a fuller room."', "'three pillars'".
 _QUOTED_COUNT_RE = re.compile(r"[\"“‘'](?i:(?:the|her|his|their)\s+)?(?i:two|three|four|five|six"
                               r"|seven|eight|nine|ten|\d)\b")
@@ -99,7 +100,9 @@ class EvidenceReader(Layout):
                       argument_noun=noun is None or noun.noun in ARGUMENT_NOUNS,
                       intro_concerns=bool(cues.REASON_WORDS_RE.search(intro[-160:])
                                           or cues.CONSEQUENCE_INTRO_RE.search(
-                                              last_sentence(intro))),
+                                              last_sentence(intro))
+                                          # "WHY WE ARE RECOMMENDING NO" over the items.
+                                          or _OWN_WHY_RE.match(last_sentence(intro).strip())),
                       vague=announced is None and bool(VAGUE_ANNOUNCE_RE.search(intro)),
                       title_count=self.title_count if announced is None else None,
                       intro_colon=stripped.endswith(":"),

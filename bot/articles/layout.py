@@ -304,6 +304,10 @@ class Layout:
                     continue
                 raw = m["num"].lower()
                 count = int(raw) if raw.isdigit() else NUMBER_WORDS[raw]
+                # "Posted November 4 | 7 comments": the page's counter, not a count of points.
+                if raw.isdigit() and m["noun"].lower().startswith("comment") and (
+                        text[m.end():m.end() + 2].strip()[:1] in ("", "|", "·", "•")):
+                    continue
                 if 2 <= count <= 30:
                     found.append(Announcement(index, m.start(), count, singular(m["noun"])))
         return found

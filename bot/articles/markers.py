@@ -38,7 +38,7 @@ COUNT_NOUNS: Final = frozenset({
     "element", "direction", "plank", "dimension", "aspect", "claim", "assumption", "excuse",
     "front", "task", "challenge", "imperative", "suggestion", "reform", "request", "observation",
     "thought", "area", "reply", "response", "part", "comment", "objective", "aim", "goal",
-    "respect", "difficulty", "defect", "fault", "lever", "tool", "pledge", "assertion",
+    "respect", "difficulty", "defect", "fault", "lever", "tool", "pledge", "assertion", "gap",
 })
 # Nouns that count arguments and nothing else; "things", "ways" or "steps" count anything.
 ARGUMENT_NOUNS: Final = frozenset({
@@ -49,7 +49,7 @@ ARGUMENT_NOUNS: Final = frozenset({
     "policy", "measure", "solution", "proposal", "recommendation", "remedy", "fix",
     "harm", "downside", "drawback", "disadvantage", "consequence", "shortcoming", "failing",
     "suggestion", "reform", "request", "observation", "thought", "reply", "response", "comment",
-    "count", "respect", "difficulty", "defect", "fault",
+    "count", "respect", "difficulty", "defect", "fault", "gap",
 })
 # What someone sets out to do, counted when a piece reports it ("three objectives").
 AIM_NOUNS: Final = frozenset({"objective", "aim", "goal"})
@@ -429,7 +429,9 @@ def predicate_ordinal(text: str, para: int, nouns: frozenset[str]) -> Candidate 
         if bare not in nouns or (subject and subject[-1].lower() in _POINTING_BACK):
             return None
         return Candidate(para, 0, 0, "", "ord", NEXT, False, True, bare)
-    noun = m["noun"] if m["noun"] and singular(m["noun"]) in nouns else None
+    # ("Training is the other gap." after "One reason is ...": the other of two, whatever
+    # it is called.)
+    noun = m["noun"] if m["noun"] and singular(m["noun"]) in nouns and m["ord"] != "other" else None
     value, explicit = _position(m["ord"]) if m["ord"] in ORDINALS or m["ord"] in (
         "last", "final") else (NEXT, False)
     return Candidate(para, 0, 0, "", "ord", value, explicit, True,

@@ -80,6 +80,8 @@ _FIRST_PERSON_STAND_RE = re.compile(
 _HERE_IS_RE = re.compile(r"\b(?:[Hh]ere(?:[’']s|\s+is)\s+(?:the\s+case|why|my\s+case|how)"
                          r"|[Ll]et\s+me\s+explain|[Ll]et\s+me\s+make\s+the\s+case)\s*[.:]\s*$")
 _LEAD_IN_CHARS = 40  # where that lead-in stands, at the paragraph's end
+_LEAD_IN_WORDS = 12  # a paragraph this short before the points leads in to them
+_STAND_LINE_RE = re.compile(r"(?:We|I)\s+(?:recommend|urge|endorse|support|oppose|back)\b")
 _WHY_RUN = 3  # stands in a row after "Here's why:" that are the reasons
 _TOPIC_WORDS = 8  # a short opening sentence that names the point ("We pay for miles, not time.")
 _CLOSING_TURN_RE = re.compile(r"(?:And\s+)?(?:Finally|Lastly|Last\s+of\s+all)\b")
@@ -500,12 +502,18 @@ class UnmarkedSeries(EvidenceReader):
         if leading:
             # "Those are the facts. Here is the case.": the points begin after the lead-in.
             led = [i for i in options[:-1] if _HERE_IS_RE.search(self.paras[i][-_LEAD_IN_CHARS:])]
+            # "We recommend a yes vote.": a stand a line long, after which the case is made.
+            led += [i for i in range(lo, options[-1]) if i not in self.section_set
+                    and word_count(self.paras[i]) < _LEAD_IN_WORDS
+                    and _STAND_LINE_RE.match(self.paras[i])]
+            led.sort()
             if led:
                 options = [i for i in options if i > led[-1]]
         if leading and options:  # the first argument follows the announcement directly
             # ... past a one-line lead-in ("The objections are not hard to find.")
             skip = 0
-            while len(options) - skip > count and word_count(self.paras[options[skip]]) < 12:
+            while (len(options) - skip > count
+                   and word_count(self.paras[options[skip]]) < _LEAD_IN_WORDS):
                 skip += 1
             chosen.append(options[skip])
             options = options[skip + 1:]

@@ -1293,3 +1293,15 @@ def test_a_product_review_s_best_of_picks_are_no_points() -> None:
         blocks += [Block(f"{pick}. It was the only box every child was happy to carry. {_BODY}",
                          lead=pick)]
     assert segment(Article(blocks=tuple(blocks))).arguments == ()
+
+
+def test_a_page_s_comment_counter_announces_no_count() -> None:
+    piece = _read(
+        "Posted 4 November | 7 comments",
+        f"The parking levy is back before the council, and it is no better than last time. {_BODY}",
+        f"First, the levy falls on the wrong people. {_BODY}",
+        f"Second, the schedule ignores the market days. {_BODY}",
+        f"Third, nobody asked the traders. {_BODY}",
+        "The council should start again.")
+    assert _openings(piece) == ["First, the levy", "Second, the schedule", "Third, nobody asked"]
+    assert piece.announced_count is None
