@@ -7,6 +7,7 @@ bold or colon labels, paragraphs that open alike. ``segment`` groups them into s
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from bot.articles import cues
@@ -81,6 +82,9 @@ def find_candidates(layout: Layout) -> list[Candidate]:
     found.sort(key=lambda c: (c.para, c.start))
     return found
 
+_LABEL_LINE_RE = re.compile(r"[A-Z][a-z]+:\s+[A-Z]")  # "Myth: Teachers only work ..."
+
+
 def alike_openings(layout: Layout) -> list[Candidate]:
     """Paragraphs that open with the same three words, past any "Finally," or "also"
     ("Software should be robust ... Software should also be stable ... Finally, software
@@ -88,7 +92,10 @@ def alike_openings(layout: Layout) -> list[Candidate]:
     keyed: dict[str, list[int]] = {}
     for index in range(layout.body_end):
         block = layout.blocks[index]
-        if block.kind is not BlockKind.PARAGRAPH or index in layout.section_set:
+        # ("Myth: Teachers are the best paid." set in bold alone on its line reads as a
+        # subheading, yet opens like the other myths.)
+        if block.kind is not BlockKind.PARAGRAPH or (
+                index in layout.section_set and not _LABEL_LINE_RE.match(layout.paras[index])):
             continue
         if layout.recurring_field(index) or cues.SPEAKER_TAG_RE.match(layout.paras[index]):
             # "Why we love it: ..." again and again: a form's field, no refrain; "The Hon.

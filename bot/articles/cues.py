@@ -174,7 +174,9 @@ SHOULD_RE: Final = re.compile(
     r"\b(?<!you )(?:should|must|ought\s+to)\b|\bwe\s+(?:urge|ask|call\s+on|want)\b"
     r"|\b(?:I|we)\s+(?:propose|suggest|recommend)\b"
     # "here are the steps we'll need to see in the budget"
-    r"|\b(?:need|want|like|expect|hope)\s+to\s+see\b",
+    r"|\b(?:need|want|like|expect|hope)\s+to\s+see\b"
+    # "four steps the Board of Supervisors could take"
+    r"|\b(?:could|can|would|needs?\s+to)\s+take\b",
     re.IGNORECASE)
 # "Three questions the district still hasn't answered", "I have two questions for the board":
 # the questions a piece asks, counted.

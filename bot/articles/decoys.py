@@ -137,7 +137,8 @@ DOCUMENT_SECTION_RE: Final = re.compile(
 # "First, they say, it will ...": an aside that reports the reasons as someone else's.
 SAY_ASIDE_RE: Final = re.compile(
     r",\s+(?:they|he|she|its\s+\w+|their\s+\w+|the\s+\w+|supporters|opponents|critics"
-    r"|backers|proponents)\s+(?:say|says|said|argue|argues|argued|claim|claims|claimed|insist"
+    r"|backers|proponents|residents|neighbou?rs|speakers|objectors|officials|campaigners"
+    r"|parents|witnesses)\s+(?:say|says|said|argue|argues|argued|claim|claims|claimed|insist"
     r"|insists|contend|contends|tell\s+us|told\s+us),")
 # "Step 4: Gather your evidence": a step of a procedure, as a subheading.
 STEP_HEADING_RE: Final = re.compile(r"(?:Step|Stage|Phase)\s+(?:\d{1,2}|One|Two|Three|Four|Five"

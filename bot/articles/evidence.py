@@ -91,8 +91,7 @@ class EvidenceReader(Layout):
         # "Six steps the government must take": steps someone should take are proposals.
         # ("a plan built on four steps": a policy's steps, argued.)
         procedural = (noun is not None and noun.noun in _PROCEDURE_NOUNS and not any(
-            noun.para < i < first.para for i in self.sections) and not cues.SHOULD_RE.search(
-                self.paras[noun.para], noun.offset, noun.offset + _TOLD_CHARS * 2)
+            noun.para < i < first.para for i in self.sections) and not self._urged(noun)
             and not _PLAN_RE.search(self.paras[noun.para], max(0, noun.offset - _TOLD_CHARS),
                                     noun.offset)) or any(
             c.counted in _PROCEDURE_NOUNS for c in cands)
@@ -266,6 +265,11 @@ class EvidenceReader(Layout):
             return False
         return bool(cues.OTHERS_COUNT_RE.search(told)) and not cues.OWN_COUNT_RE.search(told)
 
+    def _urged(self, noun: Announcement) -> bool:
+        """Steps someone is urged to take ("six steps the board must take") are proposals."""
+        told = self.paras[noun.para][noun.offset:noun.offset + _TOLD_CHARS * 2]
+        return bool(cues.SHOULD_RE.search(told))
+
     def _under_question(self, para: int) -> bool:
         """Whether the nearest subheading above ``para`` asks a question."""
         above = [i for i in (*self.sections, *self.asked_lines) if i < para]
@@ -328,7 +332,9 @@ class EvidenceReader(Layout):
             # step of a procedure needs, not the writer's points.
             return "a list inside a step of a procedure"
         staged = sum(1 for c in cands if cues.STAGE_LABEL_RE.match(self.paras[c.para]))
-        if first.kind.startswith("label:step") or staged * 2 >= len(cands):
+        noun = self.announcement_before(first.para, first.start)
+        if (first.kind.startswith("label:step") or staged * 2 >= len(cands)) and not (
+                noun is not None and noun.noun == "step" and self._urged(noun)):
             return "labelled as steps or phases (a procedure)"
         half = len(bodies) / 2
         if sum(1 for b in bodies

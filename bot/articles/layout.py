@@ -310,6 +310,12 @@ class Layout:
                     continue
                 if 2 <= count <= 30:
                     found.append(Announcement(index, m.start(), count, singular(m["noun"])))
+            if "self to " in text or "selves to " in text:
+                # "There are plenty of reasons to wait, but I will confine myself to three:":
+                # the reasons counted, the noun left out.
+                for m in _CONFINED_RE.finditer(text):
+                    found.append(Announcement(index, m.start("num"), NUMBER_WORDS[m["num"]],
+                                              "reason"))
         return found
 
     def announcement_before(self, para: int, offset: int) -> Announcement | None:
@@ -412,6 +418,8 @@ def announcements_in(text: str) -> list[re.Match[str]]:
 
 
 # Headlines that count people count contributors, not points: "Six critics confess".
+_CONFINED_RE = re.compile(r"\b(?:confine|limit|restrict)\s+(?:myself|ourselves)\s+to\s+"
+                          r"(?P<num>two|three|four|five|six)\s*[:.,]")
 _HEADLINE_WORDS = 16  # a first paragraph short enough to be the headline
 _INTERVIEW_QUESTIONS = 3  # short question paragraphs that make a Q&A of a piece that says so
 _PROMPT_WORDS = 30  # an interviewer's question, a paragraph of its own

@@ -399,9 +399,10 @@ class _Reader(Ending):
             added = False
             if paired and not first.at_start:
                 starts[0] = replace(starts[0], start=0, end=0)
-            if paired and not accepted:
-                # "One reason ... Another is ... And then there is the matter of ...": a pair
-                # goes on while paragraphs open with a turn adding one more.
+            if (paired and not accepted) or (same_noun and len(cands) == 2 and count is None):
+                # "One reason ... Another is ... And then there is the matter of ...", "The
+                # first problem ... A second problem ... Worse still, ...": a pair nothing
+                # counts goes on while paragraphs open with a turn adding one more.
                 starts.extend(self._unmarked(i) for i in self._turns_after(cands[1].para))
         else:
             return None

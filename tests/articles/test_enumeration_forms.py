@@ -1305,3 +1305,24 @@ def test_a_page_s_comment_counter_announces_no_count() -> None:
         "The council should start again.")
     assert _openings(piece) == ["First, the levy", "Second, the schedule", "Third, nobody asked"]
     assert piece.announced_count is None
+
+
+def test_a_short_bold_myth_line_joins_the_other_myths() -> None:
+    # A myth short enough, bold and alone on its line, to read like a subheading.
+    fact = ("**Fact:** The figures say otherwise, and the district's own budget papers, "
+            "published every spring, show it to anyone who reads past the summary.\n\n")
+    piece = segment(extract_markdown(
+        "Talks resume next week. Some claims about teachers' pay keep going round, so here "
+        "are four of them, answered.\n\n"
+        "**Myth: Teachers only work nine months a year, so their pay is really part-time.**\n\n"
+        + fact
+        + "**Myth: The district offered a raise and the union turned it down out of greed.**\n\n"
+        + fact
+        + "**Myth: Our teachers are the best paid in the region.**\n\n"
+        + fact
+        + "**Myth: If the union gets its way, the district will have to cut programmes.**\n\n"
+        + fact
+        + "### What happens next\n\nMediation is confidential; we will report after each "
+          "session.\n"))
+    assert _openings(piece, 4) == ["Myth: Teachers only work", "Myth: The district offered",
+                                   "Myth: Our teachers are", "Myth: If the union"]
