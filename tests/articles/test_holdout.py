@@ -15,10 +15,11 @@ from tests.articles.scoring import Score, score_piece
 HOLDOUT = Path(__file__).parent / "holdout"
 LABELS = json.loads((HOLDOUT / "labels.json").read_text(encoding="utf-8"))["pieces"]
 # Sets 21 (session 7), 22, 25, 31, 35 (session 8), 37, 40, 45, 47, 50, 51, 52 (session 9), 59,
-# 60, 63, 64, 67, 68, 71, 72, 75 and 76 (session 10) together, when sets 75 and 76 joined: F1
-# 0.903, false arguments in 25 of their 132 pieces that do not enumerate (holdout/README.md).
+# 60, 63, 64, 67, 68, 71, 72, 75, 76, 79 and 80 (session 10) together, when sets 79 and 80
+# joined: F1 0.905, false arguments in 26 of their 144 pieces that do not enumerate
+# (holdout/README.md).
 F1_FLOOR = 0.890
-FALSE_PIECES_CEILING = 26
+FALSE_PIECES_CEILING = 27
 
 
 def test_the_set_is_whole() -> None:
