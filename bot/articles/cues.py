@@ -291,7 +291,7 @@ EXAMPLES_INTRO_RE: Final = re.compile(
 # Whose count it is: someone else's ("he calls the four pillars", "the report's five rules").
 OTHERS_COUNT_RE: Final = re.compile(
     r"\b(?:he|she|they|his|her|their|the\s+(?:(?-i:[A-Z])[\w-]+\s+){0,2}(?:author|authors|book"
-    r"|report|writer|study|paper"
+    r"|report|writer|study|paper|manifesto|memoir"
     r"|film|minister|government|council|court|judge|tribunal|commission|inquiry|panel"
     r"|committee|ministry|department|agency)(?:[’']s)?"
     r"|opponents|critics|supporters|objectors|speakers|campaigners|protesters|petitioners"
@@ -299,6 +299,8 @@ OTHERS_COUNT_RE: Final = re.compile(
     # "Opponents ... raised three main concerns during the hearing": a report of others'.
     r"|\b(?:raised|cited|listed|voiced|put\s+forward)\s+(?:the\s+)?(?:two|three|four|five|six"
     r"|seven|\d)\b"
+    # "what Vance calls four principles": a named author's term for the list.
+    r"|\bwhat\s+(?-i:[A-Z])[\w’'-]+\s+calls\b"
     # "Wahlberg-Osei organises the argument around five rules": a named author's.
     r"|^\s*(?-i:[A-Z])[\w’'-]+(?:\s+(?-i:[A-Z])[\w’'-]+)?\s+(?:organi[sz]es|builds|argues|sets\s+out"
     r"|lists|identifies|proposes|offers|gives|names|outlines|describes)\b", re.IGNORECASE)

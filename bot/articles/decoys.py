@@ -113,7 +113,10 @@ READING_INTRO_RE: Final = re.compile(
     r"\b(?:made\s+me\s+think|worth\s+(?:your\s+time|reading|a\s+read)|caught\s+my\s+eye"
     r"|I(?:[’']ve|\s+have)?\s+(?:read|been\s+reading|enjoyed|liked|saved))"
     r"|\bwhat\s+I(?:[’']ve|\s+have)\s+been\s+reading\b|\breading\s+list\b"
-    r"|\bthings\s+worth\s+your\s+time\b", re.IGNORECASE)
+    r"|\bthings\s+worth\s+your\s+time\b"
+    # "Here's what caught our eye. As always, a link is not an endorsement."
+    r"|\bwhat\s+caught\s+(?:my|our)\s+eye\b|\ba\s+link\s+is\s+not\s+an\s+endorsement\b",
+    re.IGNORECASE)
 # "What you need to do", "How to object": a line over instructions to the reader.
 READER_TASK_RE: Final = re.compile(
     r"(?:What|Here[’']?s\s+what)\s+(?:you|readers|members|parents|residents|subscribers)\s+"
