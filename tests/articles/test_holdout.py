@@ -15,11 +15,11 @@ from tests.articles.scoring import Score, score_piece
 HOLDOUT = Path(__file__).parent / "holdout"
 LABELS = json.loads((HOLDOUT / "labels.json").read_text(encoding="utf-8"))["pieces"]
 # Sets 21 (session 7), 22, 25, 31, 35 (session 8), 37, 40, 45, 47, 50, 51, 52 (session 9), 59,
-# 60, 63, 64, 67, 68, 71, 72, 75, 76, 79 and 80 (session 10) together, when sets 79 and 80
-# joined: F1 0.905, false arguments in 26 of their 144 pieces that do not enumerate
+# 60, 63, 64, 67, 68, 71, 72, 75, 76, 79, 80, 83 and 84 (session 10) together, when sets 83 and
+# 84 joined: F1 0.905, false arguments in 27 of their 156 pieces that do not enumerate
 # (holdout/README.md).
 F1_FLOOR = 0.890
-FALSE_PIECES_CEILING = 27
+FALSE_PIECES_CEILING = 28
 
 
 def test_the_set_is_whole() -> None:
