@@ -187,7 +187,7 @@ _ORD_MARKER = re.compile(
     r"|And\s+lastly|And\s+last\s+of\s+all"
     r"|And\s+last\s+but\s+not\s+least)\b"
     r"|(?P<next>Next|For another)(?=\s*[,:;—–])"
-    r"|(?P<det>(?<=And\s)(?:the|a)|The|A|An|My|Our|One|His|Her|Their|Its)\s+(?:[\w-]+[’']s\s+)?(?:very\s+)?"
+    r"|(?P<det>(?<=And\s)(?:the|a|my|our)|The|A|An|My|Our|One|His|Her|Their|Its)\s+(?:[\w-]+[’']s\s+)?(?:very\s+)?"
     rf"(?P<ord>{_ORD_ALT}|final|last|next|other|further|more|additional)"
     r"(?P<also>\s+and\s+(?:final|last|(?:perhaps\s+)?most\s+[a-z]+|biggest|best|greatest"
     r"|gravest|worst|[a-z]{3,}iest|[a-z]{3,}est))?"
