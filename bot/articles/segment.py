@@ -522,13 +522,19 @@ class _Reader(Ending):
         for start in starts:
             above = start.para - 1
             if (start.start == 0 and above > floor and above in self.section_set
-                    and start.para not in self.section_set and self.lead(start.para) is None
+                    and start.para not in self.section_set and self._unlabelled(start)
                     and not cues.STRUCTURAL_HEADING_RE.match(self.paras[above])
                     and not cues.LINKED_HEADLINE_RE.match(self.paras[above])):
                 start = replace(start, para=above, end=0, kind="heading")
             moved.append(start)
             floor = start.para
         return moved
+
+    def _unlabelled(self, start: Start) -> bool:
+        """No label of its own opens the paragraph ("The first point is simple:" is the
+        marker, not a name for the point)."""
+        label = self.lead(start.para)
+        return label is None or bool(start.marker and label.startswith(start.marker))
 
     def _flat(self, article: Article, considered: list[Split],
               explanation: tuple[str, ...]) -> Piece:
