@@ -37,6 +37,10 @@ _TIME_RE = re.compile(_TIME, _FLAGS)
 _DATE_LABEL_RE = re.compile(
     r"\b(?:first |last )?(?:published|updated|posted|modified)\b(?:\s+on\b)?|\bat\b|\bon\b",
     _FLAGS)
+# "Published: February 12", "Updated March 3rd": a dateline without its year.
+_LABELLED_DAY_RE = re.compile(
+    rf"(?:first\s+|last\s+)?(?:published|updated|posted|modified)\s*:?\s*(?:on\s+)?{_MONTH}\s+"
+    r"\d{1,2}(?:st|nd|rd|th)?\.?\s*$", _FLAGS)
 _READING_TIME_RE = re.compile(r"\b\d+\s*(?:-\s*)?min(?:ute)?s?\.?(?:\s+read)?\b|"
                               r"\breading time\s*:?", _FLAGS)
 
@@ -190,6 +194,8 @@ _BIO_ROLES = (r"professor|fellow|lecturer|columnist|journalist|writer|researcher
               r"doctoral (?:candidate|student)|graduate student|research associate|blogger|"
               r"podcaster|instructor|(?:contributing|senior|managing|deputy|executive|opinion|"
               r"associate|former|founding) editor")
+_ROLE_CHUNK_RE = re.compile(rf"(?:(?:associate|assistant|senior|visiting|emeritus)\s+)?"
+                            rf"(?:{_BIO_ROLES})\b", _FLAGS)
 _BIO_CUE = re.compile(
     rf"^\s*(?:is|was|serves as|has been|works as)\s+(?:(?:a|an|the)\s+)?"
     rf"(?:[\w.,'’-]+\s+){{0,4}}?(?:{_BIO_ROLES})s?\b"
@@ -289,8 +295,9 @@ def byline_name(paragraph: str) -> str | None:
     chunks = [c for c in chunks if c]
     if not chunks or not all(_looks_like_name(c) for c in chunks):
         return None
-    # Without "By" a bare name-and-role line is only a byline if it carries a date.
-    if match is None and not had_date:
+    # Without "By" a bare name-and-role line is only a byline if it carries a date, or if
+    # the role is a contributor's ("Jane Doe, Professor of Sociology, University of Marrowick").
+    if match is None and not had_date and not any(_ROLE_CHUNK_RE.match(c) for c in chunks[1:]):
         return None
     return _HONORIFIC_RE.sub("", chunks[0])
 
@@ -380,6 +387,8 @@ def _is_head_matter(paragraph: str, *, title: str | None, author: str | None) ->
         rest = paragraph[len(author):].strip()
         if rest[:1] in {"|", "·", "•", ",", "—", "–", "-", "/"} and not rest.endswith("."):
             return True
+    if _LABELLED_DAY_RE.match(paragraph):
+        return True
     if words <= 12 and (_DATE_RE.search(paragraph) or _TIME_RE.search(paragraph)
                         or _READING_TIME_RE.search(paragraph)):
         return not re.sub(r"[\W_]+", "", _strip_dates(paragraph))

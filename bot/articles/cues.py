@@ -410,7 +410,7 @@ STRUCTURAL_HEADING_RE: Final = re.compile(
 CONCLUSION_HEADING_RE: Final = re.compile(
     r"(?:so,?\s+)?(?:summary|in summary|in sum|conclusions?|in conclusion|(?:the )?bottom line"
     r"|final thoughts?|closing thoughts?|concluding thoughts?|wrapping up|wrap-?up"
-    r"|what(?:[’']s| is) next|what now|next steps|the way forward|(?:key )?takeaways?"
+    r"|what(?:[’']s| is| comes) next|what now|next steps|the way forward|(?:key )?takeaways?"
     r"|what happens (?:now|next)|what (?:we|you) can do|overall|the verdict|verdict"
     r"|where do we go from here\??|(?:so )?where does (?:this|that|it) leave (?:us|things)\??"
     r"|the road ahead|looking ahead|so what\??|the upshot"
