@@ -164,3 +164,9 @@ TITLE_OUTLET_RE: Final = re.compile(
 def names_a_piece(text: str) -> bool:
     """Whether a list item names another writer's piece (a reading list's entry)."""
     return bool(CITED_RE.match(text) or TITLE_BY_RE.match(text) or TITLE_OUTLET_RE.match(text))
+
+
+# A count inside quotation marks: '"five rules for a fuller room."', "'three pillars'".
+QUOTED_COUNT_RE: Final = re.compile(
+    r"[\"“‘'](?i:(?:the|her|his|their)\s+)?(?i:two|three|four|five|six"
+    r"|seven|eight|nine|ten|\d)\b")

@@ -63,9 +63,6 @@ _AMOUNT_LINE_RE = re.compile(r"[:—–]\s*[$£€¥]?\d[\d,.]*\s*(?:million|bil
 
 _TOLD_CHARS = 40  # how far past the count its sentence is read
 _OWN_WHY_RE = re.compile(r"Why\s+(?:we|I)\b(?![^.?!]*\?)", re.IGNORECASE)
-# A count inside quotation marks: '"five rules for a fuller room."', "'three pillars'".
-_QUOTED_COUNT_RE = re.compile(r"[\"“‘'](?i:(?:the|her|his|their)\s+)?(?i:two|three|four|five|six"
-                              r"|seven|eight|nine|ten|\d)\b")
 _EXAMPLES_REACH = 60  # characters before a colon where "examples", "such as" lead in
 _NUMBER_PREFIX = re.compile(r"^\s*\d{1,2}[.)]\s*")
 _NOTICE_WORDS = 6  # a notice's heading: "a change of time", "our Lent course"
@@ -255,7 +252,7 @@ class EvidenceReader(Layout):
             text = self.paras[first.para]
             start = text.rfind(". ", 0, text.rfind(". ", 0, first.start)) + 1
             told = text[start:first.start]
-            if not _QUOTED_COUNT_RE.search(told):
+            if not decoys.QUOTED_COUNT_RE.search(told):
                 return False
         elif announced.para in (first.para, first.para - 1):
             text = self.paras[announced.para]
@@ -436,9 +433,11 @@ class EvidenceReader(Layout):
                 and first.para - heading <= 2
                 and decoys.READING_HEADING_RE.match(self.paras[heading])):
             return "under a heading over other writers' pieces (a reading list)"
-        if heading is not None and first.para - heading <= 2 and decoys.POLICY_HEADING_RE.match(
-                self.paras[heading]):
+        under = self.paras[heading] if heading is not None and first.para - heading <= 2 else ""
+        if decoys.POLICY_HEADING_RE.match(under):
             return "under a heading over the publication's rules ('Letters policy')"
+        if decoys.HOUSEKEEPING_RE.match(under):
+            return "under a heading over a newsletter's notices ('Housekeeping')"
         if fam == "heading" and any(decoys.READING_HEADING_RE.match(
                 _COUNT_WORD_RE.sub("", self.paras[c.para], count=1)) for c in cands):
             # "Seven links worth your time / Reading / Next week": a newsletter's sections.

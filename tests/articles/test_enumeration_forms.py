@@ -1326,3 +1326,16 @@ def test_a_short_bold_myth_line_joins_the_other_myths() -> None:
           "session.\n"))
     assert _openings(piece, 4) == ["Myth: Teachers only work", "Myth: The district offered",
                                    "Myth: Our teachers are", "Myth: If the union"]
+
+
+def test_numbered_changes_under_a_housekeeping_subheading_are_no_points() -> None:
+    piece = segment(extract_markdown(
+        "Happy new year, and welcome to the readers who joined this year. This is the post "
+        "where I say how the year went.\n\n"
+        "## Housekeeping\n\n"
+        "A few small changes for the new year:\n\n"
+        f"1. Friday posts will now go out at seven rather than six. {_BODY}\n"
+        f"2. The comments are moving to supporters only for a three-month trial. {_BODY}\n"
+        f"3. The archive now has a search box, which is better than nothing. {_BODY}\n\n"
+        "See you Friday.\n"))
+    assert piece.arguments == ()
