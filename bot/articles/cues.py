@@ -129,7 +129,7 @@ NOTE_OPENING_RE: Final = re.compile(r"(?:\[\d{1,3}\]|\[\^[^\]]+\]|\d{1,3}[.)]?\s
 CITATION_WORDS: Final = ("bid.", "op. cit", "et al.", "etrieved", "ccessed",
                           "doi:", "http://", "https://", "www.", "Journal", "Press", "Quarterly",
                           "Proceedings", "Vol.")
-CITATION_YEAR_RE: Final = re.compile(r"\(\d{4}[a-z]?\)|,\s\d{4}[.,;)]|pp?\.\s?\d")
+CITATION_YEAR_RE: Final = re.compile(r"\(\d{4}[a-z]?\)|,\s\d{4}[.,;)]|pp?\.\s?\d|\(pages?\s\d")
 
 
 def cited(text: str) -> bool:
