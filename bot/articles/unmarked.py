@@ -214,8 +214,11 @@ class UnmarkedSeries(EvidenceReader):
         if uncued and (len(asking_at) < _UNCUED_RUN or self.explainer):
             return []  # an explainer's questions are its subheadings
         # A question set in bold is a label, which the labels' own series weighs.
+        # ("But isn't paying by card safer? / Safer for whom? ...": an answer that opens by
+        # asking back answers the question line above it.)
+        lines = set(self.asked_lines)
         asked = [i for i in asking_at if self._opens_with_question(self.paras[i])
-                 and not (uncued and self.blocks[i].lead)]
+                 and not (uncued and self.blocks[i].lead) and i - 1 not in lines]
         if count is not None:
             runs = [asked[at:at + count] for at in range(len(asked) - count + 1)]
             runs = [run for run in runs if all(b - a <= ADDED_GAP for a, b in pairwise(run))]
@@ -231,6 +234,10 @@ class UnmarkedSeries(EvidenceReader):
             runs = [run for run in _runs(asked, 2) if len(run) >= _UNCUED_RUN]
             note = "questions one after another, each answered in its paragraph"
         for run in runs[:1]:
+            while len(run) > 2 and count is None and (
+                    cues.CLOSING_RE.match(self.paras[run[-1]])
+                    or cues.TURN_TO_REMEDY_RE.match(self.paras[run[-1]])):
+                run = run[:-1]  # "So what would you actually do?": the close, asked
             cands = [Candidate(i, 0, 0, "", "ord", NEXT, False) for i in run]
             starts = tuple(self._unmarked(i) for i in run)
             announced = self.announcement_before(run[0], 0)
