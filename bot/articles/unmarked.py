@@ -216,9 +216,9 @@ class UnmarkedSeries(EvidenceReader):
         # A question set in bold is a label, which the labels' own series weighs.
         # ("But isn't paying by card safer? / Safer for whom? ...": an answer that opens by
         # asking back answers the question line above it.)
-        lines = set(self.asked_lines)
+        question_lines = set(self.asked_lines)
         asked = [i for i in asking_at if self._opens_with_question(self.paras[i])
-                 and not (uncued and self.blocks[i].lead) and i - 1 not in lines]
+                 and not (uncued and self.blocks[i].lead) and i - 1 not in question_lines]
         if count is not None:
             runs = [asked[at:at + count] for at in range(len(asked) - count + 1)]
             runs = [run for run in runs if all(b - a <= ADDED_GAP for a, b in pairwise(run))]
