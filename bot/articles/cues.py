@@ -70,7 +70,7 @@ _OTHER_SIDE = (
     r"\s+(?:objections?|concerns?|reasons?|criticisms?|worries|questions?|points?)"
     r"|(?:Defenders|Critics|Supporters|Opponents|Skeptics|Sceptics|Proponents)\b[^.]{0,60}?\b"
     r"(?:(?:will|would|may|might)\s+(?:say|argue|object|reply|respond)|(?:have|make|offer|raise)"
-    r"\s+(?:\w+\s+){0,3}(?:arguments?|points?|objections?|case))"
+    r"\s+(?:\w+\s+){0,3}(?:arguments?|points?|objections?|case|concerns?|worries))"
     r"|I\s+know\s+the\s+(?:counter-?arguments|objections|arguments)"
     r"|I\s+(?:do\s+not|don[’']t)\s+doubt|I\s+can\s+(?:already\s+)?hear\s+(?:the|you|them|my)"
     # "I will grant the obvious.", "I'll concede one thing."

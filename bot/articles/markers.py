@@ -495,8 +495,10 @@ def ordinal_candidates(text: str, para: int, nouns: frozenset[str]) -> list[Cand
     gaps.sort()
     quotes = QuoteSpans(text)
     for pos, lower in gaps:
-        if found and pos < found[-1].end:
-            continue  # inside the marker before it ("Thirdly and finally,")
+        # Inside the marker before it ("Thirdly and finally,"), or just after it ("Third,
+        # and finally,"): one marker, not two.
+        if found and (pos < found[-1].end or text[found[-1].end:pos].strip(" ,") == "and"):
+            continue
         if lower:
             cand = _lower_ordinal_at(text, pos, para)
         elif text[pos:pos + 2] in _OPENINGS:
