@@ -417,7 +417,7 @@ CONCLUSION_HEADING_RE: Final = re.compile(
     r"|where (?:that|this|it) leaves (?:us|the\s+[a-z]+|things|[a-z]+)\??"
     r"|what to watch(?: for)?|next week|coming up"
     # "What to give instead", "What would work instead": the writer's alternative, after.
-    r"|what (?:to|should|would|could|might|can) [a-z]+(?: [a-z]+)? instead"
+    r"|what (?:to|should|would|could|might|can|we|I) [a-z]+(?: [a-z]+)? instead"
     r"|(?:our|the|a) (?:call|appeal|demands?|recommendations?|request|ask) (?:to|for|of) (?:the )?"
     r"[\w’' -]{2,40}"
     # "What we're asking for", "What I propose": the writer's asks, after the points.
