@@ -261,6 +261,12 @@ def _position(word: str) -> tuple[int, bool]:
     return (LAST if word in ("final", "last") else NEXT), False
 
 
+# "First, some context.", "First, a word about where I stand": a preamble, not a point.
+_PREAMBLE_RE: Final = re.compile(
+    r"[,:]?\s*(?:some\s+|a\s+(?:bit|little|note|word)\s+(?:of\s+)?)?(?:context|background"
+    r"|history|housekeeping|disclosure)\b[.:]|[,:]?\s*a\s+word\s+(?:about|on)\b")
+
+
 def ordinal_at(text: str, pos: int, para: int, nouns: frozenset[str]) -> Candidate | None:
     """An ordinal marker beginning exactly at ``pos``, or None."""
     m = _ORD_MARKER.match(text, pos)
@@ -293,6 +299,8 @@ def ordinal_at(text: str, pos: int, para: int, nouns: frozenset[str]) -> Candida
         value = 1 if groups["spoken"] == "one" else NUMBER_WORDS[groups["spoken"]]
     elif groups["bare"] or groups["andbare"] or groups["inverted"]:
         value = ORDINALS[(groups["bare"] or groups["andbare"] or groups["inverted"]).lower()]
+        if value == 1 and _PREAMBLE_RE.match(text, end):
+            return None  # "First, some context.": what comes before the points
     elif groups["ordnoun"]:
         value, noun = ORDINALS[groups["ordnoun"].lower()], True
         # "Second thing - ...": a label; "thing" counts nothing the piece must announce.
